@@ -1,0 +1,25 @@
+# Sourced by scripts/kit and scripts/test: create .venv on first use and (re)install the
+# project when pyproject.toml changed since the last install. $1 = extras, e.g. "piper".
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="$root/.venv"
+extras="$1"
+python="${PYTHON:-python3}"
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "error: broadcast-kit needs Python 3.11 or newer ('$python' is older or missing); set PYTHON=/path/to/python3.11" >&2
+  exit 1
+fi
+if [ ! -x "$venv/bin/python" ]; then
+  echo "creating $venv ..." >&2
+  "$python" -m venv "$venv"
+fi
+stamp="$venv/.installed-$extras"
+want="$(cat "$root/pyproject.toml" | sha256sum | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "installing broadcast-kit[$extras] into $venv ..." >&2
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$root[$extras]" >&2
+  # a dev install is a superset of the piper one
+  if [ "$extras" = "dev" ]; then echo "$want" > "$venv/.installed-piper"; fi
+  echo "$want" > "$stamp"
+fi

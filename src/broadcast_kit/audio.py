@@ -1,0 +1,48 @@
+"""pydub's AudioSegment, imported quietly, and conversions to the mixer's sample arrays.
+
+pydub warns at import time when no ffmpeg is on PATH, although broadcast-kit never lets it
+look there (it decodes and encodes through `ffmpeg.py`). Engines hand over AudioSegments;
+the mixer works on float32 arrays shaped (frames, channels) for headroom and speed.
+"""
+
+from __future__ import annotations
+
+import warnings
+from math import gcd
+
+import numpy as np
+from scipy.signal import resample_poly
+
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message="Couldn't find ffmpeg", category=RuntimeWarning)
+    from pydub import AudioSegment
+
+__all__ = ["AudioSegment", "from_array", "resample", "to_array"]
+
+
+def to_array(segment: AudioSegment) -> np.ndarray:
+    """AudioSegment -> float32 (frames, channels) in [-1, 1]."""
+    width = segment.sample_width
+    if width == 1:
+        raw = np.frombuffer(segment.raw_data, dtype=np.uint8).astype(np.float32) - 128
+        scale = 128.0
+    else:
+        raw = np.frombuffer(segment.raw_data, dtype={2: "<i2", 4: "<i4"}[width]).astype(np.float32)
+        scale = float(2 ** (8 * width - 1))
+    data: np.ndarray = raw / np.float32(scale)
+    return data.reshape(-1, segment.channels)
+
+
+def from_array(samples: np.ndarray, rate: int) -> AudioSegment:
+    """float32 (frames, channels) -> 16-bit AudioSegment (clipped to full scale)."""
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
+    return AudioSegment(pcm.tobytes(), sample_width=2, frame_rate=rate, channels=samples.shape[1])
+
+
+def resample(samples: np.ndarray, source: int, target: int) -> np.ndarray:
+    """Polyphase resampling (band-limited, unlike pydub's linear `set_frame_rate`)."""
+    if source == target:
+        return samples
+    g = gcd(source, target)
+    out: np.ndarray = resample_poly(samples, target // g, source // g, axis=0)
+    return out.astype(np.float32)

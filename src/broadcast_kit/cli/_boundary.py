@@ -1,0 +1,58 @@
+"""The one error boundary: core errors become `error: ...` lines and documented exit codes.
+
+Exit codes: 0 success, 1 failure (engine, ffmpeg, output), 2 bad input (episode, show, files
+they name, command-line usage), 130 interrupted. Tracebacks only with `kit --debug`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import typer
+
+from broadcast_kit.errors import EXIT_FAILURE, BroadcastKitError, ConfigError
+
+
+@dataclass
+class State:
+    debug: bool = False
+
+
+def _debug(ctx: typer.Context | None) -> bool:
+    if os.environ.get("BROADCAST_KIT_DEBUG"):
+        return True
+    state = ctx.find_object(State) if ctx else None
+    return bool(state and state.debug)
+
+
+def error(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+
+
+@contextmanager
+def boundary(ctx: typer.Context | None = None) -> Iterator[None]:
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except BroadcastKitError as exc:
+        if _debug(ctx):
+            raise
+        problems = exc.problems if isinstance(exc, ConfigError) and exc.problems else [str(exc)]
+        for problem in problems:
+            error(problem)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        error("interrupted; nothing was written")
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        if _debug(ctx):
+            raise
+        error(
+            f"unexpected {type(exc).__name__}: {exc} (run `kit --debug ...` for the traceback"
+            " and please report it)"
+        )
+        raise typer.Exit(EXIT_FAILURE) from None

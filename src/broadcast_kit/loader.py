@@ -1,0 +1,311 @@
+"""Read `show.yaml` and `episode.yaml` into validated models, with file:line errors.
+
+The YAML is composed into nodes first so that every key and value keeps its line number;
+pydantic's error locations are then mapped back to those lines. After validation the loader
+resolves what the schema alone cannot check: the show file to use, paths relative to the file
+that names them, voices referenced by segments, engines that exist, files that exist.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from broadcast_kit import model
+from broadcast_kit.errors import ConfigError, InputError
+from broadcast_kit.model import (
+    AudioSettings,
+    Episode,
+    HostPart,
+    InterviewPart,
+    MusicPart,
+    Owner,
+    Pacing,
+    Show,
+    Voice,
+    VoxpopPart,
+)
+
+SHOW_FILE = "show.yaml"
+DEFAULT_VOICES = {
+    "host": Voice(engine="piper", name="Host"),
+    "voxpop": Voice(engine="piper", pitch=3.0, speed=1.08),
+}
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A parsed YAML document and the line of every key and value in it."""
+
+    path: Path
+    data: Any
+    lines: dict[Loc, int]
+
+    def line(self, loc: Loc) -> int:
+        for n in range(len(loc), -1, -1):
+            if loc[:n] in self.lines:
+                return self.lines[loc[:n]]
+        return 1
+
+    def where(self, loc: Loc) -> str:
+        return f"{display(self.path)}:{self.line(loc)}"
+
+
+@dataclass(frozen=True)
+class Production:
+    """An episode ready to render: its show, merged voices and parts with resolved paths."""
+
+    show: Show
+    episode: Episode
+    show_path: Path
+    episode_path: Path
+    slug: str
+    voices: dict[str, Voice]
+    parts: list[model.Part]
+    part_lines: list[str] = field(default_factory=list)  # "file:line" of each part
+
+    @property
+    def explicit(self) -> bool:
+        return self.show.explicit if self.episode.explicit is None else self.episode.explicit
+
+
+def display(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def format_loc(loc: Loc) -> str:
+    text = ""
+    for item in loc:
+        text += f"[{item}]" if isinstance(item, int) else (f".{item}" if text else str(item))
+    return text
+
+
+# --- YAML with line numbers -------------------------------------------------------------
+
+
+def parse_yaml(path: Path) -> Source:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{display(path)}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{display(path)}: cannot read it ({exc})") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ConfigError(
+            f"{display(path)}:{line}: malformed YAML: {problem} (check indentation and quoting)"
+        ) from None
+    lines: dict[Loc, int] = {}
+    data = _construct(node, (), lines, path) if node is not None else None
+    return Source(path, data, lines)
+
+
+def _construct(node: yaml.Node, loc: Loc, lines: dict[Loc, int], path: Path) -> Any:
+    lines[loc] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = yaml.SafeLoader(key_node.value).construct_object(key_node)
+            if key in result:
+                raise ConfigError(
+                    f"{display(path)}:{key_node.start_mark.line + 1}: {format_loc((*loc, key))}:"
+                    " appears twice; keep one"
+                )
+            result[key] = _construct(value_node, (*loc, key), lines, path)
+            lines[(*loc, key)] = key_node.start_mark.line + 1
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(item, (*loc, i), lines, path) for i, item in enumerate(node.value)]
+    loader = yaml.SafeLoader("")
+    return loader.construct_object(node, deep=True)
+
+
+# --- validation errors --------------------------------------------------------------------
+
+_PART_MODELS: dict[str, type[BaseModel]] = {
+    "host": HostPart,
+    "interview": InterviewPart,
+    "voxpop": VoxpopPart,
+    "music": MusicPart,
+    "pause": model.PausePart,
+    "chapter": model.ChapterPart,
+}
+
+
+def _model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The model whose fields live at `loc` (a pydantic location, union tags included)."""
+    if not loc:
+        return root
+    head = loc[0]
+    nested: dict[str, type[BaseModel]] = {"owner": Owner, "audio": AudioSettings, "pacing": Pacing}
+    if head in nested and len(loc) == 1:
+        return nested[str(head)]
+    if head == "voices" and len(loc) == 2:
+        return Voice
+    if head == "segments" and len(loc) == 3:
+        return _PART_MODELS.get(str(loc[2]))
+    return None
+
+
+def _data_loc(loc: Loc) -> Loc:
+    """Drop the union tag pydantic puts after a segment's index."""
+    if len(loc) >= 3 and loc[0] == "segments" and loc[2] in _PART_MODELS:
+        return (loc[0], loc[1], *loc[3:])
+    return loc
+
+
+def _problems(exc: ValidationError, root: type[BaseModel], source: Source) -> Iterator[str]:
+    for err in exc.errors():
+        loc: Loc = tuple(err["loc"])
+        where = source.where(_data_loc(loc))
+        name = format_loc(_data_loc(loc))
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            owner = _model_at(root, loc[:-1])
+            fields = sorted(owner.model_fields) if owner else []
+            guess = difflib.get_close_matches(str(loc[-1]), fields, n=1)
+            hint = f"did you mean '{guess[0]}'?" if guess else f"known fields: {', '.join(fields)}"
+            yield f"{where}: {name}: unknown field; {hint}"
+        elif kind in ("union_tag_not_found", "union_tag_invalid", "model_attributes_type") and (
+            loc and loc[0] == "segments"
+        ):
+            yield (
+                f"{where}: {name}: a segment is a mapping with one of "
+                f"{', '.join(model.SEGMENT_KINDS)} (e.g. '- host: Good evening.')"
+            )
+        elif kind == "missing":
+            yield f"{where}: {name}: required field is missing"
+        else:
+            message = err["msg"].removeprefix("Value error, ")
+            yield f"{where}: {name or 'file'}: {message}"
+
+
+def validate(source: Source, cls: type[BaseModel]) -> Any:
+    if not isinstance(source.data, dict):
+        raise ConfigError(
+            f"{display(source.path)}:1: expected a mapping of fields (title:, ...) at the top"
+        )
+    try:
+        return cls.model_validate(source.data)
+    except ValidationError as exc:
+        problems = list(_problems(exc, cls, source))
+        raise ConfigError(problems[0], problems) from None
+
+
+# --- resolution ---------------------------------------------------------------------------
+
+
+def find_show(episode_path: Path) -> Path:
+    folder = episode_path.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / SHOW_FILE).is_file():
+            return candidate / SHOW_FILE
+    raise InputError(
+        f"{display(episode_path)}: no {SHOW_FILE} in its folder or any parent folder;"
+        " create one or pass --show PATH"
+    )
+
+
+def _resolve(base: Path, path: Path) -> Path:
+    return path if path.is_absolute() else (base / path)
+
+
+def _require_file(path: Path, where: str, what: str) -> None:
+    if not path.is_file():
+        raise InputError(f"{where}: {what} file {display(path)} does not exist")
+
+
+def load_show(path: Path) -> tuple[Show, Source]:
+    source = parse_yaml(path)
+    show: Show = validate(source, Show)
+    cover = _resolve(path.parent, show.cover)
+    _require_file(cover, source.where(("cover",)), "cover")
+    return show.model_copy(update={"cover": cover}), source
+
+
+def load(episode_path: Path, show_path: Path | None = None) -> Production:
+    """Load, validate and resolve one episode and its show."""
+    source = parse_yaml(episode_path)
+    episode: Episode = validate(source, Episode)
+    show_path = show_path or find_show(episode_path)
+    show, show_source = load_show(show_path)
+    base = episode_path.parent
+
+    voices = {**DEFAULT_VOICES, **show.voices, **episode.voices}
+    _check_engines(voices, show_source, source)
+
+    parts: list[model.Part] = []
+    part_lines: list[str] = []
+    if episode.script is not None or episode.script_file is not None:
+        raise InputError(
+            f"{source.where(('script',))}: script text is not supported yet; use segments:"
+        )
+    for index, part in enumerate(episode.segments):
+        where = source.where(("segments", index))
+        part = _resolve_part(part, base, where, voices)
+        parts.append(part)
+        part_lines.append(where)
+    if not any(model.kind_of(p) in ("host", "interview", "voxpop", "music") for p in parts):
+        raise InputError(
+            f"{source.where(('segments',))}: segments: nothing to play; add a host: part"
+        )
+    slug = episode.slug or episode_path.resolve().parent.name.lower()
+    return Production(show, episode, show_path, episode_path, slug, voices, parts, part_lines)
+
+
+def _check_engines(voices: dict[str, Voice], *sources: Source) -> None:
+    from broadcast_kit.tts import registry
+
+    names = registry.names()
+    for key, voice in voices.items():
+        if voice.engine not in names:
+            where = next(
+                (
+                    s.where(("voices", key, "engine"))
+                    for s in reversed(sources)
+                    if ("voices", key) in s.lines
+                ),
+                "voices",
+            )
+            raise InputError(
+                f"{where}: voices.{key}.engine: unknown engine '{voice.engine}';"
+                f" installed engines: {', '.join(names)}"
+            )
+
+
+def _resolve_part(part: model.Part, base: Path, where: str, voices: dict[str, Voice]) -> model.Part:
+    key = model.voice_key(part)
+    if key is not None and key not in voices:
+        raise InputError(
+            f"{where}: unknown voice '{key}'; defined voices: {', '.join(voices)}"
+            " (add it under voices: in the episode or show)"
+        )
+    text = getattr(part, model.kind_of(part), None)
+    if isinstance(text, str) and not text.strip() and not isinstance(part, model.ChapterPart):
+        raise InputError(
+            f"{where}: {model.kind_of(part)}: empty text; write the words or remove it"
+        )
+    if isinstance(part, MusicPart):
+        path = _resolve(base, part.music)
+        _require_file(path, where, "music")
+        return part.model_copy(update={"music": path})
+    if isinstance(part, InterviewPart) and part.audio is not None:
+        path = _resolve(base, part.audio)
+        _require_file(path, where, "audio")
+        return part.model_copy(update={"audio": path})
+    return part

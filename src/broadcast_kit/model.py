@@ -1,0 +1,262 @@
+"""The data model of a show and its episodes (pydantic, no I/O).
+
+Everything a producer writes in `show.yaml` and `episode.yaml` is validated here, strictly
+(`extra="forbid"`), so a misspelled field is an error instead of a silent default. Paths are
+kept as written; the loader resolves them against the file they came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+SEGMENT_KINDS = ("host", "interview", "voxpop", "music", "pause", "chapter")
+MUSIC_ROLES = ("intro", "outro", "bed", "sting")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Voice(Strict):
+    """How one speaker sounds: an engine, one of its voices and adjustments."""
+
+    engine: str = "piper"
+    voice: str | None = None  # engine default when omitted
+    speed: float = Field(1.0, ge=0.5, le=2.0)
+    pitch: float = Field(0.0, ge=-12.0, le=12.0)  # semitones
+    name: str | None = None  # the speaker's name as printed in transcripts
+    tld: str | None = None  # gTTS accent (Google domain: com, co.uk, com.au, ...)
+
+
+class Owner(Strict):
+    name: str
+    email: str
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+            raise ValueError(f"'{value}' is not an e-mail address")
+        return value
+
+
+class Pacing(Strict):
+    """Silences, in seconds, placed between parts."""
+
+    sentence: float = Field(0.3, ge=0, le=10)
+    speaker: float = Field(0.7, ge=0, le=10)
+    chapter: float = Field(1.5, ge=0, le=20)
+
+
+class AudioSettings(Strict):
+    channels: Literal["mono", "stereo"] = "stereo"
+    bitrate: int | None = Field(None, ge=32, le=320)  # kbit/s; default 96 mono, 128 stereo
+    sample_rate: Literal[44100, 48000] = 44100
+    loudness: Literal["podcast", "broadcast"] = "podcast"
+
+    @property
+    def channel_count(self) -> int:
+        return 1 if self.channels == "mono" else 2
+
+    @property
+    def kbps(self) -> int:
+        if self.bitrate is not None:
+            return self.bitrate
+        return 96 if self.channels == "mono" else 128
+
+    @model_validator(mode="after")
+    def _floor(self) -> AudioSettings:
+        floor = 32 if self.channels == "mono" else 64
+        if self.kbps < floor:
+            raise ValueError(
+                f"bitrate {self.kbps} is below the {floor} kbit/s floor for {self.channels}"
+            )
+        return self
+
+
+class Show(Strict):
+    title: str = Field(min_length=1)
+    description: str = ""
+    author: str = Field(min_length=1)
+    owner: Owner
+    language: str = "en"
+    category: str = "News"
+    explicit: bool = False
+    cover: Path
+    base_url: str = Field(min_length=1)
+    link: str | None = None
+    type: Literal["episodic", "serial"] = "episodic"
+    voices: dict[str, Voice] = Field(default_factory=dict)
+    audio: AudioSettings = AudioSettings()
+    pacing: Pacing = Pacing()
+
+    @field_validator("base_url", "link")
+    @classmethod
+    def _absolute(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"https?://[^/\s]+", value):
+            raise ValueError(f"'{value}' is not an absolute http(s) URL")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z]{2,4})?", value):
+            raise ValueError(f"'{value}' is not an ISO 639 language code such as 'en' or 'en-US'")
+        return value
+
+
+class HostPart(Strict):
+    """Narration by the show's host (voice `host`)."""
+
+    host: str
+    voice: str = "host"
+
+
+class InterviewPart(Strict):
+    """An interviewee: synthesized from `interview:` text, or a recorded `audio:` clip."""
+
+    interview: str | None = None
+    speaker: str
+    audio: Path | None = None
+    transcript: str | None = None
+    start: float | None = Field(None, ge=0)  # trim points in the clip, seconds
+    end: float | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _text_or_audio(self) -> InterviewPart:
+        if (self.interview is None) == (self.audio is None):
+            raise ValueError("give either the words (interview: text) or a recording (audio: file)")
+        if self.audio is None and (
+            self.transcript or self.start is not None or self.end is not None
+        ):
+            raise ValueError("transcript, start and end only apply to a recorded audio: clip")
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise ValueError(f"end ({self.end}) must be after start ({self.start})")
+        return self
+
+
+class VoxpopPart(Strict):
+    """A short quote from a member of the public, described rather than named."""
+
+    voxpop: str
+    speaker: str = "Listener"
+    voice: str = "voxpop"
+
+
+class MusicPart(Strict):
+    music: Path
+    role: Literal["intro", "outro", "bed", "sting"] = "sting"
+    level: float = Field(0.0, ge=-60, le=12)  # dB applied to the file
+    duck: float = Field(-15.0, ge=-60, le=0)  # dB under speech
+    attack: float = Field(300, ge=0, le=5000)  # ms
+    release: float = Field(600, ge=0, le=10000)  # ms
+    fade_in: float = Field(0.0, ge=0, le=60)  # seconds
+    fade_out: float = Field(0.0, ge=0, le=60)
+    overlap: float = Field(0.0, ge=0, le=60)  # seconds of talk-over (intro/outro)
+    under: int = Field(1, ge=1)  # bed: how many following speech parts it plays under
+    gap: float = Field(1.5, ge=0, le=30)  # bed: seconds of music between those parts
+
+
+class PausePart(Strict):
+    pause: float = Field(gt=0, le=600)
+
+
+class ChapterPart(Strict):
+    chapter: str = Field(min_length=1)
+
+
+def _segment_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        for kind in SEGMENT_KINDS:
+            if kind in value:
+                return kind
+        return None
+    return getattr(value, "kind", None)
+
+
+Part = Annotated[
+    Annotated[HostPart, Tag("host")]
+    | Annotated[InterviewPart, Tag("interview")]
+    | Annotated[VoxpopPart, Tag("voxpop")]
+    | Annotated[MusicPart, Tag("music")]
+    | Annotated[PausePart, Tag("pause")]
+    | Annotated[ChapterPart, Tag("chapter")],
+    Discriminator(_segment_kind),
+]
+
+
+def kind_of(part: BaseModel) -> str:
+    return {
+        HostPart: "host",
+        InterviewPart: "interview",
+        VoxpopPart: "voxpop",
+        MusicPart: "music",
+        PausePart: "pause",
+        ChapterPart: "chapter",
+    }[type(part)]
+
+
+def voice_key(part: BaseModel) -> str | None:
+    """The key into `voices` a part is spoken with; None for parts that are not synthesized."""
+    if isinstance(part, HostPart | VoxpopPart):
+        return part.voice
+    if isinstance(part, InterviewPart) and part.audio is None:
+        return part.speaker
+    return None
+
+
+def spoken_text(part: BaseModel) -> str | None:
+    """The words a part synthesizes, or None."""
+    if isinstance(part, HostPart):
+        return part.host
+    if isinstance(part, VoxpopPart):
+        return part.voxpop
+    if isinstance(part, InterviewPart):
+        return part.interview
+    return None
+
+
+class Episode(Strict):
+    title: str = Field(min_length=1)
+    date: dt.date
+    number: int | None = Field(None, ge=1)
+    season: int | None = Field(None, ge=1)
+    episode_type: Literal["full", "trailer", "bonus"] = "full"
+    description: str = ""
+    slug: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    explicit: bool | None = None
+    voices: dict[str, Voice] = Field(default_factory=dict)
+    segments: list[Part] = Field(default_factory=list)
+    script: str | None = None
+    script_file: Path | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Episode:
+        given = [
+            n
+            for n, v in (
+                ("segments", self.segments),
+                ("script", self.script),
+                ("script_file", self.script_file),
+            )
+            if v
+        ]
+        if len(given) != 1:
+            raise ValueError(
+                "an episode needs exactly one of segments:, script: or script_file:"
+                + (f" (got {', '.join(given)})" if given else "")
+            )
+        return self

@@ -1,0 +1,368 @@
+"""The only module that knows every stage: load -> segment -> synthesize/fetch -> timeline ->
+mix -> master -> tag -> sidecars, with every output written to a temp file and moved into
+place at the end, so a failed render leaves nothing half-written in the output folder."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from broadcast_kit import __version__, ffmpeg, loader, master, mix, model, sidecars, tags, timeline
+from broadcast_kit.audio import resample, to_array
+from broadcast_kit.errors import InputError, OutputError
+from broadcast_kit.segment import sentences, word_count
+from broadcast_kit.tts import registry
+from broadcast_kit.tts.cache import SpeechCache
+from broadcast_kit.tts.synth import Progress, SynthStats, Utterance, cache_key, synthesize_all
+
+Log = Callable[[str], None]
+WORDS_PER_SECOND = 2.6  # estimate for sentences not synthesized yet (dry run)
+
+
+@dataclass
+class RenderResult:
+    production: loader.Production
+    timeline: timeline.Timeline
+    outputs: dict[str, Path] = field(default_factory=dict)
+    report: dict[str, object] = field(default_factory=dict)
+    stats: SynthStats = field(default_factory=SynthStats)
+    warnings: list[str] = field(default_factory=list)
+
+
+def utterances(production: loader.Production) -> list[list[Utterance]]:
+    """The sentences to synthesize, per part (empty for music, pauses, clips, chapters)."""
+    result: list[list[Utterance]] = []
+    for part in production.parts:
+        text, key = model.spoken_text(part), model.voice_key(part)
+        if text is None or key is None:
+            result.append([])
+            continue
+        result.append([Utterance(s, key, production.voices[key]) for s in sentences(text)])
+    return result
+
+
+def check_voices(production: loader.Production) -> None:
+    """Every voice used exists in its engine and the engine is usable (before any work)."""
+    used = {u.voice_key for group in utterances(production) for u in group}
+    for key in sorted(used):
+        voice = production.voices[key]
+        engine = registry.get(voice.engine)
+        problem = engine.available()
+        where = f"voices.{key}"
+        if problem:
+            raise InputError(f"{where}: engine '{voice.engine}': {problem}")
+        try:
+            engine.check(cache_key("", voice)[2])
+        except InputError as exc:
+            raise InputError(f"{where}: {exc}") from None
+
+
+@contextmanager
+def staged(out_dir: Path) -> Iterator[Path]:
+    """A private folder inside `out_dir` for outputs in progress; removed whatever happens."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir))
+    except OSError as exc:
+        raise OutputError(
+            f"output folder {loader.display(out_dir)} is not writable ({exc.strerror});"
+            " choose another with --out"
+        ) from exc
+    try:
+        yield stage
+    finally:
+        for leftover in stage.iterdir():
+            leftover.unlink(missing_ok=True)
+        stage.rmdir()
+
+
+class Sources:
+    """Decoded music and clips at the working rate, each file decoded once."""
+
+    def __init__(self, production: loader.Production, rate: int, channels: int) -> None:
+        self.rate, self.channels = rate, channels
+        self.production = production
+        self.music: dict[Path, np.ndarray] = {}
+        self.clips: dict[int, np.ndarray] = {}
+
+    def load(self) -> list[int]:
+        """Decode everything; returns each part's file duration in ms (0 when none)."""
+        durations = []
+        for index, part in enumerate(self.production.parts):
+            where = self.production.part_lines[index]
+            try:
+                if isinstance(part, model.MusicPart):
+                    if part.music not in self.music:
+                        self.music[part.music] = ffmpeg.decode(part.music, self.rate, self.channels)
+                    audio = self.music[part.music]
+                elif isinstance(part, model.InterviewPart) and part.audio is not None:
+                    audio = ffmpeg.decode(
+                        part.audio, self.rate, self.channels, part.start, part.end
+                    )
+                    self.clips[index] = audio
+                else:
+                    durations.append(0)
+                    continue
+            except InputError as exc:
+                raise InputError(f"{where}: {exc}") from None
+            durations.append(round(len(audio) * 1000 / self.rate))
+        return durations
+
+
+def _speech_array(audio: object, rate: int, channels: int) -> np.ndarray:
+    from broadcast_kit.audio import AudioSegment
+
+    assert isinstance(audio, AudioSegment)
+    mono = to_array(audio.set_channels(1))
+    mono = resample(mono, audio.frame_rate, rate)
+    return np.repeat(mono, channels, axis=1) if channels > 1 else mono
+
+
+def _match_clips(sources: Sources, speech: list[np.ndarray], rate: int) -> dict[int, float]:
+    """Gain each recorded clip to the narration's loudness; returns the gains applied (dB)."""
+    gains: dict[int, float] = {}
+    if not sources.clips:
+        return gains
+    reference = master.loudness(np.concatenate(speech), rate) if speech else None
+    target = reference if reference is not None else -20.0
+    for index, clip in sources.clips.items():
+        measured = master.loudness(clip, rate)
+        if measured is None:
+            continue
+        gain = target - measured
+        sources.clips[index] = clip * np.float32(10 ** (gain / 20))
+        gains[index] = round(gain, 2)
+    return gains
+
+
+def plan(production: loader.Production, cache: SpeechCache) -> timeline.Timeline:
+    """The timeline without synthesizing: cached sentence durations, estimates for the rest."""
+    audio = production.show.audio
+    sources = Sources(production, audio.sample_rate, 1)
+    durations = sources.load()
+    measured = []
+    for group, file_ms in zip(utterances(production), durations, strict=True):
+        sentence_ms = []
+        for utt in group:
+            hit = cache.get(cache_key(utt.text, utt.voice)[0])
+            ms = (
+                len(hit)
+                if hit is not None
+                else round(word_count(utt.text) / WORDS_PER_SECOND * 1000)
+            )
+            sentence_ms.append((utt.text, ms))
+        measured.append(timeline.Measured(tuple(sentence_ms), file_ms))
+    return timeline.build(
+        production.parts,
+        measured,
+        production.voices,
+        production.show.pacing,
+        production.episode.title,
+    )
+
+
+def render(
+    episode_path: Path,
+    out_dir: Path,
+    show_path: Path | None = None,
+    cache: SpeechCache | None = None,
+    progress: Progress | None = None,
+    log: Log | None = None,
+) -> RenderResult:
+    started = time.monotonic()
+    say = log or (lambda _msg: None)
+    production = loader.load(episode_path, show_path)
+    check_voices(production)
+    cache = cache or SpeechCache()
+    settings = production.show.audio
+    rate, channels = settings.sample_rate, settings.channel_count
+    with staged(out_dir) as stage:
+        sources = Sources(production, rate, channels)
+        file_ms = sources.load()
+        groups = utterances(production)
+        flat = [u for group in groups for u in group]
+        say(f"synthesizing {len(flat)} sentences")
+        spoken, stats = synthesize_all(flat, cache, progress)
+        arrays = [_speech_array(a, rate, channels) for a in spoken]
+        clip_gains = _match_clips(sources, arrays, rate)
+
+        measured, by_part, n = [], {}, 0
+        for index, (group, ms) in enumerate(zip(groups, file_ms, strict=True)):
+            facts = []
+            for s, utt in enumerate(group):
+                by_part[(index, s)] = arrays[n]
+                facts.append((utt.text, round(len(arrays[n]) * 1000 / rate)))
+                n += 1
+            measured.append(timeline.Measured(tuple(facts), ms))
+        placed = timeline.build(
+            production.parts,
+            measured,
+            production.voices,
+            production.show.pacing,
+            production.episode.title,
+        )
+
+        def fetch(item: timeline.Placed) -> np.ndarray:
+            part = production.parts[item.part]
+            if isinstance(part, model.MusicPart):
+                return sources.music[part.music]
+            if item.part in sources.clips:
+                return sources.clips[item.part]
+            return by_part[(item.part, item.sentence)]
+
+        say("mixing")
+        mixed = mix.mix(placed, fetch, list(production.parts), rate, channels)
+        say("mastering and encoding")
+        goal = master.target(settings.loudness, channels)
+        mp3 = stage / f"{production.slug}.mp3"
+        _, loudness = master.encode(mixed, rate, settings.kbps, mp3, goal)
+
+        result = RenderResult(production, placed, stats=stats, warnings=list(loudness.warnings))
+        tags.write(mp3, _episode_tags(production, placed, stats), production.show.cover)
+        files = {
+            "mp3": mp3,
+            "vtt": _write(stage / f"{production.slug}.vtt", sidecars.vtt(placed)),
+            "srt": _write(stage / f"{production.slug}.srt", sidecars.srt(placed)),
+            "chapters": _write(
+                stage / f"{production.slug}.chapters.json", sidecars.chapters_json(placed)
+            ),
+            "transcript": _write(
+                stage / f"{production.slug}.transcript.json", sidecars.transcript_json(placed)
+            ),
+        }
+        report = _report(
+            production, placed, stats, loudness, clip_gains, files, time.monotonic() - started
+        )
+        files["report"] = _write(
+            stage / f"{production.slug}.json", json.dumps(report, indent=2, ensure_ascii=False)
+        )
+        for kind, staged_path in files.items():  # the report last: it vouches for the others
+            final = out_dir / staged_path.name
+            os.replace(staged_path, final)
+            result.outputs[kind] = final
+        result.report = report
+    return result
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    return path
+
+
+def _episode_tags(
+    production: loader.Production, placed: timeline.Timeline, stats: SynthStats
+) -> tags.EpisodeTags:
+    show, episode = production.show, production.episode
+    used = []
+    for key in sorted({item.voice for item in placed.items if item.voice}):
+        voice = production.voices[key]
+        name = voice.voice or registry.get(voice.engine).default_voice()
+        extra = "".join(
+            f" {label} {value:g}"
+            for label, value, default in (("speed", voice.speed, 1.0), ("pitch", voice.pitch, 0.0))
+            if value != default
+        )
+        used.append(f"{key}={voice.engine}:{name}{extra}")
+    provenance = {
+        "broadcast-kit": __version__,
+        "engines": ", ".join(
+            f"{name} ({version})" for name, version in sorted(stats.engines.items())
+        ),
+        "voices": ", ".join(used),
+    }
+    return tags.EpisodeTags(
+        title=episode.title,
+        artist=show.author,
+        album=show.title,
+        date=episode.date.isoformat(),
+        track=episode.number,
+        comment=episode.description,
+        cover=show.cover.read_bytes(),
+        provenance=provenance,
+        chapters=tuple((c.title, c.start, c.end) for c in placed.chapters),
+    )
+
+
+def _report(
+    production: loader.Production,
+    placed: timeline.Timeline,
+    stats: SynthStats,
+    loudness: master.MasterReport,
+    clip_gains: dict[int, float],
+    files: dict[str, Path],
+    seconds: float,
+) -> dict[str, object]:
+    mp3 = files["mp3"]
+    data = mp3.read_bytes()
+    voices = production.voices
+    segments = []
+    for item in placed.items:
+        entry: dict[str, object] = {
+            "part": item.part,
+            "kind": item.kind,
+            "start_ms": item.start,
+            "end_ms": item.end,
+            "duration_ms": item.end - item.start,
+            "chapter": item.chapter,
+        }
+        if item.is_speech:
+            entry["speaker"] = item.speaker
+        if item.voice:
+            voice = voices[item.voice]
+            entry.update(
+                voice=item.voice,
+                engine=voice.engine,
+                engine_voice=voice.voice or registry.get(voice.engine).default_voice(),
+            )
+        if item.text:
+            entry["text"] = item.text
+        if item.file:
+            entry["file"] = loader.display(item.file)
+            entry["role"] = item.role
+        if item.part in clip_gains:
+            entry["gain_db"] = clip_gains[item.part]
+        segments.append(entry)
+    episode = production.episode
+    return {
+        "tool": f"broadcast-kit {__version__}",
+        "slug": production.slug,
+        "title": episode.title,
+        "show": production.show.title,
+        "date": episode.date.isoformat(),
+        "number": episode.number,
+        "season": episode.season,
+        "episode_type": episode.episode_type,
+        "description": episode.description,
+        "episode_file": loader.display(production.episode_path),
+        "duration_ms": placed.duration,
+        "audio": {
+            "file": mp3.name,
+            "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "bitrate_kbps": production.show.audio.kbps,
+            "channels": production.show.audio.channels,
+            "sample_rate": production.show.audio.sample_rate,
+        },
+        "loudness": loudness.as_dict(),
+        "files": {kind: path.name for kind, path in files.items()},
+        "chapters": [
+            {"title": c.title, "start_ms": c.start, "end_ms": c.end} for c in placed.chapters
+        ],
+        "synthesis": {
+            "sentences": stats.hits + stats.misses,
+            "cached": stats.hits,
+            "synthesized": len(stats.synthesized),
+            "engines": stats.engines,
+        },
+        "render_seconds": round(seconds, 2),
+        "segments": segments,
+    }

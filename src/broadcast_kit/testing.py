@@ -1,0 +1,68 @@
+"""Test helpers shipped with the package: a deterministic fake TTS engine.
+
+`FakeEngine` needs no model and no network: each word becomes a short tone whose pitch comes
+from the word, so equal text gives equal audio and durations grow with the text. It counts
+what it synthesizes, which is how tests prove the cache works. Plugin authors can use it too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import ClassVar
+
+import numpy as np
+
+from broadcast_kit.audio import AudioSegment
+from broadcast_kit.errors import EngineError, InputError
+from broadcast_kit.tts.base import VoiceRequest
+
+RATE = 22050
+WORD_MS = 90
+GAP_MS = 30
+
+
+class FakeEngine:
+    name: ClassVar[str] = "fake"
+    native: ClassVar[frozenset[str]] = frozenset({"speed", "pitch"})
+    workers: ClassVar[int] = 2
+    #: every text synthesized in this process, in order
+    spoken: ClassVar[list[str]] = []
+    #: set to a message to make the next synthesize() calls fail
+    fail_with: ClassVar[str | None] = None
+
+    def available(self) -> str | None:
+        return None
+
+    @property
+    def version(self) -> str:
+        return "fake 1"
+
+    def voices(self) -> list[str]:
+        return ["low", "mid", "high"]
+
+    def default_voice(self) -> str:
+        return "mid"
+
+    def check(self, voice: VoiceRequest) -> None:
+        if voice.voice not in self.voices():
+            raise InputError(
+                f"unknown fake voice '{voice.voice}'; voices: {', '.join(self.voices())}"
+            )
+
+    def synthesize(self, text: str, voice: VoiceRequest) -> AudioSegment:
+        self.check(voice)
+        if self.fail_with:
+            raise EngineError(self.fail_with)
+        FakeEngine.spoken.append(text)
+        base = {"low": 110.0, "mid": 180.0, "high": 260.0}[voice.voice] * 2 ** (voice.pitch / 12)
+        word_n = max(1, round(RATE * WORD_MS / 1000 / voice.speed))
+        gap = np.zeros(round(RATE * GAP_MS / 1000 / voice.speed), dtype=np.float32)
+        t = np.arange(word_n) / RATE
+        window = np.sin(np.pi * np.arange(word_n) / word_n) ** 2  # no clicks at word edges
+        pieces: list[np.ndarray] = []
+        for word in text.split():
+            step = int(hashlib.sha256(word.encode()).hexdigest()[:2], 16) / 255
+            pieces += [0.3 * window * np.sin(2 * np.pi * base * (1 + step) * t), gap]
+        audio = np.concatenate(pieces).astype(np.float32)
+        pcm = (audio * 32767).astype("<i2").tobytes()
+        return AudioSegment(pcm, sample_width=2, frame_rate=RATE, channels=1)

@@ -106,9 +106,13 @@ def parse_yaml(path: Path) -> Source:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        problem = exc.problem or exc.context or "invalid YAML"
+        problem = exc.problem or "invalid YAML"
+        context = ""
+        if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+            context = f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
         raise ConfigError(
-            f"{display(path)}:{line}: malformed YAML: {problem} (check indentation and quoting)"
+            f"{display(path)}:{line}: malformed YAML: {problem}{context};"
+            " check indentation and quoting"
         ) from None
     lines: dict[Loc, int] = {}
     data = _construct(node, (), lines, path) if node is not None else None
@@ -169,17 +173,34 @@ def _data_loc(loc: Loc) -> Loc:
     return loc
 
 
+def _guess(root: type[BaseModel], loc: Loc) -> tuple[str | None, list[str]]:
+    """For an unknown field at `loc`: the known field it most likely misspells, and all."""
+    owner = _model_at(root, loc[:-1])
+    fields = sorted(owner.model_fields) if owner else []
+    guess = difflib.get_close_matches(str(loc[-1]), fields, n=1)
+    return (guess[0] if guess else None), fields
+
+
 def _problems(exc: ValidationError, root: type[BaseModel], source: Source) -> Iterator[str]:
-    for err in exc.errors():
+    errors = exc.errors()
+    # a misspelled field also makes the real one "missing": report only the misspelling
+    misspelled = {
+        (*tuple(e["loc"])[:-1], guess)
+        for e in errors
+        if e["type"] == "extra_forbidden"
+        for guess in [_guess(root, tuple(e["loc"]))[0]]
+        if guess
+    }
+    for err in errors:
         loc: Loc = tuple(err["loc"])
+        if err["type"] == "missing" and loc in misspelled:
+            continue
         where = source.where(_data_loc(loc))
         name = format_loc(_data_loc(loc))
         kind = err["type"]
         if kind == "extra_forbidden":
-            owner = _model_at(root, loc[:-1])
-            fields = sorted(owner.model_fields) if owner else []
-            guess = difflib.get_close_matches(str(loc[-1]), fields, n=1)
-            hint = f"did you mean '{guess[0]}'?" if guess else f"known fields: {', '.join(fields)}"
+            guess, fields = _guess(root, loc)
+            hint = f"did you mean '{guess}'?" if guess else f"known fields: {', '.join(fields)}"
             yield f"{where}: {name}: unknown field; {hint}"
         elif kind in ("union_tag_not_found", "union_tag_invalid", "model_attributes_type") and (
             loc and loc[0] == "segments"

@@ -1,0 +1,89 @@
+"""Shared fixtures: a show folder with cover art, generated music, an isolated speech cache."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from broadcast_kit import ffmpeg
+from broadcast_kit.testing import FakeEngine
+from broadcast_kit.tts.cache import SpeechCache
+
+ROOT = Path(__file__).resolve().parents[1]
+RATE = 44100
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the user's speech cache; the fake engine starts clean."""
+    monkeypatch.setenv("BROADCAST_KIT_CACHE_DIR", str(tmp_path / "cache"))
+    FakeEngine.spoken.clear()
+    FakeEngine.fail_with = None
+
+
+def tone(seconds: float, freq: float = 440.0, level_db: float = -12.0, channels: int = 2,
+         rate: int = RATE) -> np.ndarray:
+    t = np.arange(round(seconds * rate)) / rate
+    wave = (10 ** (level_db / 20) * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+    return np.repeat(wave[:, None], channels, axis=1)
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int = RATE) -> Path:
+    """Write float samples as a 16-bit WAV with ffmpeg (the same binary the product uses)."""
+    ffmpeg.run(
+        ["-y", "-f", "f32le", "-ar", str(rate), "-ac", str(samples.shape[1]), "-i", "pipe:0",
+         "-c:a", "pcm_s16le", str(path)],
+        stdin=np.ascontiguousarray(samples, dtype="<f4").tobytes(),
+        what=str(path),
+    )
+    return path
+
+
+@pytest.fixture(scope="session")
+def music_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Short generated music files: a theme (chord), a quiet bed, a sting."""
+    folder = tmp_path_factory.mktemp("music")
+    chord = tone(4.0, 220.0, -14) + tone(4.0, 277.2, -14) + tone(4.0, 329.6, -14)
+    write_wav(folder / "theme.wav", chord)
+    write_wav(folder / "bed.wav", tone(3.0, 196.0, -18) + tone(3.0, 293.7, -20))
+    write_wav(folder / "sting.wav", tone(1.0, 523.3, -10))
+    return folder
+
+
+@pytest.fixture
+def show_dir(tmp_path: Path) -> Path:
+    """A folder with show.yaml (fake engine voices) and cover.jpg; episodes go below it."""
+    folder = tmp_path / "show"
+    folder.mkdir()
+    shutil.copy(ROOT / "assets" / "cover.jpg", folder / "cover.jpg")
+    (folder / "show.yaml").write_text(textwrap.dedent("""\
+        title: Test Show
+        description: A show for tests.
+        author: Test Author
+        owner: {name: Test Owner, email: owner@example.org}
+        language: en
+        category: News
+        cover: cover.jpg
+        base_url: https://example.org/test/
+        voices:
+          host: {engine: fake, voice: mid, name: Host}
+          voxpop: {engine: fake, voice: high}
+        """), encoding="utf-8")
+    return folder
+
+
+def write_episode(show_dir: Path, body: str, slug: str = "ep1") -> Path:
+    folder = show_dir / slug
+    folder.mkdir(exist_ok=True)
+    path = folder / "episode.yaml"
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> SpeechCache:
+    return SpeechCache(tmp_path / "cache" / "speech")

@@ -25,8 +25,13 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     FakeEngine.fail_with = None
 
 
-def tone(seconds: float, freq: float = 440.0, level_db: float = -12.0, channels: int = 2,
-         rate: int = RATE) -> np.ndarray:
+def tone(
+    seconds: float,
+    freq: float = 440.0,
+    level_db: float = -12.0,
+    channels: int = 2,
+    rate: int = RATE,
+) -> np.ndarray:
     t = np.arange(round(seconds * rate)) / rate
     wave = (10 ** (level_db / 20) * np.sin(2 * np.pi * freq * t)).astype(np.float32)
     return np.repeat(wave[:, None], channels, axis=1)
@@ -35,8 +40,20 @@ def tone(seconds: float, freq: float = 440.0, level_db: float = -12.0, channels:
 def write_wav(path: Path, samples: np.ndarray, rate: int = RATE) -> Path:
     """Write float samples as a 16-bit WAV with ffmpeg (the same binary the product uses)."""
     ffmpeg.run(
-        ["-y", "-f", "f32le", "-ar", str(rate), "-ac", str(samples.shape[1]), "-i", "pipe:0",
-         "-c:a", "pcm_s16le", str(path)],
+        [
+            "-y",
+            "-f",
+            "f32le",
+            "-ar",
+            str(rate),
+            "-ac",
+            str(samples.shape[1]),
+            "-i",
+            "pipe:0",
+            "-c:a",
+            "pcm_s16le",
+            str(path),
+        ],
         stdin=np.ascontiguousarray(samples, dtype="<f4").tobytes(),
         what=str(path),
     )
@@ -60,7 +77,8 @@ def show_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "show"
     folder.mkdir()
     shutil.copy(ROOT / "assets" / "cover.jpg", folder / "cover.jpg")
-    (folder / "show.yaml").write_text(textwrap.dedent("""\
+    (folder / "show.yaml").write_text(
+        textwrap.dedent("""\
         title: Test Show
         description: A show for tests.
         author: Test Author
@@ -72,7 +90,9 @@ def show_dir(tmp_path: Path) -> Path:
         voices:
           host: {engine: fake, voice: mid, name: Host}
           voxpop: {engine: fake, voice: high}
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     return folder
 
 

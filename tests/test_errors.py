@@ -46,32 +46,57 @@ def one_error(stderr: str) -> str:
     ("body", "expected"),
     [
         ("title: [unclosed\n", "that starts at line 1"),
-        ("title: x\ndate: 2024-01-02\nsegments:\n  - host: hi\n   bad: indent\n",
-         "episode.yaml:5: malformed YAML"),
-        ("title: x\ndate: 2024-01-02\ndescriptoin: typo\nsegments:\n  - host: hi\n",
-         "episode.yaml:3: descriptoin: unknown field; did you mean 'description'?"),
-        ("title: x\ndate: 2024-01-02\nsegments:\n  - host: hi\n  - interview: hello\n    speakr: a\n",
-         "episode.yaml:6: segments[1].speakr: unknown field; did you mean 'speaker'?"),
-        ("title: x\ndate: 2024-01-02\nsegments:\n  - hots: hi\n",
-         "episode.yaml:4: segments[0]: a segment is a mapping with one of host, interview"),
+        (
+            "title: x\ndate: 2024-01-02\nsegments:\n  - host: hi\n   bad: indent\n",
+            "episode.yaml:5: malformed YAML",
+        ),
+        (
+            "title: x\ndate: 2024-01-02\ndescriptoin: typo\nsegments:\n  - host: hi\n",
+            "episode.yaml:3: descriptoin: unknown field; did you mean 'description'?",
+        ),
+        (
+            "title: x\ndate: 2024-01-02\nsegments:\n  - host: hi\n"
+            "  - interview: hello\n    speakr: a\n",
+            "episode.yaml:6: segments[1].speakr: unknown field; did you mean 'speaker'?",
+        ),
+        (
+            "title: x\ndate: 2024-01-02\nsegments:\n  - hots: hi\n",
+            "episode.yaml:4: segments[0]: a segment is a mapping with one of host, interview",
+        ),
         ("title: x\ndate: not-a-date\nsegments:\n  - host: hi\n", "episode.yaml:2: date:"),
         ("date: 2024-01-02\nsegments:\n  - host: hi\n", "episode.yaml:1: title: required field"),
-        ("title: x\ndate: 2024-01-02\nsegments:\n  - host: '   '\n",
-         "episode.yaml:4: host: empty text"),
-        ("title: x\ndate: 2024-01-02\nsegments:\n  - interview: hello\n    speaker: shin\n",
-         "episode.yaml:4: unknown voice 'shin'; defined voices: host, voxpop"),
-        ("title: x\ndate: 2024-01-02\nsegments:\n  - music: nowhere.mp3\n  - host: hi\n",
-         "episode.yaml:4: music file ep1/nowhere.mp3 does not exist"),
-        ("title: x\ndate: 2024-01-02\nsegments:\n  - interview:\n    speaker: s\n"
-         "    audio: gone.wav\n  - host: hi\n", "episode.yaml:4: audio file"),
-        ("title: x\ndate: 2024-01-02\nvoices:\n  shin: {engine: festival}\nsegments:\n"
-         "  - host: hi\n",
-         "episode.yaml:4: voices.shin.engine: unknown engine 'festival'; installed engines:"),
-        ("title: x\ndate: 2024-01-02\nvoices:\n  shin: {engine: fake, voice: deep}\n"
-         "segments:\n  - interview: hi\n    speaker: shin\n",
-         "voices.shin: unknown fake voice 'deep'; voices: low, mid, high"),
-        ("title: x\ndate: 2024-01-02\nvoices:\n  shin: {engine: fake, pitch: 40}\n"
-         "segments:\n  - host: hi\n", "episode.yaml:4: voices.shin.pitch:"),
+        (
+            "title: x\ndate: 2024-01-02\nsegments:\n  - host: '   '\n",
+            "episode.yaml:4: host: empty text",
+        ),
+        (
+            "title: x\ndate: 2024-01-02\nsegments:\n  - interview: hello\n    speaker: shin\n",
+            "episode.yaml:4: unknown voice 'shin'; defined voices: host, voxpop",
+        ),
+        (
+            "title: x\ndate: 2024-01-02\nsegments:\n  - music: nowhere.mp3\n  - host: hi\n",
+            "episode.yaml:4: music file ep1/nowhere.mp3 does not exist",
+        ),
+        (
+            "title: x\ndate: 2024-01-02\nsegments:\n  - interview:\n    speaker: s\n"
+            "    audio: gone.wav\n  - host: hi\n",
+            "episode.yaml:4: audio file",
+        ),
+        (
+            "title: x\ndate: 2024-01-02\nvoices:\n  shin: {engine: festival}\nsegments:\n"
+            "  - host: hi\n",
+            "episode.yaml:4: voices.shin.engine: unknown engine 'festival'; installed engines:",
+        ),
+        (
+            "title: x\ndate: 2024-01-02\nvoices:\n  shin: {engine: fake, voice: deep}\n"
+            "segments:\n  - interview: hi\n    speaker: shin\n",
+            "voices.shin: unknown fake voice 'deep'; voices: low, mid, high",
+        ),
+        (
+            "title: x\ndate: 2024-01-02\nvoices:\n  shin: {engine: fake, pitch: 40}\n"
+            "segments:\n  - host: hi\n",
+            "episode.yaml:4: voices.shin.pitch:",
+        ),
     ],
 )
 def test_bad_episode_is_one_clear_error(
@@ -108,8 +133,11 @@ def test_show_errors_name_the_show_file(show_dir: Path, tmp_path: Path) -> None:
     code, _, stderr = render(write_episode(show_dir, GOOD), tmp_path / "dist")
     assert code == 2
     assert "show.yaml:7: cover file" in one_error(stderr)
-    show.write_text(show.read_text().replace("missing.png", "cover.jpg")
-                    .replace("email: owner@example.org", "email: nobody"))
+    show.write_text(
+        show.read_text()
+        .replace("missing.png", "cover.jpg")
+        .replace("email: owner@example.org", "email: nobody")
+    )
     code, _, stderr = render(write_episode(show_dir, GOOD), tmp_path / "dist")
     assert "show.yaml:4: owner.email: 'nobody' is not an e-mail address" in one_error(stderr)
 
@@ -161,8 +189,12 @@ def test_gtts_unreachable_names_offline_engines(
         raise gTTSError("Failed to connect. Probable cause: Unknown")
 
     monkeypatch.setattr(gTTS, "write_to_fp", offline)
-    episode = write_episode(show_dir, GOOD.replace(
-        "segments:", "voices:\n      host: {engine: gtts, voice: en, tld: co.uk}\n    segments:"))
+    episode = write_episode(
+        show_dir,
+        GOOD.replace(
+            "segments:", "voices:\n      host: {engine: gtts, voice: en, tld: co.uk}\n    segments:"
+        ),
+    )
     code, _, stderr = render(episode, tmp_path / "dist")
     assert code == 1
     line = one_error(stderr)

@@ -16,7 +16,9 @@ from scipy.signal import resample_poly
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Couldn't find ffmpeg", category=RuntimeWarning)
     # Python 3.11/3.12 deprecate the audioop module pydub uses (audioop-lts replaces it on 3.13)
-    warnings.filterwarnings("ignore", message="'audioop' is deprecated", category=DeprecationWarning)
+    warnings.filterwarnings(
+        "ignore", message="'audioop' is deprecated", category=DeprecationWarning
+    )
     from pydub import AudioSegment
 
 __all__ = ["AudioSegment", "from_array", "resample", "to_array"]

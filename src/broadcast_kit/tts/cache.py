@@ -43,7 +43,8 @@ class SpeechCache:
     def get(self, key: str) -> AudioSegment | None:
         path = self.path(key)
         try:
-            return AudioSegment.from_wav(path)
+            with path.open("rb") as fh:  # pydub leaves a file it opened itself unclosed
+                return AudioSegment.from_wav(fh)
         except FileNotFoundError:
             return None
         except Exception:  # a damaged entry is a miss; it will be rewritten

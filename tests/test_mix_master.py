@@ -1,0 +1,150 @@
+"""Mixing and mastering measured on real output: loudness target and true peak on the
+encoded file, ducking depth, no clicks at joins."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from broadcast_kit import ffmpeg, loader, master, mix, pipeline, timeline
+from broadcast_kit.model import MusicPart
+from broadcast_kit.tts.cache import SpeechCache
+from tests.conftest import RATE, tone, write_episode, write_wav
+
+
+def square(seconds: float, freq: float, level_db: float) -> np.ndarray:
+    wave = np.sign(tone(seconds, freq, 0.0, channels=1))
+    return np.repeat(np.clip(wave * 10 ** (level_db / 20) * 1.6, -1, 1), 2, axis=1)
+
+
+@pytest.mark.parametrize(("channels", "target"), [("stereo", -16.0), ("mono", -19.0)])
+def test_loud_and_quiet_inputs_meet_the_target(
+    show_dir: Path, tmp_path: Path, cache: SpeechCache, channels: str, target: float
+) -> None:
+    folder = show_dir / "ep1"
+    folder.mkdir()
+    write_wav(folder / "loud.wav", square(4.0, 220.0, 0.0))  # clipping square wave
+    write_wav(folder / "quiet.wav", tone(4.0, 330.0, -55.0))
+    write_wav(folder / "music.wav", tone(3.0, 110.0, 0.0) * 0.999)  # full-scale music
+    show = show_dir / "show.yaml"
+    show.write_text(show.read_text() + f"audio: {{channels: {channels}}}\n")
+    episode = write_episode(show_dir, """\
+        title: Extremes
+        date: 2024-01-01
+        segments:
+          - music: music.wav
+          - interview:
+            speaker: a
+            audio: loud.wav
+            transcript: A very loud caller.
+          - host: And now a very quiet one.
+          - interview:
+            speaker: b
+            audio: quiet.wav
+        """)
+    result = pipeline.render(episode, tmp_path / "dist", cache=cache)
+    lufs, peak, _ = ffmpeg.measure(result.outputs["mp3"])
+    assert abs(lufs - target) <= 1.0, lufs
+    assert peak <= -1.0, peak
+    report = result.report["loudness"]
+    assert isinstance(report, dict)
+    assert report["output_lufs"] == lufs and report["target_lufs"] == target
+    # both clips were matched to the narration: the quiet one got a big boost, the loud a cut
+    gains = {s["file"].rsplit("/", 1)[-1]: s["gain_db"]
+             for s in json.loads(result.outputs["report"].read_text())["segments"]
+             if "gain_db" in s}
+    assert gains["quiet.wav"] > 20 and gains["loud.wav"] < -5
+
+
+def test_limiter_holds_the_ceiling_and_is_linear_elsewhere() -> None:
+    quiet = tone(1.0, 200.0, -30.0)
+    spike = tone(0.05, 3000.0, 0.0)
+    signal = np.concatenate([quiet, spike, quiet])
+    out, reduction = master.limit(signal, RATE, -1.5)
+    assert master.true_peaks(out).max() <= 10 ** (-1.5 / 20) + 1e-4
+    assert reduction > 1.0
+    # far from the spike nothing changed: no compression of the dynamics
+    assert np.allclose(out[: RATE // 2], signal[: RATE // 2])
+    assert np.allclose(out[-RATE // 2 :], signal[-RATE // 2 :])
+
+
+def _bed_only(show_dir: Path, music_dir: Path) -> tuple[timeline.Timeline, np.ndarray]:
+    """Render the mix of an episode with a bed under speech, with the speech left out, so the
+    bed's own level can be measured inside and outside speech."""
+    episode = write_episode(show_dir, f"""\
+        title: Bed
+        date: 2024-01-01
+        segments:
+          - host: Before the bed.
+          - music: {music_dir}/bed.wav
+            role: bed
+            under: 3
+            duck: -15
+          - host: One sentence under the bed. And another one after it.
+          - interview: A reply from the guest, long enough to measure.
+            speaker: guest
+          - host: The last words under the bed.
+          - host: After the bed.
+        """.replace("segments:", "voices:\n          guest: {engine: fake, voice: low}\n"
+                    "        segments:"))
+    production = loader.load(episode)
+    planned = pipeline.plan(production, SpeechCache(show_dir / "c"))
+    music = {Path(music_dir / "bed.wav"): ffmpeg.decode(music_dir / "bed.wav", RATE, 2)}
+
+    def fetch(item: timeline.Placed) -> np.ndarray:
+        if item.file is not None:
+            return music[item.file]
+        return np.zeros((round((item.end - item.start) * RATE / 1000), 2), np.float32)
+
+    return planned, mix.mix(planned, fetch, list(production.parts), RATE, 2)
+
+
+def test_bed_ducks_at_least_12_db_under_speech(show_dir: Path, music_dir: Path) -> None:
+    planned, bed = _bed_only(show_dir, music_dir)
+    item = next(i for i in planned.items if i.role == "bed")
+    assert len(item.ducks) == 4  # every sentence spoken over it
+
+    def level(start: int, end: int) -> float:
+        chunk = bed[start * RATE // 1000 : end * RATE // 1000]
+        return float(10 * np.log10(np.mean(chunk**2)))
+
+    inside = [level(s + 100, e - 100) for s, e in item.ducks if e - s > 400]
+    spans = sorted(item.ducks)
+    between = [level(e1 + 650, s2 - 300) for (_, e1), (s2, _) in zip(spans, spans[1:], strict=False)
+               if s2 - e1 > 1200]
+    assert inside and between
+    assert max(inside) <= min(between) - 12, (inside, between)
+
+
+def test_no_clicks_at_joins(show_dir: Path, music_dir: Path) -> None:
+    planned, bed = _bed_only(show_dir, music_dir)
+    source = ffmpeg.decode(music_dir / "bed.wav", RATE, 2)
+    steepest_source = np.abs(np.diff(source, axis=0)).max()
+    steepest_mix = np.abs(np.diff(bed, axis=0)).max()
+    assert steepest_mix <= steepest_source * 1.05
+    # looping 3 s of music under ~10 s of speech crossed several seams
+    item = next(i for i in planned.items if i.role == "bed")
+    assert item.end - item.start > 2 * 3000
+
+
+def test_duck_envelope_ramps_smoothly() -> None:
+    depth = mix.duck_depth(RATE * 3, RATE, 0, ((1000, 2000),), attack=300, release=600)
+    assert depth[0] == 0 and depth[RATE * 3 // 2] == 1
+    assert 0 < depth[round(0.85 * RATE)] < 1  # inside the attack ramp
+    assert 0 < depth[round(2.3 * RATE)] < 1  # inside the release ramp
+    assert np.abs(np.diff(depth)).max() < 5 / (0.3 * RATE)
+
+
+def test_music_level_fades_and_loop() -> None:
+    part = MusicPart(music=Path("x.wav"), role="bed", level=-6, fade_in=0.5, fade_out=0.5)
+    audio = tone(1.0, 100.0, 0.0)
+    item = timeline.Placed(0, "music", 0, 2500, None, file=Path("x.wav"), role="bed",
+                           fade_in=500, fade_out=500, loop=True)
+    shaped = mix.shape_music(audio, item, part, RATE)
+    assert len(shaped) == round(2.5 * RATE)
+    assert np.abs(shaped[0]).max() < 1e-3 and np.abs(shaped[-1]).max() < 1e-3
+    middle = shaped[RATE : RATE + RATE // 10]
+    assert abs(20 * np.log10(np.abs(middle).max()) - -6) < 0.2

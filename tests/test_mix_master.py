@@ -148,3 +148,16 @@ def test_music_level_fades_and_loop() -> None:
     assert np.abs(shaped[0]).max() < 1e-3 and np.abs(shaped[-1]).max() < 1e-3
     middle = shaped[RATE : RATE + RATE // 10]
     assert abs(20 * np.log10(np.abs(middle).max()) - -6) < 0.2
+
+
+def test_loudness_meter_agrees_with_pyloudnorm() -> None:
+    import pyloudnorm
+
+    rng = np.random.default_rng(7)
+    speechy = rng.standard_normal((RATE * 20, 2)).astype(np.float32) * 0.05
+    speechy[RATE * 5 : RATE * 9] *= 0.02  # a quiet stretch the relative gate drops
+    for samples in (speechy, speechy[:, :1], tone(3.3, 1000.0, -20.0)):
+        reference = pyloudnorm.Meter(RATE).integrated_loudness(samples.astype(np.float64))
+        assert master.loudness(samples, RATE) == pytest.approx(reference, abs=0.01)
+    assert master.loudness(np.zeros((RATE, 2), np.float32), RATE) is None
+    assert master.loudness(tone(0.2, 100.0), RATE) is None

@@ -2,7 +2,8 @@
 
 Loudness is measured per ITU-R BS.1770-4 (pyloudnorm); the gain is one number, reported, so
 the dynamics are the producer's. The limiter looks at 4x-oversampled peaks and only touches
-the few samples that would pass the ceiling. The encoded MP3 is measured again with ffmpeg's
+the few samples that would pass the ceiling; when that costs loudness, the gain is raised
+(by at most 3 dB) and the limiter run again. The encoded MP3 is measured again with ffmpeg's
 EBU R128 meter; if encoding pushed a peak over the ceiling, the limit is lowered and the
 file encoded again.
 """
@@ -10,6 +11,7 @@ file encoded again.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -17,7 +19,7 @@ import numpy as np
 import pyloudnorm
 import yaml
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import resample_poly
+from scipy.signal import resample_poly, sosfilt
 
 from broadcast_kit import ffmpeg
 
@@ -25,6 +27,9 @@ OVERSAMPLE = 4
 HOLD_MS = 10.0
 ENCODE_MARGIN_DB = 0.5  # MP3 encoding adds a little to true peaks
 TOLERANCE_LU = 0.5
+MAX_PASSES = 2
+INTERSAMPLE_HEADROOM = 10 ** (-4 / 20)  # true peaks exceed sample peaks by well under 4 dB
+MAKEUP_DB = 3.0  # at most this much gain on top of the measured one to offset limiting
 
 
 @dataclass(frozen=True)
@@ -56,32 +61,77 @@ def target(preset: str, channels: int) -> Target:
     return Target(chosen["mono" if channels == 1 else "stereo"], chosen["true_peak"])
 
 
+@cache
+def _k_weighting(rate: int) -> np.ndarray:
+    """pyloudnorm's two K-weighting biquads for `rate`, as float32 second-order sections
+    (float32 filtering differs from float64 by under 0.001 dB here and is 3x faster)."""
+    stages = pyloudnorm.Meter(rate)._filters.values()
+    return np.array([np.concatenate([s.b, s.a]) for s in stages], dtype=np.float32)
+
+
 def loudness(samples: np.ndarray, rate: int) -> float | None:
-    """Integrated loudness in LUFS, or None for silence or audio shorter than one block."""
-    if len(samples) < rate * 0.4:
+    """Integrated loudness (ITU-R BS.1770-4) in LUFS, or None for silence or < 400 ms.
+
+    pyloudnorm's K-weighting with the 400 ms gating blocks (75 % overlap) computed from
+    cumulative sums instead of pyloudnorm's per-block loop: the same result (a test holds
+    them together), several times faster on a long episode, which matters because mastering
+    measures more than once.
+    """
+    step = round(0.1 * rate)  # blocks are 4 steps (400 ms) long, one step apart
+    chunks = len(samples) // step
+    if chunks < 4:
         return None
-    value = float(pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float64)))
-    return value if np.isfinite(value) else None
+    sos = _k_weighting(rate)
+    energy = np.zeros(chunks)
+    for channel in range(samples.shape[1]):  # channel weight 1 for L, R and mono
+        weighted = sosfilt(sos, samples[:, channel].astype(np.float32))[: chunks * step]
+        frames = weighted.reshape(chunks, step).astype(np.float64)
+        energy += np.einsum("ij,ij->i", frames, frames)
+    power = (energy[:-3] + energy[1:-2] + energy[2:-1] + energy[3:]) / (4 * step)
+    with np.errstate(divide="ignore"):
+        blocks = -0.691 + 10 * np.log10(power)
+    gated = power[blocks > -70.0]
+    if len(gated) == 0:
+        return None
+    relative = -0.691 + 10 * np.log10(gated.mean()) - 10.0
+    return float(-0.691 + 10 * np.log10(power[(blocks > -70.0) & (blocks > relative)].mean()))
 
 
-def true_peaks(samples: np.ndarray, block: int = 1 << 18) -> np.ndarray:
-    """Per frame, the largest absolute value of the 4x-oversampled signal over all channels."""
+def _abs_peak(samples: np.ndarray) -> np.ndarray:
+    """Per frame, the largest absolute sample over the channels."""
+    peak: np.ndarray = np.abs(samples[:, 0])
+    for channel in range(1, samples.shape[1]):
+        peak = np.maximum(peak, np.abs(samples[:, channel]))
+    return peak
+
+
+def true_peaks(samples: np.ndarray, floor: float = 0.0, block: int = 1 << 14) -> np.ndarray:
+    """Per frame, the peak of the 4x-oversampled signal over all channels (BS.1770 annex 2).
+
+    Blocks whose sample peak stays under `floor` cannot reach a ceiling 4 dB above it; they
+    keep their sample peaks and are not oversampled (most of a mastered speech programme).
+    """
     pad = 64
-    out = np.empty(len(samples), dtype=np.float32)
+    out = _abs_peak(samples)
     for start in range(0, len(samples), block):
-        lo, hi = max(0, start - pad), min(len(samples), start + block + pad)
-        up = resample_poly(samples[lo:hi], OVERSAMPLE, 1, axis=0)
-        peak = np.abs(up).max(axis=1).reshape(-1, OVERSAMPLE).max(axis=1)
         end = min(start + block, len(samples))
-        out[start:end] = peak[start - lo : end - lo]
-    result: np.ndarray = np.maximum(out, np.abs(samples).max(axis=1))
-    return result
+        if out[start:end].max() < floor:
+            continue
+        lo, hi = max(0, start - pad), min(len(samples), end + pad)
+        up = _abs_peak(resample_poly(samples[lo:hi], OVERSAMPLE, 1, axis=0))
+        peak = up.reshape(-1, OVERSAMPLE).max(axis=1)[start - lo : end - lo]
+        out[start:end] = np.maximum(out[start:end], peak)
+    return out
 
 
-def limit(samples: np.ndarray, rate: int, ceiling_db: float) -> tuple[np.ndarray, float]:
-    """Bring true peaks under `ceiling_db`; returns the audio and the deepest reduction (dB)."""
+def limit(
+    samples: np.ndarray, rate: int, ceiling_db: float, peaks: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
+    """Bring true peaks under `ceiling_db`; returns the audio and the deepest reduction (dB).
+    `peaks` are the true peaks of `samples` when already known."""
     ceiling = 10 ** (ceiling_db / 20)
-    peaks = true_peaks(samples)
+    if peaks is None:
+        peaks = true_peaks(samples, floor=ceiling * INTERSAMPLE_HEADROOM)
     needed = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-9)).astype(np.float32)
     if needed.min() >= 1.0:
         return samples, 0.0
@@ -97,15 +147,46 @@ def master(
     rate: int,
     goal: Target,
     extra_margin: float = 0.0,
+    encoder_loss: float = 0.0,
 ) -> tuple[np.ndarray, MasterReport]:
+    """One gain to the target (plus what the encoder will take off), then the limiter."""
     measured = loudness(samples, rate)
-    gain_db = 0.0 if measured is None else goal.loudness - measured
-    out = samples * np.float32(10 ** (gain_db / 20))
-    out, reduction = limit(out, rate, goal.true_peak - ENCODE_MARGIN_DB - extra_margin)
+    aim = goal.loudness + encoder_loss
+    ceiling = goal.true_peak - ENCODE_MARGIN_DB - extra_margin
+    gain_db = 0.0 if measured is None else aim - measured
+    first_gain = gain_db
+    ceiling_lin = 10 ** (ceiling / 20)
+    most = 10 ** ((first_gain + MAKEUP_DB) / 20)
+    # true peaks scale with the gain: measure them once, for the largest gain that may be tried
+    peaks = true_peaks(samples, floor=ceiling_lin * INTERSAMPLE_HEADROOM / most)
+    for _ in range(MAX_PASSES):
+        scale = np.float32(10 ** (gain_db / 20))
+        out, reduction = limit(samples * scale, rate, ceiling, peaks * scale)
+        after = loudness(out, rate) if measured is not None and reduction > 0 else None
+        # the limiter took some loudness off the peaks: raise the one gain to make up for it
+        if after is None or abs(after - aim) <= 0.1 or gain_db - first_gain >= MAKEUP_DB:
+            break
+        gain_db = min(gain_db + aim - after, first_gain + MAKEUP_DB)
     report = MasterReport(
         goal.loudness, goal.true_peak, measured, round(gain_db, 2), round(reduction, 2)
     )
     return out, report
+
+
+def encoder_loss(samples: np.ndarray, rate: int, kbps: int, scratch: Path) -> float:
+    """How many LU quieter LAME makes this audio at `kbps` (about 0.4 at 128k), from a 30 s
+    excerpt encoded to `scratch` and decoded again."""
+    middle, half = len(samples) // 2, 15 * rate
+    excerpt = samples[max(0, middle - half) : middle + half]
+    before = loudness(excerpt, rate)
+    if before is None:
+        return 0.0
+    try:
+        ffmpeg.encode_mp3(excerpt, rate, kbps, scratch)
+        after = loudness(ffmpeg.decode(scratch, rate, samples.shape[1]), rate)
+    finally:
+        scratch.unlink(missing_ok=True)
+    return 0.0 if after is None else float(np.clip(before - after, 0.0, 1.0))
 
 
 def encode(
@@ -116,11 +197,13 @@ def encode(
     goal: Target,
 ) -> tuple[np.ndarray, MasterReport]:
     """Master and encode to `out`, check the file, and re-encode once if a peak got through."""
-    mastered, report = master(samples, rate, goal)
+    loss = encoder_loss(samples, rate, kbps, out.with_suffix(".probe.mp3"))
+    mastered, report = master(samples, rate, goal, encoder_loss=loss)
     ffmpeg.encode_mp3(mastered, rate, kbps, out)
     lufs, peak, _ = ffmpeg.measure(out)
     if peak > goal.true_peak:
-        mastered, report = master(samples, rate, goal, extra_margin=peak - goal.true_peak + 0.3)
+        extra = peak - goal.true_peak + 0.3
+        mastered, report = master(samples, rate, goal, extra_margin=extra, encoder_loss=loss)
         ffmpeg.encode_mp3(mastered, rate, kbps, out)
         lufs, peak, _ = ffmpeg.measure(out)
     report.output_lufs, report.output_true_peak = lufs, peak

@@ -269,7 +269,8 @@ def _chapters(state: _State, items: list[Placed], duration: int, title: str) -> 
     marks = [(t, s) for t, s in marks if s < duration]
     if not marks:
         return (Chapter(title, 0, duration),) if duration else ()
-    marks[0] = (marks[0][0], 0)  # the first chapter starts at 0 (STANDARDS 8)
+    if marks[0][1] > 0:  # the first chapter starts at 0 (STANDARDS 8): name the opening
+        marks.insert(0, (title, 0))
     chapters = []
     for n, (chapter_title, start) in enumerate(marks):
         end = marks[n + 1][1] if n + 1 < len(marks) else duration

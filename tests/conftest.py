@@ -107,3 +107,15 @@ def write_episode(show_dir: Path, body: str, slug: str = "ep1") -> Path:
 @pytest.fixture
 def cache(tmp_path: Path) -> SpeechCache:
     return SpeechCache(tmp_path / "cache" / "speech")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Network tests (live gTTS) run only when asked for: BROADCAST_KIT_NETWORK_TESTS=1."""
+    import os
+
+    if os.environ.get("BROADCAST_KIT_NETWORK_TESTS") == "1":
+        return
+    skip = pytest.mark.skip(reason="needs the network; set BROADCAST_KIT_NETWORK_TESTS=1")
+    for item in items:
+        if "network" in item.keywords:
+            item.add_marker(skip)

@@ -22,7 +22,6 @@ _TITLES = {
     "sr",
     "vs",
     "etc",
-    "no",
     "gen",
     "gov",
     "sen",

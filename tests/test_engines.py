@@ -12,7 +12,7 @@ import pytest
 
 from broadcast_kit import ffmpeg
 from broadcast_kit.audio import AudioSegment
-from broadcast_kit.errors import EngineError, InputError
+from broadcast_kit.errors import EngineError, InputError, OutputError
 from broadcast_kit.model import Voice
 from broadcast_kit.segment import MAX_CHARS, sentences
 from broadcast_kit.testing import FakeEngine
@@ -62,14 +62,22 @@ def test_a_plugin_registers_like_a_builtin(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("N. Korea, Japan Hold Talks. The U.S. agrees.", ["N. Korea, Japan Hold Talks.",
-                                                          "The U.S. agrees."]),
-        ("Dr. Kim spoke. Prof. Lee replied!  Really?", ["Dr. Kim spoke.", "Prof. Lee replied!",
-                                                       "Really?"]),
-        ("They are very important, aren’t they? It’s crucial.",
-         ["They are very important, aren’t they?", "It’s crucial."]),
-        ("The so-called “Yodo-go hijacking” occurred. Then 1,800 wives came.",
-         ["The so-called “Yodo-go hijacking” occurred.", "Then 1,800 wives came."]),
+        (
+            "N. Korea, Japan Hold Talks. The U.S. agrees.",
+            ["N. Korea, Japan Hold Talks.", "The U.S. agrees."],
+        ),
+        (
+            "Dr. Kim spoke. Prof. Lee replied!  Really?",
+            ["Dr. Kim spoke.", "Prof. Lee replied!", "Really?"],
+        ),
+        (
+            "They are very important, aren’t they? It’s crucial.",
+            ["They are very important, aren’t they?", "It’s crucial."],
+        ),
+        (
+            "The so-called “Yodo-go hijacking” occurred. Then 1,800 wives came.",
+            ["The so-called “Yodo-go hijacking” occurred.", "Then 1,800 wives came."],
+        ),
         ("He said “no.” She left.", ["He said “no.”", "She left."]),
         ("no capital after. stays one", ["no capital after. stays one"]),
     ],
@@ -108,8 +116,9 @@ def fake_google(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[dict[st
     return calls
 
 
-def test_gtts_maps_voice_and_accent_and_chunks_long_text(fake_google: list[dict[str, object]],
-                                                          ) -> None:
+def test_gtts_maps_voice_and_accent_and_chunks_long_text(
+    fake_google: list[dict[str, object]],
+) -> None:
     engine = GttsEngine()
     audio = engine.synthesize(LONG, VoiceRequest("en", tld="co.uk"))
     assert len(fake_google) >= 3  # gTTS's 100-character requests
@@ -129,8 +138,9 @@ def test_gtts_default_voice_and_unknown_choices() -> None:
         engine.check(VoiceRequest("en", tld="co.kr"))
 
 
-def test_gtts_speed_and_pitch_are_applied_afterwards(fake_google: list[dict[str, object]],
-                                                     ) -> None:
+def test_gtts_speed_and_pitch_are_applied_afterwards(
+    fake_google: list[dict[str, object]],
+) -> None:
     engine = GttsEngine()
     req = VoiceRequest("en", speed=1.25, pitch=2.0)
     plain = engine.synthesize("Short one.", VoiceRequest("en"))
@@ -149,7 +159,9 @@ def test_gtts_unreachable_is_an_engine_error_naming_offline_engines(
         yield b""
 
     monkeypatch.setattr(gTTS, "stream", offline)
-    with pytest.raises(EngineError, match=r"could not reach .* engine: piper \(default\) or espeak"):
+    with pytest.raises(
+        EngineError, match=r"could not reach .* engine: piper \(default\) or espeak"
+    ):
         GttsEngine().synthesize("Hello.", VoiceRequest("en"))
 
 
@@ -161,8 +173,9 @@ def test_gtts_live() -> None:
 
 # --- espeak-ng -----------------------------------------------------------------------------
 
-needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None,
-                                  reason="espeak-ng is not installed")
+needs_espeak = pytest.mark.skipif(
+    shutil.which("espeak-ng") is None, reason="espeak-ng is not installed"
+)
 
 
 @needs_espeak
@@ -200,7 +213,7 @@ def test_piper_voice_choices(tmp_path: Path) -> None:
     assert model.suffix == ".onnx" and config.name.endswith(".onnx.json")
     with pytest.raises(InputError, match="unknown piper voice 'amy'; use 'joe' or a path"):
         engine.check(VoiceRequest("amy"))
-    with pytest.raises(InputError, match="piper voice file .*missing.onnx does not exist"):
+    with pytest.raises(InputError, match=r"piper voice file .*missing\.onnx does not exist"):
         engine.check(VoiceRequest(str(tmp_path / "missing.onnx")))
     # a local voice: same model under another path is a voice of its own for the cache
     local = tmp_path / "copy.onnx"
@@ -248,8 +261,9 @@ def test_cache_writes_atomically_and_survives_damage(tmp_path: Path) -> None:
     assert cache.get("ef" * 32) is None
 
 
-def test_cache_location_follows_the_environment(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_location_follows_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("BROADCAST_KIT_CACHE_DIR", str(tmp_path / "here"))
     assert SpeechCache().root == tmp_path / "here" / "speech-v1"
 
@@ -270,6 +284,6 @@ def test_unwritable_cache_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("x")
     cache = SpeechCache(blocker / "cache")
     utts = [synth.Utterance("One.", "host", Voice(engine="fake", voice="mid"))]
-    with pytest.raises(Exception, match="cannot write the speech cache .* BROADCAST_KIT_CACHE_DIR"):
+    with pytest.raises(OutputError, match=r"speech cache .* BROADCAST_KIT_CACHE_DIR"):
         synth.synthesize_all(utts, cache)
     assert os.listdir(tmp_path) == ["file"]

@@ -3,6 +3,7 @@ encoded file, ducking depth, no clicks at joins."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -31,7 +32,9 @@ def test_loud_and_quiet_inputs_meet_the_target(
     write_wav(folder / "music.wav", tone(3.0, 110.0, 0.0) * 0.999)  # full-scale music
     show = show_dir / "show.yaml"
     show.write_text(show.read_text() + f"audio: {{channels: {channels}}}\n")
-    episode = write_episode(show_dir, """\
+    episode = write_episode(
+        show_dir,
+        """\
         title: Extremes
         date: 2024-01-01
         segments:
@@ -44,7 +47,8 @@ def test_loud_and_quiet_inputs_meet_the_target(
           - interview:
             speaker: b
             audio: quiet.wav
-        """)
+        """,
+    )
     result = pipeline.render(episode, tmp_path / "dist", cache=cache)
     lufs, peak, _ = ffmpeg.measure(result.outputs["mp3"])
     assert abs(lufs - target) <= 1.0, lufs
@@ -53,9 +57,11 @@ def test_loud_and_quiet_inputs_meet_the_target(
     assert isinstance(report, dict)
     assert report["output_lufs"] == lufs and report["target_lufs"] == target
     # both clips were matched to the narration: the quiet one got a big boost, the loud a cut
-    gains = {s["file"].rsplit("/", 1)[-1]: s["gain_db"]
-             for s in json.loads(result.outputs["report"].read_text())["segments"]
-             if "gain_db" in s}
+    gains = {
+        s["file"].rsplit("/", 1)[-1]: s["gain_db"]
+        for s in json.loads(result.outputs["report"].read_text())["segments"]
+        if "gain_db" in s
+    }
     assert gains["quiet.wav"] > 20 and gains["loud.wav"] < -5
 
 
@@ -74,7 +80,9 @@ def test_limiter_holds_the_ceiling_and_is_linear_elsewhere() -> None:
 def _bed_only(show_dir: Path, music_dir: Path) -> tuple[timeline.Timeline, np.ndarray]:
     """Render the mix of an episode with a bed under speech, with the speech left out, so the
     bed's own level can be measured inside and outside speech."""
-    episode = write_episode(show_dir, f"""\
+    episode = write_episode(
+        show_dir,
+        f"""\
         title: Bed
         date: 2024-01-01
         segments:
@@ -88,8 +96,10 @@ def _bed_only(show_dir: Path, music_dir: Path) -> tuple[timeline.Timeline, np.nd
             speaker: guest
           - host: The last words under the bed.
           - host: After the bed.
-        """.replace("segments:", "voices:\n          guest: {engine: fake, voice: low}\n"
-                    "        segments:"))
+        """.replace(
+            "segments:", "voices:\n          guest: {engine: fake, voice: low}\n        segments:"
+        ),
+    )
     production = loader.load(episode)
     planned = pipeline.plan(production, SpeechCache(show_dir / "c"))
     music = {Path(music_dir / "bed.wav"): ffmpeg.decode(music_dir / "bed.wav", RATE, 2)}
@@ -113,8 +123,11 @@ def test_bed_ducks_at_least_12_db_under_speech(show_dir: Path, music_dir: Path) 
 
     inside = [level(s + 100, e - 100) for s, e in item.ducks if e - s > 400]
     spans = sorted(item.ducks)
-    between = [level(e1 + 650, s2 - 300) for (_, e1), (s2, _) in zip(spans, spans[1:], strict=False)
-               if s2 - e1 > 1200]
+    between = [
+        level(e1 + 650, s2 - 300)
+        for (_, e1), (s2, _) in itertools.pairwise(spans)
+        if s2 - e1 > 1200
+    ]
     assert inside and between
     assert max(inside) <= min(between) - 12, (inside, between)
 
@@ -141,8 +154,18 @@ def test_duck_envelope_ramps_smoothly() -> None:
 def test_music_level_fades_and_loop() -> None:
     part = MusicPart(music=Path("x.wav"), role="bed", level=-6, fade_in=0.5, fade_out=0.5)
     audio = tone(1.0, 100.0, 0.0)
-    item = timeline.Placed(0, "music", 0, 2500, None, file=Path("x.wav"), role="bed",
-                           fade_in=500, fade_out=500, loop=True)
+    item = timeline.Placed(
+        0,
+        "music",
+        0,
+        2500,
+        None,
+        file=Path("x.wav"),
+        role="bed",
+        fade_in=500,
+        fade_out=500,
+        loop=True,
+    )
     shaped = mix.shape_music(audio, item, part, RATE)
     assert len(shaped) == round(2.5 * RATE)
     assert np.abs(shaped[0]).max() < 1e-3 and np.abs(shaped[-1]).max() < 1e-3

@@ -47,7 +47,7 @@ def _tail(stderr: bytes, lines: int = 3) -> str:
     return " | ".join(line.strip() for line in text[-lines:]) or "no message"
 
 
-def run(args: list[str], *, stdin: bytes | None = None, what: str) -> bytes:
+def run(args: list[str], *, stdin: bytes | memoryview | None = None, what: str) -> bytes:
     """Run ffmpeg with `args`; return stdout. `what` names the input for error messages."""
     cmd = [executable(), "-hide_banner", "-nostdin", "-loglevel", "error", *args]
     try:
@@ -155,7 +155,7 @@ def encode_mp3(samples: np.ndarray, rate: int, kbps: int, out: Path) -> None:
             "mp3",
             str(out),
         ],
-        stdin=np.ascontiguousarray(samples, dtype="<f4").tobytes(),
+        stdin=np.ascontiguousarray(samples, dtype="<f4").data.cast("B"),  # a view, no copy
         what=str(out),
     )
 

@@ -105,23 +105,49 @@ def _abs_peak(samples: np.ndarray) -> np.ndarray:
     return peak
 
 
-def true_peaks(samples: np.ndarray, floor: float = 0.0, block: int = 1 << 14) -> np.ndarray:
-    """Per frame, the peak of the 4x-oversampled signal over all channels (BS.1770 annex 2).
+class PeakMeter:
+    """True peaks (4x oversampled, BS.1770 annex 2) of one signal, per frame, computed only
+    where they can matter: blocks whose sample peak is under the asked-for `floor` cannot
+    reach a ceiling 4 dB above it, so they keep their sample peaks. Asking again with a lower
+    floor (a louder gain) oversamples just the blocks that became relevant."""
 
-    Blocks whose sample peak stays under `floor` cannot reach a ceiling 4 dB above it; they
-    keep their sample peaks and are not oversampled (most of a mastered speech programme).
-    """
-    pad = 64
-    out = _abs_peak(samples)
-    for start in range(0, len(samples), block):
-        end = min(start + block, len(samples))
-        if out[start:end].max() < floor:
-            continue
-        lo, hi = max(0, start - pad), min(len(samples), end + pad)
-        up = _abs_peak(resample_poly(samples[lo:hi], OVERSAMPLE, 1, axis=0))
+    BLOCK = 2048
+    RUN = 64  # blocks oversampled in one call
+    PAD = 64
+
+    def __init__(self, samples: np.ndarray) -> None:
+        self.samples = samples
+        self.peaks = _abs_peak(samples)
+        n = -(-len(samples) // self.BLOCK)
+        padded = np.zeros(n * self.BLOCK, dtype=self.peaks.dtype)
+        padded[: len(self.peaks)] = self.peaks
+        self.block_max = padded.reshape(n, self.BLOCK).max(axis=1)
+        self.done = np.zeros(n, dtype=bool)
+
+    def true_peaks(self, floor: float = 0.0) -> np.ndarray:
+        todo = np.flatnonzero(~self.done & (self.block_max >= floor))
+        if len(todo) == 0:
+            return self.peaks
+        # consecutive blocks go through the oversampler together
+        runs = np.split(todo, np.flatnonzero(np.diff(todo) > 1) + 1)
+        for run in runs:
+            for first in range(0, len(run), self.RUN):
+                chunk = run[first : first + self.RUN]
+                self._oversample(int(chunk[0]) * self.BLOCK, (int(chunk[-1]) + 1) * self.BLOCK)
+            self.done[run] = True
+        return self.peaks
+
+    def _oversample(self, start: int, end: int) -> None:
+        end = min(end, len(self.samples))
+        lo, hi = max(0, start - self.PAD), min(len(self.samples), end + self.PAD)
+        up = _abs_peak(resample_poly(self.samples[lo:hi], OVERSAMPLE, 1, axis=0))
         peak = up.reshape(-1, OVERSAMPLE).max(axis=1)[start - lo : end - lo]
-        out[start:end] = np.maximum(out[start:end], peak)
-    return out
+        np.maximum(self.peaks[start:end], peak, out=self.peaks[start:end])
+
+
+def true_peaks(samples: np.ndarray, floor: float = 0.0) -> np.ndarray:
+    """Per frame, the true peak over all channels (exact wherever the sample peak >= floor)."""
+    return PeakMeter(samples).true_peaks(floor)
 
 
 def limit(
@@ -156,11 +182,10 @@ def master(
     gain_db = 0.0 if measured is None else aim - measured
     first_gain = gain_db
     ceiling_lin = 10 ** (ceiling / 20)
-    most = 10 ** ((first_gain + MAKEUP_DB) / 20)
-    # true peaks scale with the gain: measure them once, for the largest gain that may be tried
-    peaks = true_peaks(samples, floor=ceiling_lin * INTERSAMPLE_HEADROOM / most)
+    meter = PeakMeter(samples)  # true peaks scale with the gain: measured once, as needed
     for _ in range(MAX_PASSES):
         scale = np.float32(10 ** (gain_db / 20))
+        peaks = meter.true_peaks(floor=float(ceiling_lin * INTERSAMPLE_HEADROOM / scale))
         out, reduction = limit(samples * scale, rate, ceiling, peaks * scale)
         after = loudness(out, rate) if measured is not None and reduction > 0 else None
         # the limiter took some loudness off the peaks: raise the one gain to make up for it

@@ -179,6 +179,15 @@ def render(
     log: Log | None = None,
 ) -> RenderResult:
     started = time.monotonic()
+    timings: dict[str, float] = {}
+    lap = started
+
+    def stage_done(name: str) -> None:
+        nonlocal lap
+        now = time.monotonic()
+        timings[name] = round(now - lap, 2)
+        lap = now
+
     say = log or (lambda _msg: None)
     production = loader.load(episode_path, show_path)
     check_voices(production)
@@ -190,8 +199,10 @@ def render(
         file_ms = sources.load()
         groups = utterances(production)
         flat = [u for group in groups for u in group]
+        stage_done("load")
         say(f"synthesizing {len(flat)} sentences")
         spoken, stats = synthesize_all(flat, cache, progress)
+        stage_done("synthesize")
         arrays = [_speech_array(a, rate, channels) for a in spoken]
         clip_gains = _match_clips(sources, arrays, rate)
 
@@ -221,10 +232,12 @@ def render(
 
         say("mixing")
         mixed = mix.mix(placed, fetch, list(production.parts), rate, channels)
+        stage_done("mix")
         say("mastering and encoding")
         goal = master.target(settings.loudness, channels)
         mp3 = stage / f"{production.slug}.mp3"
         _, loudness = master.encode(mixed, rate, settings.kbps, mp3, goal)
+        stage_done("master_encode")
 
         result = RenderResult(production, placed, stats=stats, warnings=list(loudness.warnings))
         tags.write(mp3, _episode_tags(production, placed, stats), production.show.cover)
@@ -239,9 +252,9 @@ def render(
                 stage / f"{production.slug}.transcript.json", sidecars.transcript_json(placed)
             ),
         }
-        report = _report(
-            production, placed, stats, loudness, clip_gains, files, time.monotonic() - started
-        )
+        stage_done("tags_sidecars")
+        timings["total"] = round(time.monotonic() - started, 2)
+        report = _report(production, placed, stats, loudness, clip_gains, files, timings)
         files["report"] = _write(
             stage / f"{production.slug}.json", json.dumps(report, indent=2, ensure_ascii=False)
         )
@@ -299,7 +312,7 @@ def _report(
     loudness: master.MasterReport,
     clip_gains: dict[int, float],
     files: dict[str, Path],
-    seconds: float,
+    timings: dict[str, float],
 ) -> dict[str, object]:
     mp3 = files["mp3"]
     data = mp3.read_bytes()
@@ -363,6 +376,7 @@ def _report(
             "synthesized": len(stats.synthesized),
             "engines": stats.engines,
         },
-        "render_seconds": round(seconds, 2),
+        "render_seconds": timings["total"],
+        "timings": timings,
         "segments": segments,
     }

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from broadcast_kit import model
+from broadcast_kit import model, script
 from broadcast_kit.errors import ConfigError, InputError
 from broadcast_kit.model import (
     AudioSettings,
@@ -273,11 +273,11 @@ def load(episode_path: Path, show_path: Path | None = None) -> Production:
     parts: list[model.Part] = []
     part_lines: list[str] = []
     if episode.script is not None or episode.script_file is not None:
-        raise InputError(
-            f"{source.where(('script',))}: script text is not supported yet; use segments:"
-        )
-    for index, part in enumerate(episode.segments):
-        where = source.where(("segments", index))
+        key = "script" if episode.script is not None else "script_file"
+        listed = script.episode_parts(episode, episode_path, source.line((key,)), display)
+    else:
+        listed = [(p, source.where(("segments", i))) for i, p in enumerate(episode.segments)]
+    for part, where in listed:
         part = _resolve_part(part, base, where, voices)
         parts.append(part)
         part_lines.append(where)

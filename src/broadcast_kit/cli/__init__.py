@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from broadcast_kit import __version__
-from broadcast_kit.cli import render, voices
+from broadcast_kit.cli import importer, render, segment, voices
 from broadcast_kit.cli._boundary import State
 
 app = typer.Typer(
@@ -38,6 +38,8 @@ def _main(
 
 app.command("render")(render.render)
 app.command("voices")(voices.voices)
+app.command("segment")(segment.segment)
+app.command("import")(importer.import_)
 
 
 def main() -> None:

@@ -1,0 +1,387 @@
+"""The script text format: a radio script written as text becomes the same parts as YAML.
+
+An episode may give `script:` (inline) or `script_file:` instead of `segments:`. Speaker lines
+(`HOST: ...`, `SHIN: ...`, `VOXPOP(Concert visitor): ...`) start a paragraph; blank-line
+separated paragraphs without a label continue the last speaker, one part per paragraph.
+`## Title` starts a chapter and bracketed lines are production cues (`[MUSIC bed: bed.mp3
+under 3]`, `[STING: sting.mp3]`, `[PAUSE 2s]`, `[CLIP shin-01.mp3: transcript]`,
+`[NOTE ...]`). Every error names the script line. This module also describes a production's
+parts the way `kit segment` prints them, whichever format they came from.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import ValidationError
+
+from broadcast_kit import model
+from broadcast_kit.errors import InputError
+from broadcast_kit.segment import word_count
+from broadcast_kit.timeline import speaker_name
+
+if TYPE_CHECKING:
+    from broadcast_kit.loader import Production
+
+WORDS_PER_SECOND = 2.6  # speech estimate before anything is synthesized
+CUES = (
+    "[MUSIC intro|outro|bed|sting: file options]",
+    "[STING: file]",
+    "[PAUSE 2s]",
+    "[CLIP file: transcript]",
+    "[NOTE text]",
+)
+_LABEL = re.compile(
+    r"(?P<label>[A-Z][A-Z0-9_-]*)\s*(?:\((?P<name>[^()]*)\))?\s*:(?:\s+(?P<text>.*))?"
+)
+_NUMBER = r"-?\d+(?:\.\d+)?"
+# option name as written -> (MusicPart field, unit suffix that may follow the number)
+_MUSIC_OPTIONS: dict[str, tuple[str, str]] = {
+    "level": ("level", "db"),
+    "duck": ("duck", "db"),
+    "attack": ("attack", "ms"),
+    "release": ("release", "ms"),
+    "fade-in": ("fade_in", "s"),
+    "fade_in": ("fade_in", "s"),
+    "fade-out": ("fade_out", "s"),
+    "fade_out": ("fade_out", "s"),
+    "overlap": ("overlap", "s"),
+    "under": ("under", ""),
+    "gap": ("gap", "s"),
+}
+_CLIP_OPTIONS = {"from": "start", "to": "end"}
+
+Listed = list[tuple[model.Part, int]]
+_Model = TypeVar("_Model", bound=model.Strict)
+
+
+@dataclass
+class _Speaker:
+    label: str
+    name: str | None  # the VOXPOP(description) form
+
+
+def _hint() -> str:
+    return "cues are " + ", ".join(CUES)
+
+
+def _number(text: str, unit: str, where: str, what: str) -> float:
+    """A number as written in a cue: `2`, `1.5s`, `-4dB`, `300ms` (no unit: a whole number)."""
+    pattern = rf"({_NUMBER})\s*(?:{unit})?" if unit else r"(\d+)"
+    match = re.fullmatch(pattern, text, re.IGNORECASE)
+    if match is None:
+        suffix = f" (optionally followed by {unit})" if unit else " (a whole number)"
+        raise InputError(f"{where}: {what}: '{text}' is not a number{suffix}")
+    return float(match.group(1))
+
+
+def _tokens(text: str, where: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError as exc:
+        raise InputError(f'{where}: {exc}; quote names with spaces: "my file.mp3"') from None
+
+
+def _validated(cls: type[_Model], fields: dict[str, Any], where: str, cue: str) -> _Model:
+    try:
+        return cls(**fields)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        field = ".".join(str(p) for p in problem["loc"])
+        message = problem["msg"].removeprefix("Value error, ")
+        raise InputError(f"{where}: {cue}: {field + ': ' if field else ''}{message}") from None
+
+
+class _Parser:
+    def __init__(self, text: str, name: str, first_line: int, folder: Path) -> None:
+        self.lines = text.splitlines()
+        self.name = name
+        self.first_line = first_line
+        self.folder = folder  # where file names in the script are relative to, from the episode
+        self.parts: Listed = []
+        self.speaker: _Speaker | None = None
+        self.paragraph: list[str] = []
+        self.paragraph_line = 0
+
+    def where(self, line: int) -> str:
+        return f"{self.name}:{line}"
+
+    def path(self, written: str) -> Path:
+        path = Path(written)
+        return path if path.is_absolute() else self.folder / path
+
+    def parse(self) -> Listed:
+        cue: list[str] = []
+        cue_line = 0
+        for offset, raw in enumerate(self.lines):
+            number = self.first_line + offset
+            line = raw.strip()
+            if cue:
+                cue.append(line)
+                if line.endswith("]"):
+                    self.cue(" ".join(cue), cue_line)
+                    cue = []
+                continue
+            if not line:
+                self.flush()
+            elif line.startswith("["):
+                self.flush()
+                if line.endswith("]"):
+                    self.cue(line, number)
+                else:
+                    cue, cue_line = [line], number
+            elif line.startswith("#"):
+                self.flush()
+                self.heading(line, number)
+            elif (match := _LABEL.fullmatch(line)) is not None:
+                self.flush()
+                text = self.label(match, number)
+                if text.startswith("[") and not text.endswith("]"):
+                    cue, cue_line = [text], number
+                elif text.startswith("["):
+                    self.cue(text, number)
+                elif text:
+                    self.paragraph, self.paragraph_line = [text], number
+            else:
+                if not self.paragraph:
+                    self.paragraph_line = number
+                self.paragraph.append(line)
+        if cue:
+            raise InputError(
+                f"{self.where(cue_line)}: cue is not closed; end it with ']' ({_hint()})"
+            )
+        self.flush()
+        return self.parts
+
+    def heading(self, line: str, number: int) -> None:
+        match = re.fullmatch(r"##\s+(.+)", line)
+        if match is None:
+            raise InputError(
+                f"{self.where(number)}: '{line[:40]}': a chapter heading is '## Title'"
+                " (two #, a space, the title); notes go in [NOTE ...]"
+            )
+        self.parts.append((model.ChapterPart(chapter=match.group(1).strip()), number))
+
+    def label(self, match: re.Match[str], number: int) -> str:
+        """Make the label the current speaker; return the text that follows it."""
+        label, name, text = match["label"], match["name"], (match["text"] or "").strip()
+        if name is not None and not label.startswith("VOXPOP"):
+            raise InputError(
+                f"{self.where(number)}: {label}({name}): a description in brackets is only for"
+                f" VOXPOP speakers; set the printed name with voices.{label.lower()}.name"
+            )
+        self.speaker = _Speaker(label, name.strip() if name is not None else None)
+        return text
+
+    def flush(self) -> None:
+        if not self.paragraph:
+            return
+        text = " ".join(self.paragraph)
+        number = self.paragraph_line
+        self.paragraph = []
+        speaker = self.speaker
+        if speaker is None:
+            raise InputError(
+                f"{self.where(number)}: text before any speaker; start the paragraph with a"
+                " speaker label such as 'HOST:' or 'SHIN:'"
+            )
+        key = speaker.label.lower()
+        part: model.Part
+        if speaker.label == "HOST":
+            part = model.HostPart(host=text)
+        elif speaker.label.startswith("VOXPOP"):
+            part = model.VoxpopPart(voxpop=text, speaker=speaker.name or "Listener", voice=key)
+        else:
+            part = model.InterviewPart(interview=text, speaker=key)
+        self.parts.append((part, number))
+
+    def cue(self, text: str, number: int) -> None:
+        where = self.where(number)
+        body = text[1:-1].strip()
+        match = re.match(r"([A-Za-z]+)\b\s*(.*)", body, re.DOTALL)
+        word = match.group(1).upper() if match else ""
+        rest = match.group(2).strip() if match else ""
+        if word == "NOTE":
+            return
+        if word == "PAUSE":
+            self.parts.append((self.pause(rest, where), number))
+        elif word in ("MUSIC", "STING"):
+            self.parts.append((self.music(word, rest, where), number))
+        elif word == "CLIP":
+            self.parts.append((self.clip(rest, where), number))
+        else:
+            raise InputError(f"{where}: unknown cue '[{body[:40]}]'; {_hint()}")
+
+    def pause(self, rest: str, where: str) -> model.PausePart:
+        seconds = _number(rest.lstrip(":").strip(), "s", where, "PAUSE")
+        return _validated(model.PausePart, {"pause": seconds}, where, "PAUSE")
+
+    def music(self, word: str, rest: str, where: str) -> model.MusicPart:
+        if word == "STING":
+            if not rest.startswith(":"):
+                raise InputError(f"{where}: write the sting as [STING: file.mp3]")
+            role, args = "sting", rest[1:]
+        else:
+            match = re.fullmatch(r"(\w+)\s*:\s*(.*)", rest, re.DOTALL)
+            if match is None or match.group(1).lower() not in model.MUSIC_ROLES:
+                raise InputError(
+                    f"{where}: MUSIC needs a role and a file, e.g. [MUSIC bed: bed.mp3 under 2];"
+                    f" roles: {', '.join(model.MUSIC_ROLES)}"
+                )
+            role, args = match.group(1).lower(), match.group(2)
+        tokens = _tokens(args, where)
+        if not tokens:
+            raise InputError(f"{where}: {word}: name the music file")
+        fields: dict[str, Any] = {"music": self.path(tokens[0]), "role": role}
+        options = tokens[1:]
+        if len(options) % 2:
+            raise InputError(
+                f"{where}: {word}: options come in pairs like 'under 3' or 'level -4';"
+                f" got '{' '.join(options)}'"
+            )
+        for key, value in zip(options[::2], options[1::2], strict=True):
+            if key.lower() not in _MUSIC_OPTIONS:
+                known = sorted({k for k in _MUSIC_OPTIONS if "_" not in k})
+                raise InputError(
+                    f"{where}: {word}: unknown option '{key}'; options: {', '.join(known)}"
+                )
+            field, unit = _MUSIC_OPTIONS[key.lower()]
+            number = _number(value, unit, where, f"{word} {key}")
+            fields[field] = int(number) if field == "under" else number
+        return _validated(model.MusicPart, fields, where, word)
+
+    def clip(self, rest: str, where: str) -> model.InterviewPart:
+        if self.speaker is None:
+            raise InputError(
+                f"{where}: CLIP before any speaker; write it on the speaker's line,"
+                " e.g. SHIN: [CLIP shin-01.mp3: transcript]"
+            )
+        head, _, transcript = rest.partition(":")
+        tokens = _tokens(head, where)
+        if not tokens:
+            raise InputError(f"{where}: CLIP: name the recording, e.g. [CLIP shin-01.mp3: words]")
+        fields: dict[str, Any] = {
+            "speaker": self.speaker.label.lower(),
+            "audio": self.path(tokens[0]),
+            "transcript": " ".join(transcript.split()) or None,
+        }
+        options = tokens[1:]
+        if len(options) % 2 or any(k.lower() not in _CLIP_OPTIONS for k in options[::2]):
+            raise InputError(
+                f"{where}: CLIP: after the file only 'from SECONDS' and 'to SECONDS' are allowed;"
+                f" got '{' '.join(options)}'"
+            )
+        for key, value in zip(options[::2], options[1::2], strict=True):
+            fields[_CLIP_OPTIONS[key.lower()]] = _number(value, "s", where, f"CLIP {key}")
+        return _validated(model.InterviewPart, fields, where, "CLIP")
+
+
+def parse(text: str, name: str, first_line: int = 1, folder: Path = Path()) -> Listed:
+    """The parts of a script and the line each starts on.
+
+    `name` is the file as shown in errors, `first_line` the file line of the text's first
+    line, `folder` the script's folder relative to the episode's (file names are rebased).
+    """
+    return _Parser(text, name, first_line, folder).parse()
+
+
+def episode_parts(
+    episode: model.Episode, episode_path: Path, key_line: int, display: Callable[[Path], str]
+) -> list[tuple[model.Part, str]]:
+    """The parts of an episode's `script:` or `script_file:`, each with its "file:line"."""
+    if episode.script_file is not None:
+        path = episode_path.parent / episode.script_file
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InputError(
+                f"{display(episode_path)}:{key_line}: script_file: {display(path)} does not exist"
+            ) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{display(path)}: cannot read the script ({exc})") from None
+        name, first, folder = display(path), 1, episode.script_file.parent
+    else:
+        text = episode.script or ""
+        name, folder = display(episode_path), Path()
+        first = key_line + (1 if _is_block(episode_path, key_line) else 0)
+    listed = parse(text, name, first, folder)
+    if not any(model.kind_of(p) not in ("chapter", "pause") for p, _ in listed):
+        raise InputError(
+            f"{name}:{first}: the script has nothing to play; add a speaker line such as"
+            " 'HOST: Good evening.'"
+        )
+    return [(part, f"{name}:{line}") for part, line in listed]
+
+
+def _is_block(episode_path: Path, key_line: int) -> bool:
+    """Whether `script:` on `key_line` starts a block scalar (its text begins a line below)."""
+    try:
+        line = episode_path.read_text(encoding="utf-8").splitlines()[key_line - 1]
+    except (OSError, UnicodeDecodeError, IndexError):
+        return True
+    return re.search(r":\s*[|>][0-9+-]*\s*(#.*)?$", line) is not None
+
+
+# --- describing parts (kit segment) -------------------------------------------------------
+
+
+def describe_parts(production: Production) -> list[dict[str, Any]]:
+    """The parts as `kit segment` shows them: chapters fold into the parts that follow."""
+    folder = production.episode_path.parent
+    chapter: str | None = None
+    rows: list[dict[str, Any]] = []
+    for part in production.parts:
+        if isinstance(part, model.ChapterPart):
+            chapter = part.chapter
+            continue
+        kind = model.kind_of(part)
+        text = model.spoken_text(part)
+        if isinstance(part, model.InterviewPart) and part.audio is not None:
+            text = part.transcript
+        text = " ".join(text.split()) if text is not None else None
+        words = word_count(text) if text else 0
+        speech = isinstance(part, model.HostPart | model.InterviewPart | model.VoxpopPart)
+        row: dict[str, Any] = {
+            "index": len(rows) + 1,
+            "kind": kind,
+            "speaker": speaker_name(part, production.voices) if speech else None,
+            "voice": model.voice_key(part),
+            "chapter": chapter,
+            "text": text,
+            "words": words,
+            "estimated_seconds": _estimate(part, words),
+        }
+        if isinstance(part, model.MusicPart):
+            row["file"] = _relative(part.music, folder)
+            row["role"] = part.role
+        elif isinstance(part, model.InterviewPart) and part.audio is not None:
+            row["file"] = _relative(part.audio, folder)
+        elif isinstance(part, model.PausePart):
+            row["seconds"] = part.pause
+        rows.append(row)
+    return rows
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return Path(os.path.relpath(path, folder)).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+
+
+def _estimate(part: model.Part, words: int) -> float | None:
+    if isinstance(part, model.PausePart):
+        return part.pause
+    if isinstance(part, model.MusicPart):
+        return None
+    if isinstance(part, model.InterviewPart) and part.audio is not None:
+        if part.start is not None and part.end is not None:
+            return round(part.end - part.start, 1)
+        return None
+    return round(words / WORDS_PER_SECOND, 1)

@@ -1,0 +1,125 @@
+"""Output details: transcript line limits, clip transcripts and trims, the ffmpeg choice,
+and the sample episode's shape."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from broadcast_kit import ffmpeg, loader, model, pipeline, sidecars
+from broadcast_kit.errors import FfmpegError
+from broadcast_kit.tts.cache import SpeechCache
+from tests.conftest import ROOT, tone, write_episode, write_wav
+
+LONG = (
+    "Planned by the Citizens’ Alliance for North Korean Human Rights, the concert is held in "
+    "August every year with the purpose of giving courage to the North Korean teenagers and "
+    "helping the general public have a correct understanding of the young defectors."
+)
+
+
+@pytest.fixture
+def rendered(show_dir: Path, tmp_path: Path, cache: SpeechCache) -> pipeline.RenderResult:
+    folder = show_dir / "ep1"
+    folder.mkdir()
+    write_wav(folder / "clip.wav", tone(6.0, 250.0, -30.0, channels=1))
+    write_wav(folder / "silent-clip.wav", tone(1.0, 250.0, -30.0, channels=1))
+    episode = write_episode(
+        show_dir,
+        f"""\
+        title: Outputs
+        date: 2024-01-01
+        segments:
+          - host: {LONG}
+          - interview:
+            speaker: seo
+            audio: clip.wav
+            start: 1
+            end: 4.5
+            transcript: The concert is in its sixth year. Our group helps the teenagers.
+          - interview:
+            speaker: seo
+            audio: silent-clip.wav
+          - host: Thank you.
+        """,
+    )
+    return pipeline.render(episode, tmp_path / "dist", cache=cache)
+
+
+def test_vtt_and_srt_follow_the_line_limits(rendered: pipeline.RenderResult) -> None:
+    vtt = rendered.outputs["vtt"].read_text()
+    srt = rendered.outputs["srt"].read_text()
+    assert vtt.startswith("WEBVTT\n\n")
+    for block in vtt.strip().split("\n\n")[1:]:
+        lines = block.splitlines()
+        assert re.fullmatch(r"\d\d:\d\d:\d\d\.\d{3} --> \d\d:\d\d:\d\d\.\d{3}", lines[1])
+        assert lines[2].startswith("<v ")
+        assert all(len(re.sub(r"<v [^>]*>", "", line)) <= 65 for line in lines[2:])
+    cues = srt.strip().split("\n\n")
+    for block in cues:
+        lines = block.splitlines()
+        assert re.fullmatch(r"\d\d:\d\d:\d\d,\d{3} --> \d\d:\d\d:\d\d,\d{3}", lines[1])
+        assert 1 <= len(lines[2:]) <= 2 and all(len(line) <= 32 for line in lines[2:])
+    assert cues[0].splitlines()[2].startswith("Host: Planned by")
+    spoken = " ".join(" ".join(b.splitlines()[2:]) for b in cues)
+    assert LONG.split()[-5:] == spoken.split("Seo:")[0].split()[-5:]
+
+
+def test_clip_is_trimmed_and_its_transcript_shares_its_time(
+    rendered: pipeline.RenderResult,
+) -> None:
+    clips = [i for i in rendered.timeline.items if i.file is not None]
+    assert [c.end - c.start for c in clips] == [3500, 1000]  # trimmed 1 s .. 4.5 s
+    cues = sidecars.cues(rendered.timeline)
+    mine = [c for c in cues if c.file is not None]
+    assert [c.text for c in mine] == [
+        "The concert is in its sixth year.",
+        "Our group helps the teenagers.",
+    ]
+    assert mine[0].start == clips[0].start and mine[-1].end == clips[0].end
+    assert mine[0].end == mine[1].start
+    # the clip without transcript leaves a gap in the transcript
+    assert not any(c.start >= clips[1].start and c.end <= clips[1].end for c in cues)
+
+
+def test_ffmpeg_can_be_forced(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    real = ffmpeg.executable()
+    ffmpeg.executable.cache_clear()
+    try:
+        monkeypatch.setenv(ffmpeg.ENV, str(tmp_path / "no-ffmpeg"))
+        with pytest.raises(FfmpegError, match=r"BROADCAST_KIT_FFMPEG=.* does not exist"):
+            ffmpeg.executable()
+        ffmpeg.executable.cache_clear()
+        monkeypatch.setenv(ffmpeg.ENV, real)
+        assert ffmpeg.executable() == real
+    finally:
+        ffmpeg.executable.cache_clear()
+
+
+def test_the_sample_episode_is_a_produced_programme() -> None:
+    production = loader.load(ROOT / "episodes" / "kbs-2012-09-06" / "episode.yaml")
+    pipeline.check_voices(production)
+    roles = [p.role for p in production.parts if isinstance(p, model.MusicPart)]
+    assert roles[0] == "intro" and roles[-1] == "outro" and {"bed", "sting"} <= set(roles)
+    chapters = [p.chapter for p in production.parts if isinstance(p, model.ChapterPart)]
+    assert chapters == [
+        "N. Korea, Japan Hold Governmental-level Talks",
+        "Concert Designed to Help N. Korean Teenage Defectors",
+    ]
+    speakers = {model.voice_key(p) for p in production.parts} - {None}
+    settings = {
+        (
+            production.voices[k].engine,
+            production.voices[k].voice,
+            production.voices[k].pitch,
+            production.voices[k].speed,
+        )
+        for k in speakers
+        if k
+    }
+    assert len(settings) == len(speakers) >= 5  # every speaker sounds different
+    text = " ".join(model.spoken_text(p) or "" for p in production.parts)
+    for furniture in ("Menu Content", "Go Top", "Editor's Pick", "cookies"):
+        assert furniture not in text

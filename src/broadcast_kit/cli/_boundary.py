@@ -7,6 +7,7 @@ they name, command-line usage), 130 interrupted. Tracebacks only with `kit --deb
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,6 +46,10 @@ def boundary(ctx: typer.Context | None = None) -> Iterator[None]:
         for problem in problems:
             error(problem)
         raise typer.Exit(exc.exit_code) from None
+    except BrokenPipeError:
+        # the reader went away (`kit segment ... | head`): stop quietly, like other tools
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(0) from None
     except KeyboardInterrupt:
         error("interrupted; nothing was written")
         raise typer.Exit(130) from None

@@ -50,7 +50,8 @@ class EspeakEngine:
 
     @property
     def version(self) -> str:
-        return _run(["--version"]).decode("utf-8", "replace").strip()
+        text = _run(["--version"]).decode("utf-8", "replace")
+        return " ".join(text.split("Data at:")[0].split())  # without the data folder
 
     @cache  # noqa: B019 - one engine instance per process
     def voices(self) -> list[str]:

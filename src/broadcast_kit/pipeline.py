@@ -17,12 +17,19 @@ from pathlib import Path
 import numpy as np
 
 from broadcast_kit import __version__, ffmpeg, loader, master, mix, model, sidecars, tags, timeline
-from broadcast_kit.audio import resample, to_array
+from broadcast_kit.audio import AudioSegment, resample, to_array
 from broadcast_kit.errors import InputError, OutputError
 from broadcast_kit.segment import sentences, word_count
 from broadcast_kit.tts import registry
 from broadcast_kit.tts.cache import SpeechCache
-from broadcast_kit.tts.synth import Progress, SynthStats, Utterance, cache_key, synthesize_all
+from broadcast_kit.tts.synth import (
+    Progress,
+    SynthStats,
+    Utterance,
+    cache_key,
+    request,
+    synthesize_all,
+)
 
 Log = Callable[[str], None]
 WORDS_PER_SECOND = 2.6  # estimate for sentences not synthesized yet (dry run)
@@ -61,7 +68,7 @@ def check_voices(production: loader.Production) -> None:
         if problem:
             raise InputError(f"{where}: engine '{voice.engine}': {problem}")
         try:
-            engine.check(cache_key("", voice)[2])
+            engine.check(request(voice, engine))
         except InputError as exc:
             raise InputError(f"{where}: {exc}") from None
 
@@ -118,10 +125,7 @@ class Sources:
         return durations
 
 
-def _speech_array(audio: object, rate: int, channels: int) -> np.ndarray:
-    from broadcast_kit.audio import AudioSegment
-
-    assert isinstance(audio, AudioSegment)
+def _speech_array(audio: AudioSegment, rate: int, channels: int) -> np.ndarray:
     mono = to_array(audio.set_channels(1))
     mono = resample(mono, audio.frame_rate, rate)
     return np.repeat(mono, channels, axis=1) if channels > 1 else mono

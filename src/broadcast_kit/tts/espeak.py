@@ -38,6 +38,12 @@ def _run(args: list[str]) -> bytes:
     return proc.stdout
 
 
+@cache
+def _version() -> str:
+    text = _run(["--version"]).decode("utf-8", "replace")
+    return " ".join(text.split("Data at:")[0].split())  # without the data folder
+
+
 class EspeakEngine:
     name: ClassVar[str] = "espeak"
     native: ClassVar[frozenset[str]] = frozenset({"speed"})
@@ -50,8 +56,7 @@ class EspeakEngine:
 
     @property
     def version(self) -> str:
-        text = _run(["--version"]).decode("utf-8", "replace")
-        return " ".join(text.split("Data at:")[0].split())  # without the data folder
+        return _version()
 
     @cache  # noqa: B019 - one engine instance per process
     def voices(self) -> list[str]:

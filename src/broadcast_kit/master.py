@@ -150,22 +150,27 @@ def true_peaks(samples: np.ndarray, floor: float = 0.0) -> np.ndarray:
     return PeakMeter(samples).true_peaks(floor)
 
 
-def limit(
-    samples: np.ndarray, rate: int, ceiling_db: float, peaks: np.ndarray | None = None
-) -> tuple[np.ndarray, float]:
-    """Bring true peaks under `ceiling_db`; returns the audio and the deepest reduction (dB).
-    `peaks` are the true peaks of `samples` when already known."""
+def limiter_gain(
+    peaks: np.ndarray, rate: int, ceiling_db: float
+) -> tuple[np.ndarray | None, float]:
+    """Per-frame gain that brings `peaks` under `ceiling_db` (None when nothing passes it),
+    and the deepest reduction in dB."""
     ceiling = 10 ** (ceiling_db / 20)
-    if peaks is None:
-        peaks = true_peaks(samples, floor=ceiling * INTERSAMPLE_HEADROOM)
     needed = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-9)).astype(np.float32)
     if needed.min() >= 1.0:
-        return samples, 0.0
+        return None, 0.0
     hold = max(1, round(rate * HOLD_MS / 1000))
     # min over +-hold, then a box average of width hold+1: never above what any frame needs
     gain = uniform_filter1d(minimum_filter1d(needed, 2 * hold + 1), hold + 1)
-    gain = np.minimum(gain, needed)
-    return samples * gain[:, None], float(-20 * np.log10(gain.min()))
+    np.minimum(gain, needed, out=gain)
+    return gain, float(-20 * np.log10(gain.min()))
+
+
+def limit(samples: np.ndarray, rate: int, ceiling_db: float) -> tuple[np.ndarray, float]:
+    """Bring true peaks under `ceiling_db`; returns the audio and the deepest reduction (dB)."""
+    peaks = true_peaks(samples, floor=10 ** (ceiling_db / 20) * INTERSAMPLE_HEADROOM)
+    gain, reduction = limiter_gain(peaks, rate, ceiling_db)
+    return (samples if gain is None else samples * gain[:, None]), reduction
 
 
 def master(
@@ -186,7 +191,8 @@ def master(
     for _ in range(MAX_PASSES):
         scale = np.float32(10 ** (gain_db / 20))
         peaks = meter.true_peaks(floor=float(ceiling_lin * INTERSAMPLE_HEADROOM / scale))
-        out, reduction = limit(samples * scale, rate, ceiling, peaks * scale)
+        gain, reduction = limiter_gain(peaks * scale, rate, ceiling)
+        out = samples * (scale if gain is None else (gain * scale)[:, None])  # one new array
         after = loudness(out, rate) if measured is not None and reduction > 0 else None
         # the limiter took some loudness off the peaks: raise the one gain to make up for it
         if after is None or abs(after - aim) <= 0.1 or gain_db - first_gain >= MAKEUP_DB:
@@ -220,11 +226,12 @@ def encode(
     kbps: int,
     out: Path,
     goal: Target,
-) -> tuple[np.ndarray, MasterReport]:
+) -> MasterReport:
     """Master and encode to `out`, check the file, and re-encode once if a peak got through."""
     loss = encoder_loss(samples, rate, kbps, out.with_suffix(".probe.mp3"))
     mastered, report = master(samples, rate, goal, encoder_loss=loss)
     ffmpeg.encode_mp3(mastered, rate, kbps, out)
+    del mastered
     lufs, peak, _ = ffmpeg.measure(out)
     if peak > goal.true_peak:
         extra = peak - goal.true_peak + 0.3
@@ -239,4 +246,4 @@ def encode(
         )
     if peak > goal.true_peak:
         report.warnings.append(f"true peak {peak:.1f} dBTP is above {goal.true_peak:.1f} dBTP")
-    return mastered, report
+    return report

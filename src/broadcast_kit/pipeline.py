@@ -174,6 +174,74 @@ def plan(production: loader.Production, cache: SpeechCache) -> timeline.Timeline
     )
 
 
+class _Clock:
+    """Seconds spent in each stage, for the render report."""
+
+    def __init__(self) -> None:
+        self.started = self.last = time.monotonic()
+        self.timings: dict[str, float] = {}
+
+    def lap(self, stage: str) -> None:
+        now = time.monotonic()
+        self.timings[stage] = round(now - self.last, 2)
+        self.last = now
+
+    def total(self) -> dict[str, float]:
+        return {**self.timings, "total": round(time.monotonic() - self.started, 2)}
+
+
+def _assemble(
+    production: loader.Production,
+    cache: SpeechCache,
+    progress: Progress | None,
+    say: Log,
+    clock: _Clock,
+) -> tuple[np.ndarray, timeline.Timeline, SynthStats, dict[int, float]]:
+    """Synthesize, decode, place and mix: the mix, its timeline, synthesis counts and the
+    gains given to recorded clips. Every sentence's audio is released when this returns."""
+    settings = production.show.audio
+    rate, channels = settings.sample_rate, settings.channel_count
+    sources = Sources(production, rate, channels)
+    file_ms = sources.load()
+    groups = utterances(production)
+    flat = [u for group in groups for u in group]
+    clock.lap("load")
+    say(f"synthesizing {len(flat)} sentences")
+    spoken, stats = synthesize_all(flat, cache, progress)
+    clock.lap("synthesize")
+    arrays = [_speech_array(a, rate, channels) for a in spoken]
+    clip_gains = _match_clips(sources, arrays, rate)
+
+    measured, by_part, n = [], {}, 0
+    for index, (group, ms) in enumerate(zip(groups, file_ms, strict=True)):
+        facts = []
+        for s, utt in enumerate(group):
+            by_part[(index, s)] = arrays[n]
+            facts.append((utt.text, round(len(arrays[n]) * 1000 / rate)))
+            n += 1
+        measured.append(timeline.Measured(tuple(facts), ms))
+    placed = timeline.build(
+        production.parts,
+        measured,
+        production.voices,
+        production.show.pacing,
+        production.episode.title,
+    )
+
+    def fetch(item: timeline.Placed) -> np.ndarray:
+        part = production.parts[item.part]
+        if isinstance(part, model.MusicPart):
+            return sources.music[part.music]
+        if item.part in sources.clips:
+            return sources.clips[item.part]
+        return by_part[(item.part, item.sentence)]
+
+    say("mixing")
+    mixed = mix.mix(placed, fetch, list(production.parts), rate, channels)
+    clock.lap("mix")
+    return mixed, placed, stats, clip_gains
+
+
 def render(
     episode_path: Path,
     out_dir: Path,
@@ -182,66 +250,21 @@ def render(
     progress: Progress | None = None,
     log: Log | None = None,
 ) -> RenderResult:
-    started = time.monotonic()
-    timings: dict[str, float] = {}
-    lap = started
-
-    def stage_done(name: str) -> None:
-        nonlocal lap
-        now = time.monotonic()
-        timings[name] = round(now - lap, 2)
-        lap = now
-
+    clock = _Clock()
     say = log or (lambda _msg: None)
     production = loader.load(episode_path, show_path)
     check_voices(production)
-    cache = cache or SpeechCache()
     settings = production.show.audio
-    rate, channels = settings.sample_rate, settings.channel_count
     with staged(out_dir) as stage:
-        sources = Sources(production, rate, channels)
-        file_ms = sources.load()
-        groups = utterances(production)
-        flat = [u for group in groups for u in group]
-        stage_done("load")
-        say(f"synthesizing {len(flat)} sentences")
-        spoken, stats = synthesize_all(flat, cache, progress)
-        stage_done("synthesize")
-        arrays = [_speech_array(a, rate, channels) for a in spoken]
-        clip_gains = _match_clips(sources, arrays, rate)
-
-        measured, by_part, n = [], {}, 0
-        for index, (group, ms) in enumerate(zip(groups, file_ms, strict=True)):
-            facts = []
-            for s, utt in enumerate(group):
-                by_part[(index, s)] = arrays[n]
-                facts.append((utt.text, round(len(arrays[n]) * 1000 / rate)))
-                n += 1
-            measured.append(timeline.Measured(tuple(facts), ms))
-        placed = timeline.build(
-            production.parts,
-            measured,
-            production.voices,
-            production.show.pacing,
-            production.episode.title,
+        mixed, placed, stats, clip_gains = _assemble(
+            production, cache or SpeechCache(), progress, say, clock
         )
-
-        def fetch(item: timeline.Placed) -> np.ndarray:
-            part = production.parts[item.part]
-            if isinstance(part, model.MusicPart):
-                return sources.music[part.music]
-            if item.part in sources.clips:
-                return sources.clips[item.part]
-            return by_part[(item.part, item.sentence)]
-
-        say("mixing")
-        mixed = mix.mix(placed, fetch, list(production.parts), rate, channels)
-        stage_done("mix")
         say("mastering and encoding")
-        goal = master.target(settings.loudness, channels)
+        goal = master.target(settings.loudness, settings.channel_count)
         mp3 = stage / f"{production.slug}.mp3"
-        _, loudness = master.encode(mixed, rate, settings.kbps, mp3, goal)
-        stage_done("master_encode")
+        loudness = master.encode(mixed, settings.sample_rate, settings.kbps, mp3, goal)
+        del mixed
+        clock.lap("master_encode")
 
         result = RenderResult(production, placed, stats=stats, warnings=list(loudness.warnings))
         tags.write(mp3, _episode_tags(production, placed, stats), production.show.cover)
@@ -256,9 +279,8 @@ def render(
                 stage / f"{production.slug}.transcript.json", sidecars.transcript_json(placed)
             ),
         }
-        stage_done("tags_sidecars")
-        timings["total"] = round(time.monotonic() - started, 2)
-        report = _report(production, placed, stats, loudness, clip_gains, files, timings)
+        clock.lap("tags_sidecars")
+        report = _report(production, placed, stats, loudness, clip_gains, files, clock.total())
         files["report"] = _write(
             stage / f"{production.slug}.json", json.dumps(report, indent=2, ensure_ascii=False)
         )

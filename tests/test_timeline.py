@@ -44,6 +44,7 @@ def test_timeline_case(path: Path) -> None:
     assert [row(item) for item in placed.items] == case["expected"]
     assert [[c.title, c.start, c.end] for c in placed.chapters] == case["chapters"]
     assert placed.duration == case["duration"]
+    assert list(placed.warnings) == case.get("warnings", [])
 
 
 def test_cases_exist() -> None:

@@ -9,6 +9,7 @@ that names them, voices referenced by segments, engines that exist, files that e
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from broadcast_kit import model, script
+from broadcast_kit import cover, model, script
 from broadcast_kit.errors import ConfigError, InputError
 from broadcast_kit.model import (
     AudioSettings,
@@ -31,6 +32,7 @@ from broadcast_kit.model import (
     Voice,
     VoxpopPart,
 )
+from broadcast_kit.tts import registry
 
 SHOW_FILE = "show.yaml"
 DEFAULT_VOICES = {
@@ -70,6 +72,8 @@ class Production:
     voices: dict[str, Voice]
     parts: list[model.Part]
     part_lines: list[str] = field(default_factory=list)  # "file:line" of each part
+    voice_lines: dict[str, str] = field(default_factory=dict)  # "file:line" of each voice
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def explicit(self) -> bool:
@@ -135,8 +139,13 @@ def _construct(node: yaml.Node, loc: Loc, lines: dict[Loc, int], path: Path) -> 
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, (*loc, i), lines, path) for i, item in enumerate(node.value)]
-    loader = yaml.SafeLoader("")
-    return loader.construct_object(node, deep=True)
+    try:
+        return yaml.SafeLoader("").construct_object(node, deep=True)
+    except (ValueError, yaml.constructor.ConstructorError) as exc:  # e.g. date: 2024-13-45
+        raise ConfigError(
+            f"{display(path)}:{node.start_mark.line + 1}: {format_loc(loc)}: cannot read"
+            f" '{node.value}' ({exc}); quote it if it is meant as text"
+        ) from None
 
 
 # --- validation errors --------------------------------------------------------------------
@@ -247,16 +256,27 @@ def _resolve(base: Path, path: Path) -> Path:
 
 
 def _require_file(path: Path, where: str, what: str) -> None:
+    if path.is_dir():
+        raise InputError(f"{where}: {what} file {display(path)} is a folder; name a file in it")
     if not path.is_file():
         raise InputError(f"{where}: {what} file {display(path)} does not exist")
 
 
-def load_show(path: Path) -> tuple[Show, Source]:
+MAX_CHAPTERS = 255  # one CTOC frame lists at most 255 chapters
+
+
+def load_show(path: Path) -> tuple[Show, Source, list[str]]:
+    """The show with its cover resolved and checked, its source, and warnings."""
     source = parse_yaml(path)
     show: Show = validate(source, Show)
-    cover = _resolve(path.parent, show.cover)
-    _require_file(cover, source.where(("cover",)), "cover")
-    return show.model_copy(update={"cover": cover}), source
+    art = _resolve(path.parent, show.cover)
+    where = source.where(("cover",))
+    _require_file(art, where, "cover")
+    image = cover.inspect(art.read_bytes()[: 1 << 16])
+    if image is None:
+        raise InputError(f"{where}: cover {display(art)} is not a JPEG or PNG image")
+    warnings = [f"{where}: cover {display(art)} {problem}" for problem in image.problems()]
+    return show.model_copy(update={"cover": art}), source, warnings
 
 
 def load(episode_path: Path, show_path: Path | None = None) -> Production:
@@ -264,11 +284,12 @@ def load(episode_path: Path, show_path: Path | None = None) -> Production:
     source = parse_yaml(episode_path)
     episode: Episode = validate(source, Episode)
     show_path = show_path or find_show(episode_path)
-    show, show_source = load_show(show_path)
+    show, show_source, warnings = load_show(show_path)
     base = episode_path.parent
 
     voices = {**DEFAULT_VOICES, **show.voices, **episode.voices}
-    _check_engines(voices, show_source, source)
+    voice_lines = _voice_lines(voices, show_source, source)
+    _check_engines(voices, voice_lines)
 
     parts: list[model.Part] = []
     part_lines: list[str] = []
@@ -277,32 +298,61 @@ def load(episode_path: Path, show_path: Path | None = None) -> Production:
         listed = script.episode_parts(episode, episode_path, source.line((key,)), display)
     else:
         listed = [(p, source.where(("segments", i))) for i, p in enumerate(episode.segments)]
+    chapters = 0
     for part, where in listed:
         part = _resolve_part(part, base, where, voices)
+        chapters += isinstance(part, model.ChapterPart)
+        if chapters > MAX_CHAPTERS:
+            raise InputError(f"{where}: chapter: more than {MAX_CHAPTERS} chapters; merge some")
         parts.append(part)
         part_lines.append(where)
     if not any(model.kind_of(p) in ("host", "interview", "voxpop", "music") for p in parts):
         raise InputError(
             f"{source.where(('segments',))}: segments: nothing to play; add a host: part"
         )
-    slug = episode.slug or episode_path.resolve().parent.name.lower()
-    return Production(show, episode, show_path, episode_path, slug, voices, parts, part_lines)
+    slug = episode.slug or _folder_slug(episode_path, source)
+    return Production(
+        show,
+        episode,
+        show_path,
+        episode_path,
+        slug,
+        voices,
+        parts,
+        part_lines,
+        voice_lines,
+        warnings,
+    )
 
 
-def _check_engines(voices: dict[str, Voice], *sources: Source) -> None:
-    from broadcast_kit.tts import registry
+def _folder_slug(episode_path: Path, source: Source) -> str:
+    """The episode's file name stem from its folder, which must be a safe URL path."""
+    name = episode_path.resolve().parent.name
+    if re.fullmatch(r"[a-z0-9][a-z0-9._-]*", name.lower()):
+        return name.lower()
+    suggestion = re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-._") or "episode"
+    raise InputError(
+        f"{display(source.path)}:1: the folder name '{name}' is not a usable file name"
+        f" (a-z, 0-9, '.', '_', '-'); add slug: {suggestion}"
+    )
 
+
+def _voice_lines(voices: dict[str, Voice], *sources: Source) -> dict[str, str]:
+    """Where each voice is defined (the episode's definition wins over the show's)."""
+    lines = {}
+    for key in voices:
+        lines[key] = next(
+            (s.where(("voices", key)) for s in reversed(sources) if ("voices", key) in s.lines),
+            "built-in voices",
+        )
+    return lines
+
+
+def _check_engines(voices: dict[str, Voice], voice_lines: dict[str, str]) -> None:
     names = registry.names()
     for key, voice in voices.items():
         if voice.engine not in names:
-            where = next(
-                (
-                    s.where(("voices", key, "engine"))
-                    for s in reversed(sources)
-                    if ("voices", key) in s.lines
-                ),
-                "voices",
-            )
+            where = voice_lines[key]
             raise InputError(
                 f"{where}: voices.{key}.engine: unknown engine '{voice.engine}';"
                 f" installed engines: {', '.join(names)}"
@@ -316,11 +366,11 @@ def _resolve_part(part: model.Part, base: Path, where: str, voices: dict[str, Vo
             f"{where}: unknown voice '{key}'; defined voices: {', '.join(voices)}"
             " (add it under voices: in the episode or show)"
         )
-    text = getattr(part, model.kind_of(part), None)
-    if isinstance(text, str) and not text.strip() and not isinstance(part, model.ChapterPart):
-        raise InputError(
-            f"{where}: {model.kind_of(part)}: empty text; write the words or remove it"
-        )
+    kind = model.kind_of(part)
+    text = getattr(part, kind, None)
+    if isinstance(text, str) and not re.search(r"\w", text):
+        what = "empty title" if kind == "chapter" else "nothing to say"
+        raise InputError(f"{where}: {kind}: {what}; write the words or remove it")
     if isinstance(part, MusicPart):
         path = _resolve(base, part.music)
         _require_file(path, where, "music")

@@ -239,7 +239,12 @@ def encode(
         ffmpeg.encode_mp3(mastered, rate, kbps, out)
         lufs, peak, _ = ffmpeg.measure(out)
     report.output_lufs, report.output_true_peak = lufs, peak
-    if report.mix_lufs is not None and abs(lufs - goal.loudness) > TOLERANCE_LU:
+    if report.mix_lufs is None:
+        report.warnings.append(
+            "the episode is silent or shorter than 0.4 s, too short to measure its loudness;"
+            " it was not normalised"
+        )
+    elif abs(lufs - goal.loudness) > TOLERANCE_LU:
         report.warnings.append(
             f"loudness {lufs:.1f} LUFS is {lufs - goal.loudness:+.1f} LU off the"
             f" {goal.loudness:.0f} LUFS target (heavy limiting of a very peaky mix)"

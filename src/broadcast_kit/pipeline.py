@@ -11,7 +11,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -64,7 +64,7 @@ def check_voices(production: loader.Production) -> None:
         voice = production.voices[key]
         engine = registry.get(voice.engine)
         problem = engine.available()
-        where = f"voices.{key}"
+        where = f"{production.voice_lines.get(key, 'voices')}: voices.{key}"
         if problem:
             raise InputError(f"{where}: engine '{voice.engine}': {problem}")
         try:
@@ -76,6 +76,7 @@ def check_voices(production: loader.Production) -> None:
 @contextmanager
 def staged(out_dir: Path) -> Iterator[Path]:
     """A private folder inside `out_dir` for outputs in progress; removed whatever happens."""
+    created = not out_dir.exists()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         stage = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir))
@@ -90,6 +91,8 @@ def staged(out_dir: Path) -> Iterator[Path]:
         for leftover in stage.iterdir():
             leftover.unlink(missing_ok=True)
         stage.rmdir()
+        if created and not any(out_dir.iterdir()):  # a failed first render leaves no folder
+            out_dir.rmdir()
 
 
 class Sources:
@@ -146,6 +149,15 @@ def _match_clips(sources: Sources, speech: list[np.ndarray], rate: int) -> dict[
         sources.clips[index] = clip * np.float32(10 ** (gain / 20))
         gains[index] = round(gain, 2)
     return gains
+
+
+def dry_run(episode_path: Path, show_path: Path | None = None) -> timeline.Timeline:
+    """What `kit render --dry-run` shows: the episode loaded, checked and placed, nothing
+    synthesized (warnings include the production's own)."""
+    production = loader.load(episode_path, show_path)
+    check_voices(production)
+    placed = plan(production, SpeechCache())
+    return replace(placed, warnings=(*production.warnings, *placed.warnings))
 
 
 def plan(production: loader.Production, cache: SpeechCache) -> timeline.Timeline:
@@ -266,8 +278,9 @@ def render(
         del mixed
         clock.lap("master_encode")
 
-        result = RenderResult(production, placed, stats=stats, warnings=list(loudness.warnings))
-        tags.write(mp3, _episode_tags(production, placed, stats), production.show.cover)
+        warnings = [*production.warnings, *placed.warnings, *loudness.warnings]
+        result = RenderResult(production, placed, stats=stats, warnings=warnings)
+        tags.write(mp3, _episode_tags(production, placed, stats, loudness))
         files = {
             "mp3": mp3,
             "vtt": _write(stage / f"{production.slug}.vtt", sidecars.vtt(placed)),
@@ -298,7 +311,10 @@ def _write(path: Path, text: str) -> Path:
 
 
 def _episode_tags(
-    production: loader.Production, placed: timeline.Timeline, stats: SynthStats
+    production: loader.Production,
+    placed: timeline.Timeline,
+    stats: SynthStats,
+    loudness: master.MasterReport,
 ) -> tags.EpisodeTags:
     show, episode = production.show, production.episode
     used = []
@@ -317,6 +333,9 @@ def _episode_tags(
             f"{name} ({version})" for name, version in sorted(stats.engines.items())
         ),
         "voices": ", ".join(used),
+        "loudness": f"{loudness.output_lufs:.1f} LUFS integrated,"
+        f" {loudness.output_true_peak:.1f} dBTP true peak (target {loudness.target_lufs:.0f}"
+        f" LUFS), gain {loudness.gain_db:+.1f} dB",
     }
     return tags.EpisodeTags(
         title=episode.title,

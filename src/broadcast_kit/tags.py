@@ -31,6 +31,7 @@ from mutagen.id3 import (
 )
 from mutagen.mp3 import MP3
 
+from broadcast_kit import cover
 from broadcast_kit.errors import InputError, OutputError
 
 COVER_DESCRIPTION = "Cover"
@@ -57,16 +58,11 @@ def _mutagen(path: Path, action: str) -> Iterator[None]:
         raise OutputError(f"{path}: could not {action} ID3 tags ({exc})") from exc
 
 
-def image_mime(data: bytes, path: Path) -> str:
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    raise InputError(f"{path}: cover art must be a JPEG or PNG image")
-
-
-def write(path: Path, tags: EpisodeTags, cover_path: Path) -> None:
-    mime = image_mime(tags.cover, cover_path)
+def write(path: Path, tags: EpisodeTags) -> None:
+    image = cover.inspect(tags.cover)
+    if image is None:
+        raise InputError(f"{path}: the cover art is not a JPEG or PNG image")
+    mime = image.mime
     id3 = ID3()
     id3.add(TIT2(encoding=3, text=tags.title))
     id3.add(TPE1(encoding=3, text=tags.artist))

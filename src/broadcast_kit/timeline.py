@@ -68,6 +68,7 @@ class Timeline:
     items: tuple[Placed, ...]
     duration: int
     chapters: tuple[Chapter, ...]
+    warnings: tuple[str, ...] = ()
 
     def speech(self) -> list[Placed]:
         return [item for item in self.items if item.is_speech]
@@ -79,6 +80,7 @@ class _Bed:
     remaining: int
     gap: int
     fade_out: int
+    under: int
 
 
 @dataclass
@@ -89,6 +91,9 @@ class _State:
     chapter: str | None = None
     chapter_marks: list[tuple[str, int | None]] = field(default_factory=list)
     last_speech_end: int = 0
+    last_speech_start: int = 0  # where the last speech part began
+    pause: int = 0  # ms of pause parts since the last placed part
+    warnings: list[str] = field(default_factory=list)
     last_kind: str | None = None
     last_music: int | None = None  # index into items
     bed: _Bed | None = None
@@ -118,14 +123,16 @@ def build(
             state.chapter_marks.append((part.chapter, None))
         elif isinstance(part, model.PausePart):
             state.gap += round(part.pause * 1000)
+            state.pause += round(part.pause * 1000)
         elif isinstance(part, MusicPart):
             _place_music(state, index, part, facts)
         else:
             _place_speech(state, index, part, facts, voices, pacing)
     _close_bed(state)
     items = _with_ducks(state.items)
-    duration = max((item.end for item in items), default=0)
-    return Timeline(tuple(items), duration, _chapters(state, items, duration, title))
+    duration = max((item.end for item in items), default=0) + state.pause  # a closing pause
+    chapters = _chapters(state, items, duration, title)
+    return Timeline(tuple(items), duration, chapters, tuple(state.warnings))
 
 
 def _open_chapter_marks(state: _State, start: int) -> None:
@@ -165,7 +172,8 @@ def _place_speech(
             )
             end += duration
     state.cursor = end
-    state.last_speech_end = end
+    state.last_speech_start, state.last_speech_end = start, end
+    state.pause = 0
     state.gap = round(pacing.speaker * 1000)
     state.last_kind = "speech"
     if bed is not None:
@@ -187,8 +195,9 @@ def _place_music(state: _State, index: int, part: MusicPart, facts: Measured) ->
         start = previous.end - xfade
         state.items[state.last_music] = _replace(previous, fade_out=max(previous.fade_out, xfade))
         fade_in = max(fade_in, xfade)
-    if part.role == "outro" and overlap and state.last_kind == "speech":
-        start = max(0, state.last_speech_end - overlap)
+    if part.role == "outro" and overlap and state.last_kind == "speech" and not state.pause:
+        # talk-over, but never reaching back before the last speech part began
+        start = max(state.last_speech_start, state.last_speech_end - overlap)
     if state.chapter_marks and state.chapter_marks[-1][1] is None:
         _open_chapter_marks(state, start)
     if part.role == "bed":
@@ -207,10 +216,14 @@ def _place_music(state: _State, index: int, part: MusicPart, facts: Measured) ->
         state.items.append(placed)
         state.last_music = len(state.items) - 1
         state.bed = _Bed(
-            len(state.items) - 1, part.under, round(part.gap * 1000), max(fade_out, MIN_BED_EDGE_MS)
+            len(state.items) - 1,
+            part.under,
+            round(part.gap * 1000),
+            max(fade_out, MIN_BED_EDGE_MS),
+            part.under,
         )
         state.cursor = start + fade_in
-        state.gap = 0
+        state.gap = state.pause = 0
         state.last_kind = "music"
         return
     end = start + facts.duration
@@ -229,6 +242,7 @@ def _place_music(state: _State, index: int, part: MusicPart, facts: Measured) ->
     )
     state.last_music = len(state.items) - 1
     state.last_kind = "music"
+    state.pause = 0
     if part.role == "intro" and overlap:
         state.cursor, state.gap = max(start, end - overlap), 0
     else:
@@ -241,6 +255,14 @@ def _close_bed(state: _State) -> None:
         return
     state.bed = None
     placed = state.items[bed.placed_at]
+    name = placed.file.name if placed.file else "bed"
+    if bed.remaining == bed.under:
+        state.warnings.append(f"music bed {name} has no speech after it to play under")
+    elif bed.remaining:
+        state.warnings.append(
+            f"music bed {name} is set to play under {bed.under} speech parts but only"
+            f" {bed.under - bed.remaining} follow it before other music or the end"
+        )
     end = max(state.cursor, placed.end) + bed.fade_out
     state.items[bed.placed_at] = _replace(placed, end=end, fade_out=bed.fade_out)
     state.cursor, state.gap, state.last_kind = end, 0, "music"
@@ -266,6 +288,9 @@ def _with_ducks(items: list[Placed]) -> list[Placed]:
 
 def _chapters(state: _State, items: list[Placed], duration: int, title: str) -> tuple[Chapter, ...]:
     marks = [(t, s if s is not None else duration) for t, s in state.chapter_marks]
+    for chapter_title, start in marks:
+        if start >= duration:
+            state.warnings.append(f"chapter '{chapter_title}' has nothing after it; left out")
     marks = [(t, s) for t, s in marks if s < duration]
     if not marks:
         return (Chapter(title, 0, duration),) if duration else ()

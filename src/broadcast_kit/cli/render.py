@@ -13,7 +13,6 @@ from rich.table import Table
 
 from broadcast_kit import loader, pipeline
 from broadcast_kit.cli._boundary import boundary
-from broadcast_kit.tts.cache import SpeechCache
 
 
 def _ms(ms: int) -> str:
@@ -21,10 +20,12 @@ def _ms(ms: int) -> str:
     return f"{int(m)}:{s:06.3f}"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _dry_run(episode: Path, show: Path | None) -> None:
-    production = loader.load(episode, show)
-    pipeline.check_voices(production)
-    placed = pipeline.plan(production, SpeechCache())
+    placed = pipeline.dry_run(episode, show)
     table = Table("start", "end", "kind", "speaker", "chapter", "text or file", box=None)
     for item in placed.items:
         what = item.text or (item.file.name if item.file else "")
@@ -40,8 +41,10 @@ def _dry_run(episode: Path, show: Path | None) -> None:
     Console(width=200).print(table)
     typer.echo(
         f"{len(placed.items)} placed segments, {_ms(placed.duration)} in all,"
-        f" {len(placed.chapters)} chapters (estimated where not synthesized yet)"
+        f" {_count(len(placed.chapters), 'chapter')} (estimated where not synthesized yet)"
     )
+    for warning in placed.warnings:
+        typer.echo(f"warning: {warning}", err=True)
 
 
 def render(
@@ -93,9 +96,10 @@ def render(
         loud = report["loudness"]
         synth = report["synthesis"]
         assert isinstance(audio, dict) and isinstance(loud, dict) and isinstance(synth, dict)
+        placed = result.timeline
         typer.echo(
             f"rendered {result.production.episode.title!r}"
-            f" ({_ms(result.timeline.duration)}, {len(result.timeline.chapters)} chapters)"
+            f" ({_ms(placed.duration)}, {_count(len(placed.chapters), 'chapter')})"
             f" in {report['render_seconds']} s"
         )
         typer.echo(

@@ -1,0 +1,55 @@
+"""Cover art facts read from the image bytes themselves (no imaging library): its type and
+size, so a bad cover is caught when the show is loaded, not after a render.
+
+Podcast directories want a square JPEG or PNG of 1400-3000 px (STANDARDS 18).
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+MIN_PX, MAX_PX = 1400, 3000
+_JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+
+
+@dataclass(frozen=True)
+class Image:
+    mime: str
+    width: int
+    height: int
+
+    def problems(self) -> list[str]:
+        """What podcast directories would object to (empty when nothing)."""
+        found = []
+        if self.width != self.height:
+            found.append(f"is {self.width}x{self.height} px, not square")
+        side = max(self.width, self.height)
+        if not MIN_PX <= side <= MAX_PX:
+            found.append(f"is {side} px wide; directories want {MIN_PX}-{MAX_PX} px")
+        return found
+
+
+def inspect(data: bytes) -> Image | None:
+    """The type and size of a JPEG or PNG image, or None when it is neither."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", data[16:24])
+        return Image("image/png", width, height)
+    if data.startswith(b"\xff\xd8"):
+        pos = 2
+        while pos + 4 <= len(data):
+            if data[pos] != 0xFF:
+                return None
+            marker = data[pos + 1]
+            if marker == 0xFF:  # fill byte
+                pos += 1
+                continue
+            if marker in (0x01, *range(0xD0, 0xDA)):  # markers without a length
+                pos += 2
+                continue
+            (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
+            if marker in _JPEG_SOF and pos + 9 <= len(data):
+                height, width = struct.unpack(">HH", data[pos + 5 : pos + 9])
+                return Image("image/jpeg", width, height)
+            pos += 2 + length
+    return None

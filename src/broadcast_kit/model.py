@@ -229,6 +229,16 @@ def spoken_text(part: BaseModel) -> str | None:
     return None
 
 
+def speaker_name(part: BaseModel, voices: dict[str, Voice]) -> str:
+    """The speaker as printed in transcripts: a voxpop's description, else the voice's name
+    (or its key, title-cased)."""
+    if isinstance(part, VoxpopPart):
+        return part.speaker
+    key = part.voice if isinstance(part, HostPart) else getattr(part, "speaker", "")
+    voice = voices.get(key)
+    return (voice.name if voice and voice.name else key.replace("-", " ").title()) or "Speaker"
+
+
 class Episode(Strict):
     title: str = Field(min_length=1)
     date: dt.date

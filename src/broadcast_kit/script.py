@@ -24,7 +24,6 @@ from pydantic import ValidationError
 from broadcast_kit import model
 from broadcast_kit.errors import InputError
 from broadcast_kit.segment import word_count
-from broadcast_kit.timeline import speaker_name
 
 if TYPE_CHECKING:
     from broadcast_kit.loader import Production
@@ -350,7 +349,7 @@ def describe_parts(production: Production) -> list[dict[str, Any]]:
         row: dict[str, Any] = {
             "index": len(rows) + 1,
             "kind": kind,
-            "speaker": speaker_name(part, production.voices) if speech else None,
+            "speaker": model.speaker_name(part, production.voices) if speech else None,
             "voice": model.voice_key(part),
             "chapter": chapter,
             "text": text,

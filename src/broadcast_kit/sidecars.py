@@ -68,15 +68,10 @@ def _escape(text: str) -> str:
 def vtt(timeline: Timeline) -> str:
     lines = ["WEBVTT", ""]
     for n, cue in enumerate(cues(timeline), 1):
-        wrapped = textwrap.wrap(_escape(cue.text or ""), VTT_LINE)
-        speaker = _escape(cue.speaker or "Speaker")
-        lines += [
-            str(n),
-            f"{_stamp(cue.start, '.')} --> {_stamp(cue.end, '.')}",
-            f"<v {speaker}>{wrapped[0]}",
-            *wrapped[1:],
-            "",
-        ]
+        voice = f"<v {_escape(cue.speaker or 'Speaker')}>"
+        # the voice tag counts towards the first line's 65 characters, to be safe
+        wrapped = textwrap.wrap(_escape(cue.text or ""), VTT_LINE, initial_indent=voice)
+        lines += [str(n), f"{_stamp(cue.start, '.')} --> {_stamp(cue.end, '.')}", *wrapped, ""]
     return "\n".join(lines)
 
 

@@ -99,14 +99,6 @@ class _State:
     bed: _Bed | None = None
 
 
-def speaker_name(part: model.Part, voices: dict[str, Voice]) -> str:
-    if isinstance(part, model.VoxpopPart):
-        return part.speaker
-    key = part.voice if isinstance(part, model.HostPart) else getattr(part, "speaker", "")
-    voice = voices.get(key)
-    return (voice.name if voice and voice.name else key.replace("-", " ").title()) or "Speaker"
-
-
 def build(
     parts: list[model.Part],
     measured: list[Measured],
@@ -153,7 +145,7 @@ def _place_speech(
     if bed is not None and state.last_kind != "music":
         start = max(start, state.cursor + bed.gap)
     _open_chapter_marks(state, start)
-    name = speaker_name(part, voices)
+    name = model.speaker_name(part, voices)
     voice = model.voice_key(part)
     if isinstance(part, model.InterviewPart) and part.audio is not None:
         end = start + facts.duration

@@ -184,3 +184,62 @@ def test_loudness_meter_agrees_with_pyloudnorm() -> None:
         assert master.loudness(samples, RATE) == pytest.approx(reference, abs=0.01)
     assert master.loudness(np.zeros((RATE, 2), np.float32), RATE) is None
     assert master.loudness(tone(0.2, 100.0), RATE) is None
+
+
+def test_no_clicks_anywhere_in_a_full_mix(
+    show_dir: Path,
+    music_dir: Path,
+    cache: SpeechCache,
+) -> None:
+    """Speech, intro talk-over, a looped and ducked bed, a sting crossfading out of the bed
+    and an outro: no step between two samples of the mix is steeper than the sources' own
+    steepest steps can add up to."""
+    episode = write_episode(
+        show_dir,
+        f"""\
+        title: Joins
+        date: 2024-01-01
+        segments:
+          - music: {music_dir}/theme.wav
+            role: intro
+            overlap: 1.5
+          - host: First words over the theme. Then more.
+          - music: {music_dir}/bed.wav
+            role: bed
+            under: 2
+          - host: Under the bed now, for a while, long enough to loop it.
+          - voxpop: Me too, and I have a lot to say about it today.
+          - music: {music_dir}/sting.wav
+          - host: Last words.
+          - music: {music_dir}/theme.wav
+            role: outro
+            overlap: 1
+        """,
+    )
+    production = loader.load(episode)
+
+    def steepest(audio: np.ndarray) -> float:
+        return float(np.abs(np.diff(audio, axis=0)).max())
+
+    music = max(
+        steepest(ffmpeg.decode(music_dir / f, RATE, 2))
+        for f in ("theme.wav", "bed.wav", "sting.wav")
+    )
+    spoken, _ = pipeline.synthesize_all(
+        [u for g in pipeline.utterances(production) for u in g], cache
+    )
+    speech = max(steepest(pipeline._speech_array(a, RATE, 2)) for a in spoken)
+    clock = pipeline._Clock()
+    mixed, placed, _, _ = pipeline._assemble(production, cache, None, lambda _m: None, clock)
+    assert any(i.role == "bed" and i.end - i.start > 3000 for i in placed.items)  # looped
+    # at most one voice and two pieces of music (a crossfade) sound at once
+    assert steepest(mixed) <= speech + 2 * music
+    assert steepest(mixed) > 0.5 * speech  # the measure is not vacuous
+
+
+def test_recorded_clips_cut_mid_wave_do_not_click() -> None:
+    clip = tone(0.5, 300.0, 0.0)[333:]  # cut where the wave is far from zero
+    smooth = mix.declick(clip, RATE)
+    assert np.abs(smooth[0]).max() < 0.01 and np.abs(smooth[-1]).max() < 0.01
+    assert np.abs(np.diff(smooth, axis=0)).max() <= np.abs(np.diff(clip, axis=0)).max() * 1.5
+    assert np.allclose(smooth[RATE // 10 : -RATE // 10], clip[RATE // 10 : -RATE // 10])

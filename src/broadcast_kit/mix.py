@@ -16,6 +16,7 @@ from broadcast_kit.model import MusicPart
 from broadcast_kit.timeline import Placed, Timeline
 
 Fetch = Callable[[Placed], np.ndarray]  # the (frames, channels) audio of a placed item
+DECLICK_MS = 10  # every piece of music and every recording fades in and out at least this
 
 
 def ms_to_frames(ms: float, rate: int) -> int:
@@ -68,12 +69,21 @@ def shape_music(audio: np.ndarray, item: Placed, part: MusicPart, rate: int) -> 
     depth = duck_depth(n, rate, item.start, item.ducks, part.attack, part.release)
     gain_db = part.level + part.duck * depth
     gain = np.power(10.0, gain_db / 20.0, dtype=np.float32)
-    fade_in = min(ms_to_frames(item.fade_in, rate), n)
-    fade_out = min(ms_to_frames(item.fade_out, rate), n)
+    fade_in = min(ms_to_frames(max(item.fade_in, DECLICK_MS), rate), n)
+    fade_out = min(ms_to_frames(max(item.fade_out, DECLICK_MS), rate), n)
     if fade_in:
         gain[:fade_in] *= ramp(fade_in)
     if fade_out:
         gain[n - fade_out :] *= ramp(fade_out)[::-1]
+    return audio * gain[:, None]
+
+
+def declick(audio: np.ndarray, rate: int) -> np.ndarray:
+    """The audio with DECLICK_MS ramps at both ends, so a cut never steps."""
+    n = min(ms_to_frames(DECLICK_MS, rate), len(audio) // 2)
+    gain = np.ones(len(audio), dtype=np.float32)
+    gain[:n] = ramp(n)
+    gain[len(audio) - n :] = ramp(n)[::-1]
     return audio * gain[:, None]
 
 
@@ -106,6 +116,8 @@ def mix(
         part = parts[item.part]
         if isinstance(part, MusicPart):
             audio = shape_music(audio, item, part, rate)
+        elif item.file is not None:  # a recorded clip, maybe cut mid-word by its trims
+            audio = declick(audio, rate)
         start = ms_to_frames(item.start, rate)
         end = min(start + len(audio), total)
         buffer[start:end] += audio[: end - start]

@@ -66,19 +66,19 @@ def test_mp3_reads_back(rendered: Path) -> None:
     assert abs(lufs - -19.0) <= 1.0 and peak <= -1.0
 
 
-def _f0(samples: np.ndarray) -> float:
+def _f0(samples: np.ndarray, rate: int = RATE) -> float:
     """Median fundamental frequency (Hz) of voiced 40 ms frames, by autocorrelation."""
-    frame = round(0.04 * RATE)
+    frame = round(0.04 * rate)
     found = []
     for start in range(0, len(samples) - frame, frame):
         x = samples[start : start + frame] - samples[start : start + frame].mean()
         if np.sqrt(np.mean(x**2)) < 0.02:
             continue
         corr = np.correlate(x, x, "full")[frame - 1 :]
-        lo, hi = RATE // 400, RATE // 60
+        lo, hi = rate // 400, rate // 45
         lag = lo + int(np.argmax(corr[lo:hi]))
         if corr[lag] > 0.4 * corr[0]:
-            found.append(RATE / lag)
+            found.append(rate / lag)
     return float(np.median(found))
 
 

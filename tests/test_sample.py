@@ -1,0 +1,73 @@
+"""The sample episode renders with the real Piper voice, meets the loudness and true-peak
+targets on the encoded file, and its speakers sound different from each other."""
+
+from __future__ import annotations
+
+import json
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from broadcast_kit import ffmpeg, loader, pipeline, tags
+from broadcast_kit.audio import to_array
+from broadcast_kit.tts.cache import SpeechCache
+from broadcast_kit.tts.synth import synthesize_all
+from tests.conftest import ROOT
+from tests.test_piper_e2e import _f0
+
+pytestmark = pytest.mark.slow
+SAMPLE = ROOT / "episodes" / "kbs-2012-09-06" / "episode.yaml"
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SpeechCache]:
+    root = tmp_path_factory.mktemp("sample")
+    cache = SpeechCache(root / "cache")
+    pipeline.render(SAMPLE, root / "dist", cache=cache)
+    return root / "dist", cache
+
+
+def test_sample_meets_the_targets(rendered: tuple[Path, SpeechCache]) -> None:
+    dist, _ = rendered
+    mp3 = dist / "kbs-2012-09-06.mp3"
+    lufs, peak, _ = ffmpeg.measure(mp3)
+    assert abs(lufs - -16.0) <= 1.0 and peak <= -1.0
+    report = json.loads((dist / "kbs-2012-09-06.json").read_text())
+    read = tags.read(mp3)
+    assert read.version[:2] == (2, 3) and read.covers[0][0] == "image/jpeg"
+    assert [c[3] for c in read.chapters] == [c["title"] for c in report["chapters"]]
+    assert 10 * 60 < report["duration_ms"] / 1000 < 14 * 60
+    roles = {s.get("role") for s in report["segments"]}
+    assert {"intro", "outro", "bed", "sting"} <= roles
+
+
+def test_sample_speakers_sound_different(rendered: tuple[Path, SpeechCache]) -> None:
+    _, cache = rendered
+    production = loader.load(SAMPLE)
+    by_voice: dict[str, list[np.ndarray]] = {}
+    for group in pipeline.utterances(production):
+        if not group:
+            continue
+        audio, stats = synthesize_all(group, cache)  # all from the render's cache
+        assert stats.misses == 0
+        by_voice.setdefault(group[0].voice_key, []).extend(to_array(a)[:, 0] for a in audio)
+    rate = 22050
+    f0 = {}
+    for key, pieces in by_voice.items():
+        f0[key] = _f0(np.concatenate(pieces), rate)
+        seconds = sum(len(p) for p in pieces) / rate
+        words = sum(
+            len(u.text.split())
+            for g in pipeline.utterances(production)
+            for u in g
+            if u.voice_key == key
+        )
+        by_voice[key] = [np.array([words / seconds])]
+    assert {"host", "shin", "seo", "park", "visitor-1", "visitor-2"} <= set(f0)
+    for a, b in combinations(sorted(f0), 2):
+        semitones = abs(12 * np.log2(f0[a] / f0[b]))
+        rate_ratio = by_voice[a][0][0] / by_voice[b][0][0]
+        # a pitch at least a semitone apart, or a clearly different pace
+        assert semitones >= 1.0 or abs(np.log(rate_ratio)) > 0.07, (a, b, f0, rate_ratio)

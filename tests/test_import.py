@@ -74,8 +74,10 @@ def test_golden_parts(case: Path, show_dir: Path) -> None:
 def test_every_content_word_survives_in_order(case: Path, show_dir: Path) -> None:
     want = expected(case)
     _, production = imported(case, show_dir)
-    page = importer.page_text(case.read_text(encoding="utf-8"))
-    lines = [line.strip() for line in page.text.splitlines()]
+    raw = case.read_text(encoding="utf-8")
+    # plain text is its own reference; HTML has to go through the tag stripper first
+    text = raw if case.suffix == ".txt" else importer.page_text(raw).text
+    lines = [line.strip() for line in text.splitlines()]
     content = [importer.ELLIPSIS.sub("", line) for line in lines if line]
     content = [line for line in content if line not in want["not_content"]]
     assert " ".join(spoken(production)).split() == " ".join(content).split()

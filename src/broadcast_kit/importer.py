@@ -917,7 +917,10 @@ def import_transcript(
             f" {', '.join(registry.names())}"
         )
     page = page_text(raw)
-    transcript = parse(page)
+    try:
+        transcript = parse(page)
+    except InputError as exc:
+        raise InputError(f"{source_name}: {exc}") from None
     attribute(transcript)
     paragraphs = [p for s in transcript.stories for p in s.paragraphs]
     speakers: list[Person] = []

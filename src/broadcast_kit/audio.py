@@ -21,7 +21,7 @@ with warnings.catch_warnings():
     )
     from pydub import AudioSegment
 
-__all__ = ["AudioSegment", "from_array", "resample", "to_array"]
+__all__ = ["AudioSegment", "resample", "to_array"]
 
 
 def to_array(segment: AudioSegment) -> np.ndarray:
@@ -35,12 +35,6 @@ def to_array(segment: AudioSegment) -> np.ndarray:
         scale = float(2 ** (8 * width - 1))
     data: np.ndarray = raw / np.float32(scale)
     return data.reshape(-1, segment.channels)
-
-
-def from_array(samples: np.ndarray, rate: int) -> AudioSegment:
-    """float32 (frames, channels) -> 16-bit AudioSegment (clipped to full scale)."""
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
-    return AudioSegment(pcm.tobytes(), sample_width=2, frame_rate=rate, channels=samples.shape[1])
 
 
 def resample(samples: np.ndarray, source: int, target: int) -> np.ndarray:

@@ -75,10 +75,6 @@ class Production:
     voice_lines: dict[str, str] = field(default_factory=dict)  # "file:line" of each voice
     warnings: list[str] = field(default_factory=list)
 
-    @property
-    def explicit(self) -> bool:
-        return self.show.explicit if self.episode.explicit is None else self.episode.explicit
-
 
 def display(path: Path) -> str:
     """A path as the user would type it: relative to the working folder when inside it."""

@@ -15,7 +15,7 @@ Music that directly follows music crossfades with it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from broadcast_kit import model
@@ -261,8 +261,6 @@ def _close_bed(state: _State) -> None:
 
 
 def _replace(item: Placed, **changes: object) -> Placed:
-    from dataclasses import replace
-
     return replace(item, **changes)  # type: ignore[arg-type]
 
 

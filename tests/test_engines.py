@@ -80,6 +80,10 @@ def test_a_plugin_registers_like_a_builtin(tmp_path: Path) -> None:
         ),
         ("He said “no.” She left.", ["He said “no.”", "She left."]),
         ("no capital after. stays one", ["no capital after. stays one"]),
+        (
+            "Héllo wörld. 안녕하세요 여러분. émile arrive.",
+            ["Héllo wörld.", "안녕하세요 여러분. émile arrive."],
+        ),
     ],
 )
 def test_sentences(text: str, expected: list[str]) -> None:

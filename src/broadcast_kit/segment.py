@@ -1,7 +1,7 @@
 """Split the words of a part into sentences, the unit of synthesis, caching and cues.
 
-Sentences end at . ! ? (and … or closing quotes after them) followed by a space and a
-capital, digit or quote, except after initials ("N. Korea", "U.S.") and common titles
+Sentences end at . ! ? (and … or closing quotes after them) followed by a space and a word
+that does not start in lower case, except after initials ("N. Korea", "U.S.") and common titles
 ("Dr.", "Prof."). A sentence longer than `MAX_CHARS` is split at clause boundaries
 (; : — then commas) nearest its middle, so no synthesized piece runs on for half a minute.
 """
@@ -37,7 +37,8 @@ _TITLES = {
     "co",
     "corp",
 }
-_END = re.compile(r"""[.!?…]+["'”’)]*(?=\s+["'“‘(]?[A-Z0-9À-ÖØ-Þ])""")
+# the next word must not start in lower case (any script without case, Korean say, counts)
+_END = re.compile(r"""[.!?…]+["'”’)]*(?=\s+["'“‘(]?(?P<next>\w))""")
 
 
 def _is_abbreviation(text: str, end: int) -> bool:
@@ -59,7 +60,7 @@ def sentences(text: str) -> list[str]:
     result: list[str] = []
     start = 0
     for match in _END.finditer(text):
-        if _is_abbreviation(text, match.start() + 1):
+        if match.group("next").islower() or _is_abbreviation(text, match.start() + 1):
             continue
         result.append(text[start : match.end()].strip())
         start = match.end()

@@ -349,3 +349,17 @@ def test_kit_import_reports_bad_input(tmp_path: Path) -> None:
 def test_unknown_engine_lists_the_installed_ones() -> None:
     with pytest.raises(InputError, match="unknown engine 'festival' for --engine; installed"):
         importer.import_transcript(SAMPLE.read_text(encoding="utf-8"), "s.txt", engine="festival")
+
+
+def test_html_line_breaks_keep_every_word() -> None:
+    page = importer.page_text(
+        "<html><body><p>The capital city of the<br>region was full of people for the"
+        " whole day long.</p><p>Next one.<br><br>A new paragraph.</p></body></html>"
+    )
+    assert "The capital city of the region was full" in page.text
+    assert "Next one.\n\nA new paragraph." in page.text
+
+
+def test_korean_dates() -> None:
+    assert importer.find_date("2012년 9월 6일") == dt.date(2012, 9, 6)
+    assert importer.find_date("2012.09.06") == dt.date(2012, 9, 6)

@@ -194,6 +194,11 @@ def test_file_names_are_rebased_to_the_episode_folder() -> None:
         ("HOST(Anna): hi", "s.txt:1: HOST(Anna): a description in brackets is only for VOXPOP"),
         ("HOST: hi\n[MUSIC bed: b.mp3\nunder 2", "s.txt:2: cue is not closed; end it with ']'"),
         ('HOST: hi\n[MUSIC bed: "b.mp3]', "s.txt:2: No closing quotation"),
+        (
+            "HOST: Welcome.\nSHIN: [NOTE warmly] Hi there.\nHOST: Bye now.",
+            "s.txt:2: put the cue [NOTE warmly] on a line of its own",
+        ),
+        ("[PAUSE 1s] and then\nHOST: hi", "s.txt:1: put the cue [PAUSE 1s] on a line of its own"),
     ],
 )
 def test_errors_name_the_script_line(text: str, message: str) -> None:
@@ -263,3 +268,20 @@ def test_one_line_script_value(show_dir: Path) -> None:
     production = loader.load(path)
     assert production.parts == [model.HostPart(host="Good evening.")]
     assert production.part_lines == [f"{loader.display(path)}:3"]
+
+
+def test_a_label_without_a_space_still_starts_a_speaker() -> None:
+    parts = [p for p, _ in script.parse("HOST: Good evening.\nSHIN:Hello.", "s.txt")]
+    assert [(model.kind_of(p), model.spoken_text(p)) for p in parts] == [
+        ("host", "Good evening."),
+        ("interview", "Hello."),
+    ]
+
+
+def test_folded_inline_script_is_refused(show_dir: Path) -> None:
+    episode = write_episode(
+        show_dir,
+        "title: x\ndate: 2024-01-01\nscript: >\n  HOST: Good evening.\n  SHIN: Hello.\n",
+    )
+    with pytest.raises(InputError, match=r"episode.yaml:3: script: use 'script: \|'"):
+        loader.load(episode)

@@ -89,7 +89,9 @@ _MONTHS = {
 }
 _MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
 _DATES = (
-    re.compile(r"\b(?P<year>\d{4})\s*[-./년]\s*(?P<mon>\d{1,2})\s*[-./월]\s*(?P<day>\d{1,2})\b"),
+    re.compile(
+        r"\b(?P<year>\d{4})\s*[-./년]\s*(?P<mon>\d{1,2})\s*[-./월]\s*(?P<day>\d{1,2})(?:\s*일)?(?!\d)"
+    ),
     re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b"),
     re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<year>\d{{4}})\b"),
 )
@@ -128,7 +130,7 @@ def _is_date_line(line: str) -> bool:
 # --- HTML to paragraphs -------------------------------------------------------------------
 
 _BLOCK_TAGS = {
-    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section",
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section",
     "article", "tr", "td", "th", "table", "blockquote", "figure", "figcaption", "dt", "dd",
     "dl", "pre", "hr", "main", "address",
 }  # fmt: skip
@@ -169,6 +171,8 @@ class _PageText(HTMLParser):
             self.in_title = True
         if tag in _BLOCK_TAGS or self._loose_link(tag):
             self.out.append("\n\n")
+        elif tag == "br":  # a line break; two in a row (a blank line) end a paragraph
+            self.out.append("\n")
         if tag in _VOID_TAGS:
             return
         marks = " ".join(v or "" for k, v in attrs if k in ("class", "id", "role"))
@@ -184,6 +188,8 @@ class _PageText(HTMLParser):
             self.in_h1 = False
         if tag in _BLOCK_TAGS or self._loose_link(tag):
             self.out.append("\n\n")
+        elif tag == "br":  # a line break; two in a row (a blank line) end a paragraph
+            self.out.append("\n")
         for depth in range(len(self.stack) - 1, -1, -1):
             if self.stack[depth][0] == tag:
                 del self.stack[depth:]

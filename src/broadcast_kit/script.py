@@ -37,7 +37,7 @@ CUES = (
     "[NOTE text]",
 )
 _LABEL = re.compile(
-    r"(?P<label>[A-Z][A-Z0-9_-]*)\s*(?:\((?P<name>[^()]*)\))?\s*:(?:\s+(?P<text>.*))?"
+    r"(?P<label>[A-Z][A-Z0-9_-]*)\s*(?:\((?P<name>[^()]*)\))?\s*:(?:\s*(?P<text>.*))?"
 )
 _NUMBER = r"-?\d+(?:\.\d+)?"
 # option name as written -> (MusicPart field, unit suffix that may follow the number)
@@ -134,6 +134,7 @@ class _Parser:
                 if line.endswith("]"):
                     self.cue(line, number)
                 else:
+                    self.check_open_cue(line, number)
                     cue, cue_line = [line], number
             elif line.startswith("#"):
                 self.flush()
@@ -142,6 +143,7 @@ class _Parser:
                 self.flush()
                 text = self.label(match, number)
                 if text.startswith("[") and not text.endswith("]"):
+                    self.check_open_cue(text, number)
                     cue, cue_line = [text], number
                 elif text.startswith("["):
                     self.cue(text, number)
@@ -199,6 +201,14 @@ class _Parser:
         else:
             part = model.InterviewPart(interview=text, speaker=key)
         self.parts.append((part, number))
+
+    def check_open_cue(self, text: str, number: int) -> None:
+        """A cue that closes on its own line and has words after it would swallow lines."""
+        if "]" in text:
+            raise InputError(
+                f"{self.name}:{number}: put the cue {text[: text.index(']') + 1]} on a line of"
+                " its own; the words after it go on the next line"
+            )
 
     def cue(self, text: str, number: int) -> None:
         where = self.where(number)
@@ -308,7 +318,13 @@ def episode_parts(
     else:
         text = episode.script or ""
         name, folder = display(episode_path), Path()
-        first = key_line + (1 if _is_block(episode_path, key_line) else 0)
+        style = _block_style(episode_path, key_line)
+        if style == ">":
+            raise InputError(
+                f"{display(episode_path)}:{key_line}: script: use 'script: |' so its lines are"
+                " kept; '>' joins them into one"
+            )
+        first = key_line + (1 if style else 0)
     listed = parse(text, name, first, folder)
     if not any(model.kind_of(p) not in ("chapter", "pause") for p, _ in listed):
         raise InputError(
@@ -318,13 +334,15 @@ def episode_parts(
     return [(part, f"{name}:{line}") for part, line in listed]
 
 
-def _is_block(episode_path: Path, key_line: int) -> bool:
-    """Whether `script:` on `key_line` starts a block scalar (its text begins a line below)."""
+def _block_style(episode_path: Path, key_line: int) -> str | None:
+    """'|' or '>' when `script:` on `key_line` starts a block scalar (its text begins a line
+    below), else None."""
     try:
         line = episode_path.read_text(encoding="utf-8").splitlines()[key_line - 1]
     except (OSError, UnicodeDecodeError, IndexError):
-        return True
-    return re.search(r":\s*[|>][0-9+-]*\s*(#.*)?$", line) is not None
+        return "|"
+    match = re.search(r":\s*([|>])[0-9+-]*\s*(#.*)?$", line)
+    return match.group(1) if match else None
 
 
 # --- describing parts (kit segment) -------------------------------------------------------

@@ -258,7 +258,7 @@ def test_cache_writes_atomically_and_survives_damage(tmp_path: Path) -> None:
     cache.put("ab" * 32, audio)
     assert cache.get("ab" * 32) == audio
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["ab", "ab" * 32 + ".wav"]
-    assert not list(tmp_path.rglob(".tmp-*"))
+    assert not list(tmp_path.rglob("*.tmp"))
     cache.path("cd" * 32).parent.mkdir(parents=True)
     cache.path("cd" * 32).write_bytes(b"RIFF broken")
     assert cache.get("cd" * 32) is None  # a damaged entry is a miss

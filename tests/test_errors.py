@@ -30,7 +30,7 @@ def render(episode: Path, out: Path, *extra: str) -> tuple[int, str, str]:
 def assert_clean(out: Path, cache_root: Path) -> None:
     """Nothing half-written: no output folder (these tests never had one), no cache temps."""
     assert not out.exists()
-    temps = [p for p in cache_root.rglob(".tmp-*")] if cache_root.exists() else []
+    temps = [p for p in cache_root.rglob("*.tmp")] if cache_root.exists() else []
     assert temps == []
 
 

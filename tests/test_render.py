@@ -175,7 +175,7 @@ def test_two_renders_at_once_share_the_cache(episode: Path, tmp_path: Path) -> N
         assert proc.returncode == 0, err.decode()
     entries = list((tmp_path / "shared-cache").rglob("*.wav"))
     assert len(entries) == 8
-    assert not list((tmp_path / "shared-cache").rglob(".tmp-*"))
+    assert not list((tmp_path / "shared-cache").rglob("*.tmp"))
     third = subprocess.run(
         [str(kit), "render", str(episode), "--out", str(tmp_path / "o3")],
         env=env,

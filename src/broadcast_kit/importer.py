@@ -13,9 +13,7 @@ Nothing is invented: every content word is kept, in order, and guesses carry `# 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from broadcast_kit.errors import InputError, OutputError
+from broadcast_kit.files import atomic_open
 from broadcast_kit.segment import sentences
 
 APOS = "['’]"
@@ -1041,15 +1040,8 @@ def write_episode(text: str, path: Path, force: bool = False) -> Path:
     if path.exists() and not force:
         raise InputError(f"{path} already exists; pass --force to overwrite it")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".import-", suffix=".yaml", dir=path.parent)
+        with atomic_open(path, "w") as handle:
+            handle.write(text)
     except OSError as exc:
         raise OutputError(f"cannot write {path} ({exc.strerror}); choose another -o") from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
     return path

@@ -19,7 +19,7 @@ import numpy as np
 from broadcast_kit import __version__, ffmpeg, loader, master, mix, model, sidecars, tags, timeline
 from broadcast_kit.audio import AudioSegment, resample, to_array
 from broadcast_kit.errors import InputError, OutputError
-from broadcast_kit.segment import sentences, word_count
+from broadcast_kit.segment import estimate_seconds, sentences
 from broadcast_kit.tts import registry
 from broadcast_kit.tts.cache import SpeechCache
 from broadcast_kit.tts.synth import (
@@ -32,7 +32,6 @@ from broadcast_kit.tts.synth import (
 )
 
 Log = Callable[[str], None]
-WORDS_PER_SECOND = 2.6  # estimate for sentences not synthesized yet (dry run)
 
 
 @dataclass
@@ -170,11 +169,7 @@ def plan(production: loader.Production, cache: SpeechCache) -> timeline.Timeline
         sentence_ms = []
         for utt in group:
             hit = cache.get(cache_key(utt.text, utt.voice)[0])
-            ms = (
-                len(hit)
-                if hit is not None
-                else round(word_count(utt.text) / WORDS_PER_SECOND * 1000)
-            )
+            ms = len(hit) if hit is not None else round(estimate_seconds(utt.text) * 1000)
             sentence_ms.append((utt.text, ms))
         measured.append(timeline.Measured(tuple(sentence_ms), file_ms))
     return timeline.build(

@@ -23,12 +23,11 @@ from pydantic import ValidationError
 
 from broadcast_kit import model
 from broadcast_kit.errors import InputError
-from broadcast_kit.segment import word_count
+from broadcast_kit.segment import WORDS_PER_SECOND, word_count
 
 if TYPE_CHECKING:
     from broadcast_kit.loader import Production
 
-WORDS_PER_SECOND = 2.6  # speech estimate before anything is synthesized
 CUES = (
     "[MUSIC intro|outro|bed|sting: file options]",
     "[STING: file]",
@@ -401,4 +400,4 @@ def _estimate(part: model.Part, words: int) -> float | None:
         if part.start is not None and part.end is not None:
             return round(part.end - part.start, 1)
         return None
-    return round(words / WORDS_PER_SECOND, 1)
+    return round(words / WORDS_PER_SECOND, 1)  # the words of a part, as counted above

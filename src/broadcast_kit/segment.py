@@ -86,5 +86,12 @@ def split_long(sentence: str, limit: int = MAX_CHARS) -> list[str]:
     return [sentence]
 
 
+WORDS_PER_SECOND = 2.6  # a speaking pace, for estimates before anything is synthesized
+
+
 def word_count(text: str) -> int:
     return len(text.split())
+
+
+def estimate_seconds(text: str) -> float:
+    return word_count(text) / WORDS_PER_SECOND

@@ -10,6 +10,7 @@ import typer
 
 from broadcast_kit import importer, loader
 from broadcast_kit.cli._boundary import boundary
+from broadcast_kit.cli._format import count
 
 
 def import_(
@@ -46,13 +47,9 @@ def import_(
         summary = ", ".join(f"{kinds[k]} {k}" for k in ("host", "interview", "voxpop") if kinds[k])
         where = f"wrote {loader.display(out)}" if out is not None else "imported"
         typer.echo(
-            f"{where}: {result.transcript.title!r}, {_count(len(stories), 'chapter')},"
-            f" {_count(len(paragraphs), 'part')} ({summary}),"
-            f" {_count(len(result.speakers), 'voice')};"
-            f" {_count(result.checks, 'line')} marked 'check:' to review",
+            f"{where}: {result.transcript.title!r}, {count(len(stories), 'chapter')},"
+            f" {count(len(paragraphs), 'part')} ({summary}),"
+            f" {count(len(result.speakers), 'voice')};"
+            f" {count(result.checks, 'line')} marked 'check:' to review",
             err=True,
         )
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")

@@ -13,15 +13,12 @@ from rich.table import Table
 
 from broadcast_kit import loader, pipeline
 from broadcast_kit.cli._boundary import boundary
+from broadcast_kit.cli._format import count
 
 
 def _ms(ms: int) -> str:
     m, s = divmod(ms / 1000, 60)
     return f"{int(m)}:{s:06.3f}"
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _dry_run(episode: Path, show: Path | None) -> None:
@@ -41,7 +38,7 @@ def _dry_run(episode: Path, show: Path | None) -> None:
     Console(width=200).print(table)
     typer.echo(
         f"{len(placed.items)} placed segments, {_ms(placed.duration)} in all,"
-        f" {_count(len(placed.chapters), 'chapter')} (estimated where not synthesized yet)"
+        f" {count(len(placed.chapters), 'chapter')} (estimated where not synthesized yet)"
     )
     for warning in placed.warnings:
         typer.echo(f"warning: {warning}", err=True)
@@ -99,7 +96,7 @@ def render(
         placed = result.timeline
         typer.echo(
             f"rendered {result.production.episode.title!r}"
-            f" ({_ms(placed.duration)}, {_count(len(placed.chapters), 'chapter')})"
+            f" ({_ms(placed.duration)}, {count(len(placed.chapters), 'chapter')})"
             f" in {report['render_seconds']} s"
         )
         typer.echo(

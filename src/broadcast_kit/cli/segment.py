@@ -12,6 +12,7 @@ from rich.table import Table
 
 from broadcast_kit import loader, script
 from broadcast_kit.cli._boundary import boundary
+from broadcast_kit.cli._format import count
 
 PREVIEW = 48
 
@@ -64,6 +65,6 @@ def segment(
         known = sum(row["estimated_seconds"] or 0 for row in rows)
         chapters = len({row["chapter"] for row in rows if row["chapter"]})
         typer.echo(
-            f"{len(rows)} parts, {chapters} chapter{'' if chapters == 1 else 's'}, {words} words,"
+            f"{count(len(rows), 'part')}, {count(chapters, 'chapter')}, {count(words, 'word')},"
             f" about {_seconds(known)} of speech and pauses (music not counted)"
         )

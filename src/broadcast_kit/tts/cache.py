@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from platformdirs import user_cache_dir
 
 from broadcast_kit.audio import AudioSegment
 from broadcast_kit.errors import OutputError
+from broadcast_kit.files import atomic_open
 
 ENV = "BROADCAST_KIT_CACHE_DIR"
 LAYOUT = "speech-v1"
@@ -51,19 +51,11 @@ class SpeechCache:
             return None
 
     def put(self, key: str, audio: AudioSegment) -> None:
-        path = self.path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".wav")
+            with atomic_open(self.path(key)) as fh:
+                audio.export(fh, format="wav")
         except OSError as exc:
             raise OutputError(
                 f"cannot write the speech cache at {self.root} ({exc.strerror});"
                 f" set {ENV} to a writable folder"
             ) from exc
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                audio.export(fh, format="wav")
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise

@@ -363,3 +363,12 @@ def test_html_line_breaks_keep_every_word() -> None:
 def test_korean_dates() -> None:
     assert importer.find_date("2012년 9월 6일") == dt.date(2012, 9, 6)
     assert importer.find_date("2012.09.06") == dt.date(2012, 9, 6)
+
+
+def test_one_paragraph_per_line_without_blank_lines() -> None:
+    text = (
+        "Here is the director of the centre, Kim Min-ji.\n"
+        "We have helped more than two hundred families settle in the city this year.\n"
+        "The centre opened in 2009 and now has a staff of twelve people in two offices.\n"
+    )
+    assert [b.text for b in importer.blocks(text)] == text.strip().split("\n")

@@ -255,7 +255,10 @@ def blocks(text: str) -> list[Block]:
     """Paragraphs of the text. Long lines are paragraphs; hard-wrapped lines are joined."""
     lines = text.split("\n")
     width = max((len(line.rstrip()) for line in lines), default=0)
-    wrapped = width <= 100
+    # hard-wrapped text separates its paragraphs with blank lines; text without any blank
+    # line between its lines has one paragraph per line, however short they are
+    inner = "\n".join(lines).strip().split("\n")
+    wrapped = width <= 100 and any(not line.strip() for line in inner)
     result: list[Block] = []
     current: list[str] = []
     start = 0

@@ -66,7 +66,7 @@ class EspeakEngine:
             fields = line.split()
             if len(fields) >= 4:
                 names.update((fields[1], fields[3]))
-        return sorted(names)
+        return sorted(names, key=lambda name: (name[:1].isupper(), name))  # codes first
 
     def default_voice(self) -> str:
         return "en-us"

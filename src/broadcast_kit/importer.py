@@ -938,7 +938,9 @@ def import_transcript(
     _assign_keys(speakers)
     return Imported(
         transcript,
-        _episode_yaml(transcript, speakers, source_name, engine, today or dt.date.today()),
+        _episode_yaml(
+            transcript, speakers, source_name, engine, today or dt.date.today(), is_html(raw)
+        ),
         {p.key: p.name for p in speakers}
         | {p.voice: p.description or "" for p in paragraphs if p.voice},
     )
@@ -950,7 +952,12 @@ def _episode_yaml(
     source_name: str,
     engine: str,
     today: dt.date,
+    html: bool = False,
 ) -> str:
+    def where(line: int) -> str:
+        # HTML has no useful line numbers: count the paragraphs of its text instead
+        return f"paragraph {(line + 1) // 2}" if html else f"line {line}"
+
     out: list[str] = [
         f"# Imported by `kit import` from {source_name}.",
         "# Review it before rendering: lines marked 'check:' are guesses. Every content word of",
@@ -961,7 +968,7 @@ def _episode_yaml(
         out.append(f"# programme: {transcript.programme}")
     if transcript.dropped:
         out.append("# left out as page furniture (not part of the transcript):")
-        out += [f"#   line {b.line}: {_short(b.text)}" for b in transcript.dropped]
+        out += [f"#   {where(b.line)}: {_short(b.text)}" for b in transcript.dropped]
     title = transcript.title or Path(source_name).stem
     note = ""
     if not transcript.title:
@@ -1005,7 +1012,7 @@ def _episode_yaml(
         ]
     out += ["", "segments:"]
     for number, story in enumerate(transcript.stories, start=1):
-        out.append(f"  # --- story {number} (transcript line {story.line}) ---")
+        out.append(f"  # --- story {number} (transcript {where(story.line)}) ---")
         tag = f"  # [{story.tag}] in the transcript" if story.tag else ""
         out.append(f"  - chapter: {quote(story.title or title)}{tag}")
         for para in story.paragraphs:

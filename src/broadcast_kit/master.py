@@ -85,8 +85,8 @@ def loudness(samples: np.ndarray, rate: int) -> float | None:
     energy = np.zeros(chunks)
     for channel in range(samples.shape[1]):  # channel weight 1 for L, R and mono
         weighted = sosfilt(sos, samples[:, channel].astype(np.float32))[: chunks * step]
-        frames = weighted.reshape(chunks, step).astype(np.float64)
-        energy += np.einsum("ij,ij->i", frames, frames)
+        frames = weighted.reshape(chunks, step)
+        energy += np.einsum("ij,ij->i", frames, frames, dtype=np.float64)  # no float64 copy
     power = (energy[:-3] + energy[1:-2] + energy[2:-1] + energy[3:]) / (4 * step)
     with np.errstate(divide="ignore"):
         blocks = -0.691 + 10 * np.log10(power)
@@ -155,13 +155,17 @@ def limiter_gain(
 ) -> tuple[np.ndarray | None, float]:
     """Per-frame gain that brings `peaks` under `ceiling_db` (None when nothing passes it),
     and the deepest reduction in dB."""
-    ceiling = 10 ** (ceiling_db / 20)
-    needed = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-9)).astype(np.float32)
+    ceiling = np.float32(10 ** (ceiling_db / 20))
+    # in place: on a long episode every frame-sized array is a few hundred MB
+    needed = np.maximum(peaks, np.float32(1e-9), dtype=np.float32)
+    np.divide(ceiling, needed, out=needed)
+    np.minimum(needed, np.float32(1.0), out=needed)
     if needed.min() >= 1.0:
         return None, 0.0
     hold = max(1, round(rate * HOLD_MS / 1000))
     # min over +-hold, then a box average of width hold+1: never above what any frame needs
-    gain = uniform_filter1d(minimum_filter1d(needed, 2 * hold + 1), hold + 1)
+    gain = minimum_filter1d(needed, 2 * hold + 1)
+    uniform_filter1d(gain, hold + 1, output=gain)
     np.minimum(gain, needed, out=gain)
     return gain, float(-20 * np.log10(gain.min()))
 
@@ -171,6 +175,20 @@ def limit(samples: np.ndarray, rate: int, ceiling_db: float) -> tuple[np.ndarray
     peaks = true_peaks(samples, floor=10 ** (ceiling_db / 20) * INTERSAMPLE_HEADROOM)
     gain, reduction = limiter_gain(peaks, rate, ceiling_db)
     return (samples if gain is None else samples * gain[:, None]), reduction
+
+
+def _gain_and_limit(
+    samples: np.ndarray, rate: int, meter: PeakMeter, gain_db: float, ceiling: float
+) -> tuple[np.ndarray, float]:
+    """`samples` with `gain_db` applied and the limiter holding `ceiling` (dBTP)."""
+    scale = np.float32(10 ** (gain_db / 20))
+    peaks = meter.true_peaks(floor=float(10 ** ((ceiling - gain_db) / 20) * INTERSAMPLE_HEADROOM))
+    # the gained signal's peaks pass `ceiling` where the unscaled ones pass ceiling - gain
+    gain, reduction = limiter_gain(peaks, rate, ceiling - gain_db)
+    if gain is None:
+        return samples * scale, reduction
+    gain *= scale
+    return samples * gain[:, None], reduction
 
 
 def master(
@@ -186,18 +204,16 @@ def master(
     ceiling = goal.true_peak - ENCODE_MARGIN_DB - extra_margin
     gain_db = 0.0 if measured is None else aim - measured
     first_gain = gain_db
-    ceiling_lin = 10 ** (ceiling / 20)
     meter = PeakMeter(samples)  # true peaks scale with the gain: measured once, as needed
-    for _ in range(MAX_PASSES):
-        scale = np.float32(10 ** (gain_db / 20))
-        peaks = meter.true_peaks(floor=float(ceiling_lin * INTERSAMPLE_HEADROOM / scale))
-        gain, reduction = limiter_gain(peaks * scale, rate, ceiling)
-        out = samples * (scale if gain is None else (gain * scale)[:, None])  # one new array
+    out, reduction = _gain_and_limit(samples, rate, meter, gain_db, ceiling)
+    for _ in range(MAX_PASSES - 1):
         after = loudness(out, rate) if measured is not None and reduction > 0 else None
         # the limiter took some loudness off the peaks: raise the one gain to make up for it
         if after is None or abs(after - aim) <= 0.1 or gain_db - first_gain >= MAKEUP_DB:
             break
         gain_db = min(gain_db + aim - after, first_gain + MAKEUP_DB)
+        del out  # one episode-sized result at a time
+        out, reduction = _gain_and_limit(samples, rate, meter, gain_db, ceiling)
     report = MasterReport(
         goal.loudness, goal.true_peak, measured, round(gain_db, 2), round(reduction, 2)
     )

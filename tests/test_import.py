@@ -354,9 +354,11 @@ def test_unknown_engine_lists_the_installed_ones() -> None:
 def test_html_line_breaks_keep_every_word() -> None:
     page = importer.page_text(
         "<html><body><p>The capital city of the<br>region was full of people for the"
-        " whole day long.</p><p>Next one.<br><br>A new paragraph.</p></body></html>"
+        " whole day<br/>long.</p><p>Next one.<br><br>A new paragraph.</p></body></html>"
     )
-    assert "The capital city of the region was full" in page.text
+    assert "The capital city of the region was full of people for the whole day long." in (
+        page.text
+    )
     assert "Next one.\n\nA new paragraph." in page.text
 
 

@@ -187,8 +187,6 @@ class _PageText(HTMLParser):
             self.in_h1 = False
         if tag in _BLOCK_TAGS or self._loose_link(tag):
             self.out.append("\n\n")
-        elif tag == "br":  # a line break; two in a row (a blank line) end a paragraph
-            self.out.append("\n")
         for depth in range(len(self.stack) - 1, -1, -1):
             if self.stack[depth][0] == tag:
                 del self.stack[depth:]

@@ -38,25 +38,8 @@ def tone(
 
 
 def write_wav(path: Path, samples: np.ndarray, rate: int = RATE) -> Path:
-    """Write float samples as a 16-bit WAV with ffmpeg (the same binary the product uses)."""
-    ffmpeg.run(
-        [
-            "-y",
-            "-f",
-            "f32le",
-            "-ar",
-            str(rate),
-            "-ac",
-            str(samples.shape[1]),
-            "-i",
-            "pipe:0",
-            "-c:a",
-            "pcm_s16le",
-            str(path),
-        ],
-        stdin=np.ascontiguousarray(samples, dtype="<f4").tobytes(),
-        what=str(path),
-    )
+    """Write float samples as a 16-bit WAV with the product's own ffmpeg helper."""
+    ffmpeg.encode(samples, rate, path, ["-c:a", "pcm_s16le"])
     return path
 
 

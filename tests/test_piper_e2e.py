@@ -62,7 +62,7 @@ def test_mp3_reads_back(rendered: Path) -> None:
     assert abs(read.duration * 1000 - report["duration_ms"]) < 60
     assert abs(len(decoded(rendered)) / RATE * 1000 - report["duration_ms"]) < 60
     assert "shin=piper:joe speed 0.95 pitch -4" in read.frames["TXXX:voices"][0]
-    lufs, peak, _ = ffmpeg.measure(rendered / "ep1.mp3")
+    lufs, peak = ffmpeg.measure(rendered / "ep1.mp3")
     assert abs(lufs - -19.0) <= 1.0 and peak <= -1.0
 
 
@@ -116,8 +116,11 @@ def test_every_cue_holds_its_words(rendered: Path) -> None:
     assert vtt.startswith("WEBVTT\n")
     cues = _cues(vtt)
     assert [c[2].split(">", 1)[1][:20] for c in cues] == [
-        "North Korea and Japa", "Professor Shin expla", "Japan now hopes to k",
-        "That matters.", "That was Professor S",
+        "North Korea and Japa",
+        "Professor Shin expla",
+        "Japan now hopes to k",
+        "That matters.",
+        "That was Professor S",
     ]
 
     def level(start_ms: int, end_ms: int) -> float:

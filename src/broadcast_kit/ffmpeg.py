@@ -129,39 +129,24 @@ def filter_mono(samples: np.ndarray, rate: int, graph: str, what: str) -> np.nda
     return np.frombuffer(raw, dtype="<i2").copy()
 
 
-def encode_mp3(samples: np.ndarray, rate: int, kbps: int, out: Path) -> None:
-    """Encode float32 (frames, channels) to a CBR MP3 *file* (LAME writes its Info header)."""
-    channels = samples.shape[1]
+def encode(samples: np.ndarray, rate: int, out: Path, codec: list[str]) -> None:
+    """Write float32 (frames, channels) to the file `out` with ffmpeg's `codec` arguments."""
     run(
-        [
-            "-y",
-            "-f",
-            "f32le",
-            "-ar",
-            str(rate),
-            "-ac",
-            str(channels),
-            "-i",
-            "pipe:0",
-            "-c:a",
-            "libmp3lame",
-            "-b:a",
-            f"{kbps}k",
-            "-write_xing",
-            "1",
-            "-id3v2_version",
-            "0",
-            "-f",
-            "mp3",
-            str(out),
-        ],
+        ["-y", "-f", "f32le", "-ar", str(rate), "-ac", str(samples.shape[1]), "-i", "pipe:0",
+         *codec, str(out)],
         stdin=np.ascontiguousarray(samples, dtype="<f4").data.cast("B"),  # a view, no copy
         what=str(out),
-    )
+    )  # fmt: skip
 
 
-def measure(path: Path) -> tuple[float, float, float]:
-    """(integrated LUFS, true peak dBTP, duration s) of a file, by ffmpeg's EBU R128 meter."""
+def encode_mp3(samples: np.ndarray, rate: int, kbps: int, out: Path) -> None:
+    """Encode to a CBR MP3 *file* (LAME writes its Info header only when it can seek)."""
+    encode(samples, rate, out, ["-c:a", "libmp3lame", "-b:a", f"{kbps}k", "-write_xing", "1",
+                                "-id3v2_version", "0", "-f", "mp3"])  # fmt: skip
+
+
+def measure(path: Path) -> tuple[float, float]:
+    """(integrated LUFS, true peak dBTP) of a file, by ffmpeg's EBU R128 meter."""
     cmd = [
         executable(),
         "-hide_banner",
@@ -182,11 +167,6 @@ def measure(path: Path) -> tuple[float, float, float]:
     summary = text[text.rfind("Summary:") :]
     loud = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
     peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
-    times = re.findall(r"time=(\d+):(\d+):([\d.]+)|Duration: (\d+):(\d+):([\d.]+)", text)
-    duration = 0.0
-    for groups in times:
-        h, m, s = [g for g in groups if g][:3] if any(groups) else ("0", "0", "0")
-        duration = max(duration, int(h) * 3600 + int(m) * 60 + float(s))
     if not loud or not peak:
         raise FfmpegError(f"{path}: ffmpeg's ebur128 printed no summary")
-    return float(loud.group(1)), float(peak.group(1)), duration
+    return float(loud.group(1)), float(peak.group(1))

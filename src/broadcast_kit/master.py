@@ -248,12 +248,12 @@ def encode(
     mastered, report = master(samples, rate, goal, encoder_loss=loss)
     ffmpeg.encode_mp3(mastered, rate, kbps, out)
     del mastered
-    lufs, peak, _ = ffmpeg.measure(out)
+    lufs, peak = ffmpeg.measure(out)
     if peak > goal.true_peak:
         extra = peak - goal.true_peak + 0.3
         mastered, report = master(samples, rate, goal, extra_margin=extra, encoder_loss=loss)
         ffmpeg.encode_mp3(mastered, rate, kbps, out)
-        lufs, peak, _ = ffmpeg.measure(out)
+        lufs, peak = ffmpeg.measure(out)
     report.output_lufs, report.output_true_peak = lufs, peak
     if report.mix_lufs is None:
         report.warnings.append(

@@ -172,6 +172,10 @@ def plan(production: loader.Production, cache: SpeechCache) -> timeline.Timeline
             ms = len(hit) if hit is not None else round(estimate_seconds(utt.text) * 1000)
             sentence_ms.append((utt.text, ms))
         measured.append(timeline.Measured(tuple(sentence_ms), file_ms))
+    return _place(production, measured)
+
+
+def _place(production: loader.Production, measured: list[timeline.Measured]) -> timeline.Timeline:
     return timeline.build(
         production.parts,
         measured,
@@ -179,6 +183,11 @@ def plan(production: loader.Production, cache: SpeechCache) -> timeline.Timeline
         production.show.pacing,
         production.episode.title,
     )
+
+
+def _engine_voice(voice: model.Voice) -> str:
+    """The engine's name for `voice` (its default when the script names none)."""
+    return request(voice, registry.get(voice.engine)).voice
 
 
 class _Clock:
@@ -227,13 +236,7 @@ def _assemble(
             facts.append((utt.text, round(len(arrays[n]) * 1000 / rate)))
             n += 1
         measured.append(timeline.Measured(tuple(facts), ms))
-    placed = timeline.build(
-        production.parts,
-        measured,
-        production.voices,
-        production.show.pacing,
-        production.episode.title,
-    )
+    placed = _place(production, measured)
 
     def fetch(item: timeline.Placed) -> np.ndarray:
         part = production.parts[item.part]
@@ -315,7 +318,7 @@ def _episode_tags(
     used = []
     for key in sorted({item.voice for item in placed.items if item.voice}):
         voice = production.voices[key]
-        name = voice.voice or registry.get(voice.engine).default_voice()
+        name = _engine_voice(voice)
         extra = "".join(
             f" {label} {value:g}"
             for label, value, default in (("speed", voice.speed, 1.0), ("pitch", voice.pitch, 0.0))
@@ -374,7 +377,7 @@ def _report(
             entry.update(
                 voice=item.voice,
                 engine=voice.engine,
-                engine_voice=voice.voice or registry.get(voice.engine).default_voice(),
+                engine_voice=_engine_voice(voice),
             )
         if item.text:
             entry["text"] = item.text

@@ -131,7 +131,6 @@ def synthesize_all(
                 done += 1
                 if progress:
                     progress(done, total, text)
-    for n, audio in enumerate(results):  # repeated sentences that were hits for others
-        if audio is None:
-            raise AssertionError(f"sentence {n} was neither cached nor synthesized")
-    return [audio for audio in results if audio is not None], stats
+    complete = [audio for audio in results if audio is not None]
+    assert len(complete) == len(utterances), "every sentence is a cache hit or synthesized"
+    return complete, stats

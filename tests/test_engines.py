@@ -9,9 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 from broadcast_kit import ffmpeg
 from broadcast_kit.audio import AudioSegment
+from broadcast_kit.cli import app
 from broadcast_kit.errors import EngineError, InputError, OutputError
 from broadcast_kit.model import Voice
 from broadcast_kit.segment import MAX_CHARS, sentences
@@ -177,12 +179,8 @@ def test_gtts_live() -> None:
 
 # --- espeak-ng -----------------------------------------------------------------------------
 
-needs_espeak = pytest.mark.skipif(
-    shutil.which("espeak-ng") is None, reason="espeak-ng is not installed"
-)
-
-
-@needs_espeak
+@pytest.mark.espeak
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 def test_espeak_voices_speed_and_errors() -> None:
     engine = registry.get("espeak")
     assert engine.available() is None
@@ -201,9 +199,14 @@ def test_espeak_missing_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("PATH", "/nonexistent")
     try:
         engine = espeak.EspeakEngine()
+        assert isinstance(engine, Engine)  # reads every property: none may run the tool
+        assert engine.version == "not installed"
         assert "apt-get install espeak-ng" in (engine.available() or "")
         with pytest.raises(EngineError, match="espeak-ng is not installed"):
             engine.synthesize("Hi.", VoiceRequest("en-us"))
+        listed = CliRunner().invoke(app, ["voices"])
+        assert listed.exit_code == 0, listed.output
+        assert "espeak: not available: espeak-ng is not installed" in listed.stdout
     finally:
         espeak._binary.cache_clear()
 

@@ -8,10 +8,11 @@ import typer
 
 from broadcast_kit import __version__
 from broadcast_kit.cli import importer, render, segment, voices
-from broadcast_kit.cli._boundary import State
+from broadcast_kit.cli._boundary import BoundaryGroup, State
 
 app = typer.Typer(
     name="kit",
+    cls=BoundaryGroup,
     help="broadcast-kit: turn a radio or podcast script into a finished, publishable episode.",
     no_args_is_help=True,
     add_completion=False,

@@ -1,5 +1,7 @@
 """The one error boundary: core errors become `error: ...` lines and documented exit codes.
 
+`BoundaryGroup` applies it around every command of the `kit` app, so commands never do.
+
 Exit codes: 0 success, 1 failure (engine, ffmpeg, output), 2 bad input (episode, show, files
 they name, command-line usage), 130 interrupted. Tracebacks only with `kit --debug`.
 """
@@ -13,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import typer
+from typer.core import TyperGroup
 
 from broadcast_kit.errors import EXIT_FAILURE, BroadcastKitError, ConfigError
 
@@ -61,3 +64,11 @@ def boundary(ctx: typer.Context | None = None) -> Iterator[None]:
             " and please report it)"
         )
         raise typer.Exit(EXIT_FAILURE) from None
+
+
+class BoundaryGroup(TyperGroup):
+    """The `kit` group: every subcommand runs inside `boundary`."""
+
+    def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
+        with boundary(ctx):
+            return super().invoke(ctx)

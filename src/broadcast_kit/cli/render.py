@@ -12,7 +12,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from broadcast_kit import loader, pipeline
-from broadcast_kit.cli._boundary import boundary
 from broadcast_kit.cli._format import count
 
 
@@ -45,7 +44,6 @@ def _dry_run(episode: Path, show: Path | None) -> None:
 
 
 def render(
-    ctx: typer.Context,
     episode: Annotated[Path, typer.Argument(help="The episode script (episode.yaml).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("dist"),
     show: Annotated[
@@ -58,54 +56,53 @@ def render(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only print errors.")] = False,
 ) -> None:
     """Render EPISODE to OUT/<slug>.mp3 with tags, chapters, transcripts and a render report."""
-    with boundary(ctx):
-        if dry_run:
-            _dry_run(episode, show)
-            return
-        err = Console(stderr=True)
-        live = sys.stderr.isatty() and not quiet
-        bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            disable=not live,
-            transient=True,
-        )
-        task = bar.add_task("synthesizing", total=None)
+    if dry_run:
+        _dry_run(episode, show)
+        return
+    err = Console(stderr=True)
+    live = sys.stderr.isatty() and not quiet
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not live,
+        transient=True,
+    )
+    task = bar.add_task("synthesizing", total=None)
 
-        def progress(done: int, total: int, _text: str) -> None:
-            bar.update(task, completed=done, total=total)
+    def progress(done: int, total: int, _text: str) -> None:
+        bar.update(task, completed=done, total=total)
 
-        def log(message: str) -> None:
-            if not quiet:
-                err.print(f"[dim]{message}[/dim]") if live else typer.echo(message, err=True)
+    def log(message: str) -> None:
+        if not quiet:
+            err.print(f"[dim]{message}[/dim]") if live else typer.echo(message, err=True)
 
-        with bar:
-            result = pipeline.render(episode, out, show, progress=progress, log=log)
-        for warning in result.warnings:
-            typer.echo(f"warning: {warning}", err=True)
-        if quiet:
-            return
-        report = result.report
-        audio = report["audio"]
-        loud = report["loudness"]
-        synth = report["synthesis"]
-        assert isinstance(audio, dict) and isinstance(loud, dict) and isinstance(synth, dict)
-        placed = result.timeline
-        typer.echo(
-            f"rendered {result.production.episode.title!r}"
-            f" ({_ms(placed.duration)}, {count(len(placed.chapters), 'chapter')})"
-            f" in {report['render_seconds']} s"
-        )
-        typer.echo(
-            f"  sentences: {synth['sentences']} ({synth['synthesized']} synthesized,"
-            f" {synth['cached']} from cache)"
-        )
-        typer.echo(
-            f"  loudness: {loud['output_lufs']:.1f} LUFS (target {loud['target_lufs']:.0f}),"
-            f" true peak {loud['output_true_peak']:.1f} dBTP, gain {loud['gain_db']:+.1f} dB"
-        )
-        for path in result.outputs.values():
-            typer.echo(f"  {loader.display(path)} ({path.stat().st_size:,} bytes)")
+    with bar:
+        result = pipeline.render(episode, out, show, progress=progress, log=log)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if quiet:
+        return
+    report = result.report
+    audio = report["audio"]
+    loud = report["loudness"]
+    synth = report["synthesis"]
+    assert isinstance(audio, dict) and isinstance(loud, dict) and isinstance(synth, dict)
+    placed = result.timeline
+    typer.echo(
+        f"rendered {result.production.episode.title!r}"
+        f" ({_ms(placed.duration)}, {count(len(placed.chapters), 'chapter')})"
+        f" in {report['render_seconds']} s"
+    )
+    typer.echo(
+        f"  sentences: {synth['sentences']} ({synth['synthesized']} synthesized,"
+        f" {synth['cached']} from cache)"
+    )
+    typer.echo(
+        f"  loudness: {loud['output_lufs']:.1f} LUFS (target {loud['target_lufs']:.0f}),"
+        f" true peak {loud['output_true_peak']:.1f} dBTP, gain {loud['gain_db']:+.1f} dB"
+    )
+    for path in result.outputs.values():
+        typer.echo(f"  {loader.display(path)} ({path.stat().st_size:,} bytes)")

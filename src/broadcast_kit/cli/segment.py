@@ -11,7 +11,6 @@ from rich.console import Console
 from rich.table import Table
 
 from broadcast_kit import loader, script
-from broadcast_kit.cli._boundary import boundary
 from broadcast_kit.cli._format import count
 
 PREVIEW = 48
@@ -32,7 +31,6 @@ def _what(row: dict[str, Any]) -> str:
 
 
 def segment(
-    ctx: typer.Context,
     episode: Annotated[Path, typer.Argument(help="The episode (episode.yaml).")],
     as_json: Annotated[
         bool, typer.Option("--json", help="Print a JSON array of the parts instead of a table.")
@@ -43,28 +41,27 @@ def segment(
     ] = None,
 ) -> None:
     """Print the parts of EPISODE (from segments: or script text): kind, speaker, chapter."""
-    with boundary(ctx):
-        rows = script.describe_parts(loader.load(episode, show))
-        if as_json:
-            typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-            return
-        table = Table("#", "kind", "speaker", "chapter", "words", "est.", "text or file", box=None)
-        for row in rows:
-            kind = f"music:{row['role']}" if row["kind"] == "music" else row["kind"]
-            table.add_row(
-                str(row["index"]),
-                kind,
-                row["speaker"] or "",
-                row["chapter"] or "",
-                str(row["words"]) if row["words"] else "",
-                _seconds(row["estimated_seconds"]),
-                _what(row),
-            )
-        Console(width=160).print(table)
-        words = sum(row["words"] for row in rows)
-        known = sum(row["estimated_seconds"] or 0 for row in rows)
-        chapters = len({row["chapter"] for row in rows if row["chapter"]})
-        typer.echo(
-            f"{count(len(rows), 'part')}, {count(chapters, 'chapter')}, {count(words, 'word')},"
-            f" about {_seconds(known)} of speech and pauses (music not counted)"
+    rows = script.describe_parts(loader.load(episode, show))
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = Table("#", "kind", "speaker", "chapter", "words", "est.", "text or file", box=None)
+    for row in rows:
+        kind = f"music:{row['role']}" if row["kind"] == "music" else row["kind"]
+        table.add_row(
+            str(row["index"]),
+            kind,
+            row["speaker"] or "",
+            row["chapter"] or "",
+            str(row["words"]) if row["words"] else "",
+            _seconds(row["estimated_seconds"]),
+            _what(row),
         )
+    Console(width=160).print(table)
+    words = sum(row["words"] for row in rows)
+    known = sum(row["estimated_seconds"] or 0 for row in rows)
+    chapters = len({row["chapter"] for row in rows if row["chapter"]})
+    typer.echo(
+        f"{count(len(rows), 'part')}, {count(chapters, 'chapter')}, {count(words, 'word')},"
+        f" about {_seconds(known)} of speech and pauses (music not counted)"
+    )

@@ -56,7 +56,8 @@ class EspeakEngine:
 
     @property
     def version(self) -> str:
-        return _version()
+        # a property is read by isinstance() on the Engine protocol: never fail here
+        return _version() if _binary() is not None else "not installed"
 
     @cache  # noqa: B019 - one engine instance per process
     def voices(self) -> list[str]:

@@ -250,7 +250,7 @@ def test_folder_name_must_make_a_safe_file_name(show_dir: Path, tmp_path: Path) 
     episode.write_text(episode.read_text() + "slug: weird-name\n")
     code, _, stderr = render(episode, tmp_path / "dist")
     assert code == 0, stderr
-    assert (tmp_path / "dist" / "weird-name.mp3").is_file()
+    assert len(list((tmp_path / "dist").glob("weird-name-*.mp3"))) == 1
 
 
 def test_cover_is_checked_when_the_show_loads(show_dir: Path, tmp_path: Path) -> None:

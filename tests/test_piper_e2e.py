@@ -48,13 +48,17 @@ def rendered(tmp_path_factory: pytest.TempPathFactory, music_dir: Path) -> Path:
     return root / "dist"
 
 
+def mp3_of(rendered: Path) -> Path:
+    return rendered / json.loads((rendered / "ep1.json").read_text())["audio"]["file"]
+
+
 def decoded(rendered: Path) -> np.ndarray:
-    return ffmpeg.decode(rendered / "ep1.mp3", RATE, 1)[:, 0]
+    return ffmpeg.decode(mp3_of(rendered), RATE, 1)[:, 0]
 
 
 def test_mp3_reads_back(rendered: Path) -> None:
     report = json.loads((rendered / "ep1.json").read_text())
-    read = tags.read(rendered / "ep1.mp3")
+    read = tags.read(mp3_of(rendered))
     assert read.version[:2] == (2, 3)
     assert read.frames["TIT2"] == ["Piper Episode"] and read.frames["TRCK"] == ["2"]
     assert read.covers[0][:3] == ("image/jpeg", 3, "Cover")
@@ -62,7 +66,7 @@ def test_mp3_reads_back(rendered: Path) -> None:
     assert abs(read.duration * 1000 - report["duration_ms"]) < 60
     assert abs(len(decoded(rendered)) / RATE * 1000 - report["duration_ms"]) < 60
     assert "shin=piper:joe speed 0.95 pitch -4" in read.frames["TXXX:voices"][0]
-    lufs, peak = ffmpeg.measure(rendered / "ep1.mp3")
+    lufs, peak = ffmpeg.measure(mp3_of(rendered))
     assert abs(lufs - -19.0) <= 1.0 and peak <= -1.0
 
 

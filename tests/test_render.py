@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -75,11 +76,16 @@ def test_render_writes_tagged_mp3_and_sidecars(
 ) -> None:
     out = tmp_path / "dist"
     result = pipeline.render(episode, out, cache=cache)
+    mp3 = result.outputs["mp3"]
+    digest = hashlib.sha256(mp3.read_bytes()).hexdigest()
+    assert mp3.name == f"ep1-{digest[:8]}.mp3"  # the content names the file
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        f"ep1{suffix}"
-        for suffix in (".mp3", ".json", ".vtt", ".srt", ".chapters.json", ".transcript.json")
+        [mp3.name]
+        + [
+            f"ep1{suffix}"
+            for suffix in (".json", ".vtt", ".srt", ".chapters.json", ".transcript.json")
+        ]
     )
-    mp3 = out / "ep1.mp3"
     read = tags.read(mp3)
     assert read.version[:2] == (2, 3)
     assert read.frames["TIT2"] == ["The First Episode"]
@@ -193,7 +199,7 @@ def test_cli_render_prints_a_summary(episode: Path, tmp_path: Path) -> None:
     assert "rendered 'The First Episode'" in out and "2 chapters" in out
     assert "sentences: 8 (8 synthesized, 0 from cache)" in out
     assert re.search(r"loudness: -1[5-7]\.\d LUFS \(target -16\), true peak -[\d.]+ dBTP", out)
-    assert "ep1.mp3" in out
+    assert re.search(r"ep1-[0-9a-f]{8}\.mp3", out)
 
 
 def test_dry_run_prints_the_timeline_and_writes_nothing(episode: Path, tmp_path: Path) -> None:

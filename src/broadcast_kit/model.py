@@ -8,10 +8,14 @@ kept as written; the loader resolves them against the file they came from.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -87,6 +91,23 @@ class AudioSettings(Strict):
         return self
 
 
+MAX_SHOW_DESCRIPTION_BYTES = 4000  # Apple's limit for the channel description
+
+
+@cache
+def categories() -> dict[str, list[str]]:
+    """Apple Podcasts' categories and their subcategories (package data)."""
+    text = files("broadcast_kit.data").joinpath("categories.yaml").read_text(encoding="utf-8")
+    loaded: dict[str, list[str]] = yaml.safe_load(text)
+    return loaded
+
+
+def split_category(value: str) -> tuple[str, str | None]:
+    """'News > Politics' -> ('News', 'Politics'); 'News' -> ('News', None)."""
+    parent, _, sub = (part.strip() for part in value.partition(">"))
+    return parent, (sub or None)
+
+
 class Show(Strict):
     title: str = Field(min_length=1)
     description: str = ""
@@ -99,6 +120,7 @@ class Show(Strict):
     base_url: str = Field(min_length=1)
     link: str | None = None
     type: Literal["episodic", "serial"] = "episodic"
+    locked: bool = False  # podcast:locked: ask directories to refuse moving the feed elsewhere
     voices: dict[str, Voice] = Field(default_factory=dict)
     audio: AudioSettings = AudioSettings()
     pacing: Pacing = Pacing()
@@ -108,6 +130,31 @@ class Show(Strict):
     def _absolute(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"https?://[^/\s]+", value):
             raise ValueError(f"'{value}' is not an absolute http(s) URL")
+        return value
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, value: str) -> str:
+        known = categories()
+        parent, sub = split_category(value)
+        if parent not in known:
+            guess = difflib.get_close_matches(parent, list(known), n=1)
+            hint = f"did you mean '{guess[0]}'?" if guess else f"Apple's: {', '.join(known)}"
+            raise ValueError(f"'{parent}' is not an Apple Podcasts category; {hint}")
+        if sub is not None and sub not in known[parent]:
+            subs = ", ".join(known[parent]) or "none"
+            raise ValueError(f"'{sub}' is not a subcategory of {parent}; its subcategories: {subs}")
+        return f"{parent} > {sub}" if sub else parent
+
+    @field_validator("description")
+    @classmethod
+    def _description(cls, value: str) -> str:
+        size = len(value.encode("utf-8"))
+        if size > MAX_SHOW_DESCRIPTION_BYTES:
+            raise ValueError(
+                f"is {size} bytes; podcast apps take at most"
+                f" {MAX_SHOW_DESCRIPTION_BYTES}: shorten it"
+            )
         return value
 
     @field_validator("language")
@@ -248,6 +295,9 @@ class Episode(Strict):
     description: str = ""
     slug: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9._-]*$")
     explicit: bool | None = None
+    draft: bool = False  # left out of the feed until false (kit feed --include-drafts shows it)
+    # the episode's permanent id in the feed; kit feed assigns one in guids.yaml when omitted
+    guid: str | None = Field(None, min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")
     voices: dict[str, Voice] = Field(default_factory=dict)
     segments: list[Part] = Field(default_factory=list)
     script: str | None = None

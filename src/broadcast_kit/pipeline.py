@@ -32,6 +32,7 @@ from broadcast_kit.tts.synth import (
 )
 
 Log = Callable[[str], None]
+HASH_CHARS = 8  # hex digits of the MP3's sha256 in its file name
 
 
 @dataclass
@@ -291,16 +292,38 @@ def render(
             ),
         }
         clock.lap("tags_sidecars")
-        report = _report(production, placed, stats, loudness, clip_gains, files, clock.total())
+        data = mp3.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        # a re-render whose bytes differ gets a new name: published files never change in place
+        files["mp3"] = mp3.rename(stage / f"{production.slug}-{digest[:HASH_CHARS]}.mp3")
+        audio_facts = {"bytes": len(data), "sha256": digest}
+        report = _report(
+            production, placed, stats, loudness, clip_gains, files, audio_facts, clock.total()
+        )
+        report["show_file"] = os.path.relpath(production.show_path.resolve(), out_dir.resolve())
         files["report"] = _write(
             stage / f"{production.slug}.json", json.dumps(report, indent=2, ensure_ascii=False)
         )
+        previous = _previous_mp3(out_dir / files["report"].name)
         for kind, staged_path in files.items():  # the report last: it vouches for the others
             final = out_dir / staged_path.name
             os.replace(staged_path, final)
             result.outputs[kind] = final
+        if previous is not None and previous != result.outputs["mp3"]:
+            previous.unlink(missing_ok=True)
         result.report = report
     return result
+
+
+def _previous_mp3(report: Path) -> Path | None:
+    """The MP3 an earlier render of this episode left in the folder, if its report says so."""
+    try:
+        name = json.loads(report.read_text(encoding="utf-8"))["audio"]["file"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(name, str) or Path(name).name != name or not name.endswith(".mp3"):
+        return None
+    return report.parent / name
 
 
 def _write(path: Path, text: str) -> Path:
@@ -348,6 +371,22 @@ def _episode_tags(
     )
 
 
+def _people(production: loader.Production, placed: timeline.Timeline) -> list[dict[str, str]]:
+    """Who is heard, for the feed's podcast:person: the host, then every named interviewee
+    (voxpops are anonymous)."""
+    people = [{"name": production.show.author, "role": "host"}]
+    host = production.voices.get("host")
+    if host is not None and host.name and host.name.lower() != "host":
+        people[0]["name"] = host.name
+    seen = {people[0]["name"]}
+    for item in placed.items:
+        part = production.parts[item.part]
+        if isinstance(part, model.InterviewPart) and item.speaker and item.speaker not in seen:
+            seen.add(item.speaker)
+            people.append({"name": item.speaker, "role": "guest"})
+    return people
+
+
 def _report(
     production: loader.Production,
     placed: timeline.Timeline,
@@ -355,10 +394,10 @@ def _report(
     loudness: master.MasterReport,
     clip_gains: dict[int, float],
     files: dict[str, Path],
+    audio_facts: dict[str, object],
     timings: dict[str, float],
 ) -> dict[str, object]:
     mp3 = files["mp3"]
-    data = mp3.read_bytes()
     voices = production.voices
     segments = []
     for item in placed.items:
@@ -397,13 +436,16 @@ def _report(
         "number": episode.number,
         "season": episode.season,
         "episode_type": episode.episode_type,
+        "explicit": production.show.explicit if episode.explicit is None else episode.explicit,
+        "draft": episode.draft,
+        "guid": episode.guid,
         "description": episode.description,
+        "people": _people(production, placed),
         "episode_file": loader.display(production.episode_path),
         "duration_ms": placed.duration,
         "audio": {
             "file": mp3.name,
-            "bytes": len(data),
-            "sha256": hashlib.sha256(data).hexdigest(),
+            **audio_facts,
             "bitrate_kbps": production.show.audio.kbps,
             "channels": production.show.audio.channels,
             "sample_rate": production.show.audio.sample_rate,

@@ -91,6 +91,12 @@ class AudioSettings(Strict):
         return self
 
 
+def absolute_url(value: str) -> str:
+    if not re.match(r"https?://[^/\s]+", value):
+        raise ValueError(f"'{value}' is not an absolute http(s) URL")
+    return value
+
+
 MAX_SHOW_DESCRIPTION_BYTES = 4000  # Apple's limit for the channel description
 
 
@@ -128,9 +134,7 @@ class Show(Strict):
     @field_validator("base_url", "link")
     @classmethod
     def _absolute(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"https?://[^/\s]+", value):
-            raise ValueError(f"'{value}' is not an absolute http(s) URL")
-        return value
+        return value if value is None else absolute_url(value)
 
     @field_validator("category")
     @classmethod

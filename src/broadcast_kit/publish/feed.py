@@ -1,0 +1,201 @@
+"""The show's RSS feed: RSS 2.0 with the itunes, content and podcast namespaces, built with
+lxml from the show file and the render reports in the site folder (STANDARDS 15-22).
+
+Titles are plain text escaped by lxml; descriptions are the producer's text turned into
+simple HTML (paragraphs, links, the chapter list with timestamps) inside CDATA, with a plain
+`itunes:summary` beside it. The output is a function of its inputs (lastBuildDate is the
+newest episode's date), so an unchanged show gives a byte-identical feed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import html
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+from lxml import etree
+
+from broadcast_kit import __version__
+from broadcast_kit.model import Show, split_category
+from broadcast_kit.publish.catalog import Entry
+
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
+PODCAST = "https://podcastindex.org/namespace/1.0"
+NSMAP = {"itunes": ITUNES, "content": CONTENT, "podcast": PODCAST}
+GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")  # Podcasting 2.0's
+FEED_FILE = "feed.xml"
+PUBLISH_HOUR_UTC = 12  # a date-only episode is dated noon UTC: the same day on every continent
+SIDECAR_TYPES = {
+    "vtt": "text/vtt",
+    "srt": "application/x-subrip",
+    "transcript": "application/json",
+}
+# characters XML 1.0 cannot carry at all; a producer's text loses them rather than the feed
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
+
+
+@dataclass(frozen=True)
+class Item:
+    """An entry as it goes into the feed: its guid and its published URLs."""
+
+    entry: Entry
+    guid: str
+
+
+def podcast_guid(feed_url: str) -> str:
+    """Podcasting 2.0's podcast:guid: uuid5 of the feed URL without scheme and trailing
+    slashes."""
+    bare = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", feed_url).rstrip("/")
+    return str(uuid.uuid5(GUID_NAMESPACE, bare))
+
+
+def pub_date(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, PUBLISH_HOUR_UTC, tzinfo=dt.UTC)
+
+
+def timestamp(ms: int) -> str:
+    """Chapter timestamps as apps turn them into links: MM:SS, or H:MM:SS past an hour."""
+    seconds = ms // 1000
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def clean(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def notes_html(entry: Entry) -> str:
+    """Show notes: the description's paragraphs (links made clickable), then the chapters."""
+    parts = []
+    for paragraph in re.split(r"\n\s*\n", clean(entry.description).strip()):
+        if not paragraph.strip():
+            continue
+        pieces, last = [], 0
+        for match in _URL.finditer(paragraph):
+            pieces.append(html.escape(paragraph[last : match.start()], quote=False))
+            url = match.group(0)
+            pieces.append(f'<a href="{html.escape(url)}">{html.escape(url, quote=False)}</a>')
+            last = match.end()
+        pieces.append(html.escape(paragraph[last:], quote=False))
+        parts.append("<p>" + "".join(pieces).strip().replace("\n", "<br>") + "</p>")
+    if entry.chapters:
+        items = "".join(
+            f"<li>{timestamp(c.start_ms)} {html.escape(clean(c.title), quote=False)}</li>"
+            for c in entry.chapters
+        )
+        parts.append(f"<p>Chapters:</p><ul>{items}</ul>")
+    return "".join(parts)
+
+
+def notes_text(entry: Entry) -> str:
+    text = clean(entry.description).strip()
+    if entry.chapters:
+        lines = [f"{timestamp(c.start_ms)} {clean(c.title)}" for c in entry.chapters]
+        text = (text + "\n\n" if text else "") + "Chapters:\n" + "\n".join(lines)
+    return text
+
+
+def _cdata(text: str) -> etree.CDATA:
+    # "]]>" cannot occur inside CDATA: split it over two sections (notes_html escapes '>'
+    # already; this keeps any caller safe)
+    return etree.CDATA(text.replace("]]>", "]]]]><![CDATA[>"))
+
+
+def _sub(
+    parent: etree._Element, tag: str, text: str | None = None, attrs: dict[str, str] | None = None
+) -> etree._Element:
+    if ":" in tag:
+        prefix, local = tag.split(":", 1)
+        tag = f"{{{NSMAP[prefix]}}}{local}"
+    element = etree.SubElement(parent, tag, {k: clean(v) for k, v in (attrs or {}).items()})
+    if text is not None:
+        element.text = clean(text)
+    return element
+
+
+def url_for(base_url: str, name: str) -> str:
+    return base_url + quote(name)
+
+
+def build(
+    show: Show,
+    base_url: str,
+    items: Iterable[Item],
+    cover_name: str,
+) -> bytes:
+    """The feed XML for `items` (already chosen and ordered newest first)."""
+    items = list(items)
+    feed_url = url_for(base_url, FEED_FILE)
+    rss = etree.Element("rss", {"version": "2.0"}, nsmap=NSMAP)
+    channel = _sub(rss, "channel")
+    _sub(channel, "title", show.title)
+    _sub(channel, "link", show.link or base_url)
+    _sub(channel, "description", show.description or show.title)
+    _sub(channel, "language", show.language)
+    _sub(channel, "generator", f"broadcast-kit {__version__}")
+    if items:
+        newest = max(pub_date(i.entry.date) for i in items)
+        _sub(channel, "lastBuildDate", email.utils.format_datetime(newest))
+    _sub(channel, "itunes:image", attrs={"href": url_for(base_url, cover_name)})
+    parent, sub = split_category(show.category)
+    category = _sub(channel, "itunes:category", attrs={"text": parent})
+    if sub:
+        _sub(category, "itunes:category", attrs={"text": sub})
+    _sub(channel, "itunes:explicit", "true" if show.explicit else "false")
+    _sub(channel, "itunes:author", show.author)
+    owner = _sub(channel, "itunes:owner")
+    _sub(owner, "itunes:name", show.owner.name)
+    _sub(owner, "itunes:email", show.owner.email)
+    _sub(channel, "itunes:type", show.type)
+    _sub(channel, "podcast:guid", podcast_guid(feed_url))
+    _sub(channel, "podcast:locked", "yes" if show.locked else "no", {"owner": show.owner.email})
+    for item in items:
+        _item(channel, item, base_url, show)
+    xml: bytes = etree.tostring(rss, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return xml
+
+
+def _item(channel: etree._Element, item: Item, base_url: str, show: Show) -> None:
+    entry = item.entry
+    node = _sub(channel, "item")
+    _sub(node, "title", entry.title)
+    _sub(node, "itunes:title", entry.title)
+    _sub(node, "description").text = _cdata(notes_html(entry))
+    _sub(node, "content:encoded").text = _cdata(notes_html(entry))
+    _sub(node, "itunes:summary", notes_text(entry))
+    enclosure = {"url": url_for(base_url, entry.mp3.name), "length": str(entry.size)}
+    _sub(node, "enclosure", attrs={**enclosure, "type": "audio/mpeg"})
+    _sub(node, "guid", item.guid, {"isPermaLink": "true" if _is_url(item.guid) else "false"})
+    _sub(node, "pubDate", email.utils.format_datetime(pub_date(entry.date)))
+    _sub(node, "itunes:duration", str(round(entry.duration_ms / 1000)))
+    _sub(node, "itunes:explicit", "true" if entry.explicit else "false")
+    _sub(node, "itunes:episodeType", entry.episode_type)
+    if entry.season is not None:
+        _sub(node, "itunes:season", str(entry.season))
+    if entry.number is not None:
+        _sub(node, "itunes:episode", str(entry.number))
+    if "chapters" in entry.sidecars:
+        chapters = url_for(base_url, entry.sidecars["chapters"].name)
+        _sub(node, "podcast:chapters", attrs={"url": chapters, "type": "application/json+chapters"})
+    for kind, mime in SIDECAR_TYPES.items():
+        if kind in entry.sidecars:
+            url = url_for(base_url, entry.sidecars[kind].name)
+            attrs = {"url": url, "type": mime, "language": show.language}
+            if kind != "transcript":
+                attrs["rel"] = "captions"
+            _sub(node, "podcast:transcript", attrs=attrs)
+    for person in entry.people:
+        _sub(node, "podcast:person", person.name, {"role": person.role})
+
+
+def _is_url(guid: str) -> bool:
+    parts = urlsplit(guid)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)

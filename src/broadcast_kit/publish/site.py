@@ -1,0 +1,120 @@
+"""`kit feed`'s core: turn a folder of rendered episodes into a complete static site.
+
+The folder `kit render` writes into becomes what any static web host can serve: the MP3s
+and sidecars already there, the show's cover copied in under a content-hashed name,
+`feed.xml`, and the show page `index.html`. Every URL in the feed resolves to a file in the
+folder. Drafts and episodes dated in the future stay out unless asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from broadcast_kit import loader
+from broadcast_kit.errors import InputError, OutputError
+from broadcast_kit.files import atomic_open
+from broadcast_kit.model import Show, absolute_url
+from broadcast_kit.publish import catalog, feed, page
+
+PAGE_FILE = "index.html"
+
+
+@dataclass
+class Site:
+    folder: Path
+    feed_path: Path
+    page_path: Path
+    feed_url: str
+    show: Show
+    items: list[feed.Item]
+    left_out: list[tuple[catalog.Entry, str]] = field(default_factory=list)  # entry, why
+    warnings: list[str] = field(default_factory=list)
+
+
+def _base(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def _copy_cover(show: Show, folder: Path) -> str:
+    """The cover copied into the folder as cover-<hash>.<ext>; older covers removed."""
+    data = show.cover.read_bytes()
+    ext = ".png" if data.startswith(b"\x89PNG") else ".jpg"
+    name = f"cover-{hashlib.sha256(data).hexdigest()[:8]}{ext}"
+    target = folder / name
+    if not target.exists():
+        with atomic_open(target) as fh:
+            fh.write(data)
+    for old in [*folder.glob("cover-*.jpg"), *folder.glob("cover-*.png")]:
+        if old.name != name:
+            old.unlink(missing_ok=True)
+    return name
+
+
+def build(
+    folder: Path,
+    show_path: Path | None = None,
+    base_url: str | None = None,
+    include_drafts: bool = False,
+    today: dt.date | None = None,
+) -> Site:
+    """Write feed.xml, index.html and the cover into `folder` from its render reports."""
+    entries = catalog.read(folder)
+    if not entries:
+        raise InputError(
+            f"{loader.display(folder)}: no rendered episodes in it (no render reports);"
+            f" run kit render EPISODE --out {loader.display(folder)} first"
+        )
+    show_path = show_path or catalog.find_show(entries, folder)
+    show, _, warnings = loader.load_show(show_path)
+    if base_url is not None:
+        try:
+            absolute_url(base_url)
+        except ValueError as exc:
+            raise InputError(f"--base-url: {exc}; e.g. https://example.org/show/") from None
+    base = _base(base_url or show.base_url)
+    guids = catalog.guids(show_path, entries)
+    today = today or dt.date.today()
+    chosen, left_out = [], []
+    for entry in entries:
+        if entry.draft and not include_drafts:
+            left_out.append((entry, "draft"))
+        elif entry.date > today and not include_drafts:
+            left_out.append((entry, f"dated {entry.date.isoformat()}, in the future"))
+        else:
+            chosen.append(feed.Item(entry, guids[entry.slug]))
+    chosen.sort(key=lambda i: (i.entry.date, i.entry.number or 0, i.entry.slug), reverse=True)
+    if show.type == "serial":
+        for item in chosen:
+            if item.entry.number is None:
+                raise InputError(
+                    f"{loader.display(show_path)}: type: serial needs a number: in every"
+                    f" episode; '{item.entry.slug}' has none"
+                )
+    try:
+        cover_name = _copy_cover(show, folder)
+        xml = feed.build(show, base, chosen, cover_name)
+        feed_path = folder / feed.FEED_FILE
+        with atomic_open(feed_path) as fh:
+            fh.write(xml)
+        page_path = folder / PAGE_FILE
+        with atomic_open(page_path, "w") as fh:
+            fh.write(page.render(show, chosen, cover_name, feed.FEED_FILE))
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write into {loader.display(folder)} ({exc.strerror}); check its permissions"
+        ) from exc
+    if not chosen:
+        warnings.append("the feed has no episodes yet: podcast apps need at least one")
+    return Site(
+        folder,
+        feed_path,
+        page_path,
+        feed.url_for(base, feed.FEED_FILE),
+        show,
+        chosen,
+        left_out,
+        warnings,
+    )

@@ -8,12 +8,17 @@
 Prints stage timings, the ratios render/encode, and peak memory against the size of the
 decoded audio. With --minutes N the episode is a generated N-minute programme spoken by the
 fake engine instead (host, interview, beds), to see how the render scales.
+
+With --feed N: `kit feed` on a folder of N rendered episodes (one generated 10-minute
+episode, its files hard-linked under N slugs), against a baseline child that only reads the
+N render reports with json.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -29,7 +34,7 @@ def child(code: str) -> tuple[float, float]:
     """Run `code` in a fresh interpreter; return (seconds, peak RSS MiB) of that child."""
     start = time.monotonic()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run([sys.executable, "-c", code], check=True)
+    subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.DEVNULL)
     seconds = time.monotonic() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return seconds, max(peak, before) / 1024
@@ -71,12 +76,52 @@ def long_episode(folder: Path, minutes: int) -> Path:
     return episode
 
 
+def feed_bench(count: int) -> None:
+    work = Path(tempfile.mkdtemp(prefix="kit-bench-feed-"))
+    episode = long_episode(work, 10)
+    one = work / "one"
+    subprocess.run([sys.executable, "-c", f"from pathlib import Path; from broadcast_kit import"
+                    f" pipeline; pipeline.render(Path({str(episode)!r}), Path({str(one)!r}))"],
+                   check=True)
+    report = json.loads((one / "long.json").read_text())
+    site = work / "site"
+    site.mkdir()
+    for n in range(count):
+        slug = f"ep{n:04d}"
+        files = {}
+        for kind, name in report["files"].items():
+            new = name.replace("long", slug, 1)
+            files[kind] = new
+            if kind != "report":
+                os.link(one / name, site / new)
+        copy = {**report, "slug": slug, "title": f"Episode {n}", "number": n + 1,
+                "date": f"{2000 + n // 365:04d}-{n % 12 + 1:02d}-{n % 28 + 1:02d}",
+                "audio": {**report["audio"], "file": files["mp3"]}, "files": files}
+        (site / files["report"]).write_text(json.dumps(copy, indent=2))
+    size = sum(p.stat().st_size for p in site.glob("*.json")) / 2**20
+    feed = (f"import sys; from broadcast_kit.cli import main; "
+            f"sys.argv = ['kit', 'feed', '--out', {str(site)!r}]; main()")
+    read = (f"import json, pathlib; [json.loads(p.read_text()) for p in "
+            f"pathlib.Path({str(site)!r}).glob('*.json')]")
+    subprocess.run([sys.executable, "-c", feed], check=True, stdout=subprocess.DEVNULL)  # warm
+    feed_s, _ = child(feed)
+    read_s, _ = child(read)
+    print(f"{count} episodes, reports {size:.0f} MiB in all")
+    print(f"kit feed: {feed_s:.2f} s")
+    print(f"baseline (a child reading the {count} reports with json): {read_s:.2f} s")
+    print(f"ratio feed / read: {feed_s / read_s:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("episode", nargs="?", type=Path,
                         default=ROOT / "episodes" / "kbs-2012-09-06" / "episode.yaml")
     parser.add_argument("--minutes", type=int, help="bench a generated N-minute episode")
+    parser.add_argument("--feed", type=int, metavar="N", help="bench kit feed on N episodes")
     args = parser.parse_args()
+    if args.feed:
+        feed_bench(args.feed)
+        return
     work = Path(tempfile.mkdtemp(prefix="kit-bench-"))
     episode = long_episode(work, args.minutes) if args.minutes else args.episode.resolve()
     out = work / "dist"

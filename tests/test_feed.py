@@ -298,3 +298,11 @@ def test_show_category_and_description_are_checked(show_dir: Path) -> None:
     result = kit("render", str(episode), "--dry-run")
     assert "'Sport' is not a subcategory of News" in result.stderr
     assert site.Show  # the model the feed uses is the loader's
+
+
+def test_feed_never_decodes_audio(site_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> str:
+        raise AssertionError("kit feed must not run ffmpeg")
+
+    monkeypatch.setattr(ffmpeg, "executable", refuse)
+    publish(site_dir)

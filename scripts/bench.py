@@ -92,12 +92,11 @@ def feed_bench(count: int) -> None:
         for kind, name in report["files"].items():
             new = name.replace("long", slug, 1)
             files[kind] = new
-            if kind != "report":
-                os.link(one / name, site / new)
+            os.link(one / name, site / new)
         copy = {**report, "slug": slug, "title": f"Episode {n}", "number": n + 1,
                 "date": f"{2000 + n // 365:04d}-{n % 12 + 1:02d}-{n % 28 + 1:02d}",
                 "audio": {**report["audio"], "file": files["mp3"]}, "files": files}
-        (site / files["report"]).write_text(json.dumps(copy, indent=2))
+        (site / f"{slug}.json").write_text(json.dumps(copy, indent=2))
     size = sum(p.stat().st_size for p in site.glob("*.json")) / 2**20
     feed = (f"import sys; from broadcast_kit.cli import main; "
             f"sys.argv = ['kit', 'feed', '--out', {str(site)!r}]; main()")

@@ -1,17 +1,22 @@
 """The sample episode renders with the real Piper voice, meets the loudness and true-peak
-targets on the encoded file, and its speakers sound different from each other."""
+targets on the encoded file, its speakers sound different from each other, and the sample
+show publishes as a feed that gPodder's parser reads."""
 
 from __future__ import annotations
 
+import io
 import json
+import shutil
 from itertools import combinations
 from pathlib import Path
 
 import numpy as np
+import podcastparser
 import pytest
 
 from broadcast_kit import ffmpeg, loader, pipeline, tags
 from broadcast_kit.audio import to_array
+from broadcast_kit.publish import site
 from broadcast_kit.tts.cache import SpeechCache
 from broadcast_kit.tts.synth import synthesize_all
 from tests.conftest import ROOT
@@ -71,3 +76,25 @@ def test_sample_speakers_sound_different(rendered: tuple[Path, SpeechCache]) -> 
         rate_ratio = by_voice[a][0][0] / by_voice[b][0][0]
         # a pitch at least a semitone apart, or a clearly different pace
         assert semitones >= 1.0 or abs(np.log(rate_ratio)) > 0.07, (a, b, f0, rate_ratio)
+
+
+def test_sample_show_publishes(rendered: tuple[Path, SpeechCache], tmp_path: Path) -> None:
+    dist, _ = rendered
+    # a copy of the show, so the test never writes the repository's guids.yaml
+    shows = tmp_path / "episodes"
+    shows.mkdir()
+    shutil.copy(ROOT / "episodes" / "show.yaml", shows)
+    shutil.copy(ROOT / "episodes" / "guids.yaml", shows)
+    shutil.copytree(ROOT / "assets", tmp_path / "assets")
+    built = site.build(dist, shows / "show.yaml")
+    assert built.warnings == []
+    report = json.loads((dist / "kbs-2012-09-06.json").read_text())
+    parsed = podcastparser.parse(built.feed_url, io.BytesIO(built.feed_path.read_bytes()))
+    (episode,) = parsed["episodes"]
+    committed = (ROOT / "episodes" / "guids.yaml").read_text()
+    assert f'"kbs-2012-09-06": "{episode["guid"]}"' in committed  # the guid never changes
+    (enclosure,) = episode["enclosures"]
+    assert enclosure["url"].endswith(report["audio"]["file"])
+    assert enclosure["file_size"] == (dist / report["audio"]["file"]).stat().st_size
+    assert abs(episode["total_time"] - report["duration_ms"] / 1000) <= 1
+    assert parsed["title"] == "Korea, Today and Tomorrow"

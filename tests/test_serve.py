@@ -352,17 +352,17 @@ def test_a_missing_folder_or_bad_host_is_bad_input(tmp_path: Path) -> None:
         open_preview(tmp_path, "192.0.2.1", 0)  # TEST-NET: never a local address
 
 
-def read_until(fd: int, marker: bytes, seconds: float) -> str:
-    """What a subprocess printed until `marker`, waiting at most `seconds` (raw reads: a
-    buffered reader would hold lines the selector no longer sees)."""
+def read_until(fd: int, *markers: bytes, seconds: float = 30) -> str:
+    """What a subprocess printed until every marker appeared, waiting at most `seconds` (raw
+    reads: a buffered reader would hold lines the selector no longer sees)."""
     seen = b""
     deadline = time.monotonic() + seconds
     with selectors.DefaultSelector() as selector:
         selector.register(fd, selectors.EVENT_READ)
-        while marker not in seen:
+        while not all(marker in seen for marker in markers):
             left = deadline - time.monotonic()
             if left <= 0 or not selector.select(left):
-                raise AssertionError(f"no {marker!r} within {seconds} s; got {seen!r}")
+                raise AssertionError(f"not all of {markers} within {seconds} s: {seen!r}")
             chunk = os.read(fd, 4096)
             if not chunk:
                 raise AssertionError(f"the server exited; it printed {seen!r}")
@@ -380,7 +380,7 @@ def test_kit_serve_prints_the_urls_serves_and_stops_on_ctrl_c(site: Path) -> Non
     )
     assert process.stdout
     try:
-        printed = read_until(process.stdout.fileno(), b"Ctrl-C to stop\n", 30)
+        printed = read_until(process.stdout.fileno(), b"Ctrl-C to stop\n")
         url = re.search(r"^serving .* at (http://127\.0\.0\.1:(\d+)/)$", printed, re.M)
         assert url, printed
         base, port = url.group(1), int(url.group(2))
@@ -395,13 +395,16 @@ def test_kit_serve_prints_the_urls_serves_and_stops_on_ctrl_c(site: Path) -> Non
         status, headers, _ = fetch(port, f"/{MP3}", "HEAD")
         assert (status, headers["content-length"]) == (200, str(SIZE))
         assert fetch(port, f"/{MP3}", headers={"Range": "bytes=0-1"})[0] == 206
+        assert process.stderr
+        # a request is logged once answered, so its line may come after the client returns
+        logged = read_until(process.stderr.fileno(), b'"HEAD /', b"(bytes=0-1)\n", seconds=10)
         process.send_signal(signal.SIGINT)
         out, errors = process.communicate(timeout=15)
     finally:
         if process.poll() is None:
             process.kill()
             process.communicate()
-    err = errors.decode()
+    err = logged + errors.decode()
     assert process.returncode == 0, err
     assert out == b"stopped\n"
     assert "Traceback" not in err and "error" not in err

@@ -386,7 +386,7 @@ def test_kit_serve_prints_the_urls_serves_and_stops_on_ctrl_c(site: Path) -> Non
         base, port = url.group(1), int(url.group(2))
         assert port != 0
         assert printed == (
-            f"serving {site.resolve()} at {base}\n"
+            f"serving {site} at {base}\n"
             f"feed for a podcast app: {base}feed.xml\n"
             "  (feed.xml was made for another address; its episodes will not load from here)\n"
             f"make a feed for this preview: kit feed --base-url {base}\n"

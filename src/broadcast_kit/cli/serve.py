@@ -33,7 +33,7 @@ def serve(
     """Serve DIR (default dist/) with byte ranges, CORS and the podcast Content-Types, to
     try the feed in a podcast app or the show page in a browser. Ctrl-C stops it."""
     server = preview.open_preview(folder, host, port, None if quiet else _stderr)
-    typer.echo(f"serving {server.root} at {server.url}")
+    typer.echo(f"serving {folder} at {server.url}")
     typer.echo(f"feed for a podcast app: {server.feed_url}")
     problem = server.feed_problem()
     if problem:

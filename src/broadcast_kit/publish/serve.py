@@ -29,6 +29,7 @@ from types import FrameType
 from typing import Any, BinaryIO, Literal
 from urllib.parse import unquote, urlsplit
 
+from broadcast_kit import __version__
 from broadcast_kit.errors import BroadcastKitError, InputError
 
 Log = Callable[[str], None]
@@ -133,8 +134,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     server: PreviewServer
     protocol_version = "HTTP/1.1"  # keep-alive: players make many small range requests
-    server_version = "broadcast-kit-preview"
+    server_version = f"broadcast-kit/{__version__} (preview)"
     timeout = 60  # an idle keep-alive connection gives its thread back after this
+
+    def version_string(self) -> str:
+        return self.server_version  # without the Python version http.server appends
 
     def do_HEAD(self) -> None:
         self._answer(body=False)

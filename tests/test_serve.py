@@ -221,6 +221,7 @@ def test_byte_range_rules() -> None:
     assert byte_range("bytes=-5", 0) is False
     assert byte_range(" bytes=2-4 ", 10) == (2, 4)
     assert byte_range("bytes=2-4, 6-7", 10) is None
+    assert byte_range("bytes=" + "9" * 5000 + "-", 10) is None  # not a 5000-digit int
 
 
 @pytest.mark.parametrize(

@@ -65,7 +65,7 @@ INDEX = "index.html"
 FEED = "feed.xml"
 CHUNK = 256 * 1024
 
-_RANGE = re.compile(r"bytes=([0-9]*)-([0-9]*)", re.IGNORECASE)
+_RANGE = re.compile(r"bytes=([0-9]{0,18})-([0-9]{0,18})", re.IGNORECASE)  # ints, not bignums
 
 
 def content_type(name: str) -> str:

@@ -11,7 +11,6 @@ import warnings
 from math import gcd
 
 import numpy as np
-from scipy.signal import resample_poly
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Couldn't find ffmpeg", category=RuntimeWarning)
@@ -41,6 +40,8 @@ def resample(samples: np.ndarray, source: int, target: int) -> np.ndarray:
     """Polyphase resampling (band-limited, unlike pydub's linear `set_frame_rate`)."""
     if source == target:
         return samples
+    from scipy.signal import resample_poly  # scipy.signal takes 0.8 s to import: only when used
+
     g = gcd(source, target)
     out: np.ndarray = resample_poly(samples, target // g, source // g, axis=0)
     return out.astype(np.float32)

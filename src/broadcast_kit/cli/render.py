@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from broadcast_kit import loader, pipeline
+from broadcast_kit import loader
 from broadcast_kit.cli._format import count
 
 
@@ -21,6 +21,8 @@ def _ms(ms: int) -> str:
 
 
 def _dry_run(episode: Path, show: Path | None) -> None:
+    from broadcast_kit import pipeline  # audio stack (scipy: ~1 s) only for the commands that mix
+
     placed = pipeline.dry_run(episode, show)
     table = Table("start", "end", "kind", "speaker", "chapter", "text or file", box=None)
     for item in placed.items:
@@ -80,6 +82,8 @@ def render(
             err.print(f"[dim]{message}[/dim]") if live else typer.echo(message, err=True)
 
     with bar:
+        from broadcast_kit import pipeline
+
         result = pipeline.render(episode, out, show, progress=progress, log=log)
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)

@@ -8,9 +8,10 @@ applies the others afterwards, so every engine supports both.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 
-from broadcast_kit.audio import AudioSegment
+if TYPE_CHECKING:  # the audio stack loads only where audio is made
+    from broadcast_kit.audio import AudioSegment
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ def _entries(n: int) -> str:
 
 
 def _size(n: int) -> str:
+    if n < 1000:
+        return f"{n} bytes"
     return f"{n / MB:,.1f} MB" if n >= MB / 10 else f"{n / 1000:,.1f} kB"
 
 

@@ -291,22 +291,14 @@ class SpeechCache:
 
     def put(self, key: str, audio: AudioSegment, *, engine: str, version: str) -> None:
         blob = encode(audio, {"engine": engine, "version": version})
-        for attempt in range(2):
-            try:
-                with atomic_open(self.path(key)) as fh:
-                    fh.write(blob)
-                return
-            except FileNotFoundError:
-                if attempt:  # else `kit cache clear` removed the empty shard meanwhile
-                    raise OutputError(
-                        f"cannot write the speech cache at {self.root} (folder vanished);"
-                        f" set {ENV} to a folder nothing else removes"
-                    ) from None
-            except OSError as exc:
-                raise OutputError(
-                    f"cannot write the speech cache at {self.root} ({exc.strerror});"
-                    f" set {ENV} to a writable folder"
-                ) from exc
+        try:
+            with atomic_open(self.path(key)) as fh:
+                fh.write(blob)
+        except OSError as exc:
+            raise OutputError(
+                f"cannot write the speech cache at {self.root} ({exc.strerror});"
+                f" set {ENV} to a writable folder"
+            ) from exc
 
     def _shards(self) -> list[Path]:
         try:
@@ -339,8 +331,8 @@ class SpeechCache:
                 try:
                     if now - temp.stat().st_mtime > STALE_TEMP_SECONDS:
                         temp.unlink()
-                except FileNotFoundError:
-                    continue
+                except OSError:
+                    continue  # gone meanwhile, or not ours to remove
 
     def evict(self) -> Removed:
         """Remove least recently used entries until the cache fits its bound. Scans the folder
@@ -352,9 +344,12 @@ class SpeechCache:
         for entry in sorted(found, key=lambda e: e.used):
             if total <= self.max_bytes:
                 break
-            if _unlink(entry.path):
-                removed.entries += 1
-                removed.bytes += entry.size
+            try:
+                if _unlink(entry.path):
+                    removed.entries += 1
+                    removed.bytes += entry.size
+            except OSError:
+                continue  # not ours to remove (a cache shared between users): try the next
             total -= entry.size  # gone either way, maybe by another render's eviction
         return removed
 
@@ -416,16 +411,19 @@ class SpeechCache:
         for entry in self.entries():
             if cutoff is not None and entry.used >= cutoff:
                 removed.kept += 1
-            elif _unlink(entry.path):
+                continue
+            try:
+                gone = _unlink(entry.path)
+            except OSError as exc:
+                raise OutputError(
+                    f"cannot remove {entry.path} ({exc.strerror}); check the permissions of"
+                    f" {self.root}"
+                ) from exc
+            if gone:
                 removed.entries += 1
                 removed.bytes += entry.size
         self._remove_stale_temps(now)
-        if cutoff is None:
-            for shard in self._shards():
-                try:
-                    shard.rmdir()
-                except OSError:
-                    continue  # not empty: a render is writing into it
+        if cutoff is None:  # shard folders stay: removing one races a render writing into it
             for folder in self._old_layouts():
                 size = _tree_bytes(folder)
                 shutil.rmtree(folder, ignore_errors=True)

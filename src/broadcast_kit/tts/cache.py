@@ -400,6 +400,7 @@ class SpeechCache:
                 result.removed += _unlink(entry.path)
             except OSError:
                 result.remaining += 1
+        result.damaged.sort()
         return result
 
     def clear(self, older_than_days: float | None = None) -> Removed:

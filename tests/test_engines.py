@@ -259,7 +259,7 @@ def test_cache_keys_cover_every_input() -> None:
 def test_cache_writes_atomically_and_survives_damage(tmp_path: Path) -> None:
     cache = SpeechCache(tmp_path)
     audio = FakeEngine().synthesize("one two", VoiceRequest("mid"))
-    cache.put("ab" * 32, audio)
+    cache.put("ab" * 32, audio, engine="fake", version="fake 1")
     assert cache.get("ab" * 32) == audio
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["ab", "ab" * 32 + ".wav"]
     assert not list(tmp_path.rglob("*.tmp"))
@@ -273,7 +273,7 @@ def test_cache_location_follows_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("BROADCAST_KIT_CACHE_DIR", str(tmp_path / "here"))
-    assert SpeechCache().root == tmp_path / "here" / "speech-v1"
+    assert SpeechCache().root == tmp_path / "here" / "speech-v2"
 
 
 def test_synthesize_all_dedupes_and_counts(tmp_path: Path) -> None:

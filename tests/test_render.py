@@ -120,6 +120,7 @@ def test_render_writes_tagged_mp3_and_sidecars(
         "sentences": 8,
         "cached": 0,
         "synthesized": 8,
+        "repaired": 0,
         "engines": {"fake": "fake 1"},
     }
 

@@ -21,7 +21,7 @@ from broadcast_kit.audio import AudioSegment, resample, to_array
 from broadcast_kit.errors import InputError, OutputError
 from broadcast_kit.segment import estimate_seconds, sentences
 from broadcast_kit.tts import registry
-from broadcast_kit.tts.cache import SpeechCache
+from broadcast_kit.tts.cache import DamagedEntry, SpeechCache
 from broadcast_kit.tts.synth import (
     Progress,
     SynthStats,
@@ -166,14 +166,28 @@ def plan(production: loader.Production, cache: SpeechCache) -> timeline.Timeline
     sources = Sources(production, audio.sample_rate, 1)
     durations = sources.load()
     measured = []
+    damaged: set[str] = set()
     for group, file_ms in zip(utterances(production), durations, strict=True):
         sentence_ms = []
         for utt in group:
-            hit = cache.get(cache_key(utt.text, utt.voice)[0])
+            key = cache_key(utt.text, utt.voice)[0]
+            try:
+                hit = cache.load(key)
+            except DamagedEntry:
+                hit = None
+                damaged.add(key)
             ms = len(hit) if hit is not None else round(estimate_seconds(utt.text) * 1000)
             sentence_ms.append((utt.text, ms))
         measured.append(timeline.Measured(tuple(sentence_ms), file_ms))
-    return _place(production, measured)
+    placed = _place(production, measured)
+    if not damaged:
+        return placed
+    entries = "entry is" if len(damaged) == 1 else "entries are"
+    warning = (
+        f"{len(damaged)} speech cache {entries} damaged; a render synthesizes them again"
+        " (`kit cache verify --remove` deletes them now)"
+    )
+    return replace(placed, warnings=(*placed.warnings, warning))
 
 
 def _place(production: loader.Production, measured: list[timeline.Measured]) -> timeline.Timeline:
@@ -277,7 +291,7 @@ def render(
         del mixed
         clock.lap("master_encode")
 
-        warnings = [*production.warnings, *placed.warnings, *loudness.warnings]
+        warnings = [*production.warnings, *placed.warnings, *stats.warnings(), *loudness.warnings]
         result = RenderResult(production, placed, stats=stats, warnings=warnings)
         tags.write(mp3, _episode_tags(production, placed, stats, loudness))
         files = {
@@ -459,6 +473,7 @@ def _report(
             "sentences": stats.hits + stats.misses,
             "cached": stats.hits,
             "synthesized": len(stats.synthesized),
+            "repaired": stats.repaired,
             "engines": stats.engines,
         },
         "render_seconds": timings["total"],

@@ -4,7 +4,8 @@ A sentence is looked up by its content key first; only misses reach an engine, i
 up to the engine's `workers`. Speed and pitch an engine cannot do itself are applied here
 with ffmpeg (pitch: asetrate + aresample + atempo, so the tempo is kept), and silence at the
 edges is trimmed so the timeline knows exactly when the words begin and end. What is stored
-in the cache is that final sentence.
+in the cache is that final sentence. A damaged cache entry counts as a miss and is replaced;
+after writing, the cache evicts what exceeds its size bound.
 """
 
 from __future__ import annotations
@@ -40,6 +41,17 @@ class SynthStats:
     misses: int = 0
     synthesized: list[str] = field(default_factory=list)
     engines: dict[str, str] = field(default_factory=dict)  # engine -> version
+    repaired: int = 0  # damaged cache entries synthesized again and replaced
+    evicted: int = 0  # entries removed afterwards to keep the cache within its bound
+
+    def warnings(self) -> list[str]:
+        if not self.repaired:
+            return []
+        entries = "entry" if self.repaired == 1 else "entries"
+        return [
+            f"repaired {self.repaired} damaged speech cache {entries}: synthesized again and"
+            " replaced (`kit cache verify` checks the whole cache)"
+        ]
 
 
 def request(voice: Voice, engine: Engine) -> VoiceRequest:
@@ -95,18 +107,25 @@ def synthesize_all(
     stats = SynthStats()
     results: list[AudioSegment | None] = [None] * len(utterances)
     todo: dict[str, tuple[Engine, VoiceRequest, str, list[int]]] = {}
+    found: dict[str, AudioSegment] = {}
     for n, utt in enumerate(utterances):
         key, engine, req = cache_key(utt.text, utt.voice)
         stats.engines[engine.name] = engine.version
         if key in todo:
             todo[key][3].append(n)
             continue
-        hit = cache.get(key)
-        if hit is not None:
-            stats.hits += 1
-            results[n] = hit
-        else:
-            todo[key] = (engine, req, utt.text, [n])
+        if key not in found:
+            try:
+                hit = cache.load(key)
+            except cache_mod.DamagedEntry:  # a miss; put() below replaces the entry
+                hit = None
+                stats.repaired += 1
+            if hit is None:
+                todo[key] = (engine, req, utt.text, [n])
+                continue
+            found[key] = hit
+        stats.hits += 1
+        results[n] = found[key]
     stats.misses = len(todo)
     done = 0
     total = len(todo)
@@ -114,7 +133,7 @@ def synthesize_all(
     def work(key: str) -> AudioSegment:
         engine, req, text, _ = todo[key]
         audio = trim(adjust(engine.synthesize(text, req), req, engine))
-        cache.put(key, audio)
+        cache.put(key, audio, engine=engine.name, version=engine.version)
         return audio
 
     by_engine: dict[str, list[str]] = {}
@@ -131,6 +150,8 @@ def synthesize_all(
                 done += 1
                 if progress:
                     progress(done, total, text)
+    if todo:  # only writes can take the cache past its bound
+        stats.evicted = cache.evict().entries
     complete = [audio for audio in results if audio is not None]
     assert len(complete) == len(utterances), "every sentence is a cache hit or synthesized"
     return complete, stats

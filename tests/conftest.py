@@ -102,3 +102,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "network" in item.keywords:
             item.add_marker(skip)
+
+
+NO_CHROMIUM = "no Chromium found"
+
+
+def chromium_path() -> str | None:
+    """Debian's chromium (or Ubuntu's chromium-browser): the browser tests' only browser."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say loudly when the show page's browser tests did not run: a green run without them
+    has not tested the page in a browser."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if NO_CHROMIUM in str(getattr(report, "longrepr", ""))
+    ]
+    if skipped:
+        terminalreporter.write_sep(
+            "!",
+            f"{len(skipped)} BROWSER TESTS SKIPPED: {NO_CHROMIUM} on PATH; the show page was"
+            " not tested in a browser (apt-get install chromium)",
+            red=True,
+            bold=True,
+        )

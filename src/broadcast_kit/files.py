@@ -11,6 +11,17 @@ from pathlib import Path
 from typing import IO, Any
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# the mode open() gives a new file: mkstemp's 0600 would hide a published page or feed from
+# the web server's user (read once, as reading the umask means setting it)
+NEW_FILE_MODE = 0o666 & ~_umask()
+
+
 @contextmanager
 def atomic_open(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
     """Open a temp file next to `path`; it replaces `path` when the block ends without an
@@ -21,6 +32,7 @@ def atomic_open(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
         encoding = None if "b" in mode else "utf-8"
         with open(fd, mode, encoding=encoding) as handle:
             yield handle
+        os.chmod(temp, NEW_FILE_MODE)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -38,11 +38,14 @@ def _base(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def _copy_cover(show: Show, folder: Path) -> str:
-    """The cover copied into the folder as cover-<hash>.<ext>; older covers removed."""
-    data = show.cover.read_bytes()
+def _cover_name(data: bytes) -> str:
+    """cover-<hash>.<ext>: the name the show's cover is published under."""
     ext = ".png" if data.startswith(b"\x89PNG") else ".jpg"
-    name = f"cover-{hashlib.sha256(data).hexdigest()[:8]}{ext}"
+    return f"cover-{hashlib.sha256(data).hexdigest()[:8]}{ext}"
+
+
+def _copy_cover(data: bytes, folder: Path, name: str) -> None:
+    """The cover copied into the folder as `name`; older covers removed."""
     target = folder / name
     if not target.exists():
         with atomic_open(target) as fh:
@@ -50,7 +53,6 @@ def _copy_cover(show: Show, folder: Path) -> str:
     for old in [*folder.glob("cover-*.jpg"), *folder.glob("cover-*.png")]:
         if old.name != name:
             old.unlink(missing_ok=True)
-    return name
 
 
 def build(
@@ -93,15 +95,20 @@ def build(
                     f"{loader.display(show_path)}: type: serial needs a number: in every"
                     f" episode; '{item.entry.slug}' has none"
                 )
+    cover = show.cover.read_bytes()  # the loader checked that it is there and an image
+    cover_name = _cover_name(cover)
+    feed_url = feed.url_for(base, feed.FEED_FILE)
+    # both built before anything is written: a transcript that cannot be read leaves no half site
+    xml = feed.build(show, base, chosen, cover_name)
+    html = page.render(show, chosen, cover_name, feed.FEED_FILE, feed_url)
     try:
-        cover_name = _copy_cover(show, folder)
-        xml = feed.build(show, base, chosen, cover_name)
+        _copy_cover(cover, folder, cover_name)
         feed_path = folder / feed.FEED_FILE
         with atomic_open(feed_path) as fh:
             fh.write(xml)
         page_path = folder / PAGE_FILE
         with atomic_open(page_path, "w") as fh:
-            fh.write(page.render(show, chosen, cover_name, feed.FEED_FILE))
+            fh.write(html)
     except OSError as exc:
         raise OutputError(
             f"cannot write into {loader.display(folder)} ({exc.strerror}); check its permissions"
@@ -112,7 +119,7 @@ def build(
         folder,
         feed_path,
         page_path,
-        feed.url_for(base, feed.FEED_FILE),
+        feed_url,
         show,
         chosen,
         left_out,

@@ -33,7 +33,7 @@ def test_sample_meets_the_targets(rendered: tuple[Path, SpeechCache]) -> None:
     dist, _ = rendered
     mp3 = dist / "kbs-2012-09-06.mp3"
     lufs, peak = ffmpeg.measure(mp3)
-    assert abs(lufs - -16.0) <= 1.0 and peak <= -1.0
+    assert abs(lufs - -16.0) <= 0.5 and peak <= -1.0  # the product warns beyond 0.5 LU
     report = json.loads((dist / "kbs-2012-09-06.json").read_text())
     read = tags.read(mp3)
     assert read.version[:2] == (2, 3) and read.covers[0][0] == "image/jpeg"

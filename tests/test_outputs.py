@@ -13,7 +13,7 @@ import pytest
 from broadcast_kit import ffmpeg, loader, model, pipeline, sidecars
 from broadcast_kit.errors import FfmpegError
 from broadcast_kit.tts.cache import SpeechCache
-from tests.conftest import ROOT, tone, write_episode, write_wav
+from tests.conftest import ROOT, make_show, tone, write_episode, write_wav
 
 LONG = (
     "Planned by the Citizens’ Alliance for North Korean Human Rights, the concert is held in "
@@ -22,8 +22,11 @@ LONG = (
 )
 
 
-@pytest.fixture
-def rendered(show_dir: Path, tmp_path: Path, cache: SpeechCache) -> pipeline.RenderResult:
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> pipeline.RenderResult:
+    """One render shared by the tests that only read its outputs."""
+    root = tmp_path_factory.mktemp("outputs")
+    show_dir = make_show(root / "show")
     folder = show_dir / "ep1"
     folder.mkdir()
     write_wav(folder / "clip.wav", tone(6.0, 250.0, -30.0, channels=1))
@@ -47,7 +50,9 @@ def rendered(show_dir: Path, tmp_path: Path, cache: SpeechCache) -> pipeline.Ren
           - host: Thank you.
         """,
     )
-    return pipeline.render(episode, tmp_path / "dist", cache=cache)
+    with pytest.MonkeyPatch.context() as patch:  # module scope: set up before _isolated
+        patch.setenv("BROADCAST_KIT_CACHE_DIR", str(root / "cache"))
+        return pipeline.render(episode, root / "dist", cache=SpeechCache(root / "cache"))
 
 
 def test_vtt_and_srt_follow_the_line_limits(rendered: pipeline.RenderResult) -> None:

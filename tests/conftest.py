@@ -57,7 +57,11 @@ def music_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def show_dir(tmp_path: Path) -> Path:
     """A folder with show.yaml (fake engine voices) and cover.jpg; episodes go below it."""
-    folder = tmp_path / "show"
+    return make_show(tmp_path / "show")
+
+
+def make_show(folder: Path) -> Path:
+    """The show_dir fixture's folder, for fixtures shared by a module."""
     folder.mkdir()
     shutil.copy(ROOT / "assets" / "cover.jpg", folder / "cover.jpg")
     (folder / "show.yaml").write_text(

@@ -1,14 +1,20 @@
 """Bad input: one `error:` line naming the file, line or field and the fix; exit 2 for bad
-input, 1 for failures; no traceback; nothing written to the output folder or the cache."""
+input, 1 for failures; no traceback; nothing written to the output folder (new or holding
+earlier renders) or the cache. Unknown fields are errors in every model of the two files."""
 
 from __future__ import annotations
 
+import typing
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel, ValidationError
 from typer.testing import CliRunner
 
+from broadcast_kit import model, pipeline
 from broadcast_kit.cli import app
+from broadcast_kit.errors import OutputError
 from broadcast_kit.testing import FakeEngine
 from tests.conftest import write_episode
 
@@ -112,6 +118,11 @@ def one_error(stderr: str) -> str:
             "segments:\n  - host: hi\n",
             "episode.yaml:4: voices.shin.pitch:",
         ),
+        (
+            "title: x\ndate: 2024-01-02\nvoices:\n  shin:\n    engine: fake\n    pich: 2\n"
+            "segments:\n  - host: hi\n",
+            "episode.yaml:6: voices.shin.pich: unknown field; did you mean 'pitch'?",
+        ),
     ],
 )
 def test_bad_episode_is_one_clear_error(
@@ -157,6 +168,59 @@ def test_show_errors_name_the_show_file(show_dir: Path, tmp_path: Path) -> None:
     assert "show.yaml:4: owner.email: 'nobody' is not an e-mail address" in one_error(stderr)
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("language: en", "langauge: en", "show.yaml:5: langauge: unknown field; did you mean"),
+        (
+            "voxpop: {engine: fake, voice: high}",
+            "voxpop: {engine: fake, voice: high, accent: co.uk}",
+            "show.yaml:11: voices.voxpop.accent: unknown field; known fields: engine, name,",
+        ),
+    ],
+    ids=["top level", "voices entry"],
+)
+def test_show_file_rejects_unknown_fields(
+    show_dir: Path, tmp_path: Path, old: str, new: str, expected: str
+) -> None:
+    show = show_dir / "show.yaml"
+    show.write_text(show.read_text().replace(old, new))
+    code, _, stderr = render(write_episode(show_dir, GOOD), tmp_path / "dist")
+    assert code == 2
+    assert expected in one_error(stderr)
+    assert_clean(tmp_path / "dist", tmp_path / "cache")
+
+
+def _models_in(annotation: object) -> Iterator[type[BaseModel]]:
+    """The pydantic models a field annotation can hold (through unions, lists, dicts)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in typing.get_args(annotation):
+        yield from _models_in(arg)
+
+
+def test_every_strict_model_forbids_unknown_fields() -> None:
+    """Every subclass of the strict base, however deep, and every model a show or episode
+    file can reach: a misspelled field is an error, never a silent default."""
+    found: set[type[BaseModel]] = set()
+    todo: list[type[BaseModel]] = [model.Strict, model.Show, model.Episode]
+    while todo:
+        cls = todo.pop()
+        if cls in found:
+            continue
+        found.add(cls)
+        todo += cls.__subclasses__()
+        for info in cls.model_fields.values():
+            todo += _models_in(info.annotation)
+    assert {model.Voice, model.Owner, model.MusicPart, model.Episode} < found  # the walk works
+    for cls in found:
+        with pytest.raises(ValidationError) as caught:
+            cls.model_validate({"zz_unknown_field": 1})
+        assert ("extra_forbidden", ("zz_unknown_field",)) in {
+            (e["type"], e["loc"]) for e in caught.value.errors()
+        }, f"{cls.__name__} accepts unknown fields; subclass model.Strict"
+
+
 def test_music_that_is_not_audio(show_dir: Path, tmp_path: Path) -> None:
     (show_dir / "ep1").mkdir()
     (show_dir / "ep1" / "notes.mp3").write_text("this is not audio")
@@ -185,6 +249,33 @@ def test_engine_failure_leaves_nothing(show_dir: Path, tmp_path: Path) -> None:
     assert code == 1
     assert one_error(stderr) == "error: the fake engine is broken today"
     assert_clean(tmp_path / "dist", tmp_path / "cache")
+
+
+@pytest.mark.parametrize("stage", ["synthesis", "tagging"])
+def test_failed_render_into_an_existing_folder_leaves_it_as_it_was(
+    show_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str
+) -> None:
+    """A re-render that fails, early or with its MP3 already encoded, leaves the previous
+    render's files untouched and no staging folder behind."""
+    out = tmp_path / "dist"
+    out.mkdir()
+    before = {"ep1.mp3": b"the previous render", "ep1.vtt": b"WEBVTT\n", "other.mp3": b"x"}
+    for name, data in before.items():
+        (out / name).write_bytes(data)
+    if stage == "synthesis":
+        FakeEngine.fail_with = "the fake engine is broken today"
+    else:
+
+        def fail(path: Path, episode_tags: object) -> None:
+            assert path.stat().st_size > 1000  # the new MP3 is encoded, in the staging folder
+            raise OutputError(f"cannot tag {path.name}")
+
+        monkeypatch.setattr(pipeline.tags, "write", fail)
+    code, _, stderr = render(write_episode(show_dir, GOOD), out)
+    assert code == 1
+    assert one_error(stderr).startswith(("error: the fake engine", "error: cannot tag ep1"))
+    assert sorted(p.name for p in out.iterdir()) == sorted(before)  # no .render-* folder
+    assert {name: (out / name).read_bytes() for name in before} == before
 
 
 def test_debug_shows_the_traceback(show_dir: Path, tmp_path: Path) -> None:

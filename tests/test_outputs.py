@@ -1,8 +1,10 @@
-"""Output details: transcript line limits, clip transcripts and trims, the ffmpeg choice,
-and the sample episode's shape."""
+"""Output details: transcript line limits, transcript times against the timeline, clip
+transcripts and trims, the ffmpeg choice, and the sample episode's shape."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import pytest
 from broadcast_kit import ffmpeg, loader, model, pipeline, sidecars
 from broadcast_kit.errors import FfmpegError
 from broadcast_kit.tts.cache import SpeechCache
-from tests.conftest import ROOT, tone, write_episode, write_wav
+from tests.conftest import ROOT, make_show, tone, write_episode, write_wav
 
 LONG = (
     "Planned by the Citizens’ Alliance for North Korean Human Rights, the concert is held in "
@@ -20,8 +22,11 @@ LONG = (
 )
 
 
-@pytest.fixture
-def rendered(show_dir: Path, tmp_path: Path, cache: SpeechCache) -> pipeline.RenderResult:
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> pipeline.RenderResult:
+    """One render shared by the tests that only read its outputs."""
+    root = tmp_path_factory.mktemp("outputs")
+    show_dir = make_show(root / "show")
     folder = show_dir / "ep1"
     folder.mkdir()
     write_wav(folder / "clip.wav", tone(6.0, 250.0, -30.0, channels=1))
@@ -45,7 +50,9 @@ def rendered(show_dir: Path, tmp_path: Path, cache: SpeechCache) -> pipeline.Ren
           - host: Thank you.
         """,
     )
-    return pipeline.render(episode, tmp_path / "dist", cache=cache)
+    with pytest.MonkeyPatch.context() as patch:  # module scope: set up before _isolated
+        patch.setenv("BROADCAST_KIT_CACHE_DIR", str(root / "cache"))
+        return pipeline.render(episode, root / "dist", cache=SpeechCache(root / "cache"))
 
 
 def test_vtt_and_srt_follow_the_line_limits(rendered: pipeline.RenderResult) -> None:
@@ -65,6 +72,72 @@ def test_vtt_and_srt_follow_the_line_limits(rendered: pipeline.RenderResult) -> 
     assert cues[0].splitlines()[2].startswith("Host: Planned by")
     spoken = " ".join(" ".join(b.splitlines()[2:]) for b in cues)
     assert LONG.split()[-5:] == spoken.split("Seo:")[0].split()[-5:]
+
+
+def _blocks(text: str, sep: str) -> list[tuple[int, int, list[str]]]:
+    """(start ms, end ms, text lines) of each cue of a VTT (sep '.') or SRT (sep ',') file."""
+
+    def ms(stamp: str) -> int:
+        h, m, rest = stamp.split(":")
+        s, milli = rest.split(sep)
+        return ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + int(milli)
+
+    found = []
+    for block in text.strip().split("\n\n"):
+        lines = block.splitlines()
+        if lines[0] == "WEBVTT":
+            continue
+        start, end = lines[1].split(" --> ")
+        found.append((ms(start), ms(end), lines[2:]))
+    return found
+
+
+def _merged(
+    cues: list[tuple[int, int, str]], expected: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """Consecutive cues joined until their words make up the next expected text (a long
+    sentence is several SRT cues, a clip's transcript one cue per sentence); the joined
+    pieces must touch."""
+    merged, n = [], 0
+    for *_, text in expected:
+        first, words = n, ""
+        while words != text:
+            assert n < len(cues) and len(words) < len(text), (text, words)
+            assert n == first or cues[n][0] == cues[n - 1][1], cues[n - 1 : n + 1]
+            words = f"{words} {cues[n][2]}".strip()
+            n += 1
+        merged.append((cues[first][0], cues[n - 1][1], text))
+    assert n == len(cues)
+    return merged
+
+
+def test_transcript_times_follow_the_timeline(rendered: pipeline.RenderResult) -> None:
+    """VTT, SRT and JSON transcript cues start and end where the timeline placed the words,
+    to the millisecond."""
+    placed = [i for i in rendered.timeline.speech() if i.text]
+    expected = [(i.start, i.end, i.text or "") for i in placed]
+    speakers = {i.speaker for i in placed}
+    assert len(expected) >= 4 and expected[-1][0] > 10_000  # cues spread over the episode
+
+    vtt = []
+    for start, end, lines in _blocks(rendered.outputs["vtt"].read_text(), "."):
+        voice, first = lines[0].split(">", 1)
+        assert voice.removeprefix("<v ") in speakers
+        vtt.append((start, end, html.unescape(" ".join([first, *lines[1:]]))))
+    assert _merged(vtt, expected) == expected
+
+    srt = []
+    for start, end, lines in _blocks(rendered.outputs["srt"].read_text(), ","):
+        text = " ".join(lines)
+        for speaker in speakers:  # the name is printed at each change of speaker
+            text = text.removeprefix(f"{speaker}: ")
+        srt.append((start, end, text))
+    assert _merged(srt, expected) == expected
+
+    segments = json.loads(rendered.outputs["transcript"].read_text())["segments"]
+    assert {s["speaker"] for s in segments} == speakers
+    body = [(round(s["startTime"] * 1000), round(s["endTime"] * 1000), s["body"]) for s in segments]
+    assert _merged(body, expected) == expected
 
 
 def test_clip_is_trimmed_and_its_transcript_shares_its_time(

@@ -67,7 +67,7 @@ def test_mp3_reads_back(rendered: Path) -> None:
     assert abs(len(decoded(rendered)) / RATE * 1000 - report["duration_ms"]) < 60
     assert "shin=piper:joe speed 0.95 pitch -4" in read.frames["TXXX:voices"][0]
     lufs, peak = ffmpeg.measure(mp3_of(rendered))
-    assert abs(lufs - -19.0) <= 1.0 and peak <= -1.0
+    assert abs(lufs - -19.0) <= 0.5 and peak <= -1.0  # the product warns beyond 0.5 LU
 
 
 def _f0(samples: np.ndarray, rate: int = RATE) -> float:

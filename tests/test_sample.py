@@ -39,7 +39,7 @@ def test_sample_meets_the_targets(rendered: tuple[Path, SpeechCache]) -> None:
     report = json.loads((dist / "kbs-2012-09-06.json").read_text())
     mp3 = dist / report["audio"]["file"]
     lufs, peak = ffmpeg.measure(mp3)
-    assert abs(lufs - -16.0) <= 1.0 and peak <= -1.0
+    assert abs(lufs - -16.0) <= 0.5 and peak <= -1.0  # the product warns beyond 0.5 LU
     read = tags.read(mp3)
     assert read.version[:2] == (2, 3) and read.covers[0][0] == "image/jpeg"
     assert [c[3] for c in read.chapters] == [c["title"] for c in report["chapters"]]

@@ -8,11 +8,13 @@ kept as written; the loader resolves them against the file they came from.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -21,6 +23,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from broadcast_kit.check.rules import RULES
 
 SEGMENT_KINDS = ("host", "interview", "voxpop", "music", "pause", "chapter")
 MUSIC_ROLES = ("intro", "outro", "bed", "sting")
@@ -87,6 +91,29 @@ class AudioSettings(Strict):
         return self
 
 
+def _rule_id(value: str) -> str:
+    if value not in RULES:
+        guess = difflib.get_close_matches(value, list(RULES), n=1)
+        hint = f"did you mean '{guess[0]}'? " if guess else ""
+        raise ValueError(f"unknown rule '{value}'; {hint}rules: {', '.join(RULES)}")
+    return value
+
+
+class LoudnessCheck(Strict):
+    """What `kit check --loudness` holds the episodes to."""
+
+    target: float | None = Field(None, ge=-40, le=-5)  # LUFS; None: the audio.loudness preset
+    tolerance: float = Field(1.0, gt=0, le=10)  # LU either side of the target
+    true_peak: float = Field(-1.0, ge=-20, le=0)  # dBTP, the highest allowed
+
+
+class CheckSettings(Strict):
+    """The show's `check:` section: rules turned off by id, loudness thresholds."""
+
+    disable: list[Annotated[str, AfterValidator(_rule_id)]] = Field(default_factory=list)
+    loudness: LoudnessCheck = LoudnessCheck()
+
+
 class Show(Strict):
     title: str = Field(min_length=1)
     description: str = ""
@@ -102,6 +129,7 @@ class Show(Strict):
     voices: dict[str, Voice] = Field(default_factory=dict)
     audio: AudioSettings = AudioSettings()
     pacing: Pacing = Pacing()
+    check: CheckSettings = CheckSettings()
 
     @field_validator("base_url", "link")
     @classmethod

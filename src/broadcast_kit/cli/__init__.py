@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from broadcast_kit import __version__
-from broadcast_kit.cli import importer, render, segment, voices
+from broadcast_kit.cli import check, importer, render, segment, voices
 from broadcast_kit.cli._boundary import BoundaryGroup, State
 
 app = typer.Typer(
@@ -41,6 +41,7 @@ app.command("render")(render.render)
 app.command("voices")(voices.voices)
 app.command("segment")(segment.segment)
 app.command("import")(importer.import_)
+app.command("check")(check.check)
 
 
 def main() -> None:

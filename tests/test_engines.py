@@ -179,6 +179,7 @@ def test_gtts_live() -> None:
 
 # --- espeak-ng -----------------------------------------------------------------------------
 
+
 @pytest.mark.espeak
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 def test_espeak_voices_speed_and_errors() -> None:

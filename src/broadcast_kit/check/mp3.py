@@ -434,7 +434,7 @@ def _chapter_rules(id3: Any, audio: Audio, result: FileResult) -> list[Chapter]:
                 result.add(
                     "chapters-end",
                     f"chapter {quote(c.title or c.element_id)} ends at {clock(c.end)}, after"
-                    f" the audio ({clock(duration)}); end the last chapter at the audio's end",
+                    f" the audio ({clock(duration)}); end every chapter by the end of the audio",
                 )
     offsets = [f for f in frames if (f.start_offset, f.end_offset) != (NO_OFFSET, NO_OFFSET)]
     if offsets:

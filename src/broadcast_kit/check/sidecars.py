@@ -38,8 +38,10 @@ class TooLarge(Exception):
     pass
 
 
-def read_capped(path: Path, limit: int = MAX_BYTES) -> bytes:
-    """A file's bytes; TooLarge past `limit` (checked by reading, not trusting the size)."""
+def read_capped(path: Path, limit: int | None = None) -> bytes:
+    """A file's bytes; TooLarge past `limit` (default MAX_BYTES), found by reading rather
+    than by trusting the file's size."""
+    limit = MAX_BYTES if limit is None else limit
     with open(path, "rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:

@@ -31,6 +31,7 @@ _RATES = {1: (44100, 48000, 32000), 2: (22050, 24000, 16000), 25: (11025, 12000,
 _VERSIONS = {3: 1, 2: 2, 0: 25}  # header bits -> MPEG version (25 = MPEG 2.5)
 _LAYERS = {3: 1, 2: 2, 1: 3}
 _SAME_STREAM = 0xFFFE0C00  # sync, version, layer and sample-rate bits agree frame to frame
+_WORD = struct.Struct(">I")
 
 
 @dataclass(frozen=True)
@@ -224,34 +225,37 @@ def _walk(mm: mmap.mmap, size: int) -> Stream:
     _vbr_header(mm, first, head, stream)
     # a Xing/Info header frame carries no audio
     pos = first + head.length if stream.vbr_header in ("Xing", "Info") else first
-    same, unpack, parse = head.stream, struct.unpack_from, parse_header
-    known: dict[int, Header | None] = {}
-    frames, bitrates = 0, stream.bitrates
+    # the hot loop: one cached length per distinct header word (about 0.2 us a frame)
+    unpack, same = _WORD.unpack_from, head.stream
+    lengths: dict[int, int] = {}
+    frames = 0
     while pos + 4 <= end:
-        word = unpack(">I", mm, pos)[0]
-        if word in known:
-            frame = known[word]
-        else:
-            frame = known[word] = parse(word)
-        if frame is None or frame.stream != same:
-            found = (
-                _find_frame(mm, pos + 1, end, same) if len(stream.junk) < MAX_JUNK_RUNS else None
-            )
-            if found is None:
-                stream.lost_sync_at = pos
-                break
-            stream.junk.append((pos, found - pos))
-            pos = found
-            continue
-        if pos + frame.length > end:
-            stream.missing_bytes = pos + frame.length - end
+        word = unpack(mm, pos)[0]
+        length = lengths.get(word)
+        if length is None:
+            frame = parse_header(word)
+            if frame is None or frame.stream != same:
+                found = (
+                    _find_frame(mm, pos + 1, end, same)
+                    if len(stream.junk) < MAX_JUNK_RUNS
+                    else None
+                )
+                if found is None:
+                    stream.lost_sync_at = pos
+                    break
+                stream.junk.append((pos, found - pos))
+                pos = found
+                continue
+            length = lengths[word] = frame.length
+        if pos + length > end:
+            stream.missing_bytes = pos + length - end
             break
         frames += 1
-        bitrates.add(frame.bitrate)
-        pos += frame.length
+        pos += length
     else:
         if pos < end:  # fewer than 4 bytes left: the start of a cut-off frame
             stream.missing_bytes = 4 - (end - pos)
+    stream.bitrates.update(h.bitrate for w in lengths if (h := parse_header(w)) is not None)
     stream.frames = frames
     stream.audio_bytes = pos - first
     return stream

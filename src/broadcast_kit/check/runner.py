@@ -9,6 +9,7 @@ feed files. A path that does not exist or names another kind of file is a usage 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -115,11 +116,22 @@ def find_show(paths: list[Path]) -> Path | None:
     return None
 
 
+def _key(path: Path) -> str:
+    """A path's identity for "checked already" (absolute; cheaper than resolve())."""
+    return os.path.abspath(path)
+
+
+def _display(path: Path, cwd: str) -> str:
+    """As loader.display, with the working folder looked up once for all files."""
+    full = os.path.abspath(path)
+    return os.path.relpath(full, cwd) if full.startswith(cwd + os.sep) else full
+
+
 def _unique(paths: list[Path]) -> list[Path]:
-    seen: set[Path] = set()
+    seen: set[str] = set()
     result = []
     for path in paths:
-        key = path.resolve()
+        key = _key(path)
         if key not in seen:
             seen.add(key)
             result.append(path)
@@ -146,21 +158,23 @@ def run(paths: list[Path], options: Options | None = None) -> Report:
         limits = settings.loudness
         goal = mp3.Loudness(preset, limits.target, limits.tolerance, limits.true_peak)
 
+    cwd = os.getcwd()
+
     def new(path: Path, kind: Kind) -> FileResult:
-        result = FileResult(loader.display(path), kind, enabled, off)
+        result = FileResult(_display(path, cwd), kind, enabled, off)
         results.append(result)
         return result
 
     results: list[FileResult] = []
-    audio: dict[Path, mp3.Audio] = {}
-    done: set[Path] = set()
+    audio: dict[str, mp3.Audio] = {}
+    done: set[str] = set()
     for path in _unique(found.mp3s):
         facts = mp3.check(path, new(path, "mp3"), goal)
-        audio[path.resolve()] = facts
+        audio[_key(path)] = facts
         _check_sidecars(path, facts, new, done)
 
     def duration(path: Path) -> float | None:
-        key = path.resolve()
+        key = _key(path)
         if key not in audio:
             facts = mp3.Audio(path)
             with contextlib.suppress(mpeg.NotMpeg, OSError, ValueError):
@@ -178,11 +192,11 @@ def run(paths: list[Path], options: Options | None = None) -> Report:
 
 
 def _check_sidecars(
-    path: Path, facts: mp3.Audio, new: Callable[[Path, Kind], FileResult], done: set[Path]
+    path: Path, facts: mp3.Audio, new: Callable[[Path, Kind], FileResult], done: set[str]
 ) -> None:
     found = sidecars.find(path)
-    if found.report is not None and found.report.resolve() not in done:
-        done.add(found.report.resolve())
+    if found.report is not None and _key(found.report) not in done:
+        done.add(_key(found.report))
         sidecars.check_report(found.report, found.report_files, new(found.report, "report"))
     checks = {
         "vtt": sidecars.check_vtt,
@@ -191,7 +205,7 @@ def _check_sidecars(
         "transcript": sidecars.check_transcript,
     }
     for kind, sidecar in found.files.items():
-        key = sidecar.resolve()
+        key = _key(sidecar)
         if key in done:  # two MP3s (an old and a new render) may share a sidecar
             continue
         done.add(key)

@@ -755,3 +755,16 @@ def test_readme_lists_every_rule() -> None:
 def test_every_rule_says_what_it_checks_and_why() -> None:
     assert all(r.checks and r.why for r in RULES.values())
     assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", rule) for rule in RULES)
+
+
+def test_a_bug_on_one_file_is_a_finding_and_the_others_are_still_checked(
+    dist: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(sidecars, "check_vtt", broken)
+    report = runner.run([dist])
+    assert [(f.rule, f.file.endswith(".vtt")) for f in report.findings] == [("vtt-format", True)]
+    assert "ZeroDivisionError" in report.findings[0].message
+    assert len(report.results) == 7

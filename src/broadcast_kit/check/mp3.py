@@ -530,6 +530,10 @@ def _loudness(path: Path, stream: mpeg.Stream, goal: Loudness, result: FileResul
         result.skip(["loudness-true-peak"], "the loudness could not be measured")
         return
     layout = "mono" if channels == 1 else "stereo"
+    if lufs == float("-inf"):
+        result.add("loudness-integrated", "the audio is silent: it has no measurable loudness")
+        result.ran("loudness-true-peak")
+        return
     if result.ran("loudness-integrated") and abs(lufs - target) > goal.tolerance:
         result.add(
             "loudness-integrated",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -169,9 +169,11 @@ def run(paths: list[Path], options: Options | None = None) -> Report:
     audio: dict[str, mp3.Audio] = {}
     done: set[str] = set()
     for path in _unique(found.mp3s):
-        facts = mp3.check(path, new(path, "mp3"), goal)
-        audio[_key(path)] = facts
-        _check_sidecars(path, facts, new, done)
+        result = new(path, "mp3")
+        with _no_crash(result):
+            facts = mp3.check(path, result, goal)
+            audio[_key(path)] = facts
+            _check_sidecars(path, facts, new, done)
 
     def duration(path: Path) -> float | None:
         key = _key(path)
@@ -183,12 +185,41 @@ def run(paths: list[Path], options: Options | None = None) -> Report:
         return audio[key].duration_ms
 
     for path in _unique(found.feeds):
-        feed.check(path, new(path, "feed"), options.base_url, duration)
+        result = new(path, "feed")
+        with _no_crash(result):
+            feed.check(path, result, options.base_url, duration)
     for result in results:
         result.finish()
         if options.strict:
             result.findings = [replace(f, severity="error") for f in result.findings]
     return Report(results, options.strict, show_path)
+
+
+# the rule a file's unexpected failure is reported under: the one about reading that kind
+_READING: dict[Kind, str] = {
+    "mp3": "id3-unreadable",
+    "report": "report-files",
+    "vtt": "vtt-format",
+    "srt": "srt-format",
+    "chapters": "chapters-json-format",
+    "transcript": "transcript-json-format",
+    "feed": "feed-xml",
+}
+
+
+@contextlib.contextmanager
+def _no_crash(result: FileResult) -> Iterator[None]:
+    """A bug in a check on some unforeseen bytes becomes a finding on that file, so one
+    file never hides the results of the others."""
+    try:
+        yield
+    except Exception as exc:
+        result.add(
+            _READING[result.kind],
+            f"kit check failed on this file ({type(exc).__name__}: {exc}); this is a bug in"
+            " kit check, please report it with the file",
+            "error",
+        )
 
 
 def _check_sidecars(
@@ -209,4 +240,6 @@ def _check_sidecars(
         if key in done:  # two MP3s (an old and a new render) may share a sidecar
             continue
         done.add(key)
-        checks[kind](sidecar, facts, new(sidecar, kind))
+        result = new(sidecar, kind)
+        with _no_crash(result):
+            checks[kind](sidecar, facts, result)

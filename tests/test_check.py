@@ -768,3 +768,24 @@ def test_a_bug_on_one_file_is_a_finding_and_the_others_are_still_checked(
     assert [(f.rule, f.file.endswith(".vtt")) for f in report.findings] == [("vtt-format", True)]
     assert "ZeroDivisionError" in report.findings[0].message
     assert len(report.results) == 7
+
+
+def test_junk_inside_the_audio_and_zero_padding_after_it(dist: Path) -> None:
+    mp3 = mp3_of(dist)
+    data = mp3.read_bytes()
+    mp3.write_bytes(data + b"\0" * 1000)  # some encoders pad the end with zeros
+    assert "mp3-corrupt" not in rules_failed(mp3)
+    middle = (_tag_end(data) + len(data)) // 2
+    mp3.write_bytes(data[:middle] + b"pasted text, not audio " * 100 + data[middle:])
+    failed = rules_failed(mp3)
+    assert "mp3-corrupt" in failed and "bytes of non-audio data at byte" in failed["mp3-corrupt"][0]
+    mp3.write_bytes(data + b"a text appended to the file\n" * 20)
+    failed = rules_failed(mp3)
+    assert "mp3-corrupt" in failed and "no MPEG frames after byte" in failed["mp3-corrupt"][0]
+
+
+def test_a_bitrate_below_the_floor(dist: Path, tmp_path: Path) -> None:
+    low = tmp_path / "low.mp3"
+    reencode(mp3_of(dist), low, 44100, ["-b:a", "48k"])
+    failed = rules_failed(low)
+    assert list(failed) == ["mp3-bitrate"] and "48 kbit/s" in failed["mp3-bitrate"][0]

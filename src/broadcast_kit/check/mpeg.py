@@ -235,6 +235,9 @@ def _walk(mm: mmap.mmap, size: int) -> Stream:
         if length is None:
             frame = parse_header(word)
             if frame is None or frame.stream != same:
+                if end - pos <= SYNC_WINDOW and not mm[pos:end].strip(b"\0"):
+                    pos = end  # zero padding after the last frame is harmless
+                    break
                 found = (
                     _find_frame(mm, pos + 1, end, same)
                     if len(stream.junk) < MAX_JUNK_RUNS
@@ -253,7 +256,7 @@ def _walk(mm: mmap.mmap, size: int) -> Stream:
         frames += 1
         pos += length
     else:
-        if pos < end:  # fewer than 4 bytes left: the start of a cut-off frame
+        if mm[pos:end].strip(b"\0"):  # fewer than 4 bytes left: a cut-off frame's start
             stream.missing_bytes = 4 - (end - pos)
     stream.bitrates.update(h.bitrate for w in lengths if (h := parse_header(w)) is not None)
     stream.frames = frames

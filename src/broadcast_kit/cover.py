@@ -10,6 +10,8 @@ import struct
 from dataclasses import dataclass
 
 MIN_PX, MAX_PX = 1400, 3000
+_PNG_COLOR = {0: "gray", 3: "palette", 4: "gray"}  # IHDR colour types; 2 and 6 are RGB(A)
+_JPEG_COLOR = {1: "gray", 4: "cmyk"}  # SOF component counts; 3 is YCbCr (RGB)
 _JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
 
@@ -18,6 +20,7 @@ class Image:
     mime: str
     width: int
     height: int
+    color: str = "rgb"  # "rgb", "gray", "cmyk" or "palette", from the image header
 
     def problems(self) -> list[str]:
         """What podcast directories would object to (empty when nothing)."""
@@ -31,10 +34,10 @@ class Image:
 
 
 def inspect(data: bytes) -> Image | None:
-    """The type and size of a JPEG or PNG image, or None when it is neither."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
+    """The type, size and colour model of a JPEG or PNG image, or None when it is neither."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR" and len(data) >= 26:
         width, height = struct.unpack(">II", data[16:24])
-        return Image("image/png", width, height)
+        return Image("image/png", width, height, _PNG_COLOR.get(data[25], "rgb"))
     if data.startswith(b"\xff\xd8"):
         pos = 2
         while pos + 4 <= len(data):
@@ -50,6 +53,7 @@ def inspect(data: bytes) -> Image | None:
             (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
             if marker in _JPEG_SOF and pos + 9 <= len(data):
                 height, width = struct.unpack(">HH", data[pos + 5 : pos + 9])
-                return Image("image/jpeg", width, height)
+                components = data[pos + 9] if pos + 9 < len(data) else 3
+                return Image("image/jpeg", width, height, _JPEG_COLOR.get(components, "rgb"))
             pos += 2 + length
     return None

@@ -22,9 +22,11 @@ from broadcast_kit import cover, model, script
 from broadcast_kit.errors import ConfigError, InputError
 from broadcast_kit.model import (
     AudioSettings,
+    CheckSettings,
     Episode,
     HostPart,
     InterviewPart,
+    LoudnessCheck,
     MusicPart,
     Owner,
     Pacing,
@@ -161,9 +163,16 @@ def _model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
     if not loc:
         return root
     head = loc[0]
-    nested: dict[str, type[BaseModel]] = {"owner": Owner, "audio": AudioSettings, "pacing": Pacing}
+    nested: dict[str, type[BaseModel]] = {
+        "owner": Owner,
+        "audio": AudioSettings,
+        "pacing": Pacing,
+        "check": CheckSettings,
+    }
     if head in nested and len(loc) == 1:
         return nested[str(head)]
+    if loc == ("check", "loudness"):
+        return LoudnessCheck
     if head == "voices" and len(loc) == 2:
         return Voice
     if head == "segments" and len(loc) == 3:

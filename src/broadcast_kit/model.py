@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -25,6 +26,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from broadcast_kit.check.rules import RULES
 
 SEGMENT_KINDS = ("host", "interview", "voxpop", "music", "pause", "chapter")
 MUSIC_ROLES = ("intro", "outro", "bed", "sting")
@@ -112,6 +115,27 @@ def split_category(value: str) -> tuple[str, str | None]:
     """'News > Politics' -> ('News', 'Politics'); 'News' -> ('News', None)."""
     parent, _, sub = (part.strip() for part in value.partition(">"))
     return parent, (sub or None)
+def _rule_id(value: str) -> str:
+    if value not in RULES:
+        guess = difflib.get_close_matches(value, list(RULES), n=1)
+        hint = f"did you mean '{guess[0]}'? " if guess else ""
+        raise ValueError(f"unknown rule '{value}'; {hint}rules: {', '.join(RULES)}")
+    return value
+
+
+class LoudnessCheck(Strict):
+    """What `kit check --loudness` holds the episodes to."""
+
+    target: float | None = Field(None, ge=-40, le=-5)  # LUFS; None: the audio.loudness preset
+    tolerance: float = Field(1.0, gt=0, le=10)  # LU either side of the target
+    true_peak: float = Field(-1.0, ge=-20, le=0)  # dBTP, the highest allowed
+
+
+class CheckSettings(Strict):
+    """The show's `check:` section: rules turned off by id, loudness thresholds."""
+
+    disable: list[Annotated[str, AfterValidator(_rule_id)]] = Field(default_factory=list)
+    loudness: LoudnessCheck = LoudnessCheck()
 
 
 class Show(Strict):
@@ -130,6 +154,7 @@ class Show(Strict):
     voices: dict[str, Voice] = Field(default_factory=dict)
     audio: AudioSettings = AudioSettings()
     pacing: Pacing = Pacing()
+    check: CheckSettings = CheckSettings()
 
     @field_validator("base_url", "link")
     @classmethod

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from broadcast_kit import __version__
-from broadcast_kit.cli import cache, feed, importer, render, segment, serve, voices
+from broadcast_kit.cli import cache, check, feed, importer, render, segment, serve, voices
 from broadcast_kit.cli._boundary import BoundaryGroup, State
 
 app = typer.Typer(
@@ -43,6 +43,7 @@ app.command("segment")(segment.segment)
 app.command("import")(importer.import_)
 app.command("feed")(feed.feed)
 app.command("serve")(serve.serve)
+app.command("check")(check.check)
 app.add_typer(cache.app, name="cache")
 
 

@@ -19,6 +19,12 @@ from typer.core import TyperGroup
 
 from broadcast_kit.errors import EXIT_FAILURE, BroadcastKitError, ConfigError
 
+# click's usage errors (bad option or value): typer may vendor its own click, so take the
+# base class from typer's BadParameter rather than from an `import click`
+_USAGE_ERROR: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
+)
+
 
 @dataclass
 class State:
@@ -40,8 +46,8 @@ def error(message: str) -> None:
 def boundary(ctx: typer.Context | None = None) -> Iterator[None]:
     try:
         yield
-    except typer.Exit:
-        raise
+    except (typer.Exit, _USAGE_ERROR):
+        raise  # click prints usage errors itself and exits 2
     except BroadcastKitError as exc:
         if _debug(ctx):
             raise

@@ -1,0 +1,666 @@
+"""The feed rules (STANDARDS 15-22): the XML itself, the channel, every item, and every URL
+under the base URL against the files in the feed's folder.
+
+The XML is read with expat directly: a DOCTYPE or entity declaration is refused before
+anything is expanded, nothing is fetched, and every element keeps its line number for the
+messages. The file is read up to a size cap.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from xml.parsers import expat
+
+from broadcast_kit import cover
+from broadcast_kit.check.rules import FileResult, quote
+from broadcast_kit.check.sidecars import TooLarge, read_capped
+
+MAX_BYTES = 32 * 1024 * 1024
+COVER_BYTES = 1024 * 1024  # enough of an image to find its header
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
+PODCAST = "https://podcastindex.org/namespace/1.0"
+NAMESPACES = {"itunes": ITUNES, "content": CONTENT, "podcast": PODCAST}
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+DESCRIPTION_BYTES = 4000
+TRANSCRIPT_TYPES = {"text/vtt", "application/x-subrip", "application/json", "text/html",
+                    "text/plain", "application/srt"}  # fmt: skip
+CHAPTERS_TYPE = "application/json+chapters"
+
+APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "Arts": ("Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"),
+    "Business": ("Careers", "Entrepreneurship", "Investing", "Management", "Marketing",
+                 "Non-Profit"),
+    "Comedy": ("Comedy Interviews", "Improv", "Stand-Up"),
+    "Education": ("Courses", "How To", "Language Learning", "Self-Improvement"),
+    "Fiction": ("Comedy Fiction", "Drama", "Science Fiction"),
+    "Government": (),
+    "History": (),
+    "Health & Fitness": ("Alternative Health", "Fitness", "Medicine", "Mental Health",
+                         "Nutrition", "Sexuality"),
+    "Kids & Family": ("Education for Kids", "Parenting", "Pets & Animals", "Stories for Kids"),
+    "Leisure": ("Animation & Manga", "Automotive", "Aviation", "Crafts", "Games", "Hobbies",
+                "Home & Garden", "Video Games"),
+    "Music": ("Music Commentary", "Music History", "Music Interviews"),
+    "News": ("Business News", "Daily News", "Entertainment News", "News Commentary", "Politics",
+             "Sports News", "Tech News"),
+    "Religion & Spirituality": ("Buddhism", "Christianity", "Hinduism", "Islam", "Judaism",
+                                "Religion", "Spirituality"),
+    "Science": ("Astronomy", "Chemistry", "Earth Sciences", "Life Sciences", "Mathematics",
+                "Natural Sciences", "Nature", "Physics", "Social Sciences"),
+    "Society & Culture": ("Documentary", "Personal Journals", "Philosophy", "Places & Travel",
+                          "Relationships"),
+    "Sports": ("Baseball", "Basketball", "Cricket", "Fantasy Sports", "Football", "Golf",
+               "Hockey", "Rugby", "Running", "Soccer", "Swimming", "Tennis", "Volleyball",
+               "Wilderness", "Wrestling"),
+    "Technology": (),
+    "True Crime": (),
+    "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews",
+                  "TV Reviews"),
+}  # fmt: skip
+
+ITEM_RULES = [
+    "feed-item-title",
+    "feed-item-title-style",
+    "feed-enclosure",
+    "feed-enclosure-url",
+    "feed-enclosure-length",
+    "feed-file-missing",
+    "feed-guid",
+    "feed-guid-unique",
+    "feed-pubdate",
+    "feed-duration",
+    "feed-episode-numbers",
+    "feed-podcast-links",
+]
+CHANNEL_RULES = [
+    "feed-rss",
+    "feed-namespaces",
+    "feed-channel",
+    "feed-category",
+    "feed-image",
+    "feed-podcast-guid",
+    "feed-locked",
+    *ITEM_RULES,
+]
+
+Duration = Callable[[Path], float | None]  # an MP3's decoded length in ms, None if unknown
+
+
+# --- a small namespace-aware tree with line numbers -------------------------------------
+
+
+@dataclass
+class Element:
+    ns: str
+    name: str
+    attrs: dict[str, str]
+    line: int
+    text: str = ""
+    children: list[Element] = field(default_factory=list)
+
+    def all(self, ns: str, name: str) -> list[Element]:
+        return [c for c in self.children if c.ns == ns and c.name == name]
+
+    def first(self, ns: str, name: str) -> Element | None:
+        found = self.all(ns, name)
+        return found[0] if found else None
+
+    def value(self, ns: str, name: str) -> str | None:
+        found = self.first(ns, name)
+        return None if found is None else found.text.strip()
+
+
+class XmlProblem(Exception):
+    pass
+
+
+@dataclass
+class Document:
+    root: Element
+    declaration: tuple[str, str | None] | None  # (version, encoding)
+    prefixes: list[tuple[str, str, int]]  # (prefix, uri, line) as declared
+
+
+def parse(data: bytes) -> Document:
+    """The feed as a tree; XmlProblem (with the line) for anything podcast parsers reject."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    stack: list[Element] = []
+    roots: list[Element] = []
+    prefixes: list[tuple[str, str, int]] = []
+    declaration: list[tuple[str, str | None]] = []
+
+    def split(name: str) -> tuple[str, str]:
+        ns, _, local = name.rpartition(" ")
+        return ns, local
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        ns, local = split(name)
+        element = Element(ns, local, attrs, parser.CurrentLineNumber)
+        (stack[-1].children if stack else roots).append(element)
+        stack.append(element)
+
+    def end(_name: str) -> None:
+        stack.pop()
+
+    def text(data: str) -> None:
+        if stack:
+            stack[-1].text += data
+
+    def doctype(*_args: object) -> None:
+        raise XmlProblem(
+            f"line {parser.CurrentLineNumber}: a DOCTYPE declaration; feeds must not have one"
+            " (parsers refuse its entities): remove it"
+        )
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    parser.StartNamespaceDeclHandler = lambda prefix, uri: prefixes.append(
+        (prefix or "", uri, parser.CurrentLineNumber)
+    )
+    parser.XmlDeclHandler = lambda version, encoding, _standalone: declaration.append(
+        (version, encoding)
+    )
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise XmlProblem(
+            f"line {exc.lineno}, column {exc.offset + 1}: {expat.ErrorString(exc.code)}"
+        ) from None
+    return Document(roots[0], declaration[0] if declaration else None, prefixes)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def absolute(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def feed_guid(feed_url: str) -> uuid.UUID:
+    """podcast:guid for a feed URL: uuid5 of the URL without scheme and trailing slashes."""
+    bare = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", feed_url).rstrip("/")
+    return uuid.uuid5(PODCAST_GUID_NAMESPACE, bare)
+
+
+class _Folder:
+    """Resolves URLs under the base URL to files in the feed's folder."""
+
+    def __init__(self, folder: Path, base: str | None) -> None:
+        self.folder = folder
+        self.base = base if base is None or base.endswith("/") else base + "/"
+
+    def owns(self, url: str) -> bool:
+        return self.base is not None and url.startswith(self.base)
+
+    def file(self, url: str) -> Path | None:
+        """The file a URL under the base names, or None when there is no such file."""
+        assert self.base is not None
+        rel = unquote(urlsplit(url[len(self.base) :]).path)
+        parts = rel.split("/")
+        if not rel or rel.startswith("/") or "\\" in rel or ".." in parts:
+            return None
+        path = self.folder.joinpath(*parts)
+        try:
+            inside = path.resolve().is_relative_to(self.folder.resolve())
+        except OSError:
+            return None
+        return path if inside and path.is_file() else None
+
+
+# --- the checks -----------------------------------------------------------------------------
+
+
+def check(path: Path, result: FileResult, base_url: str | None, duration: Duration) -> None:
+    result.ran("feed-xml")
+    try:
+        data = read_capped(path, MAX_BYTES)
+    except (OSError, TooLarge) as exc:
+        result.add("feed-xml", f"cannot read it ({exc})")
+        result.skip(CHANNEL_RULES, "the feed cannot be read")
+        return
+    try:
+        doc = parse(data)
+    except XmlProblem as exc:
+        result.add(
+            "feed-xml",
+            f"not well-formed XML: {exc}; escape & as &amp; and < as &lt;, use numeric"
+            " references instead of HTML entities (&#160; for &nbsp;) or put HTML in CDATA;"
+            " podcast parsers drop the whole feed on one such error",
+        )
+        result.skip(CHANNEL_RULES, "the feed is not well-formed XML")
+        return
+    if doc.declaration is None:
+        result.add(
+            "feed-xml", 'no XML declaration; start with <?xml version="1.0" encoding="UTF-8"?>'
+        )
+    elif (doc.declaration[1] or "utf-8").lower() not in ("utf-8", "utf8"):
+        result.add(
+            "feed-xml",
+            f"the declared encoding is {quote(str(doc.declaration[1]))}; write the feed as UTF-8",
+        )
+    channel = _rss(doc, result)
+    if channel is None:
+        result.skip(CHANNEL_RULES, "no RSS channel")
+        return
+    _namespaces(doc, result)
+    image = channel.first(ITUNES, "image")
+    href = image.attrs.get("href", "").strip() if image is not None else ""
+    if base_url is None and absolute(href):
+        base_url = href.rsplit("/", 1)[0] + "/"
+    folder = _Folder(path.parent, base_url)
+    _channel(channel, result)
+    _category(channel, result)
+    _image(channel, folder, result)
+    _podcast(channel, folder, path.name, result)
+    _items(channel, folder, duration, result)
+    if folder.base is None:
+        result.skip(
+            ["feed-file-missing", "feed-enclosure-length"],
+            "no base URL: give --base-url or an itunes:image href",
+        )
+
+
+def _rss(doc: Document, result: FileResult) -> Element | None:
+    result.ran("feed-rss")
+    root = doc.root
+    if root.ns or root.name != "rss":
+        result.add("feed-rss", f'the root element is <{root.name}>, not <rss version="2.0">')
+        return None
+    if root.attrs.get("version") != "2.0":
+        result.add(
+            "feed-rss",
+            f'<rss version={quote(root.attrs.get("version", ""))}>; set version="2.0"',
+        )
+    channels = root.all("", "channel")
+    if len(channels) != 1:
+        result.add("feed-rss", f"{len(channels)} <channel> elements; a feed has exactly one")
+    return channels[0] if channels else None
+
+
+def _namespaces(doc: Document, result: FileResult) -> None:
+    result.ran("feed-namespaces")
+    declared: dict[str, str] = {}
+    for prefix, uri, line in doc.prefixes:
+        declared.setdefault(prefix, uri)
+        expected = NAMESPACES.get(prefix)
+        if expected is not None and uri != expected:
+            result.add(
+                "feed-namespaces",
+                f"line {line}: xmlns:{prefix} is {quote(uri)}; it must be {expected!r}",
+            )
+        for name, official in NAMESPACES.items():
+            if uri == official and prefix != name:
+                result.add(
+                    "feed-namespaces",
+                    f"line {line}: the {name} namespace is bound to the prefix {quote(prefix)};"
+                    f" declare it as xmlns:{name}",
+                )
+    if declared.get("itunes") is None:
+        result.add("feed-namespaces", f"xmlns:itunes is not declared; add xmlns:itunes={ITUNES!r}")
+
+
+def _channel(channel: Element, result: FileResult) -> None:
+    result.ran("feed-channel")
+    problems = []
+    if not channel.value("", "title"):
+        problems.append("no <title>; give the show's title")
+    link = channel.value("", "link")
+    if not link or not absolute(link):
+        problems.append(f"<link> {quote(link or '')} is not an absolute URL; link the show's page")
+    description = channel.value("", "description")
+    if not description:
+        problems.append("no <description>; describe the show")
+    elif len(description.encode()) > DESCRIPTION_BYTES:
+        problems.append(
+            f"<description> is {len(description.encode()):,} bytes; Apple allows"
+            f" {DESCRIPTION_BYTES}: shorten it"
+        )
+    language = channel.value("", "language")
+    if not language or not re.fullmatch(r"[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*", language):
+        problems.append(f"<language> {quote(language or '')} is not an ISO 639 code such as 'en'")
+    if not channel.value(ITUNES, "author"):
+        problems.append("no <itunes:author>; name the show's author")
+    owner = channel.first(ITUNES, "owner")
+    if owner is None or not owner.value(ITUNES, "email"):
+        problems.append("no <itunes:owner> with <itunes:email>; Apple mails the owner")
+    explicit = channel.value(ITUNES, "explicit")
+    if explicit not in ("true", "false"):
+        problems.append(f"<itunes:explicit> is {quote(explicit or '')}; use true or false")
+    kind = channel.value(ITUNES, "type")
+    if kind not in ("episodic", "serial"):
+        problems.append(f"<itunes:type> is {quote(kind or '')}; use episodic or serial (lowercase)")
+    for problem in problems:
+        result.add("feed-channel", f"channel: {problem}")
+
+
+def _category(channel: Element, result: FileResult) -> None:
+    result.ran("feed-category")
+    categories = channel.all(ITUNES, "category")
+    if not categories:
+        result.add(
+            "feed-category",
+            'no <itunes:category>; add one from Apple\'s list, e.g. <itunes:category text="News"/>',
+        )
+    for element in categories:
+        text = element.attrs.get("text", "")
+        if text not in APPLE_CATEGORIES:
+            near = [c for c in APPLE_CATEGORIES if c.lower() == text.lower()]
+            hint = (
+                f"did you mean {near[0]!r}?"
+                if near
+                else "categories: " + ", ".join(APPLE_CATEGORIES)
+            )
+            result.add(
+                "feed-category",
+                f"line {element.line}: {quote(text)} is not one of Apple's categories; {hint}",
+            )
+            continue
+        for sub in element.all(ITUNES, "category"):
+            name = sub.attrs.get("text", "")
+            if name not in APPLE_CATEGORIES[text]:
+                allowed = ", ".join(APPLE_CATEGORIES[text]) or "none"
+                result.add(
+                    "feed-category",
+                    f"line {sub.line}: {quote(name)} is not a subcategory of {text!r};"
+                    f" its subcategories: {allowed}",
+                )
+
+
+def _image(channel: Element, folder: _Folder, result: FileResult) -> None:
+    result.ran("feed-image")
+    image = channel.first(ITUNES, "image")
+    href = image.attrs.get("href", "").strip() if image is not None else ""
+    if image is None or not href:
+        result.add(
+            "feed-image",
+            'no <itunes:image href="...">; add the cover art\'s absolute URL as the href attribute',
+        )
+        return
+    if not absolute(href):
+        result.add("feed-image", f"the itunes:image href {quote(href)} is not an absolute URL")
+        return
+    if not folder.owns(href):
+        return
+    result.ran("feed-file-missing")
+    art = folder.file(href)
+    if art is None:
+        result.add(
+            "feed-file-missing",
+            f"line {image.line}: the cover {quote(href)} is not beside the feed; copy it there",
+        )
+        return
+    try:
+        with open(art, "rb") as handle:
+            found = cover.inspect(handle.read(COVER_BYTES))
+    except OSError as exc:
+        result.add("feed-image", f"cannot read the cover {art.name} ({exc.strerror})")
+        return
+    if found is None:
+        result.add("feed-image", f"the cover {art.name} is not a JPEG or PNG image")
+        return
+    problems = list(found.problems())
+    if found.color != "rgb":
+        problems.append(f"is {found.color}, not RGB")
+    extensions = {"image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",)}[found.mime]
+    if art.suffix.lower() not in extensions:
+        problems.append(f"is {found.mime} but named {art.suffix or 'without an extension'}")
+    for problem in problems:
+        result.add(
+            "feed-image",
+            f"the cover {art.name} {problem}; use a square RGB JPEG or PNG of 1400-3000 px"
+            " named for its format",
+        )
+
+
+def _podcast(channel: Element, folder: _Folder, feed_name: str, result: FileResult) -> None:
+    result.ran("feed-podcast-guid")
+    guid = channel.value(PODCAST, "guid")
+    expected = feed_guid(folder.base + feed_name) if folder.base else None
+    if not guid:
+        hint = f" ({expected} for {folder.base}{feed_name})" if expected else ""
+        result.add(
+            "feed-podcast-guid",
+            f"no <podcast:guid>; add the uuid5 of the feed URL{hint}",
+        )
+    else:
+        try:
+            parsed = uuid.UUID(guid)
+        except ValueError:
+            result.add("feed-podcast-guid", f"<podcast:guid> {quote(guid)} is not a UUID", "error")
+        else:
+            if expected is not None and parsed != expected:
+                result.add(
+                    "feed-podcast-guid",
+                    f"<podcast:guid> is {guid}, but the feed at {folder.base}{feed_name} gives"
+                    f" {expected}; keep the old guid only if the feed moved",
+                )
+    result.ran("feed-locked")
+    locked = channel.first(PODCAST, "locked")
+    if locked is None:
+        result.add("feed-locked", 'no <podcast:locked>; add yes (or no) with owner="EMAIL"')
+    elif locked.text.strip() not in ("yes", "no") or not locked.attrs.get("owner"):
+        result.add(
+            "feed-locked",
+            f"<podcast:locked> is {quote(locked.text.strip())} with owner"
+            f" {quote(locked.attrs.get('owner', ''))}; use yes or no and the owner's e-mail",
+            "error",
+        )
+
+
+def _seconds(text: str) -> float | None:
+    """itunes:duration as seconds: 'SS', 'MM:SS' or 'HH:MM:SS'; None when unreadable."""
+    if re.fullmatch(r"\d+", text):
+        return float(text)
+    match = re.fullmatch(r"(?:(\d+):)?([0-5]?\d):([0-5]\d)", text)
+    if match is None:
+        return None
+    h, m, s = match.groups()
+    return int(h or 0) * 3600 + int(m) * 60 + int(s)
+
+
+def _items(channel: Element, folder: _Folder, duration: Duration, result: FileResult) -> None:
+    for rule in ITEM_RULES:
+        if rule not in ("feed-file-missing", "feed-enclosure-length") or folder.base:
+            result.ran(rule)
+    show = (channel.value("", "title") or "").strip().lower()
+    serial = channel.value(ITUNES, "type") == "serial"
+    guids: dict[str, int] = {}
+    for n, item in enumerate(channel.all("", "item"), 1):
+        title = item.value("", "title") or ""
+        where = f"item {n} (line {item.line}{', ' + quote(title, 40) if title else ''})"
+        _item_title(item, title, show, where, result)
+        _enclosure(item, folder, duration, where, result)
+        guid = item.first("", "guid")
+        text = guid.text.strip() if guid is not None else ""
+        if guid is None or not text:
+            result.add(
+                "feed-guid",
+                f'{where}: no <guid>; give it a stable guid (isPermaLink="false")',
+            )
+        else:
+            permalink = guid.attrs.get("isPermaLink", "true")
+            if permalink != "false" and not absolute(text):
+                result.add(
+                    "feed-guid",
+                    f"{where}: guid {quote(text)} is not a URL, so it needs"
+                    ' isPermaLink="false" (podcastparser turns it into a link otherwise)',
+                )
+            if text in guids:
+                result.add(
+                    "feed-guid-unique",
+                    f"{where}: guid {quote(text)} is also item {guids[text]}'s; give every"
+                    " episode its own guid, and never change one once published",
+                )
+            guids.setdefault(text, n)
+        date = item.value("", "pubDate")
+        parsed = None
+        if date:
+            try:
+                parsed = email.utils.parsedate_to_datetime(date)
+            except (TypeError, ValueError):
+                parsed = None
+        if parsed is None or parsed.tzinfo is None:
+            result.add(
+                "feed-pubdate",
+                f"{where}: pubDate {quote(date or '')} is not an RFC 2822 date with a time"
+                " zone (e.g. 'Tue, 05 Mar 2024 06:00:00 +0000')",
+            )
+        _numbers(item, serial, where, result)
+        _links(item, folder, where, result)
+
+
+def _item_title(item: Element, title: str, show: str, where: str, result: FileResult) -> None:
+    if not title:
+        result.add("feed-item-title", f"{where}: no <title>; give the episode a title")
+        return
+    if re.search(r"<[a-zA-Z/!]", title):
+        result.add("feed-item-title", f"{where}: the title has markup; make it plain text")
+    lowered = title.lower()
+    if show and len(show) > 3 and show in lowered:
+        result.add(
+            "feed-item-title-style",
+            f"{where}: the title repeats the show's name; apps show it already",
+        )
+    elif re.match(r"\s*(#\s*\d+|(ep|episode|no)\.?\s*#?\d+)\b", lowered):
+        result.add(
+            "feed-item-title-style",
+            f"{where}: the title starts with the episode number; put it in <itunes:episode>",
+        )
+
+
+def _enclosure(
+    item: Element, folder: _Folder, duration: Duration, where: str, result: FileResult
+) -> None:
+    enclosures = item.all("", "enclosure")
+    if len(enclosures) != 1:
+        result.add(
+            "feed-enclosure", f"{where}: {len(enclosures)} <enclosure> elements; give exactly one"
+        )
+        if not enclosures:
+            return
+    enclosure = enclosures[0]
+    url = enclosure.attrs.get("url", "").strip()
+    kind = enclosure.attrs.get("type", "")
+    length = enclosure.attrs.get("length", "")
+    if kind != "audio/mpeg":
+        result.add("feed-enclosure", f"{where}: enclosure type {quote(kind)}; an MP3 is audio/mpeg")
+    if not re.fullmatch(r"\d+", length):
+        result.add(
+            "feed-enclosure",
+            f"{where}: enclosure length {quote(length)} is not a whole number of bytes",
+        )
+    if not url.isascii() or not absolute(url) or not urlsplit(url).path.endswith(".mp3"):
+        problem = (
+            "is not ASCII (percent-encode it)"
+            if not url.isascii()
+            else "is not an absolute http(s) URL"
+            if not absolute(url)
+            else "does not end in .mp3"
+        )
+        result.add(
+            "feed-enclosure-url",
+            f"{where}: enclosure URL {quote(url)} {problem}; use the full URL of the MP3"
+            + (f" ({folder.base}{url.lstrip('./')})" if folder.base and not absolute(url) else ""),
+        )
+        return
+    if not folder.owns(url):
+        return
+    mp3 = folder.file(url)
+    if mp3 is None:
+        result.add(
+            "feed-file-missing",
+            f"{where}: the enclosure {quote(url)} names no file beside the feed; copy the MP3"
+            " there or fix the URL",
+        )
+        return
+    size = mp3.stat().st_size
+    if re.fullmatch(r"\d+", length) and int(length) != size:
+        result.add(
+            "feed-enclosure-length",
+            f"{where}: enclosure length {length} but {mp3.name} has {size} bytes; set"
+            f' length="{size}"',
+        )
+    stated = item.value(ITUNES, "duration")
+    seconds = _seconds(stated) if stated else None
+    if seconds is None:
+        return
+    ms = duration(mp3)
+    if ms is not None and abs(seconds - ms / 1000) > 1.0:
+        result.add(
+            "feed-duration",
+            f"{where}: itunes:duration {stated} but {mp3.name} plays {ms / 1000:.1f} s; set it"
+            f" to {round(ms / 1000)}",
+        )
+
+
+def _numbers(item: Element, serial: bool, where: str, result: FileResult) -> None:
+    stated = item.value(ITUNES, "duration")
+    if not stated:
+        result.add(
+            "feed-duration", f"{where}: no <itunes:duration>; give the length in whole seconds"
+        )
+    elif _seconds(stated) is None:
+        result.add(
+            "feed-duration",
+            f"{where}: itunes:duration {quote(stated)} is not whole seconds (or HH:MM:SS)",
+        )
+    for name in ("episode", "season"):
+        value = item.value(ITUNES, name)
+        if value is not None and not re.fullmatch(r"0*[1-9]\d*", value):
+            result.add(
+                "feed-episode-numbers",
+                f"{where}: itunes:{name} {quote(value)} is not a positive integer",
+            )
+    if serial and item.value(ITUNES, "episode") is None:
+        result.add(
+            "feed-episode-numbers",
+            f"{where}: a serial show numbers every episode; add <itunes:episode>",
+        )
+    kind = item.value(ITUNES, "episodeType")
+    if kind is not None and kind not in ("full", "trailer", "bonus"):
+        result.add(
+            "feed-episode-numbers",
+            f"{where}: itunes:episodeType {quote(kind)}; use full, trailer or bonus",
+        )
+
+
+def _links(item: Element, folder: _Folder, where: str, result: FileResult) -> None:
+    links = [(e, "transcript") for e in item.all(PODCAST, "transcript")]
+    links += [(e, "chapters") for e in item.all(PODCAST, "chapters")]
+    for element, what in links:
+        url = element.attrs.get("url", "").strip()
+        kind = element.attrs.get("type", "")
+        if not absolute(url):
+            result.add(
+                "feed-podcast-links",
+                f"{where}: podcast:{what} url {quote(url)} is not an absolute URL",
+            )
+            continue
+        if what == "transcript" and kind not in TRANSCRIPT_TYPES:
+            result.add(
+                "feed-podcast-links",
+                f"{where}: podcast:transcript type {quote(kind)}; use text/vtt,"
+                " application/x-subrip or application/json",
+            )
+        if what == "chapters" and kind != CHAPTERS_TYPE:
+            result.add(
+                "feed-podcast-links",
+                f"{where}: podcast:chapters type {quote(kind)}; use {CHAPTERS_TYPE}",
+            )
+        if folder.owns(url) and folder.file(url) is None:
+            result.add(
+                "feed-file-missing",
+                f"{where}: the {what} file {quote(url)} is not beside the feed; copy it there",
+            )

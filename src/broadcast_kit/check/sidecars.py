@@ -1,0 +1,436 @@
+"""The files published beside an MP3: finding them, and their rules (STANDARDS 11-14).
+
+An MP3's sidecars are the ones its render report (`<slug>.json`, whose `audio.file` or
+`files.mp3` names the MP3) lists under `files`; without a report, the files named after the
+MP3's stem (or its slug, when the MP3 is `<slug>-<hash>.mp3`). Every file is read up to a
+size cap, so a giant or hostile file costs bounded time and memory.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from broadcast_kit.check.mp3 import SLACK_MS, Audio, clock
+from broadcast_kit.check.rules import FileResult, Kind, quote
+
+MAX_BYTES = 16 * 1024 * 1024  # sidecars and reports larger than this are not read
+SUFFIXES: dict[Kind, str] = {
+    "vtt": ".vtt",
+    "srt": ".srt",
+    "chapters": ".chapters.json",
+    "transcript": ".transcript.json",
+}
+VTT_LINE, SRT_LINE, SRT_LINES = 65, 32, 2
+CHAPTER_SLACK_S = 1.0  # chapters JSON and CHAP frames agree within a second (STANDARDS 13)
+_HASHED = re.compile(r"(.+)-[0-9a-f]{6,64}")
+_VTT_TIME = r"(?:(\d+):)?(\d{2}):(\d{2})\.(\d{3})"
+_VTT_TIMING = re.compile(rf"{_VTT_TIME}[ \t]+-->[ \t]+{_VTT_TIME}(?:[ \t].*)?")
+_SRT_TIMING = re.compile(
+    r"(\d+):(\d{2}):(\d{2}),(\d{3})[ \t]+-->[ \t]+(\d+):(\d{2}):(\d{2}),(\d{3})(?:[ \t].*)?"
+)
+
+
+class TooLarge(Exception):
+    pass
+
+
+def read_capped(path: Path, limit: int | None = None) -> bytes:
+    """A file's bytes; TooLarge past `limit` (default MAX_BYTES), found by reading rather
+    than by trusting the file's size."""
+    limit = MAX_BYTES if limit is None else limit
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(f"larger than {limit // (1024 * 1024)} MiB; not read")
+    return data
+
+
+@dataclass
+class Sidecars:
+    report: Path | None = None
+    report_files: dict[str, str] = field(default_factory=dict)  # kind -> file name
+    files: dict[Kind, Path] = field(default_factory=dict)
+
+
+def _plain_name(value: object) -> str | None:
+    """A file name from a report, only when it names a file in the same folder."""
+    if isinstance(value, str) and value and value == Path(value).name and value not in ("..",):
+        return value
+    return None
+
+
+def _report_for(mp3: Path) -> tuple[Path, dict[str, Any]] | None:
+    stems = [mp3.stem]
+    hashed = _HASHED.fullmatch(mp3.stem)
+    if hashed:
+        stems.append(hashed.group(1))
+    for stem in stems:
+        candidate = mp3.with_name(f"{stem}.json")
+        try:
+            data = json.loads(read_capped(candidate))
+        except (OSError, ValueError, TooLarge):
+            continue
+        if not isinstance(data, dict):
+            continue
+        audio, files = data.get("audio"), data.get("files")
+        named = {
+            audio.get("file") if isinstance(audio, dict) else None,
+            files.get("mp3") if isinstance(files, dict) else None,
+        }
+        if mp3.name in named:
+            return candidate, data
+    return None
+
+
+def find(mp3: Path) -> Sidecars:
+    """The sidecar files of `mp3` that exist, and its render report when there is one."""
+    found = Sidecars()
+    report = _report_for(mp3)
+    if report is not None:
+        found.report, data = report
+        files = data.get("files")
+        if isinstance(files, dict):
+            for kind, name in files.items():
+                plain = _plain_name(name)
+                if isinstance(kind, str) and plain:
+                    found.report_files[kind] = plain
+        for kind in SUFFIXES:
+            name = found.report_files.get(kind)
+            if name and (mp3.parent / name).is_file():
+                found.files[kind] = mp3.parent / name
+        return found
+    stems = [mp3.stem]
+    hashed = _HASHED.fullmatch(mp3.stem)
+    if hashed:
+        stems.append(hashed.group(1))
+    for kind, suffix in SUFFIXES.items():
+        for stem in stems:
+            path = mp3.with_name(stem + suffix)
+            if path.is_file():
+                found.files[kind] = path
+                break
+    return found
+
+
+def check_report(report: Path, names: dict[str, str], result: FileResult) -> None:
+    result.ran("report-files")
+    missing = sorted(name for name in names.values() if not (report.parent / name).is_file())
+    if missing:
+        result.add(
+            "report-files",
+            f"the render report lists files that are not beside it: {', '.join(missing)};"
+            " copy or upload every file the render wrote",
+        )
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _text(path: Path, result: FileResult, rule: str) -> str | None:
+    try:
+        data = read_capped(path)
+    except (OSError, TooLarge) as exc:
+        result.add(rule, f"cannot read it ({exc})")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        result.add(rule, f"not UTF-8 (byte {exc.start:,}); save it as UTF-8")
+        return None
+
+
+@dataclass(frozen=True)
+class Cue:
+    number: int  # 1-based position in the file
+    start: float  # ms
+    end: float
+    lines: tuple[str, ...]
+
+
+def _ms(h: str | None, m: str, s: str, ms: str) -> float:
+    return ((int(h or 0) * 60 + int(m)) * 60 + int(s)) * 1000 + int(ms)
+
+
+def _blocks(text: str) -> list[list[str]]:
+    blocks: list[list[str]] = [[]]
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if line.strip():
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    return [b for b in blocks if b]
+
+
+def _timing_problems(cues: list[Cue], what: str, result: FileResult, rule: str) -> None:
+    previous = None
+    for cue in cues:
+        if cue.end <= cue.start:
+            result.add(
+                rule,
+                f"{what} {cue.number} at {clock(cue.start)} ends ({clock(cue.end)}) before it"
+                " starts; fix its timing line",
+            )
+        if previous is not None and cue.start < previous.start:
+            result.add(
+                rule,
+                f"{what} {cue.number} starts at {clock(cue.start)}, before {what}"
+                f" {previous.number} ({clock(previous.start)}); sort the cues by start time",
+            )
+        previous = cue
+
+
+def _after_end(cues: list[Cue], audio: Audio, result: FileResult, rule: str, what: str) -> None:
+    duration = audio.duration_ms
+    if duration is None:
+        result.skip([rule], "no MPEG audio to compare with")
+        return
+    result.ran(rule)
+    late = [c for c in cues if c.end > duration + SLACK_MS]
+    if late:
+        cue = late[-1]
+        result.add(
+            rule,
+            f"{what} {cue.number} ends at {clock(cue.end)}, after the audio"
+            f" ({clock(duration)}){f' (and {len(late) - 1} more)' if len(late) > 1 else ''};"
+            " it belongs to another version of the episode: write it again from this render",
+        )
+
+
+# --- WebVTT -------------------------------------------------------------------------------
+
+
+def check_vtt(path: Path, audio: Audio | None, result: FileResult) -> None:
+    text = _text(path, result, "vtt-format")
+    rules = ["vtt-order", "vtt-lines", "vtt-voice", "vtt-after-end"]
+    if text is None:
+        result.skip(rules, "the file cannot be read")
+        return
+    result.ran("vtt-format")
+    first = text.split("\n", 1)[0].rstrip("\r")
+    if not re.fullmatch(r"WEBVTT(?:[ \t].*)?", first):
+        result.add(
+            "vtt-format",
+            f"the first line is {quote(first)}, not 'WEBVTT'; start the file with WEBVTT",
+        )
+        result.skip(rules, "not a WebVTT file")
+        return
+    cues: list[Cue] = []
+    for block in _blocks(text)[1:]:
+        if block[0].startswith(("NOTE", "STYLE", "REGION")):
+            continue
+        timing = 1 if len(block) > 1 and "-->" not in block[0] else 0
+        match = _VTT_TIMING.fullmatch(block[timing].strip())
+        if match is None:
+            result.add(
+                "vtt-format",
+                f"cue {len(cues) + 1}: {quote(block[timing])} is not a timing line"
+                " (HH:MM:SS.mmm --> HH:MM:SS.mmm); fix it",
+            )
+            continue
+        g = match.groups()
+        cues.append(Cue(len(cues) + 1, _ms(*g[:4]), _ms(*g[4:]), tuple(block[timing + 1 :])))
+    if not cues:
+        result.add("vtt-format", "no cues; write the transcript's cues after the WEBVTT line")
+        result.skip(rules, "no cues")
+        return
+    result.ran("vtt-order")
+    _timing_problems(cues, "cue", result, "vtt-order")
+    result.ran("vtt-lines")
+    long = [(c, line) for c in cues for line in c.lines if len(line) > VTT_LINE]
+    if long:
+        cue, line = long[0]
+        result.add(
+            "vtt-lines",
+            f"{len(long)} line(s) longer than {VTT_LINE} characters, the first in cue"
+            f" {cue.number} ({len(line)}: {quote(line, 40)}); wrap the text",
+        )
+    result.ran("vtt-voice")
+    unnamed = [c for c in cues if not any(re.match(r"\s*<v[ .]", line) for line in c.lines)]
+    if unnamed:
+        result.add(
+            "vtt-voice",
+            f"{len(unnamed)} of {len(cues)} cues have no <v Speaker> voice tag (the first is"
+            f" cue {unnamed[0].number}); start each cue with <v Name>",
+        )
+    if audio is not None:
+        _after_end(cues, audio, result, "vtt-after-end", "cue")
+
+
+# --- SRT ----------------------------------------------------------------------------------
+
+
+def check_srt(path: Path, audio: Audio | None, result: FileResult) -> None:
+    text = _text(path, result, "srt-format")
+    rules = ["srt-order", "srt-lines", "srt-after-end"]
+    if text is None:
+        result.skip(rules, "the file cannot be read")
+        return
+    result.ran("srt-format")
+    cues: list[Cue] = []
+    for block in _blocks(text):
+        match = _SRT_TIMING.fullmatch(block[1].strip()) if len(block) > 1 else None
+        if not block[0].strip().isdigit() or match is None or len(block) < 3:
+            result.add(
+                "srt-format",
+                f"cue {len(cues) + 1} ({quote(block[0], 30)}) is not a number, a timing line"
+                " (HH:MM:SS,mmm --> HH:MM:SS,mmm) and text; fix it",
+            )
+            continue
+        g = match.groups()
+        cues.append(Cue(len(cues) + 1, _ms(*g[:4]), _ms(*g[4:]), tuple(block[2:])))
+    if not cues:
+        result.add("srt-format", "no cues; the file is empty or not SRT")
+        result.skip(rules, "no cues")
+        return
+    result.ran("srt-order")
+    _timing_problems(cues, "cue", result, "srt-order")
+    result.ran("srt-lines")
+    crowded = [
+        c for c in cues if len(c.lines) > SRT_LINES or any(len(x) > SRT_LINE for x in c.lines)
+    ]
+    if crowded:
+        result.add(
+            "srt-lines",
+            f"{len(crowded)} cue(s) have more than {SRT_LINES} lines or lines over {SRT_LINE}"
+            f" characters (the first is cue {crowded[0].number}); split them",
+        )
+    if audio is not None:
+        _after_end(cues, audio, result, "srt-after-end", "cue")
+
+
+# --- JSON sidecars ------------------------------------------------------------------------
+
+
+def _json(path: Path, result: FileResult, rule: str) -> Any:
+    text = _text(path, result, rule)
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        result.add(rule, f"not valid JSON ({exc}); write it again")
+        return None
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+
+
+def check_chapters(path: Path, audio: Audio | None, result: FileResult) -> None:
+    rules = ["chapters-json-after-end", "chapters-json-mismatch"]
+    data = _json(path, result, "chapters-json-format")
+    result.ran("chapters-json-format")
+    if data is None:
+        result.skip(rules, "the file cannot be read")
+        return
+    chapters = data.get("chapters") if isinstance(data, dict) else None
+    if (
+        not isinstance(data, dict)
+        or data.get("version") != "1.2.0"
+        or not isinstance(chapters, list)
+    ):
+        version = data.get("version") if isinstance(data, dict) else None
+        result.add(
+            "chapters-json-format",
+            f"not Podcasting 2.0 chapters 1.2.0 (version {quote(str(version))}, chapters"
+            f" {'a list' if isinstance(chapters, list) else 'missing'}); write"
+            ' {"version": "1.2.0", "chapters": [{"startTime": 0, "title": ...}]}',
+        )
+        result.skip(rules, "not a chapters file")
+        return
+    good: list[tuple[float, str]] = []
+    for n, item in enumerate(chapters, 1):
+        if (
+            not isinstance(item, dict)
+            or not _number(item.get("startTime"))
+            or not isinstance(item.get("title"), str)
+            or ("endTime" in item and not _number(item["endTime"]))
+        ):
+            result.add(
+                "chapters-json-format",
+                f"chapter {n} needs a numeric startTime (seconds), a title and, if given, a"
+                " numeric endTime",
+            )
+            continue
+        start = float(item["startTime"])
+        if good and start < good[-1][0]:
+            result.add(
+                "chapters-json-format",
+                f"chapter {n} starts at {start:g} s, before chapter {n - 1}; sort them by start",
+            )
+        good.append((start, item["title"]))
+    if audio is None or audio.duration_ms is None:
+        result.skip(rules, "no MPEG audio to compare with")
+        return
+    result.ran("chapters-json-after-end")
+    duration = audio.duration_ms / 1000
+    late = [(n, s) for n, (s, _) in enumerate(good, 1) if s >= duration]
+    if late:
+        n, start = late[0]
+        result.add(
+            "chapters-json-after-end",
+            f"chapter {n} starts at {start:g} s, at or after the end of the audio"
+            f" ({duration:.3f} s); write the chapters again from this render",
+        )
+    if audio.chapters is None:
+        result.skip(["chapters-json-mismatch"], "the MP3 has no readable ID3 tag")
+        return
+    result.ran("chapters-json-mismatch")
+    tagged = [(c.start / 1000, c.title) for c in audio.chapters]
+    if len(tagged) != len(good):
+        result.add(
+            "chapters-json-mismatch",
+            f"{len(good)} chapter(s) here but {len(tagged)} CHAP frame(s) in the MP3; write"
+            " both from the same render",
+        )
+        return
+    for n, ((start, title), (tag_start, tag_title)) in enumerate(zip(good, tagged, strict=True), 1):
+        if abs(start - tag_start) > CHAPTER_SLACK_S or title.strip() != tag_title.strip():
+            result.add(
+                "chapters-json-mismatch",
+                f"chapter {n} is {quote(title, 40)} at {start:g} s here but {quote(tag_title, 40)}"
+                f" at {tag_start:g} s in the MP3's CHAP frames; write both from the same render",
+            )
+
+
+def check_transcript(path: Path, audio: Audio | None, result: FileResult) -> None:
+    data = _json(path, result, "transcript-json-format")
+    result.ran("transcript-json-format")
+    if data is None:
+        result.skip(["transcript-json-after-end"], "the file cannot be read")
+        return
+    segments = data.get("segments") if isinstance(data, dict) else None
+    if (
+        not isinstance(data, dict)
+        or data.get("version") != "1.0.0"
+        or not isinstance(segments, list)
+    ):
+        result.add(
+            "transcript-json-format",
+            'not a JSON transcript 1.0.0; write {"version": "1.0.0", "segments": [{"speaker",'
+            ' "startTime", "endTime", "body"}]}',
+        )
+        result.skip(["transcript-json-after-end"], "not a JSON transcript")
+        return
+    cues: list[Cue] = []
+    for n, item in enumerate(segments, 1):
+        if (
+            not isinstance(item, dict)
+            or not _number(item.get("startTime"))
+            or not _number(item.get("endTime"))
+            or not isinstance(item.get("body"), str)
+            or not isinstance(item.get("speaker", ""), str)
+        ):
+            result.add(
+                "transcript-json-format",
+                f"segment {n} needs numeric startTime and endTime (seconds) and a body",
+            )
+            continue
+        cues.append(Cue(n, item["startTime"] * 1000, item["endTime"] * 1000, (item["body"],)))
+    _timing_problems(cues, "segment", result, "transcript-json-format")
+    if audio is not None:
+        _after_end(cues, audio, result, "transcript-json-after-end", "segment")

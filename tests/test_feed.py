@@ -306,3 +306,12 @@ def test_feed_never_decodes_audio(site_dir: Path, monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(ffmpeg, "executable", refuse)
     publish(site_dir)
+
+
+def test_what_kit_feed_publishes_passes_kit_check(site_dir: Path) -> None:
+    """The project's own gate: two rendered episodes, their feed and page, checked strictly
+    with loudness measured, as a show's CI would."""
+    publish(site_dir)
+    result = kit("check", str(site_dir), "--strict", "--loudness")
+    assert result.exit_code == 0, result.output
+    assert "all pass" in result.stdout

@@ -16,6 +16,7 @@ import pytest
 
 from broadcast_kit import ffmpeg, loader, pipeline, tags
 from broadcast_kit.audio import to_array
+from broadcast_kit.check import runner
 from broadcast_kit.publish import site
 from broadcast_kit.tts.cache import SpeechCache
 from broadcast_kit.tts.synth import synthesize_all
@@ -98,3 +99,7 @@ def test_sample_show_publishes(rendered: tuple[Path, SpeechCache], tmp_path: Pat
     assert enclosure["file_size"] == (dist / report["audio"]["file"]).stat().st_size
     assert abs(episode["total_time"] - report["duration_ms"] / 1000) <= 1
     assert parsed["title"] == "Korea, Today and Tomorrow"
+    checked = runner.run(
+        [dist], runner.Options(loudness=True, strict=True, show=shows / "show.yaml")
+    )
+    assert checked.findings == []

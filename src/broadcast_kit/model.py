@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import uuid
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -111,10 +112,21 @@ def categories() -> dict[str, list[str]]:
     return loaded
 
 
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")  # Podcasting 2.0
+
+
+def podcast_guid(feed_url: str) -> str:
+    """A show's podcast:guid: uuid5 of its feed URL without scheme and trailing slashes."""
+    bare = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", feed_url).rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
 def split_category(value: str) -> tuple[str, str | None]:
     """'News > Politics' -> ('News', 'Politics'); 'News' -> ('News', None)."""
     parent, _, sub = (part.strip() for part in value.partition(">"))
     return parent, (sub or None)
+
+
 def _rule_id(value: str) -> str:
     if value not in RULES:
         guess = difflib.get_close_matches(value, list(RULES), n=1)

@@ -17,9 +17,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from xml.parsers import expat
 
-from broadcast_kit import cover
+from broadcast_kit import cover, model
 from broadcast_kit.check.rules import FileResult, quote
 from broadcast_kit.check.sidecars import TooLarge, read_capped
+from broadcast_kit.model import podcast_guid
 
 MAX_BYTES = 32 * 1024 * 1024
 COVER_BYTES = 1024 * 1024  # enough of an image to find its header
@@ -27,43 +28,10 @@ ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 NAMESPACES = {"itunes": ITUNES, "content": CONTENT, "podcast": PODCAST}
-PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 DESCRIPTION_BYTES = 4000
 TRANSCRIPT_TYPES = {"text/vtt", "application/x-subrip", "application/json", "text/html",
                     "text/plain", "application/srt"}  # fmt: skip
 CHAPTERS_TYPE = "application/json+chapters"
-
-APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
-    "Arts": ("Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"),
-    "Business": ("Careers", "Entrepreneurship", "Investing", "Management", "Marketing",
-                 "Non-Profit"),
-    "Comedy": ("Comedy Interviews", "Improv", "Stand-Up"),
-    "Education": ("Courses", "How To", "Language Learning", "Self-Improvement"),
-    "Fiction": ("Comedy Fiction", "Drama", "Science Fiction"),
-    "Government": (),
-    "History": (),
-    "Health & Fitness": ("Alternative Health", "Fitness", "Medicine", "Mental Health",
-                         "Nutrition", "Sexuality"),
-    "Kids & Family": ("Education for Kids", "Parenting", "Pets & Animals", "Stories for Kids"),
-    "Leisure": ("Animation & Manga", "Automotive", "Aviation", "Crafts", "Games", "Hobbies",
-                "Home & Garden", "Video Games"),
-    "Music": ("Music Commentary", "Music History", "Music Interviews"),
-    "News": ("Business News", "Daily News", "Entertainment News", "News Commentary", "Politics",
-             "Sports News", "Tech News"),
-    "Religion & Spirituality": ("Buddhism", "Christianity", "Hinduism", "Islam", "Judaism",
-                                "Religion", "Spirituality"),
-    "Science": ("Astronomy", "Chemistry", "Earth Sciences", "Life Sciences", "Mathematics",
-                "Natural Sciences", "Nature", "Physics", "Social Sciences"),
-    "Society & Culture": ("Documentary", "Personal Journals", "Philosophy", "Places & Travel",
-                          "Relationships"),
-    "Sports": ("Baseball", "Basketball", "Cricket", "Fantasy Sports", "Football", "Golf",
-               "Hockey", "Rugby", "Running", "Soccer", "Swimming", "Tennis", "Volleyball",
-               "Wilderness", "Wrestling"),
-    "Technology": (),
-    "True Crime": (),
-    "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews",
-                  "TV Reviews"),
-}  # fmt: skip
 
 ITEM_RULES = [
     "feed-item-title",
@@ -186,12 +154,6 @@ def parse(data: bytes) -> Document:
 def absolute(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
-
-
-def feed_guid(feed_url: str) -> uuid.UUID:
-    """podcast:guid for a feed URL: uuid5 of the URL without scheme and trailing slashes."""
-    bare = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", feed_url).rstrip("/")
-    return uuid.uuid5(PODCAST_GUID_NAMESPACE, bare)
 
 
 class _Folder:
@@ -355,13 +317,10 @@ def _category(channel: Element, result: FileResult) -> None:
         )
     for element in categories:
         text = element.attrs.get("text", "")
-        if text not in APPLE_CATEGORIES:
-            near = [c for c in APPLE_CATEGORIES if c.lower() == text.lower()]
-            hint = (
-                f"did you mean {near[0]!r}?"
-                if near
-                else "categories: " + ", ".join(APPLE_CATEGORIES)
-            )
+        apple = model.categories()
+        if text not in apple:
+            near = [c for c in apple if c.lower() == text.lower()]
+            hint = f"did you mean {near[0]!r}?" if near else "categories: " + ", ".join(apple)
             result.add(
                 "feed-category",
                 f"line {element.line}: {quote(text)} is not one of Apple's categories; {hint}",
@@ -369,8 +328,8 @@ def _category(channel: Element, result: FileResult) -> None:
             continue
         for sub in element.all(ITUNES, "category"):
             name = sub.attrs.get("text", "")
-            if name not in APPLE_CATEGORIES[text]:
-                allowed = ", ".join(APPLE_CATEGORIES[text]) or "none"
+            if name not in apple[text]:
+                allowed = ", ".join(apple[text]) or "none"
                 result.add(
                     "feed-category",
                     f"line {sub.line}: {quote(name)} is not a subcategory of {text!r};"
@@ -427,7 +386,7 @@ def _image(channel: Element, folder: _Folder, result: FileResult) -> None:
 def _podcast(channel: Element, folder: _Folder, feed_name: str, result: FileResult) -> None:
     result.ran("feed-podcast-guid")
     guid = channel.value(PODCAST, "guid")
-    expected = feed_guid(folder.base + feed_name) if folder.base else None
+    expected = uuid.UUID(podcast_guid(folder.base + feed_name)) if folder.base else None
     if not guid:
         hint = f" ({expected} for {folder.base}{feed_name})" if expected else ""
         result.add(

@@ -13,7 +13,6 @@ import datetime as dt
 import email.utils
 import html
 import re
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
@@ -21,14 +20,13 @@ from urllib.parse import quote, urlsplit
 from lxml import etree
 
 from broadcast_kit import __version__
-from broadcast_kit.model import Show, split_category
+from broadcast_kit.model import Show, podcast_guid, split_category
 from broadcast_kit.publish.catalog import Entry
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 NSMAP = {"itunes": ITUNES, "content": CONTENT, "podcast": PODCAST}
-GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")  # Podcasting 2.0's
 FEED_FILE = "feed.xml"
 PUBLISH_HOUR_UTC = 12  # a date-only episode is dated noon UTC: the same day on every continent
 SIDECAR_TYPES = {
@@ -47,13 +45,6 @@ class Item:
 
     entry: Entry
     guid: str
-
-
-def podcast_guid(feed_url: str) -> str:
-    """Podcasting 2.0's podcast:guid: uuid5 of the feed URL without scheme and trailing
-    slashes."""
-    bare = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", feed_url).rstrip("/")
-    return str(uuid.uuid5(GUID_NAMESPACE, bare))
 
 
 def pub_date(day: dt.date) -> dt.datetime:

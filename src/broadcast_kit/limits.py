@@ -19,6 +19,7 @@ from pathlib import Path
 from broadcast_kit.errors import InputError
 
 MIB = 1 << 20
+_CHUNK = 1 << 16
 
 #: episode.yaml, show.yaml and script_file files
 MAX_FILE_BYTES = 10 * MIB
@@ -43,21 +44,28 @@ def size_text(n: int) -> str:
 
 
 def read_bounded(path: Path, limit: int, shown: str, what: str, fix: str) -> bytes:
-    """The bytes of `path`, reading at most `limit` + 1 of them.
+    """The bytes of `path`, read in chunks and never more than `limit` + 1 of them.
 
     A larger file is an InputError naming `shown` (the path as the user wrote it), the line
     where the limit is passed, the file's size (when it is a regular file), the limit for
     `what` files and the `fix`. OSError (a missing file, say) is left to the caller.
     """
+    chunks: list[bytes] = []
+    total = 0
     with path.open("rb") as handle:
-        data = handle.read(limit + 1)
-        if len(data) <= limit:
-            return data
-        info = os.fstat(handle.fileno())
-    size = f"{info.st_size:,} bytes" if stat.S_ISREG(info.st_mode) else "larger"
-    line = data.count(b"\n", 0, limit) + 1
+        # read(limit + 1) at once would allocate the whole limit even for a small file
+        while chunk := handle.read(min(_CHUNK, limit + 1 - total)):
+            if total + len(chunk) > limit:
+                line = sum(c.count(b"\n") for c in chunks) + chunk.count(b"\n", 0, limit - total)
+                info = os.fstat(handle.fileno())
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        else:
+            return b"".join(chunks)
+    size = f" {info.st_size:,} bytes," if stat.S_ISREG(info.st_mode) else ""  # not for a pipe
     raise InputError(
-        f"{shown}:{line}: file is {size}, over the {size_text(limit)} ({limit:,} bytes) limit"
+        f"{shown}:{line + 1}: file is{size} over the {size_text(limit)} ({limit:,} bytes) limit"
         f" for {what} (passed on this line); {fix}"
     )
 

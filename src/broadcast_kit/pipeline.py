@@ -177,11 +177,12 @@ def check_duration(
     if max_duration is None or placed.duration <= max_duration * 1000:
         return
     estimate = placed.duration / 1000
+    enough = f"{math.ceil(estimate / 3600)}h" if estimate > 3600 else f"{math.ceil(estimate / 60)}m"
     raise InputError(
         f"{loader.display(production.episode_path)}: estimated length"
         f" {duration_text(estimate)} is over the --max-duration of"
-        f" {duration_text(max_duration)}; raise it (--max-duration"
-        f" {math.ceil(estimate / 3600)}h) or split the episode"
+        f" {duration_text(max_duration)}; raise it (--max-duration {enough}) or split the"
+        " episode"
     )
 
 

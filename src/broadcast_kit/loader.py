@@ -201,15 +201,15 @@ def _merge(
                 " merges a mapping, e.g. '<<: *base' where '&base' names one"
             )
         merged_lines: dict[Loc, int] = {}
+        taken = set(result)
         for key, value in _construct(source, loc, merged_lines, path).items():
-            if key in result:
-                continue
-            result[key] = value
-            lines.update(
-                (at, line)
-                for at, line in merged_lines.items()
-                if len(at) > len(loc) and at[len(loc)] == key
-            )
+            if key not in taken:
+                result[key] = value
+        lines.update(
+            (at, line)
+            for at, line in merged_lines.items()
+            if len(at) > len(loc) and at[len(loc)] not in taken
+        )
 
 
 # --- validation errors --------------------------------------------------------------------

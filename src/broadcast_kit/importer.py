@@ -24,6 +24,7 @@ import yaml
 
 from broadcast_kit.errors import InputError, OutputError
 from broadcast_kit.files import atomic_open
+from broadcast_kit.limits import MAX_HTML_DEPTH, MAX_TRANSCRIPT_BYTES, read_bounded
 from broadcast_kit.segment import sentences
 
 APOS = "['’]"
@@ -140,6 +141,18 @@ _SKIP_TAGS = {
 # inside these a link is part of the text; elsewhere it is a menu item or button of its own
 _TEXT_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "td", "dd", "figcaption"}
 _VOID_TAGS = {"br", "hr", "img", "meta", "link", "input", "source", "wbr", "col", "area", "base"}
+# start tags that end an open element on top of the stack, as browsers do: old pages write
+# `<p>a<p>b` and `<li>` without `</li>`, which is not nesting and must not count as such
+_CLOSES_P = _BLOCK_TAGS - {"td", "th", "tr"}
+_IMPLIED_END = {
+    "li": {"li"},
+    "dt": {"dt", "dd"},
+    "dd": {"dt", "dd"},
+    "tr": {"tr", "td", "th"},
+    "td": {"td", "th"},
+    "th": {"td", "th"},
+    "option": {"option"},
+}
 _FURNITURE_ATTR = re.compile(
     r"(?i)(?:^|[\s_-])(?:nav|navbar|menu|gnb|lnb|header|footer|cookie|consent|share|sns|social"
     r"|breadcrumbs?|related|sidebar|banner|advert|ads|popup|modal|comments?|skip)(?:$|[\s_-])"
@@ -149,8 +162,9 @@ _FURNITURE_ATTR = re.compile(
 class _PageText(HTMLParser):
     """Visible text of a page, one paragraph per block element; furniture elements skipped."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str) -> None:
         super().__init__(convert_charrefs=True)
+        self.name = name  # the page as named in errors
         self.out: list[str] = []
         self.stack: list[tuple[str, bool]] = []  # (tag, skipping)
         self.h1: list[str] = []
@@ -174,6 +188,15 @@ class _PageText(HTMLParser):
             self.out.append("\n")
         if tag in _VOID_TAGS:
             return
+        ends = _IMPLIED_END.get(tag, set()) | ({"p"} if tag in _CLOSES_P else set())
+        while self.stack and self.stack[-1][0] in ends:
+            self.stack.pop()
+        if len(self.stack) >= MAX_HTML_DEPTH:
+            raise InputError(
+                f"{self.name}:{self.getpos()[0]}: HTML elements nested more than"
+                f" {MAX_HTML_DEPTH} deep; is this a saved web page? Copy its transcript into a"
+                " .txt file and import that"
+            )
         marks = " ".join(v or "" for k, v in attrs if k in ("class", "id", "role"))
         skip = self.skipping or tag in _SKIP_TAGS or bool(_FURNITURE_ATTR.search(marks))
         if tag == "h1" and not skip:
@@ -215,11 +238,12 @@ def is_html(text: str) -> bool:
     return re.search(r"(?i)<(?:!doctype\s+html|html|body|p|div|article)\b", text[:5000]) is not None
 
 
-def page_text(raw: str) -> Page:
-    """The visible text of a transcript: plain text as is, HTML with its tags removed."""
+def page_text(raw: str, name: str = "page") -> Page:
+    """The visible text of a transcript: plain text as is, HTML with its tags removed
+    (`name` is the file as shown in errors)."""
     if not is_html(raw):
         return Page(raw.replace("\r\n", "\n").replace("\r", "\n"))
-    parser = _PageText()
+    parser = _PageText(name)
     parser.feed(raw)
     parser.close()
     text = "".join(parser.out)
@@ -922,7 +946,7 @@ def import_transcript(
             f"unknown engine '{engine}' for --engine; installed engines:"
             f" {', '.join(registry.names())}"
         )
-    page = page_text(raw)
+    page = page_text(raw, source_name)
     try:
         transcript = parse(page)
     except InputError as exc:
@@ -1032,7 +1056,14 @@ def _episode_yaml(
 
 def read_transcript(path: Path) -> str:
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        data = read_bounded(
+            path,
+            MAX_TRANSCRIPT_BYTES,
+            str(path),
+            "transcripts",
+            "import one programme at a time, or copy the transcript out of the page into a .txt",
+        )
+        return data.decode("utf-8-sig")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except UnicodeDecodeError as exc:

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from broadcast_kit import cover, model, script
+from broadcast_kit import cover, limits, model, script, yamltree
 from broadcast_kit.errors import ConfigError, InputError
 from broadcast_kit.model import (
     AudioSettings,
@@ -97,14 +97,30 @@ def format_loc(loc: Loc) -> str:
 
 
 def parse_yaml(path: Path) -> Source:
+    """Read and compose one YAML file, refusing oversized, deeply nested or alias-bombed
+    files while parsing (see `limits`), then construct it with the line of every value."""
+    shown = display(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = limits.read_bounded(
+            path,
+            limits.MAX_FILE_BYTES,
+            shown,
+            "episode and show files",
+            "split the episode into several, or check that this is the right file",
+        )
+        text = raw.decode("utf-8")
     except FileNotFoundError:
-        raise InputError(f"{display(path)}: no such file") from None
+        raise InputError(f"{shown}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{display(path)}: cannot read it ({exc})") from None
+        raise InputError(f"{shown}: cannot read it ({exc})") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yamltree.compose(text, shown)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise ConfigError(
+            f"{shown}:{line}: character #x{exc.character:04x} is not allowed in YAML;"
+            " remove it, or write it as an escape (\\x..) in a double-quoted string"
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -113,20 +129,27 @@ def parse_yaml(path: Path) -> Source:
         if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
             context = f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
         raise ConfigError(
-            f"{display(path)}:{line}: malformed YAML: {problem}{context};"
-            " check indentation and quoting"
+            f"{shown}:{line}: malformed YAML: {problem}{context}; check indentation and quoting"
         ) from None
     lines: dict[Loc, int] = {}
     data = _construct(node, (), lines, path) if node is not None else None
     return Source(path, data, lines)
 
 
+_MERGE = "tag:yaml.org,2002:merge"
+
+
 def _construct(node: yaml.Node, loc: Loc, lines: dict[Loc, int], path: Path) -> Any:
+    """Plain data from a composed node; its size and depth were bounded by `yamltree`."""
     lines[loc] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
+        merges = []
         for key_node, value_node in node.value:
-            key = yaml.SafeLoader(key_node.value).construct_object(key_node)
+            if key_node.tag == _MERGE:
+                merges.append(value_node)
+                continue
+            key = _key(key_node, loc, path)
             if key in result:
                 raise ConfigError(
                     f"{display(path)}:{key_node.start_mark.line + 1}: {format_loc((*loc, key))}:"
@@ -134,16 +157,61 @@ def _construct(node: yaml.Node, loc: Loc, lines: dict[Loc, int], path: Path) -> 
                 )
             result[key] = _construct(value_node, (*loc, key), lines, path)
             lines[(*loc, key)] = key_node.start_mark.line + 1
+        for value_node in merges:
+            _merge(result, value_node, loc, lines, path)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, (*loc, i), lines, path) for i, item in enumerate(node.value)]
+    return _scalar(node, loc, path)
+
+
+def _scalar(node: yaml.Node, loc: Loc, path: Path) -> Any:
     try:
         return yaml.SafeLoader("").construct_object(node, deep=True)
-    except (ValueError, yaml.constructor.ConstructorError) as exc:  # e.g. date: 2024-13-45
+    # PyYAML's constructors raise ValueError, KeyError, AttributeError... on odd tagged values
+    except Exception as exc:
+        kind = str(node.tag).removeprefix("tag:yaml.org,2002:")
+        why = f"({exc})" if isinstance(exc, ValueError) else f"as {kind}"
         raise ConfigError(
-            f"{display(path)}:{node.start_mark.line + 1}: {format_loc(loc)}: cannot read"
-            f" '{node.value}' ({exc}); quote it if it is meant as text"
+            f"{display(path)}:{node.start_mark.line + 1}: {_field(loc)}cannot read"
+            f" '{str(node.value)[:40]}' {why}; quote it if it is meant as text"
         ) from None
+
+
+def _key(node: yaml.Node, loc: Loc, path: Path) -> Any:
+    if not isinstance(node, yaml.ScalarNode):
+        raise ConfigError(
+            f"{display(path)}:{node.start_mark.line + 1}: {_field(loc)}a key must be a name,"
+            " not a list or mapping"
+        )
+    return _scalar(node, loc, path)
+
+
+def _field(loc: Loc) -> str:
+    return f"{format_loc(loc)}: " if loc else ""
+
+
+def _merge(
+    result: dict[Any, Any], node: yaml.Node, loc: Loc, lines: dict[Loc, int], path: Path
+) -> None:
+    """`<<: *base` (or a list of aliases): add the keys the mapping does not set itself;
+    earlier mappings in a list win, as YAML's merge key specifies."""
+    for source in node.value if isinstance(node, yaml.SequenceNode) else [node]:
+        if not isinstance(source, yaml.MappingNode):
+            raise ConfigError(
+                f"{display(path)}:{source.start_mark.line + 1}: {format_loc((*loc, '<<'))}:"
+                " merges a mapping, e.g. '<<: *base' where '&base' names one"
+            )
+        merged_lines: dict[Loc, int] = {}
+        taken = set(result)
+        for key, value in _construct(source, loc, merged_lines, path).items():
+            if key not in taken:
+                result[key] = value
+        lines.update(
+            (at, line)
+            for at, line in merged_lines.items()
+            if len(at) > len(loc) and at[len(loc)] not in taken
+        )
 
 
 # --- validation errors --------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import tempfile
 import time
@@ -19,6 +20,7 @@ import numpy as np
 from broadcast_kit import __version__, ffmpeg, loader, master, mix, model, sidecars, tags, timeline
 from broadcast_kit.audio import AudioSegment, resample, to_array
 from broadcast_kit.errors import InputError, OutputError
+from broadcast_kit.limits import MAX_DURATION_SECONDS, duration_text
 from broadcast_kit.segment import estimate_seconds, sentences
 from broadcast_kit.tts import registry
 from broadcast_kit.tts.cache import DamagedEntry, SpeechCache
@@ -151,20 +153,47 @@ def _match_clips(sources: Sources, speech: list[np.ndarray], rate: int) -> dict[
     return gains
 
 
-def dry_run(episode_path: Path, show_path: Path | None = None) -> timeline.Timeline:
+def dry_run(
+    episode_path: Path,
+    show_path: Path | None = None,
+    max_duration: float | None = MAX_DURATION_SECONDS,
+) -> timeline.Timeline:
     """What `kit render --dry-run` shows: the episode loaded, checked and placed, nothing
-    synthesized (warnings include the production's own)."""
+    synthesized (warnings include the production's own, and a render's refusal to come)."""
     production = loader.load(episode_path, show_path)
     check_voices(production)
     placed = plan(production, SpeechCache())
-    return replace(placed, warnings=(*production.warnings, *placed.warnings))
+    warnings = [*production.warnings, *placed.warnings]
+    try:
+        check_duration(production, placed, max_duration)
+    except InputError as exc:
+        warnings.append(f"{exc}; a render would refuse it")
+    return replace(placed, warnings=tuple(warnings))
 
 
-def plan(production: loader.Production, cache: SpeechCache) -> timeline.Timeline:
-    """The timeline without synthesizing: cached sentence durations, estimates for the rest."""
-    audio = production.show.audio
-    sources = Sources(production, audio.sample_rate, 1)
-    durations = sources.load()
+def check_duration(
+    production: loader.Production, placed: timeline.Timeline, max_duration: float | None
+) -> None:
+    """Refuse an episode whose planned length is over `max_duration` seconds (None: no limit)."""
+    if max_duration is None or placed.duration <= max_duration * 1000:
+        return
+    estimate = placed.duration / 1000
+    enough = f"{math.ceil(estimate / 3600)}h" if estimate > 3600 else f"{math.ceil(estimate / 60)}m"
+    raise InputError(
+        f"{loader.display(production.episode_path)}: estimated length"
+        f" {duration_text(estimate)} is over the --max-duration of"
+        f" {duration_text(max_duration)}; raise it (--max-duration {enough}) or split the"
+        " episode"
+    )
+
+
+def plan(
+    production: loader.Production, cache: SpeechCache, durations: list[int] | None = None
+) -> timeline.Timeline:
+    """The timeline without synthesizing: cached sentence durations, estimates for the rest.
+    `durations` are the parts' file durations when the caller has decoded them already."""
+    if durations is None:
+        durations = Sources(production, production.show.audio.sample_rate, 1).load()
     measured = []
     damaged: set[str] = set()
     for group, file_ms in zip(utterances(production), durations, strict=True):
@@ -227,16 +256,19 @@ def _assemble(
     progress: Progress | None,
     say: Log,
     clock: _Clock,
+    loaded: tuple[Sources, list[int]] | None = None,
 ) -> tuple[np.ndarray, timeline.Timeline, SynthStats, dict[int, float]]:
     """Synthesize, decode, place and mix: the mix, its timeline, synthesis counts and the
-    gains given to recorded clips. Every sentence's audio is released when this returns."""
+    gains given to recorded clips. Every sentence's audio is released when this returns.
+    `loaded` is the music and clips with their durations when the caller decoded them."""
     settings = production.show.audio
     rate, channels = settings.sample_rate, settings.channel_count
-    sources = Sources(production, rate, channels)
-    file_ms = sources.load()
+    if loaded is None:
+        sources = Sources(production, rate, channels)
+        loaded = sources, sources.load()
+    sources, file_ms = loaded
     groups = utterances(production)
     flat = [u for group in groups for u in group]
-    clock.lap("load")
     say(f"synthesizing {len(flat)} sentences")
     spoken, stats = synthesize_all(flat, cache, progress)
     clock.lap("synthesize")
@@ -274,15 +306,23 @@ def render(
     cache: SpeechCache | None = None,
     progress: Progress | None = None,
     log: Log | None = None,
+    max_duration: float | None = MAX_DURATION_SECONDS,
 ) -> RenderResult:
+    """Render one episode into `out_dir`; an episode planned longer than `max_duration`
+    seconds is refused before anything is synthesized or written."""
     clock = _Clock()
     say = log or (lambda _msg: None)
+    cache = cache or SpeechCache()
     production = loader.load(episode_path, show_path)
     check_voices(production)
     settings = production.show.audio
+    sources = Sources(production, settings.sample_rate, settings.channel_count)
+    file_ms = sources.load()
+    check_duration(production, plan(production, cache, file_ms), max_duration)
+    clock.lap("load")
     with staged(out_dir) as stage:
         mixed, placed, stats, clip_gains = _assemble(
-            production, cache or SpeechCache(), progress, say, clock
+            production, cache, progress, say, clock, (sources, file_ms)
         )
         say("mastering and encoding")
         goal = master.target(settings.loudness, settings.channel_count)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import ValidationError
 
-from broadcast_kit import model
+from broadcast_kit import limits, model
 from broadcast_kit.errors import InputError
 from broadcast_kit.segment import WORDS_PER_SECOND, word_count
 
@@ -35,8 +35,9 @@ CUES = (
     "[CLIP file: transcript]",
     "[NOTE text]",
 )
+# possessive (*+): the two \s* around the optional (name) made long blank runs quadratic
 _LABEL = re.compile(
-    r"(?P<label>[A-Z][A-Z0-9_-]*)\s*(?:\((?P<name>[^()]*)\))?\s*:(?:\s*(?P<text>.*))?"
+    r"(?P<label>[A-Z][A-Z0-9_-]*+)\s*+(?:\((?P<name>[^()]*+)\))?\s*+:(?:\s*(?P<text>.*))?"
 )
 _NUMBER = r"-?\d+(?:\.\d+)?"
 # option name as written -> (MusicPart field, unit suffix that may follow the number)
@@ -212,6 +213,11 @@ class _Parser:
     def cue(self, text: str, number: int) -> None:
         where = self.where(number)
         body = text[1:-1].strip()
+        if body.startswith("["):
+            raise InputError(
+                f"{where}: a cue inside a cue ('[['); cues do not nest: write one per line,"
+                " e.g. [PAUSE 2s]"
+            )
         match = re.match(r"([A-Za-z]+)\b\s*(.*)", body, re.DOTALL)
         word = match.group(1).upper() if match else ""
         rest = match.group(2).strip() if match else ""
@@ -306,7 +312,9 @@ def episode_parts(
     if episode.script_file is not None:
         path = episode_path.parent / episode.script_file
         try:
-            text = path.read_text(encoding="utf-8")
+            text = limits.read_bounded(
+                path, limits.MAX_FILE_BYTES, display(path), "script files", "split the episode"
+            ).decode("utf-8")
         except FileNotFoundError:
             raise InputError(
                 f"{display(episode_path)}:{key_line}: script_file: {display(path)} does not exist"

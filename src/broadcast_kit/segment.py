@@ -38,17 +38,17 @@ _TITLES = {
     "corp",
 }
 # the next word must not start in lower case (any script without case, Korean say, counts)
-_END = re.compile(r"""[.!?…]+["'”’)]*(?=\s+["'“‘(]?(?P<next>\w))""")
+# an end starts where a run of . ! ? … starts and takes all of it (possessive): a long run of
+# dots no longer costs its length squared
+_END = re.compile(r"""(?<![.!?…])[.!?…]++["'”’)]*+(?=\s+["'“‘(]?(?P<next>\w))""")
 
 
 def _is_abbreviation(text: str, end: int) -> bool:
     """Whether the period ending at `end` belongs to an initial or a title, not a sentence."""
     if text[end - 1] != ".":
         return False
-    word = re.search(r"(\S+)$", text[: end - 1])
-    if not word:
-        return False
-    token = word.group(1).lstrip("\"'“‘(")
+    # the word before the period; `text` has single spaces (rfind keeps this linear)
+    token = text[text.rfind(" ", 0, end - 1) + 1 : end - 1].lstrip("\"'“‘(")
     if re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", token):  # N.  U.S.  J.R.R.
         return True
     return token.lower() in _TITLES

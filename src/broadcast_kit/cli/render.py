@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from broadcast_kit import loader
+from broadcast_kit import limits, loader
 from broadcast_kit.cli._format import count
 
 
@@ -20,10 +20,10 @@ def _ms(ms: int) -> str:
     return f"{int(m)}:{s:06.3f}"
 
 
-def _dry_run(episode: Path, show: Path | None) -> None:
+def _dry_run(episode: Path, show: Path | None, max_duration: float) -> None:
     from broadcast_kit import pipeline  # audio stack (scipy: ~1 s) only for the commands that mix
 
-    placed = pipeline.dry_run(episode, show)
+    placed = pipeline.dry_run(episode, show, max_duration)
     table = Table("start", "end", "kind", "speaker", "chapter", "text or file", box=None)
     for item in placed.items:
         what = item.text or (item.file.name if item.file else "")
@@ -56,10 +56,20 @@ def render(
         bool, typer.Option("--dry-run", help="Print the timeline; synthesize and write nothing.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only print errors.")] = False,
+    max_duration: Annotated[
+        str,
+        typer.Option(
+            "--max-duration",
+            metavar="DURATION",
+            help="Refuse an episode estimated longer than this, before synthesizing anything:"
+            " seconds, or a duration such as 6h, 90m, 1h30m.",
+        ),
+    ] = f"{limits.MAX_DURATION_SECONDS // 3600}h",
 ) -> None:
     """Render EPISODE to OUT/<slug>.mp3 with tags, chapters, transcripts and a render report."""
+    limit = limits.parse_duration(max_duration)
     if dry_run:
-        _dry_run(episode, show)
+        _dry_run(episode, show, limit)
         return
     err = Console(stderr=True)
     live = sys.stderr.isatty() and not quiet
@@ -84,7 +94,7 @@ def render(
     with bar:
         from broadcast_kit import pipeline
 
-        result = pipeline.render(episode, out, show, progress=progress, log=log)
+        result = pipeline.render(episode, out, show, progress=progress, log=log, max_duration=limit)
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
     if quiet:

@@ -311,3 +311,18 @@ def test_what_kit_feed_publishes_passes_kit_check(site_dir: Path) -> None:
     result = kit("check", str(site_dir), "--strict", "--loudness")
     assert result.exit_code == 0, result.output
     assert "all pass" in result.stdout
+
+
+def test_hostile_guids_file_and_oversized_report(site_dir: Path, show_dir: Path) -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi")
+    )
+    (show_dir / "guids.yaml").write_text(bomb)
+    result = kit("feed", "--out", str(site_dir))
+    assert result.exit_code == 2 and result.stderr.count("error:") == 1
+    assert "guids.yaml" in result.stderr
+    (show_dir / "guids.yaml").unlink()
+    (site_dir / "huge.json").write_bytes(b'{"tool": "broadcast-kit", "x": "' + b"x" * (11 << 20))
+    result = kit("feed", "--out", str(site_dir))
+    assert result.exit_code == 2 and "huge.json:1: file is" in result.stderr
+    assert "limit for render reports" in result.stderr

@@ -16,14 +16,11 @@ import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
-
-from broadcast_kit import loader
+from broadcast_kit import limits, loader
 from broadcast_kit.errors import InputError, OutputError
 from broadcast_kit.files import atomic_open
 
 GUIDS_FILE = "guids.yaml"
-MAX_REPORT_BYTES = 16 << 20  # a render report of a 6-hour episode is well under 1 MB
 SIDECARS = ("vtt", "srt", "chapters", "transcript")
 GUIDS_HEADER = (
     "# Each episode's permanent id in the feed (its podcast apps' guid), by slug.\n"
@@ -77,13 +74,10 @@ def _load_report(path: Path) -> dict[str, object] | None:
     """A render report's data, None for JSON files that are not render reports."""
     where = loader.display(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_REPORT_BYTES:
-            raise InputError(
-                f"{where}: {size:,} bytes, over the {MAX_REPORT_BYTES:,}-byte limit for a render"
-                " report; remove it from the folder or render the episode again"
-            )
-        data = json.loads(path.read_text(encoding="utf-8"))
+        raw = limits.read_bounded(
+            path, limits.MAX_FILE_BYTES, where, "render reports", "remove it from the folder"
+        )
+        data = json.loads(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise InputError(
             f"{where}: cannot read it as a render report ({exc}); render the episode again"
@@ -194,20 +188,14 @@ def guids(show_path: Path, entries: list[Entry]) -> dict[str, str]:
     lock = show_path.parent / GUIDS_FILE
     known: dict[str, str] = {}
     if lock.exists():
-        where = loader.display(lock)
-        try:
-            if lock.stat().st_size > MAX_REPORT_BYTES:
-                raise InputError(f"{where}: larger than {MAX_REPORT_BYTES:,} bytes; is it ours?")
-            loaded = yaml.safe_load(lock.read_text(encoding="utf-8")) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise InputError(
-                f"{where}: cannot read it ({exc}); restore it from version control"
-            ) from None
+        # the same hardened reader as show files: size, depth and alias limits, file:line errors
+        loaded = loader.parse_yaml(lock).data or {}
         if not isinstance(loaded, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in loaded.items()
         ):
             raise InputError(
-                f"{where}: expected lines of 'slug: guid'; restore it from version control"
+                f"{loader.display(lock)}: expected lines of 'slug: guid';"
+                " restore it from version control"
             )
         known = loaded
     added = {e.slug: str(uuid.uuid4()) for e in entries if e.slug not in known}

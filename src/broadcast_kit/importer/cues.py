@@ -5,49 +5,65 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from broadcast_kit.importer.page import APOS, ELLIPSIS, SENTENCE_END, short
 from broadcast_kit.importer.people import People, Person
+from broadcast_kit.importer.words import Words
 from broadcast_kit.segment import sentences
 
 # --- cues ---------------------------------------------------------------------------------
 
-_VOX_NOUNS = (
-    r"visitors?|listeners?|audience\s+members?|members?\s+of\s+the\s+(?:audience|public)"
-    r"|residents?|citizens?|students?|participants?|spectators?|viewers?|fans?|passers?-by"
-    r"|passer-by|shoppers?|voters?|parents?|concertgoers?|attendees?|volunteers?|local"
-)
-_VOX_SUBJECT = re.compile(
-    rf"(?i)^(?:one|a|an|another|some|one\s+of\s+the|other)\s+(?:[a-z-]+\s+)?(?P<noun>{_VOX_NOUNS})\b"
-)
-_VOX_INLINE = re.compile(
-    rf"(?i)\b(?:said|says|told\s+\w+|according\s+to)\s+(?:one|a|an|another)\s+(?:[a-z-]+\s+)?"
-    rf"(?:{_VOX_NOUNS})\b|\b(?:one|a|an|another)\s+(?:[a-z-]+\s+)?(?:{_VOX_NOUNS})"
-    r"\s+(?:said|says|told)\b"
-)
-_SAY = (
-    r"says|said|told\s+KBS|tells\s+KBS|told\s+us|tells\s+us|told\s+reporters|adds|added"
-    r"|continues|continued|went\s+on|comments|commented|shares|shared|recalls|recalled"
-    r"|explains|explained|notes|noted|stresses|stressed|puts\s+it|put\s+it|had\s+to\s+say"
-)
-_CUES = (
-    re.compile(
-        rf"(?i)^(?:so,?\s+|now,?\s+|first,?\s+|next,?\s+)?(?:here{APOS}s|here\s+is|let{APOS}s\s+"
-        r"(?:hear|listen\s+to)(?:\s+from)?|we\s+(?:now\s+)?hear\s+from|listen\s+to|joining\s+us"
-        r"(?:\s+now)?\s+is)\s+(?P<who>.+?)[.:!]$"
-    ),
-    re.compile(r"^(?P<who>.+?)\s+(?P<verb>(?:takes|took)\s+note\s+(?:that|of))\b.*$"),
-    re.compile(
-        r"^(?P<who>.+?)\s+(?P<verb>explain(?:s|ed))(?:\s+(?:why|how|what)\b.*|\s+(?:more|further))?[.:]$"
-    ),
-    re.compile(rf"^(?P<who>.+?)\s+(?P<verb>{_SAY})(?P<tail>(?:\s+[^\s.:\"“”]+){{0,6}})[.:]$"),
-    re.compile(r"^.*?,?\s+(?P<verb>according\s+to)\s+(?P<who>.+?)[.:]$"),
-)
 _REPORTED = re.compile(r"(?i)\s+(?:that|it|the|a|an|this|these|those|there|in\s+a\s+statement)\b")
-_WHO_TRIM = re.compile(
-    rf"(?i)^(?:what\s+|how\s+)|(?:,\s*)?\s+(?:also|then|now|further)$|\s+(?:{_SAY}|thinks"
-    r"|feels|had\s+to\s+say|has\s+to\s+say)(?:\s+about\s+it)?$"
-)
+_PRONOUN = re.compile(r"(?i)(?:he|she)")
+
+
+class _Patterns:
+    """The cue patterns, built from the word lists."""
+
+    def __init__(self, words: Words) -> None:
+        say, nouns = words.say, words.voxpop_nouns
+        self.say = re.compile(rf"(?i)\b{say}\b")
+        self.vox_subject = re.compile(
+            rf"(?i)^(?:one|a|an|another|some|one\s+of\s+the|other)\s+(?:[a-z-]+\s+)?"
+            rf"(?P<noun>{nouns})\b"
+        )
+        self.vox_inline = re.compile(
+            rf"(?i)\b(?:said|says|told\s+\w+|according\s+to)\s+(?:one|a|an|another)\s+"
+            rf"(?:[a-z-]+\s+)?(?:{nouns})\b|\b(?:one|a|an|another)\s+(?:[a-z-]+\s+)?"
+            rf"(?:{nouns})\s+(?:said|says|told)\b"
+        )
+        self.cues = (
+            re.compile(
+                rf"(?i)^(?:so,?\s+|now,?\s+|first,?\s+|next,?\s+)?{words.hand_over}"
+                r"\s+(?P<who>.+?)[.:!]$"
+            ),
+            re.compile(r"^(?P<who>.+?)\s+(?P<verb>(?:takes|took)\s+note\s+(?:that|of))\b.*$"),
+            re.compile(
+                r"^(?P<who>.+?)\s+(?P<verb>explain(?:s|ed))(?:\s+(?:why|how|what)\b.*"
+                r"|\s+(?:more|further))?[.:]$"
+            ),
+            re.compile(
+                rf"^(?P<who>.+?)\s+(?P<verb>{say})(?P<tail>(?:\s+[^\s.:\"“”]+){{0,6}})[.:]$"
+            ),
+            re.compile(r"^.*?,?\s+(?P<verb>according\s+to)\s+(?P<who>.+?)[.:]$"),
+        )
+        self.who_trim = re.compile(
+            rf"(?i)^(?:what\s+|how\s+)|(?:,\s*)?\s+(?:also|then|now|further)$|\s+(?:{say}"
+            r"|thinks|feels|had\s+to\s+say|has\s+to\s+say)(?:\s+about\s+it)?$"
+        )
+        verbs = words.quote_verbs
+        # "“...,” she said." / "“...,” said Jane Doe, ..." / "“...,” Jane Doe explained."
+        self.attribution = re.compile(
+            rf"\s*(?:(?P<verb>{verbs})\s+(?P<after>[^.!?“\"]+?)"
+            rf"|(?P<before>(?:he|she|they|[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){{0,3}}))"
+            rf"\s+(?P<verb2>{verbs})\b(?P<tail>[^.!?“\"]*?))[.!?](?=\s|$)"
+        )
+
+
+@cache
+def patterns(words: Words) -> _Patterns:
+    return _Patterns(words)
 
 
 @dataclass(frozen=True)
@@ -57,9 +73,9 @@ class Cue:
     voxpop: str | None = None  # a description ("Visitor") when the cue introduces a voxpop
 
 
-def _speaker_phrase(sentence: str) -> tuple[str, str] | None:
+def _speaker_phrase(sentence: str, found: _Patterns) -> tuple[str, str] | None:
     """Who a cue sentence hands over to, and the sentence shortened around its verb."""
-    for pattern in _CUES:
+    for pattern in found.cues:
         match = pattern.match(sentence)
         if match is None:
             continue
@@ -67,10 +83,10 @@ def _speaker_phrase(sentence: str) -> tuple[str, str] | None:
         if _REPORTED.match(tail):  # "X says that ...": reported speech, not a hand-over
             continue
         who = match.group("who").strip()
-        if re.search(rf"(?i)\b(?:{_SAY})\b", who):  # the verb belongs to a reported clause
+        if found.say.search(who):  # the verb belongs to a reported clause
             continue
         for _ in range(3):
-            who = _WHO_TRIM.sub("", who).strip()
+            who = found.who_trim.sub("", who).strip()
         shown = sentence
         if len(sentence) > 72 and match.groupdict().get("verb"):
             start, end = match.span("verb")
@@ -82,6 +98,8 @@ def _speaker_phrase(sentence: str) -> tuple[str, str] | None:
 
 def find_cue(text: str, people: People, last_person: Person | None) -> Cue | None:
     """The hand-over at the end of a narration paragraph, if it ends with one."""
+    words = people.words
+    found_patterns = patterns(words)
     pieces = sentences(text)
     if not pieces:
         return None
@@ -90,30 +108,62 @@ def find_cue(text: str, people: People, last_person: Person | None) -> Cue | Non
         tries.append(" ".join(pieces[-2:]))
     for sentence in tries:
         sentence = sentence.strip().rstrip("\"”’'")
-        found = _speaker_phrase(sentence)
+        found = _speaker_phrase(sentence, found_patterns)
         if found is None:
             continue
         who, sentence = found
-        vox = _VOX_SUBJECT.match(who)
-        if vox:
-            noun = re.sub(r"\s+", " ", vox.group("noun")).lower()
-            return Cue(sentence, voxpop=_singular(noun).capitalize())
-        if re.fullmatch(r"(?i)(?:he|she)", who):
+        if _PRONOUN.fullmatch(who):
             return Cue(sentence, last_person) if last_person is not None else None
+        # "A witness, Maria Gonzales, told reporters.": a name wins over a description
         person = people.first_named(who)
-        if person is not None:
+        if person is not None and not person.host:
             return Cue(sentence, person)
+        vox = found_patterns.vox_subject.match(who)
+        if vox:
+            return Cue(sentence, voxpop=words.singular(vox.group("noun")).capitalize())
     return None
 
 
-def _singular(noun: str) -> str:
-    noun = noun.replace("passers-by", "passer-by")
-    if noun.startswith("members of the"):
-        return "member of the" + noun.removeprefix("members of the")
-    words = noun.split()
-    if words[-1].endswith("s") and not words[-1].endswith("ss"):
-        words[-1] = words[-1][:-1]
-    return " ".join(words)
+@dataclass(frozen=True)
+class Attributed:
+    """A paragraph that opens with a quote and names its speaker after it: the pieces in
+    order (text, whether it is the quoted speaker's), who is named and how."""
+
+    pieces: list[tuple[str, bool]]
+    who: str  # "she", "Oliver Kent, a local engineer", "one resident"
+    attribution: str  # the attributing sentence: "she said."
+
+
+_OPEN = '“"'
+_CLOSE = re.compile(r"[,?!.…—–-]\s*[”\"]")
+
+
+def _quote_at(text: str) -> int | None:
+    """Where the quote opening `text` closes (after its closing mark), if it does."""
+    if not text or text[0] not in _OPEN:
+        return None
+    match = _CLOSE.search(text, 1)
+    return match.end() if match else None
+
+
+def attributed_quote(text: str, words: Words) -> Attributed | None:
+    """A paragraph such as "“...,” she said. “...”" or "“...,” said Jane Doe, a teacher."."""
+    end = _quote_at(text)
+    if end is None:
+        return None
+    match = patterns(words).attribution.match(text, end)
+    if match is None:
+        return None
+    who = (match.group("after") or match.group("before") or "").strip()
+    pieces = [(text[:end].strip(), True), (text[end : match.end()].strip(), False)]
+    rest = text[match.end() :].strip()
+    more = _quote_at(rest)
+    if more is not None:  # the quote goes on after "she said."
+        pieces.append((rest[:more].strip(), True))
+        rest = rest[more:].strip()
+    if rest:
+        pieces.append((rest, False))
+    return Attributed(pieces, who, pieces[1][0])
 
 
 # --- voice of a paragraph -----------------------------------------------------------------
@@ -124,7 +174,8 @@ _FIRST_PLURAL = re.compile(
     rf"(?i)(?<![\w.-])(?:we|we{APOS}(?:re|ve|d|ll)|us|our|ours|ourselves)(?![\w.-])"
 )
 BROADCASTER = re.compile(
-    rf"(?i)\bwe(?:{APOS}ll|\s+will)\s+(?:be\s+)?(?:watch|look|bring|hear|meet|take|continue"
+    rf"(?i)\blet{APOS}s\s+(?:learn|listen|hear|look|take|move|turn|start|begin|go|review|practi[cs]e)\b"
+    rf"|\bwe(?:{APOS}ll|\s+will)\s+(?:be\s+)?(?:watch|look|bring|hear|meet|take|continue"
     rf"|keep|follow|return|talk|see)|\bjoin\s+us\b|\bstay\s+(?:with\s+us|tuned)\b|\bwe{APOS}re\s+"
     r"(?:going\s+to\s+)?(?:look|talk|joined)|\b(?:today|this\s+week|in\s+this\s+program(?:me)?)"
     r",?\s+we\b|\bthank\s+you\s+for\s+(?:listening|joining)"
@@ -150,8 +201,8 @@ def first_person(text: str) -> str | None:
     return None
 
 
-def is_voxpop(text: str) -> bool:
-    return ELLIPSIS.match(text) is not None or _VOX_INLINE.search(text) is not None
+def is_voxpop(text: str, words: Words) -> bool:
+    return ELLIPSIS.match(text) is not None or patterns(words).vox_inline.search(text) is not None
 
 
 def ends_with_question(text: str) -> bool:

@@ -11,45 +11,53 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from broadcast_kit.importer.dates import is_date_line
+from broadcast_kit.importer.dates import is_date_line, split_at_date
+from broadcast_kit.importer.labels import LabelReader
+from broadcast_kit.importer.words import APOS, Words, default_words, normal
 
-APOS = "['’]"
-
+__all__ = ["APOS", "ELLIPSIS"]
 
 ELLIPSIS = re.compile(r"^\s*[\"“‘']?(?:…|\.\.\.)\s*")
 
 # --- page furniture -----------------------------------------------------------------------
 
-FURNITURE = re.compile(
-    r"""(?ix)
-    (?:menu(?:\s+content)?|main\s+menu|navigation|(?:skip|go|back)\s+to\s+(?:the\s+)?
-    (?:main\s+)?(?:content|top|list)|go\s*top|top|home|search|log\s*in|log\s*out|sign\s*(?:in|up)
-    |subscribe|close|open|share(?:\s+this(?:\s+(?:article|story|page))?)?(?:\s+on\s+\w+)?
-    |facebook|twitter|x|kakao(?:talk|\s*story)?|line|band|telegram|whatsapp|linkedin|email
-    |e-mail|print(?:\s+this(?:\s+page)?)?|copy\s+(?:url|link)|url\s+copied|listen(?:\s+now)?
-    |download|podcast|rss|more|read\s+more|view\s+more|see\s+more|back\s+to\s+list|list|prev
-    |previous(?:\s+(?:article|story))?|next(?:\s+(?:article|story))?|advertisement|ad|sponsored
-    |font\s+size|text\s+size|[a+\-\s]{1,5}|korean|english|français|español|deutsch|русский
-    |日本語|中文|한국어|tiếng\s+việt|bahasa\s+indonesia|العربية|accept(?:\s+all)?(?:\s+cookies)?
-    |reject(?:\s+all)?|ok|got\s+it|(?:tags?|keywords?)\s*:.*|copyright\b.*|©.*
-    |all\s+rights\s+reserved.*|for\s+further\s+details\s*>?|photo\s*:.*|[\W_]*)
-    """
-)
-COOKIE = re.compile(r"(?i)\bcookies?\b.*\b(?:consent|policy|website|accept|privacy)\b")
-# after content has begun, these end the article: what follows is the site's, not ours
-TAIL = re.compile(
-    r"""(?ix)
-    (?:editor['’]?s?\s+picks?|related\s+(?:articles?|stories|news|content|programs?)
-    |most\s+(?:viewed|read|popular)(?:\s+\w+)?|more\s+from\b.*|you\s+may\s+also\s+like
-    |recommended(?:\s+(?:for\s+you|articles?|stories))?|latest\s+news|popular\s+news
-    |comments?(?:\s*\(\d+\))?|other\s+(?:stories|news|episodes))\s*:?
-    """
-)
 LABELLED = re.compile(
     r"(?i)^(title|headline|date|broadcast|aired|programme|program|show)\s*:\s*(.+)$"
 )
 TAGGED_HEADLINE = re.compile(r"^\[(?P<tag>[^\]]{1,30})\]\s*(?P<title>\S.*)$")
+# a story title with its number: "2. Concert Accidents"
+NUMBERED_HEADLINE = re.compile(r"^(?P<number>\d{1,2})\s*[.)]\s+(?P<title>[A-Z“\"'‘].{2,100})$")
 SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*$")
+ONE_LINE_HEADER = 200  # a first line this long may hold the title and date before the text
+_FONT_BUTTONS = re.compile(r"[aA+\-\s]{1,5}")
+_MENU_SEPARATORS = re.compile(r"\s*[|·•›»]\s*")
+
+
+def is_furniture(text: str, words: Words) -> bool:
+    """A menu item, share button, language switch or footer line (the word lists')."""
+    key = normal(text)
+    if not key or key in words.navigation or _FONT_BUTTONS.fullmatch(text):
+        return True
+    if key.startswith(words.navigation_prefixes):
+        return True
+    items = [normal(i) for i in _MENU_SEPARATORS.split(text) if normal(i)]
+    return len(items) > 1 and all(i in words.navigation for i in items)
+
+
+def is_tail(text: str, words: Words) -> bool:
+    """ "Editor's Pick", "Related Articles", "Comments (3)": the site's, after the transcript."""
+    key = normal(re.sub(r"\(\d+\)\s*:?$", "", text))
+    if key in words.tail_markers:
+        return True
+    return len(key.split()) <= 6 and any(
+        key.startswith(marker + " ") for marker in words.tail_markers if " " in marker
+    )
+
+
+def is_disclaimer(text: str, words: Words) -> bool:
+    """A notice of the site or broadcaster ("the text below may differ from the actual
+    broadcast", a cookie notice): never spoken, wherever it stands."""
+    return words.disclaimers.search(text) is not None
 
 
 # --- HTML to paragraphs -------------------------------------------------------------------
@@ -164,48 +172,83 @@ class Block:
     line: int
 
 
-def _standalone(line: str) -> bool:
-    """A line that is never part of a wrapped paragraph: headline, label, date, furniture."""
-    return bool(
-        TAGGED_HEADLINE.match(line)
-        or LABELLED.match(line)
-        or TAIL.fullmatch(line)
-        or FURNITURE.fullmatch(line)
-        or is_date_line(line)
-    )
+class _Lines:
+    """The page's lines with what the joining rules need to know about each."""
+
+    def __init__(self, text: str, labels: LabelReader) -> None:
+        self.labels = labels
+        self.words = labels.words
+        self.items: list[tuple[int, str]] = []  # (line number, text); "" for a blank line
+        for number, raw in enumerate(text.split("\n"), start=1):
+            line = " ".join(raw.split())
+            pieces = labels.split_inline(line) if line else [""]
+            if line and len(line) >= ONE_LINE_HEADER and not any(t for _, t in self.items):
+                pieces = _header_of_one_line(pieces[0]) + pieces[1:]
+            self.items += [(number, piece) for piece in pieces]
+        lengths = sorted(len(t) for _, t in self.items if t and not self.standalone(t))
+        # the wrap width: most lines of hard-wrapped text come close to it
+        self.width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
+        near = [n for n in lengths if n >= 0.75 * self.width]
+        self.hard = 0 < self.width <= 100 and len(near) >= 3 and len(near) >= 0.3 * len(lengths)
+
+    def standalone(self, line: str) -> bool:
+        """A line that is a block of its own: a headline, header field, date, label without
+        words after it, cue, or furniture."""
+        label, rest = self.labels.split(line)
+        return bool(
+            (label is not None and not rest)
+            or TAGGED_HEADLINE.match(line)
+            or NUMBERED_HEADLINE.match(line)
+            or LABELLED.match(line)
+            or is_tail(line, self.words)
+            or is_furniture(line, self.words)
+            or is_date_line(line, self.words)
+        )
+
+    def joins(self, previous: str, line: str) -> bool:
+        """Whether `line` continues the paragraph that `previous` ends."""
+        if self.standalone(previous) or self.standalone(line):
+            return False
+        if self.labels.split(line)[0] is not None:
+            return False  # a label starts a paragraph
+        ends = SENTENCE_END.search(previous) is not None
+        if not ends and line[:1].islower():
+            return True  # a sentence broken over two lines
+        if not self.hard:
+            return False
+        word = line.split()[0]
+        if len(previous) + 1 + len(word) > self.width:
+            return True  # the line was full: its paragraph goes on
+        return not ends and len(previous) >= 0.6 * self.width
 
 
-def blocks(text: str) -> list[Block]:
-    """Paragraphs of the text. Long lines are paragraphs; hard-wrapped lines are joined."""
-    lines = text.split("\n")
-    width = max((len(line.rstrip()) for line in lines), default=0)
-    # hard-wrapped text separates its paragraphs with blank lines; text without any blank
-    # line between its lines has one paragraph per line, however short they are
-    inner = "\n".join(lines).strip().split("\n")
-    wrapped = width <= 100 and any(not line.strip() for line in inner)
+def _header_of_one_line(text: str) -> list[str]:
+    """A page that is one long line starts with its title and date: cut them off."""
+    found = split_at_date(text)
+    if found is None:
+        return [text]
+    before, date, after = found
+    if not before or SENTENCE_END.search(before) or not is_headline(before):
+        return [text]
+    return [before, date, after] if after else [before, date]
+
+
+def blocks(text: str, labels: LabelReader | None = None) -> list[Block]:
+    """Paragraphs of the text: blank lines end them; a hard-wrapped line joins the next one
+    when it was full or its sentence goes on; labels and cues inside a line are cut out."""
+    lines = _Lines(text, labels or LabelReader(default_words(), text))
     result: list[Block] = []
     current: list[str] = []
     start = 0
-
-    def flush() -> None:
-        if current:
+    for number, line in lines.items:
+        if current and (not line or not lines.joins(current[-1], line)):
             result.append(Block(" ".join(current), start))
-            current.clear()
-
-    for number, raw in enumerate(lines, start=1):
-        line = " ".join(raw.split())
-        if not line:
-            flush()
-            continue
-        alone = _standalone(line)
-        if not wrapped or alone or (current and len(current[-1]) < 0.6 * width):
-            flush()
-        if not current:
-            start = number
-        current.append(line)
-        if alone:
-            flush()
-    flush()
+            current = []
+        if line:
+            start = start if current else number
+            current.append(line)
+    if current:
+        result.append(Block(" ".join(current), start))
     return result
 
 
@@ -213,3 +256,16 @@ def short(text: str, limit: int = 70) -> str:
     """`text` on one line, cut to `limit` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def is_headline(text: str) -> bool:
+    """A title line: tagged ("[Interview] ..."), numbered ("2. Concert Accidents"), or a
+    short line of mostly capitalised words without closing punctuation."""
+    if TAGGED_HEADLINE.match(text) or NUMBERED_HEADLINE.match(text):
+        return True
+    words = text.split()
+    if not 2 <= len(words) <= 16 or re.search(r"[.,;:]$", text) or not text[0].isupper():
+        return False
+    significant = [w for w in words if len(w) > 3]
+    capitalized = [w for w in significant if w[0].isupper()]
+    return bool(significant) and len(capitalized) >= 0.6 * len(significant)

@@ -7,57 +7,24 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from broadcast_kit.importer.words import Words, default_words
+
 # --- names --------------------------------------------------------------------------------
 
 TOKEN = r"[A-Z][a-z][a-zA-Z'’]*(?:-[A-Za-z][a-z]*)*"
 _RUN = re.compile(rf"(?<![\w’'-]){TOKEN}(?:\s+{TOKEN})*")
-TITLES = {
-    "Professor", "Prof", "Dr", "Mr", "Mrs", "Ms", "Miss", "Minister", "President", "Director",
-    "Chairman", "Chairwoman", "Ambassador", "Secretary", "Senator", "Governor", "Mayor",
-    "General", "Rev", "Reverend", "Father", "Sister", "Lawmaker", "Representative",
-    "Researcher", "Analyst", "Chief", "Deputy", "Commissioner", "Dean", "Captain", "Coach",
-    "Judge", "Justice", "Vice", "Prime", "Former", "Singer", "Pianist", "Player", "Reporter",
-    "Correspondent", "Administrator", "Manager", "Chef", "Pastor", "Doctor",
-}  # fmt: skip
-# capitalized words that are not (part of) a person's name
-_NOT_NAMES = {
-    "The", "A", "An", "This", "That", "These", "Those", "It", "Its", "He", "She", "They",
-    "We", "I", "You", "His", "Her", "Their", "Our", "My", "Here", "There", "So", "But",
-    "And", "Or", "Also", "Now", "Then", "However", "Moreover", "In", "On", "At", "For",
-    "As", "With", "By", "From", "To", "Of", "According", "Among", "Other", "Others",
-    "Despite", "Since", "Having", "Being", "When", "While", "If", "After", "Before",
-    "During", "First", "Second", "Third", "Secondly", "Thirdly", "Finally", "Obviously",
-    "Experts", "Attention", "Expectations", "Some", "Many", "Most", "Still", "Yet", "Even",
-    "North", "South", "East", "West", "Northeast", "Korea", "Korean", "Koreans", "Japan",
-    "Japanese", "China", "Chinese", "America", "American", "Russia", "Russian", "Europe",
-    "European", "Asia", "Asian", "Seoul", "Pyongyang", "Tokyo", "Beijing", "Washington",
-    "Moscow", "University", "Department", "Ministry", "Foreign", "Institute", "Center",
-    "Centre", "Alliance", "Association", "Party", "Government", "Council", "Committee",
-    "Orchestra", "Art", "Arts", "School", "Hall", "City", "Province", "Peninsula",
-    "Declaration", "Democratic", "Liberal", "National", "International", "Military",
-    "Symphony", "Human", "Rights", "Citizens", "Unification", "Relations", "Affairs",
-    "Division", "Office", "Agency", "News", "Media", "Radio", "Television", "Newspaper",
-    "Shinbun", "Times", "Post", "Daily", "World", "War", "Summit", "Monday", "Tuesday",
-    "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
-    "March", "April", "May", "June", "July", "August", "September", "October", "November",
-    "December", "Today", "Tomorrow", "Yesterday", "Program", "Programme", "Concert",
-    "Festival", "Foundation", "Company", "Group", "Bank", "Union", "United",
-    "States", "Nations", "Republic", "Kingdom", "Cabinet", "Assembly", "Court", "Police",
-    "Army", "Navy", "Museum", "Library", "Station", "Street", "Road", "Island", "River",
-    "Mountain", "Gyeonggi", "Gangwon", "Busan", "Incheon", "Hamgyeong", "Pyeongan",
-    "Hwanghae", "Jeolla", "Gyeongsang", "Chungcheong", "Jeju", "Yes", "No", "Well", "Oh",
-    "Thank", "Thanks", "Please", "Let", "Let's", "Let’s", "What", "Why", "How", "Who",
-    "Where", "Which", "Whether", "Each", "Every", "Both", "All", "Such", "Only", "Just",
-}  # fmt: skip
 _KOREAN_NAME = re.compile(r"[A-Z][a-z]{1,4} [A-Z][a-z]+-[a-z]+")
 
 
-@dataclass
+@dataclass(eq=False)
 class Person:
     name: str  # the full name as written, without titles
     key: str = ""  # voice key
     interviewee: bool = False
+    host: bool = False  # the programme's host (a host label, or "I'm Jane Doe." introducing)
     mentioned: int = 0  # position of the last mention (larger = more recent)
+    first_seen: int = 0  # the paragraph that first named them
+    role: str | None = None  # what a label says they are ("Author", "Shop Owner")
 
     @property
     def tokens(self) -> list[str]:
@@ -69,34 +36,55 @@ class Person:
         return self.tokens[0] if _KOREAN_NAME.fullmatch(self.name) else self.tokens[-1]
 
 
-def _name_runs(text: str) -> Iterable[tuple[list[str], bool]]:
-    """Capitalized word runs that may name a person: (name tokens, had a title)."""
+def name_runs(
+    text: str, words: Words, not_people: Iterable[str] = ()
+) -> Iterable[tuple[list[str], bool]]:
+    """Capitalized word runs that may name a person: (name tokens, had a title). Places,
+    organisations, broadcasters and programmes (the word lists, and `not_people`: the
+    programme's own name) are left out."""
+    blocked = words.not_names
+    skip = [n for n in not_people if n]
     for match in _RUN.finditer(text):
-        words = match.group(0).split()
-        if words[-1].endswith(("'s", "’s")):
+        tokens = match.group(0).split()
+        if tokens[-1].endswith(("'s", "’s")):
+            continue
+        if any(match.group(0) in n for n in skip):
             continue
         titled = False
-        while words and words[0].rstrip(".") in TITLES:
-            words, titled = words[1:], True
-        while words and words[0] in _NOT_NAMES:
-            words, titled = words[1:], False
-        if not words or any(w in _NOT_NAMES or w in TITLES for w in words):
+        while tokens and tokens[0].rstrip(".") in words.titles:
+            tokens, titled = tokens[1:], True
+        while tokens and tokens[0] in blocked:
+            tokens, titled = tokens[1:], False
+        if not tokens or any(w in blocked or w in words.titles for w in tokens):
             continue
-        if len(words) > 3:
+        if any(w in words.programme_words for w in tokens) or len(tokens) > 3:
             continue
         # a title written before the run ("professor Kim", "player Im")
         before = text[: match.start()].split()[-1:] if match.start() else []
-        if before and before[0].rstrip(".,").capitalize() in TITLES:
+        if before and before[0].rstrip(".,").capitalize() in words.titles:
             titled = True
-        yield words, titled
+        yield tokens, titled
 
 
 class People:
     """Everyone named so far, so that "Professor Shin" finds "Shin Jeong-hwa"."""
 
-    def __init__(self) -> None:
+    def __init__(self, words: Words | None = None) -> None:
+        self.words = words or default_words()
         self.known: list[Person] = []
         self.clock = 0
+        self.paragraph = 0  # the paragraph being read, for Person.first_seen
+        self.not_people: set[str] = set()  # programme names found on the page
+
+    @property
+    def host(self) -> Person | None:
+        return next((p for p in self.known if p.host), None)
+
+    def person(self, name: str) -> Person:
+        """The person a label or introduction names: a surname finds the full name."""
+        found = self.resolve(name.split(), titled=True)
+        assert found is not None  # a titled name always resolves
+        return found
 
     def resolve(self, words: list[str], titled: bool) -> Person | None:
         self.clock += 1
@@ -104,7 +92,7 @@ class People:
             name = " ".join(words)
             person = next((p for p in self.known if p.name == name), None)
             if person is None:
-                person = Person(name)
+                person = Person(name, first_seen=self.paragraph)
                 self.known.append(person)
             person.mentioned = self.clock
             return person
@@ -113,17 +101,20 @@ class People:
         if not matches:
             if not titled:
                 return None
-            person = Person(word)
+            person = Person(word, first_seen=self.paragraph)
             self.known.append(person)
             matches = [person]
-        best = max(matches, key=lambda p: (p.surname == word, p.interviewee, p.mentioned))
+        best = max(matches, key=lambda p: (p.surname == word, p.host, p.interviewee, p.mentioned))
         best.mentioned = self.clock
         return best
+
+    def runs(self, text: str) -> Iterable[tuple[list[str], bool]]:
+        return name_runs(text, self.words, self.not_people)
 
     def named_in(self, text: str) -> list[Person]:
         """The people a paragraph names, in order of last mention."""
         found: dict[str, Person] = {}
-        for words, titled in _name_runs(text):
+        for words, titled in self.runs(text):
             person = self.resolve(words, titled)
             if person is not None:
                 found.pop(person.name, None)
@@ -131,7 +122,7 @@ class People:
         return list(found.values())
 
     def first_named(self, phrase: str) -> Person | None:
-        for words, titled in _name_runs(phrase):
+        for words, titled in self.runs(phrase):
             person = self.resolve(words, titled)
             if person is not None:
                 return person

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
 
 from broadcast_kit.importer.page import ELLIPSIS, short
 from broadcast_kit.importer.people import Person
-from broadcast_kit.importer.transcript import Transcript
+from broadcast_kit.importer.transcript import Paragraph, Transcript
 from broadcast_kit.segment import sentences
 
 # --- YAML ---------------------------------------------------------------------------------
@@ -60,6 +61,9 @@ def assign_keys(people: list[Person]) -> None:
         taken.add(key)
 
 
+PAUSE_FOR_MUSIC = 2.0  # seconds, where a music cue has no music to play yet
+
+
 def episode_yaml(
     transcript: Transcript,
     speakers: list[Person],
@@ -67,7 +71,11 @@ def episode_yaml(
     engine: str,
     today: dt.date,
     html: bool = False,
+    music: Mapping[str, str] | None = None,
 ) -> str:
+    """The episode.yaml text. `music` maps a role (intro, sting, outro) to the show's music
+    file for it, as written from the episode's folder."""
+
     def where(line: int) -> str:
         # HTML has no useful line numbers: count the paragraphs of its text instead
         return f"paragraph {(line + 1) // 2}" if html else f"line {line}"
@@ -80,8 +88,13 @@ def episode_yaml(
     ]
     if transcript.programme:
         out.append(f"# programme: {transcript.programme}")
+    if transcript.broadcaster:
+        out.append(f"# broadcaster: {transcript.broadcaster}")
+    host = transcript.people.host
+    if host is not None:
+        out.append(f"# host: {host.name} (spoken with the show's host voice)")
     if transcript.dropped:
-        out.append("# left out as page furniture (not part of the transcript):")
+        out.append("# left out, not spoken (page furniture, notices, headers, stage directions):")
         out += [f"#   {where(b.line)}: {short(b.text)}" for b in transcript.dropped]
     title = transcript.title or Path(source_name).stem
     note = ""
@@ -90,26 +103,32 @@ def episode_yaml(
     elif transcript.title_guessed:
         note = "  # check: guessed from the page header"
     out.append(f"title: {quote(title)}{note}")
-    if transcript.date is not None:
-        out.append(f"date: {transcript.date.isoformat()}")
+    if transcript.date is None:
+        out.append(
+            f"date: {today.isoformat()}  # check: no date found on the page; this is today's,"
+            " write the broadcast date"
+        )
+    elif transcript.date_note:
+        out.append(f"date: {transcript.date.isoformat()}  # check: {transcript.date_note}")
     else:
-        out.append(f"date: {today.isoformat()}  # check: no date found; this is today's")
-    first = next((p.text for s in transcript.stories for p in s.paragraphs), "")
+        out.append(f"date: {transcript.date.isoformat()}")
+    paragraphs = transcript.paragraphs
+    first = next((p.text for p in paragraphs if p.spoken), "")
     lead = sentences(ELLIPSIS.sub("", first))
     if lead:
         out.append(f"description: {quote(lead[0])}  # check: the first sentence; write your own")
     else:
         out.append('description: ""  # TODO: describe the episode')
-    paragraphs = [p for s in transcript.stories for p in s.paragraphs]
     out += ["", "# the host speaks with the show's host voice (show.yaml)"]
-    vox = [p for p in paragraphs if p.voice]
+    vox = list({p.voice: p for p in paragraphs if p.voice}.values())
     if speakers or vox:
         out.append("voices:")
     for n, person in enumerate(speakers):
         pitch, speed = _PALETTE[n % len(_PALETTE)]
         pitch += 0.5 * (n // len(_PALETTE))
+        role = f"  # {_comment(person.role)[2:]}" if person.role else ""
         out += [
-            f"  {person.key}:",
+            f"  {person.key}:{role}",
             f"    engine: {engine}",
             f"    name: {quote(person.name)}",
             f"    pitch: {pitch}",
@@ -119,19 +138,28 @@ def episode_yaml(
         pitch, speed = _VOX_PALETTE[n % len(_VOX_PALETTE)]
         pitch -= 0.5 * (n // len(_VOX_PALETTE))
         out += [
-            f"  {para.voice}:  # {para.description or 'voxpop'}",
+            f"  {para.voice}:  {_comment(para.description or 'voxpop')}",
             f"    engine: {engine}",
             f"    pitch: {pitch}",
             f"    speed: {speed}",
         ]
     out += ["", "segments:"]
+    last_spoken = next((p for p in reversed(paragraphs) if p.spoken), None)
     for number, story in enumerate(transcript.stories, start=1):
         out.append(f"  # --- story {number} (transcript {where(story.line)}) ---")
-        tag = f"  # [{story.tag}] in the transcript" if story.tag else ""
+        tag = ""
+        if story.tag:
+            shown = story.tag if story.tag.endswith(".") else f"[{story.tag}]"
+            tag = f"  # {shown} in the transcript"
         out.append(f"  - chapter: {quote(story.title or title)}{tag}")
         for para in story.paragraphs:
-            out += [f"  {_comment(n)}" for n in para.notes]
-            if para.kind == "interview" and para.person is not None:
+            notes = list(para.notes)
+            if para is last_spoken and transcript.cut_off:
+                notes.append("check: the transcript ends mid-sentence here; was it cut off?")
+            out += [f"  {_comment(n)}" for n in notes]
+            if not para.spoken:
+                out += _music(para, where(para.line), music or {})
+            elif para.kind == "interview" and para.person is not None:
                 out.append("  - " + block("interview", para.text, 6))
                 out.append(f"    speaker: {para.person.key}")
             elif para.kind == "voxpop":
@@ -141,3 +169,21 @@ def episode_yaml(
             else:
                 out.append("  - " + block("host", para.text, 6))
     return "\n".join(out) + "\n"
+
+
+def _music(para: Paragraph, where: str, music: Mapping[str, str]) -> list[str]:
+    """A music cue as the show's music for its role, or a pause to fill in."""
+    role = para.role or "sting"
+    cue = f"label “{para.cue}” ({where})"
+    file = music.get(role) or (music.get("intro") if role == "outro" else None)
+    if file is not None:
+        return [
+            f"  # {cue}: the show's {role} music",
+            f"  - music: {quote(file)}",
+            f"    role: {role}",
+        ]
+    return [
+        f"  # check: {cue}: the show has no {role} music yet; replace this pause with",
+        f"  # `- music: FILE` and `role: {role}`",
+        f"  - pause: {PAUSE_FOR_MUSIC}",
+    ]

@@ -7,6 +7,7 @@ and what follows it) is recognised here so that later stages can leave it out.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -185,11 +186,24 @@ class _Lines:
             if line and len(line) >= ONE_LINE_HEADER and not any(t for _, t in self.items):
                 pieces = _header_of_one_line(pieces[0]) + pieces[1:]
             self.items += [(number, piece) for piece in pieces]
-        lengths = sorted(len(t) for _, t in self.items if t and not self.standalone(t))
-        # the wrap width: most lines of hard-wrapped text come close to it
-        self.width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
+        text_lines = [t for _, t in self.items if t and not self.standalone(t)]
+        lengths = sorted(len(t) for t in text_lines)
+        # the wrap width: most lines of hard-wrapped text come close to it (the longest but
+        # a tenth, so that one long line does not set it)
+        self.width = lengths[max(0, math.ceil(0.9 * len(lengths)) - 1)] if lengths else 0
         near = [n for n in lengths if n >= 0.75 * self.width]
-        self.hard = 0 < self.width <= 100 and len(near) >= 3 and len(near) >= 0.3 * len(lengths)
+        # wrapped text breaks lines inside sentences; a script with a sentence per line does not
+        broken = [t for t in text_lines if not SENTENCE_END.search(t)]
+        # blank lines separate the paragraphs: a line break inside one is not a new paragraph
+        filled = [i for i, (_, t) in enumerate(self.items) if t]
+        inner = self.items[filled[0] : filled[-1]] if filled else []
+        self.paragraphs = sum(1 for _, t in inner if not t) >= 2
+        self.hard = (
+            0 < self.width <= 100
+            and len(near) >= 3
+            and len(near) >= 0.3 * len(lengths)
+            and len(broken) >= 0.3 * len(text_lines)
+        )
 
     def standalone(self, line: str) -> bool:
         """A line that is a block of its own: a headline, header field, date, label without
@@ -214,12 +228,11 @@ class _Lines:
         ends = SENTENCE_END.search(previous) is not None
         if not ends and line[:1].islower():
             return True  # a sentence broken over two lines
-        if not self.hard:
-            return False
+        if not ends and len(previous) >= 0.6 * self.width and (self.hard or self.paragraphs):
+            return True  # a long line whose sentence goes on (a short one is a heading)
         word = line.split()[0]
-        if len(previous) + 1 + len(word) > self.width:
-            return True  # the line was full: its paragraph goes on
-        return not ends and len(previous) >= 0.6 * self.width
+        # hard-wrapped text: the line was full, so its paragraph goes on
+        return self.hard and len(previous) + 1 + len(word) > self.width
 
 
 def _header_of_one_line(text: str) -> list[str]:

@@ -138,8 +138,7 @@ def _notes(transcript: Transcript, today: dt.date, music: Mapping[str, str]) -> 
     missing = sorted({p.role or "sting" for p in cues if (p.role or "sting") not in music})
     if missing:
         notes.append(
-            f"{len(cues)} music cue(s); the show has no {'/'.join(missing)} music yet, so"
-            " they are pauses marked check:"
+            f"music cues became pauses marked check: the show has no {'/'.join(missing)} music yet"
         )
     return notes
 

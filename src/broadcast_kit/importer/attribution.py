@@ -129,7 +129,7 @@ class _Attribution:
             turn.voice = f"voxpop-{self.voxpops}"
         elif label.kind in ("speaker", "reporter") or label.name:
             person = self.people.person(label.name or "Reporter")
-            person.role = person.role or label.role
+            person.role = person.role or ("reporter" if label.kind == "reporter" else label.role)
             host = self.people.host
             if label.kind == "host" and (host is None or host is person):
                 person.host = True

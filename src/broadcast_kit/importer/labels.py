@@ -40,13 +40,6 @@ _SLASH = re.compile(
 _SOUNDBITE_WHO = re.compile(
     r"^(?P<who>[^:\"“”]{1,80}?)\s*(?:\((?P<paren>[^()]{1,60})\))?\s*:\s*(?P<rest>.+)$"
 )
-# header fields and notes that look like labels but name no speaker
-_NOT_SPEAKERS = {
-    "title", "headline", "date", "broadcast", "aired", "programme", "program", "show",
-    "note", "notes", "editor's note", "update", "updated", "correction", "warning", "source",
-    "photo", "tags", "tag", "keywords", "summary", "lesson", "episode", "posted", "published",
-    "q", "a", "ps", "p.s", "tip", "vocabulary", "words", "expression", "example",
-}  # fmt: skip
 # a cue or label that may sit inside a line, where a transcript lost its line breaks
 _INLINE = re.compile(
     rf"(?<!\S)(?:\[[^\[\]]{{1,40}}\]|\([^()]{{1,100}}\)|(?:{_HONORIFIC})?{_CAPS_NAME}"
@@ -94,7 +87,7 @@ class LabelReader:
 
     def _person_like(self, name: str) -> bool:
         tokens = name.replace("#", " ").split()
-        if normal(name) in _NOT_SPEAKERS or not tokens:
+        if normal(name) in self.words.not_speakers or not tokens:
             return False
         if any(t.isdigit() for t in tokens):
             return False
@@ -205,7 +198,7 @@ class LabelReader:
         name, role = match.group("name"), match.group("role")
         if name not in self.mixed and self._role_kind(role) is None:
             return None  # "Jane Doe, host:" needs no repetition; "Anna:" must recur
-        if normal(name) in _NOT_SPEAKERS:
+        if normal(name) in self.words.not_speakers:
             return None
         label = self._named(match.group("label"), name, role, quote=False)
         if label is None:

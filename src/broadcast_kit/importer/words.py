@@ -58,6 +58,7 @@ class WordFile(BaseModel):
     reporter_labels: list[Word] = []
     soundbite_labels: list[Word] = []
     voxpop_labels: list[Word] = []
+    not_speakers: list[Word] = []
     music_cues: list[Word] = []
     stage_directions: list[Word] = []
     programme_intros: list[Word] = []
@@ -107,6 +108,7 @@ class Words:
         self.reporter_labels = frozenset(normal(x) for x in merged.reporter_labels)
         self.soundbite_labels = frozenset(normal(x) for x in merged.soundbite_labels)
         self.voxpop_labels = frozenset(normal(x) for x in merged.voxpop_labels)
+        self.not_speakers = frozenset(normal(x) for x in merged.not_speakers)
         self.navigation = frozenset(normal(x) for x in merged.navigation)
         self.tail_markers = frozenset(normal(x) for x in merged.tail_markers)
         self.date_words = frozenset(x.lower() for x in merged.date_words)

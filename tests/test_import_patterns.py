@@ -443,3 +443,9 @@ def test_package_word_lists_are_data_files() -> None:
     assert "KBS" in words.broadcasters  # broadcasters.yaml: "told KBS" is a cue
     assert "menu content" in words.navigation
     assert words.disclaimers.search("The text below may differ from the actual broadcast.")
+
+
+@pytest.mark.parametrize("page", ["(MUSIC)\n", "JANE DOE:\n", "Menu\n\n(LAUGHTER)\n"])
+def test_a_page_with_nothing_to_say_is_refused(page: str) -> None:
+    with pytest.raises(InputError, match="no transcript paragraphs found"):
+        run(page)

@@ -159,7 +159,7 @@ def parse(page: Page, words: Words) -> Transcript:
             title = match.group("title").strip() if match else text
             tag = _tag(match) if match is not None else None
             result.stories.append(Story(title, block.line, tag))
-    if not started:
+    if not any(p.spoken for s in result.stories for p in s.paragraphs):
         raise InputError(
             "no transcript paragraphs found (sentences of 8 words or more ending with . ? or !,"
             " or speaker labels such as HOST:); is this the programme's transcript page?"

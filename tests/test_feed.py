@@ -315,7 +315,8 @@ def test_what_kit_feed_publishes_passes_kit_check(site_dir: Path) -> None:
 
 def test_hostile_guids_file_and_oversized_report(site_dir: Path, show_dir: Path) -> None:
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi")
+        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
     )
     (show_dir / "guids.yaml").write_text(bomb)
     result = kit("feed", "--out", str(site_dir))

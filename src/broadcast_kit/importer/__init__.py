@@ -1,0 +1,232 @@
+"""Turn a programme transcript (plain text or a saved HTML page) into an episode.yaml to review.
+
+The stages, one module each, data flowing one way:
+  `page`         page text and furniture: HTML or text -> blocks (wrapped lines joined)
+  `header`       title, date, programme and broadcaster (with `dates`)
+  `labels`, `people`   speaker labels and cues on the page; names, hosts, non-people
+  `transcript`   stories and paragraphs, labels and music cues attached
+  `cues`, `attribution`   who speaks each paragraph, evidence in a fixed order
+  `writer`       the episode.yaml text; `show` the show's music or a starter show.yaml
+The word lists that belong to a language, country or broadcaster are data (`words`,
+`data/*.yaml`), extended with `--words FILE` or BROADCAST_KIT_IMPORT_WORDS. Nothing is
+invented: every spoken word is kept, in order, and guesses carry `# check:`.
+`import_transcript` turns one transcript's text into YAML; `import_file` also reads the file
+and writes the episode (and a starter show where there is none).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from broadcast_kit.errors import InputError, OutputError
+from broadcast_kit.files import atomic_open
+from broadcast_kit.importer.attribution import attribute
+from broadcast_kit.importer.cues import Cue, find_cue
+from broadcast_kit.importer.dates import find_date
+from broadcast_kit.importer.page import ELLIPSIS, Block, Page, blocks, is_html, page_text
+from broadcast_kit.importer.people import People, Person, mentions
+from broadcast_kit.importer.show import COVER_FILE, cover_png, find_show, show_music, starter_show
+from broadcast_kit.importer.transcript import Paragraph, Story, Transcript, parse
+from broadcast_kit.importer.words import ENV, Words, default_words, load_words
+from broadcast_kit.importer.writer import assign_keys, block, episode_yaml, quote
+from broadcast_kit.limits import MAX_TRANSCRIPT_BYTES, read_bounded
+
+__all__ = [
+    "ELLIPSIS",
+    "ENV",
+    "Block",
+    "Cue",
+    "Imported",
+    "Page",
+    "Paragraph",
+    "People",
+    "Person",
+    "Story",
+    "Transcript",
+    "Words",
+    "Written",
+    "block",
+    "blocks",
+    "default_words",
+    "find_cue",
+    "find_date",
+    "import_file",
+    "import_transcript",
+    "is_html",
+    "load_words",
+    "mentions",
+    "page_text",
+    "quote",
+    "read_transcript",
+    "write_episode",
+]
+
+
+@dataclass(frozen=True)
+class Imported:
+    """The result of an import: the parsed transcript, the episode.yaml text, and notes for
+    the person running it (what was guessed or is missing)."""
+
+    transcript: Transcript
+    yaml: str
+    speakers: dict[str, str]  # voice key -> full name or description
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def checks(self) -> int:
+        return self.yaml.count("# check:")
+
+
+def import_transcript(
+    raw: str,
+    source_name: str,
+    engine: str = "piper",
+    today: dt.date | None = None,
+    *,
+    words: Words | None = None,
+    music: Mapping[str, str] | None = None,
+) -> Imported:
+    """Parse, attribute and write the episode.yaml text for one transcript.
+
+    `words`: the word lists (default: the package's and BROADCAST_KIT_IMPORT_WORDS');
+    `music`: the show's music file for each role, as written from the episode's folder.
+    """
+    from broadcast_kit.tts import registry
+
+    if engine not in registry.names():
+        raise InputError(
+            f"unknown engine '{engine}' for --engine; installed engines:"
+            f" {', '.join(registry.names())}"
+        )
+    page = page_text(raw, source_name)
+    try:
+        transcript = parse(page, words or load_words())
+    except InputError as exc:
+        raise InputError(f"{source_name}: {exc}") from None
+    attribute(transcript)
+    paragraphs = transcript.paragraphs
+    speakers: list[Person] = []
+    for para in paragraphs:
+        if para.person is not None and para.person not in speakers:
+            speakers.append(para.person)
+    assign_keys(speakers)
+    today = today or dt.date.today()
+    text = episode_yaml(transcript, speakers, source_name, engine, today, is_html(raw), music or {})
+    return Imported(
+        transcript,
+        text,
+        {p.key: p.name for p in speakers}
+        | {p.voice: p.description or "" for p in paragraphs if p.voice},
+        _notes(transcript, today, music or {}),
+    )
+
+
+def _notes(transcript: Transcript, today: dt.date, music: Mapping[str, str]) -> list[str]:
+    notes = []
+    if transcript.date is None:
+        notes.append(
+            f"no date found on the page: the episode says {today.isoformat()} (today),"
+            " marked check:; write the broadcast date"
+        )
+    elif transcript.date_note:
+        notes.append(f"the date {transcript.date.isoformat()} was {transcript.date_note}")
+    if transcript.cut_off:
+        notes.append("the transcript ends mid-sentence: was the page cut off?")
+    cues = [p for p in transcript.paragraphs if not p.spoken]
+    missing = sorted({p.role or "sting" for p in cues if (p.role or "sting") not in music})
+    if missing:
+        notes.append(
+            f"music cues became pauses marked check: the show has no {'/'.join(missing)} music yet"
+        )
+    return notes
+
+
+@dataclass(frozen=True)
+class Written:
+    """What `import_file` did: the import and the files it wrote."""
+
+    imported: Imported
+    episode: Path | None  # None: printed, not written
+    show: Path | None = None  # a starter show.yaml written beside the episode
+    cover: Path | None = None  # its generated cover
+
+
+def import_file(
+    path: Path,
+    out: Path | None = None,
+    *,
+    engine: str = "piper",
+    force: bool = False,
+    words: Sequence[Path] = (),
+    today: dt.date | None = None,
+) -> Written:
+    """Import the transcript at `path`; write it to `out` (when given) with a starter
+    show.yaml and cover beside it when no show.yaml is found above `out`."""
+    lists = load_words(words)
+    raw = read_transcript(path)
+    show = find_show(out) if out is not None else None
+    music = show_music(show, out) if show is not None and out is not None else {}
+    imported = import_transcript(raw, path.name, engine, today, words=lists, music=music)
+    if out is None:
+        return Written(imported, None)
+    if out.exists() and not force:
+        raise InputError(f"{out} already exists; pass --force to overwrite it")
+    if show is not None:
+        return Written(imported, write_episode(imported.yaml, out, force=True))
+    show_path, cover = out.parent / "show.yaml", out.parent / COVER_FILE
+    created: list[Path] = []
+    try:
+        if not cover.exists():
+            _write(cover, cover_png(imported.transcript.programme or path.stem))
+            created.append(cover)
+        _write(show_path, starter_show(imported.transcript, engine, out).encode("utf-8"))
+        created.append(show_path)
+        write_episode(imported.yaml, out, force=True)
+    except BaseException:
+        for made in created:  # nothing half-written: a show without its episode goes too
+            made.unlink(missing_ok=True)
+        raise
+    return Written(imported, out, show_path, cover if cover in created else None)
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        with atomic_open(path, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path} ({exc.strerror}); choose another -o") from exc
+
+
+def read_transcript(path: Path) -> str:
+    try:
+        data = read_bounded(
+            path,
+            MAX_TRANSCRIPT_BYTES,
+            str(path),
+            "transcripts",
+            "import one programme at a time, or copy the transcript out of the page into a .txt",
+        )
+        return data.decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not UTF-8 text (byte {exc.start}); save the page or transcript as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
+
+
+def write_episode(text: str, path: Path, force: bool = False) -> Path:
+    """Write `text` to `path` atomically; an existing file is kept unless `force`."""
+    if path.exists() and not force:
+        raise InputError(f"{path} already exists; pass --force to overwrite it")
+    try:
+        with atomic_open(path, "w") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path} ({exc.strerror}); choose another -o") from exc
+    return path

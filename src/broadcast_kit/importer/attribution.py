@@ -1,0 +1,396 @@
+"""Attribution: who speaks each paragraph, from the evidence in a fixed order.
+
+1. A label on the page (`JANE DOE:`, `[Reporter]`, `[Soundbite] NAME (ROLE) :`, `Name/ Role`):
+   the words after it are that speaker's; a turn label holds until the next label.
+2. A hand-over: a cue ending the narration before ("Here's X.", "X explains why.", "One
+   visitor said."), or a quote attributed after it ("“...,” she said.": the quote is hers,
+   "she said." the narrator's).
+3. A first-person voice after narration that named (introduced) someone: theirs. A host who
+   introduced themselves ("I'm Jane Doe.") is the host, never an interviewee; programmes,
+   places and organisations are never speakers (see `people`).
+4. Otherwise the host.
+Every non-host part not given by a label gets a `check:` note naming its evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from broadcast_kit.importer.cues import (
+    BROADCASTER,
+    OPINION,
+    Cue,
+    attributed_quote,
+    ends_with_question,
+    find_cue,
+    first_person,
+    is_voxpop,
+    patterns,
+    unquoted,
+)
+from broadcast_kit.importer.labels import Label
+from broadcast_kit.importer.page import short
+from broadcast_kit.importer.people import People, Person, mentions
+from broadcast_kit.importer.transcript import Paragraph, Story, Transcript
+from broadcast_kit.importer.words import Words
+from broadcast_kit.segment import sentences
+
+GUESSED_BREAK = "check: paragraph break guessed (the transcript has no line breaks)"
+
+
+@dataclass
+class _Turn:
+    """Who holds the floor after a turn label, until the next label."""
+
+    kind: str  # host, interview, voxpop
+    label: Label
+    line: int
+    person: Person | None = None
+    description: str | None = None
+    voice: str | None = None
+
+
+@dataclass
+class _State:
+    """What the paragraphs before tell about the next one, within a story."""
+
+    audience: str
+    turn: _Turn | None = None
+    active: Person | None = None  # the interviewee who spoke the paragraph before
+    pending: Cue | None = None  # the cue that ended the paragraph before
+    named: list[Person] = field(default_factory=list)  # people the narration before named
+    asked: bool = False  # the narration before ended with a question
+    interviewees: list[Person] = field(default_factory=list)
+    last_person: Person | None = None
+
+    def narration(self) -> None:
+        self.active, self.pending, self.named, self.asked = None, None, [], False
+
+
+class _Attribution:
+    def __init__(self, transcript: Transcript) -> None:
+        self.transcript = transcript
+        self.people: People = transcript.people
+        self.words: Words = self.people.words
+        self.voxpops = 0
+        self.paragraph = 0
+        # a page that labels the host, or opens with a label, labels every turn: a paragraph
+        # without a label continues the last one (a dialogue lesson that labels only its
+        # characters goes back to the unlabelled host); a host turn goes on only on a page
+        # that labels others' turns too
+        spoken = [p for p in transcript.paragraphs if p.spoken]
+        turn_labels = [p.label for p in spoken if p.label is not None and not p.label.quote]
+        self.turns = bool(spoken) and (
+            spoken[0].label is not None or any(label.kind == "host" for label in turn_labels)
+        )
+        self.others = any(label.kind != "host" for label in turn_labels)
+        intro = self.words.self_introductions
+        self.self_intro = re.compile(
+            rf"(?:^|(?<=[.!?,;]\s)|(?<=\band\s))(?i:{intro})\s+(?P<name>[A-Z][^\s,.!?;]*"
+            r"(?:\s+[A-Z][^\s,.!?;]*){1,2})(?=\s*(?:[.,!?;]|and\b|$))"
+        )
+
+    def run(self) -> None:
+        for story in self.transcript.stories:
+            story.paragraphs = list(self._split_one_line(story.paragraphs))
+            state = _State(audience=self._audience(story))
+            result: list[Paragraph] = []
+            for number, para in enumerate(story.paragraphs, start=1):
+                self.paragraph += 1
+                self.people.paragraph = self.paragraph
+                if not para.spoken:
+                    result.append(para)
+                elif para.label is not None:
+                    result.append(self._by_label(para, para.label, state))
+                elif (
+                    state.turn is not None
+                    and self.turns
+                    and (self.others or state.turn.kind != "host")
+                ):
+                    result.append(self._continue_turn(para, state.turn))
+                elif (pieces := self._attributed_quote(para, state)) is not None:
+                    result += pieces
+                else:
+                    self._by_evidence(para, state, number == len(story.paragraphs))
+                    result.append(para)
+            story.paragraphs = result
+        self._music_roles()
+
+    # --- 1. labels ------------------------------------------------------------------------
+
+    def _by_label(self, para: Paragraph, label: Label, state: _State) -> Paragraph:
+        where = f"label “{label.written}” (line {para.label_line or para.line})"
+        turn = _Turn("host", label, para.label_line or para.line)
+        if label.kind == "voxpop":
+            self.voxpops += 1
+            turn = _Turn("voxpop", label, turn.line, None, label.role or label.name or "Voxpop")
+            turn.voice = f"voxpop-{self.voxpops}"
+        elif label.kind in ("speaker", "reporter") or label.name:
+            person = self.people.person(label.name or "Reporter")
+            person.role = person.role or ("reporter" if label.kind == "reporter" else label.role)
+            host = self.people.host
+            if label.kind == "host" and (host is None or host is person):
+                person.host = True
+            if person.host:
+                turn.person = person
+            elif label.kind == "host":
+                para.notes.append(
+                    f"check: {person.name} is labelled host too ({where});"
+                    " they speak with the host voice"
+                )
+            else:
+                turn = _Turn("interview", label, turn.line, person)
+        self._apply(para, turn, where)
+        if not label.quote:
+            state.turn = turn
+        state.narration()
+        if turn.person is not None and turn.kind == "interview":
+            state.last_person = turn.person
+            self._interviewee(state, turn.person)
+        if turn.kind == "host":
+            self._self_introduction(para)
+        return para
+
+    def _continue_turn(self, para: Paragraph, turn: _Turn) -> Paragraph:
+        where = f"continues the turn labelled “{turn.label.written}” (line {turn.line})"
+        if turn.kind == "voxpop":  # one voice per turn
+            turn = _Turn("voxpop", turn.label, turn.line, None, turn.description, turn.voice)
+        self._apply(para, turn, where)
+        return para
+
+    def _apply(self, para: Paragraph, turn: _Turn, where: str) -> None:
+        para.kind = turn.kind
+        if turn.kind == "interview" and turn.person is not None:
+            para.person = turn.person
+            para.notes.append(f"{turn.person.name}: {where}")
+        elif turn.kind == "voxpop":
+            para.description, para.voice = turn.description, turn.voice
+            para.notes.append(f"voxpop: {where}")
+
+    # --- 2. hand-overs: cues and quotes attributed after them ------------------------------
+
+    def _attributed_quote(self, para: Paragraph, state: _State) -> list[Paragraph] | None:
+        found = attributed_quote(para.text, self.words)
+        if found is None:
+            return None
+        vox = patterns(self.words).vox_subject.match(found.who)
+        person: Person | None = None
+        if vox is None:
+            if re.fullmatch(r"(?i)he|she|they", found.who):
+                person = state.last_person
+            else:
+                person = self.people.first_named(found.who)
+            if person is None or person.host:
+                return None
+        evidence = f"quote attributed after it (“{short(found.attribution, 50)}”)"
+        pieces: list[Paragraph] = []
+        voice = None
+        for text, quoted in found.pieces:
+            piece = Paragraph(text, para.line, notes=[] if pieces else list(para.notes))
+            if quoted and person is not None:
+                self._speak(piece, person, evidence)
+            elif quoted and vox is not None:
+                if voice is None:
+                    self.voxpops += 1
+                    voice = f"voxpop-{self.voxpops}"
+                piece.kind, piece.voice = "voxpop", voice
+                piece.description = self.words.singular(vox.group("noun")).capitalize()
+                piece.notes.append(f"check: voxpop: {evidence}")
+            pieces.append(piece)
+        state.narration()
+        if person is not None:
+            state.named, state.last_person = [person], person
+            self._interviewee(state, person)
+        return pieces
+
+    def _by_evidence(self, para: Paragraph, state: _State, last: bool) -> None:
+        text = para.text
+        people = self.people
+        voice = first_person(text)
+        named_here = [p for p in people.named_in(text) if not p.host]
+        cue_here = find_cue(text, people, named_here[-1] if named_here else state.last_person)
+        pending = state.pending
+        if is_voxpop(text, self.words) or (pending is not None and pending.voxpop):
+            self.voxpops += 1
+            para.kind, para.voice = "voxpop", f"voxpop-{self.voxpops}"
+            para.description = pending.voxpop if pending and pending.voxpop else state.audience
+            why = f"hand-over cue “{pending.sentence}”" if pending else "a quote opening with …"
+            para.notes.append(f"check: voxpop: {why}; who is speaking?")
+            state.narration()
+            return
+        resumes = None
+        if state.active is not None:
+            resumes = self._resumes(text, state.active, voice, cue_here is not None, last)
+        candidates = [p for p in state.named if not p.host]
+        if pending is not None and pending.person is not None:
+            self._speak(para, pending.person, f"hand-over cue “{pending.sentence}”")
+        elif state.active is not None and resumes == "continues":
+            note = "continues in the first person"
+            if voice != "singular":
+                note = "still them? ('we', no cue)"
+            self._speak(para, state.active, note)
+        elif voice == "singular" and candidates:
+            person = self._introduced(candidates)
+            note = "first person after the narration named them"
+            if len(candidates) > 1:
+                others = ", ".join(p.name for p in candidates if p is not person)
+                note = f"{note} (it also named {others})"
+            self._speak(para, person, note)
+        else:
+            after = state.active if resumes == "unclear" else None
+            self._narration(para, after, state.asked and cue_here is None, state, voice)
+        if para.kind == "interview" and para.person is not None:
+            state.active = state.last_person = para.person
+            self._interviewee(state, para.person)
+            state.pending, state.named, state.asked = None, [], False
+            return
+        state.active, state.named, state.pending = None, named_here, cue_here
+        state.last_person = named_here[-1] if named_here else state.last_person
+        state.asked = ends_with_question(text)
+        if cue_here is not None and cue_here.person is not None:
+            cue_here.person.interviewee = True
+
+    def _introduced(self, candidates: list[Person]) -> Person:
+        """Of the people the narration named, the one it hands over to: someone who spoke
+        before, else someone it named for the first time, else the last named."""
+        spoke = [p for p in candidates if p.interviewee]
+        if spoke:
+            return spoke[-1]
+        new = [p for p in candidates if p.first_seen == self.paragraph - 1]
+        return new[-1] if new else candidates[-1]
+
+    def _speak(self, para: Paragraph, person: Person, evidence: str) -> None:
+        """An interviewee's paragraph from evidence that is not a label: always checked."""
+        person.interviewee = True
+        para.kind, para.person = "interview", person
+        para.notes.append(f"check: {person.name}: {evidence}")
+        if len(person.tokens) == 1:
+            para.notes.append(
+                f"check: only '{person.name}' is named; write the full name in voices"
+            )
+
+    @staticmethod
+    def _interviewee(state: _State, person: Person) -> None:
+        person.interviewee = True
+        if person not in state.interviewees:
+            state.interviewees.append(person)
+
+    def _resumes(self, text: str, active: Person, voice: str | None, cue: bool, last: bool) -> str:
+        """After `active` spoke: "clear" (narration is back), "continues" or "unclear"."""
+        if (
+            cue
+            or mentions(unquoted(text), active)
+            or ends_with_question(text)
+            or BROADCASTER.search(text) is not None
+        ):
+            return "clear"
+        if voice is not None:
+            return "continues"
+        return "clear" if last else "unclear"
+
+    # --- 4. the host ----------------------------------------------------------------------
+
+    def _narration(
+        self,
+        para: Paragraph,
+        active: Person | None,
+        asked: bool,
+        state: _State,
+        voice: str | None,
+    ) -> None:
+        recent = state.interviewees[-1] if state.interviewees else None
+        introduced = self._self_introduction(para)
+        host = introduced or self.people.host
+        if active is not None:
+            para.notes.append(f"check: narration resumes here? (after {active.name}, no cue)")
+        elif asked and recent is not None:
+            para.notes.append(
+                f"check: answers the question above; {recent.name}? (host unless a voice is heard)"
+            )
+        elif recent is not None and (opinions := OPINION.findall(unquoted(para.text))):
+            shown = ", ".join(f"“{o}”" for o in opinions[:3])
+            para.notes.append(f"check: sounds like an interviewee ({shown}); {recent.name}?")
+        elif voice == "singular" and host is not None and introduced is None:
+            para.notes.append(f"the host, {host.name}, in the first person")
+        elif voice == "singular":
+            para.notes.append("check: first person but no one named before it; who speaks?")
+
+    def _self_introduction(self, para: Paragraph) -> Person | None:
+        """The host introducing themselves ("I'm Jane Doe."), the first time they do."""
+        if self.people.host is not None:
+            return None
+        for match in self.self_intro.finditer(para.text):
+            runs = list(self.people.runs(match.group("name")))
+            if len(runs) == 1 and len(runs[0][0]) >= 2:
+                person = self.people.person(" ".join(runs[0][0]))
+                if person.interviewee:
+                    continue
+                person.host = True
+                para.notes.append(f"the host introduces themselves: {person.name}")
+                return person
+        return None
+
+    # --- whole transcripts on one line ------------------------------------------------------
+
+    def _split_one_line(self, paragraphs: list[Paragraph]) -> Iterable[Paragraph]:
+        """A transcript that lost its line breaks, cut into paragraphs where the speaker
+        changes: after a hand-over cue, and where the narration takes the floor back."""
+        for para in paragraphs:
+            if not para.one_line or para.label is not None or not para.spoken:
+                yield para
+                continue
+            groups: list[list[str]] = [[]]
+            speaker: Person | None = None
+            for sentence in sentences(para.text):
+                if (
+                    speaker is not None
+                    and groups[-1]
+                    and (
+                        mentions(unquoted(sentence), speaker)
+                        or BROADCASTER.search(sentence)
+                        or ends_with_question(sentence)
+                    )
+                ):
+                    groups.append([])
+                    speaker = None
+                groups[-1].append(sentence)
+                cue = find_cue(sentence, self.people, None)
+                if cue is not None and cue.person is not None and speaker is None:
+                    groups.append([])
+                    speaker = cue.person
+            texts = [" ".join(g) for g in groups if g]
+            for n, text in enumerate(texts):
+                notes = list(para.notes) if n == 0 else [GUESSED_BREAK]
+                yield Paragraph(text, para.line, one_line=True, notes=notes)
+
+    # --- music and voxpops ------------------------------------------------------------------
+
+    def _music_roles(self) -> None:
+        """A music cue before all speech is the intro, after all speech the outro, else a
+        sting between parts."""
+        items = self.transcript.paragraphs
+        spoken = [i for i, p in enumerate(items) if p.spoken]
+        for index, para in enumerate(items):
+            if para.spoken:
+                continue
+            if not spoken or index < spoken[0]:
+                para.role = "intro"
+            elif index > spoken[-1]:
+                para.role = "outro"
+            else:
+                para.role = "sting"
+
+    def _audience(self, story: Story) -> str:
+        """Who the voxpops of a story are, from the narration's words ("audience members")."""
+        text = " ".join(p.text for p in story.paragraphs)
+        for noun, description in self.words.audiences.items():
+            if re.search(rf"(?i)\b{re.escape(noun)}s?\b", text):
+                return description
+        return "Listener"
+
+
+def attribute(transcript: Transcript) -> None:
+    """Decide who speaks each paragraph (kind, person, voxpop description) with notes."""
+    _Attribution(transcript).run()

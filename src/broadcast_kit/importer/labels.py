@@ -1,0 +1,253 @@
+"""Speaker labels and production cues written on the page: the strongest evidence there is.
+
+Transcripts name their speakers in many ways: `HOST:`, `JANE DOE:`, `TERRY SMITH, host:`,
+`Mr. JOHN DOE (Author, "Some Book"):`, `[Anchor]` / `[Reporter]` tags, `[Soundbite] NAME
+(ROLE) : "..."`, a `Name Surname/ Role` line before a quote, and in dialogue lessons
+mixed-case `Anna:` labels that recur. Cues in brackets are music (`(MUSIC)`, `[MUSIC]`,
+`(SOUNDBITE OF MUSIC)`) or stage directions (`(LAUGHTER)`), never spoken. A label is not
+spoken either; the words after it belong to its speaker: a turn label (`NAME:`, `[Anchor]`)
+until the next label, a quote label (soundbite, `Name/ Role`) for the quote it opens.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from broadcast_kit.importer.words import Words, normal
+
+_CAPS_TOKEN = r"[A-Z][A-Z'’.-]*[A-Z.]|[A-Z]"
+_CAPS_NAME = rf"(?:{_CAPS_TOKEN})(?:\s+(?:{_CAPS_TOKEN})){{0,4}}(?:\s*#\s*\d+)?"
+_HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Rev|Sen|Rep|Gov|Gen|Capt|Sgt|Lt|Col)\.?\s+"
+_ROLE = r"[A-Za-z][\w .'’&/-]{0,40}"
+# NAME:, Ms. NAME (Role, "Book"):, NAME, host:, NAME #2:
+_CAPS_LABEL = re.compile(
+    rf"^(?P<label>(?P<hon>{_HONORIFIC})?(?P<name>{_CAPS_NAME})"
+    rf"(?:\s*\((?P<paren>[^()]{{1,80}})\))?(?:\s*,\s*(?P<role>{_ROLE}))?\s*:)(?:\s+(?P<rest>.*))?$"
+)
+_MIXED_TOKEN = r"[A-Z][a-z'’]+(?:-[A-Za-z][a-z]+)?"
+_MIXED_LABEL = re.compile(
+    rf"^(?P<label>(?P<name>{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{0,2}})"
+    rf"(?:\s*,\s*(?P<role>{_ROLE}))?\s*:)(?:\s+(?P<rest>.*))?$"
+)
+_BRACKET = re.compile(r"^\[\s*(?P<tag>[^\[\]]{1,40}?)\s*\](?:\s*(?P<rest>.*))?$")
+_CUE = re.compile(r"^[\[(]\s*(?P<body>[^\[\]()]{1,100}?)\s*[\])]$")
+_SLASH = re.compile(
+    r"^(?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){1,3})\s*/\s*(?P<role>[^/.!?]{2,60})$"
+)
+_SOUNDBITE_WHO = re.compile(
+    r"^(?P<who>[^:\"“”]{1,80}?)\s*(?:\((?P<paren>[^()]{1,60})\))?\s*:\s*(?P<rest>.+)$"
+)
+# a cue or label that may sit inside a line, where a transcript lost its line breaks
+_INLINE = re.compile(
+    rf"(?<!\S)(?:\[[^\[\]]{{1,40}}\]|\([^()]{{1,100}}\)|(?:{_HONORIFIC})?{_CAPS_NAME}"
+    rf"(?:\s*\([^()]{{1,80}}\))?(?:\s*,\s*{_ROLE})?\s*:(?=\s))"
+)
+
+
+@dataclass(frozen=True)
+class Label:
+    """A label or cue at the start of a block, as recognised."""
+
+    kind: str  # host, speaker, reporter, voxpop, music, direction
+    written: str  # as on the page, for the notes
+    name: str | None = None  # the speaker's name, in title case ("Jane Doe")
+    role: str | None = None  # what the page says they are ("Author", "Shop Owner")
+    quote: bool = False  # covers only the quote it opens (a soundbite, a Name/ Role line)
+
+    @property
+    def spoken(self) -> bool:
+        return self.kind in ("host", "speaker", "reporter", "voxpop")
+
+
+def title_case(name: str) -> str:
+    """'JANE DOE' -> 'Jane Doe', 'HAN MI-RAE' -> 'Han Mi-rae' (Korean given names)."""
+    words = []
+    for word in name.split():
+        if word.isupper() and len(word) > 1:
+            head, *tail = word.split("-")
+            word = "-".join([head.capitalize(), *(t.lower() for t in tail)])
+        words.append(word)
+    return " ".join(words)
+
+
+class LabelReader:
+    """Recognises the labels and cues of one page (mixed-case labels must recur on it)."""
+
+    def __init__(self, words: Words, text: str = "") -> None:
+        self.words = words
+        counts = Counter(
+            match.group("name")
+            for line in text.splitlines()
+            if (match := _MIXED_LABEL.match(" ".join(line.split()))) and match.group("rest")
+        )
+        self.mixed = {name for name, n in counts.items() if n >= 2 and self._person_like(name)}
+
+    def _person_like(self, name: str) -> bool:
+        tokens = name.replace("#", " ").split()
+        if normal(name) in self.words.not_speakers or not tokens:
+            return False
+        if any(t.isdigit() for t in tokens):
+            return False
+        cased = [title_case(t) for t in tokens]
+        blocked = self.words.not_names | self.words.programme_words
+        return not any(t in blocked for t in cased)
+
+    # --- cues -----------------------------------------------------------------------------
+
+    def cue(self, text: str) -> Label | None:
+        """A music cue or stage direction standing alone: (MUSIC), [LAUGHTER], (Applause)."""
+        match = _CUE.match(text)
+        if match is None:
+            return None
+        body = match.group("body").strip()
+        if self.words.music_cues.match(body):
+            return Label("music", text)
+        if self.words.stage_directions.match(body):
+            return Label("direction", text)
+        letters = [c for c in body if c.isalpha()]
+        if text.startswith("(") and letters and all(c.isupper() for c in letters):
+            return Label("direction", text)  # (CROSSTALK), (SOUNDBITE OF ARCHIVED RECORDING)
+        return None
+
+    # --- labels ---------------------------------------------------------------------------
+
+    def split(self, text: str) -> tuple[Label | None, str]:
+        """The label or cue that opens `text`, and the words after it."""
+        cue = self.cue(text)
+        if cue is not None:
+            return cue, ""
+        for read in (self._bracket, self._caps, self._mixed, self._slash):
+            found = read(text)
+            if found is not None:
+                return found
+        return None, text
+
+    def _role_kind(self, role: str | None) -> str | None:
+        if role is None:
+            return None
+        key = normal(role)
+        if key in self.words.host_labels:
+            return "host"
+        if key in self.words.reporter_labels:
+            return "reporter"
+        return None
+
+    def _named(
+        self, written: str, name: str, role: str | None, quote: bool, titled: bool = False
+    ) -> Label | None:
+        """A label naming someone: the host, the reporter, a voxpop or a speaker."""
+        key = normal(re.sub(r"#\s*\d+", "", name))
+        if key in self.words.host_labels:
+            return Label("host", written, role=role, quote=quote)
+        if key in self.words.reporter_labels:
+            return Label("reporter", written, role=role, quote=quote)
+        if any(key.startswith(v) for v in self.words.voxpop_labels):
+            return Label("voxpop", written, name=title_case(name), role=role, quote=quote)
+        tokens = [t for t in title_case(name).split() if t.rstrip(".") not in self.words.titles]
+        person = " ".join(tokens)
+        if not tokens or not (titled or self._person_like(person)):
+            return None
+        kind = self._role_kind(role) or "speaker"
+        return Label(kind, written, name=person, role=role, quote=quote)
+
+    def _bracket(self, text: str) -> tuple[Label, str] | None:
+        match = _BRACKET.match(text)
+        if match is None:
+            return None
+        tag, rest = normal(match.group("tag")), (match.group("rest") or "").strip()
+        written = text[: len(text) - len(rest)].strip() if rest else text
+        if tag in self.words.host_labels:
+            return Label("host", written), rest
+        if tag in self.words.reporter_labels:
+            return Label("reporter", written), rest
+        if tag in self.words.soundbite_labels:
+            who = _SOUNDBITE_WHO.match(rest)
+            if who is None:
+                return Label("voxpop", written, name=None, quote=True), rest
+            name, role = who.group("who").strip(), who.group("paren")
+            said = who.group("rest").strip()
+            written = text[: len(text) - len(said)].strip()
+            # a tagged soundbite names a person even when a word of the name is a common
+            # one ("Oh Jin-soo"); a role alone ("Seoul resident") names no one: a voxpop
+            label = self._named(written, name, role, quote=True, titled=role is not None)
+            if label is None:
+                label = Label("voxpop", written, role=name, quote=True)
+            return label, said
+        return None
+
+    def _caps(self, text: str) -> tuple[Label, str] | None:
+        match = _CAPS_LABEL.match(text)
+        if match is None or not any(c.isalpha() for c in match.group("name")):
+            return None
+        if match.group("hon") is None and len(re.sub(r"[^A-Z]", "", match.group("name"))) < 2:
+            return None
+        role = match.group("role") or match.group("paren")
+        titled = match.group("hon") is not None
+        label = self._named(match.group("label"), match.group("name"), role, False, titled)
+        if label is None:
+            return None
+        return label, (match.group("rest") or "").strip()
+
+    def _mixed(self, text: str) -> tuple[Label, str] | None:
+        match = _MIXED_LABEL.match(text)
+        if match is None:
+            return None
+        name, role = match.group("name"), match.group("role")
+        if name not in self.mixed and self._role_kind(role) is None:
+            return None  # "Jane Doe, host:" needs no repetition; "Anna:" must recur
+        if normal(name) in self.words.not_speakers:
+            return None
+        label = self._named(match.group("label"), name, role, quote=False)
+        if label is None:
+            return None
+        return label, (match.group("rest") or "").strip()
+
+    def _slash(self, text: str) -> tuple[Label, str] | None:
+        match = _SLASH.match(text)
+        if match is None:
+            return None
+        label = self._named(text, match.group("name"), match.group("role").strip(), quote=True)
+        if label is None or label.kind != "speaker":
+            return None
+        return label, ""
+
+    # --- lines that lost their breaks ------------------------------------------------------
+
+    def split_inline(self, line: str) -> list[str]:
+        """`line` cut before every label and around every cue inside it (a transcript that
+        lost its line breaks keeps its labels: "... reporting. JANE DOE: Thank you.")."""
+        cuts = {0, len(line)}
+        for match in _INLINE.finditer(line):
+            start = match.start()
+            if start == 0 and match.end() == len(line):
+                continue
+            piece = line[start:]
+            candidate = match.group(0)
+            if candidate.startswith(("[", "(")):
+                label = self.cue(candidate) or self.split(piece)[0]
+                if label is None:
+                    continue
+                if label.kind in ("music", "direction"):
+                    cuts |= {start, match.end()}
+                    continue
+            else:
+                label, _ = self.split(piece)
+                if label is None or not self._inline_start(line, start, label):
+                    continue
+            cuts.add(start)
+        ordered = sorted(cuts)
+        pieces = [line[a:b].strip() for a, b in itertools.pairwise(ordered)]
+        return [p for p in pieces if p]
+
+    def _inline_start(self, line: str, start: int, label: Label) -> bool:
+        """A label found inside a line, not a shouted word in a sentence: it follows the end
+        of a sentence or a date, or it is a known role (HOST:) or a full name."""
+        if start == 0:
+            return True
+        before = line[:start].rstrip()
+        if re.search(r"[.!?…\"”’)\]]$|\d$", before):
+            return True
+        return label.kind == "host" or len((label.name or "").split()) >= 2

@@ -1,0 +1,309 @@
+"""Page text and furniture: a saved HTML page or plain text becomes blocks of text.
+
+HTML loses its tags, scripts, navigation and share bars; plain text is split into paragraphs
+(hard-wrapped lines joined). Page furniture (menus, "Go Top", cookie notices, "Editor's Pick"
+and what follows it) is recognised here so that later stages can leave it out.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from broadcast_kit.errors import InputError
+from broadcast_kit.importer.dates import is_date_line, split_at_date
+from broadcast_kit.importer.labels import LabelReader
+from broadcast_kit.importer.words import APOS, Words, default_words, normal
+from broadcast_kit.limits import MAX_HTML_DEPTH
+
+__all__ = ["APOS", "ELLIPSIS"]
+
+ELLIPSIS = re.compile(r"^\s*[\"“‘']?(?:…|\.\.\.)\s*")
+
+# --- page furniture -----------------------------------------------------------------------
+
+LABELLED = re.compile(
+    r"(?i)^(title|headline|date|broadcast|aired|programme|program|show)\s*:\s*(.+)$"
+)
+TAGGED_HEADLINE = re.compile(r"^\[(?P<tag>[^\]]{1,30})\]\s*(?P<title>\S.*)$")
+# a story title with its number: "2. Concert Accidents"
+NUMBERED_HEADLINE = re.compile(r"^(?P<number>\d{1,2})\s*[.)]\s+(?P<title>[A-Z“\"'‘].{2,100})$")
+SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*$")
+ONE_LINE_HEADER = 200  # a first line this long may hold the title and date before the text
+_FONT_BUTTONS = re.compile(r"[aA+\-\s]{1,5}")
+_MENU_SEPARATORS = re.compile(r"\s*[|·•›»]\s*")
+
+
+def is_furniture(text: str, words: Words) -> bool:
+    """A menu item, share button, language switch or footer line (the word lists')."""
+    key = normal(text)
+    if not key or key in words.navigation or _FONT_BUTTONS.fullmatch(text):
+        return True
+    if key.startswith(words.navigation_prefixes):
+        return True
+    items = [normal(i) for i in _MENU_SEPARATORS.split(text) if normal(i)]
+    return len(items) > 1 and all(i in words.navigation for i in items)
+
+
+def is_tail(text: str, words: Words) -> bool:
+    """ "Editor's Pick", "Related Articles", "Comments (3)": the site's, after the transcript."""
+    key = normal(re.sub(r"\(\d+\)\s*:?$", "", text))
+    if key in words.tail_markers:
+        return True
+    return len(key.split()) <= 6 and any(
+        key.startswith(marker + " ") for marker in words.tail_markers if " " in marker
+    )
+
+
+def is_disclaimer(text: str, words: Words) -> bool:
+    """A notice of the site or broadcaster ("the text below may differ from the actual
+    broadcast", a cookie notice): never spoken, wherever it stands."""
+    return words.disclaimers.search(text) is not None
+
+
+# --- HTML to paragraphs -------------------------------------------------------------------
+
+_BLOCK_TAGS = {
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section",
+    "article", "tr", "td", "th", "table", "blockquote", "figure", "figcaption", "dt", "dd",
+    "dl", "pre", "hr", "main", "address",
+}  # fmt: skip
+_SKIP_TAGS = {
+    "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button",
+    "svg", "iframe", "template", "select", "head", "menu", "dialog",
+}  # fmt: skip
+# inside these a link is part of the text; elsewhere it is a menu item or button of its own
+_TEXT_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "td", "dd", "figcaption"}
+_VOID_TAGS = {"br", "hr", "img", "meta", "link", "input", "source", "wbr", "col", "area", "base"}
+# start tags that end an open element on top of the stack, as browsers do: old pages write
+# `<p>a<p>b` and `<li>` without `</li>`, which is not nesting and must not count as such
+_CLOSES_P = _BLOCK_TAGS - {"td", "th", "tr"}
+_IMPLIED_END = {
+    "li": {"li"},
+    "dt": {"dt", "dd"},
+    "dd": {"dt", "dd"},
+    "tr": {"tr", "td", "th"},
+    "td": {"td", "th"},
+    "th": {"td", "th"},
+    "option": {"option"},
+}
+_FURNITURE_ATTR = re.compile(
+    r"(?i)(?:^|[\s_-])(?:nav|navbar|menu|gnb|lnb|header|footer|cookie|consent|share|sns|social"
+    r"|breadcrumbs?|related|sidebar|banner|advert|ads|popup|modal|comments?|skip)(?:$|[\s_-])"
+)
+
+
+class _PageText(HTMLParser):
+    """Visible text of a page, one paragraph per block element; furniture elements skipped."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.name = name  # the page as named in errors
+        self.out: list[str] = []
+        self.stack: list[tuple[str, bool]] = []  # (tag, skipping)
+        self.h1: list[str] = []
+        self.in_h1 = False
+        self.title: list[str] = []
+        self.in_title = False
+
+    def _loose_link(self, tag: str) -> bool:
+        return tag in ("a", "button") and not any(t in _TEXT_TAGS for t, _ in self.stack)
+
+    @property
+    def skipping(self) -> bool:
+        return bool(self.stack) and self.stack[-1][1]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self.in_title = True
+        if tag in _BLOCK_TAGS or self._loose_link(tag):
+            self.out.append("\n\n")
+        elif tag == "br":  # a line break; two in a row (a blank line) end a paragraph
+            self.out.append("\n")
+        if tag in _VOID_TAGS:
+            return
+        ends = _IMPLIED_END.get(tag, set()) | ({"p"} if tag in _CLOSES_P else set())
+        while self.stack and self.stack[-1][0] in ends:
+            self.stack.pop()
+        if len(self.stack) >= MAX_HTML_DEPTH:
+            raise InputError(
+                f"{self.name}:{self.getpos()[0]}: HTML elements nested more than"
+                f" {MAX_HTML_DEPTH} deep; is this a saved web page? Copy its transcript into a"
+                " .txt file and import that"
+            )
+        marks = " ".join(v or "" for k, v in attrs if k in ("class", "id", "role"))
+        skip = self.skipping or tag in _SKIP_TAGS or bool(_FURNITURE_ATTR.search(marks))
+        if tag == "h1" and not skip:
+            self.in_h1 = True
+        self.stack.append((tag, skip))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self.in_title = False
+        if tag == "h1":
+            self.in_h1 = False
+        if tag in _BLOCK_TAGS or self._loose_link(tag):
+            self.out.append("\n\n")
+        for depth in range(len(self.stack) - 1, -1, -1):
+            if self.stack[depth][0] == tag:
+                del self.stack[depth:]
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title.append(data)
+        if self.skipping:
+            return
+        if self.in_h1:
+            self.h1.append(data)
+        self.out.append(re.sub(r"\s+", " ", data))
+
+
+@dataclass(frozen=True)
+class Page:
+    """A transcript as text: paragraphs separated by blank lines, and what HTML said."""
+
+    text: str
+    h1: str | None = None
+    page_title: str | None = None
+
+
+def is_html(text: str) -> bool:
+    return re.search(r"(?i)<(?:!doctype\s+html|html|body|p|div|article)\b", text[:5000]) is not None
+
+
+def page_text(raw: str, name: str = "page") -> Page:
+    """The visible text of a transcript: plain text as is, HTML with its tags removed
+    (`name` is the file as shown in errors)."""
+    if not is_html(raw):
+        return Page(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    parser = _PageText(name)
+    parser.feed(raw)
+    parser.close()
+    text = "".join(parser.out)
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+    h1 = " ".join("".join(parser.h1).split()) or None
+    title = " ".join("".join(parser.title).split()) or None
+    return Page("\n\n".join(p for p in paragraphs if p) + "\n", h1, title)
+
+
+# --- blocks: the paragraphs and lines of the text -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Block:
+    text: str
+    line: int
+
+
+class _Lines:
+    """The page's lines with what the joining rules need to know about each."""
+
+    def __init__(self, text: str, labels: LabelReader) -> None:
+        self.labels = labels
+        self.words = labels.words
+        self.items: list[tuple[int, str]] = []  # (line number, text); "" for a blank line
+        for number, raw in enumerate(text.split("\n"), start=1):
+            line = " ".join(raw.split())
+            pieces = labels.split_inline(line) if line else [""]
+            if line and len(line) >= ONE_LINE_HEADER and not any(t for _, t in self.items):
+                pieces = _header_of_one_line(pieces[0]) + pieces[1:]
+            self.items += [(number, piece) for piece in pieces]
+        text_lines = [t for _, t in self.items if t and not self.standalone(t)]
+        lengths = sorted(len(t) for t in text_lines)
+        # the wrap width: most lines of hard-wrapped text come close to it (the longest but
+        # a tenth, so that one long line does not set it)
+        self.width = lengths[max(0, math.ceil(0.9 * len(lengths)) - 1)] if lengths else 0
+        near = [n for n in lengths if n >= 0.75 * self.width]
+        # wrapped text breaks lines inside sentences; a script with a sentence per line does not
+        broken = [t for t in text_lines if not SENTENCE_END.search(t)]
+        # blank lines separate the paragraphs: a line break inside one is not a new paragraph
+        filled = [i for i, (_, t) in enumerate(self.items) if t]
+        inner = self.items[filled[0] : filled[-1]] if filled else []
+        self.paragraphs = sum(1 for _, t in inner if not t) >= 2
+        self.hard = (
+            0 < self.width <= 100
+            and len(near) >= 3
+            and len(near) >= 0.3 * len(lengths)
+            and len(broken) >= 0.3 * len(text_lines)
+        )
+
+    def standalone(self, line: str) -> bool:
+        """A line that is a block of its own: a headline, header field, date, label without
+        words after it, cue, or furniture."""
+        label, rest = self.labels.split(line)
+        return bool(
+            (label is not None and not rest)
+            or TAGGED_HEADLINE.match(line)
+            or NUMBERED_HEADLINE.match(line)
+            or LABELLED.match(line)
+            or is_tail(line, self.words)
+            or is_furniture(line, self.words)
+            or is_date_line(line, self.words)
+        )
+
+    def joins(self, previous: str, line: str) -> bool:
+        """Whether `line` continues the paragraph that `previous` ends."""
+        if self.standalone(previous) or self.standalone(line):
+            return False
+        if self.labels.split(line)[0] is not None:
+            return False  # a label starts a paragraph
+        ends = SENTENCE_END.search(previous) is not None
+        if not ends and line[:1].islower():
+            return True  # a sentence broken over two lines
+        if not ends and len(previous) >= 0.6 * self.width and (self.hard or self.paragraphs):
+            return True  # a long line whose sentence goes on (a short one is a heading)
+        word = line.split()[0]
+        # hard-wrapped text: the line was full, so its paragraph goes on
+        return self.hard and len(previous) + 1 + len(word) > self.width
+
+
+def _header_of_one_line(text: str) -> list[str]:
+    """A page that is one long line starts with its title and date: cut them off."""
+    found = split_at_date(text)
+    if found is None:
+        return [text]
+    before, date, after = found
+    if not before or SENTENCE_END.search(before) or not is_headline(before):
+        return [text]
+    return [before, date, after] if after else [before, date]
+
+
+def blocks(text: str, labels: LabelReader | None = None) -> list[Block]:
+    """Paragraphs of the text: blank lines end them; a hard-wrapped line joins the next one
+    when it was full or its sentence goes on; labels and cues inside a line are cut out."""
+    lines = _Lines(text, labels or LabelReader(default_words(), text))
+    result: list[Block] = []
+    current: list[str] = []
+    start = 0
+    for number, line in lines.items:
+        if current and (not line or not lines.joins(current[-1], line)):
+            result.append(Block(" ".join(current), start))
+            current = []
+        if line:
+            start = start if current else number
+            current.append(line)
+    if current:
+        result.append(Block(" ".join(current), start))
+    return result
+
+
+def short(text: str, limit: int = 70) -> str:
+    """`text` on one line, cut to `limit` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def is_headline(text: str) -> bool:
+    """A title line: tagged ("[Interview] ..."), numbered ("2. Concert Accidents"), or a
+    short line of mostly capitalised words without closing punctuation."""
+    if TAGGED_HEADLINE.match(text) or NUMBERED_HEADLINE.match(text):
+        return True
+    words = text.split()
+    if not 2 <= len(words) <= 16 or re.search(r"[.,;:]$", text) or not text[0].isupper():
+        return False
+    significant = [w for w in words if len(w) > 3]
+    capitalized = [w for w in significant if w[0].isupper()]
+    return bool(significant) and len(capitalized) >= 0.6 * len(significant)

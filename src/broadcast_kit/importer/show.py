@@ -1,0 +1,122 @@
+"""The show around an imported episode: the music its other episodes play, or a starter show.
+
+Music cues in a transcript become the show's music for that role: the file the show's other
+episodes use most for it. An episode imported into a folder with no show.yaml above it gets
+a starter show.yaml beside it, filled from the page's programme, broadcaster and host, with
+a generated placeholder cover (the show model requires one), so that `kit segment` and
+`kit render` work at once; the placeholders are marked `check:`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import struct
+import zlib
+from collections import Counter
+from pathlib import Path
+
+from broadcast_kit import loader, model
+from broadcast_kit.errors import BroadcastKitError
+from broadcast_kit.importer.transcript import Transcript
+from broadcast_kit.importer.writer import quote
+
+COVER_FILE = "cover.png"
+COVER_PX = 1400  # the smallest square podcast directories accept
+MAX_EPISODES = 200  # other episodes read for the show's music
+
+
+def find_show(episode_path: Path) -> Path | None:
+    """The show.yaml that `kit render` would use for an episode at `episode_path`."""
+    folder = episode_path.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / loader.SHOW_FILE).is_file():
+            return candidate / loader.SHOW_FILE
+    return None
+
+
+def show_music(show_path: Path, episode_path: Path) -> dict[str, str]:
+    """role -> the music file the show's episodes use most for it, written relative to the
+    folder of `episode_path` (episodes that do not load are skipped)."""
+    counts: Counter[tuple[str, Path]] = Counter()
+    target = episode_path.resolve()
+    found = sorted(show_path.parent.rglob("episode.yaml"))[:MAX_EPISODES]
+    for other in found:
+        if other.resolve() == target or any(p.startswith(".") for p in other.parts):
+            continue
+        try:
+            production = loader.load(other, show_path)
+        except BroadcastKitError:
+            continue
+        for part in production.parts:
+            if isinstance(part, model.MusicPart):
+                counts[(part.role, part.music.resolve())] += 1
+    result: dict[str, str] = {}
+    for (role, path), _ in counts.most_common():
+        if role not in result:
+            relative = os.path.relpath(path, episode_path.resolve().parent)
+            result[role] = Path(relative).as_posix()
+    return result
+
+
+def starter_show(transcript: Transcript, engine: str, episode_path: Path) -> str:
+    """The text of a starter show.yaml for an episode imported into a folder without one."""
+    title = transcript.programme or transcript.title or "My show"
+    author = transcript.broadcaster or transcript.programme or "The show's author"
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "show"
+    host = transcript.people.host
+    hangul = len(re.findall(r"[\uac00-\ud7a3]", " ".join(p.text for p in transcript.paragraphs)))
+    language = "ko" if hangul > 0.3 * sum(len(p.text) for p in transcript.paragraphs) else "en"
+    where = "programme" if transcript.programme else "title"
+    return "\n".join(
+        [
+            f"# A starter show, written by `kit import` because no {loader.SHOW_FILE} was found",
+            f"# above {episode_path.name}. Every episode below this folder uses it. The lines",
+            "# marked 'check:' are placeholders: replace them before you publish.",
+            f"title: {quote(title)}  # check: the page's {where}",
+            f"description: {quote(f'{title}, imported from a transcript.')}  # check: describe"
+            " the show",
+            f"author: {quote(author)}  # check: the broadcaster or producer",
+            "owner:",
+            f"  name: {quote(author)}  # check: who owns the feed",
+            "  email: owner@example.org  # check: directories write to this address",
+            f"language: {language}",
+            "category: News  # check: one of Apple Podcasts' categories",
+            "explicit: false",
+            f"cover: {COVER_FILE}  # check: a generated placeholder; use a square 1400-3000 px"
+            " JPEG or PNG",
+            f"base_url: https://example.org/{slug}/  # check: where the episodes will be published",
+            "voices:",
+            "  host:",
+            f"    engine: {engine}",
+            f"    name: {quote(host.name if host else 'Host')}",
+            "  voxpop:",
+            f"    engine: {engine}",
+            "    pitch: 3.0",
+            "    speed: 1.08",
+            "",
+        ]
+    )
+
+
+def cover_png(title: str, size: int = COVER_PX) -> bytes:
+    """A square placeholder cover: two bands of colour derived from the title (a PNG made
+    without an imaging library, like `cover.inspect` reads one)."""
+    digest = hashlib.sha256(title.encode("utf-8")).digest()
+    top = bytes(60 + b % 140 for b in digest[:3])
+    bottom = bytes(c // 3 for c in top)
+    band = size * 7 // 10
+    raw = (b"\x00" + top * size) * band + (b"\x00" + bottom * size) * (size - band)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 6))
+        + chunk(b"IEND", b"")
+    )

@@ -1,0 +1,220 @@
+"""The transcript's structure: header, stories and paragraphs, with labels and cues attached.
+
+Blocks before the first paragraph are the header (title, date, programme: see `header`).
+A headline (`[Interview] ...`, `2. Concert Accidents`, a capitalised line) starts a story
+(chapter). A label opens the paragraph it stands in, or the next one when it stands alone;
+music cues become music items in place; stage directions, furniture, disclaimers and the
+site's tail are set aside in `dropped`. Once the transcript has begun every other block is
+spoken, even one cut off mid-sentence: no word of the page is lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from broadcast_kit.errors import InputError
+from broadcast_kit.importer.dates import find_date
+from broadcast_kit.importer.labels import Label, LabelReader
+from broadcast_kit.importer.page import (
+    LABELLED,
+    NUMBERED_HEADLINE,
+    SENTENCE_END,
+    TAGGED_HEADLINE,
+    Block,
+    Page,
+    blocks,
+    is_disclaimer,
+    is_furniture,
+    is_headline,
+    is_tail,
+)
+from broadcast_kit.importer.people import People, Person
+from broadcast_kit.importer.words import Words
+
+# a paragraph from a line this long, on a page of a few lines, lost its paragraph breaks
+ONE_LINE = 600
+
+
+@dataclass
+class Paragraph:
+    text: str
+    line: int
+    kind: str = "host"  # host, interview, voxpop, music (a music cue in the transcript)
+    person: Person | None = None
+    description: str | None = None  # voxpop: who speaks, as printed
+    voice: str | None = None  # voxpop voice key
+    label: Label | None = None  # the label on the page that opened it
+    label_line: int = 0  # where that label stands
+    cue: str | None = None  # music: the cue as written, "(SOUNDBITE OF MUSIC)"
+    role: str | None = None  # music: intro, sting or outro
+    one_line: bool = False  # part of a transcript that lost its paragraph breaks
+    notes: list[str] = field(default_factory=list)  # comments; "check: ..." for guesses
+
+    @property
+    def spoken(self) -> bool:
+        return self.kind != "music"
+
+
+@dataclass
+class Story:
+    title: str
+    line: int
+    tag: str | None = None  # "[Interview]", or the number of a numbered title
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+
+@dataclass
+class Transcript:
+    title: str | None = None
+    title_guessed: bool = False
+    date: dt.date | None = None
+    date_note: str | None = None  # how the date was found when it was a guess
+    programme: str | None = None
+    broadcaster: str | None = None
+    stories: list[Story] = field(default_factory=list)
+    dropped: list[Block] = field(default_factory=list)
+    people: People = field(default_factory=People)
+    cut_off: bool = False  # the last spoken paragraph stops mid-sentence
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [p for s in self.stories for p in s.paragraphs]
+
+
+def is_content(text: str, started: bool) -> bool:
+    """Transcript text: sentences, or (once the transcript began) a long line of words."""
+    if TAGGED_HEADLINE.match(text) or NUMBERED_HEADLINE.match(text):
+        return False
+    words = len(text.split())
+    if SENTENCE_END.search(text) or text.endswith(":"):
+        return started or words >= 8
+    if words >= 30 and SENTENCE_END.search(text.split(". ")[0] + "."):
+        return True  # a long run of sentences whose end the page cut off
+    return started and words >= 12 and not is_headline(text)
+
+
+def parse(page: Page, words: Words) -> Transcript:
+    """Header, stories and paragraphs of a transcript; furniture set aside in `dropped`."""
+    from broadcast_kit.importer.header import find_broadcaster, find_programme, read_header
+
+    reader = LabelReader(words, page.text)
+    result = Transcript(people=People(words))
+    header: list[Block] = []
+    started = ended = False
+    waiting: tuple[Label, int] | None = None  # a label on a line of its own
+    lines = [line for line in page.text.splitlines() if line.strip()]
+    for block in blocks(page.text, reader):
+        text = block.text
+        if ended or is_furniture(text, words) or is_disclaimer(text, words):
+            result.dropped.append(block)
+            continue
+        if started and is_tail(text, words):
+            ended = True
+            result.dropped.append(block)
+            continue
+        label, rest = reader.split(text)
+        field_match = LABELLED.match(text)
+        if field_match and not started and label is None:
+            key, value = field_match.group(1).lower(), field_match.group(2).strip()
+            if key in ("title", "headline"):
+                result.title = value
+            elif key in ("programme", "program", "show"):
+                result.programme = value
+            else:
+                result.date = find_date(value)
+                if result.date is None:
+                    result.dropped.append(block)
+            continue
+        opens = label is not None and label.kind in ("host", "speaker", "reporter", "voxpop")
+        if not started and (opens or (label and label.kind == "music") or is_content(text, False)):
+            started = True
+            first_title, first_tag = _story_title(header)
+            read_header(result, header, page, words)
+            result.stories.append(Story(first_title or result.title or "", block.line, first_tag))
+        if not started:
+            (result.dropped if label is not None else header).append(block)
+            continue
+        story = result.stories[-1]
+        if label is not None and label.kind == "direction":
+            result.dropped.append(block)
+        elif label is not None and label.kind == "music":
+            story.paragraphs.append(Paragraph(text, block.line, kind="music", cue=text))
+        elif label is not None and not rest:
+            waiting = (label, block.line)
+        elif label is not None:
+            story.paragraphs.append(Paragraph(rest, block.line, label=label, label_line=block.line))
+        elif is_content(text, started) or not is_headline(text):
+            para = Paragraph(text, block.line)
+            para.one_line = len(text) >= ONE_LINE and len(lines) <= 3
+            if waiting is not None:
+                para.label, para.label_line = waiting
+                waiting = None
+            story.paragraphs.append(para)
+        elif result.title and text == result.title and not _spoken_before(story):
+            result.dropped.append(block)  # the page's title again, above the transcript
+        else:
+            match = TAGGED_HEADLINE.match(text) or NUMBERED_HEADLINE.match(text)
+            title = match.group("title").strip() if match else text
+            tag = _tag(match) if match is not None else None
+            result.stories.append(Story(title, block.line, tag))
+    if not any(p.spoken for s in result.stories for p in s.paragraphs):
+        raise InputError(
+            "no transcript paragraphs found (sentences of 8 words or more ending with . ? or !,"
+            " or speaker labels such as HOST:); is this the programme's transcript page?"
+        )
+    _drop_repeats(result)
+    result.dropped += [Block(s.title, s.line) for s in result.stories if not s.paragraphs]
+    result.stories = [s for s in result.stories if s.paragraphs]
+    result.dropped.sort(key=lambda b: b.line)
+    spoken = [p for p in result.paragraphs if p.spoken]
+    result.cut_off = bool(spoken) and SENTENCE_END.search(spoken[-1].text) is None
+    find_programme(result, header, words)
+    result.broadcaster = find_broadcaster(page, header + result.dropped, words)
+    return result
+
+
+def _story_title(header: list[Block]) -> tuple[str | None, str | None]:
+    """The first story's own title and tag: a tagged or numbered headline just above."""
+    if not header:
+        return None, None
+    match = TAGGED_HEADLINE.match(header[-1].text) or NUMBERED_HEADLINE.match(header[-1].text)
+    if match is None:
+        return None, None
+    header.pop()
+    return match.group("title").strip(), _tag(match)
+
+
+def _tag(match: re.Match[str]) -> str:
+    return match.groupdict().get("tag") or f"{match.group('number')}."
+
+
+def _spoken_before(story: Story) -> bool:
+    """Whether the story has more than a short summary before the title repeats."""
+    return len([p for p in story.paragraphs if p.spoken]) > 2
+
+
+def _drop_repeats(result: Transcript) -> None:
+    """A paragraph printed twice is spoken once. Above a repeated title it is the page's
+    summary: the copy below the title is the transcript's."""
+    seen: dict[str, tuple[Story, Paragraph]] = {}
+    for story in result.stories:
+        for para in list(story.paragraphs):
+            if not para.spoken or para.label is not None:
+                continue
+            first = seen.get(para.text)
+            if first is None:
+                seen[para.text] = (story, para)
+                continue
+            earlier_story, earlier = first
+            title_between = any(
+                b.text == result.title and earlier.line < b.line < para.line for b in result.dropped
+            )
+            if title_between:
+                keep, drop, home = para, earlier, earlier_story
+            else:
+                keep, drop, home = earlier, para, story
+            home.paragraphs.remove(drop)
+            result.dropped.append(Block(drop.text, drop.line))
+            seen[para.text] = (story if keep is para else earlier_story, keep)

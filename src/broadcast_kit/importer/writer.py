@@ -1,0 +1,189 @@
+"""Writing the episode.yaml text: metadata, voices, chapters and parts with their notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import textwrap
+from collections.abc import Mapping
+from pathlib import Path
+
+import yaml
+
+from broadcast_kit.importer.page import ELLIPSIS, short
+from broadcast_kit.importer.people import Person
+from broadcast_kit.importer.transcript import Paragraph, Transcript
+from broadcast_kit.segment import sentences
+
+# --- YAML ---------------------------------------------------------------------------------
+
+WRAP = 92  # width of the text lines written in block scalars
+_PALETTE = ((-3.0, 0.95), (3.0, 1.05), (-1.5, 0.9), (4.5, 1.0), (-5.0, 1.0), (1.5, 1.1))
+_VOX_PALETTE = ((6.0, 1.1), (-5.5, 1.0), (2.5, 1.12), (-2.5, 0.92))
+# voice keys not to use: the built-in voices, and words YAML reads as booleans or null
+RESERVED = {"host", "voxpop", "y", "yes", "n", "no", "on", "off", "true", "false", "null"}
+
+
+def quote(text: str) -> str:
+    """A YAML double-quoted scalar for `text`, on one line."""
+    dumped: str = yaml.safe_dump(text, default_style='"', allow_unicode=True, width=1 << 30)
+    return dumped.removesuffix("\n").removesuffix("\n...").strip()
+
+
+def block(key: str, text: str, indent: int) -> str:
+    """`key: >-` and the text folded on the following lines (exactly `text` when read back)."""
+    pad = " " * indent
+    if not text.isprintable() or text != " ".join(text.split()):
+        return f"{key}: {quote(text)}"
+    lines = textwrap.wrap(
+        text, width=max(40, WRAP - indent), break_long_words=False, break_on_hyphens=False
+    )
+    return f"{key}: >-\n" + "\n".join(pad + line for line in lines)
+
+
+def _comment(text: str) -> str:
+    return "# " + " ".join(text.split())
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "speaker"
+
+
+def assign_keys(people: list[Person]) -> None:
+    taken = set(RESERVED)
+    for person in people:
+        key = _slug(person.surname)
+        if key in taken:
+            key = _slug(person.name)
+        while key in taken:
+            key += "-2"
+        person.key = key
+        taken.add(key)
+
+
+PAUSE_FOR_MUSIC = 2.0  # seconds, where a music cue has no music to play yet
+
+
+def episode_yaml(
+    transcript: Transcript,
+    speakers: list[Person],
+    source_name: str,
+    engine: str,
+    today: dt.date,
+    html: bool = False,
+    music: Mapping[str, str] | None = None,
+) -> str:
+    """The episode.yaml text. `music` maps a role (intro, sting, outro) to the show's music
+    file for it, as written from the episode's folder."""
+
+    def where(line: int) -> str:
+        # HTML has no useful line numbers: count the paragraphs of its text instead
+        return f"paragraph {(line + 1) // 2}" if html else f"line {line}"
+
+    out: list[str] = [
+        f"# Imported by `kit import` from {source_name}.",
+        "# Review it before rendering: lines marked 'check:' are guesses. Every content word of",
+        "# the transcript is kept, in order (the '…' that opens an audience quote is a",
+        "# transcript marker and is left out).",
+    ]
+    if transcript.programme:
+        out.append(f"# programme: {transcript.programme}")
+    if transcript.broadcaster:
+        out.append(f"# broadcaster: {transcript.broadcaster}")
+    host = transcript.people.host
+    if host is not None:
+        out.append(f"# host: {host.name} (spoken with the show's host voice)")
+    if transcript.dropped:
+        out.append("# left out, not spoken (page furniture, notices, headers, stage directions):")
+        out += [f"#   {where(b.line)}: {short(b.text)}" for b in transcript.dropped]
+    title = transcript.title or Path(source_name).stem
+    note = ""
+    if not transcript.title:
+        note = "  # check: no title found; this is the file name"
+    elif transcript.title_guessed:
+        note = "  # check: guessed from the page header"
+    out.append(f"title: {quote(title)}{note}")
+    if transcript.date is None:
+        out.append(
+            f"date: {today.isoformat()}  # check: no date found on the page; this is today's,"
+            " write the broadcast date"
+        )
+    elif transcript.date_note:
+        out.append(f"date: {transcript.date.isoformat()}  # check: {transcript.date_note}")
+    else:
+        out.append(f"date: {transcript.date.isoformat()}")
+    paragraphs = transcript.paragraphs
+    first = next((p.text for p in paragraphs if p.spoken), "")
+    lead = sentences(ELLIPSIS.sub("", first))
+    if lead:
+        out.append(f"description: {quote(lead[0])}  # check: the first sentence; write your own")
+    else:
+        out.append('description: ""  # TODO: describe the episode')
+    out += ["", "# the host speaks with the show's host voice (show.yaml)"]
+    vox = list({p.voice: p for p in paragraphs if p.voice}.values())
+    if speakers or vox:
+        out.append("voices:")
+    for n, person in enumerate(speakers):
+        pitch, speed = _PALETTE[n % len(_PALETTE)]
+        pitch += 0.5 * (n // len(_PALETTE))
+        role = f"  # {_comment(person.role)[2:]}" if person.role else ""
+        out += [
+            f"  {person.key}:{role}",
+            f"    engine: {engine}",
+            f"    name: {quote(person.name)}",
+            f"    pitch: {pitch}",
+            f"    speed: {speed}",
+        ]
+    for n, para in enumerate(vox):
+        pitch, speed = _VOX_PALETTE[n % len(_VOX_PALETTE)]
+        pitch -= 0.5 * (n // len(_VOX_PALETTE))
+        out += [
+            f"  {para.voice}:  {_comment(para.description or 'voxpop')}",
+            f"    engine: {engine}",
+            f"    pitch: {pitch}",
+            f"    speed: {speed}",
+        ]
+    out += ["", "segments:"]
+    last_spoken = next((p for p in reversed(paragraphs) if p.spoken), None)
+    for number, story in enumerate(transcript.stories, start=1):
+        out.append(f"  # --- story {number} (transcript {where(story.line)}) ---")
+        tag = ""
+        if story.tag:
+            shown = story.tag if story.tag.endswith(".") else f"[{story.tag}]"
+            tag = f"  # {shown} in the transcript"
+        out.append(f"  - chapter: {quote(story.title or title)}{tag}")
+        for para in story.paragraphs:
+            notes = list(para.notes)
+            if para is last_spoken and transcript.cut_off:
+                notes.append("check: the transcript ends mid-sentence here; was it cut off?")
+            out += [f"  {_comment(n)}" for n in notes]
+            if not para.spoken:
+                out += _music(para, where(para.line), music or {})
+            elif para.kind == "interview" and para.person is not None:
+                out.append("  - " + block("interview", para.text, 6))
+                out.append(f"    speaker: {para.person.key}")
+            elif para.kind == "voxpop":
+                out.append("  - " + block("voxpop", ELLIPSIS.sub("", para.text), 6))
+                out.append(f"    speaker: {quote(para.description or 'Listener')}")
+                out.append(f"    voice: {para.voice}")
+            else:
+                out.append("  - " + block("host", para.text, 6))
+    return "\n".join(out) + "\n"
+
+
+def _music(para: Paragraph, where: str, music: Mapping[str, str]) -> list[str]:
+    """A music cue as the show's music for its role, or a pause to fill in."""
+    role = para.role or "sting"
+    cue = f"label “{para.cue}” ({where})"
+    file = music.get(role) or (music.get("intro") if role == "outro" else None)
+    if file is not None:
+        return [
+            f"  # {cue}: the show's {role} music",
+            f"  - music: {quote(file)}",
+            f"    role: {role}",
+        ]
+    return [
+        f"  # check: {cue}: the show has no {role} music yet; replace this pause with",
+        f"  # `- music: FILE` and `role: {role}`",
+        f"  - pause: {PAUSE_FOR_MUSIC}",
+    ]

@@ -1,0 +1,451 @@
+"""`kit import` on transcripts from any broadcaster: one test per pattern of issue 10, the
+show around an imported episode (its music, or a starter show in a new folder) and the word
+lists that users extend without editing code. The golden cases (test_import.py) check every
+part of each invented transcript; these tests name the behaviour each pattern needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from broadcast_kit import cover, importer, loader, model, script
+from broadcast_kit.cli import app
+from broadcast_kit.errors import InputError
+from broadcast_kit.importer import show as show_module
+
+from .conftest import make_show
+
+DATA = Path(__file__).parent / "data" / "import"
+runner = CliRunner()
+
+
+def run(text: str, **kwargs: object) -> importer.Imported:
+    return importer.import_transcript(
+        textwrap.dedent(text), "page.txt", engine="fake", today=dt.date(2000, 1, 1), **kwargs
+    )  # type: ignore[arg-type]
+
+
+def who(result: importer.Imported) -> list[tuple[str, str]]:
+    """(kind, speaker) of every part: the host, a person's name, a voxpop's description."""
+    rows = []
+    for para in result.transcript.paragraphs:
+        name = para.person.name if para.person else para.description or para.role or ""
+        rows.append((para.kind, name if para.kind != "host" else "host"))
+    return rows
+
+
+def notes_before(result: importer.Imported, start: str) -> list[str]:
+    """The comment lines just above the part whose text starts with `start`."""
+    lines = result.yaml.split("\n")
+    index = next(i for i, line in enumerate(lines) if start in line)
+    while not lines[index].startswith("  - "):
+        index -= 1
+    notes = []
+    for line in reversed(lines[:index]):
+        if not line.startswith("  #"):
+            break
+        notes.insert(0, line.strip())
+    return notes
+
+
+# --- 1. explicit labels ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "speakers"),
+    [
+        (
+            "JANE DOE, HOST: Good morning and welcome.\n\nJOHN ROE: Thanks for having me here.\n\n"
+            "It is good to be back in the studio.\n\nDOE: And we are glad you are.\n",
+            [("host", "host"), ("interview", "John Roe"), ("interview", "John Roe"),
+             ("host", "host")],
+        ),
+        (
+            'Mr. JOHN DOE (Author, "Some Book"): It took me ten years to write it.\n\n'
+            "TERRY SMITH, host: Ten years is a long time for one book.\n",
+            [("interview", "John Doe"), ("host", "host")],
+        ),
+        (
+            "[Anchor Lead]\nThe rain has stopped at last across the whole country.\n[Reporter]\n"
+            "Farmers are counting the damage in the fields today.\n"
+            '[Soundbite] Kim Min-ji (Farmer) : "We lost half of the crop this year."\n'
+            "The government has promised help for the farmers by next month.\n",
+            [("host", "host"), ("interview", "Reporter"), ("interview", "Kim Min-ji"),
+             ("interview", "Reporter")],
+        ),
+        (
+            "The market reopened on Monday after the long repairs were finished.\n"
+            "Lee Ji-won/ Shop Owner\n"
+            '"Business is slowly coming back, and the regulars have returned."\n'
+            "The city says more markets will be repaired next year as well.\n",
+            [("host", "host"), ("interview", "Lee Ji-won"), ("host", "host")],
+        ),
+    ],
+)  # fmt: skip
+def test_1_labels_give_the_words_to_their_speaker_and_are_not_spoken(
+    page: str, speakers: list[tuple[str, str]]
+) -> None:
+    result = run(page)
+    assert who(result) == speakers
+    spoken = " ".join(p.text for p in result.transcript.paragraphs)
+    for label in ("HOST:", "JOHN ROE:", "DOE:", "(Author", "host:", "[Anchor", "[Reporter]",
+                  "[Soundbite]", "(Farmer) :", "/ Shop Owner"):  # fmt: skip
+        assert label not in spoken
+    assert result.transcript.title is None  # a label is never the title
+
+
+def test_1_a_label_is_evidence_enough_and_says_so() -> None:
+    result = run("JANE DOE, HOST: Hello.\n\nJOHN ROE: I have been a fisherman for forty years.\n")
+    assert notes_before(result, "I have been a fisherman") == [
+        "# John Roe: label “JOHN ROE:” (line 3)"
+    ]
+
+
+# --- 2. non-people are never speakers ---------------------------------------------------------
+
+
+def test_2_programmes_places_and_the_host_are_not_interviewees() -> None:
+    result = run(
+        """\
+        Morning English Square
+        Lesson 3: At the Station
+        2020-02-02
+
+        Welcome to Morning English Square. I'm Jenny Park, and today we are at Seoul Station.
+
+        I take the train from here every week. My favourite seat is by the window.
+
+        Our guest is the station master, Oh Dong-min, who has worked here for thirty years.
+
+        I started here when I was twenty. Every morning I still check the first train myself.
+        """
+    )
+    assert who(result) == [
+        ("host", "host"), ("host", "host"), ("host", "host"), ("interview", "Oh Dong-min")
+    ]  # fmt: skip
+    assert result.transcript.people.host is not None
+    assert result.transcript.people.host.name == "Jenny Park"
+    assert result.transcript.programme == "Morning English Square"
+    assert set(result.speakers.values()) == {"Oh Dong-min"}
+    assert "# host: Jenny Park (spoken with the show's host voice)" in result.yaml
+
+
+def test_2_the_person_talked_about_is_not_the_one_who_speaks() -> None:
+    result = run((DATA / "composer-hometown.txt").read_text(encoding="utf-8"))
+    speaker = [p.person.name for p in result.transcript.paragraphs if p.person]
+    assert speaker == ["Kim Ha-eun"]  # not Yun Sang-ho, who died in 1995
+
+
+# --- 3. quotes attributed after the quote -----------------------------------------------------
+
+
+def test_3_a_quote_goes_to_the_person_named_before_or_after_it() -> None:
+    result = run((DATA / "quotes-after.txt").read_text(encoding="utf-8"))
+    quotes = [(p.text.split()[0], p.person.name) for p in result.transcript.paragraphs if p.person]
+    assert quotes == [
+        ("“People", "Helen Brandt"),  # “...,” she said. (named before)
+        ("“It's", "Oliver Kent"),  # “...,” said Oliver Kent, ... (named after)
+        ("“But", "Oliver Kent"),  # the quote goes on after the attribution
+        ("“The", "Oliver Kent"),  # “...,” he explained.
+    ]
+    hosts = [p.text for p in result.transcript.paragraphs if p.kind == "host"]
+    assert "she said." in hosts and "he explained." in hosts  # the narrator says who said it
+    assert "# check: Helen Brandt: quote attributed after it (“she said.”)" in notes_before(
+        result, "People have spoken"
+    )
+
+
+# --- 4. every spoken word survives, however the text is broken ------------------------------
+
+
+def test_4_hard_wrapped_text_keeps_both_halves_of_every_sentence() -> None:
+    paragraph = (
+        "The ferry left the harbour at dawn with forty passengers on board. Most of them were "
+        "farmers taking vegetables to the market on the mainland. Captain Ruth Okafor told us."
+    )
+    answer = "I have made this crossing every day for twenty years and I still enjoy it."
+    page = "Title: Ferry\nDate: 2020-01-01\n\n" + "\n".join(
+        textwrap.wrap(paragraph, 70) + textwrap.wrap(answer, 70)
+    )
+    result = run(page)
+    words = " ".join(p.text for p in result.transcript.paragraphs).split()
+    assert words == (paragraph + " " + answer).split()
+    assert who(result) == [("host", "host"), ("interview", "Ruth Okafor")]
+
+
+def test_4_a_transcript_on_one_line_is_split_where_the_speaker_changes() -> None:
+    result = run((DATA / "one-line-narration.txt").read_text(encoding="utf-8"))
+    assert who(result) == [("host", "host"), ("interview", "Jang Min-seo"), ("host", "host")]
+    assert notes_before(result, "We were surprised")[0] == (
+        "# check: paragraph break guessed (the transcript has no line breaks)"
+    )
+
+
+def test_4_a_cut_off_last_sentence_is_kept_and_flagged() -> None:
+    result = run((DATA / "cut-off.txt").read_text(encoding="utf-8"))
+    assert result.transcript.paragraphs[-1].text == "The province will decide next year whether to"
+    assert "# check: the transcript ends mid-sentence here; was it cut off?" in notes_before(
+        result, "The province will decide"
+    )
+    assert any("ends mid-sentence" in note for note in result.notes)
+
+
+# --- 5. headers ----------------------------------------------------------------------------
+
+
+def test_5_the_title_is_never_a_label_and_numbered_titles_are_chapters() -> None:
+    tv = run((DATA / "kbs-tv-news.txt").read_text(encoding="utf-8"))
+    assert tv.transcript.title == "Record Heat Drives Up Vegetable Prices"
+    numbered = run((DATA / "numbered-stories.txt").read_text(encoding="utf-8"))
+    assert [s.title for s in numbered.transcript.stories] == [
+        "Heat Wave Grips the South",
+        "Concert Accidents",
+        "Subway Line Nine Extended",
+    ]
+    assert numbered.transcript.title == "Friday News in Brief"
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("July 25,2013", dt.date(2013, 7, 25)),
+        ("2017.08.08", dt.date(2017, 8, 8)),
+        ("입력 2017.08.08 (15:02)", dt.date(2017, 8, 8)),
+        ("Posted on : 2012.10.05 10:30", dt.date(2012, 10, 5)),
+        ("25 July, 2013", dt.date(2013, 7, 25)),
+    ],
+)
+def test_5_date_lines_are_read(line: str, date: dt.date) -> None:
+    result = run(f"A Title for the Story\n{line}\n\n" + "This is the first paragraph of it. " * 3)
+    assert result.transcript.date == date
+    assert f"date: {date.isoformat()}\n" in result.yaml
+
+
+def test_5_no_readable_date_is_said_never_silently_today() -> None:
+    result = run((DATA / "no-date.txt").read_text(encoding="utf-8"))
+    assert result.transcript.date is None
+    assert "date: 2000-01-01  # check: no date found on the page" in result.yaml
+    assert result.notes[0].startswith("no date found on the page")
+
+
+# --- 6. not spoken, and music cues ------------------------------------------------------------
+
+
+def test_6_disclaimers_repeated_titles_and_navigation_are_not_spoken() -> None:
+    result = run((DATA / "disclaimer-repeated-title.txt").read_text(encoding="utf-8"))
+    spoken = [p.text for p in result.transcript.paragraphs]
+    assert not [t for t in spoken if "may differ" in t or t in ("Prev", "Next", "List")]
+    summary = "Seoul's subway will run until two in the morning on Fridays"
+    assert len([t for t in spoken if t.startswith(summary)]) == 1
+    assert [s.title for s in result.transcript.stories] == [result.transcript.title]
+
+
+def music_show(folder: Path, music_dir: Path) -> Path:
+    """A show whose one episode plays a theme as intro and outro and a sting."""
+    show = make_show(folder)
+    for name in ("theme.wav", "sting.wav"):
+        shutil.copy(music_dir / name, show / name)
+    episode = show / "ep1" / "episode.yaml"
+    episode.parent.mkdir()
+    episode.write_text(
+        textwrap.dedent("""\
+        title: First
+        date: 2020-01-01
+        segments:
+          - music: ../theme.wav
+            role: intro
+          - host: Hello.
+          - music: ../sting.wav
+            role: sting
+          - host: Goodbye.
+          - music: ../theme.wav
+            role: outro
+        """),
+        encoding="utf-8",
+    )
+    return show
+
+
+def test_6_music_cues_play_the_shows_music_for_their_role(tmp_path: Path, music_dir: Path) -> None:
+    show = music_show(tmp_path / "show", music_dir)
+    out = show / "songs" / "episode.yaml"
+    done = importer.import_file(DATA / "music-cues.txt", out, engine="fake")
+    production = loader.load(out)
+    music = [(p.role, p.music.name) for p in production.parts if isinstance(p, model.MusicPart)]
+    assert music == [
+        ("intro", "theme.wav"),  # [MUSIC] before anything is said
+        ("sting", "sting.wav"),  # (SOUNDBITE OF MUSIC) between parts
+        ("sting", "sting.wav"),
+        ("outro", "theme.wav"),  # (MUSIC) after the last words
+    ]
+    assert '  - music: "../theme.wav"\n    role: intro' in done.imported.yaml
+    assert done.show is None  # the show was there: no starter show
+
+
+def test_6_music_cues_without_show_music_are_checked_pauses(show_dir: Path) -> None:
+    out = show_dir / "songs" / "episode.yaml"
+    done = importer.import_file(DATA / "music-cues.txt", out, engine="fake")
+    rows = script.describe_parts(loader.load(out))
+    assert [r["kind"] for r in rows] == ["pause", "host", "pause", "host", "pause", "host", "pause"]
+    assert done.imported.yaml.count("the show has no") == 4
+    assert "# check: label “(SOUNDBITE OF MUSIC)” (line 9): the show has no sting music" in (
+        done.imported.yaml
+    )
+
+
+# --- 7. an episode imported into a new folder -------------------------------------------------
+
+
+def test_7_import_into_a_new_folder_then_render(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kit import X -o NEWDIR/episode.yaml` then `kit render NEWDIR/episode.yaml`, in an
+    empty folder (the fake engine: the starter show takes the --engine of the import)."""
+    monkeypatch.chdir(tmp_path)
+    source = DATA / "npr-style-labels.txt"
+    imported = runner.invoke(
+        app, ["import", str(source), "-o", "new/episode.yaml", "--engine", "fake"]
+    )
+    assert imported.exit_code == 0, imported.stderr
+    assert "wrote a starter show new/show.yaml and a placeholder cover new/cover.png" in (
+        imported.stderr
+    )
+    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == [
+        "cover.png", "episode.yaml", "show.yaml"
+    ]  # fmt: skip
+    show = yaml.safe_load((tmp_path / "new" / "show.yaml").read_text(encoding="utf-8"))
+    assert show["title"] == "Dawn Report"  # the page's programme
+    assert show["author"] == "NPR"  # the page's broadcaster
+    assert show["voices"]["host"] == {"engine": "fake", "name": "Margaret Lindqvist"}
+    segmented = runner.invoke(app, ["segment", "new/episode.yaml"])
+    assert segmented.exit_code == 0, segmented.stderr
+    rendered = runner.invoke(app, ["render", "new/episode.yaml"])
+    assert rendered.exit_code == 0, rendered.stderr
+    report = json.loads((tmp_path / "dist" / "new.json").read_text(encoding="utf-8"))
+    assert (tmp_path / "dist" / report["files"]["mp3"]).stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_7_import_then_render_with_the_default_piper_voices(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exactly as a new user types it: no --engine, so the starter show speaks with Piper."""
+    monkeypatch.chdir(tmp_path)
+    imported = runner.invoke(
+        app, ["import", str(DATA / "slash-role.txt"), "-o", "new/episode.yaml"]
+    )
+    assert imported.exit_code == 0, imported.stderr
+    rendered = runner.invoke(app, ["render", "new/episode.yaml"])
+    assert rendered.exit_code == 0, rendered.stderr
+    report = json.loads((tmp_path / "dist" / "new.json").read_text(encoding="utf-8"))
+    assert (tmp_path / "dist" / report["files"]["mp3"]).stat().st_size > 10_000
+
+
+def test_7_the_starter_cover_passes_the_show_checks() -> None:
+    image = cover.inspect(show_module.cover_png("Dawn Report"))
+    assert image is not None and image.mime == "image/png" and image.color == "rgb"
+    assert (image.width, image.height) == (1400, 1400) and not image.problems()
+
+
+def test_7_nothing_is_written_when_the_episode_exists(tmp_path: Path) -> None:
+    out = tmp_path / "new" / "episode.yaml"
+    out.parent.mkdir()
+    out.write_text("title: mine\n", encoding="utf-8")
+    with pytest.raises(InputError, match="already exists; pass --force"):
+        importer.import_file(DATA / "slash-role.txt", out, engine="fake")
+    assert [p.name for p in out.parent.iterdir()] == ["episode.yaml"]
+    assert out.read_text(encoding="utf-8") == "title: mine\n"
+
+
+def test_7_an_existing_show_is_used_not_replaced(show_dir: Path) -> None:
+    out = show_dir / "deep" / "er" / "episode.yaml"
+    done = importer.import_file(DATA / "slash-role.txt", out, engine="fake")
+    assert done.show is None and not (out.parent / "show.yaml").exists()
+    assert loader.load(out).show_path == show_dir / "show.yaml"
+
+
+# --- word lists users extend -----------------------------------------------------------------
+
+PLACE_PAGE = """\
+Title: Valley Life
+Date: 2020-03-03
+
+The spring fair opened in the valley town of Willow Creek on Saturday morning.
+
+I have lived here all my life and I have never seen so many visitors at the fair.
+
+The broadcaster's listeners voted it the best fair of the year. Mayor Tom Green told
+Radio Harbour.
+
+We will hold it again next year, and it will be even bigger than this one.
+"""
+
+
+def test_words_files_extend_the_lists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = run(PLACE_PAGE)
+    assert ("interview", "Willow Creek") in who(before)  # a town taken for a person
+    assert [k for k, _ in who(before)][-1] == "host"  # "told Radio Harbour." is no cue
+    extra = tmp_path / "valley.yaml"
+    extra.write_text("places: [Willow Creek]\nbroadcasters: [Radio Harbour]\n", encoding="utf-8")
+    words = importer.load_words([extra])
+    after = run(PLACE_PAGE, words=words)
+    assert who(after)[1] == ("host", "host")  # a place is never a speaker
+    assert after.transcript.paragraphs[-1].kind == "interview"  # "X told Radio Harbour."
+    monkeypatch.setenv(importer.ENV, str(extra))  # the same through the environment
+    assert who(run(PLACE_PAGE)) == who(after)
+
+
+def test_kit_import_words_option(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(PLACE_PAGE, encoding="utf-8")
+    extra = tmp_path / "valley.yaml"
+    extra.write_text("places: [Willow Creek]\n", encoding="utf-8")
+    plain = runner.invoke(app, ["import", str(page), "--engine", "fake"])
+    extended = runner.invoke(app, ["import", str(page), "--engine", "fake", "--words", str(extra)])
+    assert plain.exit_code == extended.exit_code == 0, extended.stderr
+    assert 'name: "Willow Creek"' in plain.stdout
+    assert 'Willow Creek"' not in extended.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("placez: [Somewhere]\n", r"valley.yaml:1: placez: unknown field; did you mean 'places'"),
+        ("date_words: [on, at]\n", r"valley.yaml:1: date_words\[0\]: YAML read this word as"),
+        ("places: Somewhere\n", r"valley.yaml:1: places: Input should be a valid list"),
+    ],
+)
+def test_bad_words_files_name_the_line_and_the_fix(tmp_path: Path, text: str, message: str) -> None:
+    extra = tmp_path / "valley.yaml"
+    extra.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        importer.load_words([extra])
+    result = runner.invoke(app, ["import", str(DATA / "slash-role.txt"), "--words", str(extra)])
+    assert result.exit_code == 2 and result.stderr.startswith("error: ")
+
+
+def test_missing_words_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such word-list file"):
+        importer.load_words([tmp_path / "nope.yaml"])
+
+
+def test_package_word_lists_are_data_files() -> None:
+    words = importer.default_words()
+    assert "Tongyeong" in words.places and "Seoul" in words.places  # korea.yaml
+    assert "KBS" in words.broadcasters  # broadcasters.yaml: "told KBS" is a cue
+    assert "menu content" in words.navigation
+    assert words.disclaimers.search("The text below may differ from the actual broadcast.")
+
+
+@pytest.mark.parametrize("page", ["(MUSIC)\n", "JANE DOE:\n", "Menu\n\n(LAUGHTER)\n"])
+def test_a_page_with_nothing_to_say_is_refused(page: str) -> None:
+    with pytest.raises(InputError, match="no transcript paragraphs found"):
+        run(page)

@@ -274,6 +274,7 @@ def render(
     cache: SpeechCache | None = None,
     progress: Progress | None = None,
     log: Log | None = None,
+    fingerprint: str | None = None,  # stored in the report: batch renders compare it
 ) -> RenderResult:
     clock = _Clock()
     say = log or (lambda _msg: None)
@@ -315,6 +316,8 @@ def render(
             production, placed, stats, loudness, clip_gains, files, audio_facts, clock.total()
         )
         report["show_file"] = os.path.relpath(production.show_path.resolve(), out_dir.resolve())
+        if fingerprint is not None:
+            report["fingerprint"] = fingerprint
         files["report"] = _write(
             stage / f"{production.slug}.json", json.dumps(report, indent=2, ensure_ascii=False)
         )

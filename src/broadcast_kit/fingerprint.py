@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from broadcast_kit import __version__, loader, model
-from broadcast_kit.errors import InputError
+from broadcast_kit.errors import BroadcastKitError, InputError
 from broadcast_kit.tts import registry
 from broadcast_kit.tts.synth import request
 
@@ -56,14 +56,17 @@ def inputs(production: loader.Production, hashes: FileHashes | None = None) -> d
     voices: dict[str, object] = {}
     for key in used:
         voice = production.voices[key]
-        engine = registry.get(voice.engine)
-        name = request(voice, engine).voice
-        voice_id = getattr(engine, "voice_id", None)
-        voices[key] = {
-            **voice.model_dump(mode="json"),
-            "engine_version": engine.version,
-            "engine_voice": voice_id(name) if voice_id else name,
-        }
+        try:
+            engine = registry.get(voice.engine)
+            name = request(voice, engine).voice
+            voice_id = getattr(engine, "voice_id", None)
+            resolved = {
+                "engine_version": engine.version,
+                "engine_voice": voice_id(name) if voice_id else name,
+            }
+        except BroadcastKitError as exc:  # the render reports it, with the voice's line
+            resolved = {"problem": str(exc)}
+        voices[key] = {**voice.model_dump(mode="json"), **resolved}
     media: list[object] = []
     for index, part in enumerate(production.parts):
         if isinstance(part, model.MusicPart):

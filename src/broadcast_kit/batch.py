@@ -367,7 +367,12 @@ def run(
     finally:
         for future in running:
             future.cancel()
-        executor.close()
+        executor.close()  # waits for the renders under way (interrupted: they end or finish)
+        for future, item in running.items():
+            if future.done() and not future.cancelled():
+                outcome = _result(future)
+                if outcome.ok:  # finished meanwhile: its outputs are complete, count them
+                    item.outcome = outcome
 
 
 def _result(future: Future[Outcome]) -> Outcome:

@@ -141,8 +141,8 @@ def render_batch(
         except KeyboardInterrupt:
             done = sum(item.state == "rendered" for item in todo)
             typer.echo(
-                f"error: interrupted; {count(done, 'episode')} rendered completely before that,"
-                " the others were not written",
+                f"error: interrupted; {count(done, 'episode')} rendered completely, the others"
+                " left as they were",
                 err=True,
             )
             raise typer.Exit(130) from None

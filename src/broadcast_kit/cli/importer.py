@@ -25,6 +25,7 @@ def import_(
             help="The programme transcript: plain text or a saved HTML page. Several, or a"
             " folder of them (.txt, .html): one episode folder each.",
             show_default=False,
+            metavar="TRANSCRIPT",
         ),
     ],
     out: Annotated[

@@ -55,6 +55,7 @@ def render(
             help="The episode script (episode.yaml); several, or folders, render a batch"
             " (every episode.yaml below a folder).",
             show_default=False,
+            metavar="EPISODE",
         ),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("dist"),

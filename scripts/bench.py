@@ -14,6 +14,10 @@ lay out N copies of it as N episodes (hard links: the same bytes, no disk used),
 `kit check` on them in a child process against a baseline child that only opens each MP3
 with mutagen (tag and first frames, no validation).
 
+With --batch N: N generated episodes of --minutes (default 3) under one show, rendered as a
+batch (`kit render FOLDER --force`, warm speech cache) with --jobs 1 and --jobs 2: episodes
+per minute of each, and the time a batch run takes to find that nothing changed.
+
 With --feed N: `kit feed` on a folder of N rendered episodes (one generated episode of
 --minutes, default 10, its files hard-linked under N slugs), against a baseline child that
 only reads the N render reports with json.
@@ -56,8 +60,9 @@ def cpu_child(code: str) -> tuple[float, float]:
     return seconds, usage.ru_utime + usage.ru_stime - before
 
 
-def long_episode(folder: Path, minutes: int) -> Path:
-    """An N-minute episode for the fake engine: stories of host and guest under beds."""
+def long_episode(folder: Path, minutes: int, slug: str = "long", variant: int = 0) -> Path:
+    """An N-minute episode for the fake engine: stories of host and guest under beds.
+    Episodes of other `variant`s say other sentences."""
     show = folder / "show.yaml"
     show.write_text(
         textwrap.dedent(f"""\
@@ -80,7 +85,8 @@ def long_episode(folder: Path, minutes: int) -> Path:
     seconds, n = 0.0, 0
     while seconds < minutes * 60:
         n += 1
-        text = " ".join(words[(n * 7 + i) % len(words)] for i in range(60)).capitalize() + "."
+        text = " ".join(words[(n * 7 + i + variant) % len(words)] for i in range(60))
+        text = text.capitalize() + (f" Part {variant}." if variant else ".")
         speaker = "host" if n % 3 else "guest"
         if n % 9 == 0:
             segments.append(f"  - chapter: Story {n // 9 + 1}")
@@ -90,10 +96,10 @@ def long_episode(folder: Path, minutes: int) -> Path:
         extra = "" if speaker == "host" else "\n    speaker: guest"
         segments.append(f"  - {kind}: {text}{extra}")
         seconds += 60 * 0.12 + 0.7
-    episode = folder / "long" / "episode.yaml"
+    episode = folder / slug / "episode.yaml"
     episode.parent.mkdir()
     episode.write_text(
-        "title: Long\ndate: 2024-01-01\ndescription: A generated programme.\n"
+        f"title: {slug.title()}\ndate: 2024-01-01\ndescription: A generated programme.\n"
         "segments:\n" + "\n".join(segments) + "\n"
     )
     return episode
@@ -217,6 +223,48 @@ def bench_feed(count: int, minutes: int) -> None:
         shutil.rmtree(work)
 
 
+def bench_batch(count: int, minutes: int) -> None:
+    """Episodes per minute of `kit render FOLDER --force` with --jobs 1 and --jobs 2."""
+    work = Path(tempfile.mkdtemp(prefix="kit-bench-batch-"))
+    kit = str(Path(sys.executable).with_name("kit"))
+    env = {**os.environ, "BROADCAST_KIT_CACHE_DIR": str(work / "cache")}
+    try:
+        shows = work / "episodes"
+        shows.mkdir()
+        for n in range(count):
+            long_episode(shows, minutes, f"ep{n:02d}", variant=n)
+        dist = work / "dist"
+
+        def timed(*args: str) -> float:
+            start = time.monotonic()
+            subprocess.run(
+                [kit, "render", str(shows), "--out", str(dist), "-q", *args],
+                check=True,
+                env=env,
+            )
+            return time.monotonic() - start
+
+        print(
+            f"{count} generated {minutes}-minute episodes (fake engine); warming the speech cache"
+        )
+        timed("--jobs", "2")
+        unchanged = timed()
+        report = json.loads((dist / "ep00.json").read_text())
+        print(f"each {report['duration_ms'] / 60000:.1f} min, {report['audio']['channels']}")
+        print(f"nothing changed: {unchanged:.1f} s to find that out (fingerprints of {count})")
+        rates = {}
+        for jobs in (1, 2):
+            seconds = timed("--force", "--jobs", str(jobs))
+            rates[jobs] = count / (seconds / 60)
+            print(f"--jobs {jobs}: {seconds:.1f} s, {rates[jobs]:.1f} episodes per minute")
+        print(
+            f"speed-up --jobs 2 / --jobs 1: {rates[2] / rates[1]:.2f}x"
+            f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+        )
+    finally:
+        shutil.rmtree(work)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -230,7 +278,13 @@ def main() -> None:
         "--check", type=int, metavar="N", help="time kit check on N copies of a rendered episode"
     )
     parser.add_argument("--feed", type=int, metavar="N", help="time kit feed on N episodes")
+    parser.add_argument(
+        "--batch", type=int, metavar="N", help="episodes per minute of a batch of N, --jobs 1 and 2"
+    )
     args = parser.parse_args()
+    if args.batch:
+        bench_batch(args.batch, args.minutes or 3)
+        return
     if args.feed:
         bench_feed(args.feed, args.minutes or 10)
         return

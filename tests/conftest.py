@@ -132,3 +132,25 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             red=True,
             bold=True,
         )
+
+
+NO_DASK = "Dask's distributed is not installed (the cluster extra: pip install -e '.[cluster]')"
+
+
+@pytest.hookimpl(specname="pytest_terminal_summary")
+def pytest_terminal_summary_cluster(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say loudly when the Dask cluster test did not run: a green run without it has not
+    rendered on a cluster."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if NO_DASK in str(getattr(report, "longrepr", ""))
+    ]
+    if skipped:
+        terminalreporter.write_sep(
+            "!",
+            f"{len(skipped)} CLUSTER TEST SKIPPED: {NO_DASK}; batch renders were not tested on"
+            " a Dask cluster",
+            red=True,
+            bold=True,
+        )

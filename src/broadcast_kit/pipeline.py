@@ -307,6 +307,7 @@ def render(
     progress: Progress | None = None,
     log: Log | None = None,
     max_duration: float | None = MAX_DURATION_SECONDS,
+    fingerprint: str | None = None,  # stored in the report: batch renders compare it
 ) -> RenderResult:
     """Render one episode into `out_dir`; an episode planned longer than `max_duration`
     seconds is refused before anything is synthesized or written."""
@@ -355,6 +356,8 @@ def render(
             production, placed, stats, loudness, clip_gains, files, audio_facts, clock.total()
         )
         report["show_file"] = os.path.relpath(production.show_path.resolve(), out_dir.resolve())
+        if fingerprint is not None:
+            report["fingerprint"] = fingerprint
         files["report"] = _write(
             stage / f"{production.slug}.json", json.dumps(report, indent=2, ensure_ascii=False)
         )

@@ -1,7 +1,10 @@
-"""`kit import TRANSCRIPT -o episodes/<slug>/episode.yaml`: a transcript becomes an episode."""
+"""`kit import TRANSCRIPT -o episodes/<slug>/episode.yaml`: a transcript becomes an episode.
+`kit import FILES... -o episodes/` (or a folder of transcripts): one episode folder each."""
 
 from __future__ import annotations
 
+import os
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Annotated
@@ -10,11 +13,20 @@ import typer
 
 from broadcast_kit import importer, loader
 from broadcast_kit.cli._format import count
+from broadcast_kit.errors import BroadcastKitError, InputError
+
+TRANSCRIPT_SUFFIXES = (".txt", ".html", ".htm")
 
 
 def import_(
-    transcript: Annotated[
-        Path, typer.Argument(help="The programme transcript: plain text or a saved HTML page.")
+    transcripts: Annotated[
+        list[Path],
+        typer.Argument(
+            help="The programme transcript: plain text or a saved HTML page. Several, or a"
+            " folder of them (.txt, .html): one episode folder each.",
+            show_default=False,
+            metavar="TRANSCRIPT",
+        ),
     ],
     out: Annotated[
         Path | None,
@@ -23,7 +35,8 @@ def import_(
             "-o",
             help="Where to write the episode, e.g. episodes/<slug>/episode.yaml. With no"
             " show.yaml in its folder or above, a starter show.yaml and cover are written"
-            " beside it. Default: print it.",
+            " beside it. Default: print it. With several transcripts: the folder that"
+            " receives <name>/episode.yaml for each.",
         ),
     ] = None,
     engine: Annotated[
@@ -40,7 +53,17 @@ def import_(
     ] = None,
 ) -> None:
     """Turn TRANSCRIPT into an episode script to review: metadata, chapters, speakers."""
-    done = importer.import_file(transcript, out, engine=engine, force=force, words=words or [])
+    if len(transcripts) > 1 or transcripts[0].is_dir():
+        _import_many(transcripts, out, engine, force, words or [])
+        return
+    _import_one(transcripts[0], out, engine, force, words or [])
+
+
+def _import_one(
+    transcript: Path, out: Path | None, engine: str, force: bool, words: list[Path]
+) -> int:
+    """Import one transcript, print what it found; returns its number of 'check:' lines."""
+    done = importer.import_file(transcript, out, engine=engine, force=force, words=words)
     result = done.imported
     if done.episode is None:
         typer.echo(result.yaml, nl=False)
@@ -67,3 +90,72 @@ def import_(
             " above the episode; fill in its lines marked 'check:' before publishing",
             err=True,
         )
+    return result.checks
+
+
+def _transcripts(paths: list[Path]) -> list[Path]:
+    """Files as given; every transcript in and below each folder (hidden folders skipped)."""
+    found: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            found.append(path)
+            continue
+        below = []
+        for folder, dirs, names in os.walk(path):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            below += [
+                Path(folder) / name
+                for name in names
+                if name.lower().endswith(TRANSCRIPT_SUFFIXES) and not name.startswith(".")
+            ]
+        if not below:
+            raise InputError(
+                f"{path} has no transcripts ({', '.join(TRANSCRIPT_SUFFIXES)}) in or below it;"
+                " name the files or their folder"
+            )
+        found += sorted(below)
+    return found
+
+
+def _folder_name(transcript: Path) -> str:
+    """The episode folder for a transcript: its file name, as a slug the loader accepts."""
+    return re.sub(r"[^a-z0-9._-]+", "-", transcript.stem.lower()).strip("-._") or "episode"
+
+
+def _import_many(
+    paths: list[Path], out: Path | None, engine: str, force: bool, words: list[Path]
+) -> None:
+    """One episode folder per transcript below `out`; every file is tried, failures listed."""
+    if out is None:
+        raise InputError(
+            "with several transcripts, --out names the folder that receives one"
+            " <name>/episode.yaml each (e.g. -o episodes/, next to show.yaml)"
+        )
+    done: dict[Path, int] = {}
+    failed: list[Path] = []
+    claimed: dict[str, Path] = {}
+    for transcript in _transcripts(paths):
+        name = _folder_name(transcript)
+        target = out / name / "episode.yaml"
+        try:
+            if name in claimed:
+                raise BroadcastKitError(
+                    f"{transcript}: {claimed[name]} also becomes {loader.display(target)};"
+                    " rename one of them"
+                )
+            claimed[name] = transcript
+            done[target] = _import_one(transcript, target, engine, force, words)
+        except BroadcastKitError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            failed.append(transcript)
+    checks = sum(done.values())
+    typer.echo(
+        f"imported {len(done)} of {count(len(done) + len(failed), 'transcript')} into"
+        f" {loader.display(out)}: {count(checks, 'line')} marked 'check:' to review"
+    )
+    for target, n in sorted(done.items(), key=lambda item: -item[1]):
+        typer.echo(f"  {loader.display(target)}: {n or 'nothing'} to check")
+    for transcript in failed:
+        typer.echo(f"  failed: {transcript}")
+    if failed:
+        raise typer.Exit(1)

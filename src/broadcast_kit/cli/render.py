@@ -12,6 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from broadcast_kit import limits, loader
+from broadcast_kit.cli._batch import ExecutorName, render_batch
+from broadcast_kit.cli._boundary import _debug
 from broadcast_kit.cli._format import count
 
 
@@ -46,7 +48,16 @@ def _dry_run(episode: Path, show: Path | None, max_duration: float) -> None:
 
 
 def render(
-    episode: Annotated[Path, typer.Argument(help="The episode script (episode.yaml).")],
+    ctx: typer.Context,
+    episodes: Annotated[
+        list[Path],
+        typer.Argument(
+            help="The episode script (episode.yaml); several, or folders, render a batch"
+            " (every episode.yaml below a folder).",
+            show_default=False,
+            metavar="EPISODE",
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("dist"),
     show: Annotated[
         Path | None,
@@ -65,9 +76,60 @@ def render(
             " seconds, or a duration such as 6h, 90m, 1h30m.",
         ),
     ] = f"{limits.MAX_DURATION_SECONDS // 3600}h",
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Batch: episodes rendered at once (default: the cores here; a cluster's threads).",
+        ),
+    ] = None,
+    keep_going: Annotated[
+        bool,
+        typer.Option(
+            "--keep-going", "-k", help="Batch: render the other episodes when one fails (exit 1)."
+        ),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Batch: render every episode, even those up to date.")
+    ] = False,
+    executor: Annotated[
+        ExecutorName,
+        typer.Option(help="Batch: render on this machine or on a Dask cluster (--address)."),
+    ] = ExecutorName.local,
+    address: Annotated[
+        str | None,
+        typer.Option(help="The Dask scheduler for --executor dask, e.g. tcp://10.0.0.5:8786."),
+    ] = None,
 ) -> None:
-    """Render EPISODE to OUT/<slug>.mp3 with tags, chapters, transcripts and a render report."""
+    """Render EPISODE to OUT/<slug>.mp3 with tags, chapters, transcripts and a render report.
+    Several episodes or a folder: a batch, only the episodes whose inputs changed since their
+    last render, in parallel."""
     limit = limits.parse_duration(max_duration)
+    if (executor is ExecutorName.dask) != (address is not None):
+        raise typer.BadParameter(
+            "--executor dask and --address go together", param_hint="--address"
+        )
+    if len(episodes) > 1 or episodes[0].is_dir() or executor is ExecutorName.dask:
+        if dry_run:
+            raise typer.BadParameter(
+                "shows one episode: name one episode file", param_hint="--dry-run"
+            )
+        render_batch(
+            episodes,
+            out,
+            show,
+            jobs=jobs,
+            keep_going=keep_going,
+            force=force,
+            executor=executor,
+            address=address,
+            quiet=quiet,
+            debug=_debug(ctx),
+        )
+        return
+    episode = episodes[0]
     if dry_run:
         _dry_run(episode, show, limit)
         return
@@ -92,9 +154,11 @@ def render(
             err.print(f"[dim]{message}[/dim]") if live else typer.echo(message, err=True)
 
     with bar:
-        from broadcast_kit import pipeline
+        from broadcast_kit import batch
 
-        result = pipeline.render(episode, out, show, progress=progress, log=log, max_duration=limit)
+        result = batch.render_one(
+            episode, out, show, progress=progress, log=log, max_duration=limit
+        )
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
     if quiet:

@@ -116,41 +116,23 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say loudly when the show page's browser tests did not run: a green run without them
-    has not tested the page in a browser."""
-    skipped = [
-        report
-        for report in terminalreporter.stats.get("skipped", [])
-        if NO_CHROMIUM in str(getattr(report, "longrepr", ""))
-    ]
-    if skipped:
-        terminalreporter.write_sep(
-            "!",
-            f"{len(skipped)} BROWSER TESTS SKIPPED: {NO_CHROMIUM} on PATH; the show page was"
-            " not tested in a browser (apt-get install chromium)",
-            red=True,
-            bold=True,
-        )
-
-
 NO_DASK = "Dask's distributed is not installed (the cluster extra: pip install -e '.[cluster]')"
 
 
-@pytest.hookimpl(specname="pytest_terminal_summary")
-def pytest_terminal_summary_cluster(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say loudly when the Dask cluster test did not run: a green run without it has not
-    rendered on a cluster."""
-    skipped = [
-        report
-        for report in terminalreporter.stats.get("skipped", [])
-        if NO_DASK in str(getattr(report, "longrepr", ""))
-    ]
-    if skipped:
-        terminalreporter.write_sep(
-            "!",
-            f"{len(skipped)} CLUSTER TEST SKIPPED: {NO_DASK}; batch renders were not tested on"
-            " a Dask cluster",
-            red=True,
-            bold=True,
-        )
+# skip reasons that must not pass quietly: a green run without these tests has not tested
+# what they test
+LOUD_SKIPS = {
+    NO_CHROMIUM: "BROWSER TESTS SKIPPED: {reason} on PATH; the show page was not tested in a"
+    " browser (apt-get install chromium)",
+    NO_DASK: "CLUSTER TESTS SKIPPED: {reason}; batch renders were not tested on a Dask cluster",
+}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say loudly which optional tests did not run, and why."""
+    skipped = [str(getattr(r, "longrepr", "")) for r in terminalreporter.stats.get("skipped", [])]
+    for reason, banner in LOUD_SKIPS.items():
+        count = sum(reason in text for text in skipped)
+        if count:
+            message = banner.format(reason=reason)
+            terminalreporter.write_sep("!", f"{count} {message}", red=True, bold=True)

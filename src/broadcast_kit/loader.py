@@ -358,10 +358,7 @@ def _check_engines(voices: dict[str, Voice], voice_lines: dict[str, str]) -> Non
     for key, voice in voices.items():
         if voice.engine not in names:
             where = voice_lines[key]
-            raise InputError(
-                f"{where}: voices.{key}.engine: unknown engine '{voice.engine}';"
-                f" installed engines: {', '.join(names)}"
-            )
+            raise InputError(f"{where}: voices.{key}.engine: {registry.unknown(voice.engine)}")
 
 
 def _resolve_part(part: model.Part, base: Path, where: str, voices: dict[str, Voice]) -> model.Part:

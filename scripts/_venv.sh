@@ -1,9 +1,12 @@
 # Sourced by scripts/kit and scripts/test: create .venv on first use and (re)install the
-# project when pyproject.toml changed since the last install. $1 = extras, e.g. "piper".
+# project when pyproject.toml changed since the last install. $1 = extras, e.g. "piper", or
+# "sample" for the engines the sample episode is cast with.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv"
 extras="$1"
+sample="piper,hibari,kokoro"  # the engines episodes/ uses: keep in step with its voices
+if [ "$extras" = "sample" ]; then extras="$sample"; fi
 python="${PYTHON:-python3}"
 if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
   echo "error: broadcast-kit needs Python 3.11 or newer ('$python' is older or missing); set PYTHON=/path/to/python3.11" >&2
@@ -19,7 +22,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "installing broadcast-kit[$extras] into $venv ..." >&2
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$root[$extras]" >&2
-  # a dev install is a superset of the piper one
-  if [ "$extras" = "dev" ]; then echo "$want" > "$venv/.installed-piper"; fi
+  # a dev install is a superset of the sample's
+  if [ "$extras" = "dev" ]; then echo "$want" > "$venv/.installed-$sample"; fi
   echo "$want" > "$stamp"
 fi

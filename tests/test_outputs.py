@@ -193,6 +193,10 @@ def test_the_sample_episode_is_a_produced_programme() -> None:
         if k
     }
     assert len(settings) == len(speakers) >= 5  # every speaker sounds different
+    assert not any("listeners will hear one person" in w for w in production.warnings)
     text = " ".join(model.spoken_text(p) or "" for p in production.parts)
+    # the names a speech recogniser misheard in the sample are said as the lexicon says
+    said = set(production.lexicon.matches(text))
+    assert {"Seo Jin-seon", "Park Seong-jin", "sohaegeum", "Pyongyang", "Shin Jeong-hwa"} <= said
     for furniture in ("Menu Content", "Go Top", "Editor's Pick", "cookies"):
         assert furniture not in text

@@ -1,6 +1,6 @@
-"""The sample episode renders with the real Piper voice, meets the loudness and true-peak
-targets on the encoded file, its speakers sound different from each other, and the sample
-show publishes as a feed that gPodder's parser reads."""
+"""The sample episode renders with its real voices (Piper, hibari, Kokoro), meets the loudness
+and true-peak targets on the encoded file, its six speakers sound like six people (pitch and
+spectral envelope), and the sample show publishes as a feed that gPodder's parser reads."""
 
 from __future__ import annotations
 
@@ -13,13 +13,16 @@ from pathlib import Path
 import numpy as np
 import podcastparser
 import pytest
+from scipy.fft import dct
 
 from broadcast_kit import ffmpeg, loader, pipeline, tags
-from broadcast_kit.audio import to_array
+from broadcast_kit.audio import AudioSegment, resample, to_array
 from broadcast_kit.check import runner
 from broadcast_kit.publish import site
+from broadcast_kit.tts import registry
+from broadcast_kit.tts.base import VoiceRequest
 from broadcast_kit.tts.cache import SpeechCache
-from broadcast_kit.tts.synth import synthesize_all
+from broadcast_kit.tts.synth import adjust, synthesize_all
 from tests.conftest import ROOT
 from tests.test_piper_e2e import _f0
 
@@ -49,34 +52,79 @@ def test_sample_meets_the_targets(rendered: tuple[Path, SpeechCache]) -> None:
     assert {"intro", "outro", "bed", "sting"} <= roles
 
 
+ENVELOPE_RATE = 16000
+
+
+def _mel_filters(bands: int = 40, fft: int = 512) -> np.ndarray:
+    """Triangular mel filters from 60 Hz to 7.6 kHz over an FFT's bins."""
+
+    def mel(hz: np.ndarray) -> np.ndarray:
+        return 2595 * np.log10(1 + hz / 700)
+
+    edges = 700 * (
+        10 ** (np.linspace(mel(np.array(60.0)), mel(np.array(7600.0)), bands + 2) / 2595) - 1
+    )
+    bins = np.floor((fft + 1) * edges / ENVELOPE_RATE).astype(int)
+    filters = np.zeros((bands, fft // 2 + 1))
+    for n in range(bands):
+        a, b, c = bins[n : n + 3]
+        filters[n, a:b] = (np.arange(a, b) - a) / max(b - a, 1)
+        filters[n, b:c] = (c - np.arange(b, c)) / max(c - b, 1)
+    return filters
+
+
+def envelope(samples: np.ndarray) -> np.ndarray:
+    """The voice's average spectral envelope: mean MFCCs 1-12 of its loud 25 ms frames."""
+    frame, hop = 400, 160
+    count = 1 + (len(samples) - frame) // hop
+    frames = samples[np.arange(frame)[None, :] + hop * np.arange(count)[:, None]]
+    frames = frames[np.sqrt(np.mean(frames**2, axis=1)) > 0.02] * np.hamming(frame)
+    power = np.abs(np.fft.rfft(frames, 512)) ** 2
+    log_mel = np.log(power @ _mel_filters().T + 1e-10)
+    mfcc: np.ndarray = dct(log_mel, type=2, norm="ortho", axis=1)[:, 1:13].mean(axis=0)
+    return mfcc
+
+
 def test_sample_speakers_sound_different(rendered: tuple[Path, SpeechCache]) -> None:
+    """Six speakers, six voices: each pair differs in spectral envelope by more than shifting
+    one voice two semitones does (what the sample did before: one voice at six pitches), and
+    the pairs whose envelopes are closer also differ in pitch."""
     _, cache = rendered
     production = loader.load(SAMPLE)
-    by_voice: dict[str, list[np.ndarray]] = {}
+    keys = ("host", "shin", "seo", "park", "visitor-1", "visitor-2")
+    engine_voices = {(production.voices[k].engine, production.voices[k].voice) for k in keys}
+    assert len(engine_voices) == 6
+    assert all(abs(production.voices[k].pitch) <= 2 for k in keys)
+    pieces: dict[str, list[np.ndarray]] = {}
     for group in pipeline.utterances(production):
         if not group:
             continue
         audio, stats = synthesize_all(group, cache)  # all from the render's cache
         assert stats.misses == 0
-        by_voice.setdefault(group[0].voice_key, []).extend(to_array(a)[:, 0] for a in audio)
-    rate = 22050
-    f0 = {}
-    for key, pieces in by_voice.items():
-        f0[key] = _f0(np.concatenate(pieces), rate)
-        seconds = sum(len(p) for p in pieces) / rate
-        words = sum(
-            len(u.text.split())
-            for g in pipeline.utterances(production)
-            for u in g
-            if u.voice_key == key
+        pieces.setdefault(group[0].voice_key, []).extend(
+            resample(to_array(a)[:, :1], a.frame_rate, ENVELOPE_RATE)[:, 0] for a in audio
         )
-        by_voice[key] = [np.array([words / seconds])]
-    assert {"host", "shin", "seo", "park", "visitor-1", "visitor-2"} <= set(f0)
-    for a, b in combinations(sorted(f0), 2):
+    speech = {k: np.concatenate(pieces[k]) for k in keys}
+    f0 = {k: _f0(speech[k], ENVELOPE_RATE) for k in keys}
+    shape = {k: envelope(speech[k]) for k in keys}
+
+    # the control: how far two semitones move a voice's envelope (the product's own shift)
+    moved = []
+    for k in keys:
+        clip = speech[k][: 30 * ENVELOPE_RATE]
+        pcm = (np.clip(clip, -1, 1) * 32767).astype("<i2").tobytes()
+        one = AudioSegment(pcm, sample_width=2, frame_rate=ENVELOPE_RATE, channels=1)
+        for semitones in (-2.0, 2.0):
+            shifted = adjust(one, VoiceRequest("any", pitch=semitones), registry.get("gtts"))
+            moved.append(float(np.linalg.norm(envelope(to_array(shifted)[:, 0]) - envelope(clip))))
+    shift = max(moved)
+    assert shift > 1.0  # the measure sees a pitch shift at all
+
+    for a, b in combinations(keys, 2):
+        apart = float(np.linalg.norm(shape[a] - shape[b]))
         semitones = abs(12 * np.log2(f0[a] / f0[b]))
-        rate_ratio = by_voice[a][0][0] / by_voice[b][0][0]
-        # a pitch at least a semitone apart, or a clearly different pace
-        assert semitones >= 1.0 or abs(np.log(rate_ratio)) > 0.07, (a, b, f0, rate_ratio)
+        assert apart > 1.2 * shift, (a, b, apart, shift)  # not one voice shifted
+        assert semitones >= 1.0 or apart > 1.6 * shift, (a, b, semitones, apart, shift)
 
 
 def test_sample_show_publishes(rendered: tuple[Path, SpeechCache], tmp_path: Path) -> None:

@@ -30,11 +30,15 @@ from broadcast_kit.model import (
     MusicPart,
     Owner,
     Pacing,
+    Pronunciation,
     Show,
     Voice,
+    VoiceWanted,
     VoxpopPart,
 )
-from broadcast_kit.tts import registry
+from broadcast_kit.tts import casting, registry
+from broadcast_kit.tts.base import alphabet
+from broadcast_kit.tts.lexicon import EMPTY, Lexicon
 
 SHOW_FILE = "show.yaml"
 DEFAULT_VOICES = {
@@ -76,6 +80,9 @@ class Production:
     part_lines: list[str] = field(default_factory=list)  # "file:line" of each part
     voice_lines: dict[str, str] = field(default_factory=dict)  # "file:line" of each voice
     warnings: list[str] = field(default_factory=list)
+    lexicon: Lexicon = EMPTY  # the show's pronunciations with the episode's over them
+    #: voices given by description -> the engine voice cast ("kokoro jm_kumo (male jp)")
+    cast: dict[str, str] = field(default_factory=dict)
 
 
 def display(path: Path) -> str:
@@ -243,15 +250,23 @@ def _model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
         return LoudnessCheck
     if head == "voices" and len(loc) == 2:
         return Voice
+    if head == "voices" and loc[2:] == ("voice", "description"):
+        return VoiceWanted
+    if head == "pronunciations" and len(loc) == 3:
+        return Pronunciation
     if head == "segments" and len(loc) == 3:
         return _PART_MODELS.get(str(loc[2]))
     return None
 
 
 def _data_loc(loc: Loc) -> Loc:
-    """Drop the union tag pydantic puts after a segment's index."""
+    """Drop the union tag pydantic puts after a segment's index or a pronunciation's word."""
     if len(loc) >= 3 and loc[0] == "segments" and loc[2] in _PART_MODELS:
         return (loc[0], loc[1], *loc[3:])
+    if len(loc) >= 3 and loc[0] == "pronunciations" and loc[2] in ("respelling", "entry"):
+        return (loc[0], loc[1], *loc[3:])
+    if len(loc) >= 4 and loc[0] == "voices" and loc[2] == "voice":
+        return loc[:3] + loc[4:]
     return loc
 
 
@@ -363,6 +378,9 @@ def load(episode_path: Path, show_path: Path | None = None) -> Production:
     voices = {**DEFAULT_VOICES, **show.voices, **episode.voices}
     voice_lines = _voice_lines(voices, show_source, source)
     _check_engines(voices, voice_lines)
+    _check_phonemes(show_source, show.pronunciations)
+    _check_phonemes(source, episode.pronunciations)
+    lexicon = Lexicon({**show.pronunciations, **episode.pronunciations})
 
     parts: list[model.Part] = []
     part_lines: list[str] = []
@@ -384,6 +402,9 @@ def load(episode_path: Path, show_path: Path | None = None) -> Production:
             f"{source.where(('segments',))}: segments: nothing to play; add a host: part"
         )
     slug = episode.slug or _folder_slug(episode_path, source)
+    used = {spoken for part in parts if (spoken := model.voice_key(part)) is not None}
+    voices, cast = casting.cast(voices, voice_lines, used)
+    warnings = [*warnings, *casting.alike(voices, used, voice_lines)]
     return Production(
         show,
         episode,
@@ -395,6 +416,8 @@ def load(episode_path: Path, show_path: Path | None = None) -> Production:
         part_lines,
         voice_lines,
         warnings,
+        lexicon,
+        cast,
     )
 
 
@@ -424,12 +447,31 @@ def _voice_lines(voices: dict[str, Voice], *sources: Source) -> dict[str, str]:
 def _check_engines(voices: dict[str, Voice], voice_lines: dict[str, str]) -> None:
     names = registry.names()
     for key, voice in voices.items():
+        if isinstance(voice.voice, VoiceWanted) and "engine" not in voice.model_fields_set:
+            continue  # any engine may provide it: casting says when none does
         if voice.engine not in names:
             where = voice_lines[key]
-            raise InputError(
-                f"{where}: voices.{key}.engine: unknown engine '{voice.engine}';"
-                f" installed engines: {', '.join(names)}"
-            )
+            raise InputError(f"{where}: voices.{key}.engine: {registry.unknown(voice.engine)}")
+
+
+def _check_phonemes(source: Source, entries: dict[str, str | Pronunciation]) -> None:
+    """Phonemes are given for engines that read them (or engines of a missing extra)."""
+    for word, entry in entries.items():
+        if isinstance(entry, str):
+            continue
+        for name in entry.phonemes:
+            where = source.where(("pronunciations", word, "phonemes", name))
+            loc = f"pronunciations.{word}.phonemes.{name}"
+            if name not in registry.names():
+                if name in registry.EXTRAS:
+                    continue  # kept for machines that have it
+                raise InputError(f"{where}: {loc}: {registry.unknown(name)}")
+            if alphabet(registry.get(name)) is None:
+                takes = [n for n in registry.names() if alphabet(registry.get(n)) is not None]
+                raise InputError(
+                    f"{where}: {loc}: engine '{name}' does not read phonemes (engines that do:"
+                    f" {', '.join(takes)}); give a respelling with say: instead"
+                )
 
 
 def _resolve_part(part: model.Part, base: Path, where: str, voices: dict[str, Voice]) -> model.Part:

@@ -38,11 +38,92 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Pronunciation(Strict):
+    """How to say a word or phrase: a respelling every engine reads, phonemes for the engines
+    that take them (engine name -> phonemes in that engine's alphabet), or both (the
+    respelling then serves the engines without phonemes)."""
+
+    say: str | None = Field(None, min_length=1)
+    phonemes: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("phonemes")
+    @classmethod
+    def _phonemes(cls, value: dict[str, str]) -> dict[str, str]:
+        for engine, phonemes in value.items():
+            if not phonemes.strip():
+                raise ValueError(f"{engine}: empty phonemes; write them or remove the engine")
+            if re.search(r"[\[\]()/]", phonemes):
+                raise ValueError(
+                    f"{engine}: phonemes '{phonemes}' contain [ ] ( ) or /; write the bare"
+                    " phonemes (broadcast-kit adds each engine's markup)"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _something(self) -> Pronunciation:
+        if self.say is None and not self.phonemes:
+            raise ValueError("give a respelling (say: ...) or phonemes: {engine: ...}, or both")
+        return self
+
+
+def _pronunciation_kind(value: Any) -> str:
+    return "respelling" if isinstance(value, str) else "entry"
+
+
+Said = Annotated[
+    Annotated[Annotated[str, Field(min_length=1)], Tag("respelling")]
+    | Annotated[Pronunciation, Tag("entry")],
+    Discriminator(_pronunciation_kind),
+]
+
+
+def _pronunciations(value: dict[str, Said]) -> dict[str, Said]:
+    for word in value:
+        if not re.search(r"\w", word) or re.search(r"[\[\]()/]", word):
+            raise ValueError(
+                f"'{word}': a pronunciation is for a word or phrase as written in the script"
+                " (letters, no [ ] ( ) /)"
+            )
+    return value
+
+
+Pronunciations = Annotated[dict[str, Said], AfterValidator(_pronunciations)]
+
+
+class VoiceWanted(Strict):
+    """A voice by description: the loader casts an installed voice that fits."""
+
+    gender: Literal["female", "male"] | None = None
+    #: the accent of its English, two letters: us, gb, jp (Japanese-accented), ...
+    accent: str | None = Field(None, pattern=r"^[a-z]{2}$")
+
+    @model_validator(mode="after")
+    def _something(self) -> VoiceWanted:
+        if self.gender is None and self.accent is None:
+            raise ValueError("describe the voice: gender: female|male and/or accent: us|gb|jp")
+        return self
+
+    def describe(self) -> str:
+        return " ".join(part for part in (self.gender, self.accent) if part)
+
+
+def _voice_kind(value: Any) -> str:
+    return "description" if isinstance(value, dict | VoiceWanted) else "name"
+
+
+EngineVoice = Annotated[
+    Annotated[str, Tag("name")] | Annotated[VoiceWanted, Tag("description")],
+    Discriminator(_voice_kind),
+]
+
+
 class Voice(Strict):
-    """How one speaker sounds: an engine, one of its voices and adjustments."""
+    """How one speaker sounds: an engine, one of its voices and adjustments. The voice may be
+    a description ({gender: female, accent: us}); the engine then only narrows the choice
+    when given."""
 
     engine: str = "piper"
-    voice: str | None = None  # engine default when omitted
+    voice: EngineVoice | None = None  # engine default when omitted
     speed: float = Field(1.0, ge=0.5, le=2.0)
     pitch: float = Field(0.0, ge=-12.0, le=12.0)  # semitones
     name: str | None = None  # the speaker's name as printed in transcripts
@@ -164,6 +245,8 @@ class Show(Strict):
     type: Literal["episodic", "serial"] = "episodic"
     locked: bool = False  # podcast:locked: ask directories to refuse moving the feed elsewhere
     voices: dict[str, Voice] = Field(default_factory=dict)
+    #: word or phrase as written -> how to say it (every episode; an episode's own win)
+    pronunciations: Pronunciations = Field(default_factory=dict)
     audio: AudioSettings = AudioSettings()
     pacing: Pacing = Pacing()
     check: CheckSettings = CheckSettings()
@@ -340,6 +423,7 @@ class Episode(Strict):
     # the episode's permanent id in the feed; kit feed assigns one in guids.yaml when omitted
     guid: str | None = Field(None, min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")
     voices: dict[str, Voice] = Field(default_factory=dict)
+    pronunciations: Pronunciations = Field(default_factory=dict)
     segments: list[Part] = Field(default_factory=list)
     script: str | None = None
     script_file: Path | None = None

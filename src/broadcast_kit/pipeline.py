@@ -55,7 +55,8 @@ def utterances(production: loader.Production) -> list[list[Utterance]]:
         if text is None or key is None:
             result.append([])
             continue
-        result.append([Utterance(s, key, production.voices[key]) for s in sentences(text)])
+        voice = production.voices[key]
+        result.append([Utterance(s, key, voice, production.lexicon) for s in sentences(text)])
     return result
 
 
@@ -199,7 +200,7 @@ def plan(
     for group, file_ms in zip(utterances(production), durations, strict=True):
         sentence_ms = []
         for utt in group:
-            key = cache_key(utt.text, utt.voice)[0]
+            key = cache_key(utt.text, utt.voice, utt.lexicon)[0]
             try:
                 hit = cache.load(key)
             except DamagedEntry:
@@ -316,6 +317,8 @@ def render(
     cache = cache or SpeechCache()
     production = loader.load(episode_path, show_path)
     check_voices(production)
+    for key, engine_voice in production.cast.items():
+        say(f"cast voices.{key} as {engine_voice}")
     settings = production.show.audio
     sources = Sources(production, settings.sample_rate, settings.channel_count)
     file_ms = sources.load()

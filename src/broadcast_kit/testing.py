@@ -14,7 +14,7 @@ import numpy as np
 
 from broadcast_kit.audio import AudioSegment
 from broadcast_kit.errors import EngineError, InputError
-from broadcast_kit.tts.base import VoiceRequest
+from broadcast_kit.tts.base import VoiceInfo, VoiceRequest
 
 RATE = 22050
 WORD_MS = 90
@@ -42,6 +42,14 @@ class FakeEngine:
 
     def default_voice(self) -> str:
         return "mid"
+
+    def voice_info(self) -> list[VoiceInfo]:
+        # described for casting tests; picked by description only when engine: fake is given
+        return [
+            VoiceInfo("low", "male", "us", castable=False),
+            VoiceInfo("mid", "female", "us", castable=False),
+            VoiceInfo("high", "female", "gb", castable=False),
+        ]
 
     def check(self, voice: VoiceRequest) -> None:
         if voice.voice not in self.voices():

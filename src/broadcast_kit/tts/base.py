@@ -2,13 +2,16 @@
 
 An engine turns one sentence into mono audio in one of its voices. Speed and pitch are part
 of the request: an engine that can do them natively says so in `native`; the synthesis stage
-applies the others afterwards, so every engine supports both.
+applies the others afterwards, so every engine supports both. Two members are optional, so
+older plugins keep working: `voice_info()` describes the voices (gender, accent, whether one
+needs a download), and `alphabet` + `phonemes(text)` let the pronunciation lexicon hand the
+engine phonemes instead of a respelling.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, runtime_checkable
 
 if TYPE_CHECKING:  # the audio stack loads only where audio is made
     from broadcast_kit.audio import AudioSegment
@@ -25,6 +28,27 @@ class VoiceRequest:
 
     def options(self) -> dict[str, object]:
         return {"speed": self.speed, "pitch": self.pitch, "tld": self.tld}
+
+
+Gender = Literal["female", "male"]
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """What `kit voices` and casting by description know about one voice of an engine."""
+
+    name: str
+    gender: Gender | None = None
+    #: the accent of its English as a two-letter code: us, gb, jp (Japanese-accented), ...
+    accent: str | None = None
+    #: why it cannot be used right now (e.g. it needs a download), else None
+    missing: str | None = None
+    #: a voice for tests, or one that needs the network: never picked by description
+    castable: bool = True
+    note: str | None = None  # shown by `kit voices`
+
+    def describe(self) -> str:
+        return " ".join(part for part in (self.gender, self.accent) if part) or "-"
 
 
 @runtime_checkable
@@ -57,3 +81,18 @@ class Engine(Protocol):
     def synthesize(self, text: str, voice: VoiceRequest) -> AudioSegment:
         """Mono speech for `text`; raise EngineError with a message that says what to do."""
         ...
+
+
+def voice_infos(engine: Engine) -> list[VoiceInfo]:
+    """The engine's voices, described where the engine says how (its optional `voice_info`)."""
+    described = getattr(engine, "voice_info", None)
+    if described is not None:
+        infos: list[VoiceInfo] = described()
+        return infos
+    return [VoiceInfo(name) for name in engine.voices()]
+
+
+def alphabet(engine: Engine) -> str | None:
+    """The phoneme alphabet the engine reads inline (its optional `alphabet`), or None."""
+    value = getattr(engine, "alphabet", None)
+    return value if isinstance(value, str) else None

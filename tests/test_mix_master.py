@@ -12,8 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from broadcast_kit import ffmpeg, loader, master, mix, pipeline, timeline
+from broadcast_kit import ffmpeg, loader
 from broadcast_kit.model import AudioSettings, MusicPart
+from broadcast_kit.render import master, mix, pipeline, timeline
 from broadcast_kit.tts.cache import SpeechCache
 from tests.conftest import RATE, tone, write_episode, write_wav
 

@@ -14,10 +14,11 @@ import numpy as np
 import podcastparser
 import pytest
 
-from broadcast_kit import ffmpeg, loader, pipeline, tags
+from broadcast_kit import ffmpeg, loader
 from broadcast_kit.audio import to_array
 from broadcast_kit.check import runner
 from broadcast_kit.publish import site
+from broadcast_kit.render import pipeline, tags
 from broadcast_kit.tts.cache import SpeechCache
 from broadcast_kit.tts.synth import synthesize_all
 from tests.conftest import ROOT

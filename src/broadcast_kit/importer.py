@@ -24,7 +24,7 @@ import yaml
 
 from broadcast_kit.errors import InputError, OutputError
 from broadcast_kit.files import atomic_open
-from broadcast_kit.segment import sentences
+from broadcast_kit.render.sentences import sentences
 
 APOS = "['’]"
 WRAP = 92  # width of the text lines written in block scalars

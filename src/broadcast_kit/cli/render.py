@@ -21,7 +21,9 @@ def _ms(ms: int) -> str:
 
 
 def _dry_run(episode: Path, show: Path | None) -> None:
-    from broadcast_kit import pipeline  # audio stack (scipy: ~1 s) only for the commands that mix
+    from broadcast_kit.render import (
+        pipeline,  # audio stack (scipy: ~1 s) only for the commands that mix
+    )
 
     placed = pipeline.dry_run(episode, show)
     table = Table("start", "end", "kind", "speaker", "chapter", "text or file", box=None)
@@ -82,7 +84,7 @@ def render(
             err.print(f"[dim]{message}[/dim]") if live else typer.echo(message, err=True)
 
     with bar:
-        from broadcast_kit import pipeline
+        from broadcast_kit.render import pipeline
 
         result = pipeline.render(episode, out, show, progress=progress, log=log)
     for warning in result.warnings:

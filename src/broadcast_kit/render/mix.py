@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 from broadcast_kit.model import MusicPart
-from broadcast_kit.timeline import Placed, Timeline
+from broadcast_kit.render.timeline import Placed, Timeline
 
 Fetch = Callable[[Placed], np.ndarray]  # the (frames, channels) audio of a placed item
 DECLICK_MS = 10  # every piece of music and every recording fades in and out at least this

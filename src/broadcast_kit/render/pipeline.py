@@ -16,10 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from broadcast_kit import __version__, ffmpeg, loader, master, mix, model, sidecars, tags, timeline
+from broadcast_kit import __version__, ffmpeg, loader, model
 from broadcast_kit.audio import AudioSegment, resample, to_array
 from broadcast_kit.errors import InputError, OutputError
-from broadcast_kit.segment import estimate_seconds, sentences
+from broadcast_kit.render import master, mix, sidecars, tags, timeline
+from broadcast_kit.render.sentences import estimate_seconds, sentences
 from broadcast_kit.tts import registry
 from broadcast_kit.tts.cache import DamagedEntry, SpeechCache
 from broadcast_kit.tts.synth import (

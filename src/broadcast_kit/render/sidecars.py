@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import textwrap
 
-from broadcast_kit.segment import sentences
-from broadcast_kit.timeline import Placed, Timeline
+from broadcast_kit.render.sentences import sentences
+from broadcast_kit.render.timeline import Placed, Timeline
 
 VTT_LINE = 65
 SRT_LINE = 32

@@ -1,22 +1,30 @@
 """Master a mix: one linear gain to the loudness target, a true-peak limiter, MP3 encode.
 
-Loudness is measured per ITU-R BS.1770-4 (pyloudnorm); the gain is one number, reported, so
-the dynamics are the producer's. The limiter looks at 4x-oversampled peaks and only touches
-the few samples that would pass the ceiling; when that costs loudness, the gain is raised
-(by at most 3 dB) and the limiter run again. The encoded MP3 is measured again with ffmpeg's
-EBU R128 meter; if encoding pushed a peak over the ceiling, the limit is lowered and the
-file encoded again.
+Two passes over the mix, block by block, so memory does not grow with the episode. The
+first measures the integrated loudness (ITU-R BS.1770-4, K-weighting with 400 ms gating
+blocks) and notes each 100 ms step's sample peak and where the K-weighting filter stood
+every second. The gain is one number, reported, so the dynamics are the producer's. The
+limiter looks at 4x-oversampled peaks and only touches the few samples that would pass the
+ceiling; how much loudness it will take off is worked out before the second pass by
+limiting again only the seconds that can reach the ceiling (the filter is linear, so only
+the difference needs filtering), and the one gain is raised to make up for it (by at most
+3 dB). The second pass mixes again, applies gain and limiter with a look-ahead of one block
+and feeds LAME as blocks are produced; a second ffmpeg measures the encoded frames as they
+are written (ffmpeg's EBU R128 meter). If encoding pushed a peak over the ceiling, the limit
+is lowered and the file encoded again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
-import pyloudnorm
 import yaml
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 from scipy.signal import resample_poly, sosfilt
@@ -27,9 +35,10 @@ OVERSAMPLE = 4
 HOLD_MS = 10.0
 ENCODE_MARGIN_DB = 0.5  # MP3 encoding adds a little to true peaks
 TOLERANCE_LU = 0.5
-MAX_PASSES = 2
 INTERSAMPLE_HEADROOM = 10 ** (-4 / 20)  # true peaks exceed sample peaks by well under 4 dB
 MAKEUP_DB = 3.0  # at most this much gain on top of the measured one to offset limiting
+LOOKAHEAD = 4096  # frames of context either side of a limited block (> oversampling + hold)
+PROBE_SECONDS = 15  # either side of the middle: the excerpt that finds the encoder's loss
 
 
 @dataclass(frozen=True)
@@ -61,32 +70,40 @@ def target(preset: str, channels: int) -> Target:
     return Target(chosen["mono" if channels == 1 else "stereo"], chosen["true_peak"])
 
 
+def _biquad(shelf: bool, gain_db: float, q: float, fc: float, rate: int) -> np.ndarray:
+    """RBJ cookbook high shelf or high pass, as (b0, b1, b2, 1, a1, a2)."""
+    a = 10 ** (gain_db / 40)
+    w0 = 2 * np.pi * fc / rate
+    alpha, c = np.sin(w0) / (2 * q), np.cos(w0)
+    if shelf:
+        root = 2 * np.sqrt(a) * alpha
+        coefficients = [
+            a * ((a + 1) + (a - 1) * c + root),
+            -2 * a * ((a - 1) + (a + 1) * c),
+            a * ((a + 1) + (a - 1) * c - root),
+            (a + 1) - (a - 1) * c + root,
+            2 * ((a - 1) - (a + 1) * c),
+            (a + 1) - (a - 1) * c - root,
+        ]
+    else:
+        coefficients = [(1 + c) / 2, -(1 + c), (1 + c) / 2, 1 + alpha, -2 * c, 1 - alpha]
+    section: np.ndarray = np.array(coefficients) / coefficients[3]
+    return section
+
+
 @cache
 def _k_weighting(rate: int) -> np.ndarray:
-    """pyloudnorm's two K-weighting biquads for `rate`, as float32 second-order sections
-    (float32 filtering differs from float64 by under 0.001 dB here and is 3x faster)."""
-    stages = pyloudnorm.Meter(rate)._filters.values()
-    return np.array([np.concatenate([s.b, s.a]) for s in stages], dtype=np.float32)
+    """BS.1770's K-weighting at `rate` (a +4 dB shelf at 1.5 kHz, a 38 Hz high pass, as
+    pyloudnorm designs them) as float32 second-order sections: float32 filtering differs
+    from float64 by under 0.001 dB here and is 3x faster."""
+    stages = [_biquad(True, 4.0, 1 / np.sqrt(2), 1500.0, rate), _biquad(False, 0, 0.5, 38.0, rate)]
+    return np.array(stages, dtype=np.float32)
 
 
-def loudness(samples: np.ndarray, rate: int) -> float | None:
-    """Integrated loudness (ITU-R BS.1770-4) in LUFS, or None for silence or < 400 ms.
-
-    pyloudnorm's K-weighting with the 400 ms gating blocks (75 % overlap) computed from
-    cumulative sums instead of pyloudnorm's per-block loop: the same result (a test holds
-    them together), several times faster on a long episode, which matters because mastering
-    measures more than once.
-    """
-    step = round(0.1 * rate)  # blocks are 4 steps (400 ms) long, one step apart
-    chunks = len(samples) // step
-    if chunks < 4:
+def _integrated(energy: np.ndarray, step: int) -> float | None:
+    """Gated loudness from the K-weighted energy of consecutive 100 ms steps."""
+    if len(energy) < 4:
         return None
-    sos = _k_weighting(rate)
-    energy = np.zeros(chunks)
-    for channel in range(samples.shape[1]):  # channel weight 1 for L, R and mono
-        weighted = sosfilt(sos, samples[:, channel].astype(np.float32))[: chunks * step]
-        frames = weighted.reshape(chunks, step)
-        energy += np.einsum("ij,ij->i", frames, frames, dtype=np.float64)  # no float64 copy
     power = (energy[:-3] + energy[1:-2] + energy[2:-1] + energy[3:]) / (4 * step)
     with np.errstate(divide="ignore"):
         blocks = -0.691 + 10 * np.log10(power)
@@ -95,6 +112,70 @@ def loudness(samples: np.ndarray, rate: int) -> float | None:
         return None
     relative = -0.691 + 10 * np.log10(gated.mean()) - 10.0
     return float(-0.691 + 10 * np.log10(power[(blocks > -70.0) & (blocks > relative)].mean()))
+
+
+class LoudnessMeter:
+    """Integrated loudness (ITU-R BS.1770-4) of a signal fed in blocks of any size.
+
+    The K-weighting filter keeps its state from block to block and 400 ms gating blocks
+    (75 % overlap) are built from 100 ms steps of energy, so feeding a signal in pieces
+    gives the same figure as feeding it whole. With `marks`, it also keeps the filter's
+    state at the start of every second, so a stretch can be filtered again later.
+    """
+
+    def __init__(self, rate: int, channels: int, marks: bool = False) -> None:
+        self.rate, self.channels = rate, channels
+        self.step = round(0.1 * rate)  # gating blocks are 4 steps (400 ms) long
+        self.sos = _k_weighting(rate)
+        self.state = np.zeros((channels, len(self.sos), 2), dtype=np.float32)
+        self.pending = [np.zeros(0, dtype=np.float32) for _ in range(channels)]
+        self.energy: list[np.ndarray] = []
+        self.frames = 0
+        self.marks: list[np.ndarray] | None = [] if marks else None
+
+    def add(self, samples: np.ndarray) -> None:
+        if self.marks is None:
+            self._filter(samples)
+            return
+        pos = 0
+        while pos < len(samples):
+            if self.frames % self.rate == 0:
+                self.marks.append(self.state.copy())
+            take = min(len(samples) - pos, self.rate - self.frames % self.rate)
+            self._filter(samples[pos : pos + take])
+            pos += take
+
+    def _filter(self, samples: np.ndarray) -> None:
+        self.frames += len(samples)
+        energy = None
+        for channel in range(self.channels):  # channel weight 1 for L, R and mono
+            weighted, self.state[channel] = sosfilt(
+                self.sos, samples[:, channel].astype(np.float32), zi=self.state[channel]
+            )
+            whole = np.concatenate([self.pending[channel], weighted])
+            steps = len(whole) // self.step
+            frames = whole[: steps * self.step].reshape(steps, self.step)
+            part = np.einsum("ij,ij->i", frames, frames, dtype=np.float64)  # no float64 copy
+            energy = part if energy is None else energy + part
+            self.pending[channel] = whole[steps * self.step :]
+        if energy is not None and len(energy):
+            self.energy.append(energy)
+
+    def steps(self) -> np.ndarray:
+        """K-weighted energy of every complete 100 ms step so far, channels summed."""
+        return np.concatenate(self.energy) if self.energy else np.zeros(0)
+
+    def integrated(self) -> float | None:
+        """LUFS, or None for silence or less than 400 ms."""
+        return _integrated(self.steps(), self.step)
+
+
+def loudness(samples: np.ndarray, rate: int) -> float | None:
+    """Integrated loudness (ITU-R BS.1770-4) in LUFS, or None for silence or < 400 ms
+    (the same result as pyloudnorm, a test holds them together, several times faster)."""
+    meter = LoudnessMeter(rate, samples.shape[1])
+    meter.add(samples)
+    return meter.integrated()
 
 
 def _abs_peak(samples: np.ndarray) -> np.ndarray:
@@ -178,10 +259,11 @@ def limit(samples: np.ndarray, rate: int, ceiling_db: float) -> tuple[np.ndarray
 
 
 def _gain_and_limit(
-    samples: np.ndarray, rate: int, meter: PeakMeter, gain_db: float, ceiling: float
+    samples: np.ndarray, rate: int, gain_db: float, ceiling: float
 ) -> tuple[np.ndarray, float]:
     """`samples` with `gain_db` applied and the limiter holding `ceiling` (dBTP)."""
     scale = np.float32(10 ** (gain_db / 20))
+    meter = PeakMeter(samples)
     peaks = meter.true_peaks(floor=float(10 ** ((ceiling - gain_db) / 20) * INTERSAMPLE_HEADROOM))
     # the gained signal's peaks pass `ceiling` where the unscaled ones pass ceiling - gain
     gain, reduction = limiter_gain(peaks, rate, ceiling - gain_db)
@@ -191,69 +273,181 @@ def _gain_and_limit(
     return samples * gain[:, None], reduction
 
 
-def master(
-    samples: np.ndarray,
-    rate: int,
-    goal: Target,
-    extra_margin: float = 0.0,
-    encoder_loss: float = 0.0,
-) -> tuple[np.ndarray, MasterReport]:
-    """One gain to the target (plus what the encoder will take off), then the limiter."""
-    measured = loudness(samples, rate)
-    aim = goal.loudness + encoder_loss
-    ceiling = goal.true_peak - ENCODE_MARGIN_DB - extra_margin
-    gain_db = 0.0 if measured is None else aim - measured
-    first_gain = gain_db
-    meter = PeakMeter(samples)  # true peaks scale with the gain: measured once, as needed
-    out, reduction = _gain_and_limit(samples, rate, meter, gain_db, ceiling)
-    for _ in range(MAX_PASSES - 1):
-        after = loudness(out, rate) if measured is not None and reduction > 0 else None
-        # the limiter took some loudness off the peaks: raise the one gain to make up for it
-        if after is None or abs(after - aim) <= 0.1 or gain_db - first_gain >= MAKEUP_DB:
-            break
-        gain_db = min(gain_db + aim - after, first_gain + MAKEUP_DB)
-        del out  # one episode-sized result at a time
-        out, reduction = _gain_and_limit(samples, rate, meter, gain_db, ceiling)
-    report = MasterReport(
-        goal.loudness, goal.true_peak, measured, round(gain_db, 2), round(reduction, 2)
-    )
-    return out, report
+class Mix(Protocol):
+    """What mastering reads: the mix, any range of it on demand (render.mix.Mixer)."""
+
+    rate: int
+    channels: int
+    frames: int
+
+    def range(self, start: int, stop: int) -> np.ndarray: ...
+
+    def blocks(self) -> Iterator[np.ndarray]: ...
 
 
-def encoder_loss(samples: np.ndarray, rate: int, kbps: int, scratch: Path) -> float:
-    """How many LU quieter LAME makes this audio at `kbps` (about 0.4 at 128k), from a 30 s
+class Limiter:
+    """Gain and true-peak limiter over a stream of blocks, with LOOKAHEAD frames of the
+    blocks on either side, so a block's edges are limited as if the signal were whole."""
+
+    def __init__(self, rate: int, gain_db: float, ceiling: float) -> None:
+        self.rate, self.gain_db, self.ceiling = rate, gain_db, ceiling
+        self.reduction = 0.0
+
+    def window(self, before: np.ndarray, block: np.ndarray, after: np.ndarray) -> np.ndarray:
+        """`block` gained and limited, `before` and `after` being its surroundings."""
+        whole = np.concatenate([before, block, after]) if len(before) or len(after) else block
+        out, reduction = _gain_and_limit(whole, self.rate, self.gain_db, self.ceiling)
+        self.reduction = max(self.reduction, reduction)
+        return out[len(before) : len(before) + len(block)]
+
+    def stream(self, blocks: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+        """Every block gained and limited, one block behind its input (the look-ahead)."""
+        previous: np.ndarray | None = None
+        tail: np.ndarray | None = None
+        for block in blocks:
+            if previous is not None:
+                yield self.window(
+                    previous[:0] if tail is None else tail, previous, block[:LOOKAHEAD]
+                )
+                tail = previous[-LOOKAHEAD:]
+            previous = block
+        if previous is not None:
+            yield self.window(previous[:0] if tail is None else tail, previous, previous[:0])
+
+
+@dataclass
+class Measured:
+    """What the first pass learned about the mix."""
+
+    lufs: float | None
+    meter: LoudnessMeter  # its steps' energy and the filter's state every second
+    step_peaks: np.ndarray  # sample peak of every 100 ms step
+
+
+def measure_mix(mix: Mix) -> Measured:
+    """The first pass: loudness, the filter's marks and every step's sample peak."""
+    meter = LoudnessMeter(mix.rate, mix.channels, marks=True)
+    peaks = []
+    for block in mix.blocks():
+        meter.add(block)
+        peaks.append(_step_peaks(_abs_peak(block), meter.step))
+    step_peaks = np.concatenate(peaks) if peaks else np.zeros(0, dtype=np.float32)
+    return Measured(meter.integrated(), meter, step_peaks)
+
+
+def _step_peaks(peak: np.ndarray, step: int) -> np.ndarray:
+    steps = -(-len(peak) // step)
+    padded = np.zeros(steps * step, dtype=np.float32)
+    padded[: len(peak)] = peak
+    peaks: np.ndarray = padded.reshape(steps, step).max(axis=1)
+    return peaks
+
+
+def limited_loudness(mix: Mix, measured: Measured, gain_db: float, ceiling: float) -> float:
+    """The loudness the mix will have with `gain_db` and the limiter at `ceiling` (dBTP).
+
+    Only the seconds whose sample peaks come within INTERSAMPLE_HEADROOM of the ceiling can
+    be limited: those are mixed and limited again, and since K-weighting is linear their
+    filtered output is the gained filtered mix (from the state kept in the first pass) plus
+    the filtered difference the limiter made; every other step's energy just scales."""
+    meter, rate = measured.meter, mix.rate
+    assert measured.lufs is not None and meter.marks is not None
+    scale = 10 ** (gain_db / 20)
+    energy = meter.steps() * scale**2
+    floor = 10 ** (ceiling / 20) * INTERSAMPLE_HEADROOM / scale
+    per_second = rate // meter.step
+    hot = measured.step_peaks >= floor
+    seconds = -(-len(hot) // per_second)
+    hot_seconds = np.zeros(seconds * per_second, dtype=bool)
+    hot_seconds[: len(hot)] = hot
+    flags: np.ndarray = np.any(hot_seconds.reshape(seconds, per_second), axis=1)
+    flags[1:] |= flags[:-1]  # and the second after: the filtered difference rings on a little
+    limiter = Limiter(rate, gain_db, ceiling)
+    chosen = np.flatnonzero(flags)
+    for run in np.split(chosen, np.flatnonzero(np.diff(chosen) > 1) + 1) if len(chosen) else []:
+        start, stop = int(run[0]) * rate, min((int(run[-1]) + 1) * rate, mix.frames)
+        before = mix.range(max(0, start - LOOKAHEAD), start)
+        block = mix.range(start, stop)
+        after = mix.range(stop, min(stop + LOOKAHEAD, mix.frames))
+        difference = limiter.window(before, block, after) - block * np.float32(scale)
+        first, last = start // meter.step, min(stop // meter.step, len(energy))
+        if last <= first:
+            continue
+        new = np.zeros(last - first)
+        frames = (last - first) * meter.step
+        for channel in range(mix.channels):
+            mixed, _ = sosfilt(meter.sos, block[:, channel], zi=meter.marks[int(run[0])][channel])
+            change = sosfilt(meter.sos, difference[:, channel].astype(np.float32))
+            out = (mixed * np.float32(scale) + change)[:frames].reshape(-1, meter.step)
+            new += np.einsum("ij,ij->i", out, out, dtype=np.float64)
+        energy[first:last] = new
+    result = _integrated(energy, meter.step)
+    return measured.lufs + gain_db if result is None else result
+
+
+def master_gain(mix: Mix, measured: Measured, aim: float, ceiling: float) -> tuple[float, float]:
+    """The one gain (dB) that brings the limited mix to `aim` LUFS, and the gain without the
+    make-up for limiting."""
+    if measured.lufs is None:
+        return 0.0, 0.0
+    first = aim - measured.lufs
+    after = limited_loudness(mix, measured, first, ceiling)
+    if abs(after - aim) <= 0.1:
+        return first, first
+    # the limiter takes some loudness off the peaks: raise the one gain to make up for it
+    return min(first + aim - after, first + MAKEUP_DB), first
+
+
+def encoder_loss(excerpt: np.ndarray, rate: int, kbps: int, scratch: Path) -> float:
+    """How many LU quieter LAME makes this audio at `kbps` (about 0.4 at 128k), from an
     excerpt encoded to `scratch` and decoded again."""
-    middle, half = len(samples) // 2, 15 * rate
-    excerpt = samples[max(0, middle - half) : middle + half]
     before = loudness(excerpt, rate)
     if before is None:
         return 0.0
     try:
         ffmpeg.encode_mp3(excerpt, rate, kbps, scratch)
-        after = loudness(ffmpeg.decode(scratch, rate, samples.shape[1]), rate)
+        after = loudness(ffmpeg.decode(scratch, rate, excerpt.shape[1]), rate)
     finally:
         scratch.unlink(missing_ok=True)
     return 0.0 if after is None else float(np.clip(before - after, 0.0, 1.0))
 
 
-def encode(
-    samples: np.ndarray,
-    rate: int,
-    kbps: int,
-    out: Path,
-    goal: Target,
-) -> MasterReport:
-    """Master and encode to `out`, check the file, and re-encode once if a peak got through."""
-    loss = encoder_loss(samples, rate, kbps, out.with_suffix(".probe.mp3"))
-    mastered, report = master(samples, rate, goal, encoder_loss=loss)
-    ffmpeg.encode_mp3(mastered, rate, kbps, out)
-    del mastered
-    lufs, peak = ffmpeg.measure(out)
+def _encode(
+    mix: Mix, kbps: int, out: Path, gain_db: float, ceiling: float
+) -> tuple[float, float, float]:
+    """The second pass: mix again, gain and limit, encode; (LUFS, dBTP, deepest reduction)."""
+    encoder = ffmpeg.Mp3Encoder(out, mix.rate, mix.channels, kbps, mix.frames)
+    limiter = Limiter(mix.rate, gain_db, ceiling)
+    try:
+        for block in limiter.stream(mix.blocks()):
+            encoder.write(block)
+    except BaseException:
+        encoder.close()
+        raise
+    lufs, peak = encoder.finish()
+    return lufs, peak, limiter.reduction
+
+
+def encode(mix: Mix, kbps: int, out: Path, goal: Target) -> MasterReport:
+    """Master and encode `mix` to `out`, checked as it is encoded; encode again once with a
+    lower ceiling if a peak got through."""
+    middle, half = mix.frames // 2, PROBE_SECONDS * mix.rate
+    excerpt = mix.range(max(0, middle - half), min(mix.frames, middle + half))
+    with ThreadPoolExecutor(1) as pool:  # LAME's loss is found beside the first pass
+        probe = pool.submit(encoder_loss, excerpt, mix.rate, kbps, out.with_suffix(".probe.mp3"))
+        measured = measure_mix(mix)
+        loss = probe.result()
+    aim = goal.loudness + loss
+    ceiling = goal.true_peak - ENCODE_MARGIN_DB
+    gain_db, _ = master_gain(mix, measured, aim, ceiling)
+    lufs, peak, reduction = _encode(mix, kbps, out, gain_db, ceiling)
     if peak > goal.true_peak:
-        extra = peak - goal.true_peak + 0.3
-        mastered, report = master(samples, rate, goal, extra_margin=extra, encoder_loss=loss)
-        ffmpeg.encode_mp3(mastered, rate, kbps, out)
-        lufs, peak = ffmpeg.measure(out)
+        ceiling -= peak - goal.true_peak + 0.3
+        gain_db, _ = master_gain(mix, measured, aim, ceiling)
+        lufs, peak, reduction = _encode(mix, kbps, out, gain_db, ceiling)
+    report = MasterReport(
+        goal.loudness, goal.true_peak, measured.lufs, round(gain_db, 2), round(reduction, 2)
+    )
     report.output_lufs, report.output_true_peak = lufs, peak
     if report.mix_lufs is None:
         report.warnings.append(

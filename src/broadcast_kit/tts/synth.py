@@ -1,17 +1,22 @@
 """The synthesis stage: every sentence of the episode, through the cache, engine by engine.
 
 A sentence is looked up by its content key first; only misses reach an engine, in parallel
-up to the engine's `workers`. Speed and pitch an engine cannot do itself are applied here
-with ffmpeg (pitch: asetrate + aresample + atempo, so the tempo is kept), and silence at the
-edges is trimmed so the timeline knows exactly when the words begin and end. What is stored
-in the cache is that final sentence. A damaged cache entry counts as a miss and is replaced;
-after writing, the cache evicts what exceeds its size bound.
+up to the engine's `workers`: in threads, or in worker processes (one engine, one model
+load each) for engines that set `processes`, such as Piper. Speed and pitch an engine
+cannot do itself are applied here with ffmpeg (pitch: asetrate + aresample + atempo, so the
+tempo is kept), and silence at the edges is trimmed so the timeline knows exactly when the
+words begin and end. What is stored in the cache is that final sentence. A damaged cache
+entry counts as a miss and is replaced; after writing, the cache evicts what exceeds its
+size bound.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -99,59 +104,165 @@ def trim(audio: AudioSegment) -> AudioSegment:
     return frames
 
 
+Deliver = Callable[[list[int], AudioSegment], None]  # utterance indexes, their audio
+
+
+def synthesize_each(
+    utterances: list[Utterance],
+    cache: cache_mod.SpeechCache,
+    deliver: Deliver,
+    progress: Progress | None = None,
+) -> SynthStats:
+    """Every utterance's audio handed to `deliver` as soon as it is there, none kept: cache
+    misses go to their engines first (in worker processes for engines that ask for them, one
+    engine and model per worker), and cache hits are read meanwhile. Equal sentences are
+    synthesized once and delivered together. `progress` counts synthesized sentences."""
+    stats = SynthStats()
+    groups: dict[str, tuple[Engine, VoiceRequest, str, list[int]]] = {}
+    for n, utt in enumerate(utterances):
+        key, engine, req = cache_key(utt.text, utt.voice)
+        stats.engines[engine.name] = engine.version
+        if key in groups:
+            groups[key][3].append(n)
+        else:
+            groups[key] = (engine, req, utt.text, [n])
+    todo = [key for key in groups if not cache.path(key).exists()]
+    with _Workers(groups, cache, deliver, progress, stats) as workers:
+        workers.submit(todo)
+        for key, (_, _, _, indexes) in groups.items():
+            if key in workers.submitted:
+                continue
+            try:
+                hit = cache.load(key)
+            except cache_mod.DamagedEntry:  # a miss; the put after synthesis replaces it
+                hit = None
+                stats.repaired += 1
+            if hit is None:
+                workers.submit([key])
+                continue
+            stats.hits += len(indexes)
+            deliver(indexes, hit)
+    stats.misses = len(workers.submitted)
+    if workers.submitted:  # only writes can take the cache past its bound
+        stats.evicted = cache.evict().entries
+    return stats
+
+
 def synthesize_all(
     utterances: list[Utterance],
     cache: cache_mod.SpeechCache,
     progress: Progress | None = None,
 ) -> tuple[list[AudioSegment], SynthStats]:
-    stats = SynthStats()
+    """Every utterance's audio, in order (all of it in memory: for short lists)."""
     results: list[AudioSegment | None] = [None] * len(utterances)
-    todo: dict[str, tuple[Engine, VoiceRequest, str, list[int]]] = {}
-    found: dict[str, AudioSegment] = {}
-    for n, utt in enumerate(utterances):
-        key, engine, req = cache_key(utt.text, utt.voice)
-        stats.engines[engine.name] = engine.version
-        if key in todo:
-            todo[key][3].append(n)
-            continue
-        if key not in found:
-            try:
-                hit = cache.load(key)
-            except cache_mod.DamagedEntry:  # a miss; put() below replaces the entry
-                hit = None
-                stats.repaired += 1
-            if hit is None:
-                todo[key] = (engine, req, utt.text, [n])
-                continue
-            found[key] = hit
-        stats.hits += 1
-        results[n] = found[key]
-    stats.misses = len(todo)
-    done = 0
-    total = len(todo)
 
-    def work(key: str) -> AudioSegment:
-        engine, req, text, _ = todo[key]
-        audio = trim(adjust(engine.synthesize(text, req), req, engine))
-        cache.put(key, audio, engine=engine.name, version=engine.version)
-        return audio
+    def keep(indexes: list[int], audio: AudioSegment) -> None:
+        for n in indexes:
+            results[n] = audio
 
-    by_engine: dict[str, list[str]] = {}
-    for key, (engine, _, _, _) in todo.items():
-        by_engine.setdefault(engine.name, []).append(key)
-    for keys in by_engine.values():
-        engine = todo[keys[0]][0]
-        with ThreadPoolExecutor(max_workers=max(1, engine.workers)) as pool:
-            for key, audio in zip(keys, pool.map(work, keys), strict=True):
-                text, indexes = todo[key][2], todo[key][3]
-                stats.synthesized.append(text)
-                for n in indexes:
-                    results[n] = audio
-                done += 1
-                if progress:
-                    progress(done, total, text)
-    if todo:  # only writes can take the cache past its bound
-        stats.evicted = cache.evict().entries
+    stats = synthesize_each(utterances, cache, keep, progress)
     complete = [audio for audio in results if audio is not None]
     assert len(complete) == len(utterances), "every sentence is a cache hit or synthesized"
     return complete, stats
+
+
+def _synthesize(engine: Engine, req: VoiceRequest, text: str) -> AudioSegment:
+    return trim(adjust(engine.synthesize(text, req), req, engine))
+
+
+_worker_engine: Engine | None = None
+
+
+def _start_worker(engine_type: type[Engine], threads: int) -> None:
+    """A worker process's one engine (its model loads once, at its first sentence)."""
+    global _worker_engine
+    _worker_engine = engine_type()
+    if hasattr(_worker_engine, "threads"):
+        _worker_engine.threads = threads
+
+
+def _work(req: VoiceRequest, text: str) -> tuple[bytes, int, int, int]:
+    assert _worker_engine is not None
+    audio = _synthesize(_worker_engine, req, text)
+    return audio.raw_data, audio.sample_width, audio.frame_rate, audio.channels
+
+
+class _Workers:
+    """Synthesizes the cache misses: engine by engine, in worker processes when the engine
+    asks for them (`processes`, up to its `workers` and the machine's cores; a single
+    sentence is synthesized here, with no process to start), else in threads."""
+
+    def __init__(
+        self,
+        groups: dict[str, tuple[Engine, VoiceRequest, str, list[int]]],
+        cache: cache_mod.SpeechCache,
+        deliver: Deliver,
+        progress: Progress | None,
+        stats: SynthStats,
+    ) -> None:
+        self.groups, self.cache, self.deliver = groups, cache, deliver
+        self.progress, self.stats = progress, stats
+        self.submitted: list[str] = []
+        self.pools: dict[str, Executor] = {}
+        self.futures: dict[Future[AudioSegment | tuple[bytes, int, int, int]], str] = {}
+        self.total = 0
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def _pool(self, engine: Engine, waiting: int) -> Executor:
+        if engine.name not in self.pools:
+            cores = os.cpu_count() or 1
+            size = max(1, min(engine.workers, waiting))
+            if getattr(engine, "processes", False) and waiting > 1:
+                size = min(size, cores)
+                self.pools[engine.name] = ProcessPoolExecutor(
+                    size,
+                    mp_context=multiprocessing.get_context("spawn"),  # no inherited threads
+                    initializer=_start_worker,
+                    initargs=(type(engine), max(1, cores // size)),
+                )
+            else:
+                self.pools[engine.name] = ThreadPoolExecutor(size)
+        return self.pools[engine.name]
+
+    def submit(self, keys: list[str]) -> None:
+        self.total += len(keys)
+        waiting = Counter(self.groups[key][0].name for key in keys)
+        for key in keys:
+            engine, req, text, _ = self.groups[key]
+            pool = self._pool(engine, waiting[engine.name])
+            if isinstance(pool, ProcessPoolExecutor):
+                future: Future[AudioSegment | tuple[bytes, int, int, int]] = pool.submit(
+                    _work, req, text
+                )
+            else:
+                future = pool.submit(_synthesize, engine, req, text)
+            self.futures[future] = key
+            self.submitted.append(key)
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        try:
+            if error is None:
+                self._collect()
+        finally:
+            for future in self.futures:
+                future.cancel()
+            for pool in self.pools.values():
+                pool.shutdown(wait=True, cancel_futures=True)
+
+    def _collect(self) -> None:
+        # in submission order: a worker's failure surfaces as the first one's, like before
+        for done, (future, key) in enumerate(list(self.futures.items()), 1):
+            result = future.result()
+            if isinstance(result, tuple):
+                data, width, rate, channels = result
+                audio = AudioSegment(data, sample_width=width, frame_rate=rate, channels=channels)
+            else:
+                audio = result
+            engine, _, text, indexes = self.groups[key]
+            self.cache.put(key, audio, engine=engine.name, version=engine.version)
+            self.stats.synthesized.append(text)
+            self.deliver(indexes, audio)
+            if self.progress:
+                self.progress(done, self.total, text)

@@ -127,6 +127,12 @@ class Scratch:
     def close(self) -> None:
         self.file.close()
 
+    def __enter__(self) -> Scratch:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
 
 class Stored:
     """A (frames, channels) float32 array in the scratch file; slicing reads it."""
@@ -339,8 +345,7 @@ def render(
     check_voices(production)
     settings = production.show.audio
     with staged(out_dir) as stage:
-        scratch = Scratch(stage)
-        try:
+        with Scratch(stage) as scratch:
             mixer, placed, stats = _assemble(
                 production, cache or SpeechCache(), progress, say, clock, scratch
             )
@@ -348,8 +353,6 @@ def render(
             goal = master.target(settings.loudness, settings.channel_count)
             mp3 = stage / f"{production.slug}.mp3"
             loudness = master.encode(mixer, settings.kbps, mp3, goal)
-        finally:
-            scratch.close()
         clock.lap("mix_master_encode")
 
         warnings = [*production.warnings, *placed.warnings, *stats.warnings(), *loudness.warnings]

@@ -182,6 +182,14 @@ class Mixer:
         self.frames = ms_to_frames(timeline.duration, rate)
         self.items = list(timeline.items)
         self.audio = [fetch(item) for item in self.items]
+        # music is read at any position (loops, seams): each file once into memory
+        music: dict[int, np.ndarray] = {}
+        for n, item in enumerate(self.items):
+            if not item.is_speech:
+                audio = self.audio[n]
+                if id(audio) not in music:
+                    music[id(audio)] = np.asarray(audio[0 : len(audio)])
+                self.audio[n] = music[id(audio)]
         self.starts = np.array([ms_to_frames(i.start, rate) for i in self.items], dtype=np.int64)
         lengths = [
             len(a) if i.is_speech else music_length(i, a, rate)

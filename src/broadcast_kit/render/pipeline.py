@@ -349,10 +349,9 @@ def render(
             mixer, placed, stats = _assemble(
                 production, cache or SpeechCache(), progress, say, clock, scratch
             )
-            say("mixing, mastering and encoding")
             goal = master.target(settings.loudness, settings.channel_count)
             mp3 = stage / f"{production.slug}.mp3"
-            loudness = master.encode(mixer, settings.kbps, mp3, goal)
+            loudness = master.encode(mixer, settings.kbps, mp3, goal, say)
         clock.lap("mix_master_encode")
 
         warnings = [*production.warnings, *placed.warnings, *stats.warnings(), *loudness.warnings]

@@ -322,8 +322,8 @@ def generated_episode(folder: Path, minutes: int) -> Path:
                 f"  - music: {assets / 'bed.mp3'}\n    role: bed\n    under: 4\n    level: -4"
             )
         sentences = []
-        for k in range(16):  # about 16 x 1.9 s of fake speech
-            chosen = [words[(n * 7 + k * 3 + i) % len(words)] for i in range(15)]
+        for k in range(14):  # 14 sentences of 15 words: about 30 s of fake speech
+            chosen = [words[(n * 7 + k * 3 + i) % len(words)] for i in range(11)]
             sentences.append(f"Part {n} line {k} " + " ".join(chosen) + ".")
         kind = "host" if n % 3 else "interview"
         extra = "" if kind == "host" else "\n    speaker: guest"

@@ -2,7 +2,10 @@
 
 An engine turns one sentence into mono audio in one of its voices. Speed and pitch are part
 of the request: an engine that can do them natively says so in `native`; the synthesis stage
-applies the others afterwards, so every engine supports both.
+applies the others afterwards, so every engine supports both. An engine may also set
+`processes = True` (optional): a cold cache is then synthesized in up to `workers` worker
+processes, each with its own instance of the engine class (which must be importable), and
+an instance attribute `threads`, if it has one, is set to its share of the cores.
 """
 
 from __future__ import annotations

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
+import threading
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -127,7 +129,13 @@ def synthesize_each(
         else:
             groups[key] = (engine, req, utt.text, [n])
     todo = [key for key in groups if not cache.path(key).exists()]
-    with _Workers(groups, cache, deliver, progress, stats) as workers:
+    lock = threading.Lock()  # sentences arrive from several threads: one at a time
+
+    def handover(indexes: list[int], audio: AudioSegment) -> None:
+        with lock:
+            deliver(indexes, audio)
+
+    with _Workers(groups, cache, handover, progress, stats) as workers:
         workers.submit(todo)
         for key, (_, _, _, indexes) in groups.items():
             if key in workers.submitted:
@@ -188,9 +196,11 @@ def _work(req: VoiceRequest, text: str) -> tuple[bytes, int, int, int]:
 
 
 class _Workers:
-    """Synthesizes the cache misses: engine by engine, in worker processes when the engine
-    asks for them (`processes`, up to its `workers` and the machine's cores; a single
-    sentence is synthesized here, with no process to start), else in threads."""
+    """Synthesizes the cache misses, each engine's in its own slots, each slot taking the
+    next sentence as soon as it is free. An engine that asks for `processes` gets up to its
+    `workers` (and the machine's cores) slots: this process's own instance in one, worker
+    processes started for the others (one engine and model each); a single sentence is
+    synthesized here, with no process to start. Other engines get `workers` threads."""
 
     def __init__(
         self,
@@ -202,67 +212,83 @@ class _Workers:
     ) -> None:
         self.groups, self.cache, self.deliver = groups, cache, deliver
         self.progress, self.stats = progress, stats
-        self.submitted: list[str] = []
-        self.pools: dict[str, Executor] = {}
-        self.futures: dict[Future[AudioSegment | tuple[bytes, int, int, int]], str] = {}
-        self.total = 0
+        self.submitted: set[str] = set()
+        self.queues: dict[str, queue.SimpleQueue[str | None]] = {}
+        self.slots: dict[str, int] = {}
+        self.threads: list[threading.Thread] = []
+        self.pools: list[ProcessPoolExecutor] = []
+        self.errors: list[BaseException] = []
+        self.lock = threading.Lock()
+        self.done = 0
 
     def __enter__(self) -> _Workers:
         return self
 
-    def _pool(self, engine: Engine, waiting: int) -> Executor:
-        if engine.name not in self.pools:
-            cores = os.cpu_count() or 1
-            size = max(1, min(engine.workers, waiting))
-            if getattr(engine, "processes", False) and waiting > 1:
-                size = min(size, cores)
-                self.pools[engine.name] = ProcessPoolExecutor(
-                    size,
-                    mp_context=multiprocessing.get_context("spawn"),  # no inherited threads
-                    initializer=_start_worker,
-                    initargs=(type(engine), max(1, cores // size)),
-                )
-            else:
-                self.pools[engine.name] = ThreadPoolExecutor(size)
-        return self.pools[engine.name]
-
     def submit(self, keys: list[str]) -> None:
-        self.total += len(keys)
         waiting = Counter(self.groups[key][0].name for key in keys)
         for key in keys:
-            engine, req, text, _ = self.groups[key]
-            pool = self._pool(engine, waiting[engine.name])
-            if isinstance(pool, ProcessPoolExecutor):
-                future: Future[AudioSegment | tuple[bytes, int, int, int]] = pool.submit(
-                    _work, req, text
+            engine = self.groups[key][0]
+            if engine.name not in self.queues:
+                self._start(engine, waiting[engine.name])
+            self.submitted.add(key)
+            self.queues[engine.name].put(key)
+
+    def _start(self, engine: Engine, waiting: int) -> None:
+        self.queues[engine.name] = queue.SimpleQueue()
+        slots = max(1, min(engine.workers, waiting))
+        pool = None
+        if getattr(engine, "processes", False):
+            cores = os.cpu_count() or 1
+            slots = min(slots, cores)
+            if slots > 1:
+                pool = ProcessPoolExecutor(
+                    slots - 1,
+                    mp_context=multiprocessing.get_context("spawn"),  # no inherited threads
+                    initializer=_start_worker,
+                    initargs=(type(engine), max(1, cores // slots)),
                 )
-            else:
-                future = pool.submit(_synthesize, engine, req, text)
-            self.futures[future] = key
-            self.submitted.append(key)
+                self.pools.append(pool)
+        self.slots[engine.name] = slots
+        for slot in range(slots):
+            # processes: slot 0 is this process's own engine, the others a worker each
+            remote = pool if pool is not None and slot > 0 else None
+            thread = threading.Thread(target=self._drain, args=(engine, remote), daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def _drain(self, engine: Engine, pool: ProcessPoolExecutor | None) -> None:
+        while (key := self.queues[engine.name].get()) is not None:
+            if self.errors:
+                continue  # something failed: take the rest off the queue, do nothing
+            _, req, text, indexes = self.groups[key]
+            try:
+                if pool is None:
+                    audio = _synthesize(engine, req, text)
+                else:
+                    data, width, rate, channels = pool.submit(_work, req, text).result()
+                    audio = AudioSegment(
+                        data, sample_width=width, frame_rate=rate, channels=channels
+                    )
+                self.cache.put(key, audio, engine=engine.name, version=engine.version)
+            except BaseException as exc:  # raised again by __exit__, in the caller's thread
+                self.errors.append(exc)
+                continue
+            self.deliver(indexes, audio)
+            with self.lock:
+                self.stats.synthesized.append(text)
+                self.done += 1
+                if self.progress:
+                    self.progress(self.done, len(self.submitted), text)
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
-        try:
-            if error is None:
-                self._collect()
-        finally:
-            for future in self.futures:
-                future.cancel()
-            for pool in self.pools.values():
-                pool.shutdown(wait=True, cancel_futures=True)
-
-    def _collect(self) -> None:
-        # in submission order: a worker's failure surfaces as the first one's, like before
-        for done, (future, key) in enumerate(list(self.futures.items()), 1):
-            result = future.result()
-            if isinstance(result, tuple):
-                data, width, rate, channels = result
-                audio = AudioSegment(data, sample_width=width, frame_rate=rate, channels=channels)
-            else:
-                audio = result
-            engine, _, text, indexes = self.groups[key]
-            self.cache.put(key, audio, engine=engine.name, version=engine.version)
-            self.stats.synthesized.append(text)
-            self.deliver(indexes, audio)
-            if self.progress:
-                self.progress(done, self.total, text)
+        if error is not None:
+            self.errors.append(RuntimeError("stopped"))  # the slots drop what is left
+        for name, slots in self.slots.items():
+            for _ in range(slots):
+                self.queues[name].put(None)
+        for thread in self.threads:
+            thread.join()
+        for pool in self.pools:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if error is None and self.errors:
+            raise self.errors[0]

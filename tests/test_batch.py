@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from broadcast_kit import __version__, batch, fingerprint, loader, pipeline
+from broadcast_kit import __version__, batch, fingerprint, loader
 from broadcast_kit.cli import app
 from broadcast_kit.errors import InputError
+from broadcast_kit.render import pipeline
 from broadcast_kit.testing import FakeEngine
 from tests.conftest import NO_DASK, write_episode
 

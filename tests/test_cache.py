@@ -18,12 +18,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from broadcast_kit import loader, pipeline, tags
+from broadcast_kit import loader
 from broadcast_kit.audio import AudioSegment
 from broadcast_kit.cli import app
 from broadcast_kit.cli.cache import _size
 from broadcast_kit.errors import InputError
 from broadcast_kit.model import Voice
+from broadcast_kit.render import pipeline, tags
 from broadcast_kit.testing import FakeEngine
 from broadcast_kit.tts import cache as cache_mod
 from broadcast_kit.tts import synth

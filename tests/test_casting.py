@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from broadcast_kit import loader, pipeline
+from broadcast_kit import loader
 from broadcast_kit.cli import app
 from broadcast_kit.errors import ConfigError, InputError
+from broadcast_kit.render import pipeline
 from broadcast_kit.tts import registry
 from broadcast_kit.tts.cache import SpeechCache
 from tests.conftest import write_episode

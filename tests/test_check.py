@@ -20,11 +20,12 @@ import pytest
 from mutagen.id3 import APIC, ID3, TIT2
 from typer.testing import CliRunner
 
-from broadcast_kit import ffmpeg, pipeline
+from broadcast_kit import ffmpeg
 from broadcast_kit.check import runner, sidecars
 from broadcast_kit.check.rules import RULES, rules_for
 from broadcast_kit.cli import app
 from broadcast_kit.model import podcast_guid
+from broadcast_kit.render import pipeline
 from broadcast_kit.tts.cache import SpeechCache
 from tests.conftest import ROOT, tone, write_wav
 

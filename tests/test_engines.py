@@ -16,7 +16,7 @@ from broadcast_kit.audio import AudioSegment
 from broadcast_kit.cli import app
 from broadcast_kit.errors import EngineError, InputError, OutputError
 from broadcast_kit.model import Voice
-from broadcast_kit.segment import MAX_CHARS, sentences
+from broadcast_kit.render.sentences import MAX_CHARS, sentences
 from broadcast_kit.testing import FakeEngine
 from broadcast_kit.tts import registry, synth
 from broadcast_kit.tts.base import Engine, VoiceRequest

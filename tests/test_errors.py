@@ -12,9 +12,10 @@ import pytest
 from pydantic import BaseModel, ValidationError
 from typer.testing import CliRunner
 
-from broadcast_kit import model, pipeline
+from broadcast_kit import model
 from broadcast_kit.cli import app
 from broadcast_kit.errors import OutputError
+from broadcast_kit.render import pipeline
 from broadcast_kit.testing import FakeEngine
 from tests.conftest import write_episode
 

@@ -21,10 +21,11 @@ import yaml
 from lxml import etree
 from typer.testing import CliRunner
 
-from broadcast_kit import ffmpeg, pipeline
+from broadcast_kit import ffmpeg
 from broadcast_kit.cli import app
 from broadcast_kit.model import podcast_guid
 from broadcast_kit.publish import site
+from broadcast_kit.render import pipeline
 from broadcast_kit.tts.cache import SpeechCache
 from tests.conftest import write_episode
 

@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from broadcast_kit import loader, pipeline
+from broadcast_kit import loader
 from broadcast_kit.cli import app
 from broadcast_kit.errors import InputError
 from broadcast_kit.model import Voice
+from broadcast_kit.render import pipeline
 from broadcast_kit.tts import kokoro, registry, synth
 from broadcast_kit.tts.base import Engine, VoiceRequest, voice_infos
 from broadcast_kit.tts.cache import SpeechCache

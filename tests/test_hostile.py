@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from broadcast_kit import limits, loader, script, segment
+from broadcast_kit import limits, loader, script
 from broadcast_kit.cli import app
 from broadcast_kit.errors import ConfigError, InputError
+from broadcast_kit.render import sentences as segment  # the module that splits sentences
 from broadcast_kit.testing import FakeEngine
 from tests.conftest import write_episode
 

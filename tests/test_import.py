@@ -21,9 +21,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from broadcast_kit import importer, loader, model, pipeline, script
+from broadcast_kit import importer, loader, model, script
 from broadcast_kit.cli import app
 from broadcast_kit.errors import InputError
+from broadcast_kit.render import pipeline
 from broadcast_kit.tts.cache import SpeechCache
 
 DATA = Path(__file__).parent / "data" / "import"

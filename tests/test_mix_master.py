@@ -12,9 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from broadcast_kit import ffmpeg, loader, master, mix, pipeline, timeline
-from broadcast_kit.model import AudioSettings, MusicPart
+from broadcast_kit import ffmpeg, loader
+from broadcast_kit.model import AudioSettings
+from broadcast_kit.render import master, mix, pipeline, timeline
 from broadcast_kit.tts.cache import SpeechCache
+from broadcast_kit.tts.synth import synthesize_all
 from tests.conftest import RATE, tone, write_episode, write_wav
 
 
@@ -169,7 +171,7 @@ def _bed_only(show_dir: Path, music_dir: Path) -> tuple[timeline.Timeline, np.nd
             return music[item.file]
         return np.zeros((round((item.end - item.start) * RATE / 1000), 2), np.float32)
 
-    return planned, mix.mix(planned, fetch, list(production.parts), RATE, 2)
+    return planned, mix.mix(planned, fetch, RATE, 2)
 
 
 def test_bed_ducks_at_least_12_db_under_speech(show_dir: Path, music_dir: Path) -> None:
@@ -212,7 +214,6 @@ def test_duck_envelope_ramps_smoothly() -> None:
 
 
 def test_music_level_fades_and_loop() -> None:
-    part = MusicPart(music=Path("x.wav"), role="bed", level=-6, fade_in=0.5, fade_out=0.5)
     audio = tone(1.0, 100.0, 0.0)
     item = timeline.Placed(
         0,
@@ -225,8 +226,9 @@ def test_music_level_fades_and_loop() -> None:
         fade_in=500,
         fade_out=500,
         loop=True,
+        level=-6,
     )
-    shaped = mix.shape_music(audio, item, part, RATE)
+    shaped = mix.shape_music(audio, item, RATE)
     assert len(shaped) == round(2.5 * RATE)
     assert np.abs(shaped[0]).max() < 1e-3 and np.abs(shaped[-1]).max() < 1e-3
     middle = shaped[RATE : RATE + RATE // 10]
@@ -250,6 +252,7 @@ def test_no_clicks_anywhere_in_a_full_mix(
     show_dir: Path,
     music_dir: Path,
     cache: SpeechCache,
+    tmp_path: Path,
 ) -> None:
     """Speech, intro talk-over, a looped and ducked bed, a sting crossfading out of the bed
     and an outro: no step between two samples of the mix is steeper than the sources' own
@@ -285,12 +288,13 @@ def test_no_clicks_anywhere_in_a_full_mix(
         steepest(ffmpeg.decode(music_dir / f, RATE, 2))
         for f in ("theme.wav", "bed.wav", "sting.wav")
     )
-    spoken, _ = pipeline.synthesize_all(
-        [u for g in pipeline.utterances(production) for u in g], cache
-    )
-    speech = max(steepest(pipeline._speech_array(a, RATE, 2)) for a in spoken)
+    spoken, _ = synthesize_all([u for g in pipeline.utterances(production) for u in g], cache)
+    speech = max(steepest(pipeline.speech_samples(a, RATE)) for a in spoken)
     clock = pipeline._Clock()
-    mixed, placed, _, _ = pipeline._assemble(production, cache, None, lambda _m: None, clock)
+    scratch = pipeline.Scratch(tmp_path)
+    mixer, placed, _ = pipeline._assemble(production, cache, None, lambda _m: None, clock, scratch)
+    mixed = mixer.range(0, mixer.frames)
+    scratch.close()
     assert any(i.role == "bed" and i.end - i.start > 3000 for i in placed.items)  # looped
     # at most one voice and two pieces of music (a crossfade) sound at once
     assert steepest(mixed) <= speech + 2 * music

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from broadcast_kit import ffmpeg, loader, model, pipeline, sidecars
+from broadcast_kit import ffmpeg, loader, model
 from broadcast_kit.errors import FfmpegError
+from broadcast_kit.render import pipeline, sidecars
 from broadcast_kit.tts.cache import SpeechCache
 from tests.conftest import ROOT, make_show, tone, write_episode, write_wav
 

@@ -21,10 +21,10 @@ import pytest
 from lxml import html as lxml_html
 from typer.testing import CliRunner
 
-from broadcast_kit import pipeline
 from broadcast_kit.cli import app
 from broadcast_kit.errors import InputError
 from broadcast_kit.publish import page, site
+from broadcast_kit.render import pipeline
 from broadcast_kit.tts.cache import SpeechCache
 from tests.conftest import NO_CHROMIUM, chromium_path, write_episode
 from tests.test_feed import HOSTILE_DESCRIPTION, HOSTILE_TITLE

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from broadcast_kit import ffmpeg, pipeline, tags
+from broadcast_kit import ffmpeg
+from broadcast_kit.render import pipeline, tags
 from broadcast_kit.tts.cache import SpeechCache
 from tests.conftest import write_episode
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from broadcast_kit import pipeline
 from broadcast_kit.errors import ConfigError, InputError
 from broadcast_kit.model import Pronunciation
+from broadcast_kit.render import pipeline
 from broadcast_kit.testing import FakeEngine
 from broadcast_kit.tts import registry
 from broadcast_kit.tts.base import VoiceRequest

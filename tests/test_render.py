@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from broadcast_kit import ffmpeg, pipeline, tags
+from broadcast_kit import ffmpeg
 from broadcast_kit.cli import app
+from broadcast_kit.render import pipeline, tags
 from broadcast_kit.testing import FakeEngine
 from broadcast_kit.tts.cache import SpeechCache
 from tests.conftest import write_episode

@@ -15,10 +15,11 @@ import podcastparser
 import pytest
 from scipy.fft import dct
 
-from broadcast_kit import ffmpeg, loader, pipeline, tags
+from broadcast_kit import ffmpeg, loader
 from broadcast_kit.audio import AudioSegment, resample, to_array
 from broadcast_kit.check import runner
 from broadcast_kit.publish import site
+from broadcast_kit.render import pipeline, tags
 from broadcast_kit.tts import registry
 from broadcast_kit.tts.base import VoiceRequest
 from broadcast_kit.tts.cache import SpeechCache

@@ -10,8 +10,9 @@ import pytest
 import yaml
 from pydantic import TypeAdapter
 
-from broadcast_kit import model, timeline
+from broadcast_kit import model
 from broadcast_kit.model import Pacing, Voice
+from broadcast_kit.render import timeline
 
 CASES = sorted((Path(__file__).parent / "data" / "timeline").glob("*.yaml"))
 PARTS = TypeAdapter(list[model.Part])

@@ -8,6 +8,7 @@ the mixer works on float32 arrays shaped (frames, channels) for headroom and spe
 from __future__ import annotations
 
 import warnings
+from functools import cache
 from math import gcd
 
 import numpy as np
@@ -36,6 +37,16 @@ def to_array(segment: AudioSegment) -> np.ndarray:
     return data.reshape(-1, segment.channels)
 
 
+@cache
+def _taps(up: int, down: int) -> np.ndarray:
+    """resample_poly's own anti-aliasing filter for up/down, designed once."""
+    from scipy.signal import firwin
+
+    rate = max(up, down)
+    taps: np.ndarray = firwin(20 * rate + 1, 1 / rate, window=("kaiser", 5.0))
+    return taps
+
+
 def resample(samples: np.ndarray, source: int, target: int) -> np.ndarray:
     """Polyphase resampling (band-limited, unlike pydub's linear `set_frame_rate`)."""
     if source == target:
@@ -43,5 +54,6 @@ def resample(samples: np.ndarray, source: int, target: int) -> np.ndarray:
     from scipy.signal import resample_poly  # scipy.signal takes 0.8 s to import: only when used
 
     g = gcd(source, target)
-    out: np.ndarray = resample_poly(samples, target // g, source // g, axis=0)
+    up, down = target // g, source // g
+    out: np.ndarray = resample_poly(samples, up, down, axis=0, window=_taps(up, down))
     return out.astype(np.float32)

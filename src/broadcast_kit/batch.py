@@ -29,7 +29,7 @@ from broadcast_kit import fingerprint, limits, loader
 from broadcast_kit.errors import EXIT_FAILURE, BroadcastKitError, ConfigError, InputError
 
 if TYPE_CHECKING:  # the audio stack loads only where audio is made
-    from broadcast_kit import pipeline
+    from broadcast_kit.render import pipeline
     from broadcast_kit.tts.synth import Progress
 
 EPISODE_FILE = "episode.yaml"
@@ -225,7 +225,7 @@ def _start_worker(sink: Sink) -> None:
 
 def render_job(job: Job) -> Outcome:
     """Render one episode in a worker; every failure comes back as an Outcome's error lines."""
-    from broadcast_kit import pipeline
+    from broadcast_kit.render import pipeline
 
     sink = _sink
 
@@ -402,7 +402,7 @@ def render_one(
 ) -> pipeline.RenderResult:
     """`kit render EPISODE`: render one episode here and now, whatever its report says, with
     its fingerprint in the report so that later batch renders know it is up to date."""
-    from broadcast_kit import pipeline
+    from broadcast_kit.render import pipeline
 
     stamp = fingerprint.of(loader.load(episode, show))
     return pipeline.render(

@@ -8,12 +8,15 @@ and ffmpeg's last stderr lines. Samples cross this boundary as float32 arrays sh
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import subprocess
+import threading
 from functools import cache
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
@@ -145,28 +148,114 @@ def encode_mp3(samples: np.ndarray, rate: int, kbps: int, out: Path) -> None:
                                 "-id3v2_version", "0", "-f", "mp3"])  # fmt: skip
 
 
+MP3_CODEC = ["-c:a", "libmp3lame"]
+# what the LAME tag in the file tells a decoder to skip: LAME's encoder delay (576) plus the
+# MP3 decoder's own (529); a stream without that tag decodes with them in front
+LAME_DELAY = 576 + 529
+METER = "ebur128=peak=true:framelog=verbose"  # per-frame lines only at -v verbose
+
+
 def measure(path: Path) -> tuple[float, float]:
     """(integrated LUFS, true peak dBTP) of a file, by ffmpeg's EBU R128 meter."""
-    cmd = [
-        executable(),
-        "-hide_banner",
-        "-nostdin",
-        "-nostats",
-        "-i",
-        str(path),
-        "-af",
-        "ebur128=peak=true",
-        "-f",
-        "null",
-        "-",
-    ]
+    cmd = [executable(), "-hide_banner", "-nostdin", "-nostats", "-i", str(path), "-af",
+           METER, "-f", "null", "-"]  # fmt: skip
     proc = subprocess.run(cmd, capture_output=True, check=False)
-    text = proc.stderr.decode("utf-8", "replace")
     if proc.returncode != 0:
         raise FfmpegError(f"{path}: ffmpeg could not measure it: {_tail(proc.stderr)}")
+    return _summary(proc.stderr, path)
+
+
+def _summary(stderr: bytes, path: Path) -> tuple[float, float]:
+    text = stderr.decode("utf-8", "replace")
     summary = text[text.rfind("Summary:") :]
     loud = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
     peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
     if not loud or not peak:
         raise FfmpegError(f"{path}: ffmpeg's ebur128 printed no summary")
     return float(loud.group(1)), float(peak.group(1))
+
+
+class Mp3Encoder:
+    """LAME fed block by block through a pipe, writing the MP3 *file* `out` (so it can write
+    its Info header) and, through ffmpeg's tee muxer, the same frames to a second ffmpeg
+    that measures them (EBU R128, true peak) while they are encoded: the check of the
+    encoded audio costs no pass of its own. The meter skips the encoder delay the file's
+    LAME tag hides and stops at the last fed frame, so it hears exactly what a decoder of
+    the file does."""
+
+    ENCODING = "encoding.mp3"  # the tee muxer's slave syntax reserves [ ] | : in file names
+
+    def __init__(self, out: Path, rate: int, channels: int, kbps: int, frames: int) -> None:
+        self.out = out
+        exe = executable()
+        slaves = f"[f=mp3:write_xing=1:id3v2_version=0]{self.ENCODING}|[f=mp3]pipe:1"
+        self.encoder = _popen(
+            [exe, "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "f32le",
+             "-ar", str(rate), "-ac", str(channels), "-i", "pipe:0", *MP3_CODEC,
+             "-b:a", f"{kbps}k", "-map", "0:a", "-f", "tee", slaves],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, what=str(out), cwd=out.parent,
+        )  # fmt: skip
+        assert self.encoder.stdout is not None and self.encoder.stdin is not None
+        self.stdin: IO[bytes] = self.encoder.stdin
+        self.meter = _popen(
+            [exe, "-hide_banner", "-nostdin", "-nostats", "-f", "mp3", "-i", "pipe:0",
+             "-af", f"atrim=start_sample={LAME_DELAY}:end_sample={LAME_DELAY + frames},{METER}",
+             "-f", "null", "-"],
+            stdin=self.encoder.stdout, stdout=subprocess.DEVNULL, what=str(out),
+        )  # fmt: skip
+        self.encoder.stdout.close()  # the meter holds the read end now
+        self.errors: dict[str, bytes] = {}
+        self.readers = [
+            threading.Thread(target=self._drain, args=(name, proc), daemon=True)
+            for name, proc in (("encoder", self.encoder), ("meter", self.meter))
+        ]
+        for reader in self.readers:
+            reader.start()
+
+    def _drain(self, name: str, proc: subprocess.Popen[bytes]) -> None:
+        assert proc.stderr is not None
+        with proc.stderr:
+            self.errors[name] = proc.stderr.read()
+
+    def write(self, samples: np.ndarray) -> None:
+        try:
+            self.stdin.write(np.ascontiguousarray(samples, dtype="<f4").data.cast("B"))
+        except BrokenPipeError:
+            self.close()
+            raise FfmpegError(f"{self.out}: ffmpeg stopped encoding: {self._why()}") from None
+
+    def _why(self) -> str:
+        return _tail(self.errors.get("encoder", b"") + self.errors.get("meter", b""))
+
+    def close(self) -> None:
+        """Stop both processes (after a failure elsewhere); safe to call twice."""
+        with contextlib.suppress(OSError):
+            self.stdin.close()
+        for proc in (self.encoder, self.meter):
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+        for reader in self.readers:
+            reader.join()
+
+    def finish(self) -> tuple[float, float]:
+        """Close the input, wait for both; (integrated LUFS, true peak dBTP) of the MP3."""
+        with contextlib.suppress(BrokenPipeError):  # the encoder failed: its message says why
+            self.stdin.close()
+        self.encoder.wait()
+        self.meter.wait()
+        for reader in self.readers:
+            reader.join()
+        if self.encoder.returncode != 0 or self.meter.returncode != 0:
+            raise FfmpegError(f"{self.out}: ffmpeg failed: {self._why()}")
+        os.replace(self.out.parent / self.ENCODING, self.out)
+        return _summary(self.errors["meter"], self.out)
+
+
+def _popen(
+    args: list[str], *, stdin: int | IO[bytes], stdout: int, what: str, cwd: Path | None = None
+) -> subprocess.Popen[bytes]:
+    try:
+        return subprocess.Popen(args, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, cwd=cwd)
+    except OSError as exc:
+        raise FfmpegError(f"{what}: cannot run ffmpeg ({exc})") from exc

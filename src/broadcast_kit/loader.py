@@ -24,7 +24,6 @@ from broadcast_kit.model import (
     AudioSettings,
     CheckSettings,
     Episode,
-    HostPart,
     InterviewPart,
     LoudnessCheck,
     MusicPart,
@@ -34,7 +33,6 @@ from broadcast_kit.model import (
     Show,
     Voice,
     VoiceWanted,
-    VoxpopPart,
 )
 from broadcast_kit.tts import casting, registry
 from broadcast_kit.tts.base import alphabet
@@ -223,14 +221,7 @@ def _merge(
 
 # --- validation errors --------------------------------------------------------------------
 
-_PART_MODELS: dict[str, type[BaseModel]] = {
-    "host": HostPart,
-    "interview": InterviewPart,
-    "voxpop": VoxpopPart,
-    "music": MusicPart,
-    "pause": model.PausePart,
-    "chapter": model.ChapterPart,
-}
+_PART_MODELS: dict[str, type[BaseModel]] = {part.kind: part for part in model.PART_TYPES}
 
 
 def _model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
@@ -397,7 +388,7 @@ def load(episode_path: Path, show_path: Path | None = None) -> Production:
             raise InputError(f"{where}: chapter: more than {MAX_CHAPTERS} chapters; merge some")
         parts.append(part)
         part_lines.append(where)
-    if not any(model.kind_of(p) in ("host", "interview", "voxpop", "music") for p in parts):
+    if not any(model.kind_of(p) in (*model.SPEECH_KINDS, MusicPart.kind) for p in parts):
         raise InputError(
             f"{source.where(('segments',))}: segments: nothing to play; add a host: part"
         )

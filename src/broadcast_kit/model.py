@@ -14,7 +14,7 @@ import uuid
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 import yaml
 from pydantic import (
@@ -30,8 +30,8 @@ from pydantic import (
 
 from broadcast_kit.check.rules import RULES
 
-SEGMENT_KINDS = ("host", "interview", "voxpop", "music", "pause", "chapter")
-MUSIC_ROLES = ("intro", "outro", "bed", "sting")
+MusicRole = Literal["intro", "outro", "bed", "sting"]
+MUSIC_ROLES: tuple[str, ...] = get_args(MusicRole)
 
 
 class Strict(BaseModel):
@@ -292,12 +292,16 @@ class Show(Strict):
 class HostPart(Strict):
     """Narration by the show's host (voice `host`)."""
 
+    kind: ClassVar[str] = "host"
+
     host: str
     voice: str = "host"
 
 
 class InterviewPart(Strict):
     """An interviewee: synthesized from `interview:` text, or a recorded `audio:` clip."""
+
+    kind: ClassVar[str] = "interview"
 
     interview: str | None = None
     speaker: str
@@ -322,14 +326,18 @@ class InterviewPart(Strict):
 class VoxpopPart(Strict):
     """A short quote from a member of the public, described rather than named."""
 
+    kind: ClassVar[str] = "voxpop"
+
     voxpop: str
     speaker: str = "Listener"
     voice: str = "voxpop"
 
 
 class MusicPart(Strict):
+    kind: ClassVar[str] = "music"
+
     music: Path
-    role: Literal["intro", "outro", "bed", "sting"] = "sting"
+    role: MusicRole = "sting"
     level: float = Field(0.0, ge=-60, le=12)  # dB applied to the file
     duck: float = Field(-15.0, ge=-60, le=0)  # dB under speech
     attack: float = Field(300, ge=0, le=5000)  # ms
@@ -342,11 +350,21 @@ class MusicPart(Strict):
 
 
 class PausePart(Strict):
+    kind: ClassVar[str] = "pause"
+
     pause: float = Field(gt=0, le=600)
 
 
 class ChapterPart(Strict):
+    kind: ClassVar[str] = "chapter"
+
     chapter: str = Field(min_length=1)
+
+
+PART_TYPES = (HostPart, InterviewPart, VoxpopPart, MusicPart, PausePart, ChapterPart)
+SEGMENT_KINDS: tuple[str, ...] = tuple(part.kind for part in PART_TYPES)
+SPEECH_KINDS: tuple[str, ...] = (HostPart.kind, InterviewPart.kind, VoxpopPart.kind)
+_KINDS: dict[type[BaseModel], str] = {part: part.kind for part in PART_TYPES}
 
 
 def _segment_kind(value: Any) -> str | None:
@@ -359,25 +377,18 @@ def _segment_kind(value: Any) -> str | None:
 
 
 Part = Annotated[
-    Annotated[HostPart, Tag("host")]
-    | Annotated[InterviewPart, Tag("interview")]
-    | Annotated[VoxpopPart, Tag("voxpop")]
-    | Annotated[MusicPart, Tag("music")]
-    | Annotated[PausePart, Tag("pause")]
-    | Annotated[ChapterPart, Tag("chapter")],
+    Annotated[HostPart, Tag(HostPart.kind)]
+    | Annotated[InterviewPart, Tag(InterviewPart.kind)]
+    | Annotated[VoxpopPart, Tag(VoxpopPart.kind)]
+    | Annotated[MusicPart, Tag(MusicPart.kind)]
+    | Annotated[PausePart, Tag(PausePart.kind)]
+    | Annotated[ChapterPart, Tag(ChapterPart.kind)],
     Discriminator(_segment_kind),
 ]
 
 
 def kind_of(part: BaseModel) -> str:
-    return {
-        HostPart: "host",
-        InterviewPart: "interview",
-        VoxpopPart: "voxpop",
-        MusicPart: "music",
-        PausePart: "pause",
-        ChapterPart: "chapter",
-    }[type(part)]
+    return _KINDS[type(part)]
 
 
 def voice_key(part: BaseModel) -> str | None:

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from broadcast_kit import limits, model
 from broadcast_kit.errors import InputError
-from broadcast_kit.segment import WORDS_PER_SECOND, word_count
+from broadcast_kit.render.sentences import WORDS_PER_SECOND, word_count
 
 if TYPE_CHECKING:
     from broadcast_kit.loader import Production

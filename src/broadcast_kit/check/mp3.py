@@ -14,10 +14,11 @@ from typing import Any
 
 from mutagen.id3 import ID3, CTOCFlags
 
-from broadcast_kit import cover, ffmpeg, master
+from broadcast_kit import cover, ffmpeg
 from broadcast_kit.check import mpeg
 from broadcast_kit.check.rules import FileResult, quote
 from broadcast_kit.errors import BroadcastKitError
+from broadcast_kit.render import master
 
 SLACK_MS = 50  # chapter and cue ends may pass the decoded end by MP3 rounding
 NO_OFFSET = 0xFFFFFFFF

@@ -23,7 +23,8 @@ def _ms(ms: int) -> str:
 
 
 def _dry_run(episode: Path, show: Path | None, max_duration: float) -> None:
-    from broadcast_kit import pipeline  # audio stack (scipy: ~1 s) only for the commands that mix
+    # the audio stack (scipy: ~1 s to import) only for the commands that mix
+    from broadcast_kit.render import pipeline
 
     placed = pipeline.dry_run(episode, show, max_duration)
     table = Table("start", "end", "kind", "speaker", "chapter", "text or file", box=None)

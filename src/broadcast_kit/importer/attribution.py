@@ -35,7 +35,7 @@ from broadcast_kit.importer.page import short
 from broadcast_kit.importer.people import People, Person, mentions
 from broadcast_kit.importer.transcript import Paragraph, Story, Transcript
 from broadcast_kit.importer.words import Words
-from broadcast_kit.segment import sentences
+from broadcast_kit.render.sentences import sentences
 
 GUESSED_BREAK = "check: paragraph break guessed (the transcript has no line breaks)"
 

@@ -10,7 +10,7 @@ from functools import cache
 from broadcast_kit.importer.page import APOS, ELLIPSIS, SENTENCE_END, short
 from broadcast_kit.importer.people import People, Person
 from broadcast_kit.importer.words import Words
-from broadcast_kit.segment import sentences
+from broadcast_kit.render.sentences import sentences
 
 # --- cues ---------------------------------------------------------------------------------
 

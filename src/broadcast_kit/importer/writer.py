@@ -14,7 +14,7 @@ from broadcast_kit.importer import lexicon
 from broadcast_kit.importer.page import ELLIPSIS, short
 from broadcast_kit.importer.people import Person
 from broadcast_kit.importer.transcript import Paragraph, Transcript
-from broadcast_kit.segment import sentences
+from broadcast_kit.render.sentences import sentences
 
 # --- YAML ---------------------------------------------------------------------------------
 

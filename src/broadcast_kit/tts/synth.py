@@ -1,18 +1,25 @@
 """The synthesis stage: every sentence of the episode, through the cache, engine by engine.
 
 A sentence is looked up by its content key first; only misses reach an engine, in parallel
-up to the engine's `workers`. Speed and pitch an engine cannot do itself are applied here
-with ffmpeg (pitch: asetrate + aresample + atempo, so the tempo is kept), and silence at the
-edges is trimmed so the timeline knows exactly when the words begin and end. What is stored
-in the cache is that final sentence. A damaged cache entry counts as a miss and is replaced;
-after writing, the cache evicts what exceeds its size bound. The pronunciation lexicon
-rewrites the text each engine is sent (and so its key); the utterance keeps the written text.
+up to the engine's `workers`: in threads, or in worker processes (one engine, one model
+load each) for engines that set `processes`, such as Piper. Speed and pitch an engine
+cannot do itself are applied here with ffmpeg (pitch: asetrate + aresample + atempo, so the
+tempo is kept), and silence at the edges is trimmed so the timeline knows exactly when the
+words begin and end. What is stored in the cache is that final sentence. A damaged cache
+entry counts as a miss and is replaced; after writing, the cache evicts what exceeds its
+size bound. The pronunciation lexicon rewrites the text each engine is sent (and so its
+key); the utterance keeps the written text.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import queue
+import threading
+from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -113,59 +120,189 @@ def trim(audio: AudioSegment) -> AudioSegment:
     return frames
 
 
+Deliver = Callable[[list[int], AudioSegment], None]  # utterance indexes, their audio
+
+
+def synthesize_each(
+    utterances: list[Utterance],
+    cache: cache_mod.SpeechCache,
+    deliver: Deliver,
+    progress: Progress | None = None,
+) -> SynthStats:
+    """Every utterance's audio handed to `deliver` as soon as it is there, none kept: cache
+    misses go to their engines first (in worker processes for engines that ask for them, one
+    engine and model per worker), and cache hits are read meanwhile. Equal sentences are
+    synthesized once and delivered together. `progress` counts synthesized sentences."""
+    stats = SynthStats()
+    groups: dict[str, tuple[Engine, VoiceRequest, str, list[int]]] = {}
+    for n, utt in enumerate(utterances):
+        key, engine, req = cache_key(utt.text, utt.voice, utt.lexicon)
+        stats.engines[engine.name] = engine.version
+        if key in groups:
+            groups[key][3].append(n)
+        else:  # the engine is sent the text as the lexicon says it
+            groups[key] = (engine, req, spoken(utt.text, engine, utt.lexicon), [n])
+    todo = [key for key in groups if not cache.path(key).exists()]
+    lock = threading.Lock()  # sentences arrive from several threads: one at a time
+
+    def handover(indexes: list[int], audio: AudioSegment) -> None:
+        with lock:
+            deliver(indexes, audio)
+
+    with _Workers(groups, cache, handover, progress, stats) as workers:
+        workers.submit(todo)
+        for key, (_, _, _, indexes) in groups.items():
+            if key in workers.submitted:
+                continue
+            try:
+                hit = cache.load(key)
+            except cache_mod.DamagedEntry:  # a miss; the put after synthesis replaces it
+                hit = None
+                stats.repaired += 1
+            if hit is None:
+                workers.submit([key])
+                continue
+            stats.hits += len(indexes)
+            handover(indexes, hit)  # the workers deliver meanwhile: one at a time
+    stats.misses = len(workers.submitted)
+    if workers.submitted:  # only writes can take the cache past its bound
+        stats.evicted = cache.evict().entries
+    return stats
+
+
 def synthesize_all(
     utterances: list[Utterance],
     cache: cache_mod.SpeechCache,
     progress: Progress | None = None,
 ) -> tuple[list[AudioSegment], SynthStats]:
-    stats = SynthStats()
+    """Every utterance's audio, in order (all of it in memory: for short lists)."""
     results: list[AudioSegment | None] = [None] * len(utterances)
-    todo: dict[str, tuple[Engine, VoiceRequest, str, list[int]]] = {}
-    found: dict[str, AudioSegment] = {}
-    for n, utt in enumerate(utterances):
-        key, engine, req = cache_key(utt.text, utt.voice, utt.lexicon)
-        stats.engines[engine.name] = engine.version
-        if key in todo:
-            todo[key][3].append(n)
-            continue
-        if key not in found:
-            try:
-                hit = cache.load(key)
-            except cache_mod.DamagedEntry:  # a miss; put() below replaces the entry
-                hit = None
-                stats.repaired += 1
-            if hit is None:
-                todo[key] = (engine, req, spoken(utt.text, engine, utt.lexicon), [n])
-                continue
-            found[key] = hit
-        stats.hits += 1
-        results[n] = found[key]
-    stats.misses = len(todo)
-    done = 0
-    total = len(todo)
 
-    def work(key: str) -> AudioSegment:
-        engine, req, text, _ = todo[key]
-        audio = trim(adjust(engine.synthesize(text, req), req, engine))
-        cache.put(key, audio, engine=engine.name, version=engine.version)
-        return audio
+    def keep(indexes: list[int], audio: AudioSegment) -> None:
+        for n in indexes:
+            results[n] = audio
 
-    by_engine: dict[str, list[str]] = {}
-    for key, (engine, _, _, _) in todo.items():
-        by_engine.setdefault(engine.name, []).append(key)
-    for keys in by_engine.values():
-        engine = todo[keys[0]][0]
-        with ThreadPoolExecutor(max_workers=max(1, engine.workers)) as pool:
-            for key, audio in zip(keys, pool.map(work, keys), strict=True):
-                text, indexes = todo[key][2], todo[key][3]
-                stats.synthesized.append(text)
-                for n in indexes:
-                    results[n] = audio
-                done += 1
-                if progress:
-                    progress(done, total, text)
-    if todo:  # only writes can take the cache past its bound
-        stats.evicted = cache.evict().entries
+    stats = synthesize_each(utterances, cache, keep, progress)
     complete = [audio for audio in results if audio is not None]
     assert len(complete) == len(utterances), "every sentence is a cache hit or synthesized"
     return complete, stats
+
+
+def _synthesize(engine: Engine, req: VoiceRequest, text: str) -> AudioSegment:
+    return trim(adjust(engine.synthesize(text, req), req, engine))
+
+
+_worker_engine: Engine | None = None
+
+
+def _start_worker(engine_type: type[Engine], threads: int) -> None:
+    """A worker process's one engine (its model loads once, at its first sentence)."""
+    global _worker_engine
+    _worker_engine = engine_type()
+    if hasattr(_worker_engine, "threads"):
+        _worker_engine.threads = threads
+
+
+def _work(req: VoiceRequest, text: str) -> tuple[bytes, int, int, int]:
+    assert _worker_engine is not None
+    audio = _synthesize(_worker_engine, req, text)
+    return audio.raw_data, audio.sample_width, audio.frame_rate, audio.channels
+
+
+class _Workers:
+    """Synthesizes the cache misses, each engine's in its own slots, each slot taking the
+    next sentence as soon as it is free. An engine that asks for `processes` gets up to its
+    `workers` (and the machine's cores) slots: this process's own instance in one, worker
+    processes started for the others (one engine and model each); a single sentence is
+    synthesized here, with no process to start. Other engines get `workers` threads."""
+
+    def __init__(
+        self,
+        groups: dict[str, tuple[Engine, VoiceRequest, str, list[int]]],
+        cache: cache_mod.SpeechCache,
+        deliver: Deliver,
+        progress: Progress | None,
+        stats: SynthStats,
+    ) -> None:
+        self.groups, self.cache, self.deliver = groups, cache, deliver
+        self.progress, self.stats = progress, stats
+        self.submitted: set[str] = set()
+        self.queues: dict[str, queue.SimpleQueue[str | None]] = {}
+        self.slots: dict[str, int] = {}
+        self.threads: list[threading.Thread] = []
+        self.pools: list[ProcessPoolExecutor] = []
+        self.errors: list[BaseException] = []
+        self.lock = threading.Lock()
+        self.done = 0
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def submit(self, keys: list[str]) -> None:
+        waiting = Counter(self.groups[key][0].name for key in keys)
+        for key in keys:
+            engine = self.groups[key][0]
+            if engine.name not in self.queues:
+                self._start(engine, waiting[engine.name])
+            self.submitted.add(key)
+            self.queues[engine.name].put(key)
+
+    def _start(self, engine: Engine, waiting: int) -> None:
+        self.queues[engine.name] = queue.SimpleQueue()
+        slots = max(1, min(engine.workers, waiting))
+        pool = None
+        if getattr(engine, "processes", False):
+            cores = os.cpu_count() or 1
+            slots = min(slots, cores)
+            if slots > 1:
+                pool = ProcessPoolExecutor(
+                    slots - 1,
+                    mp_context=multiprocessing.get_context("spawn"),  # no inherited threads
+                    initializer=_start_worker,
+                    initargs=(type(engine), max(1, cores // slots)),
+                )
+                self.pools.append(pool)
+        self.slots[engine.name] = slots
+        for slot in range(slots):
+            # processes: slot 0 is this process's own engine, the others a worker each
+            remote = pool if pool is not None and slot > 0 else None
+            thread = threading.Thread(target=self._drain, args=(engine, remote), daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def _drain(self, engine: Engine, pool: ProcessPoolExecutor | None) -> None:
+        while (key := self.queues[engine.name].get()) is not None:
+            if self.errors:
+                continue  # something failed: take the rest off the queue, do nothing
+            _, req, text, indexes = self.groups[key]
+            try:
+                if pool is None:
+                    audio = _synthesize(engine, req, text)
+                else:
+                    data, width, rate, channels = pool.submit(_work, req, text).result()
+                    audio = AudioSegment(
+                        data, sample_width=width, frame_rate=rate, channels=channels
+                    )
+                self.cache.put(key, audio, engine=engine.name, version=engine.version)
+            except BaseException as exc:  # raised again by __exit__, in the caller's thread
+                self.errors.append(exc)
+                continue
+            self.deliver(indexes, audio)
+            with self.lock:
+                self.stats.synthesized.append(text)
+                self.done += 1
+                if self.progress:
+                    self.progress(self.done, len(self.submitted), text)
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if error is not None:
+            self.errors.append(RuntimeError("stopped"))  # the slots drop what is left
+        for name, slots in self.slots.items():
+            for _ in range(slots):
+                self.queues[name].put(None)
+        for thread in self.threads:
+            thread.join()
+        for pool in self.pools:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if error is None and self.errors:
+            raise self.errors[0]

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from broadcast_kit import model
 from broadcast_kit.model import MusicPart, Pacing, Voice
+from broadcast_kit.render.sentences import sentences
 
 CROSSFADE_MS = 1000
 MIN_BED_EDGE_MS = 1000
@@ -31,12 +32,15 @@ class Measured:
 
     sentences: tuple[tuple[str, int], ...] = ()  # speech: (text, duration ms)
     duration: int = 0  # music or recorded clip, ms
+    gain_db: float = 0.0  # recorded clip: the gain that matches it to the narration
 
 
 @dataclass(frozen=True)
 class Placed:
+    """One sound in time, with everything the mixer and the sidecars need to know about it."""
+
     part: int  # index into the episode's parts
-    kind: str  # host, interview, voxpop, music
+    kind: str  # a speech kind or music (model.SEGMENT_KINDS)
     start: int  # ms
     end: int
     chapter: str | None
@@ -50,10 +54,19 @@ class Placed:
     fade_out: int = 0
     loop: bool = False
     ducks: tuple[tuple[int, int], ...] = ()  # speech spans this music is ducked under
+    level: float = 0.0  # dB: music's level, or a recorded clip's loudness-matching gain
+    duck: float = 0.0  # music: dB of reduction under speech
+    attack: float = 0.0  # music: ms ramp down before speech
+    release: float = 0.0  # music: ms ramp back up after it
+    transcript: tuple[str, ...] = ()  # recorded clip: its transcript's sentences (the cues)
 
     @property
     def is_speech(self) -> bool:
-        return self.kind != "music"
+        return self.kind != MusicPart.kind
+
+    @property
+    def is_clip(self) -> bool:
+        return self.is_speech and self.file is not None
 
 
 @dataclass(frozen=True)
@@ -151,7 +164,17 @@ def _place_speech(
         end = start + facts.duration
         state.items.append(
             Placed(
-                index, kind, start, end, state.chapter, name, None, part.transcript, file=part.audio
+                index,
+                kind,
+                start,
+                end,
+                state.chapter,
+                name,
+                None,
+                part.transcript,
+                file=part.audio,
+                level=facts.gain_db,
+                transcript=tuple(sentences(part.transcript)) if part.transcript else (),
             )
         )
     else:
@@ -196,7 +219,7 @@ def _place_music(state: _State, index: int, part: MusicPart, facts: Measured) ->
         fade_in = max(fade_in, MIN_BED_EDGE_MS)
         placed = Placed(
             index,
-            "music",
+            MusicPart.kind,
             start,
             start + fade_in,
             state.chapter,
@@ -204,6 +227,10 @@ def _place_music(state: _State, index: int, part: MusicPart, facts: Measured) ->
             role="bed",
             fade_in=fade_in,
             loop=True,
+            level=part.level,
+            duck=part.duck,
+            attack=part.attack,
+            release=part.release,
         )
         state.items.append(placed)
         state.last_music = len(state.items) - 1
@@ -222,7 +249,7 @@ def _place_music(state: _State, index: int, part: MusicPart, facts: Measured) ->
     state.items.append(
         Placed(
             index,
-            "music",
+            MusicPart.kind,
             start,
             end,
             state.chapter,
@@ -230,6 +257,10 @@ def _place_music(state: _State, index: int, part: MusicPart, facts: Measured) ->
             role=part.role,
             fade_in=fade_in,
             fade_out=fade_out,
+            level=part.level,
+            duck=part.duck,
+            attack=part.attack,
+            release=part.release,
         )
     )
     state.last_music = len(state.items) - 1
@@ -269,7 +300,7 @@ def _with_ducks(items: list[Placed]) -> list[Placed]:
     spans = sorted((item.start, item.end) for item in items if item.is_speech)
     result = []
     for item in items:
-        if item.kind == "music" and item.role != "sting":
+        if not item.is_speech and item.role != "sting":
             under = tuple((s, e) for s, e in spans if s < item.end and e > item.start)
             item = _replace(item, ducks=under)
         result.append(item)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import textwrap
+from dataclasses import replace
 
-from broadcast_kit.segment import sentences
-from broadcast_kit.timeline import Placed, Timeline
+from broadcast_kit.render.timeline import Placed, Timeline
 
 VTT_LINE = 65
 SRT_LINE = 32
@@ -34,7 +34,7 @@ def cues(timeline: Timeline) -> list[Placed]:
         if item.file is None:
             result.append(item)
             continue
-        parts = sentences(item.text)
+        parts = list(item.transcript) or [item.text]  # the timeline split it into sentences
         total = sum(len(p) for p in parts)
         start = item.start
         for n, text in enumerate(parts):
@@ -43,20 +43,7 @@ def cues(timeline: Timeline) -> list[Placed]:
                 if n == len(parts) - 1
                 else start + (item.end - item.start) * len(text) // total
             )
-            result.append(
-                Placed(
-                    item.part,
-                    item.kind,
-                    start,
-                    end,
-                    item.chapter,
-                    item.speaker,
-                    None,
-                    text,
-                    n,
-                    item.file,
-                )
-            )
+            result.append(replace(item, start=start, end=end, text=text, sentence=n))
             start = end
     return result
 

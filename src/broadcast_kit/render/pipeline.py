@@ -1,6 +1,11 @@
-"""The only module that knows every stage: load -> segment -> synthesize/fetch -> timeline ->
-mix -> master -> tag -> sidecars, with every output written to a temp file and moved into
-place at the end, so a failed render leaves nothing half-written in the output folder."""
+"""The only module that knows every stage: load -> sentences -> synthesize/fetch -> timeline
+-> mix + master + encode (two passes over the mix, block by block) -> tag -> sidecars and
+report, with every output written to a temp file and moved into place at the end, so a
+failed render leaves nothing half-written in the output folder.
+
+Decoded music, recorded clips and every sentence's samples (at the working rate) go once
+into an unlinked scratch file beside the outputs and are read back block by block by both
+mixing passes: nothing episode-length is held in memory, and nothing is decoded twice."""
 
 from __future__ import annotations
 
@@ -14,14 +19,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
-from broadcast_kit import __version__, ffmpeg, loader, master, mix, model, sidecars, tags, timeline
+from broadcast_kit import __version__, ffmpeg, loader, model
 from broadcast_kit.audio import AudioSegment, resample, to_array
 from broadcast_kit.errors import InputError, OutputError
 from broadcast_kit.limits import MAX_DURATION_SECONDS, duration_text
-from broadcast_kit.segment import estimate_seconds, sentences
+from broadcast_kit.render import master, mix, sidecars, tags, timeline
+from broadcast_kit.render.report import RenderReport, engine_voice
+from broadcast_kit.render.report import build as build_report
+from broadcast_kit.render.sentences import estimate_seconds, sentences
 from broadcast_kit.tts import registry
 from broadcast_kit.tts.cache import DamagedEntry, SpeechCache
 from broadcast_kit.tts.synth import (
@@ -30,7 +39,7 @@ from broadcast_kit.tts.synth import (
     Utterance,
     cache_key,
     request,
-    synthesize_all,
+    synthesize_each,
 )
 
 Log = Callable[[str], None]
@@ -42,9 +51,10 @@ class RenderResult:
     production: loader.Production
     timeline: timeline.Timeline
     outputs: dict[str, Path] = field(default_factory=dict)
-    report: dict[str, object] = field(default_factory=dict)
+    report: dict[str, object] = field(default_factory=dict)  # as written to <slug>.json
     stats: SynthStats = field(default_factory=SynthStats)
     warnings: list[str] = field(default_factory=list)
+    render_report: RenderReport | None = None  # the same, typed
 
 
 def utterances(production: loader.Production) -> list[list[Utterance]]:
@@ -98,14 +108,66 @@ def staged(out_dir: Path) -> Iterator[Path]:
             out_dir.rmdir()
 
 
-class Sources:
-    """Decoded music and clips at the working rate, each file decoded once."""
+class Scratch:
+    """Samples the render reads more than once, in an unlinked temp file: written once, read
+    back in slices with pread (no mapping, so reading does not grow the process)."""
 
-    def __init__(self, production: loader.Production, rate: int, channels: int) -> None:
+    def __init__(self, folder: Path) -> None:
+        # closed by close(): the render owns it for longer than one block of code
+        self.file: IO[bytes] = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115
+        self.end = 0
+
+    def put(self, samples: np.ndarray) -> Stored:
+        data = np.ascontiguousarray(samples, dtype="<f4")
+        view = data.data.cast("B")
+        written = 0
+        while written < len(view):
+            written += os.pwrite(self.file.fileno(), view[written:], self.end + written)
+        stored = Stored(self, self.end, data.shape[0], data.shape[1])
+        self.end += len(view)
+        return stored
+
+    def close(self) -> None:
+        self.file.close()
+
+    def __enter__(self) -> Scratch:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+class Stored:
+    """A (frames, channels) float32 array in the scratch file; slicing reads it."""
+
+    def __init__(self, scratch: Scratch, offset: int, frames: int, channels: int) -> None:
+        self.scratch, self.offset, self.frames, self.channels = scratch, offset, frames, channels
+
+    def __len__(self) -> int:
+        return self.frames
+
+    def __getitem__(self, index: slice) -> np.ndarray:
+        start, stop, _ = index.indices(self.frames)
+        count = max(0, stop - start) * self.channels * 4
+        raw = os.pread(self.scratch.file.fileno(), count, self.offset + start * self.channels * 4)
+        return np.frombuffer(raw, dtype="<f4").reshape(-1, self.channels)
+
+
+Keep = Callable[[np.ndarray], "np.ndarray | Stored"]
+
+
+class Sources:
+    """Decoded music and clips at the working rate, each file decoded once (and kept where
+    `keep` puts it: the scratch file for a render)."""
+
+    def __init__(
+        self, production: loader.Production, rate: int, channels: int, keep: Keep | None = None
+    ) -> None:
         self.rate, self.channels = rate, channels
         self.production = production
-        self.music: dict[Path, np.ndarray] = {}
-        self.clips: dict[int, np.ndarray] = {}
+        self.keep: Keep = keep or (lambda samples: samples)
+        self.music: dict[Path, np.ndarray | Stored] = {}
+        self.clips: dict[int, np.ndarray | Stored] = {}
 
     def load(self) -> list[int]:
         """Decode everything; returns each part's file duration in ms (0 when none)."""
@@ -115,42 +177,46 @@ class Sources:
             try:
                 if isinstance(part, model.MusicPart):
                     if part.music not in self.music:
-                        self.music[part.music] = ffmpeg.decode(part.music, self.rate, self.channels)
-                    audio = self.music[part.music]
+                        decoded = ffmpeg.decode(part.music, self.rate, self.channels)
+                        self.music[part.music] = self.keep(decoded)
+                    frames = len(self.music[part.music])
                 elif isinstance(part, model.InterviewPart) and part.audio is not None:
-                    audio = ffmpeg.decode(
+                    decoded = ffmpeg.decode(
                         part.audio, self.rate, self.channels, part.start, part.end
                     )
-                    self.clips[index] = audio
+                    self.clips[index] = self.keep(decoded)
+                    frames = len(decoded)
                 else:
                     durations.append(0)
                     continue
             except InputError as exc:
                 raise InputError(f"{where}: {exc}") from None
-            durations.append(round(len(audio) * 1000 / self.rate))
+            durations.append(round(frames * 1000 / self.rate))
         return durations
 
 
-def _speech_array(audio: AudioSegment, rate: int, channels: int) -> np.ndarray:
-    mono = to_array(audio.set_channels(1))
-    mono = resample(mono, audio.frame_rate, rate)
-    return np.repeat(mono, channels, axis=1) if channels > 1 else mono
+def speech_samples(audio: AudioSegment, rate: int) -> np.ndarray:
+    """A sentence as mono float32 (frames, 1) at the working rate (the mixer spreads mono
+    speech over every channel)."""
+    return resample(to_array(audio.set_channels(1)), audio.frame_rate, rate)
 
 
-def _match_clips(sources: Sources, speech: list[np.ndarray], rate: int) -> dict[int, float]:
-    """Gain each recorded clip to the narration's loudness; returns the gains applied (dB)."""
+def _match_clips(
+    sources: Sources, speech: list[np.ndarray | Stored], rate: int, channels: int
+) -> dict[int, float]:
+    """The gain that matches each recorded clip to the narration's loudness (dB)."""
     gains: dict[int, float] = {}
     if not sources.clips:
         return gains
-    reference = master.loudness(np.concatenate(speech), rate) if speech else None
+    meter = master.LoudnessMeter(rate, channels)
+    for sentence in speech:  # the narration as if concatenated, one sentence at a time
+        meter.add(np.repeat(sentence[0 : len(sentence)], channels, axis=1))
+    reference = meter.integrated() if speech else None
     target = reference if reference is not None else -20.0
     for index, clip in sources.clips.items():
-        measured = master.loudness(clip, rate)
-        if measured is None:
-            continue
-        gain = target - measured
-        sources.clips[index] = clip * np.float32(10 ** (gain / 20))
-        gains[index] = round(gain, 2)
+        measured = master.loudness(clip[0 : len(clip)], rate)
+        if measured is not None:
+            gains[index] = target - measured
     return gains
 
 
@@ -188,13 +254,11 @@ def check_duration(
     )
 
 
-def plan(
-    production: loader.Production, cache: SpeechCache, durations: list[int] | None = None
-) -> timeline.Timeline:
-    """The timeline without synthesizing: cached sentence durations, estimates for the rest.
-    `durations` are the parts' file durations when the caller has decoded them already."""
-    if durations is None:
-        durations = Sources(production, production.show.audio.sample_rate, 1).load()
+def plan(production: loader.Production, cache: SpeechCache) -> timeline.Timeline:
+    """The timeline without synthesizing: cached sentence durations, estimates for the rest."""
+    audio = production.show.audio
+    sources = Sources(production, audio.sample_rate, 1)
+    durations = sources.load()
     measured = []
     damaged: set[str] = set()
     for group, file_ms in zip(utterances(production), durations, strict=True):
@@ -230,11 +294,6 @@ def _place(production: loader.Production, measured: list[timeline.Measured]) -> 
     )
 
 
-def _engine_voice(voice: model.Voice) -> str:
-    """The engine's name for `voice` (its default when the script names none)."""
-    return request(voice, registry.get(voice.engine)).voice
-
-
 class _Clock:
     """Seconds spent in each stage, for the render report."""
 
@@ -257,47 +316,47 @@ def _assemble(
     progress: Progress | None,
     say: Log,
     clock: _Clock,
-    loaded: tuple[Sources, list[int]] | None = None,
-) -> tuple[np.ndarray, timeline.Timeline, SynthStats, dict[int, float]]:
-    """Synthesize, decode, place and mix: the mix, its timeline, synthesis counts and the
-    gains given to recorded clips. Every sentence's audio is released when this returns.
-    `loaded` is the music and clips with their durations when the caller decoded them."""
+    scratch: Scratch,
+) -> tuple[mix.Mixer, timeline.Timeline, SynthStats]:
+    """Synthesize, decode and place: the mix (to be read block by block), its timeline and
+    the synthesis counts. Every sound's samples are in `scratch`, none in memory."""
     settings = production.show.audio
     rate, channels = settings.sample_rate, settings.channel_count
-    if loaded is None:
-        sources = Sources(production, rate, channels)
-        loaded = sources, sources.load()
-    sources, file_ms = loaded
+    sources = Sources(production, rate, channels, scratch.put)
+    file_ms = sources.load()
     groups = utterances(production)
     flat = [u for group in groups for u in group]
+    clock.lap("load")
     say(f"synthesizing {len(flat)} sentences")
-    spoken, stats = synthesize_all(flat, cache, progress)
+    speech: list[np.ndarray | Stored] = [np.zeros((0, 1), np.float32)] * len(flat)
+
+    def keep(indexes: list[int], audio: AudioSegment) -> None:
+        stored = scratch.put(speech_samples(audio, rate))
+        for n in indexes:
+            speech[n] = stored
+
+    stats = synthesize_each(flat, cache, keep, progress)
     clock.lap("synthesize")
-    arrays = [_speech_array(a, rate, channels) for a in spoken]
-    clip_gains = _match_clips(sources, arrays, rate)
+    gains = _match_clips(sources, speech, rate, channels)
 
     measured, by_part, n = [], {}, 0
     for index, (group, ms) in enumerate(zip(groups, file_ms, strict=True)):
         facts = []
         for s, utt in enumerate(group):
-            by_part[(index, s)] = arrays[n]
-            facts.append((utt.text, round(len(arrays[n]) * 1000 / rate)))
+            by_part[(index, s)] = speech[n]
+            facts.append((utt.text, round(len(speech[n]) * 1000 / rate)))
             n += 1
-        measured.append(timeline.Measured(tuple(facts), ms))
+        measured.append(timeline.Measured(tuple(facts), ms, gains.get(index, 0.0)))
     placed = _place(production, measured)
 
-    def fetch(item: timeline.Placed) -> np.ndarray:
-        part = production.parts[item.part]
-        if isinstance(part, model.MusicPart):
-            return sources.music[part.music]
+    def fetch(item: timeline.Placed) -> np.ndarray | Stored:
+        if not item.is_speech and item.file is not None:
+            return sources.music[item.file]
         if item.part in sources.clips:
             return sources.clips[item.part]
         return by_part[(item.part, item.sentence)]
 
-    say("mixing")
-    mixed = mix.mix(placed, fetch, list(production.parts), rate, channels)
-    clock.lap("mix")
-    return mixed, placed, stats, clip_gains
+    return mix.Mixer(placed, fetch, rate, channels), placed, stats
 
 
 def render(
@@ -317,23 +376,18 @@ def render(
     cache = cache or SpeechCache()
     production = loader.load(episode_path, show_path)
     check_voices(production)
-    for key, engine_voice in production.cast.items():
-        say(f"cast voices.{key} as {engine_voice}")
+    for key, voice_name in production.cast.items():
+        say(f"cast voices.{key} as {voice_name}")
     settings = production.show.audio
-    sources = Sources(production, settings.sample_rate, settings.channel_count)
-    file_ms = sources.load()
-    check_duration(production, plan(production, cache, file_ms), max_duration)
-    clock.lap("load")
+    if max_duration is not None:  # the plan decodes the music once more (mono) to place it
+        check_duration(production, plan(production, cache), max_duration)
     with staged(out_dir) as stage:
-        mixed, placed, stats, clip_gains = _assemble(
-            production, cache, progress, say, clock, (sources, file_ms)
-        )
-        say("mastering and encoding")
-        goal = master.target(settings.loudness, settings.channel_count)
-        mp3 = stage / f"{production.slug}.mp3"
-        loudness = master.encode(mixed, settings.sample_rate, settings.kbps, mp3, goal)
-        del mixed
-        clock.lap("master_encode")
+        with Scratch(stage) as scratch:
+            mixer, placed, stats = _assemble(production, cache, progress, say, clock, scratch)
+            goal = master.target(settings.loudness, settings.channel_count)
+            mp3 = stage / f"{production.slug}.mp3"
+            loudness = master.encode(mixer, settings.kbps, mp3, goal, say)
+        clock.lap("mix_master_encode")
 
         warnings = [*production.warnings, *placed.warnings, *stats.warnings(), *loudness.warnings]
         result = RenderResult(production, placed, stats=stats, warnings=warnings)
@@ -350,20 +404,21 @@ def render(
             ),
         }
         clock.lap("tags_sidecars")
-        data = mp3.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
+        digest = _sha256(mp3)
         # a re-render whose bytes differ gets a new name: published files never change in place
         files["mp3"] = mp3.rename(stage / f"{production.slug}-{digest[:HASH_CHARS]}.mp3")
-        audio_facts = {"bytes": len(data), "sha256": digest}
-        report = _report(
-            production, placed, stats, loudness, clip_gains, files, audio_facts, clock.total()
+        report = build_report(
+            production,
+            placed,
+            stats,
+            loudness,
+            files,
+            (files["mp3"].stat().st_size, digest),
+            clock.total(),
+            os.path.relpath(production.show_path.resolve(), out_dir.resolve()),
+            fingerprint,
         )
-        report["show_file"] = os.path.relpath(production.show_path.resolve(), out_dir.resolve())
-        if fingerprint is not None:
-            report["fingerprint"] = fingerprint
-        files["report"] = _write(
-            stage / f"{production.slug}.json", json.dumps(report, indent=2, ensure_ascii=False)
-        )
+        files["report"] = _write(stage / f"{production.slug}.json", report.to_json())
         previous = _previous_mp3(out_dir / files["report"].name)
         for kind, staged_path in files.items():  # the report last: it vouches for the others
             final = out_dir / staged_path.name
@@ -371,8 +426,17 @@ def render(
             result.outputs[kind] = final
         if previous is not None and previous != result.outputs["mp3"]:
             previous.unlink(missing_ok=True)
-        result.report = report
+        result.report = report.as_dict()
+        result.render_report = report
     return result
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _previous_mp3(report: Path) -> Path | None:
@@ -401,7 +465,7 @@ def _episode_tags(
     used = []
     for key in sorted({item.voice for item in placed.items if item.voice}):
         voice = production.voices[key]
-        name = _engine_voice(voice)
+        name = engine_voice(voice)
         extra = "".join(
             f" {label} {value:g}"
             for label, value, default in (("speed", voice.speed, 1.0), ("pitch", voice.pitch, 0.0))
@@ -429,100 +493,3 @@ def _episode_tags(
         provenance=provenance,
         chapters=tuple((c.title, c.start, c.end) for c in placed.chapters),
     )
-
-
-def _people(production: loader.Production, placed: timeline.Timeline) -> list[dict[str, str]]:
-    """Who is heard, for the feed's podcast:person: the host, then every named interviewee
-    (voxpops are anonymous)."""
-    people = [{"name": production.show.author, "role": "host"}]
-    host = production.voices.get("host")
-    if host is not None and host.name and host.name.lower() != "host":
-        people[0]["name"] = host.name
-    seen = {people[0]["name"]}
-    for item in placed.items:
-        part = production.parts[item.part]
-        if isinstance(part, model.InterviewPart) and item.speaker and item.speaker not in seen:
-            seen.add(item.speaker)
-            people.append({"name": item.speaker, "role": "guest"})
-    return people
-
-
-def _report(
-    production: loader.Production,
-    placed: timeline.Timeline,
-    stats: SynthStats,
-    loudness: master.MasterReport,
-    clip_gains: dict[int, float],
-    files: dict[str, Path],
-    audio_facts: dict[str, object],
-    timings: dict[str, float],
-) -> dict[str, object]:
-    mp3 = files["mp3"]
-    voices = production.voices
-    segments = []
-    for item in placed.items:
-        entry: dict[str, object] = {
-            "part": item.part,
-            "kind": item.kind,
-            "start_ms": item.start,
-            "end_ms": item.end,
-            "duration_ms": item.end - item.start,
-            "chapter": item.chapter,
-        }
-        if item.is_speech:
-            entry["speaker"] = item.speaker
-        if item.voice:
-            voice = voices[item.voice]
-            entry.update(
-                voice=item.voice,
-                engine=voice.engine,
-                engine_voice=_engine_voice(voice),
-            )
-        if item.text:
-            entry["text"] = item.text
-        if item.file:
-            entry["file"] = loader.display(item.file)
-            entry["role"] = item.role
-        if item.part in clip_gains:
-            entry["gain_db"] = clip_gains[item.part]
-        segments.append(entry)
-    episode = production.episode
-    return {
-        "tool": f"broadcast-kit {__version__}",
-        "slug": production.slug,
-        "title": episode.title,
-        "show": production.show.title,
-        "date": episode.date.isoformat(),
-        "number": episode.number,
-        "season": episode.season,
-        "episode_type": episode.episode_type,
-        "explicit": production.show.explicit if episode.explicit is None else episode.explicit,
-        "draft": episode.draft,
-        "guid": episode.guid,
-        "description": episode.description,
-        "people": _people(production, placed),
-        "episode_file": loader.display(production.episode_path),
-        "duration_ms": placed.duration,
-        "audio": {
-            "file": mp3.name,
-            **audio_facts,
-            "bitrate_kbps": production.show.audio.kbps,
-            "channels": production.show.audio.channels,
-            "sample_rate": production.show.audio.sample_rate,
-        },
-        "loudness": loudness.as_dict(),
-        "files": {kind: path.name for kind, path in files.items()},
-        "chapters": [
-            {"title": c.title, "start_ms": c.start, "end_ms": c.end} for c in placed.chapters
-        ],
-        "synthesis": {
-            "sentences": stats.hits + stats.misses,
-            "cached": stats.hits,
-            "synthesized": len(stats.synthesized),
-            "repaired": stats.repaired,
-            "engines": stats.engines,
-        },
-        "render_seconds": timings["total"],
-        "timings": timings,
-        "segments": segments,
-    }

@@ -243,8 +243,8 @@ def test_two_piper_renders_from_empty_caches_are_identical(show_dir: Path, tmp_p
 @pytest.mark.slow
 def test_memory_does_not_grow_with_the_episode(show_dir: Path, music_dir: Path) -> None:
     """A 20-minute stereo episode (424 MiB of float samples once mixed; the whole-buffer
-    mixer peaked at about 5 times that) renders in a child process whose own peak resident
-    memory stays under 450 MiB: the mix is never held whole."""
+    mixer peaked at about 5 times that) renders warm in a child process whose own peak
+    resident memory stays under 450 MiB: the mix is never held whole."""
     filler = " ".join(f"word{i}" for i in range(11))
     parts = []
     for n in range(40):  # 40 parts of about 30 s of fake speech
@@ -263,8 +263,9 @@ def test_memory_does_not_grow_with_the_episode(show_dir: Path, music_dir: Path) 
         "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         "print(json.dumps({'peak': peak, 'ms': result.timeline.duration}))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
+    for _ in range(2):  # the first fills the speech cache; the second is measured (warm)
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
     facts = json.loads(proc.stdout.strip().splitlines()[-1])
     assert facts["ms"] > 19 * 60_000  # the episode is as long as meant
     assert facts["peak"] < 450, facts

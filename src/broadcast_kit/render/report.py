@@ -3,9 +3,9 @@
 A typed model written beside the MP3: `kit feed` and the show page read durations,
 chapters and people from it, `kit check` the files it vouches for. Every placed sound is
 listed as a segment with the fields that apply to it (speech: speaker, voice, engine; music:
-file and role; a recorded clip: its matching gain). Only `timings` and `render_seconds`
-differ between two renders of the same episode: everything else, like the audio, is the
-same.
+file and role; a recorded clip: its matching gain). Rendered twice from empty speech
+caches, an episode gives the same report except `timings` and `render_seconds`, like it
+gives the same audio; with a warm cache only the synthesis counts differ as well.
 """
 
 from __future__ import annotations

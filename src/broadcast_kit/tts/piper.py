@@ -25,7 +25,9 @@ from typing import Any, ClassVar
 
 from broadcast_kit.audio import AudioSegment
 from broadcast_kit.errors import EngineError, InputError
+from broadcast_kit.files import atomic_open
 from broadcast_kit.tts.base import VoiceInfo, VoiceRequest
+from broadcast_kit.tts.cache import default_root
 
 BUNDLED = "joe"
 ANY_FILE = "PATH/TO/VOICE.onnx"
@@ -53,16 +55,20 @@ class _SeededModel:
     runs the model once per sentence it finds in the text)."""
 
     def __init__(self, model: Path, threads: int | None) -> None:
-        import onnx
         import onnxruntime
 
-        loaded = onnx.load(str(model))
-        self.noise = _noise_inputs(loaded.graph)
         options = onnxruntime.SessionOptions()
         if threads:
             options.intra_op_num_threads = threads
-        self.session = onnxruntime.InferenceSession(
-            loaded.SerializeToString(), sess_options=options, providers=["CPUExecutionProvider"]
+        seeded = _seeded_file(model)
+        try:
+            self.session = _session(onnxruntime, seeded, options)
+        except Exception:  # a damaged copy: make it again from the voice itself
+            if isinstance(seeded, Path):
+                seeded.unlink(missing_ok=True)
+            self.session = _session(onnxruntime, _seeded_file(model), options)
+        self.noise = sorted(
+            i.name for i in self.session.get_inputs() if i.name.startswith("noise_")
         )
         self.seed, self.calls = 0, 0
 
@@ -88,6 +94,33 @@ class _SeededModel:
                     raise
                 width, frames = width * 4, frames * 4
         raise AssertionError("unreachable")
+
+
+def _session(onnxruntime: Any, model: Path | bytes, options: Any) -> Any:
+    source = str(model) if isinstance(model, Path) else model
+    return onnxruntime.InferenceSession(
+        source, sess_options=options, providers=["CPUExecutionProvider"]
+    )
+
+
+def _seeded_file(model: Path) -> Path | bytes:
+    """The voice with its noise made inputs: kept beside the speech cache (one per voice
+    data), since reading and rewriting the graph costs more than loading it; in memory when
+    that folder cannot be written."""
+    target = default_root().parent / "piper-models" / f"{_fingerprint(model)}-seeded-1.onnx"
+    if target.is_file():
+        return target
+    import onnx
+
+    loaded = onnx.load(str(model))
+    _noise_inputs(loaded.graph)
+    blob: bytes = loaded.SerializeToString()
+    try:
+        with atomic_open(target) as fh:
+            fh.write(blob)
+    except OSError:
+        return blob
+    return target
 
 
 def _noise_inputs(graph: Any) -> list[str]:
@@ -122,7 +155,8 @@ class PiperEngine:
     def __init__(self) -> None:
         self._loaded: dict[str, Any] = {}
         self._lock = threading.Lock()
-        #: onnxruntime threads per model (None: every core); set in worker processes
+        #: onnxruntime threads per model (None: every core); the synthesis stage sets its
+        #: share when worker processes synthesize beside this one
         self.threads: int | None = None
 
     def available(self) -> str | None:

@@ -255,13 +255,16 @@ class _Workers:
             cores = os.cpu_count() or 1
             slots = min(slots, cores)
             if slots > 1:
+                threads = max(1, cores // slots)
                 pool = ProcessPoolExecutor(
                     slots - 1,
                     mp_context=multiprocessing.get_context("spawn"),  # no inherited threads
                     initializer=_start_worker,
-                    initargs=(type(engine), max(1, cores // slots)),
+                    initargs=(type(engine), threads),
                 )
                 self.pools.append(pool)
+                if hasattr(engine, "threads"):  # this process's slot gets its share too
+                    engine.threads = threads
         self.slots[engine.name] = slots
         for slot in range(slots):
             # processes: slot 0 is this process's own engine, the others a worker each

@@ -106,10 +106,8 @@ def cpu_child(code: str) -> tuple[float, float]:
     return seconds, usage.ru_utime + usage.ru_stime - before
 
 
-def long_episode(folder: Path, minutes: int, slug: str = "long", variant: int = 0) -> Path:
-    """An N-minute episode for the fake engine: stories of host and guest under beds.
-    Episodes of other `variant`s say other sentences."""
-    show = folder / "show.yaml"
+def write_show(show: Path) -> None:
+    """The generated episodes' show: the fake engine's voices for host and guest."""
     show.write_text(
         textwrap.dedent(f"""\
         title: Bench Show
@@ -122,6 +120,13 @@ def long_episode(folder: Path, minutes: int, slug: str = "long", variant: int = 
           guest: {{engine: fake, voice: low}}
         """)
     )
+
+
+def long_episode(folder: Path, minutes: int, slug: str = "long", variant: int = 0) -> Path:
+    """An N-minute episode for the fake engine: stories of host and guest under beds.
+    Episodes of other `variant`s say other sentences."""
+    show = folder / "show.yaml"
+    write_show(show)
     phrase = (
         "the talks between the two sides resumed after four long years of silence and "
         "many experts expect progress on several key issues"
@@ -316,18 +321,7 @@ def generated_episode(folder: Path, minutes: int) -> Path:
     30 s each, host and guest), three beds, an intro, an outro and a chapter every 10 parts."""
     folder.mkdir(parents=True, exist_ok=True)
     show = folder / "show.yaml"
-    show.write_text(
-        textwrap.dedent(f"""\
-        title: Bench Show
-        author: Bench
-        owner: {{name: Bench, email: bench@example.org}}
-        cover: {ROOT / "assets" / "cover.jpg"}
-        base_url: https://example.org/bench/
-        voices:
-          host: {{engine: fake, voice: mid}}
-          guest: {{engine: fake, voice: low}}
-        """)
-    )
+    write_show(show)
     words = [
         "the",
         "talks",

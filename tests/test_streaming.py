@@ -236,3 +236,29 @@ def test_two_piper_renders_from_empty_caches_are_identical(show_dir: Path, tmp_p
     first, second = _render_from_empty_caches(episode, tmp_path)
     for kind in first:
         assert first[kind] == second[kind], kind
+
+
+def test_the_encoders_meter_hears_the_encoded_audio(tmp_path: Path) -> None:
+    """The encoder hands every decoded frame of the MP3 (encoder delay skipped) to its
+    listener and measures the loudness; a failing listener fails the encode, without
+    leaving the encoder stuck on a full pipe."""
+    signal = tone(3.0, 440.0, -20.0)
+    heard: list[np.ndarray] = []
+    encoder = ffmpeg.Mp3Encoder(tmp_path / "a.mp3", RATE, 2, 128, len(signal), heard.append)
+    for first in range(0, len(signal), 10_000):
+        encoder.write(signal[first : first + 10_000])
+    lufs = encoder.finish()
+    decoded = np.concatenate(heard)
+    assert len(decoded) == len(signal) and decoded.shape[1] == 2
+    assert abs(lufs - ffmpeg.measure(tmp_path / "a.mp3")[0]) <= 0.1
+    assert abs(master.loudness(decoded, RATE) - lufs) <= 0.1  # type: ignore[operator]
+
+    def deaf(_samples: np.ndarray) -> None:
+        raise ValueError("cannot listen")
+
+    longer = np.tile(signal, (6, 1))  # more than the pipes hold: the meter must be read on
+    encoder = ffmpeg.Mp3Encoder(tmp_path / "b.mp3", RATE, 2, 128, len(longer), deaf)
+    encoder.write(longer)
+    with pytest.raises(ValueError, match="cannot listen"):
+        encoder.finish()
+    assert not (tmp_path / "b.mp3").exists()

@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import threading
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import IO
@@ -166,27 +167,46 @@ def measure(path: Path) -> tuple[float, float]:
 
 
 def _summary(stderr: bytes, path: Path) -> tuple[float, float]:
+    loud = _integrated(stderr, path)
+    summary = stderr.decode("utf-8", "replace")
+    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary[summary.rfind("Summary:") :])
+    if not peak:
+        raise FfmpegError(f"{path}: ffmpeg's ebur128 printed no true peak")
+    return loud, float(peak.group(1))
+
+
+def _integrated(stderr: bytes, path: Path) -> float:
+    """The integrated loudness (LUFS) in ebur128's summary."""
     text = stderr.decode("utf-8", "replace")
-    summary = text[text.rfind("Summary:") :]
-    loud = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
-    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
-    if not loud or not peak:
+    loud = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", text[text.rfind("Summary:") :])
+    if not loud:
         raise FfmpegError(f"{path}: ffmpeg's ebur128 printed no summary")
-    return float(loud.group(1)), float(peak.group(1))
+    return float(loud.group(1))
 
 
 class Mp3Encoder:
     """LAME fed block by block through a pipe, writing the MP3 *file* `out` (so it can write
     its Info header) and, through ffmpeg's tee muxer, the same frames to a second ffmpeg
-    that measures them (EBU R128, true peak) while they are encoded: the check of the
-    encoded audio costs no pass of its own. The meter skips the encoder delay the file's
-    LAME tag hides and stops at the last fed frame, so it hears exactly what a decoder of
-    the file does."""
+    that decodes them while they are encoded: it measures their integrated loudness (EBU
+    R128) and hands the decoded samples to `listen` (in a thread of its own, a second of
+    audio at a time), which measures their true peak where it can matter: ffmpeg's own true
+    peak meter oversamples every frame and cost half an encode. The check of the encoded
+    audio costs no pass of its own. The meter skips the encoder delay the file's LAME tag
+    hides and stops at the last fed frame, so it hears exactly what a decoder of the file
+    does."""
 
     ENCODING = "encoding.mp3"  # the tee muxer's slave syntax reserves [ ] | : in file names
 
-    def __init__(self, out: Path, rate: int, channels: int, kbps: int, frames: int) -> None:
-        self.out = out
+    def __init__(
+        self,
+        out: Path,
+        rate: int,
+        channels: int,
+        kbps: int,
+        frames: int,
+        listen: Callable[[np.ndarray], None],
+    ) -> None:
+        self.out, self.channels, self.rate = out, channels, rate
         exe = executable()
         slaves = f"[f=mp3:write_xing=1:id3v2_version=0]{self.ENCODING}|[f=mp3]pipe:1"
         self.encoder = _popen(
@@ -199,16 +219,22 @@ class Mp3Encoder:
         self.stdin: IO[bytes] = self.encoder.stdin
         self.meter = _popen(
             [exe, "-hide_banner", "-nostdin", "-nostats", "-f", "mp3", "-i", "pipe:0",
-             "-af", f"atrim=start_sample={LAME_DELAY}:end_sample={LAME_DELAY + frames},{METER}",
-             "-f", "null", "-"],
-            stdin=self.encoder.stdout, stdout=subprocess.DEVNULL, what=str(out),
+             "-af", f"atrim=start_sample={LAME_DELAY}:end_sample={LAME_DELAY + frames},"
+             "ebur128=framelog=verbose", "-f", "f32le", "-ac", str(channels), "pipe:1"],
+            stdin=self.encoder.stdout, stdout=subprocess.PIPE, what=str(out),
         )  # fmt: skip
         self.encoder.stdout.close()  # the meter holds the read end now
+        assert self.meter.stdout is not None
+        for pipe in (self.stdin, self.meter.stdout):
+            _widen(pipe)
         self.errors: dict[str, bytes] = {}
+        self.listen = listen
+        self.failure: BaseException | None = None
         self.readers = [
             threading.Thread(target=self._drain, args=(name, proc), daemon=True)
             for name, proc in (("encoder", self.encoder), ("meter", self.meter))
         ]
+        self.readers.append(threading.Thread(target=self._decoded, daemon=True))
         for reader in self.readers:
             reader.start()
 
@@ -216,6 +242,22 @@ class Mp3Encoder:
         assert proc.stderr is not None
         with proc.stderr:
             self.errors[name] = proc.stderr.read()
+
+    def _decoded(self) -> None:
+        """Hand the meter's decoded samples to `listen`, a second at a time; after a failure
+        there, read on (so the meter never blocks) and keep the error for finish()."""
+        assert self.meter.stdout is not None
+        size = self.rate * self.channels * 4
+        with self.meter.stdout as stream:
+            for chunk in iter(lambda: stream.read(size), b""):
+                if self.failure is not None:
+                    continue
+                usable = len(chunk) - len(chunk) % (self.channels * 4)
+                samples = np.frombuffer(chunk[:usable], dtype="<f4").reshape(-1, self.channels)
+                try:
+                    self.listen(samples)
+                except BaseException as exc:  # re-raised by finish()
+                    self.failure = exc
 
     def write(self, samples: np.ndarray) -> None:
         try:
@@ -238,8 +280,9 @@ class Mp3Encoder:
         for reader in self.readers:
             reader.join()
 
-    def finish(self) -> tuple[float, float]:
-        """Close the input, wait for both; (integrated LUFS, true peak dBTP) of the MP3."""
+    def finish(self) -> float:
+        """Close the input, wait for both; the integrated loudness (LUFS) of the MP3 (its
+        samples have all reached `listen` by then)."""
         with contextlib.suppress(BrokenPipeError):  # the encoder failed: its message says why
             self.stdin.close()
         self.encoder.wait()
@@ -248,8 +291,22 @@ class Mp3Encoder:
             reader.join()
         if self.encoder.returncode != 0 or self.meter.returncode != 0:
             raise FfmpegError(f"{self.out}: ffmpeg failed: {self._why()}")
+        if self.failure is not None:
+            raise self.failure
         os.replace(self.out.parent / self.ENCODING, self.out)
-        return _summary(self.errors["meter"], self.out)
+        return _integrated(self.errors["meter"], self.out)
+
+
+PIPE_BYTES = 1 << 20  # Linux's largest pipe for an unprivileged process (the default is 64 KiB)
+
+
+def _widen(pipe: IO[bytes]) -> None:
+    """Give a pipe a 1 MiB buffer where the system allows it: a second of audio crosses in
+    a few system calls instead of dozens of switches between the two processes."""
+    with contextlib.suppress(OSError, AttributeError, ImportError):  # not Linux, a lower limit
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
 
 def _popen(

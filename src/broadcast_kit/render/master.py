@@ -9,9 +9,10 @@ ceiling; how much loudness it will take off is worked out before the second pass
 limiting again only the 100 ms steps that come near the ceiling (the filter is linear, so
 only the difference needs filtering), and the one gain is raised to make up for it (by at most
 3 dB). The second pass mixes again, applies gain and limiter with a look-ahead of one block
-and feeds LAME as blocks are produced; a second ffmpeg measures the encoded frames as they
-are written (ffmpeg's EBU R128 meter). If encoding pushed a peak over the ceiling, the limit
-is lowered and the file encoded again.
+and feeds LAME as blocks are produced; a second ffmpeg decodes the encoded frames as they
+are written and measures their loudness (ffmpeg's EBU R128 meter) while TruePeakStream finds
+their true peak. If encoding pushed a peak over the ceiling, the limit is lowered and the
+file encoded again.
 """
 
 from __future__ import annotations
@@ -215,6 +216,42 @@ class PeakMeter:
         up = _abs_peak(resample_poly(self.samples[lo:hi], OVERSAMPLE, 1, axis=0, window=_taps()))
         peak = up.reshape(-1, OVERSAMPLE).max(axis=1)[start - lo : end - lo]
         np.maximum(self.peaks[start:end], peak, out=self.peaks[start:end])
+
+
+class TruePeakStream:
+    """The true peak (as PeakMeter measures it) of a signal fed in blocks of any size, in
+    dBTP. Only the stretches whose sample peak comes within 4 dB of the loudest sample so
+    far are oversampled: no other stretch can hold the true peak."""
+
+    def __init__(self) -> None:
+        self.held: np.ndarray | None = None  # frames not measured yet, with their context
+        self.lead = 0  # how many of the held frames are context (measured already)
+        self.loudest = 0.0  # the largest sample so far
+        self.peak = 0.0  # the largest true peak so far
+
+    def add(self, samples: np.ndarray) -> None:
+        self._measure(samples, last=False)
+
+    def dbtp(self) -> float:
+        """The true peak of everything fed (-inf for silence)."""
+        if self.held is not None:
+            self._measure(self.held[:0], last=True)
+        with np.errstate(divide="ignore"):
+            return float(20 * np.log10(self.peak))
+
+    def _measure(self, samples: np.ndarray, last: bool) -> None:
+        whole = samples if self.held is None else np.concatenate([self.held, samples])
+        # the oversampler needs PeakMeter.PAD frames after a frame (zeros past the end)
+        stop = len(whole) if last else len(whole) - PeakMeter.PAD
+        if stop > self.lead:
+            meter = PeakMeter(whole)
+            self.loudest = max(self.loudest, float(meter.block_max.max()))
+            peaks = meter.true_peaks(floor=self.loudest * INTERSAMPLE_HEADROOM)
+            self.peak = max(self.peak, float(peaks[self.lead : stop].max()))
+        else:
+            stop = self.lead
+        keep = max(0, stop - PeakMeter.PAD)
+        self.held, self.lead = whole[keep:], stop - keep
 
 
 @cache
@@ -449,7 +486,8 @@ def _encode(
     mix: Mix, kbps: int, out: Path, gain_db: float, ceiling: float
 ) -> tuple[float, float, float]:
     """The second pass: mix again, gain and limit, encode; (LUFS, dBTP, deepest reduction)."""
-    encoder = ffmpeg.Mp3Encoder(out, mix.rate, mix.channels, kbps, mix.frames)
+    peak = TruePeakStream()
+    encoder = ffmpeg.Mp3Encoder(out, mix.rate, mix.channels, kbps, mix.frames, peak.add)
     limiter = Limiter(mix.rate, gain_db, ceiling)
     try:
         with ThreadPoolExecutor(1) as pool:  # LAME gets a block while the next is made
@@ -463,8 +501,8 @@ def _encode(
     except BaseException:
         encoder.close()
         raise
-    lufs, peak = encoder.finish()
-    return lufs, peak, limiter.reduction
+    lufs = encoder.finish()
+    return lufs, peak.dbtp(), limiter.reduction
 
 
 def encode(
@@ -492,7 +530,7 @@ def encode(
     report = MasterReport(
         goal.loudness, goal.true_peak, measured.lufs, round(gain_db, 2), round(reduction, 2)
     )
-    report.output_lufs, report.output_true_peak = lufs, peak
+    report.output_lufs, report.output_true_peak = lufs, round(peak, 1)  # as ffmpeg prints
     if report.mix_lufs is None:
         report.warnings.append(
             "the episode is silent or shorter than 0.4 s, too short to measure its loudness;"

@@ -94,23 +94,29 @@ def music_length(item: Placed, audio: Audio, rate: int) -> int:
 
 def looped(audio: Audio, length: int, rate: int, first: int, stop: int) -> np.ndarray:
     """Frames first..stop of `audio` repeated to `length` frames, each seam crossfaded over
-    LOOP_SEAM_MS so the loop does not click (the same samples `loop` builds whole)."""
+    LOOP_SEAM_MS so the loop does not click (the same samples `loop` builds whole). Each
+    repetition's stretch is copied as a slice; only the seams are computed."""
     size = len(audio)
     seam = min(ms_to_frames(LOOP_SEAM_MS, rate), size // 4)
     period = size - seam
     periods = 0 if length <= size else -(-(length - size) // period)
-    p = np.arange(first, stop)
-    k = np.minimum(p // period, periods)
-    r = p - k * period
-    lo, hi = int(r.min()), int(r.max()) + 1
-    out: np.ndarray = np.array(audio[lo:hi])[r - lo]
-    joined = (k >= 1) & (r < seam)
-    if joined.any():
-        rj = r[joined]
-        fade = ramp_at(seam, rj)[:, None]
-        whole = np.asarray(audio[0:size])  # seams need the tail and the head of the file
-        out[joined] = whole[period + rj] * (1 - fade) + whole[rj] * fade
-    return out
+    pieces = []
+    position = first
+    while position < stop:
+        k = min(position // period, periods)  # which repetition
+        end = stop if k == periods else min(stop, (k + 1) * period)
+        lo, hi = position - k * period, end - k * period
+        piece: np.ndarray = np.array(audio[lo:hi])
+        if k >= 1 and lo < seam:  # the crossfade from the previous repetition's tail
+            joined = min(hi, seam)
+            fade = ramp_at(seam, np.arange(lo, joined))[:, None]
+            tail = np.asarray(audio[period + lo : period + joined])
+            piece[: joined - lo] = tail * (1 - fade) + np.asarray(audio[lo:joined]) * fade
+        pieces.append(piece)
+        position = end
+    if not pieces:
+        return np.zeros((0, np.asarray(audio[0:1]).shape[1]), dtype=np.float32)
+    return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
 
 
 def loop(audio: np.ndarray, length: int, rate: int) -> np.ndarray:

@@ -17,6 +17,7 @@ file encoded again.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -27,8 +28,6 @@ from typing import Protocol
 
 import numpy as np
 import yaml
-from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import firwin, resample_poly, sosfilt
 
 from broadcast_kit import ffmpeg
 
@@ -45,6 +44,21 @@ PREDICT_STEPS = 50  # 100 ms steps limited at once when predicting (memory stays
 PREDICT_THREADS = 2  # numpy and scipy let go of the GIL: the prediction uses two cores
 MEASURE_THREADS = 2  # and so does the first pass
 BLOCK_STEPS = 50  # 100 ms steps mixed at once in the first pass (5 s)
+
+
+def _import_scipy() -> None:
+    import scipy.ndimage
+    import scipy.signal  # noqa: F401
+
+
+def preload() -> threading.Thread:
+    """Import what mastering needs (scipy's signal and ndimage: most of a second, a tenth of
+    the encode of a 30-minute episode) in a thread, so that it happens while a render loads
+    the episode, decodes music and reads the speech cache, rather than before. The
+    functions here import scipy where they use it, so they work without this too."""
+    thread = threading.Thread(target=_import_scipy, name="preload-scipy")
+    thread.start()
+    return thread
 
 
 @dataclass(frozen=True)
@@ -137,6 +151,8 @@ class LoudnessMeter:
         self.frames = 0
 
     def add(self, samples: np.ndarray) -> None:
+        from scipy.signal import sosfilt  # see preload()
+
         self.frames += len(samples)
         energy = None
         for channel in range(self.channels):  # channel weight 1 for L, R and mono
@@ -211,6 +227,8 @@ class PeakMeter:
         return self.peaks
 
     def _oversample(self, start: int, end: int) -> None:
+        from scipy.signal import resample_poly  # see preload()
+
         end = min(end, len(self.samples))
         lo, hi = max(0, start - self.PAD), min(len(self.samples), end + self.PAD)
         up = _abs_peak(resample_poly(self.samples[lo:hi], OVERSAMPLE, 1, axis=0, window=_taps()))
@@ -257,6 +275,8 @@ class TruePeakStream:
 @cache
 def _taps() -> np.ndarray:
     """resample_poly's own anti-imaging filter for OVERSAMPLE, designed once."""
+    from scipy.signal import firwin  # see preload()
+
     taps: np.ndarray = firwin(20 * OVERSAMPLE + 1, 1 / OVERSAMPLE, window=("kaiser", 5.0))
     return taps
 
@@ -271,6 +291,8 @@ def limiter_gain(
 ) -> tuple[np.ndarray | None, float]:
     """Per-frame gain that brings `peaks` under `ceiling_db` (None when nothing passes it),
     and the deepest reduction in dB."""
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d  # see preload()
+
     ceiling = np.float32(10 ** (ceiling_db / 20))
     # in place: on a long episode every frame-sized array is a few hundred MB
     needed = np.maximum(peaks, np.float32(1e-9), dtype=np.float32)
@@ -407,6 +429,8 @@ def limited_loudness(mix: Mix, measured: Measured, gain_db: float, ceiling: floa
     The filter forgets within milliseconds (its lowest pole is at 38 Hz), so a step of mix
     before each stretch starts it where the first pass had it. Every other step's energy
     just scales."""
+    from scipy.signal import sosfilt  # see preload()
+
     step, sos = measured.step, measured.sos
     assert measured.lufs is not None
     scale = 10 ** (gain_db / 20)

@@ -14,8 +14,10 @@ import json
 import math
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -44,6 +46,7 @@ from broadcast_kit.tts.synth import (
 
 Log = Callable[[str], None]
 HASH_CHARS = 8  # hex digits of the MP3's sha256 in its file name
+RESAMPLE_THREADS = max(1, min(4, os.cpu_count() or 1))
 
 
 @dataclass
@@ -116,16 +119,18 @@ class Scratch:
         # closed by close(): the render owns it for longer than one block of code
         self.file: IO[bytes] = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115
         self.end = 0
+        self.lock = threading.Lock()  # sentences are put from several threads
 
     def put(self, samples: np.ndarray) -> Stored:
         data = np.ascontiguousarray(samples, dtype="<f4")
         view = data.data.cast("B")
+        with self.lock:  # each put gets its own stretch of the file
+            offset = self.end
+            self.end += len(view)
         written = 0
         while written < len(view):
-            written += os.pwrite(self.file.fileno(), view[written:], self.end + written)
-        stored = Stored(self, self.end, data.shape[0], data.shape[1])
-        self.end += len(view)
-        return stored
+            written += os.pwrite(self.file.fileno(), view[written:], offset + written)
+        return Stored(self, offset, data.shape[0], data.shape[1])
 
     def close(self) -> None:
         self.file.close()
@@ -331,13 +336,28 @@ def _assemble(
     clock.lap("load")
     say(f"synthesizing {len(flat)} sentences")
     speech: list[np.ndarray | Stored] = [np.zeros((0, 1), np.float32)] * len(flat)
+    # sentences are resampled to the working rate on every core (scipy lets go of the GIL);
+    # a few at a time, so that fast cache reads do not pile up sentences in memory
+    slots = threading.BoundedSemaphore(2 * RESAMPLE_THREADS)
+    stored: list[Future[None]] = []
 
-    def keep(indexes: list[int], audio: AudioSegment) -> None:
-        stored = scratch.put(speech_samples(audio, rate))
-        for n in indexes:
-            speech[n] = stored
+    def store(indexes: list[int], audio: AudioSegment) -> None:
+        try:
+            samples = scratch.put(speech_samples(audio, rate))
+            for n in indexes:
+                speech[n] = samples
+        finally:
+            slots.release()
 
-    stats = synthesize_each(flat, cache, keep, progress)
+    with ThreadPoolExecutor(RESAMPLE_THREADS) as resampler:
+
+        def keep(indexes: list[int], audio: AudioSegment) -> None:
+            slots.acquire()
+            stored.append(resampler.submit(store, indexes, audio))
+
+        stats = synthesize_each(flat, cache, keep, progress)
+        for done in stored:
+            done.result()
     clock.lap("synthesize")
     gains = _match_clips(sources, speech, rate, channels)
 
@@ -373,6 +393,7 @@ def render(
 ) -> RenderResult:
     """Render one episode into `out_dir`; an episode planned longer than `max_duration`
     seconds is refused before anything is synthesized or written."""
+    master.preload()  # mastering's imports load while the episode does
     clock = _Clock()
     say = log or (lambda _msg: None)
     cache = cache or SpeechCache()

@@ -613,7 +613,8 @@ def main() -> None:
     )
     print(f"warming the speech cache: {episode}", flush=True)
     subprocess.run([sys.executable, "-c", render], check=True)
-    render_s, render_mb = child(render)
+    run = measured(render)  # this child's own peak, not the warm-up's
+    render_s, render_mb = run["wall"], run["peak_mib"]
     reports = [
         p for p in out.glob("*.json") if not p.name.endswith((".chapters.json", ".transcript.json"))
     ]

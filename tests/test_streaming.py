@@ -5,6 +5,8 @@ cost is predicted before the second pass, and two renders from empty caches are 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +14,7 @@ import pytest
 
 from broadcast_kit import ffmpeg, loader
 from broadcast_kit.render import master, mix, pipeline
+from broadcast_kit.testing import peak_memory_mib
 from broadcast_kit.tts.cache import SpeechCache
 from tests.conftest import RATE, tone, write_episode, write_wav
 
@@ -236,3 +239,16 @@ def test_two_piper_renders_from_empty_caches_are_identical(show_dir: Path, tmp_p
     first, second = _render_from_empty_caches(episode, tmp_path)
     for kind in first:
         assert first[kind] == second[kind], kind
+
+
+def test_a_child_reports_its_own_peak_memory_not_its_parents() -> None:
+    """A child started while this process holds 300 MiB more reports its own peak: Linux's
+    ru_maxrss would start at the parent's (exec folds in the mark of the memory it replaces,
+    and subprocess's vfork hands the child its parent's), which made the render's memory test
+    fail inside the full suite with the pytest process's 2 GB."""
+    ballast = np.ones(300 * 2**20 // 8)  # written, so resident
+    code = "from broadcast_kit.testing import peak_memory_mib; print(peak_memory_mib())"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert peak_memory_mib() > 300  # this process's does include the ballast
+    assert float(proc.stdout) < 250, (proc.stdout, ballast.nbytes)

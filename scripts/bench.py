@@ -66,9 +66,10 @@ def child(code: str, env: dict[str, str] | None = None) -> tuple[float, float]:
     return seconds, max(peak, before) / 1024
 
 
-PEAK = textwrap.dedent("""    import json, resource, sys
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    print(json.dumps({"peak_mib": usage.ru_maxrss / 1024}), file=sys.stderr)
+# the child's own peak: its ru_maxrss would start at this process's (see peak_memory_mib)
+PEAK = textwrap.dedent("""    import json, sys
+    from broadcast_kit.testing import peak_memory_mib
+    print(json.dumps({"peak_mib": peak_memory_mib()}), file=sys.stderr)
     """)
 
 
@@ -193,13 +194,14 @@ def bench_check(count: int, minutes: int) -> None:
         # the child reports its own peak memory: RUSAGE_CHILDREN would include the render's
         check_s, check_cpu = cpu_child(
             textwrap.dedent(f"""\
-            import resource, sys
+            import sys
             from broadcast_kit.cli import main
+            from broadcast_kit.testing import peak_memory_mib
             sys.argv = ["kit", "check", {str(dist)!r}]
             try:
                 main()
             finally:
-                peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                peak = peak_memory_mib()
                 print(f"  kit check's peak memory: {{peak:.0f}} MiB")
             """)
         )

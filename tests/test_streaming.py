@@ -5,6 +5,8 @@ cost is predicted before the second pass, and two renders from empty caches are 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +14,7 @@ import pytest
 
 from broadcast_kit import ffmpeg, loader
 from broadcast_kit.render import master, mix, pipeline
+from broadcast_kit.testing import peak_memory_mib
 from broadcast_kit.tts.cache import SpeechCache
 from tests.conftest import RATE, tone, write_episode, write_wav
 
@@ -262,3 +265,51 @@ def test_the_encoders_meter_hears_the_encoded_audio(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="cannot listen"):
         encoder.finish()
     assert not (tmp_path / "b.mp3").exists()
+
+
+def test_a_child_reports_its_own_peak_memory_not_its_parents() -> None:
+    """A child started while this process holds 300 MiB more reports its own peak: Linux's
+    ru_maxrss would start at the parent's (exec folds in the mark of the memory it replaces,
+    and subprocess's vfork hands the child its parent's), which made the render's memory test
+    fail inside the full suite with the pytest process's 2 GB."""
+    ballast = np.ones(300 * 2**20 // 8)  # written, so resident
+    code = "from broadcast_kit.testing import peak_memory_mib; print(peak_memory_mib())"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert peak_memory_mib() > 300  # this process's does include the ballast
+    assert float(proc.stdout) < 250, (proc.stdout, ballast.nbytes)
+
+
+@pytest.mark.slow
+def test_memory_does_not_grow_with_the_episode(show_dir: Path, music_dir: Path) -> None:
+    """A 20-minute stereo episode (424 MiB of float samples once mixed; the whole-buffer
+    mixer peaked at about 5 times that) renders warm in a child process whose own peak
+    resident memory stays under 450 MiB (about 230 measured, alone or beside the full suite
+    on 2 cores): the mix is never held whole."""
+    filler = " ".join(f"word{i}" for i in range(11))
+    parts = []
+    for n in range(40):  # 40 parts of about 30 s of fake speech
+        text = " ".join(f"Part {n} line {k} {filler}." for k in range(14))
+        parts.append(f"  - host: {text}\n")
+        if n % 13 == 0:
+            parts.append(f"  - music: {music_dir}/bed.wav\n    role: bed\n    under: 4\n")
+    episode = write_episode(
+        show_dir, "title: Long\ndate: 2024-01-01\nsegments:\n" + "".join(parts), slug="long"
+    )
+    code = (
+        "import json, resource\n"
+        "from pathlib import Path\n"
+        "from broadcast_kit.render import pipeline\n"
+        "from broadcast_kit.testing import peak_memory_mib\n"
+        f"result = pipeline.render(Path({str(episode)!r}), Path({str(show_dir / 'dist')!r}))\n"
+        "maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "print(json.dumps({'peak': peak_memory_mib(), 'ru_maxrss': maxrss,"
+        " 'hits': result.stats.hits, 'ms': result.timeline.duration}))\n"
+    )
+    for _ in range(2):  # the first fills the speech cache; the second is measured (warm)
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+    facts = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert facts["ms"] > 19 * 60_000  # the episode is as long as meant
+    assert facts["hits"] == 560  # warm: every sentence came from the cache
+    assert facts["peak"] < 450, facts

@@ -1,4 +1,5 @@
-"""Test helpers shipped with the package: a deterministic fake TTS engine.
+"""Test helpers shipped with the package: a deterministic fake TTS engine, and a process's
+own peak memory.
 
 `FakeEngine` needs no model and no network: each word becomes a short tone whose pitch comes
 from the word, so equal text gives equal audio and durations grow with the text. It counts
@@ -8,6 +9,9 @@ what it synthesizes, which is how tests prove the cache works. Plugin authors ca
 from __future__ import annotations
 
 import hashlib
+import re
+import sys
+from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
@@ -19,6 +23,28 @@ from broadcast_kit.tts.base import VoiceInfo, VoiceRequest
 RATE = 22050
 WORD_MS = 90
 GAP_MS = 30
+
+
+def peak_memory_mib() -> float:
+    """This process's own peak resident memory (MiB), for a memory test or benchmark run in
+    a child process.
+
+    Not getrusage's ru_maxrss where /proc has better: Linux's exec() folds the high-water
+    mark of the memory it replaces into ru_maxrss (exec_mmap in fs/exec.c), and a child that
+    subprocess starts with vfork replaces its parent's, so the child of a 2 GB test run
+    reports 2 GB from its first line, whatever it uses itself. VmHWM is the mark of this
+    program's own memory."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        status = ""
+    found = re.search(r"^VmHWM:\s+(\d+) kB$", status, re.MULTILINE)
+    if found:
+        return int(found.group(1)) / 1024
+    import resource  # POSIX only: imported here, so the fake engine loads everywhere
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes on macOS
 
 
 class FakeEngine:

@@ -403,8 +403,8 @@ def render(
         say(f"cast voices.{key} as {voice_name}")
     settings = production.show.audio
     if max_duration is not None:
-        # estimated from the words: reading every cached sentence here cost a warm render of
-        # 20 minutes 1.5 GB of memory, and the limit is a bound, not a measurement
+        # estimated from the words, before anything is read or synthesized: the limit is a
+        # bound on what a render may take on, not a measurement
         check_duration(production, plan(production, None), max_duration)
     with staged(out_dir) as stage:
         with Scratch(stage) as scratch:

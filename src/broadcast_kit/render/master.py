@@ -17,9 +17,10 @@ file encoded again.
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -44,6 +45,7 @@ PREDICT_STEPS = 50  # 100 ms steps limited at once when predicting (memory stays
 PREDICT_THREADS = 2  # numpy and scipy let go of the GIL: the prediction uses two cores
 MEASURE_THREADS = 2  # and so does the first pass
 BLOCK_STEPS = 50  # 100 ms steps mixed at once in the first pass (5 s)
+WRITE_AHEAD = 3  # mastered blocks that may wait for LAME
 
 
 def _import_scipy() -> None:
@@ -513,15 +515,32 @@ def _encode(
     peak = TruePeakStream()
     encoder = ffmpeg.Mp3Encoder(out, mix.rate, mix.channels, kbps, mix.frames, peak.add)
     limiter = Limiter(mix.rate, gain_db, ceiling)
+    # a writer thread feeds LAME while the next blocks are made, up to WRITE_AHEAD of them
+    # waiting: a moment's delay in making them (the meter's thread, the GIL) never starves it
+    ready: queue.Queue[np.ndarray | None] = queue.Queue(WRITE_AHEAD)
+    failed: list[BaseException] = []
+
+    def feed() -> None:
+        while (block := ready.get()) is not None:
+            if not failed:
+                try:
+                    encoder.write(block)
+                except BaseException as exc:  # raised by the producer below
+                    failed.append(exc)
+
+    writer = threading.Thread(target=feed, name="lame-feed")
+    writer.start()
     try:
-        with ThreadPoolExecutor(1) as pool:  # LAME gets a block while the next is made
-            pending: Future[None] | None = None
+        try:
             for block in limiter.stream(mix.blocks()):
-                if pending is not None:
-                    pending.result()
-                pending = pool.submit(encoder.write, block)
-            if pending is not None:
-                pending.result()
+                if failed:
+                    break
+                ready.put(block)
+        finally:
+            ready.put(None)
+            writer.join()
+        if failed:
+            raise failed[0]
     except BaseException:
         encoder.close()
         raise

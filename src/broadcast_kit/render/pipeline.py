@@ -259,12 +259,14 @@ def check_duration(
     )
 
 
-def plan(production: loader.Production, cache: SpeechCache | None) -> timeline.Timeline:
+def plan(
+    production: loader.Production, cache: SpeechCache | None, durations: list[int] | None = None
+) -> timeline.Timeline:
     """The timeline without synthesizing: cached sentence durations, estimates for the rest
-    (for every sentence when `cache` is None)."""
-    audio = production.show.audio
-    sources = Sources(production, audio.sample_rate, 1)
-    durations = sources.load()
+    (for every sentence when `cache` is None). `durations` are the parts' media lengths in
+    ms, as Sources.load gives them (decoded here when not given)."""
+    if durations is None:
+        durations = Sources(production, production.show.audio.sample_rate, 1).load()
     measured = []
     damaged: set[str] = set()
     for group, file_ms in zip(utterances(production), durations, strict=True):
@@ -317,6 +319,14 @@ class _Clock:
         return {**self.timings, "total": round(time.monotonic() - self.started, 2)}
 
 
+def load_sources(production: loader.Production, scratch: Scratch) -> tuple[Sources, list[int]]:
+    """Music and clips decoded once, at the working rate, into `scratch`; with each part's
+    media length in ms."""
+    settings = production.show.audio
+    sources = Sources(production, settings.sample_rate, settings.channel_count, scratch.put)
+    return sources, sources.load()
+
+
 def _assemble(
     production: loader.Production,
     cache: SpeechCache,
@@ -324,13 +334,14 @@ def _assemble(
     say: Log,
     clock: _Clock,
     scratch: Scratch,
+    loaded: tuple[Sources, list[int]] | None = None,
 ) -> tuple[mix.Mixer, timeline.Timeline, SynthStats]:
     """Synthesize, decode and place: the mix (to be read block by block), its timeline and
-    the synthesis counts. Every sound's samples are in `scratch`, none in memory."""
+    the synthesis counts. Every sound's samples are in `scratch`, none in memory. `loaded` is
+    what `load_sources` returned, when the render needed the media's lengths earlier."""
     settings = production.show.audio
     rate, channels = settings.sample_rate, settings.channel_count
-    sources = Sources(production, rate, channels, scratch.put)
-    file_ms = sources.load()
+    sources, file_ms = loaded or load_sources(production, scratch)
     groups = utterances(production)
     flat = [u for group in groups for u in group]
     clock.lap("load")
@@ -402,13 +413,16 @@ def render(
     for key, voice_name in production.cast.items():
         say(f"cast voices.{key} as {voice_name}")
     settings = production.show.audio
-    if max_duration is not None:
-        # estimated from the words, before anything is read or synthesized: the limit is a
-        # bound on what a render may take on, not a measurement
-        check_duration(production, plan(production, None), max_duration)
     with staged(out_dir) as stage:
         with Scratch(stage) as scratch:
-            mixer, placed, stats = _assemble(production, cache, progress, say, clock, scratch)
+            loaded = load_sources(production, scratch)  # decoded once, for both uses
+            if max_duration is not None:
+                # speech estimated from the words, before any is read or synthesized: the
+                # limit is a bound on what a render may take on, not a measurement
+                check_duration(production, plan(production, None, loaded[1]), max_duration)
+            mixer, placed, stats = _assemble(
+                production, cache, progress, say, clock, scratch, loaded
+            )
             goal = master.target(settings.loudness, settings.channel_count)
             mp3 = stage / f"{production.slug}.mp3"
             loudness = master.encode(mixer, settings.kbps, mp3, goal, say)

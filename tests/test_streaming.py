@@ -247,7 +247,9 @@ def test_the_encoders_meter_hears_the_encoded_audio(tmp_path: Path) -> None:
     leaving the encoder stuck on a full pipe."""
     signal = tone(3.0, 440.0, -20.0)
     heard: list[np.ndarray] = []
-    encoder = ffmpeg.Mp3Encoder(tmp_path / "a.mp3", RATE, 2, 128, len(signal), heard.append)
+    encoder = ffmpeg.Mp3Encoder(
+        tmp_path / "a.mp3", RATE, 2, 128, len(signal), lambda s: heard.append(s.copy())
+    )
     for first in range(0, len(signal), 10_000):
         encoder.write(signal[first : first + 10_000])
     lufs = encoder.finish()

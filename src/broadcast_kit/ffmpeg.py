@@ -9,6 +9,7 @@ and ffmpeg's last stderr lines. Samples cross this boundary as float32 arrays sh
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import shutil
@@ -153,6 +154,9 @@ MP3_CODEC = ["-c:a", "libmp3lame"]
 # what the LAME tag in the file tells a decoder to skip: LAME's encoder delay (576) plus the
 # MP3 decoder's own (529); a stream without that tag decodes with them in front
 LAME_DELAY = 576 + 529
+# the meter of the encoded frames runs beside LAME at a lower priority: LAME is the render's
+# critical path, the meter only has to finish when it does
+METER_NICE = 5
 METER = "ebur128=peak=true:framelog=verbose"  # per-frame lines only at -v verbose
 
 
@@ -217,11 +221,12 @@ class Mp3Encoder:
         )  # fmt: skip
         assert self.encoder.stdout is not None and self.encoder.stdin is not None
         self.stdin: IO[bytes] = self.encoder.stdin
+        _widen(self.encoder.stdout)  # a minute of MP3: the meter may lag, LAME never waits
         self.meter = _popen(
             [exe, "-hide_banner", "-nostdin", "-nostats", "-f", "mp3", "-i", "pipe:0",
              "-af", f"atrim=start_sample={LAME_DELAY}:end_sample={LAME_DELAY + frames},"
              "ebur128=framelog=verbose", "-f", "f32le", "-ac", str(channels), "pipe:1"],
-            stdin=self.encoder.stdout, stdout=subprocess.PIPE, what=str(out),
+            stdin=self.encoder.stdout, stdout=subprocess.PIPE, what=str(out), nice=METER_NICE,
         )  # fmt: skip
         self.encoder.stdout.close()  # the meter holds the read end now
         assert self.meter.stdout is not None
@@ -244,18 +249,23 @@ class Mp3Encoder:
             self.errors[name] = proc.stderr.read()
 
     def _decoded(self) -> None:
-        """Hand the meter's decoded samples to `listen`, a second at a time; after a failure
+        """Hand the meter's decoded samples to `listen`, a second at a time (in a buffer
+        that the next second overwrites: `listen` copies what it keeps); after a failure
         there, read on (so the meter never blocks) and keep the error for finish()."""
         assert self.meter.stdout is not None
-        size = self.rate * self.channels * 4
-        with self.meter.stdout as stream:
-            for chunk in iter(lambda: stream.read(size), b""):
+        # one buffer, filled again and again: a fresh second of samples each time cost more
+        # (allocation and page faults) than measuring them
+        buffer = np.empty((self.rate, self.channels), dtype="<f4")
+        raw = buffer.data.cast("B")
+        frame = self.channels * 4
+        stream = self.meter.stdout
+        assert isinstance(stream, io.BufferedReader)  # Popen's default buffering
+        with stream:
+            while count := stream.readinto(raw):
                 if self.failure is not None:
                     continue
-                usable = len(chunk) - len(chunk) % (self.channels * 4)
-                samples = np.frombuffer(chunk[:usable], dtype="<f4").reshape(-1, self.channels)
                 try:
-                    self.listen(samples)
+                    self.listen(buffer[: count // frame])
                 except BaseException as exc:  # re-raised by finish()
                     self.failure = exc
 
@@ -310,9 +320,19 @@ def _widen(pipe: IO[bytes]) -> None:
 
 
 def _popen(
-    args: list[str], *, stdin: int | IO[bytes], stdout: int, what: str, cwd: Path | None = None
+    args: list[str],
+    *,
+    stdin: int | IO[bytes],
+    stdout: int,
+    what: str,
+    cwd: Path | None = None,
+    nice: int = 0,
 ) -> subprocess.Popen[bytes]:
+    """Start ffmpeg; `nice` lowers its priority (all its threads: set before it starts)."""
+    lower = (lambda: os.nice(nice)) if nice and hasattr(os, "nice") else None
     try:
-        return subprocess.Popen(args, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, cwd=cwd)
+        return subprocess.Popen(
+            args, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, cwd=cwd, preexec_fn=lower
+        )
     except OSError as exc:
         raise FfmpegError(f"{what}: cannot run ffmpeg ({exc})") from exc

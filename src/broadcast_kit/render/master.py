@@ -271,7 +271,7 @@ class TruePeakStream:
         else:
             stop = self.lead
         keep = max(0, stop - PeakMeter.PAD)
-        self.held, self.lead = whole[keep:], stop - keep
+        self.held, self.lead = whole[keep:].copy(), stop - keep  # `samples` may be reused
 
 
 @cache

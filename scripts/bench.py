@@ -398,12 +398,19 @@ def piper_subset(folder: Path, seconds: float) -> Path:
         if words / 2.6 >= seconds:
             break
     data["segments"] = kept
+    # the cold figure is Piper's: every voice on Piper, whatever the sample is cast with
+    for voice in (data.get("voices") or {}).values():
+        voice["engine"] = "piper"
+        voice.pop("voice", None)
     episode = folder / "subset" / "episode.yaml"
     episode.parent.mkdir(parents=True)
     episode.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     shutil.copy(source.parent.parent / "show.yaml", folder / "show.yaml")
     show = yaml.safe_load((folder / "show.yaml").read_text())
     show["cover"] = str((source.parent.parent / show["cover"]).resolve())
+    for voice in (show.get("voices") or {}).values():
+        voice["engine"] = "piper"
+        voice.pop("voice", None)
     (folder / "show.yaml").write_text(yaml.safe_dump(show, allow_unicode=True, sort_keys=False))
     return episode
 

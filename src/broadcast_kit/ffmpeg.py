@@ -193,11 +193,11 @@ class Mp3Encoder:
     its Info header) and, through ffmpeg's tee muxer, the same frames to a second ffmpeg
     that decodes them while they are encoded: it measures their integrated loudness (EBU
     R128) and hands the decoded samples to `listen` (in a thread of its own, a second of
-    audio at a time), which measures their true peak where it can matter: ffmpeg's own true
-    peak meter oversamples every frame and cost half an encode. The check of the encoded
-    audio costs no pass of its own. The meter skips the encoder delay the file's LAME tag
-    hides and stops at the last fed frame, so it hears exactly what a decoder of the file
-    does."""
+    audio at a time), which measures their true peak where it can matter (ffmpeg's own
+    true-peak meter oversamples every frame, which cost a third of an encode). The check of
+    the encoded audio costs no pass of its own. The meter skips the encoder delay the file's
+    LAME tag hides and stops at the last fed frame, so it hears exactly what a decoder of
+    the file does."""
 
     ENCODING = "encoding.mp3"  # the tee muxer's slave syntax reserves [ ] | : in file names
 
@@ -253,8 +253,7 @@ class Mp3Encoder:
         that the next second overwrites: `listen` copies what it keeps); after a failure
         there, read on (so the meter never blocks) and keep the error for finish()."""
         assert self.meter.stdout is not None
-        # one buffer, filled again and again: a fresh second of samples each time cost more
-        # (allocation and page faults) than measuring them
+        # one buffer, filled again and again: nothing is allocated per second of audio
         buffer = np.empty((self.rate, self.channels), dtype="<f4")
         raw = buffer.data.cast("B")
         frame = self.channels * 4

@@ -318,6 +318,11 @@ def _widen(pipe: IO[bytes]) -> None:
         fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
 
+@cache
+def _nice_program() -> str | None:
+    return shutil.which("nice")
+
+
 def _popen(
     args: list[str],
     *,
@@ -327,11 +332,13 @@ def _popen(
     cwd: Path | None = None,
     nice: int = 0,
 ) -> subprocess.Popen[bytes]:
-    """Start ffmpeg; `nice` lowers its priority (all its threads: set before it starts)."""
-    lower = (lambda: os.nice(nice)) if nice and hasattr(os, "nice") else None
+    """Start ffmpeg; `nice` lowers its priority, through the `nice` program where there is
+    one (then all of ffmpeg's threads have it from the start; preexec_fn is not safe in a
+    process with threads, as a render is)."""
+    lower = _nice_program() if nice else None
+    if lower is not None:
+        args = [lower, "-n", str(nice), *args]
     try:
-        return subprocess.Popen(
-            args, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, cwd=cwd, preexec_fn=lower
-        )
+        return subprocess.Popen(args, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, cwd=cwd)
     except OSError as exc:
         raise FfmpegError(f"{what}: cannot run ffmpeg ({exc})") from exc

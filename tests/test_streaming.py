@@ -172,7 +172,7 @@ def test_limiter_cost_is_predicted_before_the_second_pass(tmp_path: Path) -> Non
 
     measured = master.measure_mix(Whole())
     # measured in two stretches at once, each filter started a step early: as if in one go
-    assert measured.lufs == pytest.approx(master.loudness(signal, RATE), abs=1e-6)
+    assert measured.lufs == pytest.approx(master.loudness(signal, RATE), abs=1e-9)
     gain = -16.0 - (measured.lufs or 0.0)
     predicted = master.limited_loudness(Whole(), measured, gain, -1.5)
     limited, reduction = master._gain_and_limit(signal, RATE, gain, -1.5)

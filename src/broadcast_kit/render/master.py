@@ -147,9 +147,8 @@ class LoudnessMeter:
         self.rate, self.channels = rate, channels
         self.step = round(0.1 * rate)  # gating blocks are 4 steps (400 ms) long
         self.sos = _k_weighting(rate)
-        self.sos32 = self.sos.astype(np.float32)
-        self.state = np.zeros((channels, len(self.sos), 2), dtype=np.float32)
-        self.pending = [np.zeros(0, dtype=np.float32) for _ in range(channels)]
+        self.state = np.zeros((channels, len(self.sos), 2))
+        self.pending = [np.zeros(0) for _ in range(channels)]
         self.energy: list[np.ndarray] = []
         self.frames = 0
 
@@ -159,15 +158,14 @@ class LoudnessMeter:
         self.frames += len(samples)
         energy = None
         for channel in range(self.channels):  # channel weight 1 for L, R and mono
-            # filtered in float32, as the samples come (half the time of converting them to
-            # float64 first; within 0.001 LU of it), the energy summed in float64
+            # float64: scipy filters it as fast as float32 (measured), and exactly
             weighted, self.state[channel] = sosfilt(
-                self.sos32, np.ascontiguousarray(samples[:, channel]), zi=self.state[channel]
+                self.sos, samples[:, channel].astype(np.float64), zi=self.state[channel]
             )
             whole = np.concatenate([self.pending[channel], weighted])
             steps = len(whole) // self.step
             frames = whole[: steps * self.step].reshape(steps, self.step)
-            part = np.einsum("ij,ij->i", frames, frames, dtype=np.float64)
+            part = np.einsum("ij,ij->i", frames, frames)
             energy = part if energy is None else energy + part
             self.pending[channel] = whole[steps * self.step :]
         if energy is not None and len(energy):

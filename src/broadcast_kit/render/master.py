@@ -21,7 +21,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -29,6 +29,7 @@ from typing import Protocol
 
 import numpy as np
 import yaml
+from pydantic import BaseModel, ConfigDict
 
 from broadcast_kit import ffmpeg
 
@@ -69,8 +70,11 @@ class Target:
     true_peak: float  # dBTP
 
 
-@dataclass
-class MasterReport:
+class MasterReport(BaseModel):
+    """What mastering did and measured: the render report's `loudness`, as it is written."""
+
+    model_config = ConfigDict(extra="forbid")
+
     target_lufs: float
     target_true_peak: float
     mix_lufs: float | None
@@ -78,10 +82,7 @@ class MasterReport:
     limiter_max_db: float
     output_lufs: float | None = None
     output_true_peak: float | None = None
-    warnings: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+    warnings: list[str] = []
 
 
 def target(preset: str, channels: int) -> Target:
@@ -571,7 +572,11 @@ def encode(
         gain_db, _ = master_gain(mix, measured, aim, ceiling)
         lufs, peak, reduction = _encode(mix, kbps, out, gain_db, ceiling)
     report = MasterReport(
-        goal.loudness, goal.true_peak, measured.lufs, round(gain_db, 2), round(reduction, 2)
+        target_lufs=goal.loudness,
+        target_true_peak=goal.true_peak,
+        mix_lufs=measured.lufs,
+        gain_db=round(gain_db, 2),
+        limiter_max_db=round(reduction, 2),
     )
     report.output_lufs, report.output_true_peak = lufs, round(peak, 1)  # as ffmpeg prints
     if report.mix_lufs is None:

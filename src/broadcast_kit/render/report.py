@@ -40,15 +40,7 @@ class AudioFacts(_Strict):
     sample_rate: int
 
 
-class Loudness(_Strict):
-    target_lufs: float
-    target_true_peak: float
-    mix_lufs: float | None
-    gain_db: float
-    limiter_max_db: float
-    output_lufs: float | None = None
-    output_true_peak: float | None = None
-    warnings: list[str] = []
+Loudness = MasterReport  # mastering's own report, written as it is
 
 
 class ChapterEntry(_Strict):
@@ -205,7 +197,7 @@ def build(
             channels=show.audio.channels,
             sample_rate=show.audio.sample_rate,
         ),
-        loudness=Loudness(**loudness.as_dict()),
+        loudness=loudness,
         files={kind: path.name for kind, path in files.items()},
         chapters=[
             ChapterEntry(title=c.title, start_ms=c.start, end_ms=c.end) for c in placed.chapters

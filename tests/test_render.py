@@ -170,7 +170,7 @@ def test_voice_settings_are_part_of_the_cache_key(
     assert sorted(FakeEngine.spoken) == [
         "Both sides needed a channel.",
         "Neither could wait any longer.",
-    ]  # longest first, whatever the order in the script
+    ]  # which ones, not their order: the longest sentence is synthesized first
 
 
 def test_two_renders_at_once_share_the_cache(episode: Path, tmp_path: Path) -> None:

@@ -48,24 +48,22 @@ import tempfile
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def child(code: str, env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Run `code` in a fresh interpreter; return (seconds, peak RSS MiB) of that child (the
-    largest child so far: use `measured` for one child's own figure)."""
+def child(code: str, env: dict[str, str] | None = None) -> float:
+    """Run `code` in a fresh interpreter; return its wall seconds (`measured` gives its CPU
+    time and its own peak memory as well)."""
     start = time.monotonic()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     subprocess.run(
         [sys.executable, "-c", code],
         check=True,
         stdout=subprocess.DEVNULL,
         env={**os.environ, **(env or {})},
     )
-    seconds = time.monotonic() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) / 1024
+    return time.monotonic() - start
 
 
 # the child's own peak: its ru_maxrss would start at this process's (see peak_memory_mib)
@@ -104,7 +102,7 @@ def cpu_child(code: str) -> tuple[float, float]:
     CPU time does not grow when other work shares the machine's cores."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     before = usage.ru_utime + usage.ru_stime
-    seconds, _ = child(code)
+    seconds = child(code)
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return seconds, usage.ru_utime + usage.ru_stime - before
 
@@ -384,6 +382,13 @@ def generated_episode(folder: Path, minutes: int) -> Path:
     return episode
 
 
+def on_piper(document: dict[str, Any]) -> None:
+    """Every voice an episode or show file declares, cast on Piper's bundled voice."""
+    for voice in (document.get("voices") or {}).values():
+        voice["engine"] = "piper"
+        voice.pop("voice", None)
+
+
 def piper_subset(folder: Path, seconds: float) -> Path:
     """The sample episode's first parts, up to about `seconds` of speech, in `folder`."""
     import yaml
@@ -401,18 +406,14 @@ def piper_subset(folder: Path, seconds: float) -> Path:
             break
     data["segments"] = kept
     # the cold figure is Piper's: every voice on Piper, whatever the sample is cast with
-    for voice in (data.get("voices") or {}).values():
-        voice["engine"] = "piper"
-        voice.pop("voice", None)
+    on_piper(data)
     episode = folder / "subset" / "episode.yaml"
     episode.parent.mkdir(parents=True)
     episode.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     shutil.copy(source.parent.parent / "show.yaml", folder / "show.yaml")
     show = yaml.safe_load((folder / "show.yaml").read_text())
     show["cover"] = str((source.parent.parent / show["cover"]).resolve())
-    for voice in (show.get("voices") or {}).values():
-        voice["engine"] = "piper"
-        voice.pop("voice", None)
+    on_piper(show)
     (folder / "show.yaml").write_text(yaml.safe_dump(show, allow_unicode=True, sort_keys=False))
     return episode
 
@@ -665,7 +666,7 @@ def main() -> None:
         ],
         check=True,
     )
-    encode_s, _ = child(encode)
+    encode_s = child(encode)
     audio_mb = raw.stat().st_size / 2**20
     minutes = report["duration_ms"] / 60000
     print(

@@ -283,6 +283,13 @@ class Mp3Encoder:
     def _why(self) -> str:
         return _tail(self.errors.get("encoder", b"") + self.errors.get("meter", b""))
 
+    def __enter__(self) -> Mp3Encoder:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if error is not None:  # a failure while feeding it: stop both processes
+            self.close()
+
     def close(self) -> None:
         """Stop both processes (after a failure elsewhere); safe to call twice."""
         with contextlib.suppress(OSError):

@@ -503,14 +503,12 @@ def encoder_loss(excerpt: np.ndarray, rate: int, kbps: int, scratch: Path) -> fl
     if before is None:
         return 0.0
     meter = LoudnessMeter(rate, excerpt.shape[1])  # keeps nothing of what it is fed
-    encoder = ffmpeg.Mp3Encoder(scratch, rate, excerpt.shape[1], kbps, len(excerpt), meter.add)
     try:
-        try:
+        with ffmpeg.Mp3Encoder(
+            scratch, rate, excerpt.shape[1], kbps, len(excerpt), meter.add
+        ) as encoder:
             encoder.write(excerpt)
-        except BaseException:
-            encoder.close()
-            raise
-        encoder.finish()
+            encoder.finish()
     finally:
         scratch.unlink(missing_ok=True)
     after = meter.integrated()
@@ -539,7 +537,7 @@ def _encode(
 
     writer = threading.Thread(target=feed, name="lame-feed")
     writer.start()
-    try:
+    with encoder:
         try:
             for block in limiter.stream(mix.blocks()):
                 if failed:
@@ -550,10 +548,7 @@ def _encode(
             writer.join()
         if failed:
             raise failed[0]
-    except BaseException:
-        encoder.close()
-        raise
-    lufs = encoder.finish()
+        lufs = encoder.finish()
     return lufs, peak.dbtp(), limiter.reduction
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from broadcast_kit import fingerprint, limits, loader
+from broadcast_kit import fingerprint, limits, loader, workers
 from broadcast_kit.errors import EXIT_FAILURE, BroadcastKitError, ConfigError, InputError
 
 if TYPE_CHECKING:  # the audio stack loads only where audio is made
@@ -173,7 +173,7 @@ def plan(
 def _stale(out_dir: Path, slug: str, wanted: str) -> str | None:
     """Why the episode must be rendered again, or None when its outputs are up to date."""
     try:
-        report = json.loads((out_dir / f"{slug}.json").read_text(encoding="utf-8"))
+        report = limits.load_json((out_dir / f"{slug}.json").read_bytes())
     except FileNotFoundError:
         return "not rendered yet"
     except (OSError, ValueError):
@@ -221,6 +221,7 @@ _sink: Sink | None = None  # a local worker's channel for live progress, set by 
 def _start_worker(sink: Sink) -> None:
     global _sink
     _sink = sink
+    workers.quiet_when_idle()
 
 
 def render_job(job: Job) -> Outcome:
@@ -235,9 +236,10 @@ def render_job(job: Job) -> Outcome:
 
     started = time.monotonic()
     try:
-        result = pipeline.render(
-            job.episode, job.out_dir, job.show, progress=progress, fingerprint=job.fingerprint
-        )
+        with workers.job():
+            result = pipeline.render(
+                job.episode, job.out_dir, job.show, progress=progress, fingerprint=job.fingerprint
+            )
     except BroadcastKitError as exc:
         return Outcome(errors=tuple(_error_lines(exc)), exit_code=exc.exit_code)
     except Exception as exc:  # a bug in one episode's render must not end the batch
@@ -291,7 +293,8 @@ class LocalExecutor:
         )
 
     def submit(self, job: Job) -> Future[Outcome]:
-        return self._pool.submit(render_job, job)
+        with workers.starting():  # the pool starts a worker process when none is free
+            return self._pool.submit(render_job, job)
 
     def progress(self) -> list[tuple[int, int]]:
         import queue

@@ -351,7 +351,11 @@ def load_show(path: Path) -> tuple[Show, Source, list[str]]:
     art = _resolve(path.parent, show.cover)
     where = source.where(("cover",))
     _require_file(art, where, "cover")
-    image = cover.inspect(art.read_bytes()[: 1 << 16])
+    too_large = cover.size_problem(art.stat().st_size)
+    if too_large is not None:
+        raise InputError(f"{where}: cover {display(art)} {too_large}")
+    with art.open("rb") as handle:
+        image = cover.inspect(handle.read(1 << 16))
     if image is None:
         raise InputError(f"{where}: cover {display(art)} is not a JPEG or PNG image")
     warnings = [f"{where}: cover {display(art)} {problem}" for problem in image.problems()]

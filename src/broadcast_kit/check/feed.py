@@ -3,12 +3,15 @@ under the base URL against the files in the feed's folder.
 
 The XML is read with expat directly: a DOCTYPE or entity declaration is refused before
 anything is expanded, nothing is fetched, and every element keeps its line number for the
-messages. The file is read up to a size cap.
+messages. The file is read up to a size cap, and the tree is built in linear time within the
+element count and depth limits of `limits.py`, so a small file of millions of empty elements
+costs bounded memory.
 """
 
 from __future__ import annotations
 
 import email.utils
+import os
 import re
 import uuid
 from collections.abc import Callable
@@ -20,6 +23,7 @@ from xml.parsers import expat
 from broadcast_kit import cover, model
 from broadcast_kit.check.rules import FileResult, quote
 from broadcast_kit.check.sidecars import TooLarge, read_capped
+from broadcast_kit.limits import MAX_XML_DEPTH, MAX_XML_ELEMENTS
 from broadcast_kit.model import podcast_guid
 
 MAX_BYTES = 32 * 1024 * 1024
@@ -64,7 +68,10 @@ Duration = Callable[[Path], float | None]  # an MP3's decoded length in ms, None
 # --- a small namespace-aware tree with line numbers -------------------------------------
 
 
-@dataclass
+_NO_ATTRS: dict[str, str] = {}  # shared by the elements without attributes (never written to)
+
+
+@dataclass(slots=True)  # a feed may hold a million elements: no __dict__ for each
 class Element:
     ns: str
     name: str
@@ -100,7 +107,9 @@ def parse(data: bytes) -> Document:
     """The feed as a tree; XmlProblem (with the line) for anything podcast parsers reject."""
     parser = expat.ParserCreate(namespace_separator=" ")
     stack: list[Element] = []
+    texts: list[list[str]] = []  # the character data of each open element, joined at its end
     roots: list[Element] = []
+    count = 0
     prefixes: list[tuple[str, str, int]] = []
     declaration: list[tuple[str, str | None]] = []
 
@@ -109,17 +118,34 @@ def parse(data: bytes) -> Document:
         return ns, local
 
     def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal count
+        count += 1
+        line = parser.CurrentLineNumber
+        if count > MAX_XML_ELEMENTS:
+            raise XmlProblem(
+                f"line {line}: more than {MAX_XML_ELEMENTS:,} elements (the limit for a feed);"
+                " a feed of 10,000 episodes has about 300,000"
+            )
+        if len(stack) >= MAX_XML_DEPTH:
+            raise XmlProblem(
+                f"line {line}: elements nested more than {MAX_XML_DEPTH} deep (the limit;"
+                " an RSS feed needs 5)"
+            )
         ns, local = split(name)
-        element = Element(ns, local, attrs, parser.CurrentLineNumber)
+        element = Element(ns, local, attrs or _NO_ATTRS, line)
         (stack[-1].children if stack else roots).append(element)
         stack.append(element)
+        texts.append([])
 
     def end(_name: str) -> None:
-        stack.pop()
+        element = stack.pop()
+        chunks = texts.pop()
+        if chunks:  # joined once: adding each piece to a string is quadratic in its lines
+            element.text = "".join(chunks)
 
     def text(data: str) -> None:
         if stack:
-            stack[-1].text += data
+            texts[-1].append(data)
 
     def doctype(*_args: object) -> None:
         raise XmlProblem(
@@ -363,6 +389,7 @@ def _image(channel: Element, folder: _Folder, result: FileResult) -> None:
     try:
         with open(art, "rb") as handle:
             found = cover.inspect(handle.read(COVER_BYTES))
+            too_large = cover.size_problem(os.fstat(handle.fileno()).st_size)
     except OSError as exc:
         result.add("feed-image", f"cannot read the cover {art.name} ({exc.strerror})")
         return
@@ -370,6 +397,8 @@ def _image(channel: Element, folder: _Folder, result: FileResult) -> None:
         result.add("feed-image", f"the cover {art.name} is not a JPEG or PNG image")
         return
     problems = list(found.problems())
+    if too_large is not None:
+        problems.append(too_large)
     if found.color != "rgb":
         problems.append(f"is {found.color}, not RGB")
     extensions = {"image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",)}[found.mime]

@@ -8,7 +8,6 @@ size cap, so a giant or hostile file costs bounded time and memory.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 from broadcast_kit.check.mp3 import SLACK_MS, Audio, clock
 from broadcast_kit.check.rules import FileResult, Kind, quote
+from broadcast_kit.limits import load_json
 
 MAX_BYTES = 16 * 1024 * 1024  # sidecars and reports larger than this are not read
 SUFFIXES: dict[Kind, str] = {
@@ -71,7 +71,7 @@ def _report_for(mp3: Path) -> tuple[Path, dict[str, Any]] | None:
     for stem in stems:
         candidate = mp3.with_name(f"{stem}.json")
         try:
-            data = json.loads(read_capped(candidate))
+            data = load_json(read_capped(candidate))
         except (OSError, ValueError, TooLarge):
             continue
         if not isinstance(data, dict):
@@ -310,7 +310,7 @@ def _json(path: Path, result: FileResult, rule: str) -> Any:
     if text is None:
         return None
     try:
-        return json.loads(text)
+        return load_json(text)
     except ValueError as exc:
         result.add(rule, f"not valid JSON ({exc}); write it again")
         return None

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from broadcast_kit import cover, limits, model, script, yamltree
+from broadcast_kit import cover, limits, model, script, text, yamltree
 from broadcast_kit.errors import ConfigError, InputError
 from broadcast_kit.model import (
     AudioSettings,
@@ -400,6 +400,8 @@ def load(episode_path: Path, show_path: Path | None = None) -> Production:
     used = {spoken for part in parts if (spoken := model.voice_key(part)) is not None}
     voices, cast = casting.cast(voices, voice_lines, used)
     warnings = [*warnings, *casting.alike(voices, used, voice_lines)]
+    if (style := text.title_style(episode.title, show.title)) is not None:
+        warnings.append(f"{source.where(('title',))}: {style}")  # kit check warns the same
     return Production(
         show,
         episode,

@@ -28,6 +28,7 @@ from pydantic import (
     model_validator,
 )
 
+from broadcast_kit import text
 from broadcast_kit.check.rules import RULES
 
 MusicRole = Literal["intro", "outro", "bed", "sting"]
@@ -36,6 +37,29 @@ MUSIC_ROLES: tuple[str, ...] = get_args(MusicRole)
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _title(value: str) -> str:
+    """A title as `text` defines it: one line, no control characters, no markup (what
+    `kit check` fails in the published feed)."""
+    value = text.one_line(value)
+    if not value:
+        raise ValueError("is only whitespace; write it")
+    if (problem := text.plain_problem(value)) is not None:
+        raise ValueError(problem)
+    return value
+
+
+def _name(value: str) -> str:
+    """A name or chapter title: one line, no control characters (writers escape the rest)."""
+    value = text.one_line(value)
+    if (problem := text.plain_problem(value, tags=True)) is not None:
+        raise ValueError(problem)
+    return value
+
+
+PlainTitle = Annotated[str, AfterValidator(_title)]
+OneLine = Annotated[str, AfterValidator(_name)]
 
 
 class Pronunciation(Strict):
@@ -126,12 +150,12 @@ class Voice(Strict):
     voice: EngineVoice | None = None  # engine default when omitted
     speed: float = Field(1.0, ge=0.5, le=2.0)
     pitch: float = Field(0.0, ge=-12.0, le=12.0)  # semitones
-    name: str | None = None  # the speaker's name as printed in transcripts
+    name: OneLine | None = None  # the speaker's name as printed in transcripts
     tld: str | None = None  # gTTS accent (Google domain: com, co.uk, com.au, ...)
 
 
 class Owner(Strict):
-    name: str
+    name: OneLine
     email: str
 
     @field_validator("email")
@@ -232,9 +256,9 @@ class CheckSettings(Strict):
 
 
 class Show(Strict):
-    title: str = Field(min_length=1)
+    title: PlainTitle = Field(min_length=1)
     description: str = ""
-    author: str = Field(min_length=1)
+    author: OneLine = Field(min_length=1)
     owner: Owner
     language: str = "en"
     category: str = "News"
@@ -358,7 +382,7 @@ class PausePart(Strict):
 class ChapterPart(Strict):
     kind: ClassVar[str] = "chapter"
 
-    chapter: str = Field(min_length=1)
+    chapter: OneLine = Field(min_length=1)
 
 
 PART_TYPES = (HostPart, InterviewPart, VoxpopPart, MusicPart, PausePart, ChapterPart)
@@ -422,7 +446,7 @@ def speaker_name(part: BaseModel, voices: dict[str, Voice]) -> str:
 
 
 class Episode(Strict):
-    title: str = Field(min_length=1)
+    title: PlainTitle = Field(min_length=1)
     date: dt.date
     number: int | None = Field(None, ge=1)
     season: int | None = Field(None, ge=1)

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from xml.parsers import expat
 
-from broadcast_kit import cover, model
+from broadcast_kit import cover, model, text
 from broadcast_kit.check.rules import FileResult, quote
 from broadcast_kit.check.sidecars import TooLarge, read_capped
 from broadcast_kit.limits import MAX_XML_DEPTH, MAX_XML_ELEMENTS
@@ -143,7 +143,7 @@ def parse(data: bytes) -> Document:
         if chunks:  # joined once: adding each piece to a string is quadratic in its lines
             element.text = "".join(chunks)
 
-    def text(data: str) -> None:
+    def characters(data: str) -> None:
         if stack:
             texts[-1].append(data)
 
@@ -155,7 +155,7 @@ def parse(data: bytes) -> Document:
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
+    parser.CharacterDataHandler = characters
     parser.StartDoctypeDeclHandler = doctype
     parser.EntityDeclHandler = doctype
     parser.StartNamespaceDeclHandler = lambda prefix, uri: prefixes.append(
@@ -513,19 +513,10 @@ def _item_title(item: Element, title: str, show: str, where: str, result: FileRe
     if not title:
         result.add("feed-item-title", f"{where}: no <title>; give the episode a title")
         return
-    if re.search(r"<[a-zA-Z/!]", title):
-        result.add("feed-item-title", f"{where}: the title has markup; make it plain text")
-    lowered = title.lower()
-    if show and len(show) > 3 and show in lowered:
-        result.add(
-            "feed-item-title-style",
-            f"{where}: the title repeats the show's name; apps show it already",
-        )
-    elif re.match(r"\s*(#\s*\d+|(ep|episode|no)\.?\s*#?\d+)\b", lowered):
-        result.add(
-            "feed-item-title-style",
-            f"{where}: the title starts with the episode number; put it in <itunes:episode>",
-        )
+    if (problem := text.plain_problem(title)) is not None:
+        result.add("feed-item-title", f"{where}: the title {problem}")
+    if (style := text.title_style(title, show)) is not None:
+        result.add("feed-item-title-style", f"{where}: {style}")
 
 
 def _enclosure(

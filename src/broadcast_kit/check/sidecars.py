@@ -16,6 +16,7 @@ from typing import Any
 from broadcast_kit.check.mp3 import SLACK_MS, Audio, clock
 from broadcast_kit.check.rules import FileResult, Kind, quote
 from broadcast_kit.limits import load_json
+from broadcast_kit.text import shown_length
 
 MAX_BYTES = 16 * 1024 * 1024  # sidecars and reports larger than this are not read
 SUFFIXES: dict[Kind, str] = {
@@ -240,13 +241,13 @@ def check_vtt(path: Path, audio: Audio | None, result: FileResult) -> None:
     result.ran("vtt-order")
     _timing_problems(cues, "cue", result, "vtt-order")
     result.ran("vtt-lines")
-    long = [(c, line) for c in cues for line in c.lines if len(line) > VTT_LINE]
+    long = [(c, line) for c in cues for line in c.lines if shown_length(line) > VTT_LINE]
     if long:
         cue, line = long[0]
         result.add(
             "vtt-lines",
-            f"{len(long)} line(s) longer than {VTT_LINE} characters, the first in cue"
-            f" {cue.number} ({len(line)}: {quote(line, 40)}); wrap the text",
+            f"{len(long)} line(s) showing more than {VTT_LINE} characters, the first in cue"
+            f" {cue.number} ({shown_length(line)}: {quote(line, 40)}); wrap the text",
         )
     result.ran("vtt-voice")
     unnamed = [c for c in cues if not any(re.match(r"\s*<v[ .]", line) for line in c.lines)]

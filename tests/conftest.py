@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from collections.abc import Iterator
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import settings
 
 from broadcast_kit import ffmpeg
 from broadcast_kit.testing import FakeEngine
@@ -16,6 +18,12 @@ from broadcast_kit.tts.cache import SpeechCache
 
 ROOT = Path(__file__).resolve().parents[1]
 RATE = 44100
+
+# property tests (Hypothesis): no example database written into the work tree, and the
+# same examples in CI as here only when asked (HYPOTHESIS_PROFILE=ci derandomizes them)
+settings.register_profile("default", database=None)
+settings.register_profile("ci", database=None, derandomize=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)

@@ -397,3 +397,47 @@ def test_text_and_json_counts_match_the_findings(dist: Path) -> None:
     assert summary.endswith(": 1 error, 1 warning in 1 of them")
     assert summary.startswith(f"{len(checked.results)} files")
     assert f"{sum(len(r.checked) for r in checked.results)} rule checks" in summary
+
+
+@pytest.mark.parametrize(
+    ("lufs", "peak", "failed"),
+    [
+        (-17.0, -1.0, set()),  # 1 LU under the target, peak at the ceiling: both pass
+        (-15.0, -1.1, set()),
+        (-17.05, -1.0, {"loudness-integrated"}),
+        (-14.9, -0.95, {"loudness-integrated", "loudness-true-peak"}),
+    ],
+)
+def test_loudness_rules_at_and_past_their_limits(
+    dist: Path, monkeypatch: pytest.MonkeyPatch, lufs: float, peak: float, failed: set[str]
+) -> None:
+    """The comparisons alone (ffmpeg's meter stands in with the figures to compare); the
+    meter itself is measured against real files in test_check.py."""
+    from broadcast_kit import ffmpeg
+
+    monkeypatch.setattr(ffmpeg, "measure", lambda _path: (lufs, peak))
+    assert set(rules_failed(mp3_of(dist), loudness=True)) == failed
+
+
+@pytest.mark.parametrize(("shown", "fails"), [(65, False), (66, True)])
+def test_vtt_lines_at_and_over_65_characters_shown(dist: Path, shown: int, fails: bool) -> None:
+    path = sidecar(dist, "vtt")
+    text = path.read_text()
+    first = re.search(r"^<v [^>]*>(.*)$", text, re.M)
+    assert first is not None
+    # a long voice tag and an entity, which are not shown: only the text counts
+    line = "<v " + "N" * 70 + ">" + "&amp;" + "x" * (shown - 1)
+    path.write_text(text.replace(first.group(0), line, 1))
+    assert ("vtt-lines" in rules_failed(dist)) is fails
+
+
+@pytest.mark.parametrize(
+    ("lines", "fails"), [(["x" * 32, "y" * 32], False), (["x" * 33], True), (["a", "b", "c"], True)]
+)
+def test_srt_cues_at_and_over_two_lines_of_32(dist: Path, lines: list[str], fails: bool) -> None:
+    path = sidecar(dist, "srt")
+    blocks = path.read_text().split("\n\n")
+    head = blocks[0].split("\n")[:2]
+    blocks[0] = "\n".join([*head, *lines])
+    path.write_text("\n\n".join(blocks))
+    assert ("srt-lines" in rules_failed(dist)) is fails

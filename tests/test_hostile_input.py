@@ -31,7 +31,11 @@ def kit(*args: str) -> tuple[int, list[str]]:
     return result.exit_code, result.stderr.splitlines()
 
 
-@pytest.mark.parametrize("damage", ["[" * 100_000, "[" * 40 + "]" * 40, '{"audio": 1}', "\xff"])
+@pytest.mark.parametrize(
+    "damage",
+    ["[" * 100_000, "[" * 40 + "]" * 40, '{"audio": 1}', "\xff", " " * (limits.MAX_FILE_BYTES + 1)],
+    ids=["deep", "nested-40", "no-file", "not-utf8", "over-10-MiB"],
+)
 def test_a_damaged_render_report_in_the_output_folder_is_written_over(
     show_dir: Path, tmp_path: Path, damage: str
 ) -> None:

@@ -173,7 +173,7 @@ def plan(
 def _stale(out_dir: Path, slug: str, wanted: str) -> str | None:
     """Why the episode must be rendered again, or None when its outputs are up to date."""
     try:
-        report = limits.load_json((out_dir / f"{slug}.json").read_bytes())
+        report = limits.load_json_file(out_dir / f"{slug}.json")
     except FileNotFoundError:
         return "not rendered yet"
     except (OSError, ValueError):

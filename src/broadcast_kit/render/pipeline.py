@@ -27,7 +27,7 @@ import numpy as np
 from broadcast_kit import __version__, ffmpeg, loader, model
 from broadcast_kit.audio import AudioSegment, resample, to_array
 from broadcast_kit.errors import InputError, OutputError
-from broadcast_kit.limits import MAX_DURATION_SECONDS, duration_text, load_json
+from broadcast_kit.limits import MAX_DURATION_SECONDS, duration_text, load_json_file
 from broadcast_kit.render import master, mix, sidecars, tags, timeline
 from broadcast_kit.render.report import RenderReport, engine_voice
 from broadcast_kit.render.report import build as build_report
@@ -480,7 +480,7 @@ def _sha256(path: Path) -> str:
 def _previous_mp3(report: Path) -> Path | None:
     """The MP3 an earlier render of this episode left in the folder, if its report says so."""
     try:
-        name = load_json(report.read_bytes())["audio"]["file"]
+        name = load_json_file(report)["audio"]["file"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if not isinstance(name, str) or Path(name).name != name or not name.endswith(".mp3"):

@@ -236,7 +236,7 @@ class _Workers:
         self.submitted: set[str] = set()
         self.queues: dict[str, queue.SimpleQueue[str | None]] = {}
         self.slots: dict[str, int] = {}
-        self.threads: list[threading.Thread] = []
+        self.ended: list[threading.Event] = []  # one per slot, set when its thread ends
         self.pools: list[ProcessPoolExecutor] = []
         self.errors: list[BaseException] = []
         self.lock = threading.Lock()
@@ -276,11 +276,20 @@ class _Workers:
         for slot in range(slots):
             # processes: slot 0 is this process's own engine, the others a worker each
             remote = pool if pool is not None and slot > 0 else None
-            thread = threading.Thread(target=self._drain, args=(engine, remote), daemon=True)
+            ended = threading.Event()
+            self.ended.append(ended)
+            thread = threading.Thread(target=self._drain, args=(engine, remote, ended), daemon=True)
             thread.start()
-            self.threads.append(thread)
 
-    def _drain(self, engine: Engine, pool: ProcessPoolExecutor | None) -> None:
+    def _drain(
+        self, engine: Engine, pool: ProcessPoolExecutor | None, ended: threading.Event
+    ) -> None:
+        try:
+            self._take(engine, pool)
+        finally:
+            ended.set()
+
+    def _take(self, engine: Engine, pool: ProcessPoolExecutor | None) -> None:
         while (key := self.queues[engine.name].get()) is not None:
             if self.errors:
                 continue  # something failed: take the rest off the queue, do nothing
@@ -309,12 +318,15 @@ class _Workers:
                     self.progress(self.done, len(self.submitted), text)
 
     def _end_slots(self) -> None:
-        """Tell every slot to stop after what is queued (or dropped), and wait for them."""
+        """Tell every slot to stop after what is queued (or dropped), and wait for them: on
+        events rather than Thread.join, which Ctrl-C leaves believing a running thread has
+        ended (Python 3.11's fix of bpo-45274 releases the lock the thread holds), so a slot
+        would deliver to a caller that had gone on."""
         for name, slots in self.slots.items():
             for _ in range(slots):
                 self.queues[name].put(None)
-        for thread in self.threads:
-            thread.join()
+        for ended in self.ended:
+            ended.wait()
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
         if error is not None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import podcastparser
 import pytest
-from mutagen.id3 import APIC, ID3, TIT2
+from mutagen.id3 import APIC, ID3, TIT2, TIT3
 from typer.testing import CliRunner
 
 from broadcast_kit import ffmpeg
@@ -299,6 +299,20 @@ def test_ctoc_flags_zero(dist: Path) -> None:
 def test_chap_without_ctoc(dist: Path) -> None:
     retag(mp3_of(dist), lambda t: t.delall("CTOC"))
     assert list(rules_failed(dist)) == ["chapters-ctoc-missing"]
+
+
+def test_chap_frames_stored_out_of_time_order(dist: Path) -> None:
+    def grow_the_first(tags: ID3) -> None:
+        # mutagen stores frames smallest first: a subtitle makes the first chapter the larger
+        first = min(tags.getall("CHAP"), key=lambda c: c.start_time)
+        first.sub_frames.add(TIT3(encoding=3, text="a subtitle long enough to sort it last"))
+
+    retag(mp3_of(dist), grow_the_first)
+    starts = [c.start_time for c in ID3(mp3_of(dist)).getall("CHAP")]
+    assert starts != sorted(starts)  # what a plain mutagen save does
+    failed = rules_failed(dist)
+    assert list(failed) == ["chapters-frame-order"]
+    assert "'A concert for defectors', 'Talks resume'" in failed["chapters-frame-order"][0]
 
 
 def test_vbr_without_xing_header(dist: Path, tmp_path: Path) -> None:

@@ -87,6 +87,9 @@ RULES = _rules(
     ("chapters-ctoc-children", "error", "mp3",
      "the CTOC lists every CHAP in time order, no unknown IDs, at most 255",
      "readers follow the CTOC's list, not the frames (STANDARDS 9)"),
+    ("chapters-frame-order", "error", "mp3", "the CHAP frames are stored in time order",
+     "ffmpeg-based players list chapters in the order of the frames, not the CTOC's"
+     " (STANDARDS 29)"),
     # --- the render report ---
     ("report-files", "error", "report", "every file the render report lists exists beside it",
      "a missing sidecar means a partial copy or upload"),

@@ -13,10 +13,10 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from broadcast_kit import loader
+from broadcast_kit import loader, model
 from broadcast_kit.errors import InputError, OutputError
 from broadcast_kit.files import atomic_open
-from broadcast_kit.model import Show, absolute_url
+from broadcast_kit.model import Show
 from broadcast_kit.publish import catalog, feed, page
 
 PAGE_FILE = "index.html"
@@ -32,10 +32,6 @@ class Site:
     items: list[feed.Item]
     left_out: list[tuple[catalog.Entry, str]] = field(default_factory=list)  # entry, why
     warnings: list[str] = field(default_factory=list)
-
-
-def _base(url: str) -> str:
-    return url if url.endswith("/") else url + "/"
 
 
 def _cover_name(data: bytes) -> str:
@@ -71,13 +67,13 @@ def build(
         )
     show_path = show_path or catalog.find_show(entries, folder)
     show, _, warnings = loader.load_show(show_path)
+    base = show.base_url
     if base_url is not None:
         try:
-            absolute_url(base_url)
+            base = model.base_url(base_url)
         except ValueError as exc:
             raise InputError(f"--base-url: {exc}; e.g. https://example.org/show/") from None
-    base = _base(base_url or show.base_url)
-    guids = catalog.guids(show_path, entries)
+    guids = catalog.guids(show_path, entries, folder / feed.FEED_FILE)
     today = today or dt.date.today()
     chosen, left_out = [], []
     for entry in entries:

@@ -456,6 +456,7 @@ def render(
             clock.total(),
             os.path.relpath(production.show_path.resolve(), out_dir.resolve()),
             fingerprint,
+            warnings,
         )
         files["report"] = _write(stage / f"{production.slug}.json", report.to_json())
         previous = _previous_mp3(out_dir / files["report"].name)

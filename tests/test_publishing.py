@@ -4,19 +4,28 @@ silent defaults, each rendered with the fake engine and read back as apps read i
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
+import textwrap
 from pathlib import Path
+from typing import Any
 
+import feedparser
+import podcastparser
 import pytest
+from lxml import etree
 from mutagen.id3 import ID3
+from typer.testing import CliRunner
 
 from broadcast_kit import ffmpeg
 from broadcast_kit.check import runner
+from broadcast_kit.cli import app
+from broadcast_kit.model import AI_SENTENCE
 from broadcast_kit.render import pipeline
 from broadcast_kit.tts.cache import SpeechCache
-from tests.conftest import write_episode
+from tests.conftest import tone, write_episode, write_wav
 
 LONG_TITLE = "A first chapter whose title is much longer than the second one's"
 
@@ -62,3 +71,314 @@ def test_chap_frames_are_stored_in_time_order(
     report = runner.run([mp3])
     assert report.findings == []
     assert "chapters-frame-order" in report.results[0].checked
+
+
+# --- a small show published: the AI disclosure and the Podcasting 2.0 tags ------------------
+
+NS = {
+    "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+    "podcast": "https://podcastindex.org/namespace/1.0",
+}
+cli = CliRunner()
+
+
+def spoken_episode(show_dir: Path, slug: str, date: str, number: int) -> Path:
+    return write_episode(
+        show_dir,
+        f"""\
+        title: Spoken {number}
+        date: {date}
+        number: {number}
+        season: 2
+        description: Episode {number}, read by the host.
+        voices:
+          shin: {{engine: fake, voice: low, name: Shin Jeong-hwa}}
+        segments:
+          - chapter: Opening
+          - host: Good evening.
+          - interview: Both sides needed a channel.
+            speaker: shin
+        """,
+        slug=slug,
+    )
+
+
+def recorded_episode(show_dir: Path, slug: str = "rec") -> Path:
+    """An episode with no synthetic voice: one recorded interview."""
+    folder = show_dir / slug
+    folder.mkdir()
+    write_wav(folder / "talk.wav", tone(2.0, 300.0, -20.0, channels=1))
+    return write_episode(
+        show_dir,
+        """\
+        title: Recorded
+        date: 2024-05-20
+        number: 9
+        description: A recorded conversation.
+        segments:
+          - interview:
+            speaker: guest
+            audio: talk.wav
+            transcript: We recorded this in the studio.
+        """,
+        slug=slug,
+    )
+
+
+def publish(out: Path, *args: str) -> etree._Element:
+    result = cli.invoke(app, ["feed", "--out", str(out), *args])
+    assert result.exit_code == 0, result.output
+    return etree.fromstring((out / "feed.xml").read_bytes())
+
+
+def xpath(root: etree._Element, path: str) -> list[Any]:
+    found: list[Any] = root.xpath(path, namespaces=NS)
+    return found
+
+
+def set_show(show_dir: Path, extra: str) -> None:
+    show = show_dir / "show.yaml"
+    show.write_text(show.read_text() + textwrap.dedent(extra))
+
+
+def test_the_ai_disclosure_is_on_by_default(
+    show_dir: Path, tmp_path: Path, cache: SpeechCache
+) -> None:
+    out = tmp_path / "dist"
+    for n in (1, 2):
+        pipeline.render(spoken_episode(show_dir, f"ep{n}", f"2024-05-0{n}", n), out, cache=cache)
+    root = publish(out)
+    channel = xpath(root, "/rss/channel")[0]
+    assert [(t.get("purpose"), t.text) for t in xpath(channel, "podcast:txt")] == [
+        ("ai-content", "true")
+    ]
+    assert xpath(channel, "item/podcast:txt") == []  # every episode is: the channel says so
+    for item in xpath(channel, "item"):
+        assert AI_SENTENCE in xpath(item, "description/text()")[0]
+        assert AI_SENTENCE in xpath(item, "itunes:summary/text()")[0]
+    assert AI_SENTENCE in (out / "index.html").read_text()
+    # podcast apps still read the feed, the sentence in the show notes
+    raw = (out / "feed.xml").read_bytes()
+    gpodder = podcastparser.parse("https://example.org/test/feed.xml", io.BytesIO(raw))
+    assert AI_SENTENCE in gpodder["episodes"][0]["description"]
+    parsed = feedparser.parse(raw)
+    assert not parsed.bozo and AI_SENTENCE in parsed.entries[0].summary
+    result = cli.invoke(app, ["check", str(out), "--strict"])
+    assert result.exit_code == 0, result.output
+
+
+def test_only_the_synthetic_episodes_are_disclosed_when_some_are_recorded(
+    show_dir: Path, tmp_path: Path, cache: SpeechCache
+) -> None:
+    out = tmp_path / "dist"
+    pipeline.render(spoken_episode(show_dir, "ep1", "2024-05-01", 1), out, cache=cache)
+    pipeline.render(recorded_episode(show_dir), out, cache=cache)
+    root = publish(out)
+    assert xpath(root, "/rss/channel/podcast:txt") == []
+    disclosed = {
+        xpath(i, "title/text()")[0]: xpath(i, "podcast:txt[@purpose='ai-content']/text()")
+        for i in xpath(root, "//item")
+    }
+    assert disclosed == {"Spoken 1": ["true"], "Recorded": []}
+    recorded = xpath(root, "//item[title='Recorded']/description/text()")[0]
+    assert AI_SENTENCE not in recorded
+    result = cli.invoke(app, ["check", str(out), "--strict"])
+    assert result.exit_code == 0, result.output
+    # the disclosure taken out by hand: the rule fails the synthetic episode only
+    feed_xml = out / "feed.xml"
+    feed_xml.write_text(feed_xml.read_text().replace(
+        '<podcast:txt purpose="ai-content">true</podcast:txt>', ""))  # fmt: skip
+    failed = [f for f in runner.run([out]).findings if f.rule == "feed-ai-disclosure"]
+    assert len(failed) == 1 and "'Spoken 1'" in failed[0].message
+
+
+def test_each_disclosure_can_be_turned_off(
+    show_dir: Path, tmp_path: Path, cache: SpeechCache
+) -> None:
+    set_show(show_dir, "ai_disclosure: {feed: false, notes: false}\n")
+    out = tmp_path / "dist"
+    pipeline.render(spoken_episode(show_dir, "ep1", "2024-05-01", 1), out, cache=cache)
+    root = publish(out)
+    assert xpath(root, "//podcast:txt") == []
+    assert AI_SENTENCE not in (out / "feed.xml").read_text()
+    assert AI_SENTENCE not in (out / "index.html").read_text()
+    # kit check holds the show to it unless the show turns the rule off as well
+    failed = {f.rule for f in runner.run([out]).findings}
+    assert failed == {"feed-ai-disclosure"}
+    set_show(show_dir, "check: {disable: [feed-ai-disclosure]}\n")
+    assert runner.run([out]).findings == []
+
+
+def test_a_custom_disclosure_sentence(show_dir: Path, tmp_path: Path, cache: SpeechCache) -> None:
+    set_show(show_dir, 'ai_disclosure: {sentence: "Read by a synthetic voice & friends."}\n')
+    out = tmp_path / "dist"
+    pipeline.render(spoken_episode(show_dir, "ep1", "2024-05-01", 1), out, cache=cache)
+    root = publish(out)
+    assert (
+        "<p>Read by a synthetic voice &amp; friends.</p>"
+        in xpath(root, "//item/description/text()")[0]
+    )
+
+
+@pytest.mark.parametrize("at", ["start", "end"])
+def test_a_spoken_disclosure_in_the_hosts_voice(
+    show_dir: Path, tmp_path: Path, cache: SpeechCache, at: str
+) -> None:
+    line = "This episode is read by synthetic voices."
+    set_show(show_dir, f'ai_disclosure: {{spoken: {{text: "{line}", at: {at}}}}}\n')
+    out = tmp_path / "dist"
+    result = pipeline.render(spoken_episode(show_dir, "ep1", "2024-05-01", 1), out, cache=cache)
+    cues = json.loads(result.outputs["transcript"].read_text())["segments"]
+    said = cues[0] if at == "start" else cues[-1]
+    assert (said["speaker"], said["body"]) == ("Host", line)
+    assert sum(c["body"] == line for c in cues) == 1
+    chapters = result.timeline.chapters
+    assert chapters[0].title == "Opening" and chapters[0].start == 0  # the line is inside it
+    # an episode with no synthetic voice gets no synthetic line
+    recorded = pipeline.render(recorded_episode(show_dir), out, cache=cache)
+    bodies = [c["body"] for c in json.loads(recorded.outputs["transcript"].read_text())["segments"]]
+    assert bodies == ["We recorded this in the studio."]
+
+
+def test_podcasting_20_tags_from_the_show_file(
+    show_dir: Path, tmp_path: Path, cache: SpeechCache
+) -> None:
+    set_show(
+        show_dir,
+        """\
+        medium: podcast
+        people:
+          - {name: Kim Ji-woo, role: producer, href: "https://example.org/kim"}
+        funding:
+          - {url: "https://example.org/support", text: "Support the show"}
+        license: cc-by-4.0
+        location:
+          - {name: "Seoul, South Korea", geo: "geo:37.5665,126.978", osm: R2297418, country: KR}
+          - {name: Busan, rel: creator}
+        """,
+    )
+    show = show_dir / "show.yaml"
+    show.write_text(show.read_text().replace(
+        "voxpop: {engine: fake, voice: high}",
+        "voxpop: {engine: fake, voice: high}\n  narrator: {engine: fake, voice: low, name: Min,"
+        " role: Narrator}"))  # fmt: skip
+    episode = spoken_episode(show_dir, "ep1", "2024-05-01", 3)
+    episode.write_text(episode.read_text() + "  - host: The end.\n    voice: narrator\n")
+    out = tmp_path / "dist"
+    pipeline.render(episode, out, cache=cache)
+    root = publish(out)
+    channel = xpath(root, "/rss/channel")[0]
+    assert xpath(channel, "podcast:medium/text()") == ["podcast"]
+    assert [(f.get("url"), f.text) for f in xpath(channel, "podcast:funding")] == [
+        ("https://example.org/support", "Support the show")
+    ]
+    assert xpath(channel, "podcast:license/text()") == ["cc-by-4.0"]
+    places = [(p.text, dict(p.attrib)) for p in xpath(channel, "podcast:location")]
+    assert places == [
+        ("Seoul, South Korea", {"geo": "geo:37.5665,126.978", "osm": "R2297418", "country": "kr"}),
+        ("Busan", {"rel": "creator"}),
+    ]
+    credit = ("Kim Ji-woo", "producer", "creative direction", "https://example.org/kim")
+    people = [
+        (p.text, p.get("role"), p.get("group"), p.get("href"))
+        for p in xpath(channel, "podcast:person")
+    ]
+    assert people == [credit]
+    item = xpath(channel, "item")[0]
+    assert xpath(item, "podcast:season/text()") == ["2"]
+    assert xpath(item, "podcast:episode/text()") == ["3"]
+    people = [
+        (p.text, p.get("role"), p.get("group"), p.get("href"))
+        for p in xpath(item, "podcast:person")
+    ]
+    assert people == [
+        ("Test Author", "host", "cast", None),
+        ("Shin Jeong-hwa", "guest", "cast", None),
+        ("Min", "narrator", "cast", None),
+        credit,  # an item's people replace the channel's: listed again
+    ]
+    result = cli.invoke(app, ["check", str(out), "--strict"])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "problem"),
+    [
+        ("medium: radio\n", "medium: Input should be 'podcast', 'music'"),
+        ("license: My Own Licence\n", "is not a licence identifier such as cc-by-4.0"),
+        ("funding: [{url: example.org/give}]\n", "is not an absolute http(s) URL"),
+        (f"funding: [{{url: 'https://example.org/', text: {'x' * 129}}}]\n", "at most 128"),
+        ("location: [{name: Seoul, geo: 'geo:137.5,126.9'}]\n", "is not geo:LATITUDE,LONGITUDE"),
+        ("location: [{name: Seoul, osm: 'Relation 5'}]\n", "String should match pattern"),
+        ("people: [{name: Kim, role: prodcer}]\n", "did you mean 'producer'?"),
+        ("ai_disclosure: {spoken: {text: Hi, at: middle}}\n", "Input should be 'start' or 'end'"),
+        ("ai_disclosure: {feeds: false}\n", "feeds"),
+    ],
+)
+def test_the_new_show_fields_are_validated(show_dir: Path, extra: str, problem: str) -> None:
+    set_show(show_dir, extra)
+    episode = spoken_episode(show_dir, "ep1", "2024-05-01", 1)
+    result = cli.invoke(app, ["render", str(episode), "--dry-run"])
+    assert result.exit_code == 2, result.output
+    assert problem in result.stderr and "show.yaml:" in result.stderr
+
+
+# --- warnings for what was filled in silently -------------------------------------------
+
+
+def test_missing_descriptions_are_warned_about_once_and_kept_in_the_report(
+    show_dir: Path, tmp_path: Path, cache: SpeechCache
+) -> None:
+    show = show_dir / "show.yaml"
+    show.write_text(show.read_text().replace("description: A show for tests.\n", ""))
+    episode = spoken_episode(show_dir, "ep1", "2024-05-01", 1)
+    episode.write_text(
+        episode.read_text().replace("description: Episode 1, read by the host.\n", "")
+    )
+    out = tmp_path / "dist"
+    result = cli.invoke(app, ["render", str(episode), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 2
+    assert (
+        "show.yaml: no description:, so the feed and the show page describe the show"
+        in (warnings[0])
+    )
+    assert (
+        "episode.yaml:1: no description:, so podcast apps show the episode without one"
+        in (warnings[1])
+    )
+    report = json.loads((out / "ep1.json").read_text())
+    assert [w.split(": ", 1)[1] for w in report["warnings"]] == [
+        w.removeprefix("warning: ").split(": ", 1)[1] for w in warnings
+    ]
+    fed = cli.invoke(app, ["feed", "--out", str(out)])
+    assert fed.exit_code == 0
+    assert fed.stderr.count("warning:") == 1 and "no description:" in fed.stderr
+
+
+def test_a_loopback_base_url_is_warned_about(
+    show_dir: Path, tmp_path: Path, cache: SpeechCache
+) -> None:
+    out = tmp_path / "dist"
+    pipeline.render(spoken_episode(show_dir, "ep1", "2024-05-01", 1), out, cache=cache)
+    result = cli.invoke(app, ["feed", "--out", str(out), "--base-url", "http://127.0.0.1:8000/"])
+    assert result.exit_code == 0
+    assert "warning: http://127.0.0.1:8000/ is on 127.0.0.1" in result.stderr
+    assert "kit serve previews the feed" in result.stderr
+
+
+def test_a_base_url_with_spaces_and_non_ascii_is_percent_encoded(
+    show_dir: Path, tmp_path: Path, cache: SpeechCache
+) -> None:
+    out = tmp_path / "dist"
+    pipeline.render(spoken_episode(show_dir, "ep1", "2024-05-01", 1), out, cache=cache)
+    base = "https://Bücher.example/my show/émissions/"
+    result = cli.invoke(app, ["feed", "--out", str(out), "--base-url", base])
+    assert result.exit_code == 0, result.output
+    encoded = "https://xn--bcher-kva.example/my%20show/%C3%A9missions/"
+    assert f"feed URL: {encoded}feed.xml" in result.stdout
+    root = etree.fromstring((out / "feed.xml").read_bytes())
+    urls = xpath(root, "//@url | //@href")
+    assert urls and all(u.startswith(encoded) and u.isascii() and " " not in u for u in urls)
+    assert cli.invoke(app, ["check", str(out), "--base-url", base]).exit_code == 0

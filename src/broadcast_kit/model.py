@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import ipaddress
 import re
 import uuid
 from functools import cache
@@ -205,6 +206,21 @@ def absolute_url(value: str) -> str:
             raise ValueError(f"'{value}': '{parts.netloc}' is not a valid host name")
     path, query, fragment = (_percent(p) for p in (parts.path, parts.query, parts.fragment))
     return urlunsplit((parts.scheme.lower(), netloc, path, query, fragment))
+
+
+PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".home.arpa")
+
+
+def private_host(host: str) -> bool:
+    """localhost, a private-use name or an address not routed on the internet: what
+    listeners' apps cannot reach (STANDARDS 30)."""
+    host = host.lower().strip("[]").rstrip(".")
+    if host == "localhost" or host.endswith(PRIVATE_SUFFIXES):
+        return True
+    try:
+        return not ipaddress.ip_address(host).is_global
+    except ValueError:
+        return False
 
 
 def _percent(text: str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import glob
-import ipaddress
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -69,7 +68,6 @@ Duration = Callable[[Path], float | None]  # an MP3's decoded length in ms, None
 Synthetic = Callable[[Path], bool | None]  # whether an MP3 has synthetic voices, None if unknown
 AI_CONTENT = "ai-content"  # podcast:txt purpose of the AI disclosure
 URL_ATTRIBUTES = ("url", "href", "img")
-PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".home.arpa")
 _RAW = re.compile(r"[\x00-\x20\x7f\"<>\\^`{|}]|%(?![0-9A-Fa-f]{2})")
 
 
@@ -722,7 +720,7 @@ def _urls(root: Element, result: FileResult) -> None:
                 f"line {line}: {what} {quote(url)} has {problem}; percent-encode it{fixed}",
             )
         host = urlsplit(url).hostname or ""
-        if _private(host):
+        if model.private_host(host):
             result.add(
                 "feed-url-private",
                 f"line {line}: {what} {quote(url)} is on {host}, a loopback or private address"
@@ -747,17 +745,6 @@ def _every_url(root: Element) -> Iterator[tuple[str, int, str]]:
             if value.lower().startswith(("http://", "https://")):
                 yield value, element.line, "<link>"
         stack.extend(reversed(element.children))
-
-
-def _private(host: str) -> bool:
-    """localhost, a private-use name or an address not routed on the internet."""
-    host = host.lower().rstrip(".")
-    if host == "localhost" or host.endswith(PRIVATE_SUFFIXES):
-        return True
-    try:
-        return not ipaddress.ip_address(host).is_global
-    except ValueError:
-        return False
 
 
 def _disclosure(parent: Element, where: str, result: FileResult) -> bool:

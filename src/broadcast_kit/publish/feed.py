@@ -30,7 +30,9 @@ PODCAST = "https://podcastindex.org/namespace/1.0"
 NSMAP = {"itunes": ITUNES, "content": CONTENT, "podcast": PODCAST}
 FEED_FILE = "feed.xml"
 AI_CONTENT = "ai-content"  # podcast:txt purpose of the AI disclosure (STANDARDS 28)
-PUBLISH_HOUR_UTC = 12  # a date-only episode is dated noon UTC: the same day on every continent
+# A date-only episode is dated 10:00 UTC: its date on every clock from UTC-10 (Hawaii, 00:00)
+# to UTC+13:45 (New Zealand's and Chatham's summer). Noon gave New Zealand the next day.
+PUBLISH_HOUR_UTC = 10
 SIDECAR_TYPES = {
     "vtt": "text/vtt",
     "srt": "application/x-subrip",

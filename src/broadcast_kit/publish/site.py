@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from broadcast_kit import loader, model
 from broadcast_kit.errors import InputError, OutputError
@@ -73,6 +74,13 @@ def build(
             base = model.base_url(base_url)
         except ValueError as exc:
             raise InputError(f"--base-url: {exc}; e.g. https://example.org/show/") from None
+    host = urlsplit(base).hostname or ""
+    if model.private_host(host):
+        warnings.append(
+            f"{base} is on {host}, which only this machine or network can reach: podcast"
+            " apps cannot load it and kit check fails the feed; kit serve previews the feed"
+            " for the show's base_url without making another"
+        )
     guids = catalog.guids(show_path, entries, folder / feed.FEED_FILE)
     today = today or dt.date.today()
     chosen, left_out = [], []

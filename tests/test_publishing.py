@@ -24,6 +24,7 @@ from broadcast_kit.check import runner
 from broadcast_kit.cli import app
 from broadcast_kit.model import AI_SENTENCE
 from broadcast_kit.render import pipeline
+from broadcast_kit.testing import FakeEngine
 from broadcast_kit.tts.cache import SpeechCache
 from tests.conftest import tone, write_episode, write_wav
 
@@ -382,3 +383,89 @@ def test_a_base_url_with_spaces_and_non_ascii_is_percent_encoded(
     urls = xpath(root, "//@url | //@href")
     assert urls and all(u.startswith(encoded) and u.isascii() and " " not in u for u in urls)
     assert cli.invoke(app, ["check", str(out), "--base-url", base]).exit_code == 0
+
+
+# --- a render owns only its files (issue 21, and 22's same-slug renders) ----------------------
+
+
+def test_a_render_stops_before_replacing_a_users_files(
+    show_dir: Path, tmp_path: Path, cache: SpeechCache
+) -> None:
+    out = tmp_path / "dist"
+    out.mkdir()
+    mine = {"ep1.json": b'{"my": "voice test notes"}\n', "ep1.vtt": b"WEBVTT\n\nmy own cues\n"}
+    for name, data in mine.items():
+        (out / name).write_bytes(data)
+    episode = spoken_episode(show_dir, "ep1", "2024-05-01", 1)
+    result = cli.invoke(app, ["render", str(episode), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("error:") == 1
+    assert "ep1.json, ep1.vtt would be replaced, and no render of this episode made them" in (
+        result.stderr
+    )
+    assert "pass --force to replace them" in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == mine  # untouched, nothing added
+    assert FakeEngine.spoken == []  # refused before synthesizing
+    taken = cli.invoke(app, ["render", str(episode), "--out", str(out), "--force"])
+    assert taken.exit_code == 0, taken.output
+    assert json.loads((out / "ep1.json").read_text())["slug"] == "ep1"
+    # its own files it replaces freely from then on
+    assert cli.invoke(app, ["render", str(episode), "--out", str(out)]).exit_code == 0
+
+
+def test_a_second_episode_with_the_same_slug_is_refused(
+    show_dir: Path, tmp_path: Path, cache: SpeechCache
+) -> None:
+    out = tmp_path / "dist"
+    first = spoken_episode(show_dir, "first", "2024-05-01", 1)
+    second = spoken_episode(show_dir, "second", "2024-05-08", 2)
+    for episode in (first, second):
+        episode.write_text(episode.read_text() + "slug: same\n")
+    pipeline.render(first, out, cache=cache)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    result = cli.invoke(app, ["render", str(second), "--out", str(out)])
+    assert result.exit_code == 2 and result.stderr.count("error:") == 1
+    assert "the slug 'same' is already rendered there from" in result.stderr
+    assert "first/episode.yaml" in result.stderr and "slug: of its own" in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the first's files kept
+    # and so the first keeps its guid: nothing of the second is published under it
+    assert cli.invoke(app, ["feed", "--out", str(out)]).exit_code == 0
+    root = etree.fromstring((out / "feed.xml").read_bytes())
+    assert xpath(root, "//item/title/text()") == ["Spoken 1"]
+    # the same episode again is no collision; --force gives the slug to the second
+    assert cli.invoke(app, ["render", str(first), "--out", str(out)]).exit_code == 0
+    taken = cli.invoke(app, ["render", str(second), "--out", str(out), "--force"])
+    assert taken.exit_code == 0, taken.output
+    mp3s = sorted(out.glob("same-*.mp3"))
+    assert len(mp3s) == 1 and json.loads((out / "same.json").read_text())["title"] == "Spoken 2"
+
+
+def test_a_report_from_an_older_version_still_owns_its_files(
+    show_dir: Path, tmp_path: Path, cache: SpeechCache
+) -> None:
+    out = tmp_path / "dist"
+    episode = spoken_episode(show_dir, "ep1", "2024-05-01", 1)
+    pipeline.render(episode, out, cache=cache)
+    report = json.loads((out / "ep1.json").read_text())
+    del report["episode_path"]  # written before reports named their episode that way
+    (out / "ep1.json").write_text(json.dumps(report))
+    episode.write_text(episode.read_text().replace("Good evening.", "Good evening, all."))
+    result = pipeline.render(episode, out, cache=cache)
+    assert sorted(p.name for p in out.glob("*.mp3")) == [result.outputs["mp3"].name]
+
+
+def test_kit_feed_replaces_only_its_own_page_feed_and_covers(
+    show_dir: Path, tmp_path: Path, cache: SpeechCache
+) -> None:
+    out = tmp_path / "dist"
+    pipeline.render(spoken_episode(show_dir, "ep1", "2024-05-01", 1), out, cache=cache)
+    (out / "index.html").write_text("<!doctype html><title>My own site</title>\n")
+    (out / "cover-art.jpg").write_bytes(b"my artwork")
+    result = cli.invoke(app, ["feed", "--out", str(out)])
+    assert result.exit_code == 2
+    assert "index.html would be replaced, and kit feed did not write it" in result.stderr
+    assert (out / "index.html").read_text().startswith("<!doctype html><title>My own")
+    assert not (out / "feed.xml").exists()
+    assert cli.invoke(app, ["feed", "--out", str(out), "--force"]).exit_code == 0
+    assert cli.invoke(app, ["feed", "--out", str(out)]).exit_code == 0  # its own now
+    assert (out / "cover-art.jpg").read_bytes() == b"my artwork"

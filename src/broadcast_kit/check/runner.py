@@ -107,14 +107,17 @@ def targets(paths: list[Path]) -> _Targets:
 
 
 def find_show(paths: list[Path], reports: sidecars.Reports | None = None) -> Path | None:
-    """show.yaml in the first path's folder or the nearest folder above it; else the show file
-    the render reports in that folder were rendered with."""
+    """The show file the render reports in the first path's folder were rendered with (when
+    they agree on one), else show.yaml in that folder or the nearest folder above it."""
     start = paths[0].resolve()
     folder = start if start.is_dir() else start.parent
+    rendered_with = (reports or sidecars.Reports()).show(folder)
+    if rendered_with is not None:
+        return rendered_with
     for candidate in (folder, *folder.parents):
         if (candidate / loader.SHOW_FILE).is_file():
             return candidate / loader.SHOW_FILE
-    return (reports or sidecars.Reports()).show(folder)
+    return None
 
 
 def _key(path: Path) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,6 +22,8 @@ from broadcast_kit.model import Show
 from broadcast_kit.publish import catalog, feed, page
 
 PAGE_FILE = "index.html"
+_COVER = re.compile(r"cover-[0-9a-f]{8}\.(?:jpg|png)")
+GENERATOR_BYTES = 16 * 1024  # where a feed or page of ours names its generator
 
 
 @dataclass
@@ -42,14 +45,32 @@ def _cover_name(data: bytes) -> str:
 
 
 def _copy_cover(data: bytes, folder: Path, name: str) -> None:
-    """The cover copied into the folder as `name`; older covers removed."""
+    """The cover copied into the folder as `name`; covers kit feed published before removed
+    (named as it names them: no other file)."""
     target = folder / name
     if not target.exists():
         with atomic_open(target) as fh:
             fh.write(data)
-    for old in [*folder.glob("cover-*.jpg"), *folder.glob("cover-*.png")]:
-        if old.name != name:
+    for old in folder.glob("cover-*"):
+        if old.name != name and _COVER.fullmatch(old.name):
             old.unlink(missing_ok=True)
+
+
+def _not_ours(paths: list[Path], marker: bytes) -> list[Path]:
+    """The files among `paths` that exist and were not written by kit feed (whose output
+    names its generator near the top)."""
+    theirs = []
+    for path in paths:
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(GENERATOR_BYTES)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            head = b""
+        if marker not in head:
+            theirs.append(path)
+    return theirs
 
 
 def build(
@@ -58,8 +79,10 @@ def build(
     base_url: str | None = None,
     include_drafts: bool = False,
     today: dt.date | None = None,
+    take_over: bool = False,
 ) -> Site:
-    """Write feed.xml, index.html and the cover into `folder` from its render reports."""
+    """Write feed.xml, index.html and the cover into `folder` from its render reports; a
+    feed.xml or index.html that kit feed did not write is replaced only with `take_over`."""
     entries = catalog.read(folder)
     if not entries:
         raise InputError(
@@ -105,12 +128,21 @@ def build(
     # both built before anything is written: a transcript that cannot be read leaves no half site
     xml = feed.build(show, base, chosen, cover_name)
     html = page.render(show, chosen, cover_name, feed.FEED_FILE, feed_url)
+    feed_path, page_path = folder / feed.FEED_FILE, folder / PAGE_FILE
+    theirs = _not_ours([feed_path], b"<generator>broadcast-kit") + _not_ours(
+        [page_path], b'<meta name="generator" content="broadcast-kit'
+    )
+    if theirs and not take_over:
+        them = "it" if len(theirs) == 1 else "them"
+        raise InputError(
+            f"{loader.display(folder)}: {' and '.join(p.name for p in theirs)} would be"
+            f" replaced, and kit feed did not write {them}; move {them} out of the folder, or"
+            f" pass --force to replace {them}"
+        )
     try:
         _copy_cover(cover, folder, cover_name)
-        feed_path = folder / feed.FEED_FILE
         with atomic_open(feed_path) as fh:
             fh.write(xml)
-        page_path = folder / PAGE_FILE
         with atomic_open(page_path, "w") as fh:
             fh.write(html)
     except OSError as exc:

@@ -105,6 +105,9 @@ class RenderReport(_Strict):
     fingerprint: str | None = None  # of every input, for batch renders (kit render DIR)
     #: what the render warned about (defaults filled in silently, a voice cast twice, ...)
     warnings: list[str] = Field(default_factory=list)
+    #: the episode file, relative to the report's folder (as show_file): which episode owns
+    #: the slug's files there
+    episode_path: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         """The report as written: segments keep only the fields set for them."""
@@ -184,6 +187,7 @@ def build(
     show_file: str,
     fingerprint: str | None = None,
     warnings: list[str] | None = None,
+    episode_path: str | None = None,
 ) -> RenderReport:
     """The report of a render: `files` as staged, `audio` the MP3's (bytes, sha256)."""
     episode, show = production.episode, production.show
@@ -229,4 +233,5 @@ def build(
         show_file=show_file,
         fingerprint=fingerprint,
         warnings=list(warnings or []),
+        episode_path=episode_path,
     )

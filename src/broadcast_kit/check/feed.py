@@ -473,7 +473,7 @@ def _items(
                 "feed-ai-disclosure",
                 f"{where}: {mp3.name} has synthetic voices, but neither the item nor the"
                 f' channel has <podcast:txt purpose="{AI_CONTENT}">; run kit feed (it discloses'
-                " them unless the show turns disclosure: feed: off) or add the tag",
+                " them unless the show sets ai_disclosure: feed: false) or add the tag",
             )
         guid = item.first("", "guid")
         text = guid.text.strip() if guid is not None else ""

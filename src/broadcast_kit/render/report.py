@@ -127,8 +127,8 @@ def engine_voice(voice: model.Voice) -> str:
 
 def people(production: loader.Production, placed: Timeline) -> list[Person]:
     """Who is heard, for the feed's podcast:person: the host, then every named interviewee
-    (a guest unless their voice gives another role) and every other voice given a role:
-    (voxpops are anonymous)."""
+    (a guest unless their voice gives another role) and every other named voice given a
+    role (voxpops are anonymous)."""
     found: list[Person] = []
 
     def add(name: str, role: str) -> None:

@@ -575,15 +575,21 @@ def test_the_ai_disclosure_rule(dist: Path) -> None:
     assert rules_failed(path) == {}
 
 
-def test_a_stale_enclosure_says_to_run_kit_feed(dist: Path) -> None:
+def renamed_mp3(dist: Path, digits: str) -> Path:
+    """The MP3 renamed `<slug>-<digits>.mp3` and its report following, as after a render
+    whose bytes changed."""
     report = report_of(dist)
-    old = mp3_of(dist)
-    # the episode rendered again: a new MP3 name, which only a new feed knows
-    newer = old.rename(old.with_name(f"{report['slug']}-0123abcd.mp3"))
-    report["audio"]["file"] = report["files"]["mp3"] = newer.name
+    renamed = mp3_of(dist).rename(mp3_of(dist).with_name(f"{report['slug']}-{digits}.mp3"))
+    report["audio"]["file"] = report["files"]["mp3"] = renamed.name
     (dist / f"{report['slug']}.json").write_text(json.dumps(report))
-    mp3 = old.name
-    _break_feed(dist, f"{BASE}{mp3}", f"{BASE}{report['slug']}-9999aaaa.mp3")
+    return renamed
+
+
+def test_a_stale_enclosure_says_to_run_kit_feed(dist: Path) -> None:
+    slug, mp3 = report_of(dist)["slug"], mp3_of(dist).name
+    # the episode rendered again: a new MP3 name, which only a new feed knows
+    newer = renamed_mp3(dist, "0123abcd")
+    _break_feed(dist, f"{BASE}{mp3}", f"{BASE}{slug}-9999aaaa.mp3")
     failed = rules_failed(dist / "feed.xml")
     (message,) = failed["feed-file-missing"]
     assert f"its MP3 is now {newer.name}); run kit feed to update the feed" in message
@@ -719,11 +725,8 @@ def test_giant_sidecars_are_not_read(dist: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_sidecars_of_a_hashed_mp3_come_from_the_render_report(dist: Path) -> None:
+    hashed = renamed_mp3(dist, "3f2a9c1b")
     report = report_of(dist)
-    old = mp3_of(dist)
-    hashed = old.rename(old.with_name(f"{report['slug']}-3f2a9c1b.mp3"))
-    report["audio"]["file"] = report["files"]["mp3"] = hashed.name
-    (dist / f"{report['slug']}.json").write_text(json.dumps(report))
     (dist / "feed.xml").unlink()
     vtt = sidecar(dist, "vtt")
     vtt.write_text(vtt.read_text().replace("WEBVTT", "WEBVT", 1))
@@ -857,11 +860,16 @@ def test_show_turns_rules_off(dist: Path, tmp_path: Path) -> None:
     show = tmp_path / "show.yaml"
     show.write_text(SHOW + "check:\n  disable: [chapters-ctoc-missing]\n")
     shutil.copy(ROOT / "assets" / "cover.jpg", tmp_path / "cover.jpg")
-    result = cli.invoke(app, ["check", str(dist), "-f", "junit"])  # show.yaml found upwards
-    assert result.exit_code == 0, result.output
-    case = next(c for c in ET.fromstring(result.stdout).iter("testcase")
-                if c.get("name") == "chapters-ctoc-missing")  # fmt: skip
-    assert "turned off" in (case.find("skipped").get("message") or "")  # type: ignore[union-attr]
+    report = report_of(dist)
+    for show_file in ("../show.yaml", None):  # the show the render reports name, or upwards
+        report["show_file"] = show_file
+        (dist / f"{report['slug']}.json").write_text(json.dumps(report))
+        result = cli.invoke(app, ["check", str(dist), "-f", "junit"])
+        assert result.exit_code == 0, result.output
+        case = next(c for c in ET.fromstring(result.stdout).iter("testcase")
+                    if c.get("name") == "chapters-ctoc-missing")  # fmt: skip
+        skipped = case.find("skipped")
+        assert skipped is not None and "turned off" in (skipped.get("message") or "")
 
 
 def test_show_check_section_is_validated_strictly(tmp_path: Path, good: Path) -> None:

@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import podcastparser
@@ -83,10 +84,10 @@ def log() -> list[str]:
     return []
 
 
-@pytest.fixture
-def server(site: Path, log: list[str]) -> Iterator[PreviewServer]:
-    """The preview server on a free loopback port, serving in a thread, logging into `log`."""
-    running = open_preview(site, "127.0.0.1", 0, log.append)
+@contextmanager
+def serving(folder: Path, log: serve.Log | None = None) -> Iterator[PreviewServer]:
+    """The preview server on a free loopback port, serving `folder` in a thread."""
+    running = open_preview(folder, "127.0.0.1", 0, log)
     thread = threading.Thread(target=running.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:
@@ -95,6 +96,13 @@ def server(site: Path, log: list[str]) -> Iterator[PreviewServer]:
         running.shutdown()
         running.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def server(site: Path, log: list[str]) -> Iterator[PreviewServer]:
+    """The preview server over `site`, logging into `log`."""
+    with serving(site, log.append) as running:
+        yield running
 
 
 Answer = tuple[int, dict[str, str], bytes]
@@ -364,15 +372,8 @@ PUBLIC = "https://example.org/test/"
 
 @pytest.fixture
 def preview(published: Path) -> Iterator[PreviewServer]:
-    running = open_preview(published, "127.0.0.1", 0, None)
-    thread = threading.Thread(target=running.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
+    with serving(published) as running:
         yield running
-    finally:
-        running.shutdown()
-        running.server_close()
-        thread.join(timeout=5)
 
 
 def test_a_preview_serves_the_feed_for_its_own_address_and_changes_nothing(

@@ -135,7 +135,7 @@ class _Synthesis(_Read):
 
 class _Report(_Read):
     slug: model.Slug
-    title: Annotated[str, Field(min_length=1, max_length=4000)]
+    title: Annotated[Text, Field(min_length=1)]
     date: dt.date
     number: model.Number | None = None
     season: model.Number | None = None

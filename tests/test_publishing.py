@@ -469,3 +469,18 @@ def test_kit_feed_replaces_only_its_own_page_feed_and_covers(
     assert cli.invoke(app, ["feed", "--out", str(out), "--force"]).exit_code == 0
     assert cli.invoke(app, ["feed", "--out", str(out)]).exit_code == 0  # its own now
     assert (out / "cover-art.jpg").read_bytes() == b"my artwork"
+
+
+def test_a_damaged_report_in_the_folder_is_not_taken_for_the_episodes(
+    show_dir: Path, tmp_path: Path, cache: SpeechCache
+) -> None:
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "ep1.json").write_text("[" * 100_000)
+    episode = spoken_episode(show_dir, "ep1", "2024-05-01", 1)
+    result = cli.invoke(app, ["render", str(episode), "--out", str(out)])
+    assert result.exit_code == 2 and "ep1.json would be replaced" in result.stderr
+    assert "unexpected" not in result.stderr
+    taken = cli.invoke(app, ["render", str(episode), "--out", str(out), "--force"])
+    assert taken.exit_code == 0, taken.output
+    assert json.loads((out / "ep1.json").read_text())["slug"] == "ep1"

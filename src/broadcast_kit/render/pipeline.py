@@ -563,10 +563,9 @@ def _sha256(path: Path) -> str:
 
 def _previous_mp3(report: Path) -> Path | None:
     """The MP3 an earlier render of this episode left in the folder, if its report says so."""
-    try:
-        name = json.loads(report.read_text(encoding="utf-8"))["audio"]["file"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    data = _read_report(report)
+    audio = data.get("audio") if data is not None else None
+    name = audio.get("file") if isinstance(audio, dict) else None
     if not isinstance(name, str) or Path(name).name != name or not name.endswith(".mp3"):
         return None
     return report.parent / name

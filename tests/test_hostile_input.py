@@ -1,7 +1,7 @@
 """Hostile and careless input, round two (issue 22): a damaged render report in the output
 folder, a cache folder that is a file, an import of two million one-letter lines or into a
 path under a file, an oversized cover. Each gets one `error:` line and its documented exit
-code, in bounded time, or (the damaged report) is simply written over."""
+code, in bounded time (the damaged report: and --force renders over it)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from tests.conftest import ROOT, write_episode
 
 runner = CliRunner()
 EPISODE = (
-    "title: Damaged\ndate: 2024-01-02\nsegments:\n  - host: Good evening. The talks resumed"
+    "title: Damaged\ndate: 2024-01-02\ndescription: One story.\nsegments:\n  - host: Good"
+    " evening. The talks resumed"
     " today after four years of silence, and both sides say they will meet again in May.\n"
 )
 
@@ -36,26 +37,36 @@ def kit(*args: str) -> tuple[int, list[str]]:
     ["[" * 100_000, "[" * 40 + "]" * 40, '{"audio": 1}', "\xff", " " * (limits.MAX_FILE_BYTES + 1)],
     ids=["deep", "nested-40", "no-file", "not-utf8", "over-10-MiB"],
 )
-def test_a_damaged_render_report_in_the_output_folder_is_written_over(
+def test_a_damaged_render_report_in_the_output_folder_is_named_and_force_renders_over_it(
     show_dir: Path, tmp_path: Path, damage: str
 ) -> None:
+    """No render made the file (none can be read from it), so the render does not replace
+    it unasked: one error naming it and --force, which then renders over it (it was
+    "unexpected RecursionError" and no way on but deleting the file by hand)."""
     episode = write_episode(show_dir, EPISODE)
     out = tmp_path / "dist"
     out.mkdir()
     (out / "ep1.json").write_text(damage, encoding="latin-1")
     code, said = kit("render", str(episode), "--out", str(out))
+    errors = [line for line in said if line.startswith("error")]
+    assert code == 2 and len(errors) == 1 and "ep1.json would be replaced" in errors[0], said
+    assert "--force" in errors[0]
+    code, said = kit("render", str(episode), "--out", str(out), "--force")
     assert code == 0 and not [line for line in said if line.startswith(("error", "warning"))]
     report = json.loads((out / "ep1.json").read_text())
     assert (out / report["audio"]["file"]).is_file()
 
 
-def test_a_batch_renders_over_a_damaged_report(show_dir: Path, tmp_path: Path) -> None:
+def test_a_batch_renders_over_a_damaged_report_when_forced(show_dir: Path, tmp_path: Path) -> None:
     write_episode(show_dir, EPISODE)
     out = tmp_path / "dist"
     out.mkdir()
     (out / "ep1.json").write_text("[" * 100_000)
     code, said = kit("render", str(show_dir), "--out", str(out), "--jobs", "1")
-    assert code == 0 and said[-1].startswith("[1/1] ep1: rendered in "), said
+    assert code == 1 and "1 render report unreadable" in said[0], said
+    code, said = kit("render", str(show_dir), "--out", str(out), "--jobs", "1", "--force")
+    assert code == 0 and any(line.startswith("[1/1] ep1: rendered in ") for line in said), said
+    assert not [line for line in said if line.startswith(("error", "warning"))], said
     assert json.loads((out / "ep1.json").read_text())["slug"] == "ep1"
 
 

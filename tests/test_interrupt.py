@@ -70,7 +70,7 @@ def show(tmp_path: Path) -> Path:
             for n in range(30)
         )
         (folder / slug / "episode.yaml").write_text(
-            f"title: Episode {slug}\ndate: 2024-01-01\nsegments:\n{lines}"
+            f"title: Episode {slug}\ndate: 2024-01-01\ndescription: x.\nsegments:\n{lines}"
         )
     return folder
 

@@ -46,7 +46,8 @@ def render_music(show_dir: Path, tmp_path: Path, cache: SpeechCache, samples: np
     folder.mkdir()
     write_wav(folder / "take.wav", samples)
     episode = write_episode(
-        show_dir, "title: Awkward\ndate: 2024-01-01\nsegments:\n  - music: take.wav\n"
+        show_dir,
+        "title: Awkward\ndate: 2024-01-01\ndescription: A take.\nsegments:\n  - music: take.wav\n",
     )
     return pipeline.render(episode, tmp_path / "dist", cache=cache)
 

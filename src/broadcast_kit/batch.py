@@ -14,6 +14,7 @@ only when asked to.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -312,6 +313,16 @@ class LocalExecutor:
             except queue.Empty:
                 return found
 
+    def interrupt(self) -> None:
+        """Pass Ctrl-C on to every worker process (a worker started after the terminal's
+        signal never got it, and would render its queued episode to the end)."""
+        import signal
+
+        processes: dict[int, Any] = getattr(self._pool, "_processes", None) or {}
+        for pid in list(processes):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGINT)
+
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._queue.close()
@@ -378,6 +389,13 @@ def run(
                 item.synthesized = item.outcome.synthesized
                 tell("finished", item)
                 stopping = stopping or (not item.outcome.ok and not keep_going)
+    except KeyboardInterrupt:
+        # Ctrl-C reached this process; workers started since (or told of it by no terminal)
+        # are told too, so that the renders under way stop rather than finish
+        interrupt = getattr(executor, "interrupt", None)
+        if interrupt is not None:
+            interrupt()
+        raise
     finally:
         for future in running:
             future.cancel()

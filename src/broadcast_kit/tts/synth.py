@@ -325,8 +325,16 @@ class _Workers:
         for name, slots in self.slots.items():
             for _ in range(slots):
                 self.queues[name].put(None)
+        interrupted = False
         for ended in self.ended:
-            ended.wait()
+            while not ended.is_set():
+                try:
+                    ended.wait()
+                except KeyboardInterrupt:  # once more (Ctrl-C twice): still wait, at most
+                    interrupted = True  # the sentence under way, then stop as asked
+                    self.errors.append(RuntimeError("stopped"))
+        if interrupted:
+            raise KeyboardInterrupt
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
         if error is not None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import settings
 
 from broadcast_kit import ffmpeg
 from broadcast_kit.testing import FakeEngine
@@ -15,6 +18,12 @@ from broadcast_kit.tts.cache import SpeechCache
 
 ROOT = Path(__file__).resolve().parents[1]
 RATE = 44100
+
+# property tests (Hypothesis): no example database written into the work tree, and the
+# same examples in CI as here only when asked (HYPOTHESIS_PROFILE=ci derandomizes them)
+settings.register_profile("default", database=None)
+settings.register_profile("ci", database=None, derandomize=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)
@@ -91,15 +100,68 @@ def write_episode(show_dir: Path, body: str, slug: str = "ep1") -> Path:
     return path
 
 
+def _limit(item: pytest.Item) -> float:
+    marker = item.get_closest_marker("timeout")
+    if marker is not None and marker.args:
+        return float(marker.args[0])
+    return float(item.config.getini("timeout") or 0)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+    """A backstop for pytest-timeout: its SIGALRM fails a test at its limit, but cannot
+    reach one stuck where Python never runs (a C loop, the signal blocked); then, well
+    past the limit, this names the test, dumps every thread's stack and ends the run."""
+    import faulthandler
+    import os
+    import sys
+    import threading
+
+    limit = _limit(item)
+    if limit <= 0:
+        yield
+        return
+    after = limit + BACKSTOP_GRACE
+
+    def stop() -> None:
+        capture = item.config.pluginmanager.getplugin("capturemanager")
+        if capture is not None:  # write to the terminal, not into the test's captured output
+            capture.suspend_global_capture(item)
+        sys.stderr.write(
+            f"\n{item.nodeid}: still running {after:g} s after it started, past its time limit"
+            f" of {limit:g} s (stuck where the timeout's signal cannot reach it);"
+            " stopping the test run\n"
+        )
+        faulthandler.dump_traceback(sys.stderr, all_threads=True)
+        sys.stderr.flush()
+        os._exit(3)
+
+    timer = threading.Timer(after, stop)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
 @pytest.fixture
 def cache(tmp_path: Path) -> SpeechCache:
     return SpeechCache(tmp_path / "cache" / "speech")
 
 
+SLOW_TIMEOUT = 300  # seconds, for tests marked slow without a limit of their own
+BACKSTOP_GRACE = 30  # seconds past a test's limit before the run is stopped (see below)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Network tests (live gTTS) run only when asked for: BROADCAST_KIT_NETWORK_TESTS=1."""
+    """Tests marked slow get a longer time limit than pyproject's default (unless they set
+    one); network tests (live gTTS) run only when asked for: BROADCAST_KIT_NETWORK_TESTS=1."""
     import os
 
+    for item in items:
+        if "slow" in item.keywords and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT))
     if os.environ.get("BROADCAST_KIT_NETWORK_TESTS") == "1":
         return
     skip = pytest.mark.skip(reason="needs the network; set BROADCAST_KIT_NETWORK_TESTS=1")

@@ -29,7 +29,9 @@ from broadcast_kit.tts.cache import SpeechCache
 from tests.conftest import NO_CHROMIUM, chromium_path, write_episode
 from tests.test_feed import HOSTILE_DESCRIPTION, HOSTILE_TITLE
 
-INJECTED = '</h3><script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
+# titles are plain text (kit render refuses tags in them), so the title tries what is left:
+# a tag's opening, unclosed, that an unescaped page would read up to its next ">"
+INJECTED = "</h3 <script src=x onerror=\"window.pwned=2\" & 'more'"
 TITLE = f"{HOSTILE_TITLE} {INJECTED}"
 CHAPTER = 'Q&A "live" <b>bold</b> ]]> with שלום'
 SPEAKER = "Shin <i>Jeong-hwa</i> & co"

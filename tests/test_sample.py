@@ -29,7 +29,7 @@ from broadcast_kit.tts.synth import adjust, synthesize_all
 from tests.conftest import ROOT
 from tests.test_piper_e2e import _f0
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # a cold Piper render of the sample
 SAMPLE = ROOT / "episodes" / "kbs-2012-09-06" / "episode.yaml"
 
 

@@ -279,6 +279,26 @@ def test_absolute_paths_and_raw_bytes_are_refused(server: PreviewServer, site: P
         assert SECRET not in answer
 
 
+@pytest.mark.parametrize(
+    ("target", "location"),
+    [
+        (b"http://other.example/episodes", b"/episodes/"),
+        (b"HTTP://other.example/episodes?x=1", b"/episodes/"),
+        (b"//other.example", b"/other.example/"),  # not //other.example/: another host
+    ],
+)
+def test_a_folder_redirect_never_names_another_host(
+    server: PreviewServer, target: bytes, location: bytes
+) -> None:
+    """An absolute-form request line (or a path starting //) for a folder without its
+    slash: the redirect is to a path on this server, never to the host the client named."""
+    (server.root / "other.example").mkdir()  # so that //other.example names a folder here
+    answer = raw(port_of(server), b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 301 "), answer[:40]
+    assert re.search(rb"\r\nLocation: (\S*)\r\n", answer) is not None, answer
+    assert re.findall(rb"\r\nLocation: (\S*)\r\n", answer) == [location]
+
+
 def test_transcripts_and_chapters_carry_cors(server: PreviewServer) -> None:
     origin = {"Origin": "https://player.example"}
     for name in SIDECARS:

@@ -1,5 +1,5 @@
 """`python -m broadcast_kit` runs the `kit` command."""
 
-from broadcast_kit.cli import main
+from broadcast_kit.entry import main
 
 main()

@@ -14,6 +14,7 @@ only when asked to.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from broadcast_kit import fingerprint, limits, loader
+from broadcast_kit import fingerprint, limits, loader, workers
 from broadcast_kit.errors import EXIT_FAILURE, BroadcastKitError, ConfigError, InputError
 
 if TYPE_CHECKING:  # the audio stack loads only where audio is made
@@ -173,7 +174,7 @@ def plan(
 def _stale(out_dir: Path, slug: str, wanted: str) -> str | None:
     """Why the episode must be rendered again, or None when its outputs are up to date."""
     try:
-        report = json.loads((out_dir / f"{slug}.json").read_text(encoding="utf-8"))
+        report = limits.load_json_file(out_dir / f"{slug}.json")
     except FileNotFoundError:
         return "not rendered yet"
     except (OSError, ValueError):
@@ -222,6 +223,7 @@ _sink: Sink | None = None  # a local worker's channel for live progress, set by 
 def _start_worker(sink: Sink) -> None:
     global _sink
     _sink = sink
+    workers.quiet_when_idle()
 
 
 def render_job(job: Job) -> Outcome:
@@ -236,14 +238,15 @@ def render_job(job: Job) -> Outcome:
 
     started = time.monotonic()
     try:
-        result = pipeline.render(
-            job.episode,
-            job.out_dir,
-            job.show,
-            progress=progress,
-            fingerprint=job.fingerprint,
-            take_over=job.take_over,
-        )
+        with workers.job():
+            result = pipeline.render(
+                job.episode,
+                job.out_dir,
+                job.show,
+                progress=progress,
+                fingerprint=job.fingerprint,
+                take_over=job.take_over,
+            )
     except BroadcastKitError as exc:
         return Outcome(errors=tuple(_error_lines(exc)), exit_code=exc.exit_code)
     except Exception as exc:  # a bug in one episode's render must not end the batch
@@ -297,7 +300,8 @@ class LocalExecutor:
         )
 
     def submit(self, job: Job) -> Future[Outcome]:
-        return self._pool.submit(render_job, job)
+        with workers.starting():  # the pool starts a worker process when none is free
+            return self._pool.submit(render_job, job)
 
     def progress(self) -> list[tuple[int, int]]:
         import queue
@@ -308,6 +312,16 @@ class LocalExecutor:
                 found.append(self._queue.get_nowait())
             except queue.Empty:
                 return found
+
+    def interrupt(self) -> None:
+        """Pass Ctrl-C on to every worker process (a worker started after the terminal's
+        signal never got it, and would render its queued episode to the end)."""
+        import signal
+
+        processes: dict[int, Any] = getattr(self._pool, "_processes", None) or {}
+        for pid in list(processes):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGINT)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -375,6 +389,13 @@ def run(
                 item.synthesized = item.outcome.synthesized
                 tell("finished", item)
                 stopping = stopping or (not item.outcome.ok and not keep_going)
+    except KeyboardInterrupt:
+        # Ctrl-C reached this process; workers started since (or told of it by no terminal)
+        # are told too, so that the renders under way stop rather than finish
+        interrupt = getattr(executor, "interrupt", None)
+        if interrupt is not None:
+            interrupt()
+        raise
     finally:
         for future in running:
             future.cancel()

@@ -9,6 +9,8 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
+from broadcast_kit.limits import MAX_COVER_BYTES, size_text
+
 MIN_PX, MAX_PX = 1400, 3000
 _PNG_COLOR = {0: "gray", 3: "palette", 4: "gray"}  # IHDR colour types; 2 and 6 are RGB(A)
 _JPEG_COLOR = {1: "gray", 4: "cmyk"}  # SOF component counts; 3 is YCbCr (RGB)
@@ -31,6 +33,17 @@ class Image:
         if not MIN_PX <= side <= MAX_PX:
             found.append(f"is {side} px wide; directories want {MIN_PX}-{MAX_PX} px")
         return found
+
+
+def size_problem(size: int) -> str | None:
+    """What is wrong with a cover of `size` bytes (None when nothing): `kit render` refuses
+    it and `kit check` fails it, by the same limit."""
+    if size <= MAX_COVER_BYTES:
+        return None
+    return (
+        f"is {size_text(size)} ({size:,} bytes), over the {size_text(MAX_COVER_BYTES)} limit for"
+        " cover art, which every MP3 embeds; save it as a JPEG of 3000 px or less (1-2 MB)"
+    )
 
 
 def inspect(data: bytes) -> Image | None:

@@ -22,6 +22,15 @@ def _umask() -> int:
 NEW_FILE_MODE = 0o666 & ~_umask()
 
 
+def blocking_file(folder: Path) -> Path | None:
+    """The file that stops `folder` from being (or becoming) a folder: `folder` itself or
+    the nearest of its parents that exists, when that is not a folder; None otherwise."""
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            return None if candidate.is_dir() else candidate
+    return None
+
+
 @contextmanager
 def atomic_open(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
     """Open a temp file next to `path`; it replaces `path` when the block ends without an

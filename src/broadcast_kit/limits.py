@@ -5,16 +5,19 @@ oversized files, deep nesting, YAML alias bombs and runaway episodes before doin
 they would cause, in bounded time and memory. The numbers are generous for real shows (a
 68-hour episode is a 3 MB file nested 4 deep); readers import them from here so that they
 agree and the README can list them. `read_bounded` reads a file without ever holding more
-than the limit, and `parse_duration` reads the `--max-duration` option.
+than the limit, `load_json` parses the JSON files kit writes (render reports, sidecars, cache
+metadata) within the depth limit, and `parse_duration` reads the `--max-duration` option.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
 import stat
 from pathlib import Path
+from typing import Any
 
 from broadcast_kit.errors import InputError
 
@@ -25,12 +28,24 @@ _CHUNK = 1 << 16
 MAX_FILE_BYTES = 10 * MIB
 #: transcripts given to `kit import` (text or a saved HTML page)
 MAX_TRANSCRIPT_BYTES = 5 * MIB
+#: lines of text in a transcript (a three-hour programme has about 3,000)
+MAX_TRANSCRIPT_LINES = 50_000
+#: frames in an MP3's ID3v2 tag `kit check` reads (255 chapters make about 300)
+MAX_ID3_FRAMES = 5_000
+#: cover art, which every MP3 embeds (a 3000 px JPEG is 1-2 MB)
+MAX_COVER_BYTES = 5 * MIB
 #: YAML collections inside each other; an episode needs 4, Python recursion would fail near 500
 MAX_YAML_DEPTH = 32
 #: values that YAML aliases may repeat in one file, in all (an alias bomb wants billions)
 MAX_YAML_ALIAS_NODES = 10_000
 #: open HTML elements inside each other; Chromium's parser flattens trees deeper than 512
 MAX_HTML_DEPTH = 512
+#: JSON arrays and objects inside each other (render reports, sidecars); a report needs 4
+MAX_JSON_DEPTH = 32
+#: elements in a feed `kit check` reads (a feed of 10,000 episodes has about 300,000)
+MAX_XML_ELEMENTS = 500_000
+#: XML elements inside each other in a feed (an RSS feed needs 5)
+MAX_XML_DEPTH = 64
 #: default of `kit render --max-duration`, in seconds
 MAX_DURATION_SECONDS = 6 * 3600
 
@@ -68,6 +83,39 @@ def read_bounded(path: Path, limit: int, shown: str, what: str, fix: str) -> byt
         f"{shown}:{line + 1}: file is{size} over the {size_text(limit)} ({limit:,} bytes) limit"
         f" for {what} (passed on this line); {fix}"
     )
+
+
+class TooDeep(ValueError):
+    """JSON nested past MAX_JSON_DEPTH (a ValueError, as json.loads raises for bad JSON)."""
+
+
+def load_json(data: str | bytes) -> Any:
+    """JSON as json.loads reads it, in time linear in its size, but nested at most
+    MAX_JSON_DEPTH deep: deeper text raises TooDeep where json.loads would hit Python's
+    recursion limit (RecursionError, which no caller expects) or build a tree that later
+    readers walk recursively."""
+    try:
+        value = json.loads(data)
+    except RecursionError:  # its C scanner counts levels against the recursion limit
+        raise TooDeep(f"nested more than {MAX_JSON_DEPTH} deep") from None
+    stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, dict | list) else []
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node
+        if depth > MAX_JSON_DEPTH:
+            raise TooDeep(f"nested more than {MAX_JSON_DEPTH} deep")
+        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+    return value
+
+
+def load_json_file(path: Path, limit: int = MAX_FILE_BYTES) -> Any:
+    """`load_json` of a file of at most `limit` bytes (never reading more): a larger one is
+    a ValueError too, as damaged JSON is. OSError (a missing file, say) is the caller's."""
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"larger than {size_text(limit)}")
+    return load_json(data)
 
 
 _DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?")

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from broadcast_kit import cover, limits, model, script, yamltree
+from broadcast_kit import cover, limits, model, script, text, yamltree
 from broadcast_kit.errors import ConfigError, InputError
 from broadcast_kit.model import (
     AudioSettings,
@@ -352,7 +352,11 @@ def load_show(path: Path) -> tuple[Show, Source, list[str]]:
     art = _resolve(path.parent, show.cover)
     where = source.where(("cover",))
     _require_file(art, where, "cover")
-    image = cover.inspect(art.read_bytes()[: 1 << 16])
+    too_large = cover.size_problem(art.stat().st_size)
+    if too_large is not None:
+        raise InputError(f"{where}: cover {display(art)} {too_large}")
+    with art.open("rb") as handle:
+        image = cover.inspect(handle.read(1 << 16))
     if image is None:
         raise InputError(f"{where}: cover {display(art)} is not a JPEG or PNG image")
     warnings = [f"{where}: cover {display(art)} {problem}" for problem in image.problems()]
@@ -417,6 +421,8 @@ def load(episode_path: Path, show_path: Path | None = None) -> Production:
     used = {spoken for part in parts if (spoken := model.voice_key(part)) is not None}
     voices, cast = casting.cast(voices, voice_lines, used)
     warnings = [*warnings, *casting.alike(voices, used, voice_lines)]
+    if (style := text.title_style(episode.title, show.title)) is not None:
+        warnings.append(f"{source.where(('title',))}: {style}")  # kit check warns the same
     return Production(
         show,
         episode,

@@ -30,6 +30,7 @@ from pydantic import (
     model_validator,
 )
 
+from broadcast_kit import text
 from broadcast_kit.check.rules import RULES
 
 MusicRole = Literal["intro", "outro", "bed", "sting"]
@@ -38,6 +39,29 @@ MUSIC_ROLES: tuple[str, ...] = get_args(MusicRole)
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _title(value: str) -> str:
+    """A title as `text` defines it: one line, no control characters, no markup (what
+    `kit check` fails in the published feed)."""
+    value = text.one_line(value)
+    if not value:
+        raise ValueError("is only whitespace; write it")
+    if (problem := text.plain_problem(value)) is not None:
+        raise ValueError(problem)
+    return value
+
+
+def _name(value: str) -> str:
+    """A name or chapter title: one line, no control characters (writers escape the rest)."""
+    value = text.one_line(value)
+    if (problem := text.plain_problem(value, tags=True)) is not None:
+        raise ValueError(problem)
+    return value
+
+
+PlainTitle = Annotated[str, AfterValidator(_title)]
+OneLine = Annotated[str, AfterValidator(_name)]
 
 
 class Pronunciation(Strict):
@@ -128,7 +152,7 @@ class Voice(Strict):
     voice: EngineVoice | None = None  # engine default when omitted
     speed: float = Field(1.0, ge=0.5, le=2.0)
     pitch: float = Field(0.0, ge=-12.0, le=12.0)  # semitones
-    name: str | None = None  # the speaker's name as printed in transcripts
+    name: OneLine | None = None  # the speaker's name as printed in transcripts
     tld: str | None = None  # gTTS accent (Google domain: com, co.uk, com.au, ...)
     #: the speaker's role in the feed's podcast:person (a Podcast Taxonomy role: co-host,
     #: narrator, reporter, voice actor, ...); default: host for the host, guest for interviewees
@@ -141,7 +165,7 @@ class Voice(Strict):
 
 
 class Owner(Strict):
-    name: str
+    name: OneLine
     email: str
 
     @field_validator("email")
@@ -409,9 +433,9 @@ Medium = Literal["podcast", "music", "video", "film", "audiobook", "newsletter",
 
 
 class Show(Strict):
-    title: str = Field(min_length=1)
+    title: PlainTitle = Field(min_length=1)
     description: str = ""
-    author: str = Field(min_length=1)
+    author: OneLine = Field(min_length=1)
     owner: Owner
     language: str = "en"
     category: str = "News"
@@ -547,7 +571,7 @@ class PausePart(Strict):
 class ChapterPart(Strict):
     kind: ClassVar[str] = "chapter"
 
-    chapter: str = Field(min_length=1)
+    chapter: OneLine = Field(min_length=1)
 
 
 PART_TYPES = (HostPart, InterviewPart, VoxpopPart, MusicPart, PausePart, ChapterPart)
@@ -619,7 +643,7 @@ Number = Annotated[int, Field(ge=1)]
 
 
 class Episode(Strict):
-    title: str = Field(min_length=1)
+    title: PlainTitle = Field(min_length=1)
     date: dt.date
     number: Number | None = None
     season: Number | None = None

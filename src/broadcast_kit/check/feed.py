@@ -3,7 +3,9 @@ under the base URL against the files in the feed's folder.
 
 The XML is read with expat directly: a DOCTYPE or entity declaration is refused before
 anything is expanded, nothing is fetched, and every element keeps its line number for the
-messages. The file is read up to a size cap.
+messages. The file is read up to a size cap, and the tree is built in linear time within the
+element count and depth limits of `limits.py`, so a small file of millions of empty elements
+costs bounded memory.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import glob
+import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -19,9 +22,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from xml.parsers import expat
 
-from broadcast_kit import cover, model
+from broadcast_kit import cover, model, text
 from broadcast_kit.check.rules import FileResult, quote
 from broadcast_kit.check.sidecars import TooLarge, read_capped
+from broadcast_kit.limits import MAX_XML_DEPTH, MAX_XML_ELEMENTS
 from broadcast_kit.model import podcast_guid
 
 MAX_BYTES = 32 * 1024 * 1024
@@ -74,7 +78,10 @@ _RAW = re.compile(r"[\x00-\x20\x7f\"<>\\^`{|}]|%(?![0-9A-Fa-f]{2})")
 # --- a small namespace-aware tree with line numbers -------------------------------------
 
 
-@dataclass
+_NO_ATTRS: dict[str, str] = {}  # shared by the elements without attributes (never written to)
+
+
+@dataclass(slots=True)  # a feed may hold a million elements: no __dict__ for each
 class Element:
     ns: str
     name: str
@@ -110,7 +117,9 @@ def parse(data: bytes) -> Document:
     """The feed as a tree; XmlProblem (with the line) for anything podcast parsers reject."""
     parser = expat.ParserCreate(namespace_separator=" ")
     stack: list[Element] = []
+    texts: list[list[str]] = []  # the character data of each open element, joined at its end
     roots: list[Element] = []
+    count = 0
     prefixes: list[tuple[str, str, int]] = []
     declaration: list[tuple[str, str | None]] = []
 
@@ -119,17 +128,34 @@ def parse(data: bytes) -> Document:
         return ns, local
 
     def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal count
+        count += 1
+        line = parser.CurrentLineNumber
+        if count > MAX_XML_ELEMENTS:
+            raise XmlProblem(
+                f"line {line}: more than {MAX_XML_ELEMENTS:,} elements (the limit for a feed);"
+                " a feed of 10,000 episodes has about 300,000"
+            )
+        if len(stack) >= MAX_XML_DEPTH:
+            raise XmlProblem(
+                f"line {line}: elements nested more than {MAX_XML_DEPTH} deep (the limit;"
+                " an RSS feed needs 5)"
+            )
         ns, local = split(name)
-        element = Element(ns, local, attrs, parser.CurrentLineNumber)
+        element = Element(ns, local, attrs or _NO_ATTRS, line)
         (stack[-1].children if stack else roots).append(element)
         stack.append(element)
+        texts.append([])
 
     def end(_name: str) -> None:
-        stack.pop()
+        element = stack.pop()
+        chunks = texts.pop()
+        if chunks:  # joined once: adding each piece to a string is quadratic in its lines
+            element.text = "".join(chunks)
 
-    def text(data: str) -> None:
+    def characters(data: str) -> None:
         if stack:
-            stack[-1].text += data
+            texts[-1].append(data)
 
     def doctype(*_args: object) -> None:
         raise XmlProblem(
@@ -139,7 +165,7 @@ def parse(data: bytes) -> Document:
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
+    parser.CharacterDataHandler = characters
     parser.StartDoctypeDeclHandler = doctype
     parser.EntityDeclHandler = doctype
     parser.StartNamespaceDeclHandler = lambda prefix, uri: prefixes.append(
@@ -383,6 +409,7 @@ def _image(channel: Element, folder: _Folder, result: FileResult) -> None:
     try:
         with open(art, "rb") as handle:
             found = cover.inspect(handle.read(COVER_BYTES))
+            too_large = cover.size_problem(os.fstat(handle.fileno()).st_size)
     except OSError as exc:
         result.add("feed-image", f"cannot read the cover {art.name} ({exc.strerror})")
         return
@@ -390,6 +417,8 @@ def _image(channel: Element, folder: _Folder, result: FileResult) -> None:
         result.add("feed-image", f"the cover {art.name} is not a JPEG or PNG image")
         return
     problems = list(found.problems())
+    if too_large is not None:
+        problems.append(too_large)
     if found.color != "rgb":
         problems.append(f"is {found.color}, not RGB")
     extensions = {"image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",)}[found.mime]
@@ -518,19 +547,10 @@ def _item_title(item: Element, title: str, show: str, where: str, result: FileRe
     if not title:
         result.add("feed-item-title", f"{where}: no <title>; give the episode a title")
         return
-    if re.search(r"<[a-zA-Z/!]", title):
-        result.add("feed-item-title", f"{where}: the title has markup; make it plain text")
-    lowered = title.lower()
-    if show and len(show) > 3 and show in lowered:
-        result.add(
-            "feed-item-title-style",
-            f"{where}: the title repeats the show's name; apps show it already",
-        )
-    elif re.match(r"\s*(#\s*\d+|(ep|episode|no)\.?\s*#?\d+)\b", lowered):
-        result.add(
-            "feed-item-title-style",
-            f"{where}: the title starts with the episode number; put it in <itunes:episode>",
-        )
+    if (problem := text.plain_problem(title)) is not None:
+        result.add("feed-item-title", f"{where}: the title {problem}")
+    if (style := text.title_style(title, show)) is not None:
+        result.add("feed-item-title-style", f"{where}: {style}")
 
 
 def _enclosure(

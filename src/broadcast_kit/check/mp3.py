@@ -8,6 +8,7 @@ Whatever the bytes, the result is findings, never an exception.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from broadcast_kit import cover, ffmpeg
 from broadcast_kit.check import mpeg
 from broadcast_kit.check.rules import FileResult, quote
 from broadcast_kit.errors import BroadcastKitError
+from broadcast_kit.limits import MAX_ID3_FRAMES
 from broadcast_kit.render import master
 
 SLACK_MS = 50  # chapter and cue ends may pass the decoded end by MP3 rounding
@@ -245,6 +247,16 @@ def _read_tag(path: Path, result: FileResult) -> _Tag | None:
         )
         result.skip(TAG_RULES, "the ID3 tag is unreadable")
         return None
+    with open(path, "rb") as handle:
+        frames = mpeg.id3v2_frames(handle.read(size), MAX_ID3_FRAMES)
+    if frames > MAX_ID3_FRAMES:  # mutagen's reader takes minutes for 50,000 frames
+        result.add(
+            "id3-unreadable",
+            f"the ID3v2 tag holds more than {MAX_ID3_FRAMES:,} frames (the limit; a tag with"
+            " 255 chapters has about 300); rewrite it with a tag editor",
+        )
+        result.skip(TAG_RULES, "the ID3 tag is unreadable")
+        return None
     try:
         id3 = ID3(path, translate=False, load_v1=False)
     except Exception as exc:  # mutagen raises many types on hostile bytes; all are findings
@@ -366,6 +378,9 @@ def _cover_rules(id3: Any, result: FileResult) -> None:
                 f"the cover is labelled {quote(picture.mime)} but its bytes are"
                 f" {image.mime}; set the APIC MIME type to {image.mime}",
             )
+    too_large = cover.size_problem(len(picture.data))
+    if too_large is not None and result.ran("cover-size"):
+        result.add("cover-size", f"the embedded cover {too_large}")
     if image is None:
         result.skip(["cover-size", "cover-color"], "the cover is not a JPEG or PNG image")
     else:
@@ -406,8 +421,8 @@ def _chapter_rules(id3: Any, audio: Audio, result: FileResult) -> list[Chapter]:
     for rule in ("chapters-ids", "chapters-times", "chapters-end", "chapters-offsets"):
         result.ran(rule)
     result.ran("chapters-title")
-    ids = [c.element_id for c in chapters]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    counts = Counter(c.element_id for c in chapters)  # linear: a tag may hold 50,000 CHAPs
+    duplicates = sorted(i for i, n in counts.items() if n > 1)
     if duplicates:
         result.add(
             "chapters-ids",
@@ -497,12 +512,13 @@ def _toc_rules(tocs: list[Any], chapters: list[Chapter], result: FileResult) -> 
         return
     children = [str(c) for c in toc.child_element_ids]
     in_order = [c.element_id for c in chapters]
+    chapter_ids, listed_ids = set(in_order), set(children)  # lookups in sets keep this linear
     if len(top) > 1:
         result.add(
             "chapters-ctoc-children",
             f"{len(top)} top-level CTOC frames; keep one that lists every chapter",
         )
-    unknown = [c for c in children if c not in in_order]
+    unknown = [c for c in children if c not in chapter_ids]
     if unknown:
         result.add(
             "chapters-ctoc-children",
@@ -514,9 +530,9 @@ def _toc_rules(tocs: list[Any], chapters: list[Chapter], result: FileResult) -> 
             "chapters-ctoc-children",
             f"the CTOC lists {len(children)} chapters; at most {MAX_CHILDREN} fit, merge some",
         )
-    listed = [c for c in children if c in in_order]
+    listed = [c for c in children if c in chapter_ids]
     if not unknown and listed != in_order:
-        missing = [c for c in in_order if c not in children]
+        missing = [c for c in in_order if c not in listed_ids]
         problem = (
             f"leaves out {', '.join(map(quote, missing[:5]))}"
             if missing

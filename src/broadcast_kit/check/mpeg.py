@@ -131,6 +131,32 @@ def id3v2_size(head: bytes) -> int | None:
     return 10 + size + (10 if head[5] & 0x10 else 0)
 
 
+def id3v2_frames(tag: bytes, stop_after: int) -> int:
+    """How many frames the ID3v2 tag `tag` (header included) holds, counted from the frame
+    headers alone, in one pass; counting stops past `stop_after`. Frames inside frames
+    (a chapter's title) are not counted; a damaged frame header ends the count."""
+    if len(tag) < 10 or tag[:3] != b"ID3":
+        return 0
+    major, flags = tag[3], tag[5]
+    body = tag[10:]
+    if flags & 0x80 and major < 4:  # unsynchronised as a whole (v2.4 does it per frame)
+        body = body.replace(b"\xff\x00", b"\xff")
+    pos = 0
+    if flags & 0x40 and major >= 3 and len(body) >= 4:  # an extended header comes first
+        extended = _synchsafe(body[:4]) if major == 4 else int.from_bytes(body[:4], "big") + 4
+        pos = extended or len(body)
+    header, width = (6, 3) if major == 2 else (10, 4)
+    count = 0
+    while count <= stop_after and pos + header <= len(body) and body[pos] != 0:
+        raw = body[pos + width : pos + 2 * width]
+        size = _synchsafe(raw) if major == 4 else int.from_bytes(raw, "big")
+        if size is None:
+            break
+        count += 1
+        pos += header + size
+    return count
+
+
 def _trailer(mm: mmap.mmap, end: int) -> int:
     """Where audio ends: before an ID3v1 tag and an APE tag, if any."""
     if end >= 128 and mm[end - 128 : end - 125] == b"TAG":

@@ -37,6 +37,21 @@ class Report:
     results: list[FileResult]
     strict: bool = False
     show: Path | None = None
+    read: list[Path] = field(default_factory=list)  # every file checked, and the show file
+
+    def reads(self, path: Path) -> bool:
+        """Whether `path` is one of the files this check read (so a report must not
+        overwrite it); by identity, so another spelling of the path counts too."""
+        try:
+            wanted = path.stat()
+        except OSError:
+            return False  # a file that does not exist was not read
+        for candidate in self.read:
+            with contextlib.suppress(OSError):
+                found = candidate.stat()
+                if (found.st_dev, found.st_ino) == (wanted.st_dev, wanted.st_ino):
+                    return True
+        return False
 
     @property
     def findings(self) -> list[Finding]:
@@ -168,7 +183,10 @@ def run(paths: list[Path], options: Options | None = None) -> Report:
     def new(path: Path, kind: Kind) -> FileResult:
         result = FileResult(_display(path, cwd), kind, enabled, off)
         results.append(result)
+        read.append(path)
         return result
+
+    read: list[Path] = [show_path] if show_path is not None else []
 
     results: list[FileResult] = []
     audio: dict[str, mp3.Audio] = {}
@@ -198,7 +216,7 @@ def run(paths: list[Path], options: Options | None = None) -> Report:
         result.finish()
         if options.strict:
             result.findings = [replace(f, severity="error") for f in result.findings]
-    return Report(results, options.strict, show_path)
+    return Report(results, options.strict, show_path, read)
 
 
 # the rule a file's unexpected failure is reported under: the one about reading that kind

@@ -9,7 +9,6 @@ or hostile file costs bounded time and memory.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,8 @@ from typing import Any
 
 from broadcast_kit.check.mp3 import SLACK_MS, Audio, clock
 from broadcast_kit.check.rules import FileResult, Kind, quote
+from broadcast_kit.limits import load_json
+from broadcast_kit.text import shown_length
 
 MAX_BYTES = 16 * 1024 * 1024  # sidecars larger than this are not read
 MAX_REPORT_BYTES = 16 * 1024 * 1024  # nor render reports, looked for beside every MP3
@@ -79,8 +80,8 @@ def _read_reports(folder: Path) -> _Folder:
         if candidate.name.endswith((SUFFIXES["chapters"], SUFFIXES["transcript"])):
             continue
         try:
-            data = json.loads(read_capped(candidate, MAX_REPORT_BYTES))
-        except (OSError, ValueError, TooLarge, RecursionError):
+            data = load_json(read_capped(candidate, MAX_REPORT_BYTES))
+        except (OSError, ValueError, TooLarge):
             continue
         if not isinstance(data, dict):
             continue
@@ -281,13 +282,13 @@ def check_vtt(path: Path, audio: Audio | None, result: FileResult) -> None:
     result.ran("vtt-order")
     _timing_problems(cues, "cue", result, "vtt-order")
     result.ran("vtt-lines")
-    long = [(c, line) for c in cues for line in c.lines if len(line) > VTT_LINE]
+    long = [(c, line) for c in cues for line in c.lines if shown_length(line) > VTT_LINE]
     if long:
         cue, line = long[0]
         result.add(
             "vtt-lines",
-            f"{len(long)} line(s) longer than {VTT_LINE} characters, the first in cue"
-            f" {cue.number} ({len(line)}: {quote(line, 40)}); wrap the text",
+            f"{len(long)} line(s) showing more than {VTT_LINE} characters, the first in cue"
+            f" {cue.number} ({shown_length(line)}: {quote(line, 40)}); wrap the text",
         )
     result.ran("vtt-voice")
     unnamed = [c for c in cues if not any(re.match(r"\s*<v[ .]", line) for line in c.lines)]
@@ -351,7 +352,7 @@ def _json(path: Path, result: FileResult, rule: str) -> Any:
     if text is None:
         return None
     try:
-        return json.loads(text)
+        return load_json(text)
     except ValueError as exc:
         result.add(rule, f"not valid JSON ({exc}); write it again")
         return None

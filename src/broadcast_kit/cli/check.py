@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from broadcast_kit.check import report, runner
-from broadcast_kit.errors import OutputError
+from broadcast_kit.errors import InputError, OutputError
 from broadcast_kit.files import atomic_open
 
 
@@ -57,6 +57,11 @@ def check(
     """Check episodes and feeds against the podcast standards; exit 1 when a rule fails."""
     options = runner.Options(loudness=loudness, strict=strict, base_url=base_url, show=show)
     result = runner.run(paths or [Path("dist")], options)
+    if output is not None and result.reads(output):
+        raise InputError(
+            f"--output {output}: that is a file kit check reads; write the report to a file"
+            " of its own (e.g. --output check-report.xml)"
+        )
     rendered = report.FORMATS[output_format.value](result)
     if output is None:
         typer.echo(rendered, nl=False)

@@ -17,12 +17,14 @@ and writes the episode (and a starter show where there is none).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from broadcast_kit.errors import InputError, OutputError
-from broadcast_kit.files import atomic_open
+from broadcast_kit.files import atomic_open, blocking_file
 from broadcast_kit.importer.attribution import attribute
 from broadcast_kit.importer.cues import Cue, find_cue
 from broadcast_kit.importer.dates import find_date
@@ -32,7 +34,7 @@ from broadcast_kit.importer.show import COVER_FILE, cover_png, find_show, show_m
 from broadcast_kit.importer.transcript import Paragraph, Story, Transcript, parse
 from broadcast_kit.importer.words import ENV, Words, default_words, load_words
 from broadcast_kit.importer.writer import assign_keys, block, episode_yaml, quote
-from broadcast_kit.limits import MAX_TRANSCRIPT_BYTES, read_bounded
+from broadcast_kit.limits import MAX_TRANSCRIPT_BYTES, MAX_TRANSCRIPT_LINES, read_bounded
 
 __all__ = [
     "ELLIPSIS",
@@ -102,6 +104,7 @@ def import_transcript(
             f" {', '.join(registry.names())}"
         )
     page = page_text(raw, source_name)
+    _within_line_limit(page.text, source_name)
     try:
         transcript = parse(page, words or load_words())
     except InputError as exc:
@@ -122,6 +125,22 @@ def import_transcript(
         | {p.voice: p.description or "" for p in paragraphs if p.voice},
         _notes(transcript, today, music or {}),
     )
+
+
+_TEXT_LINE = re.compile(r"^[^\S\n]*\S", re.MULTILINE)
+
+
+def _within_line_limit(text: str, shown: str) -> None:
+    """Refuse more lines of text than a programme's transcript has, before the reading of
+    each line (a tenth of a millisecond each) adds up to minutes."""
+    past = next(itertools.islice(_TEXT_LINE.finditer(text), MAX_TRANSCRIPT_LINES, None), None)
+    if past is not None:
+        line = text.count("\n", 0, past.start()) + 1
+        raise InputError(
+            f"{shown}:{line}: more than {MAX_TRANSCRIPT_LINES:,} lines of text (the limit for"
+            " transcripts; a three-hour programme has about 3,000); import one programme at a"
+            " time"
+        )
 
 
 def _notes(transcript: Transcript, today: dt.date, music: Mapping[str, str]) -> list[str]:
@@ -165,6 +184,11 @@ def import_file(
 ) -> Written:
     """Import the transcript at `path`; write it to `out` (when given) with a starter
     show.yaml and cover beside it when no show.yaml is found above `out`."""
+    if out is not None and (blocker := blocking_file(out.parent)) is not None:
+        raise InputError(
+            f"-o {out}: {blocker} is a file, not a folder, so nothing can be written below it;"
+            " choose another -o"
+        )
     lists = load_words(words)
     raw = read_transcript(path)
     show = find_show(out) if out is not None else None

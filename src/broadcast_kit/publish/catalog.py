@@ -86,8 +86,8 @@ def _load_report(path: Path) -> dict[str, object] | None:
         raw = limits.read_bounded(
             path, limits.MAX_FILE_BYTES, where, "render reports", "remove it from the folder"
         )
-        data = json.loads(raw.decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        data = limits.load_json(raw.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise InputError(
             f"{where}: cannot read it as a render report ({exc}); render the episode again"
             " or remove the file"

@@ -120,11 +120,17 @@ def _inside(root: Path, path: Path) -> Path | None:
     return found if found == root or found.is_relative_to(root) else None
 
 
+def target_path(target: str) -> str:
+    """The path of a request target: origin-form (`/a/b?q`) without its query, absolute-form
+    (`http://host/a/b`) without its scheme and host too, which are never echoed back."""
+    path = urlsplit(target).path if target.lower().startswith(("http://", "https://")) else target
+    return path.split("?", 1)[0].split("#", 1)[0]
+
+
 def resolve(root: Path, target: str) -> Path | None:
     """The file or folder a request target names inside `root` (resolved), or None when it
     names nothing there or tries to leave it."""
-    path = urlsplit(target).path if target.lower().startswith(("http://", "https://")) else target
-    path = path.split("?", 1)[0].split("#", 1)[0]
+    path = target_path(target)
     if not path.startswith("/") or "\\" in path or "\0" in path:
         return None
     parts = []
@@ -181,10 +187,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.close_connection = True  # a request body we do not read would be parsed next
         found = resolve(self.server.root, self.path)
         if found is not None and found.is_dir():
-            url_path = self.path.split("?", 1)[0].split("#", 1)[0]
+            url_path = target_path(self.path)
             if not url_path.endswith("/"):
-                # a folder named without its slash: redirect so the page's relative links work
-                self._redirect(url_path + "/")
+                # a folder named without its slash: redirect so the page's relative links work;
+                # to a path on this server only (one leading slash: `//host/` is another host)
+                self._redirect("/" + url_path.lstrip("/") + "/")
                 return
             found = _inside(self.server.root, found / INDEX)
         if found is None or not found.is_file():

@@ -552,6 +552,23 @@ def _encode(
     return lufs, peak.dbtp(), limiter.reduction
 
 
+def loudness_warning(report: MasterReport, lufs: float) -> str | None:
+    """The warning for an encoded loudness of `lufs` off the target, None within tolerance;
+    it blames the limiter only when the limiter took something off."""
+    target = report.target_lufs
+    if abs(lufs - target) <= TOLERANCE_LU:
+        return None
+    missed = f"loudness {lufs:.1f} LUFS is {lufs - target:+.1f} LU off the {target:.0f} LUFS target"
+    if report.limiter_max_db >= 1.0:
+        return (
+            f"{missed}; the limiter took up to {report.limiter_max_db:.1f} dB off the mix's"
+            " peaks (a very peaky mix): lower its loudest moments"
+        )
+    return (
+        f"{missed}; the limiter took nothing off, so this is not the mix's peaks: please report it"
+    )
+
+
 def encode(
     mix: Mix, kbps: int, out: Path, goal: Target, log: Callable[[str], None] | None = None
 ) -> MasterReport:
@@ -587,11 +604,8 @@ def encode(
             "the episode is silent or shorter than 0.4 s, too short to measure its loudness;"
             " it was not normalised"
         )
-    elif abs(lufs - goal.loudness) > TOLERANCE_LU:
-        report.warnings.append(
-            f"loudness {lufs:.1f} LUFS is {lufs - goal.loudness:+.1f} LU off the"
-            f" {goal.loudness:.0f} LUFS target (heavy limiting of a very peaky mix)"
-        )
+    elif (missed := loudness_warning(report, lufs)) is not None:
+        report.warnings.append(missed)
     if peak > goal.true_peak:
         report.warnings.append(f"true peak {peak:.1f} dBTP is above {goal.true_peak:.1f} dBTP")
     return report

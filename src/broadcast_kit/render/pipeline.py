@@ -10,7 +10,6 @@ mixing passes: nothing episode-length is held in memory, and nothing is decoded 
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import os
 import tempfile
@@ -533,8 +532,8 @@ def _read_report(path: Path) -> dict[str, object] | None:
     shown = loader.display(path)
     try:
         raw = limits.read_bounded(path, limits.MAX_FILE_BYTES, shown, "render reports", "")
-        data = json.loads(raw)
-    except (OSError, ValueError, RecursionError, InputError):
+        data = limits.load_json(raw)
+    except (OSError, ValueError, InputError):
         return None
     if not isinstance(data, dict):
         return None

@@ -56,8 +56,9 @@ def vtt(timeline: Timeline) -> str:
     lines = ["WEBVTT", ""]
     for n, cue in enumerate(cues(timeline), 1):
         voice = f"<v {_escape(cue.speaker or 'Speaker')}>"
-        # the voice tag counts towards the first line's 65 characters, to be safe
-        wrapped = textwrap.wrap(_escape(cue.text or ""), VTT_LINE, initial_indent=voice)
+        # lines of at most 65 characters shown (text.shown_length): the tag is not shown
+        wrapped = [_escape(line) for line in textwrap.wrap(cue.text or "", VTT_LINE)] or [""]
+        wrapped[0] = voice + wrapped[0]
         lines += [str(n), f"{_stamp(cue.start, '.')} --> {_stamp(cue.end, '.')}", *wrapped, ""]
     return "\n".join(lines)
 

@@ -31,7 +31,8 @@ from platformdirs import user_cache_dir
 
 from broadcast_kit.audio import AudioSegment
 from broadcast_kit.errors import InputError, OutputError
-from broadcast_kit.files import atomic_open
+from broadcast_kit.files import atomic_open, blocking_file
+from broadcast_kit.limits import load_json
 
 ENV = "BROADCAST_KIT_CACHE_DIR"
 MAX_ENV = "BROADCAST_KIT_CACHE_MAX_MB"
@@ -167,7 +168,7 @@ def decode(blob: bytes) -> tuple[AudioSegment, dict[str, str]]:
 
 def _meta(info: bytes) -> dict[str, str]:
     try:
-        meta = json.loads(info)
+        meta = load_json(info)
     except ValueError:
         raise DamagedEntry("unreadable metadata") from None
     if not isinstance(meta, dict) or not all(isinstance(v, str) for v in meta.values()):
@@ -304,8 +305,15 @@ class SpeechCache:
         try:
             with os.scandir(self.root) as found:
                 return [Path(d.path) for d in found if _SHARD.fullmatch(d.name) and d.is_dir()]
-        except (FileNotFoundError, NotADirectoryError):
-            return []
+        except FileNotFoundError:
+            return []  # nothing cached yet
+        except NotADirectoryError:
+            blocker = blocking_file(self.root) or self.root
+            where = f" (from {ENV})" if os.environ.get(ENV) else ""
+            raise InputError(
+                f"the speech cache folder {self.root}{where} cannot be used: {blocker} is a"
+                f" file, not a folder; set {ENV} to a folder"
+            ) from None
 
     def entries(self) -> Iterator[Entry]:
         """Every entry file, with size and last use; files that vanish meanwhile are skipped."""

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from broadcast_kit import ffmpeg
+from broadcast_kit import ffmpeg, workers
 from broadcast_kit.audio import AudioSegment
 from broadcast_kit.model import Voice
 from broadcast_kit.tts import cache as cache_mod
@@ -203,6 +203,7 @@ _worker_engine: Engine | None = None
 def _start_worker(engine_type: type[Engine], threads: int) -> None:
     """A worker process's one engine (its model loads once, at its first sentence)."""
     global _worker_engine
+    workers.quiet_when_idle()
     _worker_engine = engine_type()
     if hasattr(_worker_engine, "threads"):
         _worker_engine.threads = threads
@@ -210,7 +211,8 @@ def _start_worker(engine_type: type[Engine], threads: int) -> None:
 
 def _work(req: VoiceRequest, text: str) -> tuple[bytes, int, int, int]:
     assert _worker_engine is not None
-    audio = _synthesize(_worker_engine, req, text)
+    with workers.job():
+        audio = _synthesize(_worker_engine, req, text)
     return audio.raw_data, audio.sample_width, audio.frame_rate, audio.channels
 
 
@@ -234,7 +236,7 @@ class _Workers:
         self.submitted: set[str] = set()
         self.queues: dict[str, queue.SimpleQueue[str | None]] = {}
         self.slots: dict[str, int] = {}
-        self.threads: list[threading.Thread] = []
+        self.ended: list[threading.Event] = []  # one per slot, set when its thread ends
         self.pools: list[ProcessPoolExecutor] = []
         self.errors: list[BaseException] = []
         self.lock = threading.Lock()
@@ -274,11 +276,20 @@ class _Workers:
         for slot in range(slots):
             # processes: slot 0 is this process's own engine, the others a worker each
             remote = pool if pool is not None and slot > 0 else None
-            thread = threading.Thread(target=self._drain, args=(engine, remote), daemon=True)
+            ended = threading.Event()
+            self.ended.append(ended)
+            thread = threading.Thread(target=self._drain, args=(engine, remote, ended), daemon=True)
             thread.start()
-            self.threads.append(thread)
 
-    def _drain(self, engine: Engine, pool: ProcessPoolExecutor | None) -> None:
+    def _drain(
+        self, engine: Engine, pool: ProcessPoolExecutor | None, ended: threading.Event
+    ) -> None:
+        try:
+            self._take(engine, pool)
+        finally:
+            ended.set()
+
+    def _take(self, engine: Engine, pool: ProcessPoolExecutor | None) -> None:
         while (key := self.queues[engine.name].get()) is not None:
             if self.errors:
                 continue  # something failed: take the rest off the queue, do nothing
@@ -287,7 +298,9 @@ class _Workers:
                 if pool is None:
                     audio = _synthesize(engine, req, text)
                 else:
-                    data, width, rate, channels = pool.submit(_work, req, text).result()
+                    with workers.starting():  # the pool starts its process at a first job
+                        job = pool.submit(_work, req, text)
+                    data, width, rate, channels = job.result()
                     audio = AudioSegment(
                         data, sample_width=width, frame_rate=rate, channels=channels
                     )
@@ -295,6 +308,8 @@ class _Workers:
             except BaseException as exc:  # raised again by __exit__, in the caller's thread
                 self.errors.append(exc)
                 continue
+            if self.errors:
+                continue  # stopped meanwhile: the caller no longer takes sentences
             self.deliver(indexes, audio)
             with self.lock:
                 self.stats.synthesized.append(text)
@@ -302,15 +317,36 @@ class _Workers:
                 if self.progress:
                     self.progress(self.done, len(self.submitted), text)
 
-    def __exit__(self, kind: object, error: object, trace: object) -> None:
-        if error is not None:
-            self.errors.append(RuntimeError("stopped"))  # the slots drop what is left
+    def _end_slots(self) -> None:
+        """Tell every slot to stop after what is queued (or dropped), and wait for them: on
+        events rather than Thread.join, which Ctrl-C leaves believing a running thread has
+        ended (Python 3.11's fix of bpo-45274 releases the lock the thread holds), so a slot
+        would deliver to a caller that had gone on."""
         for name, slots in self.slots.items():
             for _ in range(slots):
                 self.queues[name].put(None)
-        for thread in self.threads:
-            thread.join()
-        for pool in self.pools:
-            pool.shutdown(wait=True, cancel_futures=True)
+        interrupted = False
+        for ended in self.ended:
+            while not ended.is_set():
+                try:
+                    ended.wait()
+                except KeyboardInterrupt:  # once more (Ctrl-C twice): still wait, at most
+                    interrupted = True  # the sentence under way, then stop as asked
+                    self.errors.append(RuntimeError("stopped"))
+        if interrupted:
+            raise KeyboardInterrupt
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if error is not None:
+            self.errors.append(RuntimeError("stopped"))  # the slots drop what is left
+        try:
+            self._end_slots()
+        except BaseException:  # Ctrl-C while waiting for the slots: they drop what is left
+            self.errors.append(RuntimeError("stopped"))
+            self._end_slots()  # and end first: none may deliver to a caller that has gone on
+            raise
+        finally:  # always: a worker process left waiting for work would keep kit from exiting
+            for pool in self.pools:
+                pool.shutdown(wait=True, cancel_futures=True)
         if error is None and self.errors:
             raise self.errors[0]

@@ -1,0 +1,35 @@
+"""The `kit` program's entry point: Ctrl-C at any moment ends it with exit 130 and one line.
+
+Importing the command-line interface takes most of a second; a Ctrl-C meanwhile would print
+a KeyboardInterrupt traceback (or be swallowed by the import system and ignored), before
+the error boundary of `cli/` exists. So SIGINT is only noted while the CLI loads, and acted
+on once it has: the same `error:` line and exit code as an interruption inside a command.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from types import FrameType
+
+INTERRUPTED = 130
+
+
+def main() -> None:
+    interrupted = False
+
+    def note(_signum: int, _frame: FrameType | None) -> None:
+        nonlocal interrupted
+        interrupted = True
+
+    previous = signal.signal(signal.SIGINT, note)
+    try:
+        from broadcast_kit.cli import main as kit
+
+        signal.signal(signal.SIGINT, previous)
+        if interrupted:
+            raise KeyboardInterrupt
+        kit()
+    except KeyboardInterrupt:  # before or after a command's own boundary handles it
+        sys.stderr.write("error: interrupted; nothing was written\n")
+        raise SystemExit(INTERRUPTED) from None

@@ -1,6 +1,7 @@
 """`kit render` with several episodes or a folder: the batch's progress and summary.
 
-Progress goes to stderr: a rich bar (episodes done, sentences synthesized, failures) when it is
+Progress goes to stderr: a rich bar (episodes done, sentences synthesized, failures, the
+stages of the episodes rendering now; the same from local workers and a cluster's) when it is
 a terminal, one plain line per finished episode otherwise. The summary goes to stdout, every
 failed episode's `error:` lines to stderr.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
+from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
 
@@ -41,10 +43,38 @@ def render_batch(
     force: bool,
     executor: ExecutorName,
     address: str | None,
+    shared_folder: bool,
     quiet: bool,
     debug: bool,
 ) -> None:
-    plan = batch.plan(episodes, out, show, force=force)
+    with ExitStack() as stack:
+        cluster = None
+        if executor is ExecutorName.dask:
+            assert address is not None
+            from broadcast_kit.cluster import DaskExecutor
+
+            # connected first: a wrong address fails before a catalogue is loaded
+            cluster = DaskExecutor(address, jobs, shared_folder)
+            stack.callback(cluster.close)
+        _render_batch(
+            episodes, out, show, jobs, keep_going, force, cluster, quiet=quiet, debug=debug
+        )
+
+
+def _render_batch(
+    episodes: list[Path],
+    out: Path,
+    show: Path | None,
+    jobs: int | None,
+    keep_going: bool,
+    force: bool,
+    cluster: batch.Executor | None,
+    *,
+    quiet: bool,
+    debug: bool,
+) -> None:
+    observe = getattr(cluster, "planned", None)
+    plan = batch.plan(episodes, out, show, force=force, observe=observe)
     todo, current = plan.where("to render"), plan.where("current")
     invalid = plan.where("failed")
     for item in invalid:
@@ -78,13 +108,7 @@ def render_batch(
     if not todo:
         _summary(plan, todo, quiet, "nothing to render")
 
-    if executor is ExecutorName.dask:
-        assert address is not None
-        from broadcast_kit import cluster
-
-        runner: batch.Executor = cluster.DaskExecutor(address, jobs)
-    else:
-        runner = batch.LocalExecutor(min(jobs or batch.cores(), len(todo)))
+    runner = cluster or batch.LocalExecutor(min(jobs or batch.cores(), len(todo)))
     err = Console(stderr=True)
     live = sys.stderr.isatty() and not quiet
     bar = Progress(
@@ -95,11 +119,12 @@ def render_batch(
             "{task.fields[synthesized]} sentences synthesized, {task.fields[failed]} failed"
         ),
         TimeElapsedColumn(),
+        TextColumn("{task.fields[now]}"),
         console=err,
         disable=not live,
         transient=True,
     )
-    task = bar.add_task("rendering", total=len(todo), synthesized=0, failed=0)
+    task = bar.add_task("rendering", total=len(todo), synthesized=0, failed=0, now="")
     finished: list[batch.Item] = []
 
     def say(line: str, always: bool = False) -> None:
@@ -128,10 +153,13 @@ def render_batch(
                 say(f"{where}: failed")
             for warning in outcome.warnings:
                 say(f"warning: {_name(item)}: {warning}", always=True)
-        synthesized = sum(i.synthesized for i in todo)
+        synthesized = sum(i.synthesized for i in todo) + plan.shared_synthesized
         failed = sum(i.state == "failed" for i in plan.items)
-        bar.update(task, completed=len(finished), synthesized=synthesized, failed=failed)
+        stages = Counter(i.stage for i in todo if i.outcome is None and i.stage)
+        now = ", ".join(f"{n} {stage}" for stage, n in sorted(stages.items()))
+        bar.update(task, completed=len(finished), synthesized=synthesized, failed=failed, now=now)
 
+    runner.start(plan)  # a cluster refuses here, before any work, or says nothing
     if not quiet:
         say(f"rendering {count(len(todo), 'episode')} with {runner.description}")
     started = time.monotonic()
@@ -155,7 +183,9 @@ def _summary(plan: batch.Plan, todo: list[batch.Item], quiet: bool, took: str) -
     waiting = [item for item in todo if item.state == "to render"]
     if not quiet:
         sentences = sum(item.outcome.sentences for item in rendered if item.outcome)
-        synthesized = sum(item.outcome.synthesized for item in rendered if item.outcome)
+        # a cluster's sentences shared by several episodes were synthesized before them
+        shared = plan.shared_synthesized
+        synthesized = sum(item.outcome.synthesized for item in rendered if item.outcome) + shared
         parts = [
             f"{len(rendered)} rendered",
             f"{len(plan.where('current'))} up to date",

@@ -41,12 +41,14 @@ from broadcast_kit.tts.synth import (
     Utterance,
     cache_key,
     request,
+    share,
     synthesize_each,
 )
 
 Log = Callable[[str], None]
+Stage = Callable[[str], None]  # the stage a render enters: "synthesizing", "mastering", ...
 HASH_CHARS = 8  # hex digits of the MP3's sha256 in its file name
-RESAMPLE_THREADS = max(1, min(4, os.cpu_count() or 1))
+MAX_RESAMPLE_THREADS = 4
 
 
 @dataclass
@@ -349,7 +351,8 @@ def _assemble(
     speech: list[np.ndarray | Stored] = [np.zeros((0, 1), np.float32)] * len(flat)
     # sentences are resampled to the working rate on every core (scipy lets go of the GIL);
     # a few at a time, so that fast cache reads do not pile up sentences in memory
-    slots = threading.BoundedSemaphore(2 * RESAMPLE_THREADS)
+    threads = max(1, min(MAX_RESAMPLE_THREADS, share()))  # a batch worker's share of the cores
+    slots = threading.BoundedSemaphore(2 * threads)
     stored: list[Future[None]] = []
 
     def store(indexes: list[int], audio: AudioSegment) -> None:
@@ -360,7 +363,7 @@ def _assemble(
         finally:
             slots.release()
 
-    with ThreadPoolExecutor(RESAMPLE_THREADS) as resampler:
+    with ThreadPoolExecutor(threads) as resampler:
 
         def keep(indexes: list[int], audio: AudioSegment) -> None:
             slots.acquire()
@@ -406,68 +409,118 @@ def render(
     seconds is refused before anything is synthesized or written."""
     master.preload()  # mastering's imports load while the episode does
     clock = _Clock()
-    say = log or (lambda _msg: None)
-    cache = cache or SpeechCache()
     production = loader.load(episode_path, show_path)
+    with staged(out_dir) as stage:
+        result = render_staged(
+            production,
+            stage,
+            show_file(production, out_dir),
+            cache=cache,
+            progress=progress,
+            log=log,
+            max_duration=max_duration,
+            fingerprint=fingerprint,
+            clock=clock,
+        )
+        result.outputs = install(result.outputs, out_dir)
+    return result
+
+
+def show_file(production: loader.Production, out_dir: Path) -> str:
+    """The show file as the report names it: relative to the output folder."""
+    return os.path.relpath(production.show_path.resolve(), out_dir.resolve())
+
+
+def render_staged(
+    production: loader.Production,
+    stage: Path,
+    show_file: str,
+    *,
+    cache: SpeechCache | None = None,
+    progress: Progress | None = None,
+    log: Log | None = None,
+    max_duration: float | None = MAX_DURATION_SECONDS,
+    fingerprint: str | None = None,
+    on_stage: Stage | None = None,
+    clock: _Clock | None = None,
+) -> RenderResult:
+    """Render a loaded episode into `stage`, a private folder (`staged`); its `outputs` are
+    the files there, report last, for `install` to move into the output folder. `show_file`
+    is what the report calls the show file (`show_file()` of the output folder)."""
+    master.preload()
+    clock = clock or _Clock()
+    say = log or (lambda _msg: None)
+    enter = on_stage or (lambda _stage: None)
+    cache = cache or SpeechCache()
     check_voices(production)
     for key, voice_name in production.cast.items():
         say(f"cast voices.{key} as {voice_name}")
     settings = production.show.audio
-    with staged(out_dir) as stage:
-        with Scratch(stage) as scratch:
-            loaded = load_sources(production, scratch)  # decoded once, for both uses
-            if max_duration is not None:
-                # speech estimated from the words, before any is read or synthesized: the
-                # limit is a bound on what a render may take on, not a measurement
-                check_duration(production, plan(production, None, loaded[1]), max_duration)
-            mixer, placed, stats = _assemble(
-                production, cache, progress, say, clock, scratch, loaded
-            )
-            goal = master.target(settings.loudness, settings.channel_count)
-            mp3 = stage / f"{production.slug}.mp3"
-            loudness = master.encode(mixer, settings.kbps, mp3, goal, say)
-        clock.lap("mix_master_encode")
+    enter("loading")
+    with Scratch(stage) as scratch:
+        loaded = load_sources(production, scratch)  # decoded once, for both uses
+        if max_duration is not None:
+            # speech estimated from the words, before any is read or synthesized: the
+            # limit is a bound on what a render may take on, not a measurement
+            check_duration(production, plan(production, None, loaded[1]), max_duration)
+        enter("synthesizing")
+        mixer, placed, stats = _assemble(production, cache, progress, say, clock, scratch, loaded)
+        enter("mastering")
+        goal = master.target(settings.loudness, settings.channel_count)
+        mp3 = stage / f"{production.slug}.mp3"
+        loudness = master.encode(mixer, settings.kbps, mp3, goal, say)
+    clock.lap("mix_master_encode")
 
-        warnings = [*production.warnings, *placed.warnings, *stats.warnings(), *loudness.warnings]
-        result = RenderResult(production, placed, stats=stats, warnings=warnings)
-        tags.write(mp3, _episode_tags(production, placed, stats, loudness))
-        files = {
-            "mp3": mp3,
-            "vtt": _write(stage / f"{production.slug}.vtt", sidecars.vtt(placed)),
-            "srt": _write(stage / f"{production.slug}.srt", sidecars.srt(placed)),
-            "chapters": _write(
-                stage / f"{production.slug}.chapters.json", sidecars.chapters_json(placed)
-            ),
-            "transcript": _write(
-                stage / f"{production.slug}.transcript.json", sidecars.transcript_json(placed)
-            ),
-        }
-        clock.lap("tags_sidecars")
-        digest = _sha256(mp3)
-        # a re-render whose bytes differ gets a new name: published files never change in place
-        files["mp3"] = mp3.rename(stage / f"{production.slug}-{digest[:HASH_CHARS]}.mp3")
-        report = build_report(
-            production,
-            placed,
-            stats,
-            loudness,
-            files,
-            (files["mp3"].stat().st_size, digest),
-            clock.total(),
-            os.path.relpath(production.show_path.resolve(), out_dir.resolve()),
-            fingerprint,
-        )
-        files["report"] = _write(stage / f"{production.slug}.json", report.to_json())
-        previous = _previous_mp3(out_dir / files["report"].name)
-        for kind, staged_path in files.items():  # the report last: it vouches for the others
-            final = out_dir / staged_path.name
-            os.replace(staged_path, final)
-            result.outputs[kind] = final
-        if previous is not None and previous != result.outputs["mp3"]:
-            previous.unlink(missing_ok=True)
-        result.report = report.as_dict()
-        result.render_report = report
+    enter("tagging")
+    warnings = [*production.warnings, *placed.warnings, *stats.warnings(), *loudness.warnings]
+    result = RenderResult(production, placed, stats=stats, warnings=warnings)
+    tags.write(mp3, _episode_tags(production, placed, stats, loudness))
+    files = {
+        "mp3": mp3,
+        "vtt": _write(stage / f"{production.slug}.vtt", sidecars.vtt(placed)),
+        "srt": _write(stage / f"{production.slug}.srt", sidecars.srt(placed)),
+        "chapters": _write(
+            stage / f"{production.slug}.chapters.json", sidecars.chapters_json(placed)
+        ),
+        "transcript": _write(
+            stage / f"{production.slug}.transcript.json", sidecars.transcript_json(placed)
+        ),
+    }
+    clock.lap("tags_sidecars")
+    digest = _sha256(mp3)
+    # a re-render whose bytes differ gets a new name: published files never change in place
+    files["mp3"] = mp3.rename(stage / f"{production.slug}-{digest[:HASH_CHARS]}.mp3")
+    report = build_report(
+        production,
+        placed,
+        stats,
+        loudness,
+        files,
+        (files["mp3"].stat().st_size, digest),
+        clock.total(),
+        show_file,
+        fingerprint,
+    )
+    files["report"] = _write(stage / f"{production.slug}.json", report.to_json())
+    result.outputs = files
+    result.report = report.as_dict()
+    result.render_report = report
     return result
+
+
+def install(files: dict[str, Path], out_dir: Path) -> dict[str, Path]:
+    """Move a render's files from its stage into `out_dir`, the report last (it vouches for
+    the others), and remove the MP3 an earlier render of the episode left there; returns
+    where they are now. A single render and every batch (local or on a cluster) end here."""
+    previous = _previous_mp3(out_dir / files["report"].name)
+    placed: dict[str, Path] = {}
+    for kind in sorted(files, key=lambda kind: kind == "report"):
+        final = out_dir / files[kind].name
+        os.replace(files[kind], final)
+        placed[kind] = final
+    if previous is not None and previous != placed["mp3"]:
+        previous.unlink(missing_ok=True)
+    return placed
 
 
 def _sha256(path: Path) -> str:

@@ -8,9 +8,11 @@ cold cache synthesizes the same sentences whichever process renders them): three
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,7 @@ from broadcast_kit.errors import InputError
 from broadcast_kit.render import pipeline
 from broadcast_kit.testing import FakeEngine
 from tests.conftest import NO_DASK, write_episode
+from tests.test_hostile import deadline
 
 runner = CliRunner()
 SLUGS = [f"ep{n}" for n in range(1, 7)]
@@ -424,3 +427,40 @@ def test_a_dask_cluster_renders_the_same_batch(
         "6 episodes: 5 rendered, 0 up to date, 1 failed; 15 sentences (15 synthesized"
     )
     assert_same_outputs(tmp_path / "single", out, [s for s in SLUGS if s != broken])
+
+
+@pytest.mark.slow
+def test_a_local_worker_killed_mid_batch_has_its_episode_rendered_again(
+    episodes: list[Path], show_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGKILL one worker process as soon as an episode reports progress: the pool breaks,
+    the episodes it held are rendered again on a new one, each exactly once, and nothing of
+    the killed render is left in the output folder. Progress came with each episode's stage."""
+    monkeypatch.chdir(show_dir)
+    monkeypatch.setenv("BROADCAST_KIT_CACHE_DIR", str(tmp_path / "cache-single"))
+    single_renders(episodes, tmp_path / "single")
+    monkeypatch.setenv("BROADCAST_KIT_CACHE_DIR", str(tmp_path / "cache-batch"))
+    out = tmp_path / "batch"
+    plan = batch.plan([show_dir], out)
+    killed: list[int] = []
+    stages: list[tuple[str | None, str | None]] = []
+
+    def listen(event: batch.Event, item: batch.Item) -> None:
+        if event != "progress":
+            return
+        stages.append((item.slug, item.stage))
+        if not killed:
+            victim = multiprocessing.active_children()[0]
+            os.kill(victim.pid, signal.SIGKILL)  # type: ignore[arg-type]
+            killed.append(victim.pid)  # type: ignore[arg-type]
+
+    with deadline(240):
+        batch.run(plan, batch.LocalExecutor(2), listen=listen)
+    assert killed
+    assert [item.state for item in plan.items] == ["rendered"] * 6
+    assert max(item.attempts for item in plan.items) == 2  # the ones the dead pool held
+    # (what the killed render had put in the cache, the second found there: the counts differ)
+    assert_same_outputs(tmp_path / "single", out, SLUGS, frozenset({"synthesis"}))
+    assert len(list(out.glob("*.mp3"))) == 6
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert {"loading", "synthesizing", "mastering"} <= {stage for _, stage in stages}

@@ -14,7 +14,7 @@ import pytest
 
 from broadcast_kit.render import pipeline
 from broadcast_kit.testing import FakeEngine
-from broadcast_kit.tts import registry
+from broadcast_kit.tts import registry, synth
 from broadcast_kit.tts.base import VoiceRequest
 from broadcast_kit.tts.cache import SpeechCache
 from tests.conftest import write_episode
@@ -171,3 +171,24 @@ def test_renders_at_once_never_synthesize_one_sentence_twice(
     assert texts == sorted([*shared, "Only the first says this.", "The second says this."])
     assert len({pid for _, pid, _ in said}) == 2  # both synthesized, neither twice
     assert not list((tmp_path / "speech").rglob(".*.lock"))  # claims leave nothing behind
+
+
+def test_a_batch_worker_synthesizes_in_its_own_process_within_its_share(
+    show_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch worker given one core (two renders at once on two cores) starts no synthesis
+    processes for its episode, whose engine would load its model again in each: it
+    synthesizes in its own process, with its engine's threads set to its share."""
+    log = tmp_path / "engine.log"
+    sentences = [f"Sentence number {n} of the batch." for n in range(6)]
+    episode = _episode(ProcessEngine, sentences, show_dir, log, monkeypatch)
+    monkeypatch.setattr(synth, "_share", None)
+    synth.set_share(1)
+    ProcessEngine.threads = None  # type: ignore[attr-defined]
+    try:
+        pipeline.render(episode, tmp_path / "dist", cache=SpeechCache(tmp_path / "speech"))
+    finally:
+        synth.set_share(None)
+    loads = [line.split()[1] for line in log.read_text().splitlines() if line[:5] == "load "]
+    assert loads == [str(os.getpid())]
+    assert registry.get(ProcessEngine.name).threads == 1  # type: ignore[attr-defined]

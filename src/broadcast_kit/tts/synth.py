@@ -280,8 +280,8 @@ class _Workers:
         if getattr(engine, "processes", False):
             cores = share()
             slots = min(slots, cores)
+            threads = max(1, cores // slots)
             if slots > 1:
-                threads = max(1, cores // slots)
                 pool = ProcessPoolExecutor(
                     slots - 1,
                     mp_context=multiprocessing.get_context("spawn"),  # no inherited threads
@@ -289,8 +289,10 @@ class _Workers:
                     initargs=(type(engine), threads),
                 )
                 self.pools.append(pool)
-                if hasattr(engine, "threads"):  # this process's slot gets its share too
-                    engine.threads = threads
+            # this process's slot gets its share too: all of a batch worker's share, when
+            # that worker synthesizes alone rather than starting processes for each episode
+            if hasattr(engine, "threads") and (pool is not None or _share is not None):
+                engine.threads = threads
         self.slots[engine.name] = slots
         for slot in range(slots):
             # processes: slot 0 is this process's own engine, the others a worker each

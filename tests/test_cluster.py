@@ -475,3 +475,27 @@ def test_inputs_cross_to_the_cluster_once_each(tmp_path: Path) -> None:
     inputs.futures["a" * 64].status = "lost"
     inputs.take({theme: "a" * 64})
     assert scattered[-1] == f"bk-media-{'a' * 64}" and len(scattered) == 5
+
+
+def test_an_episode_with_pronunciations_travels_to_a_worker(show_dir: Path) -> None:
+    """Working out sentence keys fills the lexicon's per-engine memo (functions that hold
+    engines); the episode and the shared sentences still pickle, and say the same there."""
+    import pickle
+
+    from broadcast_kit import loader
+    from broadcast_kit.render import pipeline
+    from broadcast_kit.tts import registry
+    from broadcast_kit.tts.synth import cache_key
+
+    (show_dir / "show.yaml").write_text(
+        (show_dir / "show.yaml").read_text() + "pronunciations:\n  Seo: Suh\n"
+    )
+    episode = write_episode(
+        show_dir, "title: Names\ndate: 2024-01-01\nsegments:\n  - host: Seo Jin-seon spoke.\n"
+    )
+    production = loader.load(episode)
+    [[utterance]] = [g for g in pipeline.utterances(production) if g]
+    key = cache_key(utterance.text, utterance.voice, utterance.lexicon)[0]
+    back = pickle.loads(pickle.dumps(utterance))
+    assert cache_key(back.text, back.voice, back.lexicon)[0] == key
+    assert back.lexicon.say(back.text, registry.get("fake")) == "Suh Jin-seon spoke."

@@ -496,8 +496,9 @@ class DaskExecutor:
         self._inputs = _Inputs(self._client)
         self._held: dict[int, list[str]] = {}  # job index -> media digests it holds
         self._finished: list[int] = []  # jobs whose inputs may go (noted by Dask's thread)
-        # sentences several episodes say: key -> first utterance, and the episodes saying it
-        self._first: dict[str, tuple[Path, Utterance]] = {}
+        # sentences several episodes say: the first episode to say each sentence (by its
+        # key's first 16 bytes), the shared ones' utterances, each episode's shared keys
+        self._first: dict[bytes, Path] = {}
         self._shared: dict[str, Utterance] = {}
         self._sayers: dict[Path, list[str]] = {}
         self._speech: dict[str, Any] = {}  # shared sentence key -> its chunk's future
@@ -526,12 +527,14 @@ class DaskExecutor:
                 key = cache_key(utt.text, utt.voice, utt.lexicon)[0]
             except BroadcastKitError:
                 return  # the render says what is wrong
-            first = self._first.setdefault(key, (episode, utt))
-            if first[0] == episode:
+            # 16 bytes of the key per sentence of the catalogue, not the sentence: the later
+            # episode's utterance of an equal key is the same synthesis
+            first = self._first.setdefault(bytes.fromhex(key[:32]), episode)
+            if first == episode:
                 continue
             if key not in self._shared:
-                self._shared[key] = first[1]
-                self._sayers.setdefault(first[0], []).append(key)
+                self._shared[key] = utt
+                self._sayers.setdefault(first, []).append(key)
             if key not in self._sayers.setdefault(episode, []):
                 self._sayers[episode].append(key)
 

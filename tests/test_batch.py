@@ -282,6 +282,8 @@ def test_batch_options_are_checked(episodes: list[Path], show_dir: Path) -> None
     assert lonely.exit_code == 2 and "--executor dask and --address go together" in lonely.stderr
     stray = runner.invoke(app, ["render", str(episodes[0]), "--address", "tcp://127.0.0.1:1"])
     assert stray.exit_code == 2
+    shared = runner.invoke(app, ["render", str(show_dir), "--shared-folder"])
+    assert shared.exit_code == 2 and "--shared-folder" in shared.stderr
 
 
 def test_dask_without_the_extra_names_it(
@@ -394,9 +396,12 @@ def test_a_second_run_renders_only_what_changed(
 
 
 @pytest.mark.slow
-def test_a_dask_cluster_renders_the_same_batch(
+def test_a_dask_cluster_through_a_shared_folder_renders_the_same_batch(
     episodes: list[Path], show_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """--shared-folder: workers read the episodes and write the stages at this machine's
+    paths, and share its speech cache (tests/test_cluster.py has clusters that share
+    nothing)."""
     distributed = pytest.importorskip("distributed", reason=NO_DASK)
     broken = break_episode(show_dir)
     monkeypatch.chdir(show_dir)
@@ -416,7 +421,8 @@ def test_a_dask_cluster_renders_the_same_batch(
         assert address.startswith("tcp://127.0.0.1:")
         result = runner.invoke(
             app,
-            ["render", ".", "--executor", "dask", "--address", address, "-k", "-o", str(out)],
+            ["render", ".", "--executor", "dask", "--address", address, "--shared-folder",
+             "-k", "-o", str(out)],  # fmt: skip
         )
     assert result.exit_code == 1, result.output
     assert errors[broken] in lines(result.stderr)
@@ -427,6 +433,7 @@ def test_a_dask_cluster_renders_the_same_batch(
         "6 episodes: 5 rendered, 0 up to date, 1 failed; 15 sentences (15 synthesized"
     )
     assert_same_outputs(tmp_path / "single", out, [s for s in SLUGS if s != broken])
+    assert len(list((tmp_path / "cache-dask").rglob("*.wav"))) == 15  # the one shared cache
 
 
 @pytest.mark.slow

@@ -419,11 +419,8 @@ def test_a_dask_cluster_through_a_shared_folder_renders_the_same_batch(
     ) as cluster:
         address = cluster.scheduler_address
         assert address.startswith("tcp://127.0.0.1:")
-        result = runner.invoke(
-            app,
-            ["render", ".", "--executor", "dask", "--address", address, "--shared-folder",
-             "-k", "-o", str(out)],  # fmt: skip
-        )
+        dask = ["--executor", "dask", "--address", address, "--shared-folder"]
+        result = runner.invoke(app, ["render", ".", *dask, "-k", "-o", str(out)])
     assert result.exit_code == 1, result.output
     assert errors[broken] in lines(result.stderr)
     assert f"rendering 6 episodes with the Dask cluster at {address} (2 workers, 2 threads)" in (

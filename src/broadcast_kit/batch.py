@@ -241,7 +241,7 @@ class Job:
 
 
 #: what workers report while they render: (job index, stage, sentences synthesized so far);
-#: job index -1 for sentences synthesized for the whole batch (a cluster's shared sentences)
+#: job index -1 for the sentences one task synthesized for several episodes (a cluster's)
 Report = tuple[int, str, int]
 
 
@@ -262,8 +262,8 @@ def _start_worker(sink: Sink, cores: int | None = None) -> None:
 
 class Reporter:
     """A render's progress callbacks, sending (index, stage, synthesized) to `send`: every
-    stage change, and sentences at most every `every` seconds (a worker far away pays for
-    each message)."""
+    stage change and the last sentence, and sentences between at most every `every` seconds
+    (a worker far away pays for each message)."""
 
     def __init__(self, index: int, send: Callable[[Report], None], every: float = 0.0) -> None:
         self.index, self.send, self.every = index, send, every
@@ -273,9 +273,9 @@ class Reporter:
         self.stage = stage
         self._send()
 
-    def progress(self, done: int, _total: int, _text: str) -> None:
+    def progress(self, done: int, total: int, _text: str) -> None:
         self.done = done
-        if time.monotonic() - self.sent >= self.every:
+        if done == total or time.monotonic() - self.sent >= self.every:
             self._send()
 
     def _send(self) -> None:
@@ -338,8 +338,8 @@ class Executor(Protocol):
 
     slots: int
     description: str
-    #: how often run() starts again an episode whose worker process was lost (a cluster's
-    #: scheduler does that itself: 0 there)
+    #: how often run() starts again an episode whose worker process was lost (after what
+    #: the executor does itself: a Dask scheduler runs it again on another worker first)
     retries: int
 
     def start(self, batch: Plan) -> None:
@@ -470,8 +470,8 @@ def run(
                 break
             done, _ = wait(running, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
             for number, stage, synthesized in executor.progress():
-                if number < 0:  # sentences synthesized once for several episodes
-                    batch.shared_synthesized = max(batch.shared_synthesized, synthesized)
+                if number < 0:  # a task's sentences synthesized once for several episodes
+                    batch.shared_synthesized += synthesized
                     continue
                 item = batch.items[number]
                 if item.outcome is None and (stage, synthesized) != (

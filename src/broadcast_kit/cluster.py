@@ -35,7 +35,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, InvalidStateError
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -249,10 +249,14 @@ def _folder() -> Path:
     return folder
 
 
-def _publish(topic: str, report: Report) -> None:
+def _publisher(topic: str) -> Callable[[Report], None]:
+    """Progress sent to this machine as Dask events under `topic`, from any thread of the
+    task (a render reports sentences from its synthesis threads, where Dask cannot tell
+    which worker they belong to: it is found here, in the task's own thread)."""
     worker = _worker()
-    if worker is not None:
-        worker.log_event(topic, list(report))
+    if worker is None:
+        return lambda _report: None
+    return lambda report: worker.log_event(topic, list(report))
 
 
 def _share(hosts: dict[str, int]) -> None:
@@ -290,9 +294,7 @@ def render_shipment(
     from broadcast_kit.render import pipeline
     from broadcast_kit.tts.cache import SpeechCache
 
-    reporter = batch.Reporter(
-        shipment.index, lambda report: _publish(shipment.topic, report), PROGRESS_SECONDS
-    )
+    reporter = batch.Reporter(shipment.index, _publisher(shipment.topic), PROGRESS_SECONDS)
     folder = _folder()
     local: dict[Path, Path] = {}
     (folder / "stages").mkdir(exist_ok=True)
@@ -384,7 +386,7 @@ def synthesize_shared(
         _, stats = synthesize_all([u for _, u in utterances], cache)
     except BroadcastKitError:
         return {}
-    _publish(topic, (-1, "shared", len(stats.synthesized)))
+    _publisher(topic)((-1, "shared", len(stats.synthesized)))
     found = {key: cache.entry(key) for key, _ in utterances}
     return {key: blob for key, blob in found.items() if blob is not None}
 
@@ -395,7 +397,7 @@ def render_in_place(
     """A worker's render of a job through a shared folder: paths as on the producer's side."""
     from broadcast_kit.render import pipeline
 
-    reporter = batch.Reporter(job.index, lambda report: _publish(topic, report), PROGRESS_SECONDS)
+    reporter = batch.Reporter(job.index, _publisher(topic), PROGRESS_SECONDS)
 
     def render() -> pipeline.RenderResult:
         _verify(expected, voices)

@@ -284,14 +284,24 @@ class Reporter:
 
 
 def render_job(job: Job) -> Outcome:
-    """Render one episode in a worker, into the job's stage; every failure comes back as an
-    Outcome's error lines."""
+    """Render one episode in a local worker, into the job's stage; every failure comes back
+    as an Outcome's error lines."""
+    sink = _sink
+    return render_in_stage(
+        job, Reporter(job.index, sink.put if sink is not None else lambda _report: None)
+    )
+
+
+def render_in_stage(
+    job: Job, reporter: Reporter, prepare: Callable[[], None] | None = None
+) -> Outcome:
+    """A worker that sees this machine's paths renders the job's episode into its stage,
+    after `prepare` (a cluster worker's checks)."""
     from broadcast_kit.render import pipeline
 
-    sink = _sink
-    reporter = Reporter(job.index, sink.put if sink is not None else lambda _report: None)
-
     def render() -> pipeline.RenderResult:
+        if prepare is not None:
+            prepare()
         production = loader.load(job.episode, job.show)
         return pipeline.render_staged(
             production,

@@ -395,24 +395,13 @@ def render_in_place(
     job: Job, expected: dict[str, str], voices: Voices, topic: str, hosts: dict[str, int]
 ) -> Outcome:
     """A worker's render of a job through a shared folder: paths as on the producer's side."""
-    from broadcast_kit.render import pipeline
 
-    reporter = batch.Reporter(job.index, _publisher(topic), PROGRESS_SECONDS)
-
-    def render() -> pipeline.RenderResult:
+    def prepare() -> None:
         _verify(expected, voices)
         _share(hosts)
-        production = loader.load(job.episode, job.show)
-        return pipeline.render_staged(
-            production,
-            job.stage,
-            pipeline.show_file(production, job.out_dir),
-            progress=reporter.progress,
-            on_stage=reporter.on_stage,
-            fingerprint=job.fingerprint,
-        )
 
-    return batch.attempt(render)
+    reporter = batch.Reporter(job.index, _publisher(topic), PROGRESS_SECONDS)
+    return batch.render_in_stage(job, reporter, prepare)
 
 
 # --- on this machine -------------------------------------------------------------------------

@@ -374,7 +374,12 @@ def batch_figures(count: int, minutes: int, reps: int, say: bool = True) -> dict
         results["unchanged"] = unchanged
         log(f"each {results['episode_min']} min, {report['audio']['channels']}")
         log(f"nothing changed: {unchanged['wall']:.1f} s to find that out (fingerprints)")
-        start_up = [measured("import broadcast_kit.render.pipeline") for _ in range(reps)]
+        # what a worker process imports before its first episode: the render stack and
+        # mastering's scipy (which a render's first seconds load in a thread of their own)
+        start_up = [
+            measured("from broadcast_kit.render import master, pipeline; master.preload().join()")
+            for _ in range(reps)
+        ]
         results["worker_start_up"] = median(start_up)
         for jobs in (1, 2):
             runs = []

@@ -468,3 +468,40 @@ def test_a_local_worker_killed_mid_batch_has_its_episode_rendered_again(
     assert len(list(out.glob("*.mp3"))) == 6
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
     assert {"loading", "synthesizing", "mastering"} <= {stage for _, stage in stages}
+
+
+def test_an_episode_that_breaks_before_it_is_sent_fails_with_its_own_error(
+    episodes: list[Path], show_dir: Path, tmp_path: Path
+) -> None:
+    """A cluster's executor loads each episode again to send it: one broken since the plan
+    fails with its own error line, not as a lost worker, and the others render."""
+    from concurrent.futures import Future
+
+    sent: list[int] = []
+
+    class Sending:
+        slots, description, retries = 2, "a test executor", 0
+
+        def start(self, plan: batch.Plan) -> None:
+            return None
+
+        def submit(self, job: batch.Job) -> Future[batch.Outcome]:
+            loader.load(job.episode, job.show)  # as DaskExecutor.submit does
+            sent.append(job.index)
+            done: Future[batch.Outcome] = Future()
+            done.set_result(batch.Outcome(errors=("not rendered here",), exit_code=1))
+            return done
+
+        def progress(self) -> list[batch.Report]:
+            return []
+
+        def close(self) -> None:
+            return None
+
+    plan = batch.plan([show_dir], tmp_path / "dist")
+    episodes[1].write_text("title: [broken\n")
+    batch.run(plan, Sending(), keep_going=True)
+    outcome = plan.items[1].outcome
+    assert outcome is not None and not outcome.lost and outcome.exit_code == 2
+    assert "ep2/episode.yaml:2: malformed YAML: " in outcome.errors[0]
+    assert sorted(sent) == [0, 2, 3, 4, 5]

@@ -472,6 +472,10 @@ def run(
                 item.attempts += 1
                 try:
                     running[executor.submit(job)] = (item, job)
+                except BroadcastKitError as exc:  # its files changed since the plan
+                    item.outcome = Outcome(errors=tuple(_error_lines(exc)), exit_code=exc.exit_code)
+                    tell("finished", item)
+                    stopping = stopping or not keep_going
                 except Exception as exc:  # an executor that takes no more work
                     item.outcome = _lost(exc)
                     tell("finished", item)

@@ -96,7 +96,7 @@ def render_batch(
         live = sys.stderr.isatty() and not quiet
         bar = Progress(
             TextColumn("rendering"),
-            BarColumn(),
+            BarColumn(bar_width=16),  # room for the stages of the episodes rendering now
             MofNCompleteColumn(),
             TextColumn(
                 "{task.fields[synthesized]} sentences synthesized, {task.fields[failed]} failed"

@@ -166,11 +166,13 @@ def test_a_cluster_with_no_shared_folder_renders_the_same_bytes(
     errors = single_renders(episodes, tmp_path / "single")
     assert list(errors) == [broken]
 
+    out = tmp_path / "dask"
+    out.mkdir()
+    (out / "ep3.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nSomeone else's\n")
     with deadline(300):
         found = start_cluster()
         folders = [found.add("a"), found.add("b")]
         found.wait(2)
-        out = tmp_path / "dask"
         result = runner.invoke(
             app, ["render", ".", "--executor", "dask", "--address", found.address, "-k", "-o",
                   str(out)],
@@ -179,17 +181,25 @@ def test_a_cluster_with_no_shared_folder_renders_the_same_bytes(
     assert result.exit_code == 1, result.output
     # the broken episode's error names this machine's files, as a local render does
     assert errors[broken] in lines(result.stderr)
+    # a file in the output folder that no render of ep3 made is not replaced: refused here,
+    # before ep3 is sent (the render owns only its files)
+    assert "ep3.srt would be replaced, and no render of this episode made it" in (
+        result.stderr
+    ), result.stderr
+    assert (out / "ep3.srt").read_text().endswith("Someone else's\n")
     assert f"with the Dask cluster at {found.address} (2 workers, 2 threads)" in result.stderr
     assert result.stdout.startswith(
-        "7 episodes: 6 rendered, 0 up to date, 1 failed; 17 sentences (17 synthesized"
+        "7 episodes: 5 rendered, 0 up to date, 2 failed; 14 sentences (14 synthesized"
     )
-    rendered = [*(s for s in SLUGS if s != broken), "ep7"]
+    rendered = [*(s for s in SLUGS if s not in (broken, "ep3")), "ep7"]
+    for path in (tmp_path / "single").glob("ep3[.-]*"):
+        path.unlink()  # not rendered on the cluster: compared without it
     assert_same_outputs(tmp_path / "single", out, rendered)
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no stage left
     # each worker kept what it was sent in its own folder, by content, and its own cache
     media = [p for f in folders for p in (f / "local").rglob("media/*/*") if p.is_file()]
     assert media and all(re.fullmatch(r"[0-9a-f]{64}\.(wav|jpg)", p.name) for p in media)
-    assert sum(len(list((f / "cache").rglob("*.wav"))) for f in folders) == 17
+    assert sum(len(list((f / "cache").rglob("*.wav"))) for f in folders) == 14
 
 
 def shared_batch(show_dir: Path) -> list[Path]:

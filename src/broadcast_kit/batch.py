@@ -238,6 +238,7 @@ class Job:
     show: Path | None
     fingerprint: str
     stage: Path
+    take_over: bool = False  # replace files in the folder that no render of it made
 
 
 #: what workers report while they render: (job index, stage, sentences synthesized so far);
@@ -303,10 +304,13 @@ def render_in_stage(
         if prepare is not None:
             prepare()
         production = loader.load(job.episode, job.show)
+        pipeline.check_voices(production)
+        # before synthesizing: files in the folder that no render of this episode made
+        pipeline.claim(job.out_dir, production.slug, production.episode_path, job.take_over)
         return pipeline.render_staged(
             production,
             job.stage,
-            pipeline.show_file(production, job.out_dir),
+            pipeline.relative_to(production, job.out_dir),
             progress=reporter.progress,
             on_stage=reporter.on_stage,
             fingerprint=job.fingerprint,
@@ -440,7 +444,11 @@ Listener = Callable[[Event, Item], None]
 
 
 def run(
-    batch: Plan, executor: Executor, keep_going: bool = False, listen: Listener | None = None
+    batch: Plan,
+    executor: Executor,
+    keep_going: bool = False,
+    listen: Listener | None = None,
+    take_over: bool = False,
 ) -> None:
     """Render the plan's episodes on `executor`; each Item gets its outcome. Without
     `keep_going`, nothing starts when an episode could not be loaded, and the first failed
@@ -468,6 +476,7 @@ def run(
                     batch.show.resolve() if batch.show else None,
                     item.fingerprint,
                     _stage(stages, batch.out_dir),
+                    take_over,
                 )
                 item.attempts += 1
                 try:
@@ -501,7 +510,7 @@ def run(
                     item.stage, item.synthesized = None, 0
                     todo.appendleft(item)  # its worker died: again, on a worker of the new pool
                     continue
-                item.outcome = _installed(outcome, job)
+                item.outcome = _installed(outcome, job, item.slug)
                 item.synthesized, item.stage = item.outcome.synthesized, None
                 tell("finished", item)
                 stopping = stopping or (not item.outcome.ok and not keep_going)
@@ -514,7 +523,7 @@ def run(
                 if future.done() and not future.cancelled():
                     outcome = _result(future)
                     if outcome.ok:  # finished meanwhile: complete, so it goes into place
-                        item.outcome = _installed(outcome, job)
+                        item.outcome = _installed(outcome, job, item.slug)
         finally:
             stages.close()
 
@@ -525,18 +534,23 @@ def _stage(stages: ExitStack, out_dir: Path) -> Path:
     return stages.enter_context(pipeline.staged(out_dir)).resolve()
 
 
-def _installed(outcome: Outcome, job: Job) -> Outcome:
+def _installed(outcome: Outcome, job: Job, slug: str | None) -> Outcome:
     """A finished render's files moved from the job's stage into the output folder (those a
     cluster worker sent back written there first); the outcome, or its failure to do so."""
     if not outcome.ok:
         return outcome
     from broadcast_kit.render import pipeline
 
+    assert slug is not None  # planned: it loaded
     files = {kind: job.stage / name for kind, name in outcome.files.items()}
     try:
         for name, data in (outcome.payload or {}).items():
             (job.stage / name).write_bytes(data)
-        pipeline.install(files, job.out_dir)
+        pipeline.install(files, job.out_dir, slug, job.episode, job.take_over)
+    except BroadcastKitError as exc:  # the folder changed under it: files not its own
+        return replace(
+            outcome, errors=tuple(_error_lines(exc)), exit_code=exc.exit_code, payload=None
+        )
     except OSError as exc:
         return replace(
             outcome,
@@ -575,6 +589,7 @@ def render_one(
     progress: Progress | None = None,
     log: Callable[[str], None] | None = None,
     max_duration: float | None = limits.MAX_DURATION_SECONDS,
+    take_over: bool = False,
 ) -> pipeline.RenderResult:
     """`kit render EPISODE`: render one episode here and now, whatever its report says, with
     its fingerprint in the report so that later batch renders know it is up to date."""
@@ -589,4 +604,5 @@ def render_one(
         log=log,
         max_duration=max_duration,
         fingerprint=stamp,
+        take_over=take_over,
     )

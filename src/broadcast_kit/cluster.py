@@ -45,6 +45,7 @@ from broadcast_kit.batch import Job, Outcome, Plan, Report
 from broadcast_kit.errors import EXIT_FAILURE, BroadcastKitError
 
 if TYPE_CHECKING:
+    from broadcast_kit.render.pipeline import Relative
     from broadcast_kit.tts.synth import Utterance
 
 CONNECT_SECONDS = 10
@@ -277,7 +278,7 @@ class Shipment:
     production: loader.Production  # as loaded here: its files are named by this machine's paths
     media: dict[Path, str]  # each file it reads -> sha256 of its bytes (the key of its data)
     shown: dict[Path, str]  # those paths and the episode file, as this machine shows them
-    show_file: str  # the report's show_file, relative to the output folder here
+    relative: Relative  # the show and episode files, relative to the output folder here
     fingerprint: str
     expected: dict[str, str]  # this machine's facts
     voices: Voices
@@ -317,7 +318,7 @@ def render_shipment(
                 return pipeline.render_staged(
                     _relocated(shipment.production, local),
                     stage,
-                    shipment.show_file,
+                    shipment.relative,
                     cache=cache,
                     progress=reporter.progress,
                     on_stage=reporter.on_stage,
@@ -588,16 +589,18 @@ class DaskExecutor:
                 files.append(part.music)
             elif isinstance(part, model.InterviewPart) and part.audio is not None:
                 files.append(part.audio)
-        media = {path: self._hashes(path) for path in files}
-        shown = {path: loader.display(path) for path in [*files, production.episode_path]}
         from broadcast_kit.render import pipeline
 
+        # files in the folder that no render of this episode made: refused before sending
+        pipeline.claim(job.out_dir, production.slug, production.episode_path, job.take_over)
+        media = {path: self._hashes(path) for path in files}
+        shown = {path: loader.display(path) for path in [*files, production.episode_path]}
         shipment = Shipment(
             job.index,
             production,
             media,
             shown,
-            pipeline.show_file(production, job.out_dir),
+            pipeline.relative_to(production, job.out_dir),
             job.fingerprint,
             self._expected,
             voices,

@@ -363,6 +363,7 @@ def _require_file(path: Path, where: str, what: str) -> None:
 
 
 MAX_CHAPTERS = 255  # one CTOC frame lists at most 255 chapters
+SPOKEN: Loc = ("ai_disclosure", "spoken", "text")  # where the show file sets the spoken line
 
 
 def load_show(path: Path) -> tuple[Show, Source, list[str]]:
@@ -376,6 +377,11 @@ def load_show(path: Path) -> tuple[Show, Source, list[str]]:
     if image is None:
         raise InputError(f"{where}: cover {display(art)} is not a JPEG or PNG image")
     warnings = [f"{where}: cover {display(art)} {problem}" for problem in image.problems()]
+    if not show.description.strip():
+        warnings.append(
+            f"{display(path)}: no description:, so the feed and the show page describe the"
+            " show with its title; add a sentence or two about it"
+        )
     return show.model_copy(update={"cover": art}), source, warnings
 
 
@@ -413,6 +419,21 @@ def load(episode_path: Path, show_path: Path | None = None) -> Production:
         raise InputError(
             f"{source.where(('segments',))}: segments: nothing to play; add a host: part"
         )
+    disclosure = show.ai_disclosure.spoken
+    if disclosure is not None and any(model.voice_key(p) is not None for p in parts):
+        # the line in the host's voice; at the start, inside the first chapter
+        line = model.HostPart(host=disclosure.text)
+        at = len(parts)
+        if disclosure.at == "start":
+            at = next((n for n, p in enumerate(parts) if not isinstance(p, model.ChapterPart)), 0)
+        parts.insert(at, _resolve_part(line, base, show_source.where(SPOKEN), voices))
+        part_lines.insert(at, show_source.where(SPOKEN))
+    if not episode.description.strip():
+        warnings = [
+            *warnings,
+            f"{source.where(('title',))}: no description:, so podcast apps show the episode"
+            " without one and kit check --strict fails it (id3-comment); add one",
+        ]
     slug = episode.slug or _folder_slug(episode_path, source)
     used = {spoken for part in parts if (spoken := model.voice_key(part)) is not None}
     voices, cast = casting.cast(voices, voice_lines, used)

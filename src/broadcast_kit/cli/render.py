@@ -93,7 +93,12 @@ def render(
         ),
     ] = False,
     force: Annotated[
-        bool, typer.Option("--force", help="Batch: render every episode, even those up to date.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace files in OUT that no render of the episode made (and, for a batch,"
+            " render every episode, even those up to date).",
+        ),
     ] = False,
     executor: Annotated[
         ExecutorName,
@@ -169,7 +174,7 @@ def render(
         from broadcast_kit import batch
 
         result = batch.render_one(
-            episode, out, show, progress=progress, log=log, max_duration=limit
+            episode, out, show, progress=progress, log=log, max_duration=limit, take_over=force
         )
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)

@@ -25,7 +25,7 @@ from typing import IO
 
 import numpy as np
 
-from broadcast_kit import __version__, ffmpeg, loader, model
+from broadcast_kit import __version__, ffmpeg, limits, loader, model
 from broadcast_kit.audio import AudioSegment, resample, to_array
 from broadcast_kit.errors import InputError, OutputError
 from broadcast_kit.limits import MAX_DURATION_SECONDS, duration_text
@@ -49,6 +49,7 @@ Log = Callable[[str], None]
 Stage = Callable[[str], None]  # the stage a render enters: "synthesizing", "mastering", ...
 HASH_CHARS = 8  # hex digits of the MP3's sha256 in its file name
 MAX_RESAMPLE_THREADS = 4
+OUTPUT_SUFFIXES = (".json", ".vtt", ".srt", ".chapters.json", ".transcript.json")
 
 
 @dataclass
@@ -404,17 +405,21 @@ def render(
     log: Log | None = None,
     max_duration: float | None = MAX_DURATION_SECONDS,
     fingerprint: str | None = None,  # stored in the report: batch renders compare it
+    take_over: bool = False,
 ) -> RenderResult:
     """Render one episode into `out_dir`; an episode planned longer than `max_duration`
-    seconds is refused before anything is synthesized or written."""
+    seconds is refused before anything is synthesized or written, and so is one whose
+    outputs would replace files no render of it made (unless `take_over`)."""
     master.preload()  # mastering's imports load while the episode does
     clock = _Clock()
     production = loader.load(episode_path, show_path)
+    check_voices(production)
+    claim(out_dir, production.slug, production.episode_path, take_over)
     with staged(out_dir) as stage:
         result = render_staged(
             production,
             stage,
-            show_file(production, out_dir),
+            relative_to(production, out_dir),
             cache=cache,
             progress=progress,
             log=log,
@@ -422,19 +427,33 @@ def render(
             fingerprint=fingerprint,
             clock=clock,
         )
-        result.outputs = install(result.outputs, out_dir)
+        result.outputs = install(
+            result.outputs, out_dir, production.slug, production.episode_path, take_over
+        )
     return result
 
 
-def show_file(production: loader.Production, out_dir: Path) -> str:
-    """The show file as the report names it: relative to the output folder."""
-    return os.path.relpath(production.show_path.resolve(), out_dir.resolve())
+@dataclass(frozen=True)
+class Relative:
+    """The show and episode files as a render report names them: relative to the output
+    folder, worked out where that folder is (a cluster worker never sees it)."""
+
+    show_file: str
+    episode_path: str
+
+
+def relative_to(production: loader.Production, out_dir: Path) -> Relative:
+    folder = out_dir.resolve()
+    return Relative(
+        os.path.relpath(production.show_path.resolve(), folder),
+        os.path.relpath(production.episode_path.resolve(), folder),
+    )
 
 
 def render_staged(
     production: loader.Production,
     stage: Path,
-    show_file: str,
+    relative: Relative,
     *,
     cache: SpeechCache | None = None,
     progress: Progress | None = None,
@@ -445,8 +464,8 @@ def render_staged(
     clock: _Clock | None = None,
 ) -> RenderResult:
     """Render a loaded episode into `stage`, a private folder (`staged`); its `outputs` are
-    the files there, report last, for `install` to move into the output folder. `show_file`
-    is what the report calls the show file (`show_file()` of the output folder)."""
+    the files there, report last, for `install` to move into the output folder. `relative`
+    is how the report names the show and episode files (`relative_to` the output folder)."""
     master.preload()
     clock = clock or _Clock()
     say = log or (lambda _msg: None)
@@ -498,8 +517,10 @@ def render_staged(
         files,
         (files["mp3"].stat().st_size, digest),
         clock.total(),
-        show_file,
+        relative.show_file,
         fingerprint,
+        warnings,
+        relative.episode_path,
     )
     files["report"] = _write(stage / f"{production.slug}.json", report.to_json())
     result.outputs = files
@@ -508,19 +529,99 @@ def render_staged(
     return result
 
 
-def install(files: dict[str, Path], out_dir: Path) -> dict[str, Path]:
+def install(
+    files: dict[str, Path], out_dir: Path, slug: str, episode: Path, take_over: bool = False
+) -> dict[str, Path]:
     """Move a render's files from its stage into `out_dir`, the report last (it vouches for
     the others), and remove the MP3 an earlier render of the episode left there; returns
-    where they are now. A single render and every batch (local or on a cluster) end here."""
+    where they are now. Refused (InputError) when the folder now holds files no render of
+    this episode made (`claim`), unless `take_over`. A single render and every batch (local
+    or on a cluster) end here."""
+    owned = claim(out_dir, slug, episode, take_over)  # again: the folder may have changed
+    mp3_name = files["mp3"].name
+    existing = out_dir / mp3_name
+    theirs = existing.exists() and mp3_name not in owned and not take_over
+    # the same bytes under the same name are the same render, whoever's report is gone
+    if theirs and (existing.is_symlink() or _sha256(existing) != _sha256(files["mp3"])):
+        raise InputError(_not_ours(out_dir, [mp3_name], slug))
     previous = _previous_mp3(out_dir / files["report"].name)
     placed: dict[str, Path] = {}
     for kind in sorted(files, key=lambda kind: kind == "report"):
         final = out_dir / files[kind].name
         os.replace(files[kind], final)
         placed[kind] = final
-    if previous is not None and previous != placed["mp3"]:
+    if previous is not None and previous != placed["mp3"] and previous.name in owned:
         previous.unlink(missing_ok=True)
     return placed
+
+
+def output_names(slug: str) -> list[str]:
+    """The files a render of `slug` writes, but for its MP3 (`<slug>-<hash>.mp3`)."""
+    return [f"{slug}{suffix}" for suffix in OUTPUT_SUFFIXES]
+
+
+def claim(out_dir: Path, slug: str, episode: Path, take_over: bool = False) -> set[str]:
+    """The files in `out_dir` an earlier render of episode file `episode` (slug `slug`)
+    made (its render report lists them: the folder's manifest); an InputError when this
+    render would replace a file no render of it made, or the render of another episode with
+    the same slug, unless `take_over`."""
+    report = out_dir / f"{slug}.json"
+    recorded = _read_report(report)
+    owned: set[str] = set()
+    if recorded is not None:
+        files = recorded.get("files")
+        audio = recorded.get("audio")
+        named = [*(files.values() if isinstance(files, dict) else ()), report.name]
+        named.append(audio.get("file") if isinstance(audio, dict) else None)
+        owned = {n for n in named if isinstance(n, str) and n and Path(n).name == n}
+        other = _rendered_from(recorded, out_dir)
+        if not take_over and other is not None and other != episode.resolve():
+            raise InputError(
+                f"{loader.display(out_dir)}: the slug '{slug}' is already rendered there from"
+                f" {loader.display(other)}; give {loader.display(episode)} a"
+                " slug: of its own or render it into another --out, or pass --force to"
+                " replace that episode's files"
+            )
+    foreign = [
+        name for name in output_names(slug) if (out_dir / name).exists() and name not in owned
+    ]
+    if foreign and not take_over:
+        raise InputError(_not_ours(out_dir, foreign, slug))
+    return owned
+
+
+def _not_ours(out_dir: Path, names: list[str], slug: str) -> str:
+    them = "it" if len(names) == 1 else "them"
+    return (
+        f"{loader.display(out_dir)}: {', '.join(names)} would be replaced, and no render of"
+        f" this episode made {them} (no render report of '{slug}' lists {them}); move {them}"
+        f" out of the folder or render into another --out, or pass --force to replace {them}"
+    )
+
+
+def _read_report(path: Path) -> dict[str, object] | None:
+    """A render report of ours, or None (no file, or a file that is not one)."""
+    shown = loader.display(path)
+    try:
+        raw = limits.read_bounded(path, limits.MAX_FILE_BYTES, shown, "render reports", "")
+        data = json.loads(raw)
+    except (OSError, ValueError, RecursionError, InputError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    tool = data.get("tool")
+    return data if isinstance(tool, str) and tool.startswith("broadcast-kit") else None
+
+
+def _rendered_from(report: dict[str, object], out_dir: Path) -> Path | None:
+    """The episode file a render report was made from, when it can be told."""
+    recorded = report.get("episode_path")  # relative to the report's folder
+    if isinstance(recorded, str) and recorded:
+        return (out_dir / recorded).resolve()
+    shown = report.get("episode_file")  # older reports: as shown where kit ran
+    if isinstance(shown, str) and shown and Path(shown).is_file():
+        return Path(shown).resolve()
+    return None
 
 
 def _sha256(path: Path) -> str:
@@ -533,10 +634,9 @@ def _sha256(path: Path) -> str:
 
 def _previous_mp3(report: Path) -> Path | None:
     """The MP3 an earlier render of this episode left in the folder, if its report says so."""
-    try:
-        name = json.loads(report.read_text(encoding="utf-8"))["audio"]["file"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    data = _read_report(report)
+    audio = data.get("audio") if data is not None else None
+    name = audio.get("file") if isinstance(audio, dict) else None
     if not isinstance(name, str) or Path(name).name != name or not name.endswith(".mp3"):
         return None
     return report.parent / name

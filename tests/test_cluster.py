@@ -183,9 +183,9 @@ def test_a_cluster_with_no_shared_folder_renders_the_same_bytes(
     assert errors[broken] in lines(result.stderr)
     # a file in the output folder that no render of ep3 made is not replaced: refused here,
     # before ep3 is sent (the render owns only its files)
-    assert "ep3.srt would be replaced, and no render of this episode made it" in (
+    assert "ep3.srt would be replaced, and no render of this episode made it" in (result.stderr), (
         result.stderr
-    ), result.stderr
+    )
     assert (out / "ep3.srt").read_text().endswith("Someone else's\n")
     assert f"with the Dask cluster at {found.address} (2 workers, 2 threads)" in result.stderr
     assert result.stdout.startswith(

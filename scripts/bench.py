@@ -26,8 +26,12 @@ lay out N copies of it as N episodes (hard links: the same bytes, no disk used),
 with mutagen (tag and first frames, no validation).
 
 With --batch N: N generated episodes of --minutes (default 3) under one show, rendered as a
-batch (`kit render FOLDER --force`, warm speech cache) with --jobs 1 and --jobs 2: episodes
-per minute of each, and the time a batch run takes to find that nothing changed.
+batch (`kit render FOLDER --force`, warm speech cache) with --jobs 1 and --jobs 2, and on a
+local Dask cluster (`dask scheduler` and `dask worker` processes, no shared folder) of one
+worker and of two: episodes per minute of each, wall and CPU seconds, the speed-ups against
+the target (>= 1.8x) and the ceiling perfect packing of --jobs 1's CPU time would give; the
+time a batch run takes to find that nothing changed; a worker process's start-up. The whole
+suite includes these rows for 12 episodes of 3 minutes.
 
 With --feed N: `kit feed` on a folder of N rendered episodes (one generated episode of
 --minutes, default 10, its files hard-linked under N slugs), against a baseline child that
@@ -276,11 +280,70 @@ def bench_feed(count: int, minutes: int) -> None:
         shutil.rmtree(work)
 
 
-def bench_batch(count: int, minutes: int) -> None:
-    """Episodes per minute of `kit render FOLDER --force` with --jobs 1 and --jobs 2."""
+def _cpu_of(pid: int) -> float:
+    """CPU seconds of a running process and its waited-for children (psutil: distributed's)."""
+    import psutil
+
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system + times.children_user + times.children_system)
+
+
+class DaskBench:
+    """A scheduler and worker processes on 127.0.0.1 (one thread each, one speech cache), as
+    a user starts them with `dask scheduler` and `dask worker`."""
+
+    def __init__(self, work: Path, env: dict[str, str]) -> None:
+        self.work, self.env = work, env
+        self.dask = str(Path(sys.executable).with_name("dask"))
+        self.procs: list[subprocess.Popen[bytes]] = []
+        found = work / "scheduler.json"
+        self._start([self.dask, "scheduler", "--host", "127.0.0.1", "--port", "0",
+                     "--no-dashboard", "--scheduler-file", str(found)])  # fmt: skip
+        while not found.exists():
+            time.sleep(0.1)
+        self.address = json.loads(found.read_text())["address"]
+        self.workers: list[subprocess.Popen[bytes]] = []
+
+    def _start(self, cmd: list[str]) -> subprocess.Popen[bytes]:
+        proc = subprocess.Popen(
+            cmd, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        self.procs.append(proc)
+        return proc
+
+    def add_worker(self) -> None:
+        n = len(self.workers)
+        folder = self.work / f"worker{n}"
+        folder.mkdir()
+        self.workers.append(
+            self._start([self.dask, "worker", self.address, "--nthreads", "1", "--no-dashboard",
+                         "--no-nanny", "--local-directory", str(folder), "--name", f"w{n}"])
+        )  # fmt: skip
+        from distributed import Client
+
+        with Client(self.address, set_as_default=False) as client:
+            client.wait_for_workers(len(self.workers), timeout=120)
+
+    def cpu(self) -> float:
+        return sum(_cpu_of(proc.pid) for proc in self.workers)
+
+    def close(self) -> None:
+        for proc in reversed(self.procs):
+            proc.terminate()
+        for proc in self.procs:
+            proc.wait(timeout=30)
+
+
+def batch_figures(count: int, minutes: int, reps: int, say: bool = True) -> dict[str, Any]:
+    """`kit render FOLDER --force` on a season of `count` generated `minutes`-minute episodes
+    (fake engine, warm speech cache): --jobs 1 against --jobs 2, and a local Dask cluster of
+    two worker processes against one (no shared folder: files travel through Dask). Wall
+    and CPU seconds (the kit process and its workers, ffmpeg included), medians of `reps`."""
     work = Path(tempfile.mkdtemp(prefix="kit-bench-batch-"))
     kit = str(Path(sys.executable).with_name("kit"))
     env = {**os.environ, "BROADCAST_KIT_CACHE_DIR": str(work / "cache")}
+    log = print if say else (lambda *_a, **_k: None)
+    results: dict[str, Any] = {"episodes": count, "cores": os.cpu_count()}
     try:
         shows = work / "episodes"
         shows.mkdir()
@@ -288,34 +351,113 @@ def bench_batch(count: int, minutes: int) -> None:
             long_episode(shows, minutes, f"ep{n:02d}", variant=n)
         dist = work / "dist"
 
-        def timed(*args: str) -> float:
+        def timed(*args: str, extra_cpu: Any = None) -> dict[str, float]:
+            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+            before = usage.ru_utime + usage.ru_stime
+            outside = extra_cpu() if extra_cpu else 0.0
             start = time.monotonic()
             subprocess.run(
-                [kit, "render", str(shows), "--out", str(dist), "-q", *args],
-                check=True,
-                env=env,
+                [kit, "render", str(shows), "--out", str(dist), "-q", *args], check=True, env=env
             )
-            return time.monotonic() - start
+            wall = time.monotonic() - start
+            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = usage.ru_utime + usage.ru_stime - before
+            if extra_cpu:
+                cpu += extra_cpu() - outside
+            return {"wall": wall, "cpu": cpu}
 
-        print(
-            f"{count} generated {minutes}-minute episodes (fake engine); warming the speech cache"
-        )
+        log(f"{count} generated {minutes}-minute episodes (fake engine); warming the speech cache")
         timed("--jobs", "2")
         unchanged = timed()
         report = json.loads((dist / "ep00.json").read_text())
-        print(f"each {report['duration_ms'] / 60000:.1f} min, {report['audio']['channels']}")
-        print(f"nothing changed: {unchanged:.1f} s to find that out (fingerprints of {count})")
-        rates = {}
+        results["episode_min"] = round(report["duration_ms"] / 60000, 2)
+        results["unchanged"] = unchanged
+        log(f"each {results['episode_min']} min, {report['audio']['channels']}")
+        log(f"nothing changed: {unchanged['wall']:.1f} s to find that out (fingerprints)")
+        # what a worker process imports before its first episode: the render stack and
+        # mastering's scipy (which a render's first seconds load in a thread of their own)
+        start_up = [
+            measured("from broadcast_kit.render import master, pipeline; master.preload().join()")
+            for _ in range(reps)
+        ]
+        results["worker_start_up"] = median(start_up)
         for jobs in (1, 2):
-            seconds = timed("--force", "--jobs", str(jobs))
-            rates[jobs] = count / (seconds / 60)
-            print(f"--jobs {jobs}: {seconds:.1f} s, {rates[jobs]:.1f} episodes per minute")
-        print(
-            f"speed-up --jobs 2 / --jobs 1: {rates[2] / rates[1]:.2f}x"
-            f" (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
-        )
+            runs = []
+            for n in range(reps):
+                runs.append(timed("--force", "--jobs", str(jobs)))
+                log(f"  --jobs {jobs} run {n + 1}/{reps}: {runs[-1]['wall']:.1f} s", flush=True)
+            results[f"jobs_{jobs}"] = median(runs)
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            log("Dask's distributed is not installed: no cluster figures")
+            return results
+        cluster = DaskBench(work, env)
+        try:
+            address = ["--executor", "dask", "--address", cluster.address]
+            for workers in (1, 2):
+                cluster.add_worker()
+                timed(*address)  # the new worker's first episodes: imports, media copies
+                runs = []
+                for n in range(reps):
+                    runs.append(timed("--force", *address, extra_cpu=cluster.cpu))
+                    log(f"  Dask, {workers} worker(s), run {n + 1}/{reps}:"
+                        f" {runs[-1]['wall']:.1f} s", flush=True)  # fmt: skip
+                results[f"dask_{workers}"] = median(runs)
+        finally:
+            cluster.close()
     finally:
         shutil.rmtree(work)
+    return results
+
+
+def batch_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str, str]]:
+    """The bench table's rows for `batch_figures`; the ceiling is what perfect packing of
+    --jobs 1's CPU seconds on the cores would give (2 x its wall / its CPU, on 2 cores)."""
+    rows = []
+    cores = results["cores"]
+    season = f"{results['episodes']} x {results['episode_min']} min"
+    for name, one, two in (("--jobs 2 / --jobs 1", "jobs_1", "jobs_2"),
+                           ("Dask 2 workers / 1 worker", "dask_1", "dask_2")):  # fmt: skip
+        if two not in results:
+            continue
+        a, b = results[one], results[two]
+        ceiling = min(2, cores) * a["wall"] / a["cpu"]
+        rows.append((
+            f"batch of {season}, {name} (speed-up; CPU-bound ceiling {ceiling:.2f}x)",
+            f"{b['wall']:.1f} s ({b['cpu']:.1f} CPU)",
+            f"{a['wall']:.1f} s ({a['cpu']:.1f} CPU)",
+            f"{a['wall'] / b['wall']:.2f}x", f"{a['cpu'] / b['cpu']:.2f}x", ">= 1.8x",
+        ))  # fmt: skip
+    start = results["worker_start_up"]
+    rows.append((
+        "  start-up of a worker process (imports of the render stack)",
+        f"{start['wall']:.2f} s ({start['cpu']:.2f} CPU)", "", "", "", "",
+    ))  # fmt: skip
+    return rows
+
+
+def bench_batch(count: int, minutes: int, reps: int) -> None:
+    """Episodes per minute of `kit render FOLDER --force` with --jobs 1 and --jobs 2, and on a
+    local Dask cluster of one and two workers."""
+    results = batch_figures(count, minutes, reps)
+    for key in ("jobs_1", "jobs_2", "dask_1", "dask_2"):
+        if key in results:
+            wall = results[key]["wall"]
+            print(
+                f"{key}: {wall:.1f} s ({results[key]['cpu']:.1f} s CPU),"
+                f" {count / (wall / 60):.1f} episodes per minute"
+            )
+    print_table([("figure", "run", "baseline", "wall ratio", "CPU ratio", "target"),
+                 *batch_rows(results)])  # fmt: skip
+    load = os.getloadavg()[0]
+    print(f"medians of {reps} runs; load average {load:.1f} on {os.cpu_count()} cores")
+
+
+def print_table(rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
 
 
 def generated_episode(folder: Path, minutes: int) -> Path:
@@ -555,6 +697,8 @@ def bench_suite(reps: int, skip_long: bool) -> None:
         results["piper"] = bench_piper(work, reps)
         if not skip_long:
             results["warm_180"] = bench_warm(work, 180, reps)
+        print("batch: 12 generated 3-minute episodes", flush=True)
+        results["batch"] = batch_figures(12, 3, reps, say=False)
     finally:
         for path in work.iterdir():
             if path.is_dir():
@@ -600,9 +744,8 @@ def bench_suite(reps: int, skip_long: bool) -> None:
         f"{pr['warm_render']['wall']:.1f} s ({pr['warm_render']['cpu']:.1f} CPU)",
         f"{pr['edit_ratio_wall']:.2f}x", f"{pr['edit_ratio_cpu']:.2f}x", "<= 1.1x",
     ))  # fmt: skip
-    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+    rows.extend(batch_rows(results["batch"]))  # type: ignore[arg-type]
+    print_table(rows)
     print(f"medians of {reps} runs; {os.cpu_count()} cores; written to {work / 'bench.json'}")
 
 
@@ -621,7 +764,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.batch:
-        bench_batch(args.batch, args.minutes or 3)
+        bench_batch(args.batch, args.minutes or 3, args.reps)
         return
     if args.feed:
         bench_feed(args.feed, args.minutes or 10)

@@ -8,9 +8,11 @@ cold cache synthesizes the same sentences whichever process renders them): three
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -85,8 +87,11 @@ def reports(out: Path) -> dict[str, dict[str, object]]:
     return found
 
 
-def assert_same_outputs(expected: Path, actual: Path, slugs: list[str]) -> None:
-    """Byte for byte: the MP3 and the sidecars; the report apart from its timings."""
+def assert_same_outputs(
+    expected: Path, actual: Path, slugs: list[str], also_differ: frozenset[str] = frozenset()
+) -> None:
+    """Byte for byte: the MP3 and the sidecars; the report apart from its timings (and the
+    fields `also_differ`)."""
     want, got = reports(expected), reports(actual)
     assert sorted(got) == sorted(want) == sorted(slugs)
     for slug in slugs:
@@ -95,7 +100,8 @@ def assert_same_outputs(expected: Path, actual: Path, slugs: list[str]) -> None:
         for kind, name in files.items():
             if kind != "report":
                 assert (actual / name).read_bytes() == (expected / name).read_bytes(), name
-        trimmed = [{k: v for k, v in r[slug].items() if k not in TIMING} for r in (want, got)]
+        ignored = TIMING | also_differ
+        trimmed = [{k: v for k, v in r[slug].items() if k not in ignored} for r in (want, got)]
         assert trimmed[0] == trimmed[1], slug
         assert want[slug]["fingerprint"] == got[slug]["fingerprint"]
 
@@ -275,6 +281,8 @@ def test_batch_options_are_checked(episodes: list[Path], show_dir: Path) -> None
     assert lonely.exit_code == 2 and "--executor dask and --address go together" in lonely.stderr
     stray = runner.invoke(app, ["render", str(episodes[0]), "--address", "tcp://127.0.0.1:1"])
     assert stray.exit_code == 2
+    shared = runner.invoke(app, ["render", str(show_dir), "--shared-folder"])
+    assert shared.exit_code == 2 and "--shared-folder" in shared.stderr
 
 
 def test_dask_without_the_extra_names_it(
@@ -387,9 +395,12 @@ def test_a_second_run_renders_only_what_changed(
 
 
 @pytest.mark.slow
-def test_a_dask_cluster_renders_the_same_batch(
+def test_a_dask_cluster_through_a_shared_folder_renders_the_same_batch(
     episodes: list[Path], show_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """--shared-folder: workers read the episodes and write the stages at this machine's
+    paths, and share its speech cache (tests/test_cluster.py has clusters that share
+    nothing)."""
     distributed = pytest.importorskip("distributed", reason=NO_DASK)
     broken = break_episode(show_dir)
     monkeypatch.chdir(show_dir)
@@ -407,10 +418,8 @@ def test_a_dask_cluster_renders_the_same_batch(
     ) as cluster:
         address = cluster.scheduler_address
         assert address.startswith("tcp://127.0.0.1:")
-        result = runner.invoke(
-            app,
-            ["render", ".", "--executor", "dask", "--address", address, "-k", "-o", str(out)],
-        )
+        dask = ["--executor", "dask", "--address", address, "--shared-folder"]
+        result = runner.invoke(app, ["render", ".", *dask, "-k", "-o", str(out)])
     assert result.exit_code == 1, result.output
     assert errors[broken] in lines(result.stderr)
     assert f"rendering 6 episodes with the Dask cluster at {address} (2 workers, 2 threads)" in (
@@ -420,3 +429,78 @@ def test_a_dask_cluster_renders_the_same_batch(
         "6 episodes: 5 rendered, 0 up to date, 1 failed; 15 sentences (15 synthesized"
     )
     assert_same_outputs(tmp_path / "single", out, [s for s in SLUGS if s != broken])
+    assert len(list((tmp_path / "cache-dask").rglob("*.wav"))) == 15  # the one shared cache
+
+
+@pytest.mark.timeout(480)
+@pytest.mark.slow
+def test_a_local_worker_killed_mid_batch_has_its_episode_rendered_again(
+    episodes: list[Path], show_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGKILL one worker process as soon as an episode reports progress: the pool breaks,
+    the episodes it held are rendered again on a new one, each exactly once, and nothing of
+    the killed render is left in the output folder. Progress came with each episode's stage."""
+    monkeypatch.chdir(show_dir)
+    monkeypatch.setenv("BROADCAST_KIT_CACHE_DIR", str(tmp_path / "cache-single"))
+    single_renders(episodes, tmp_path / "single")
+    monkeypatch.setenv("BROADCAST_KIT_CACHE_DIR", str(tmp_path / "cache-batch"))
+    out = tmp_path / "batch"
+    plan = batch.plan([show_dir], out)
+    killed: list[int] = []
+    stages: list[tuple[str | None, str | None]] = []
+
+    def listen(event: batch.Event, item: batch.Item) -> None:
+        if event != "progress":
+            return
+        stages.append((item.slug, item.stage))
+        if not killed:
+            victim = multiprocessing.active_children()[0]
+            os.kill(victim.pid, signal.SIGKILL)  # type: ignore[arg-type]
+            killed.append(victim.pid)  # type: ignore[arg-type]
+
+    batch.run(plan, batch.LocalExecutor(2), listen=listen)
+    assert killed
+    assert [item.state for item in plan.items] == ["rendered"] * 6
+    assert max(item.attempts for item in plan.items) == 2  # the ones the dead pool held
+    # (what the killed render had put in the cache, the second found there: the counts differ)
+    assert_same_outputs(tmp_path / "single", out, SLUGS, frozenset({"synthesis"}))
+    assert len(list(out.glob("*.mp3"))) == 6
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert {"loading", "synthesizing", "mastering"} <= {stage for _, stage in stages}
+
+
+def test_an_episode_that_breaks_before_it_is_sent_fails_with_its_own_error(
+    episodes: list[Path], show_dir: Path, tmp_path: Path
+) -> None:
+    """A cluster's executor loads each episode again to send it: one broken since the plan
+    fails with its own error line, not as a lost worker, and the others render."""
+    from concurrent.futures import Future
+
+    sent: list[int] = []
+
+    class Sending:
+        slots, description, retries = 2, "a test executor", 0
+
+        def start(self, plan: batch.Plan) -> None:
+            return None
+
+        def submit(self, job: batch.Job) -> Future[batch.Outcome]:
+            loader.load(job.episode, job.show)  # as DaskExecutor.submit does
+            sent.append(job.index)
+            done: Future[batch.Outcome] = Future()
+            done.set_result(batch.Outcome(errors=("not rendered here",), exit_code=1))
+            return done
+
+        def progress(self) -> list[batch.Report]:
+            return []
+
+        def close(self) -> None:
+            return None
+
+    plan = batch.plan([show_dir], tmp_path / "dist")
+    episodes[1].write_text("title: [broken\n")
+    batch.run(plan, Sending(), keep_going=True)
+    outcome = plan.items[1].outcome
+    assert outcome is not None and not outcome.lost and outcome.exit_code == 2
+    assert "ep2/episode.yaml:2: malformed YAML: " in outcome.errors[0]
+    assert sorted(sent) == [0, 2, 3, 4, 5]

@@ -388,3 +388,40 @@ def test_renders_and_clears_at_once_never_crash(tmp_path: Path) -> None:
         stop.set()
         thread.join()
     assert errors == []
+
+
+# --- claims, and entries carried to another machine's cache ---------------------------------
+
+
+@pytest.mark.skipif(os.name != "posix", reason="claims are file locks (fcntl): POSIX only")
+def test_a_claimed_sentence_is_claimed_once_until_its_entry_is_written(
+    cache: SpeechCache,
+) -> None:
+    key = "ef" * 32
+    held = cache.claim(key)
+    assert held is not None
+    assert cache.claim(key) is None  # another render: it goes on with other sentences
+    got: list[Any] = []
+    waiter = threading.Thread(target=lambda: got.append(cache.claim(key, wait=True)))
+    waiter.start()
+    time.sleep(0.2)
+    assert waiter.is_alive()  # waits for the entry...
+    audio = FakeEngine().synthesize("claimed", VoiceRequest("mid"))
+    cache.put(key, audio, engine="fake", version="fake 1")
+    held.release()
+    waiter.join(timeout=10)
+    assert got[0] is not None and cache.get(key) == audio  # ...and finds it written
+    got[0].release()
+    assert not list(cache.root.rglob(".*.lock"))
+
+
+def test_an_entry_travels_to_another_cache_checked(cache: SpeechCache, tmp_path: Path) -> None:
+    audio = FakeEngine().synthesize("carried over", VoiceRequest("mid"))
+    cache.put("12" * 32, audio, engine="fake", version="fake 1")
+    blob = cache.entry("12" * 32)
+    assert blob is not None and cache.entry("34" * 32) is None
+    other = SpeechCache(tmp_path / "worker" / "speech")
+    other.put_entry("12" * 32, blob)
+    assert other.load("12" * 32) == audio
+    other.put_entry("56" * 32, blob[:-10])  # damaged on the way: not stored
+    assert not other.path("56" * 32).exists()

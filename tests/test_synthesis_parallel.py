@@ -4,14 +4,17 @@ every sentence is synthesized once, and progress still counts sentences."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from broadcast_kit.render import pipeline
 from broadcast_kit.testing import FakeEngine
-from broadcast_kit.tts import registry
+from broadcast_kit.tts import registry, synth
 from broadcast_kit.tts.base import VoiceRequest
 from broadcast_kit.tts.cache import SpeechCache
 from tests.conftest import write_episode
@@ -109,3 +112,83 @@ def test_the_longest_sentences_are_synthesized_first(
     assert said == sorted(sentences, key=len, reverse=True)
     spoken = [cue.text for cue in result.timeline.items if cue.text]
     assert spoken == sentences  # placed in the script's order all the same
+
+
+class SlowEngine(OneSlotEngine):
+    """A voice slow enough (0.3 s a sentence) for two renders to meet on a sentence."""
+
+    name = "slow-fake"
+
+    def synthesize(self, text: str, voice: VoiceRequest):  # type: ignore[no-untyped-def]
+        audio = super().synthesize(text, voice)
+        time.sleep(0.3)
+        return audio
+
+
+def _render_when_told(episode: str, out: str, cache: str, log: str, go: Any) -> None:
+    """A render in a process of its own (a batch's worker), started with the others."""
+    os.environ[LOG] = log
+    registry.register(SlowEngine.name, SlowEngine)
+    go.wait(60)
+    pipeline.render(Path(episode), Path(out), cache=SpeechCache(Path(cache)))
+
+
+def test_renders_at_once_never_synthesize_one_sentence_twice(
+    show_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two renders (processes) start together on episodes that share three sentences: one
+    synthesizes each shared sentence while the other goes on with what it can and then takes
+    the cache entry (issue 26: a batch never synthesizes the same sentence twice at once)."""
+    log = tmp_path / "engine.log"
+    shared = [
+        "Welcome back to the programme that everybody shares.",
+        "Here is the weather for the whole of the region.",
+        "Thank you for listening and goodbye.",
+    ]
+    first = _episode(SlowEngine, [*shared, "Only the first says this."], show_dir, log, monkeypatch)
+    second = write_episode(
+        show_dir,
+        first.read_text().replace("Only the first says this.", "The second says this."),
+        "ep2",
+    )
+    context = multiprocessing.get_context("spawn")
+    go = context.Event()
+    renders = [
+        context.Process(
+            target=_render_when_told,
+            args=(str(path), str(tmp_path / f"out{n}"), str(tmp_path / "speech"), str(log), go),
+        )
+        for n, path in enumerate([first, second])
+    ]
+    for render in renders:
+        render.start()
+    go.set()
+    for render in renders:
+        render.join(timeout=120)
+        assert render.exitcode == 0
+    said = [line.split(" ", 2) for line in log.read_text().splitlines() if line[:4] == "say "]
+    texts = sorted(text for _, _, text in said)
+    assert texts == sorted([*shared, "Only the first says this.", "The second says this."])
+    assert len({pid for _, pid, _ in said}) == 2  # both synthesized, neither twice
+    assert not list((tmp_path / "speech").rglob(".*.lock"))  # claims leave nothing behind
+
+
+def test_a_batch_worker_synthesizes_in_its_own_process_within_its_share(
+    show_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch worker given one core (two renders at once on two cores) starts no synthesis
+    processes for its episode, whose engine would load its model again in each: it
+    synthesizes in its own process, with its engine's threads set to its share."""
+    log = tmp_path / "engine.log"
+    sentences = [f"Sentence number {n} of the batch." for n in range(6)]
+    episode = _episode(ProcessEngine, sentences, show_dir, log, monkeypatch)
+    monkeypatch.setattr(synth, "_share", None)
+    synth.set_share(1)
+    ProcessEngine.threads = None  # type: ignore[attr-defined]
+    try:
+        pipeline.render(episode, tmp_path / "dist", cache=SpeechCache(tmp_path / "speech"))
+    finally:
+        synth.set_share(None)
+    loads = [line.split()[1] for line in log.read_text().splitlines() if line[:5] == "load "]
+    assert loads == [str(os.getpid())]
+    assert registry.get(ProcessEngine.name).threads == 1  # type: ignore[attr-defined]

@@ -4,25 +4,29 @@
 it with the render report already in the output folder: an episode whose fingerprint is the
 one recorded and whose outputs are all there is up to date and not rendered again. `run`
 renders the others on an executor, a pool of local worker processes (`LocalExecutor`) or a
-Dask cluster (`cluster.DaskExecutor`), at most `slots` at a time, and reports progress and
-each episode's outcome through a callback. Workers share the speech cache through its folder
-(content-addressed entries, written atomically) and every render writes its outputs through
-its own temp folder, so episodes rendering at once into one output folder never see each
-other's half-written files. A failed episode comes back as its error lines; the batch goes on
-only when asked to.
+Dask cluster (`cluster.DaskExecutor`), at most `slots` at a time, and reports progress (each
+episode's stage and sentences synthesized) and each episode's outcome through a callback.
+Workers share the speech cache through its folder (content-addressed entries, written
+atomically; a sentence being synthesized is claimed, so no two workers make it at once).
+Staging is this process's: each job gets a temp folder in the output folder, which a local
+worker renders into and a cluster worker's outputs are written into as they come back, and
+`pipeline.install` moves a finished episode's files into place, report last, as a single
+render does; so the output folder never holds a half-written file, even when a worker is
+killed. An episode whose worker process died is rendered again (up to the executor's
+`retries`); a failed episode comes back as its error lines; the batch goes on only when asked.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -83,7 +87,7 @@ State = Literal["failed", "rendered", "current", "not started", "to render"]
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a worker sends back: the render's figures, or its error lines."""
+    """What a worker sends back: the render's figures and files, or its error lines."""
 
     errors: tuple[str, ...] = ()
     exit_code: int = 0
@@ -92,6 +96,12 @@ class Outcome:
     sentences: int = 0
     synthesized: int = 0
     seconds: float = 0.0
+    #: the render's files by kind ("mp3", ..., "report" last): names in the job's stage
+    files: dict[str, str] = field(default_factory=dict)
+    #: their bytes, by name, from a worker that does not share this machine's folders
+    payload: dict[str, bytes] | None = None
+    #: the worker lost its process (killed, out of memory): the episode may be tried again
+    lost: bool = False
 
     @property
     def ok(self) -> bool:
@@ -112,6 +122,10 @@ class Item:
     outcome: Outcome | None = None
     #: sentences synthesized so far, while it renders
     synthesized: int = 0
+    #: the stage it is in while it renders ("synthesizing", "mastering", ...)
+    stage: str | None = None
+    #: renders started: more than one when a worker process was lost under it
+    attempts: int = 0
 
     @property
     def state(self) -> State:
@@ -131,6 +145,8 @@ class Plan:
     items: list[Item]
     out_dir: Path
     show: Path | None = None
+    #: sentences synthesized once for several episodes, outside any one's render (a cluster)
+    shared_synthesized: int = 0
 
     def where(self, state: State) -> list[Item]:
         return [item for item in self.items if item.state == state]
@@ -142,10 +158,18 @@ def _error_lines(exc: BroadcastKitError) -> list[str]:
     return [str(exc)]
 
 
+Observer = Callable[[Item, loader.Production], None]
+
+
 def plan(
-    paths: Iterable[Path], out_dir: Path, show: Path | None = None, force: bool = False
+    paths: Iterable[Path],
+    out_dir: Path,
+    show: Path | None = None,
+    force: bool = False,
+    observe: Observer | None = None,
 ) -> Plan:
-    """Load every episode and decide which need rendering (all of them with `force`)."""
+    """Load every episode and decide which need rendering (all of them with `force`);
+    `observe` sees each episode to render as loaded (an executor preparing the batch)."""
     hashes = fingerprint.FileHashes()
     items: list[Item] = []
     slugs: dict[str, Item] = {}
@@ -168,6 +192,8 @@ def plan(
             ]
             continue
         item.reason = "forced" if force else _stale(out_dir, production.slug, item.fingerprint)
+        if item.reason is not None and observe is not None:
+            observe(item, production)
     return Plan(items, out_dir, show)
 
 
@@ -203,53 +229,107 @@ def _stale(out_dir: Path, slug: str, wanted: str) -> str | None:
 
 @dataclass(frozen=True)
 class Job:
-    """What a worker needs: absolute paths, so that any worker can find the files."""
+    """What a worker needs: absolute paths, so that any worker can find the files, and the
+    stage (a temp folder in the output folder) that this process made for its outputs."""
 
     index: int
     episode: Path
     out_dir: Path
     show: Path | None
     fingerprint: str
+    stage: Path
     take_over: bool = False  # replace files in the folder that no render of it made
 
 
+#: what workers report while they render: (job index, stage, sentences synthesized so far);
+#: job index -1 for the sentences one task synthesized for several episodes (a cluster's)
+Report = tuple[int, str, int]
+
+
 class Sink(Protocol):
-    def put(self, item: tuple[int, int], /) -> None: ...
+    def put(self, item: Report, /) -> None: ...
 
 
 _sink: Sink | None = None  # a local worker's channel for live progress, set by _start_worker
 
 
-def _start_worker(sink: Sink) -> None:
+def _start_worker(sink: Sink, cores: int | None = None) -> None:
     global _sink
     _sink = sink
     workers.quiet_when_idle()
+    from broadcast_kit.tts import synth
+
+    synth.set_share(cores)
+
+
+class Reporter:
+    """A render's progress callbacks, sending (index, stage, synthesized) to `send`: every
+    stage change and the last sentence, and sentences between at most every `every` seconds
+    (a worker far away pays for each message)."""
+
+    def __init__(self, index: int, send: Callable[[Report], None], every: float = 0.0) -> None:
+        self.index, self.send, self.every = index, send, every
+        self.stage, self.done, self.sent = "loading", 0, 0.0
+
+    def on_stage(self, stage: str) -> None:
+        self.stage = stage
+        self._send()
+
+    def progress(self, done: int, total: int, _text: str) -> None:
+        self.done = done
+        if done == total or time.monotonic() - self.sent >= self.every:
+            self._send()
+
+    def _send(self) -> None:
+        self.sent = time.monotonic()
+        self.send((self.index, self.stage, self.done))
 
 
 def render_job(job: Job) -> Outcome:
-    """Render one episode in a worker; every failure comes back as an Outcome's error lines."""
+    """Render one episode in a local worker, into the job's stage; every failure comes back
+    as an Outcome's error lines."""
+    sink = _sink
+    return render_in_stage(
+        job, Reporter(job.index, sink.put if sink is not None else lambda _report: None)
+    )
+
+
+def render_in_stage(
+    job: Job, reporter: Reporter, prepare: Callable[[], None] | None = None
+) -> Outcome:
+    """A worker that sees this machine's paths renders the job's episode into its stage,
+    after `prepare` (a cluster worker's checks)."""
     from broadcast_kit.render import pipeline
 
-    sink = _sink
+    def render() -> pipeline.RenderResult:
+        if prepare is not None:
+            prepare()
+        production = loader.load(job.episode, job.show)
+        pipeline.check_voices(production)
+        # before synthesizing: files in the folder that no render of this episode made
+        pipeline.claim(job.out_dir, production.slug, production.episode_path, job.take_over)
+        return pipeline.render_staged(
+            production,
+            job.stage,
+            pipeline.relative_to(production, job.out_dir),
+            progress=reporter.progress,
+            on_stage=reporter.on_stage,
+            fingerprint=job.fingerprint,
+        )
 
-    def progress(done: int, _total: int, _text: str) -> None:
-        if sink is not None:
-            sink.put((job.index, done))
+    return attempt(render)
 
+
+def attempt(render: Callable[[], pipeline.RenderResult]) -> Outcome:
+    """Run `render` (a worker's render of one episode) and say how it went: its figures and
+    files, or its error lines; a bug in one episode's render must not end the batch."""
     started = time.monotonic()
     try:
         with workers.job():
-            result = pipeline.render(
-                job.episode,
-                job.out_dir,
-                job.show,
-                progress=progress,
-                fingerprint=job.fingerprint,
-                take_over=job.take_over,
-            )
+            result = render()
     except BroadcastKitError as exc:
         return Outcome(errors=tuple(_error_lines(exc)), exit_code=exc.exit_code)
-    except Exception as exc:  # a bug in one episode's render must not end the batch
+    except Exception as exc:
         return Outcome(
             errors=(
                 f"unexpected {type(exc).__name__}: {exc} (run `kit --debug ...` for the"
@@ -258,14 +338,14 @@ def render_job(job: Job) -> Outcome:
             exit_code=EXIT_FAILURE,
             traceback=traceback.format_exc(),
         )
-    # the report as written: its file format is the contract, whatever the object holds
-    written = json.loads(result.outputs["report"].read_text(encoding="utf-8"))
-    synthesis = written.get("synthesis", {})
+    synthesis = result.report.get("synthesis", {})
+    assert isinstance(synthesis, dict)
     return Outcome(
         warnings=tuple(result.warnings),
         sentences=int(synthesis.get("sentences", 0)),
         synthesized=int(synthesis.get("synthesized", 0)),
         seconds=round(time.monotonic() - started, 2),
+        files={kind: path.name for kind, path in result.outputs.items()},
     )
 
 
@@ -274,44 +354,83 @@ class Executor(Protocol):
 
     slots: int
     description: str
+    #: how often run() starts again an episode whose worker process was lost (after what
+    #: the executor does itself: a Dask scheduler runs it again on another worker first)
+    retries: int
+
+    def start(self, batch: Plan) -> None:
+        """Before the first job: check the workers, prepare what the jobs share (run() calls
+        it; a caller that wants its refusal before saying anything calls it first)."""
+        ...
 
     def submit(self, job: Job) -> Future[Outcome]: ...
 
-    def progress(self) -> list[tuple[int, int]]:
-        """(job index, sentences synthesized) reported since the last call."""
+    def progress(self) -> list[Report]:
+        """What the workers reported since the last call."""
         ...
 
     def close(self) -> None: ...
 
 
 class LocalExecutor:
-    """Worker processes on this machine, started fresh (spawn: no state copied from here)."""
+    """Worker processes on this machine, started fresh (spawn: no state copied from here).
+    A worker that dies (killed, out of memory) breaks the pool; the next job gets a new one,
+    and run() starts the episodes it held again."""
+
+    retries = 2
 
     def __init__(self, jobs: int) -> None:
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
 
-        context = multiprocessing.get_context("spawn")
+        self._context = multiprocessing.get_context("spawn")
         self.slots = max(1, jobs)
         self.description = f"{_count(self.slots, 'job')} on this machine"
-        self._queue: Any = context.Queue()
+        self._queue: Any = None
+        self._pool: Any = None
+        self._old: list[Any] = []
+        self._open()
+
+    def _open(self) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        if self._queue is not None:
+            self._old.append(self._queue)  # drained by progress(), closed at the end
+        self._queue = self._context.Queue()
+        # each worker's share of the cores: N renders at once must not each take them all
+        cores_each = max(1, cores() // self.slots)
         self._pool = ProcessPoolExecutor(
-            self.slots, mp_context=context, initializer=_start_worker, initargs=(self._queue,)
+            self.slots,
+            mp_context=self._context,
+            initializer=_start_worker,
+            initargs=(self._queue, cores_each),
         )
 
-    def submit(self, job: Job) -> Future[Outcome]:
-        with workers.starting():  # the pool starts a worker process when none is free
-            return self._pool.submit(render_job, job)
+    def start(self, batch: Plan) -> None:
+        return None
 
-    def progress(self) -> list[tuple[int, int]]:
+    def submit(self, job: Job) -> Future[Outcome]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            with workers.starting():  # the pool starts a worker process when none is free
+                return self._pool.submit(render_job, job)  # type: ignore[no-any-return]
+        except BrokenProcessPool:  # a worker died: its pool takes no more work
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._open()
+            with workers.starting():
+                return self._pool.submit(render_job, job)  # type: ignore[no-any-return]
+
+    def progress(self) -> list[Report]:
         import queue
 
         found = []
-        while True:
-            try:
-                found.append(self._queue.get_nowait())
-            except queue.Empty:
-                return found
+        for channel in (*self._old, self._queue):
+            while True:
+                try:
+                    found.append(channel.get_nowait())
+                except (queue.Empty, OSError, ValueError, EOFError):
+                    break  # a dead worker may have left half a message: the rest is lost
+        return found
 
     def interrupt(self) -> None:
         """Pass Ctrl-C on to every worker process (a worker started after the terminal's
@@ -325,8 +444,9 @@ class LocalExecutor:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
-        self._queue.close()
-        self._queue.join_thread()
+        for channel in (*self._old, self._queue):
+            channel.close()
+            channel.join_thread()
 
 
 def _count(n: int, noun: str) -> str:
@@ -354,9 +474,11 @@ def run(
     if todo:
         batch.out_dir.mkdir(parents=True, exist_ok=True)  # here: workers racing to create it
     index = {id(item): n for n, item in enumerate(batch.items)}
-    running: dict[Future[Outcome], Item] = {}
+    running: dict[Future[Outcome], tuple[Item, Job]] = {}
+    stages = ExitStack()  # every job's stage, removed at the end whatever happens
     stopping = False
     try:
+        executor.start(batch)
         while todo or running:
             while todo and not stopping and len(running) < executor.slots:
                 item = todo.popleft()
@@ -367,26 +489,43 @@ def run(
                     batch.out_dir.resolve(),
                     batch.show.resolve() if batch.show else None,
                     item.fingerprint,
+                    _stage(stages, batch.out_dir),
                     take_over,
                 )
+                item.attempts += 1
                 try:
-                    running[executor.submit(job)] = item
-                except Exception as exc:  # a pool whose worker died takes no more work
+                    running[executor.submit(job)] = (item, job)
+                except BroadcastKitError as exc:  # its files changed since the plan
+                    item.outcome = Outcome(errors=tuple(_error_lines(exc)), exit_code=exc.exit_code)
+                    tell("finished", item)
+                    stopping = stopping or not keep_going
+                except Exception as exc:  # an executor that takes no more work
                     item.outcome = _lost(exc)
                     tell("finished", item)
                     stopping = stopping or not keep_going
             if not running:
                 break
             done, _ = wait(running, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
-            for number, synthesized in executor.progress():
+            for number, stage, synthesized in executor.progress():
+                if number < 0:  # a task's sentences synthesized once for several episodes
+                    batch.shared_synthesized += synthesized
+                    continue
                 item = batch.items[number]
-                if item.outcome is None and synthesized > item.synthesized:
-                    item.synthesized = synthesized
+                if item.outcome is None and (stage, synthesized) != (
+                    item.stage,
+                    item.synthesized,
+                ):
+                    item.stage, item.synthesized = stage, max(synthesized, item.synthesized)
                     tell("progress", item)
             for future in done:
-                item = running.pop(future)
-                item.outcome = _result(future)
-                item.synthesized = item.outcome.synthesized
+                item, job = running.pop(future)
+                outcome = _result(future)
+                if outcome.lost and item.attempts <= executor.retries:
+                    item.stage, item.synthesized = None, 0
+                    todo.appendleft(item)  # its worker died: again, on a worker of the new pool
+                    continue
+                item.outcome = _installed(outcome, job, item.slug)
+                item.synthesized, item.stage = item.outcome.synthesized, None
                 tell("finished", item)
                 stopping = stopping or (not item.outcome.ok and not keep_going)
     except KeyboardInterrupt:
@@ -399,12 +538,51 @@ def run(
     finally:
         for future in running:
             future.cancel()
-        executor.close()  # waits for the renders under way (interrupted: they end or finish)
-        for future, item in running.items():
-            if future.done() and not future.cancelled():
-                outcome = _result(future)
-                if outcome.ok:  # finished meanwhile: its outputs are complete, count them
-                    item.outcome = outcome
+        try:
+            executor.close()  # waits for the renders under way (interrupted: they end or finish)
+            for future, (item, job) in running.items():
+                if future.done() and not future.cancelled():
+                    outcome = _result(future)
+                    if outcome.ok:  # finished meanwhile: complete, so it goes into place
+                        item.outcome = _installed(outcome, job, item.slug)
+        finally:
+            stages.close()
+
+
+def _stage(stages: ExitStack, out_dir: Path) -> Path:
+    from broadcast_kit.render import pipeline
+
+    return stages.enter_context(pipeline.staged(out_dir)).resolve()
+
+
+def _installed(outcome: Outcome, job: Job, slug: str | None) -> Outcome:
+    """A finished render's files moved from the job's stage into the output folder (those a
+    cluster worker sent back written there first); the outcome, or its failure to do so."""
+    if not outcome.ok:
+        return outcome
+    from broadcast_kit.render import pipeline
+
+    assert slug is not None  # planned: it loaded
+    files = {kind: job.stage / name for kind, name in outcome.files.items()}
+    try:
+        for name, data in (outcome.payload or {}).items():
+            (job.stage / name).write_bytes(data)
+        pipeline.install(files, job.out_dir, slug, job.episode, job.take_over)
+    except BroadcastKitError as exc:  # the folder changed under it: files not its own
+        return replace(
+            outcome, errors=tuple(_error_lines(exc)), exit_code=exc.exit_code, payload=None
+        )
+    except OSError as exc:
+        return replace(
+            outcome,
+            errors=(
+                f"cannot write {loader.display(job.out_dir)} ({exc.strerror or exc}); free"
+                " some space or choose another --out",
+            ),
+            exit_code=EXIT_FAILURE,
+            payload=None,
+        )
+    return replace(outcome, payload=None)  # the bytes are on disk now: let them go
 
 
 def _result(future: Future[Outcome]) -> Outcome:
@@ -421,6 +599,7 @@ def _lost(exc: Exception) -> Outcome:
             " if it ran out of memory, render fewer episodes at once (--jobs)",
         ),
         exit_code=EXIT_FAILURE,
+        lost=True,
     )
 
 

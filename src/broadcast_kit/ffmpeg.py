@@ -47,6 +47,15 @@ def executable() -> str:
         ) from exc
 
 
+@cache
+def version() -> str:
+    """The first line of `ffmpeg -version` ("ffmpeg version n9.0.2 ..."): cluster workers
+    must run the same build as this machine for their MP3s to be byte-identical."""
+    proc = subprocess.run([executable(), "-version"], capture_output=True, check=False)
+    first = proc.stdout.decode("utf-8", "replace").partition("\n")[0].strip()
+    return re.sub(r" Copyright.*", "", first) or f"unknown (exit {proc.returncode})"
+
+
 def _tail(stderr: bytes, lines: int = 3) -> str:
     text = stderr.decode("utf-8", "replace").strip().splitlines()
     return " | ".join(line.strip() for line in text[-lines:]) or "no message"

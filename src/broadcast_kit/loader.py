@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,8 +85,27 @@ class Production:
     cast: dict[str, str] = field(default_factory=dict)
 
 
+# paths shown as another machine shows them: a cluster worker's copies of the producer's files
+_shown: ContextVar[Mapping[Path, str] | None] = ContextVar("shown", default=None)
+
+
+@contextmanager
+def shown_as(names: Mapping[Path, str]) -> Iterator[None]:
+    """While the block runs (in this thread), `display` shows each path of `names` as given:
+    a cluster worker's local copies of inputs named as the producer's machine names them,
+    so its messages and reports read as a local render's would."""
+    token = _shown.set(names)
+    try:
+        yield
+    finally:
+        _shown.reset(token)
+
+
 def display(path: Path) -> str:
     """A path as the user would type it: relative to the working folder when inside it."""
+    names = _shown.get()
+    if names is not None and path in names:
+        return names[path]
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:

@@ -108,6 +108,14 @@ def render(
         str | None,
         typer.Option(help="The Dask scheduler for --executor dask, e.g. tcp://10.0.0.5:8786."),
     ] = None,
+    shared_folder: Annotated[
+        bool,
+        typer.Option(
+            "--shared-folder",
+            help="Dask: the workers see the episodes, output folder and speech cache at the"
+            " same paths as here; send paths, not files.",
+        ),
+    ] = False,
 ) -> None:
     """Render EPISODE to OUT/<slug>.mp3 with tags, chapters, transcripts and a render report.
     Several episodes or a folder: a batch, only the episodes whose inputs changed since their
@@ -117,6 +125,8 @@ def render(
         raise typer.BadParameter(
             "--executor dask and --address go together", param_hint="--address"
         )
+    if shared_folder and executor is not ExecutorName.dask:
+        raise typer.BadParameter("is for --executor dask", param_hint="--shared-folder")
     if len(episodes) > 1 or episodes[0].is_dir() or executor is ExecutorName.dask:
         if dry_run:
             raise typer.BadParameter(
@@ -131,6 +141,7 @@ def render(
             force=force,
             executor=executor,
             address=address,
+            shared_folder=shared_folder,
             quiet=quiet,
             debug=_debug(ctx),
         )

@@ -40,13 +40,15 @@ from broadcast_kit.tts.synth import (
     Utterance,
     cache_key,
     request,
+    share,
     synthesize_each,
 )
 
 Log = Callable[[str], None]
+Stage = Callable[[str], None]  # the stage a render enters: "synthesizing", "mastering", ...
 HASH_CHARS = 8  # hex digits of the MP3's sha256 in its file name
+MAX_RESAMPLE_THREADS = 4
 OUTPUT_SUFFIXES = (".json", ".vtt", ".srt", ".chapters.json", ".transcript.json")
-RESAMPLE_THREADS = max(1, min(4, os.cpu_count() or 1))
 
 
 @dataclass
@@ -349,7 +351,8 @@ def _assemble(
     speech: list[np.ndarray | Stored] = [np.zeros((0, 1), np.float32)] * len(flat)
     # sentences are resampled to the working rate on every core (scipy lets go of the GIL);
     # a few at a time, so that fast cache reads do not pile up sentences in memory
-    slots = threading.BoundedSemaphore(2 * RESAMPLE_THREADS)
+    threads = max(1, min(MAX_RESAMPLE_THREADS, share()))  # a batch worker's share of the cores
+    slots = threading.BoundedSemaphore(2 * threads)
     stored: list[Future[None]] = []
 
     def store(indexes: list[int], audio: AudioSegment) -> None:
@@ -360,7 +363,7 @@ def _assemble(
         finally:
             slots.release()
 
-    with ThreadPoolExecutor(RESAMPLE_THREADS) as resampler:
+    with ThreadPoolExecutor(threads) as resampler:
 
         def keep(indexes: list[int], audio: AudioSegment) -> None:
             slots.acquire()
@@ -408,78 +411,147 @@ def render(
     outputs would replace files no render of it made (unless `take_over`)."""
     master.preload()  # mastering's imports load while the episode does
     clock = _Clock()
-    say = log or (lambda _msg: None)
-    cache = cache or SpeechCache()
     production = loader.load(episode_path, show_path)
     check_voices(production)
-    owned = claim(out_dir, production, take_over)
+    claim(out_dir, production.slug, production.episode_path, take_over)
+    with staged(out_dir) as stage:
+        result = render_staged(
+            production,
+            stage,
+            relative_to(production, out_dir),
+            cache=cache,
+            progress=progress,
+            log=log,
+            max_duration=max_duration,
+            fingerprint=fingerprint,
+            clock=clock,
+        )
+        result.outputs = install(
+            result.outputs, out_dir, production.slug, production.episode_path, take_over
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class Relative:
+    """The show and episode files as a render report names them: relative to the output
+    folder, worked out where that folder is (a cluster worker never sees it)."""
+
+    show_file: str
+    episode_path: str
+
+
+def relative_to(production: loader.Production, out_dir: Path) -> Relative:
+    folder = out_dir.resolve()
+    return Relative(
+        os.path.relpath(production.show_path.resolve(), folder),
+        os.path.relpath(production.episode_path.resolve(), folder),
+    )
+
+
+def render_staged(
+    production: loader.Production,
+    stage: Path,
+    relative: Relative,
+    *,
+    cache: SpeechCache | None = None,
+    progress: Progress | None = None,
+    log: Log | None = None,
+    max_duration: float | None = MAX_DURATION_SECONDS,
+    fingerprint: str | None = None,
+    on_stage: Stage | None = None,
+    clock: _Clock | None = None,
+) -> RenderResult:
+    """Render a loaded episode into `stage`, a private folder (`staged`); its `outputs` are
+    the files there, report last, for `install` to move into the output folder. `relative`
+    is how the report names the show and episode files (`relative_to` the output folder)."""
+    master.preload()
+    clock = clock or _Clock()
+    say = log or (lambda _msg: None)
+    enter = on_stage or (lambda _stage: None)
+    cache = cache or SpeechCache()
+    check_voices(production)
     for key, voice_name in production.cast.items():
         say(f"cast voices.{key} as {voice_name}")
     settings = production.show.audio
-    with staged(out_dir) as stage:
-        with Scratch(stage) as scratch:
-            loaded = load_sources(production, scratch)  # decoded once, for both uses
-            if max_duration is not None:
-                # speech estimated from the words, before any is read or synthesized: the
-                # limit is a bound on what a render may take on, not a measurement
-                check_duration(production, plan(production, None, loaded[1]), max_duration)
-            mixer, placed, stats = _assemble(
-                production, cache, progress, say, clock, scratch, loaded
-            )
-            goal = master.target(settings.loudness, settings.channel_count)
-            mp3 = stage / f"{production.slug}.mp3"
-            loudness = master.encode(mixer, settings.kbps, mp3, goal, say)
-        clock.lap("mix_master_encode")
+    enter("loading")
+    with Scratch(stage) as scratch:
+        loaded = load_sources(production, scratch)  # decoded once, for both uses
+        if max_duration is not None:
+            # speech estimated from the words, before any is read or synthesized: the
+            # limit is a bound on what a render may take on, not a measurement
+            check_duration(production, plan(production, None, loaded[1]), max_duration)
+        enter("synthesizing")
+        mixer, placed, stats = _assemble(production, cache, progress, say, clock, scratch, loaded)
+        enter("mastering")
+        goal = master.target(settings.loudness, settings.channel_count)
+        mp3 = stage / f"{production.slug}.mp3"
+        loudness = master.encode(mixer, settings.kbps, mp3, goal, say)
+    clock.lap("mix_master_encode")
 
-        warnings = [*production.warnings, *placed.warnings, *stats.warnings(), *loudness.warnings]
-        result = RenderResult(production, placed, stats=stats, warnings=warnings)
-        tags.write(mp3, _episode_tags(production, placed, stats, loudness))
-        files = {
-            "mp3": mp3,
-            "vtt": _write(stage / f"{production.slug}.vtt", sidecars.vtt(placed)),
-            "srt": _write(stage / f"{production.slug}.srt", sidecars.srt(placed)),
-            "chapters": _write(
-                stage / f"{production.slug}.chapters.json", sidecars.chapters_json(placed)
-            ),
-            "transcript": _write(
-                stage / f"{production.slug}.transcript.json", sidecars.transcript_json(placed)
-            ),
-        }
-        clock.lap("tags_sidecars")
-        digest = _sha256(mp3)
-        # a re-render whose bytes differ gets a new name: published files never change in place
-        files["mp3"] = mp3.rename(stage / f"{production.slug}-{digest[:HASH_CHARS]}.mp3")
-        report = build_report(
-            production,
-            placed,
-            stats,
-            loudness,
-            files,
-            (files["mp3"].stat().st_size, digest),
-            clock.total(),
-            os.path.relpath(production.show_path.resolve(), out_dir.resolve()),
-            fingerprint,
-            warnings,
-            os.path.relpath(production.episode_path.resolve(), out_dir.resolve()),
-        )
-        files["report"] = _write(stage / f"{production.slug}.json", report.to_json())
-        owned = claim(out_dir, production, take_over)  # again: the folder may have changed
-        mp3_name = files["mp3"].name
-        existing = out_dir / mp3_name
-        theirs = existing.exists() and mp3_name not in owned and not take_over
-        # the same bytes under the same name are the same render, whoever's report is gone
-        if theirs and (existing.is_symlink() or _sha256(existing) != digest):
-            raise InputError(_not_ours(out_dir, [mp3_name], production.slug))
-        previous = _previous_mp3(out_dir / files["report"].name)
-        for kind, staged_path in files.items():  # the report last: it vouches for the others
-            final = out_dir / staged_path.name
-            os.replace(staged_path, final)
-            result.outputs[kind] = final
-        if previous is not None and previous != result.outputs["mp3"] and previous.name in owned:
-            previous.unlink(missing_ok=True)
-        result.report = report.as_dict()
-        result.render_report = report
+    enter("tagging")
+    warnings = [*production.warnings, *placed.warnings, *stats.warnings(), *loudness.warnings]
+    result = RenderResult(production, placed, stats=stats, warnings=warnings)
+    tags.write(mp3, _episode_tags(production, placed, stats, loudness))
+    files = {
+        "mp3": mp3,
+        "vtt": _write(stage / f"{production.slug}.vtt", sidecars.vtt(placed)),
+        "srt": _write(stage / f"{production.slug}.srt", sidecars.srt(placed)),
+        "chapters": _write(
+            stage / f"{production.slug}.chapters.json", sidecars.chapters_json(placed)
+        ),
+        "transcript": _write(
+            stage / f"{production.slug}.transcript.json", sidecars.transcript_json(placed)
+        ),
+    }
+    clock.lap("tags_sidecars")
+    digest = _sha256(mp3)
+    # a re-render whose bytes differ gets a new name: published files never change in place
+    files["mp3"] = mp3.rename(stage / f"{production.slug}-{digest[:HASH_CHARS]}.mp3")
+    report = build_report(
+        production,
+        placed,
+        stats,
+        loudness,
+        files,
+        (files["mp3"].stat().st_size, digest),
+        clock.total(),
+        relative.show_file,
+        fingerprint,
+        warnings,
+        relative.episode_path,
+    )
+    files["report"] = _write(stage / f"{production.slug}.json", report.to_json())
+    result.outputs = files
+    result.report = report.as_dict()
+    result.render_report = report
     return result
+
+
+def install(
+    files: dict[str, Path], out_dir: Path, slug: str, episode: Path, take_over: bool = False
+) -> dict[str, Path]:
+    """Move a render's files from its stage into `out_dir`, the report last (it vouches for
+    the others), and remove the MP3 an earlier render of the episode left there; returns
+    where they are now. Refused (InputError) when the folder now holds files no render of
+    this episode made (`claim`), unless `take_over`. A single render and every batch (local
+    or on a cluster) end here."""
+    owned = claim(out_dir, slug, episode, take_over)  # again: the folder may have changed
+    mp3_name = files["mp3"].name
+    existing = out_dir / mp3_name
+    theirs = existing.exists() and mp3_name not in owned and not take_over
+    # the same bytes under the same name are the same render, whoever's report is gone
+    if theirs and (existing.is_symlink() or _sha256(existing) != _sha256(files["mp3"])):
+        raise InputError(_not_ours(out_dir, [mp3_name], slug))
+    previous = _previous_mp3(out_dir / files["report"].name)
+    placed: dict[str, Path] = {}
+    for kind in sorted(files, key=lambda kind: kind == "report"):
+        final = out_dir / files[kind].name
+        os.replace(files[kind], final)
+        placed[kind] = final
+    if previous is not None and previous != placed["mp3"] and previous.name in owned:
+        previous.unlink(missing_ok=True)
+    return placed
 
 
 def output_names(slug: str) -> list[str]:
@@ -487,12 +559,11 @@ def output_names(slug: str) -> list[str]:
     return [f"{slug}{suffix}" for suffix in OUTPUT_SUFFIXES]
 
 
-def claim(out_dir: Path, production: loader.Production, take_over: bool = False) -> set[str]:
-    """The files in `out_dir` an earlier render of this episode made (its render report
-    lists them: the folder's manifest); an InputError when this render would replace a file
-    no render of it made, or the render of another episode with the same slug, unless
-    `take_over`."""
-    slug = production.slug
+def claim(out_dir: Path, slug: str, episode: Path, take_over: bool = False) -> set[str]:
+    """The files in `out_dir` an earlier render of episode file `episode` (slug `slug`)
+    made (its render report lists them: the folder's manifest); an InputError when this
+    render would replace a file no render of it made, or the render of another episode with
+    the same slug, unless `take_over`."""
     report = out_dir / f"{slug}.json"
     recorded = _read_report(report)
     owned: set[str] = set()
@@ -503,10 +574,10 @@ def claim(out_dir: Path, production: loader.Production, take_over: bool = False)
         named.append(audio.get("file") if isinstance(audio, dict) else None)
         owned = {n for n in named if isinstance(n, str) and n and Path(n).name == n}
         other = _rendered_from(recorded, out_dir)
-        if not take_over and other is not None and other != production.episode_path.resolve():
+        if not take_over and other is not None and other != episode.resolve():
             raise InputError(
                 f"{loader.display(out_dir)}: the slug '{slug}' is already rendered there from"
-                f" {loader.display(other)}; give {loader.display(production.episode_path)} a"
+                f" {loader.display(other)}; give {loader.display(episode)} a"
                 " slug: of its own or render it into another --out, or pass --force to"
                 " replace that episode's files"
             )

@@ -6,9 +6,11 @@ it touched. An entry is a WAV file with one extra chunk (`bkit`) holding the sha
 format, metadata and samples and the engine that made it; a read checks the structure, the
 lengths and that checksum, and an entry that fails (truncated, overwritten, empty) is a miss
 that the synthesis stage replaces. Entries are written to a temp file and moved into place,
-so two renders sharing the cache never see half an entry; a hit touches the file's mtime, so
-mtime is "last used", which the size bound (least recently used out first) and `clear
---older-than` go by. Lives under the user cache folder, or `BROADCAST_KIT_CACHE_DIR`; the
+so two renders sharing the cache never see half an entry; a render about to synthesize a
+sentence claims its key first (a file lock beside the entry), so renders running at once
+never synthesize one sentence twice: the others wait for the entry. A hit touches the file's
+mtime, so mtime is "last used", which the size bound (least recently used out first) and
+`clear --older-than` go by. Lives under the user cache folder, or `BROADCAST_KIT_CACHE_DIR`; the
 bound is `BROADCAST_KIT_CACHE_MAX_MB` (default 2000 MB).
 """
 
@@ -31,7 +33,7 @@ from platformdirs import user_cache_dir
 
 from broadcast_kit.audio import AudioSegment
 from broadcast_kit.errors import InputError, OutputError
-from broadcast_kit.files import atomic_open, blocking_file
+from broadcast_kit.files import NEW_FILE_MODE, atomic_open, blocking_file
 from broadcast_kit.limits import load_json
 
 ENV = "BROADCAST_KIT_CACHE_DIR"
@@ -259,6 +261,31 @@ def _tree_bytes(folder: Path) -> int:
     return total
 
 
+class Claim:
+    """The right to synthesize one sentence, held as a lock on a file beside its entry until
+    `release` (after the entry is written); where there are no file locks (not POSIX, a
+    read-only cache) it coordinates nothing."""
+
+    def __init__(self, lock: Path | None = None, fd: int | None = None) -> None:
+        self.lock, self.fd = lock, fd
+
+    def release(self) -> None:
+        if self.fd is None:
+            return
+        # unlinked before it is let go: whoever waits on it finds the entry written
+        if self.lock is not None:
+            with contextlib.suppress(OSError):
+                self.lock.unlink()
+        os.close(self.fd)
+        self.fd = None
+
+    def __enter__(self) -> Claim:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.release()
+
+
 class SpeechCache:
     def __init__(self, root: Path | None = None, max_bytes: int | None = None) -> None:
         self.root = root or default_root()
@@ -290,8 +317,56 @@ class SpeechCache:
         except DamagedEntry:
             return None
 
+    def entry(self, key: str) -> bytes | None:
+        """The entry stored under `key` as its file's bytes (checked), None when there is
+        none or it is damaged: for sending to another machine's cache (`put_entry`)."""
+        try:
+            blob = self.path(key).read_bytes()
+            decode(blob)
+        except (OSError, DamagedEntry):
+            return None
+        return blob
+
+    def put_entry(self, key: str, blob: bytes) -> None:
+        """Store an entry another cache gave (`entry`), unless one is here already; a blob
+        that fails the entry's checks is not stored."""
+        if self.path(key).exists():
+            return
+        try:
+            decode(blob)
+        except DamagedEntry:
+            return
+        self._write(key, blob)
+
+    def claim(self, key: str, wait: bool = False) -> Claim | None:
+        """Claim `key` before synthesizing it; None when another render (another process, or
+        another thread with a claim of its own) holds it now, unless `wait`: then this waits
+        until it is released. After a claim, look the entry up again: the holder before may
+        have written it."""
+        try:
+            import fcntl
+        except ImportError:  # Windows: no coordination, as before claims existed
+            return Claim()
+        lock = self.path(key).with_name(f".{key}.lock")
+        try:
+            lock.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, NEW_FILE_MODE)
+        except OSError:
+            return Claim()  # a read-only cache: nothing will be written to wait for
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        except OSError:  # a file system without locks
+            os.close(fd)
+            return Claim()
+        return Claim(lock, fd)
+
     def put(self, key: str, audio: AudioSegment, *, engine: str, version: str) -> None:
-        blob = encode(audio, {"engine": engine, "version": version})
+        self._write(key, encode(audio, {"engine": engine, "version": version}))
+
+    def _write(self, key: str, blob: bytes) -> None:
         try:
             with atomic_open(self.path(key)) as fh:
                 fh.write(blob)
@@ -335,7 +410,7 @@ class SpeechCache:
 
     def _remove_stale_temps(self, now: float) -> None:
         for shard in self._shards():
-            for temp in shard.glob(".*.tmp"):
+            for temp in [*shard.glob(".*.tmp"), *shard.glob(".*.lock")]:
                 try:
                     if now - temp.stat().st_mtime > STALE_TEMP_SECONDS:
                         temp.unlink()

@@ -52,6 +52,11 @@ class Lexicon:
     def __bool__(self) -> bool:
         return bool(self.entries)
 
+    def __getstate__(self) -> dict[str, object]:
+        """Without the per-engine memo (it holds engines): sent to a cluster worker, a
+        lexicon works its forms out again there, with that worker's engines."""
+        return {**self.__dict__, "_forms": {}}
+
     def matches(self, text: str) -> list[str]:
         """The entries found in `text`, in order of appearance."""
         if self._pattern is None:

@@ -8,7 +8,10 @@ tempo is kept), and silence at the edges is trimmed so the timeline knows exactl
 words begin and end. What is stored in the cache is that final sentence. A damaged cache
 entry counts as a miss and is replaced; after writing, the cache evicts what exceeds its
 size bound. The pronunciation lexicon rewrites the text each engine is sent (and so its
-key); the utterance keeps the written text.
+key); the utterance keeps the written text. A miss is claimed in the cache before it is
+synthesized: when another render (a batch's other worker) is making that sentence now, this
+one goes on with its other sentences and takes the entry when it is written, so a batch never
+synthesizes one sentence twice at once.
 """
 
 from __future__ import annotations
@@ -35,6 +38,20 @@ from broadcast_kit.tts.lexicon import Lexicon
 Progress = Callable[[int, int, str], None]  # done, total, what
 TRIM_DB = -50.0
 TRIM_PAD_MS = 30
+
+_share: int | None = None  # the cores this process may use; None: all of the machine's
+
+
+def share() -> int:
+    """The cores one render in this process may use: all of them, unless a batch gave this
+    worker process a share (`set_share`), so that N renders at once do not each start
+    synthesis processes and threads for every core."""
+    return _share or os.cpu_count() or 1
+
+
+def set_share(cores: int | None) -> None:
+    global _share
+    _share = max(1, cores) if cores else None
 
 
 @dataclass(frozen=True)
@@ -169,8 +186,8 @@ def synthesize_each(
                 continue
             stats.hits += len(indexes)
             handover(indexes, hit)  # the workers deliver meanwhile: one at a time
-    stats.misses = len(workers.submitted)
-    if workers.submitted:  # only writes can take the cache past its bound
+    stats.misses = len(workers.submitted) - workers.found
+    if stats.misses:  # only writes can take the cache past its bound
         stats.evicted = cache.evict().entries
     return stats
 
@@ -241,6 +258,9 @@ class _Workers:
         self.errors: list[BaseException] = []
         self.lock = threading.Lock()
         self.done = 0
+        #: keys another render was making when a slot came to them: taken at the end
+        self.deferred: dict[str, list[str]] = {}
+        self.found = 0  # of the keys submitted, those another render made meanwhile
 
     def __enter__(self) -> _Workers:
         return self
@@ -256,13 +276,14 @@ class _Workers:
 
     def _start(self, engine: Engine, waiting: int) -> None:
         self.queues[engine.name] = queue.SimpleQueue()
+        self.deferred[engine.name] = []
         slots = max(1, min(engine.workers, waiting))
         pool = None
         if getattr(engine, "processes", False):
-            cores = os.cpu_count() or 1
+            cores = share()
             slots = min(slots, cores)
+            threads = max(1, cores // slots)
             if slots > 1:
-                threads = max(1, cores // slots)
                 pool = ProcessPoolExecutor(
                     slots - 1,
                     mp_context=multiprocessing.get_context("spawn"),  # no inherited threads
@@ -270,8 +291,10 @@ class _Workers:
                     initargs=(type(engine), threads),
                 )
                 self.pools.append(pool)
-                if hasattr(engine, "threads"):  # this process's slot gets its share too
-                    engine.threads = threads
+            # this process's slot gets its share too: all of a batch worker's share, when
+            # that worker synthesizes alone rather than starting processes for each episode
+            if hasattr(engine, "threads") and (pool is not None or _share is not None):
+                engine.threads = threads
         self.slots[engine.name] = slots
         for slot in range(slots):
             # processes: slot 0 is this process's own engine, the others a worker each
@@ -291,31 +314,57 @@ class _Workers:
 
     def _take(self, engine: Engine, pool: ProcessPoolExecutor | None) -> None:
         while (key := self.queues[engine.name].get()) is not None:
-            if self.errors:
-                continue  # something failed: take the rest off the queue, do nothing
-            _, req, text, indexes = self.groups[key]
-            try:
-                if pool is None:
-                    audio = _synthesize(engine, req, text)
-                else:
-                    with workers.starting():  # the pool starts its process at a first job
-                        job = pool.submit(_work, req, text)
-                    data, width, rate, channels = job.result()
-                    audio = AudioSegment(
-                        data, sample_width=width, frame_rate=rate, channels=channels
-                    )
-                self.cache.put(key, audio, engine=engine.name, version=engine.version)
-            except BaseException as exc:  # raised again by __exit__, in the caller's thread
-                self.errors.append(exc)
-                continue
-            if self.errors:
-                continue  # stopped meanwhile: the caller no longer takes sentences
-            self.deliver(indexes, audio)
+            self._make(key, engine, pool, wait=False)
+        while True:  # the queue is done: now wait for what other renders were making
             with self.lock:
-                self.stats.synthesized.append(text)
-                self.done += 1
-                if self.progress:
-                    self.progress(self.done, len(self.submitted), text)
+                if not self.deferred[engine.name]:
+                    return
+                key = self.deferred[engine.name].pop()
+            self._make(key, engine, pool, wait=True)
+
+    def _make(self, key: str, engine: Engine, pool: ProcessPoolExecutor | None, wait: bool) -> None:
+        if self.errors:
+            return  # something failed: take the rest off the queue, do nothing
+        _, req, text, indexes = self.groups[key]
+        try:
+            claim = self.cache.claim(key, wait=wait)
+            if claim is None:  # another render is making it: later, from the cache
+                with self.lock:
+                    self.deferred[engine.name].append(key)
+                return
+            with claim:
+                made = self.cache.get(key)  # written by the render that held the claim
+                if made is None:
+                    made = self._synthesize(engine, pool, req, text)
+                    self.cache.put(key, made, engine=engine.name, version=engine.version)
+                else:
+                    with self.lock:
+                        self.found += 1
+                        self.stats.hits += len(indexes)
+        except BaseException as exc:  # raised again by __exit__, in the caller's thread
+            self.errors.append(exc)
+            return
+        if self.errors:
+            return  # stopped meanwhile: the caller no longer takes sentences
+        self.deliver(indexes, made)
+        with self.lock:
+            self.done += 1
+            if self.progress:
+                self.progress(self.done, len(self.submitted), text)
+
+    def _synthesize(
+        self, engine: Engine, pool: ProcessPoolExecutor | None, req: VoiceRequest, text: str
+    ) -> AudioSegment:
+        if pool is None:
+            audio = _synthesize(engine, req, text)
+        else:
+            with workers.starting():  # the pool starts its process at a first job
+                job = pool.submit(_work, req, text)
+            data, width, rate, channels = job.result()
+            audio = AudioSegment(data, sample_width=width, frame_rate=rate, channels=channels)
+        with self.lock:
+            self.stats.synthesized.append(text)
+        return audio
 
     def _end_slots(self) -> None:
         """Tell every slot to stop after what is queued (or dropped), and wait for them: on

@@ -404,7 +404,7 @@ def render_one(
     its fingerprint in the report so that later batch renders know it is up to date."""
     from broadcast_kit.render import pipeline
 
-    stamp = fingerprint.of(loader.load(episode, show))
+    stamp = fingerprint.of(loader.load(episode, show, engines=True))
     return pipeline.render(
         episode,
         out_dir,

@@ -76,7 +76,14 @@ def build(
             absolute_url(base_url)
         except ValueError as exc:
             raise InputError(f"--base-url: {exc}; e.g. https://example.org/show/") from None
-    base = _base(base_url or show.base_url)
+    published = base_url or show.base_url
+    if published is None:
+        raise InputError(
+            f"{loader.display(show_path)}: base_url: the feed needs the address the folder"
+            " is published at; add base_url: https://example.org/show/ to the show file,"
+            " or pass --base-url"
+        )
+    base = _base(published)
     guids = catalog.guids(show_path, entries)
     today = today or dt.date.today()
     chosen, left_out = [], []

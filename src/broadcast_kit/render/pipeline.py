@@ -29,18 +29,17 @@ from broadcast_kit import __version__, ffmpeg, loader, model
 from broadcast_kit.audio import AudioSegment, resample, to_array
 from broadcast_kit.errors import InputError, OutputError
 from broadcast_kit.limits import MAX_DURATION_SECONDS, duration_text
+from broadcast_kit.problems import Problems
 from broadcast_kit.render import master, mix, sidecars, tags, timeline
 from broadcast_kit.render.report import RenderReport, engine_voice
 from broadcast_kit.render.report import build as build_report
 from broadcast_kit.render.sentences import estimate_seconds, sentences
-from broadcast_kit.tts import registry
 from broadcast_kit.tts.cache import DamagedEntry, SpeechCache
 from broadcast_kit.tts.synth import (
     Progress,
     SynthStats,
     Utterance,
     cache_key,
-    request,
     synthesize_each,
 )
 
@@ -74,19 +73,12 @@ def utterances(production: loader.Production) -> list[list[Utterance]]:
 
 
 def check_voices(production: loader.Production) -> None:
-    """Every voice used exists in its engine and the engine is usable (before any work)."""
+    """Every voice used exists in its engine and the engine is usable (before any work);
+    `loader.load(..., engines=True)` checks this with everything else."""
+    problems = Problems()
     used = {u.voice_key for group in utterances(production) for u in group}
-    for key in sorted(used):
-        voice = production.voices[key]
-        engine = registry.get(voice.engine)
-        problem = engine.available()
-        where = f"{production.voice_lines.get(key, 'voices')}: voices.{key}"
-        if problem:
-            raise InputError(f"{where}: engine '{voice.engine}': {problem}")
-        try:
-            engine.check(request(voice, engine))
-        except InputError as exc:
-            raise InputError(f"{where}: {exc}") from None
+    loader.check_voices(production.voices, used, production.voice_lines, problems)
+    problems.raise_all([])
 
 
 @contextmanager
@@ -232,8 +224,7 @@ def dry_run(
 ) -> timeline.Timeline:
     """What `kit render --dry-run` shows: the episode loaded, checked and placed, nothing
     synthesized (warnings include the production's own, and a render's refusal to come)."""
-    production = loader.load(episode_path, show_path)
-    check_voices(production)
+    production = loader.load(episode_path, show_path, engines=True)
     placed = plan(production, SpeechCache())
     warnings = [*production.warnings, *placed.warnings]
     try:
@@ -408,8 +399,7 @@ def render(
     clock = _Clock()
     say = log or (lambda _msg: None)
     cache = cache or SpeechCache()
-    production = loader.load(episode_path, show_path)
-    check_voices(production)
+    production = loader.load(episode_path, show_path, engines=True)
     for key, voice_name in production.cast.items():
         say(f"cast voices.{key} as {voice_name}")
     settings = production.show.audio

@@ -399,6 +399,7 @@ def render_one(
     progress: Progress | None = None,
     log: Callable[[str], None] | None = None,
     max_duration: float | None = limits.MAX_DURATION_SECONDS,
+    advance: Progress | None = None,
 ) -> pipeline.RenderResult:
     """`kit render EPISODE`: render one episode here and now, whatever its report says, with
     its fingerprint in the report so that later batch renders know it is up to date."""
@@ -413,4 +414,5 @@ def render_one(
         log=log,
         max_duration=max_duration,
         fingerprint=stamp,
+        advance=advance,
     )

@@ -318,6 +318,17 @@ def load_sources(production: loader.Production, scratch: Scratch) -> tuple[Sourc
     return sources, sources.load()
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def uncached(flat: list[Utterance], cache: SpeechCache) -> tuple[int, int]:
+    """(different sentences to synthesize, sentences of `flat` already in the cache)."""
+    keys = [cache_key(u.text, u.voice, u.lexicon)[0] for u in flat]
+    there = {key: cache.path(key).exists() for key in set(keys)}
+    return sum(not found for found in there.values()), sum(there[key] for key in keys)
+
+
 def _assemble(
     production: loader.Production,
     cache: SpeechCache,
@@ -326,6 +337,7 @@ def _assemble(
     clock: _Clock,
     scratch: Scratch,
     loaded: tuple[Sources, list[int]] | None = None,
+    advance: Progress | None = None,
 ) -> tuple[mix.Mixer, timeline.Timeline, SynthStats]:
     """Synthesize, decode and place: the mix (to be read block by block), its timeline and
     the synthesis counts. Every sound's samples are in `scratch`, none in memory. `loaded` is
@@ -336,7 +348,14 @@ def _assemble(
     groups = utterances(production)
     flat = [u for group in groups for u in group]
     clock.lap("load")
-    say(f"synthesizing {len(flat)} sentences")
+    missing, cached = uncached(flat, cache)
+    if missing:
+        say(
+            f"synthesizing {_count(missing, 'sentence')}"
+            + (f", {cached} of {len(flat)} from the speech cache" if cached else "")
+        )
+    elif flat:
+        say(f"{_count(len(flat), 'sentence')} from the speech cache")
     speech: list[np.ndarray | Stored] = [np.zeros((0, 1), np.float32)] * len(flat)
     # sentences are resampled to the working rate on every core (scipy lets go of the GIL);
     # a few at a time, so that fast cache reads do not pile up sentences in memory
@@ -357,7 +376,13 @@ def _assemble(
             slots.acquire()
             stored.append(resampler.submit(store, indexes, audio))
 
-        stats = synthesize_each(flat, cache, keep, progress)
+        def synthesized(done: int, total: int, text: str) -> None:
+            if progress is not None:
+                progress(done, total, text)
+            if advance is not None:
+                advance(done, total, "sentences synthesized")
+
+        stats = synthesize_each(flat, cache, keep, synthesized)
         for done in stored:
             done.result()
     clock.lap("synthesize")
@@ -392,14 +417,19 @@ def render(
     log: Log | None = None,
     max_duration: float | None = MAX_DURATION_SECONDS,
     fingerprint: str | None = None,  # stored in the report: batch renders compare it
+    advance: Progress | None = None,
 ) -> RenderResult:
     """Render one episode into `out_dir`; an episode planned longer than `max_duration`
-    seconds is refused before anything is synthesized or written."""
+    seconds is refused before anything is synthesized or written. `log` hears a line as
+    each stage begins, with its counts; `progress` each sentence synthesized; `advance`
+    how far the long stages have got: (done, total, what is counted), e.g. (40, 106,
+    "sentences synthesized") or (250, 779, "s of audio encoded")."""
     master.preload()  # mastering's imports load while the episode does
     clock = _Clock()
     say = log or (lambda _msg: None)
     cache = cache or SpeechCache()
     production = loader.load(episode_path, show_path, engines=True)
+    _say_loaded(production, say)
     for key, voice_name in production.cast.items():
         say(f"cast voices.{key} as {voice_name}")
     settings = production.show.audio
@@ -411,11 +441,11 @@ def render(
                 # limit is a bound on what a render may take on, not a measurement
                 check_duration(production, plan(production, None, loaded[1]), max_duration)
             mixer, placed, stats = _assemble(
-                production, cache, progress, say, clock, scratch, loaded
+                production, cache, progress, say, clock, scratch, loaded, advance
             )
             goal = master.target(settings.loudness, settings.channel_count)
             mp3 = stage / f"{production.slug}.mp3"
-            loudness = master.encode(mixer, settings.kbps, mp3, goal, say)
+            loudness = master.encode(mixer, settings.kbps, mp3, goal, say, advance)
         clock.lap("mix_master_encode")
 
         warnings = [*production.warnings, *placed.warnings, *stats.warnings(), *loudness.warnings]
@@ -458,6 +488,19 @@ def render(
         result.report = report.as_dict()
         result.render_report = report
     return result
+
+
+def _say_loaded(production: loader.Production, say: Log) -> None:
+    """The line that says what was loaded: parts, sentences, voices, chapters."""
+    groups = utterances(production)
+    voices = {u.voice_key for group in groups for u in group}
+    chapters = sum(isinstance(p, model.ChapterPart) for p in production.parts)
+    say(
+        f"loaded {loader.display(production.episode_path)}:"
+        f" {_count(len(production.parts), 'part')},"
+        f" {_count(sum(map(len, groups)), 'sentence')} in {_count(len(voices), 'voice')},"
+        f" {_count(chapters, 'chapter mark')}"
+    )
 
 
 def _sha256(path: Path) -> str:

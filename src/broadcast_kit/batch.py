@@ -29,6 +29,7 @@ from broadcast_kit import fingerprint, limits, loader
 from broadcast_kit.errors import EXIT_FAILURE, BroadcastKitError, ConfigError, InputError
 
 if TYPE_CHECKING:  # the audio stack loads only where audio is made
+    from broadcast_kit.progress import Advance
     from broadcast_kit.render import pipeline
     from broadcast_kit.tts.synth import Progress
 
@@ -399,7 +400,7 @@ def render_one(
     progress: Progress | None = None,
     log: Callable[[str], None] | None = None,
     max_duration: float | None = limits.MAX_DURATION_SECONDS,
-    advance: Progress | None = None,
+    advance: Advance | None = None,
 ) -> pipeline.RenderResult:
     """`kit render EPISODE`: render one episode here and now, whatever its report says, with
     its fingerprint in the report so that later batch renders know it is up to date."""

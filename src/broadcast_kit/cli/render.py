@@ -58,7 +58,7 @@ class _Lines:
             self.what, self.started = None, time.monotonic()
             self.last = self.started
 
-    def __call__(self, done: int, total: int, what: str) -> None:
+    def __call__(self, done: int, total: int, what: str, fraction: float | None) -> None:
         with self.lock:
             now = time.monotonic()
             if what != self.what and self.what is not None:  # a stage without its own line
@@ -68,7 +68,8 @@ class _Lines:
                 return
             self.last = now
             elapsed = now - self.started
-            left = elapsed / done * (total - done)
+            share = fraction if fraction is not None else done / total
+            left = elapsed * (1 - share) / max(share, 1e-3)
             typer.echo(
                 f"  {done:,}/{total:,} {what}, {_clock(elapsed)} so far, about {_clock(left)} left",
                 err=True,
@@ -207,11 +208,11 @@ def render(
     task = bar.add_task("", total=None)
     lines = _Lines(_every()) if not live and not quiet else None
 
-    def advance(done: int, total: int, what: str) -> None:
+    def advance(done: int, total: int, what: str, fraction: float | None = None) -> None:
         if live:
             bar.update(task, completed=done, total=total, description=what)
         elif lines is not None:
-            lines(done, total, what)
+            lines(done, total, what, fraction)
 
     def log(message: str) -> None:
         if quiet:

@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict
 
 from broadcast_kit import ffmpeg
 from broadcast_kit.limits import duration_text
+from broadcast_kit.progress import Advance
 
 OVERSAMPLE = 4
 HOLD_MS = 10.0
@@ -344,9 +345,6 @@ class Mix(Protocol):
     def range(self, start: int, stop: int) -> np.ndarray: ...
 
     def blocks(self) -> Iterator[np.ndarray]: ...
-
-
-Advance = Callable[[int, int, str], None]  # done, total, what is counted
 
 
 class _Counted:

@@ -30,6 +30,7 @@ from broadcast_kit.audio import AudioSegment, resample, to_array
 from broadcast_kit.errors import InputError, OutputError
 from broadcast_kit.limits import MAX_DURATION_SECONDS, duration_text
 from broadcast_kit.problems import Problems
+from broadcast_kit.progress import Advance
 from broadcast_kit.render import master, mix, sidecars, tags, timeline
 from broadcast_kit.render.report import RenderReport, engine_voice
 from broadcast_kit.render.report import build as build_report
@@ -40,6 +41,7 @@ from broadcast_kit.tts.synth import (
     SynthStats,
     Utterance,
     cache_key,
+    spoken,
     synthesize_each,
 )
 
@@ -322,11 +324,17 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def uncached(flat: list[Utterance], cache: SpeechCache) -> tuple[int, int]:
-    """(different sentences to synthesize, sentences of `flat` already in the cache)."""
-    keys = [cache_key(u.text, u.voice, u.lexicon)[0] for u in flat]
-    there = {key: cache.path(key).exists() for key in set(keys)}
-    return sum(not found for found in there.values()), sum(there[key] for key in keys)
+def uncached(flat: list[Utterance], cache: SpeechCache) -> tuple[int, int, int]:
+    """(different sentences to synthesize, sentences of `flat` already in the cache, and
+    the characters the engines will be sent: the work, for the time left)."""
+    sent: dict[str, int] = {}
+    for utt in flat:
+        key, engine, _ = cache_key(utt.text, utt.voice, utt.lexicon)
+        sent[key] = len(spoken(utt.text, engine, utt.lexicon))
+    there = {key: cache.path(key).exists() for key in sent}
+    missing = [key for key, found in there.items() if not found]
+    cached = sum(there[cache_key(u.text, u.voice, u.lexicon)[0]] for u in flat)
+    return len(missing), cached, sum(sent[key] for key in missing)
 
 
 def _assemble(
@@ -337,7 +345,7 @@ def _assemble(
     clock: _Clock,
     scratch: Scratch,
     loaded: tuple[Sources, list[int]] | None = None,
-    advance: Progress | None = None,
+    advance: Advance | None = None,
 ) -> tuple[mix.Mixer, timeline.Timeline, SynthStats]:
     """Synthesize, decode and place: the mix (to be read block by block), its timeline and
     the synthesis counts. Every sound's samples are in `scratch`, none in memory. `loaded` is
@@ -348,7 +356,7 @@ def _assemble(
     groups = utterances(production)
     flat = [u for group in groups for u in group]
     clock.lap("load")
-    missing, cached = uncached(flat, cache)
+    missing, cached, work = uncached(flat, cache)
     if missing:
         say(
             f"synthesizing {_count(missing, 'sentence')}"
@@ -376,11 +384,15 @@ def _assemble(
             slots.acquire()
             stored.append(resampler.submit(store, indexes, audio))
 
+        sent = 0  # characters synthesized: sentences differ in length, the longest go first
+
         def synthesized(done: int, total: int, text: str) -> None:
+            nonlocal sent
+            sent += len(text)
             if progress is not None:
                 progress(done, total, text)
             if advance is not None:
-                advance(done, total, "sentences synthesized")
+                advance(done, total, "sentences synthesized", min(1.0, sent / max(1, work)))
 
         stats = synthesize_each(flat, cache, keep, synthesized)
         for done in stored:
@@ -417,7 +429,7 @@ def render(
     log: Log | None = None,
     max_duration: float | None = MAX_DURATION_SECONDS,
     fingerprint: str | None = None,  # stored in the report: batch renders compare it
-    advance: Progress | None = None,
+    advance: Advance | None = None,
 ) -> RenderResult:
     """Render one episode into `out_dir`; an episode planned longer than `max_duration`
     seconds is refused before anything is synthesized or written. `log` hears a line as

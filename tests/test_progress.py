@@ -45,7 +45,7 @@ def test_a_render_piped_to_a_file_shows_stages_and_progress(show_dir: Path, tmp_
     lines = stderr.splitlines()
     stages = [line for line in lines if not line.startswith("  ")]
     assert stages == [
-        f"loaded {episode}: 25 parts, 24 sentences in 1 voice, 1 chapter mark",
+        "loaded the episode and its show: 25 parts, 24 sentences in 1 voice, 1 chapter mark",
         "synthesizing 24 sentences",
         "mixing 0:00:45 of stereo audio and measuring its loudness",
         stages[3],

@@ -549,20 +549,8 @@ def load(episode_path: Path, show_path: Path | None = None, *, engines: bool = F
         _check_phonemes(source, episode.pronunciations, problems)
     lexicon = Lexicon({**show.pronunciations, **episode.pronunciations})
 
-    parts: list[model.Part] = []
-    part_lines: list[str] = []
     listed = _listed(episode, episode_path, source, problems) if source is not None else []
-    chapters = 0
-    for part, where in listed:
-        resolved = problems.attempt(_resolve_part, part, base, where, voices, known)
-        if resolved is None:
-            continue
-        chapters += isinstance(resolved, model.ChapterPart)
-        if chapters > MAX_CHAPTERS:
-            problems.add(f"{where}: chapter: more than {MAX_CHAPTERS} chapters; merge some")
-            break
-        parts.append(resolved)
-        part_lines.append(where)
+    parts, part_lines = _resolved(listed, base, voices, known, problems)
     playable = any(model.kind_of(p) in (*model.SPEECH_KINDS, MusicPart.kind) for p, _ in listed)
     if source is not None and schema_ok and listed and not playable:
         problems.add(f"{source.where(('segments',))}: segments: nothing to play; add a host: part")
@@ -584,11 +572,11 @@ def load(episode_path: Path, show_path: Path | None = None, *, engines: bool = F
         if engines:
             check_voices(voices, used, voice_lines, problems)
     problems.raise_all(files)
-    assert slug is not None
+    assert slug is not None and show_path is not None
     return Production(
         show,
         episode,
-        show_path or find_show(episode_path),
+        show_path,
         episode_path,
         slug,
         voices,
@@ -626,6 +614,30 @@ def _listed(
 
 
 _PART: TypeAdapter[model.Part] = TypeAdapter(model.Part)
+
+
+def _resolved(
+    listed: list[tuple[model.Part, str]],
+    base: Path,
+    voices: dict[str, Voice],
+    known: set[str],
+    problems: Problems,
+) -> tuple[list[model.Part], list[str]]:
+    """The parts with their files resolved and checked, and the "file:line" of each."""
+    parts: list[model.Part] = []
+    part_lines: list[str] = []
+    chapters = 0
+    for part, where in listed:
+        resolved = problems.attempt(_resolve_part, part, base, where, voices, known)
+        if resolved is None:
+            continue
+        chapters += isinstance(resolved, model.ChapterPart)
+        if chapters > MAX_CHAPTERS:
+            problems.add(f"{where}: chapter: more than {MAX_CHAPTERS} chapters; merge some")
+            break
+        parts.append(resolved)
+        part_lines.append(where)
+    return parts, part_lines
 
 
 def _folder_slug(episode_path: Path, source: Source) -> str:

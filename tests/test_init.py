@@ -171,3 +171,18 @@ def test_the_commented_examples_are_valid_when_uncommented(
     assert [p.kind for p in production.parts][-3:] == ["voxpop", "music", "interview"]
     assert production.show.base_url == "https://example.org/show/"
     assert production.show.pacing.chapter == 1.5 and "Nguyen" in production.show.pronunciations
+
+
+def test_espeak_alone_gives_two_of_its_variants(monkeypatch: pytest.MonkeyPatch) -> None:
+    _only(monkeypatch)
+    espeak = type(registry.get("espeak"))
+    monkeypatch.setattr(espeak, "available", lambda self: None)
+    monkeypatch.setattr(espeak, "voices", lambda self: ["en-gb", "en-us"])
+    host, guest, notes = starter.cast()
+    assert (host.engine, host.voice, guest.engine, guest.voice) == (
+        "espeak",
+        "en-us",
+        "espeak",
+        "en-us+m3",
+    )
+    assert notes == []

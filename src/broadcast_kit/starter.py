@@ -79,7 +79,7 @@ def _usable(engine: str, voice: str) -> VoiceInfo | None:
         infos = {info.name: info for info in voice_infos(found)}
     except BroadcastKitError:
         return None
-    info = infos.get(voice)
+    info = infos.get(voice) or infos.get(voice.split("+", 1)[0])  # espeak's variants: +m3
     return info if info is not None and not info.missing else None
 
 

@@ -31,10 +31,10 @@ from broadcast_kit.errors import InputError, OutputError
 from broadcast_kit.limits import MAX_DURATION_SECONDS, duration_text
 from broadcast_kit.problems import Problems
 from broadcast_kit.progress import Advance
-from broadcast_kit.render import master, mix, sidecars, tags, timeline
+from broadcast_kit.render import estimate, master, mix, sidecars, tags, timeline
 from broadcast_kit.render.report import RenderReport, engine_voice
 from broadcast_kit.render.report import build as build_report
-from broadcast_kit.render.sentences import estimate_seconds, sentences
+from broadcast_kit.render.sentences import sentences
 from broadcast_kit.tts.cache import DamagedEntry, SpeechCache
 from broadcast_kit.tts.synth import (
     Progress,
@@ -260,19 +260,29 @@ def plan(
     ms, as Sources.load gives them (decoded here when not given)."""
     if durations is None:
         durations = Sources(production, production.show.audio.sample_rate, 1).load()
-    measured = []
+    groups = utterances(production)
     damaged: set[str] = set()
-    for group, file_ms in zip(utterances(production), durations, strict=True):
+    found: dict[tuple[int, int], int] = {}  # (part, sentence) -> ms, for cached sentences
+    estimator = estimate.Estimator()
+    for index, group in enumerate(groups if cache is not None else []):
+        for n, utt in enumerate(group):
+            assert cache is not None
+            key = cache_key(utt.text, utt.voice, utt.lexicon)[0]
+            try:
+                hit = cache.load(key)
+            except DamagedEntry:
+                damaged.add(key)
+                continue
+            if hit is not None:
+                found[(index, n)] = len(hit)
+                estimator.learn(utt.text, utt.voice, len(hit) / 1000)
+    measured = []
+    for index, (group, file_ms) in enumerate(zip(groups, durations, strict=True)):
         sentence_ms = []
-        for utt in group:
-            hit = None
-            if cache is not None:
-                key = cache_key(utt.text, utt.voice, utt.lexicon)[0]
-                try:
-                    hit = cache.load(key)
-                except DamagedEntry:
-                    damaged.add(key)
-            ms = len(hit) if hit is not None else round(estimate_seconds(utt.text) * 1000)
+        for n, utt in enumerate(group):
+            ms = found.get((index, n))
+            if ms is None:  # not synthesized yet: the voice's pace, as measured so far
+                ms = round(estimator.seconds(utt.text, utt.voice) * 1000)
             sentence_ms.append((utt.text, ms))
         measured.append(timeline.Measured(tuple(sentence_ms), file_ms))
     placed = _place(production, measured)
@@ -508,8 +518,7 @@ def _say_loaded(production: loader.Production, say: Log) -> None:
     voices = {u.voice_key for group in groups for u in group}
     chapters = sum(isinstance(p, model.ChapterPart) for p in production.parts)
     say(
-        f"loaded {loader.display(production.episode_path)}:"
-        f" {_count(len(production.parts), 'part')},"
+        f"loaded the episode and its show: {_count(len(production.parts), 'part')},"
         f" {_count(sum(map(len, groups)), 'sentence')} in {_count(len(voices), 'voice')},"
         f" {_count(chapters, 'chapter mark')}"
     )

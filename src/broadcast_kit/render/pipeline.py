@@ -16,6 +16,7 @@ import os
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -334,17 +335,39 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def uncached(flat: list[Utterance], cache: SpeechCache) -> tuple[int, int, int]:
-    """(different sentences to synthesize, sentences of `flat` already in the cache, and
-    the characters the engines will be sent: the work, for the time left)."""
-    sent: dict[str, int] = {}
+@dataclass
+class Work:
+    """What synthesis has to do, for its progress: sentences not in the cache yet, sentences
+    that are, and the characters each engine will be sent (engines run side by side at
+    very different paces, so the slowest engine's share done is the stage's)."""
+
+    missing: int
+    cached: int
+    chars: dict[str, int]  # engine -> characters to synthesize
+    engine_of: dict[str, str]  # text as sent -> engine
+    done: Counter[str] = field(default_factory=Counter)
+
+    def synthesized(self, text: str) -> float:
+        """The share of the stage done, once `text` (as sent) is synthesized."""
+        engine = self.engine_of.get(text)
+        if engine is not None:
+            self.done[engine] += len(text)
+        return min((min(1.0, self.done[e] / n) for e, n in self.chars.items() if n), default=1.0)
+
+
+def uncached(flat: list[Utterance], cache: SpeechCache) -> Work:
+    """The synthesis that `flat` needs with this cache."""
+    sent: dict[str, tuple[str, str]] = {}  # key -> (engine, text as sent)
     for utt in flat:
         key, engine, _ = cache_key(utt.text, utt.voice, utt.lexicon)
-        sent[key] = len(spoken(utt.text, engine, utt.lexicon))
+        sent[key] = (engine.name, spoken(utt.text, engine, utt.lexicon))
     there = {key: cache.path(key).exists() for key in sent}
-    missing = [key for key, found in there.items() if not found]
+    missing = [sent[key] for key, found in there.items() if not found]
     cached = sum(there[cache_key(u.text, u.voice, u.lexicon)[0]] for u in flat)
-    return len(missing), cached, sum(sent[key] for key in missing)
+    chars: Counter[str] = Counter()
+    for name, text in missing:
+        chars[name] += len(text)
+    return Work(len(missing), cached, dict(chars), {text: name for name, text in missing})
 
 
 def _assemble(
@@ -366,11 +389,11 @@ def _assemble(
     groups = utterances(production)
     flat = [u for group in groups for u in group]
     clock.lap("load")
-    missing, cached, work = uncached(flat, cache)
-    if missing:
+    work = uncached(flat, cache)
+    if work.missing:
         say(
-            f"synthesizing {_count(missing, 'sentence')}"
-            + (f", {cached} of {len(flat)} from the speech cache" if cached else "")
+            f"synthesizing {_count(work.missing, 'sentence')}"
+            + (f", {work.cached} of {len(flat)} from the speech cache" if work.cached else "")
         )
     elif flat:
         say(f"{_count(len(flat), 'sentence')} from the speech cache")
@@ -394,15 +417,12 @@ def _assemble(
             slots.acquire()
             stored.append(resampler.submit(store, indexes, audio))
 
-        sent = 0  # characters synthesized: sentences differ in length, the longest go first
-
         def synthesized(done: int, total: int, text: str) -> None:
-            nonlocal sent
-            sent += len(text)
+            share = work.synthesized(text)
             if progress is not None:
                 progress(done, total, text)
             if advance is not None:
-                advance(done, total, "sentences synthesized", min(1.0, sent / max(1, work)))
+                advance(done, total, "sentences synthesized", share)
 
         stats = synthesize_each(flat, cache, keep, synthesized)
         for done in stored:

@@ -69,11 +69,8 @@ class _Lines:
             self.last = now
             elapsed = now - self.started
             share = fraction if fraction is not None else done / total
-            left = elapsed * (1 - share) / max(share, 1e-3)
-            typer.echo(
-                f"  {done:,}/{total:,} {what}, {_clock(elapsed)} so far, about {_clock(left)} left",
-                err=True,
-            )
+            left = f", about {_clock(elapsed * (1 - share) / share)} left" if share > 0 else ""
+            typer.echo(f"  {done:,}/{total:,} {what}, {_clock(elapsed)} so far{left}", err=True)
 
 
 def _ms(ms: int) -> str:

@@ -47,6 +47,7 @@ ROWS = [
     Row("tld", (TEXT, GTTS.model_copy(update={"tld": "com.au"})), before=(TEXT, GTTS)),
     Row("text", ("Good evening!", BASE)),
     Row("name", (TEXT, BASE.model_copy(update={"name": "Kim Min-ji"})), changes_audio=False),
+    Row("role", (TEXT, BASE.model_copy(update={"role": "narrator"})), changes_audio=False),
 ]
 
 

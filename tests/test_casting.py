@@ -31,7 +31,7 @@ def _episode(show_dir: Path, voices: str, speakers: tuple[str, ...] = ("a", "b")
     body = (
         "title: T\ndate: 2024-01-01\nvoices:\n"
         + textwrap.indent(textwrap.dedent(voices), "  ")
-        + f"segments:\n  - host: Hello.\n{lines}\n"
+        + f"segments:\n  - host: Hello.\n{lines}\ndescription: Casting.\n"
     )
     return write_episode(show_dir, body)
 

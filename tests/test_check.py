@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import podcastparser
 import pytest
-from mutagen.id3 import APIC, ID3, TIT2
+from mutagen.id3 import APIC, ID3, TIT2, TIT3
 from typer.testing import CliRunner
 
 from broadcast_kit import ffmpeg
@@ -80,6 +80,7 @@ FEED = """\
   <itunes:type>episodic</itunes:type>
   <podcast:guid>{podcast_guid}</podcast:guid>
   <podcast:locked owner="owner@example.org">yes</podcast:locked>
+  <podcast:txt purpose="ai-content">true</podcast:txt>
   <item>
     <title>The First Episode</title>
     <description><![CDATA[<p>Two stories, one interview.</p>]]></description>
@@ -301,6 +302,20 @@ def test_chap_without_ctoc(dist: Path) -> None:
     assert list(rules_failed(dist)) == ["chapters-ctoc-missing"]
 
 
+def test_chap_frames_stored_out_of_time_order(dist: Path) -> None:
+    def grow_the_first(tags: ID3) -> None:
+        # mutagen stores frames smallest first: a subtitle makes the first chapter the larger
+        first = min(tags.getall("CHAP"), key=lambda c: c.start_time)
+        first.sub_frames.add(TIT3(encoding=3, text="a subtitle long enough to sort it last"))
+
+    retag(mp3_of(dist), grow_the_first)
+    starts = [c.start_time for c in ID3(mp3_of(dist)).getall("CHAP")]
+    assert starts != sorted(starts)  # what a plain mutagen save does
+    failed = rules_failed(dist)
+    assert list(failed) == ["chapters-frame-order"]
+    assert "'A concert for defectors', 'Talks resume'" in failed["chapters-frame-order"][0]
+
+
 def test_vbr_without_xing_header(dist: Path, tmp_path: Path) -> None:
     vbr = tmp_path / "vbr.mp3"
     reencode(mp3_of(dist), vbr, 44100, ["-q:a", "2", "-write_xing", "0"])
@@ -450,8 +465,9 @@ def test_feed_mutations(dist: Path, old: str, new: str, rule: str) -> None:
     failed = rules_failed(dist / "feed.xml")
     assert rule in failed
     # podcast:* in the wrong namespace are also missing from the right one
-    assert set(failed) - {rule} <= ({"feed-podcast-guid", "feed-locked"} if "github" in new
-                                    else set())  # fmt: skip
+    assert set(failed) - {rule} <= (
+        {"feed-podcast-guid", "feed-locked", "feed-ai-disclosure"} if "github" in new else set()
+    )
 
 
 def test_feed_duration_against_the_audio(dist: Path) -> None:
@@ -466,12 +482,118 @@ def test_feed_duration_against_the_audio(dist: Path) -> None:
 def test_feed_files_resolve_under_base_url_option(dist: Path) -> None:
     text = (dist / "feed.xml").read_text().replace(BASE, "https://cdn.example.net/show/")
     (dist / "feed.xml").write_text(text)
-    assert "feed-podcast-guid" in rules_failed(dist / "feed.xml")  # the feed URL changed
+    # the show (found from the render reports) is published at BASE: nothing is under it
+    moved = rules_failed(dist / "feed.xml")
+    assert list(moved) == ["feed-url-base"] and len(moved["feed-url-base"]) == 4
+    cdn = rules_failed(dist / "feed.xml", base_url="https://cdn.example.net/show")
+    assert list(cdn) == ["feed-podcast-guid"]  # the feed URL changed
     (dist / "cover.jpg").unlink()
     failed = rules_failed(dist / "feed.xml", base_url="https://cdn.example.net/show")
     assert "feed-file-missing" in failed and "cover" in failed["feed-file-missing"][0]
     elsewhere = rules_failed(dist / "feed.xml", base_url="https://elsewhere.example/")
     assert "feed-file-missing" not in elsewhere  # URLs outside the base are not resolved
+    assert "feed-url-base" in elsewhere
+
+
+# --- publishing: URLs, the preview feed, the AI disclosure (STANDARDS 28, 30) -------------
+
+
+def test_a_preview_feed_fails_even_without_strict(dist: Path) -> None:
+    """A feed made for kit serve's address, published by mistake: CI must stop it."""
+    path = _break_feed(dist, BASE, "http://127.0.0.1:8000/", count=-1)
+    report = runner.run([path])
+    failed = {f.rule for f in report.findings if f.severity == "error"}
+    assert {"feed-url-private", "feed-url-base"} <= failed
+    private = [f.message for f in report.findings if f.rule == "feed-url-private"]
+    assert "127.0.0.1, a loopback or private address" in private[0]
+    assert "kit serve previews it" in private[0]
+    assert cli.invoke(app, ["check", str(path)]).exit_code == 1
+    # even when that address is the base URL asked for: no listener can reach it
+    assert "feed-url-private" in rules_failed(path, base_url="http://127.0.0.1:8000/")
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["localhost:8000", "10.1.2.3", "192.168.1.20:8000", "172.16.0.9", "169.254.1.1", "[::1]",
+     "[fd00::5]", "studio.local", "media.internal", "0.0.0.0"],
+)  # fmt: skip
+def test_private_addresses_fail(dist: Path, host: str) -> None:
+    path = _break_feed(dist, "<link>https://example.org/test/", f"<link>http://{host}/test/")
+    failed = rules_failed(path)
+    assert (
+        list(failed) == ["feed-url-private"] and "line 7: <link>" in failed["feed-url-private"][0]
+    )
+
+
+def test_urls_outside_the_base_url_fail_not_warn(dist: Path) -> None:
+    mp3 = mp3_of(dist).name
+    path = _break_feed(dist, f'url="{BASE}{mp3}"', f'url="https://cdn.example.net/{mp3}"')
+    report = runner.run([path])
+    assert [(f.rule, f.severity) for f in report.findings] == [("feed-url-base", "error")]
+    assert "not under the base URL https://example.org/test/" in report.findings[0].message
+    # https where the site is https
+    dist_http = _break_feed(
+        dist, f'url="https://cdn.example.net/{mp3}"', f'url="http://example.org/test/{mp3}"'
+    )
+    (finding,) = rules_failed(dist_http)["feed-url-base"]
+    assert "http:// where the site is https://" in finding
+    # a --base-url given is held to as well
+    other = rules_failed(dist / "feed.xml", base_url="https://example.org/show/")
+    assert other["feed-url-base"] and set(other) <= {"feed-url-base", "feed-podcast-guid"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [("my show", "a raw ' '"), ("émission", "non-ASCII characters"), ("a|b", "a raw '|'"),
+     ("100%", "a raw '%'")],
+)  # fmt: skip
+def test_urls_must_be_percent_encoded(dist: Path, raw: str, problem: str) -> None:
+    vtt = sidecar(dist, "vtt").name
+    path = _break_feed(dist, f"{BASE}{vtt}", f"{BASE}{raw}/{vtt}")
+    failed = rules_failed(path, base_url=BASE)
+    assert "feed-url-encoding" in failed and problem in failed["feed-url-encoding"][0]
+    assert "percent-encode it" in failed["feed-url-encoding"][0]
+
+
+def test_the_ai_disclosure_rule(dist: Path) -> None:
+    disclosure = '  <podcast:txt purpose="ai-content">true</podcast:txt>\n'
+    path = _break_feed(dist, disclosure, "")
+    failed = rules_failed(path)
+    assert list(failed) == ["feed-ai-disclosure"]
+    assert "has synthetic voices" in failed["feed-ai-disclosure"][0]
+    # in the item instead of the channel: disclosed
+    _break_feed(dist, "</item>", disclosure + "</item>")
+    assert rules_failed(path) == {}
+    # an empty disclosure is none
+    _break_feed(dist, ">true</podcast:txt>", "></podcast:txt>")
+    assert list(rules_failed(path)) == ["feed-ai-disclosure"]
+    # an episode without synthetic voices (per its render report) needs none
+    _break_feed(dist, disclosure.replace("true", ""), "")
+    report = report_of(dist)
+    report["synthesis"]["sentences"] = 0
+    (dist / f"{report['slug']}.json").write_text(json.dumps(report))
+    assert rules_failed(path) == {}
+
+
+def renamed_mp3(dist: Path, digits: str) -> Path:
+    """The MP3 renamed `<slug>-<digits>.mp3` and its report following, as after a render
+    whose bytes changed."""
+    report = report_of(dist)
+    renamed = mp3_of(dist).rename(mp3_of(dist).with_name(f"{report['slug']}-{digits}.mp3"))
+    report["audio"]["file"] = report["files"]["mp3"] = renamed.name
+    (dist / f"{report['slug']}.json").write_text(json.dumps(report))
+    return renamed
+
+
+def test_a_stale_enclosure_says_to_run_kit_feed(dist: Path) -> None:
+    slug, mp3 = report_of(dist)["slug"], mp3_of(dist).name
+    # the episode rendered again: a new MP3 name, which only a new feed knows
+    newer = renamed_mp3(dist, "0123abcd")
+    _break_feed(dist, f"{BASE}{mp3}", f"{BASE}{slug}-9999aaaa.mp3")
+    failed = rules_failed(dist / "feed.xml")
+    (message,) = failed["feed-file-missing"]
+    assert f"its MP3 is now {newer.name}); run kit feed to update the feed" in message
+    assert "copy" not in message
 
 
 def test_a_doctype_with_entities_is_refused_without_expanding(dist: Path) -> None:
@@ -603,11 +725,8 @@ def test_giant_sidecars_are_not_read(dist: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_sidecars_of_a_hashed_mp3_come_from_the_render_report(dist: Path) -> None:
+    hashed = renamed_mp3(dist, "3f2a9c1b")
     report = report_of(dist)
-    old = mp3_of(dist)
-    hashed = old.rename(old.with_name(f"{report['slug']}-3f2a9c1b.mp3"))
-    report["audio"]["file"] = report["files"]["mp3"] = hashed.name
-    (dist / f"{report['slug']}.json").write_text(json.dumps(report))
     (dist / "feed.xml").unlink()
     vtt = sidecar(dist, "vtt")
     vtt.write_text(vtt.read_text().replace("WEBVTT", "WEBVT", 1))
@@ -615,8 +734,14 @@ def test_sidecars_of_a_hashed_mp3_come_from_the_render_report(dist: Path) -> Non
     kinds = {r.kind: r for r in result.results}
     assert set(kinds) == {"mp3", "report", "vtt", "srt", "chapters", "transcript"}
     assert [f.rule for f in result.findings] == ["vtt-format"]
-    # without the report, the sidecars are found by the slug before the hash
+    # without the report nothing vouches for them: files are never paired by a name prefix
     (dist / f"{report['slug']}.json").unlink()
+    result = runner.run([dist])
+    assert {r.kind for r in result.results} == {"mp3"}
+    # an MP3 no report names has the files named exactly after it
+    for kind, suffix in sidecars.SUFFIXES.items():
+        sidecar_path = dist / report["files"][kind]
+        sidecar_path.rename(dist / (hashed.stem + suffix))
     result = runner.run([dist])
     assert {r.kind for r in result.results} == {"mp3", "vtt", "srt", "chapters", "transcript"}
 
@@ -624,6 +749,25 @@ def test_sidecars_of_a_hashed_mp3_come_from_the_render_report(dist: Path) -> Non
 def test_a_report_listing_a_missing_file(dist: Path) -> None:
     sidecar(dist, "srt").unlink()
     assert list(rules_failed(dist)) == ["report-files"]
+
+
+def test_a_users_files_are_not_paired_with_a_render_by_name_prefix(dist: Path) -> None:
+    """The user's own voicetest-abcdef12.mp3 beside a render of the slug voicetest: its
+    chapters are not the render's chapters file."""
+    report = report_of(dist)
+    slug = report["slug"]
+    theirs = dist / f"{slug}-abcdef12.mp3"
+    ffmpeg.encode(tone(3.0), 44100, theirs, ["-c:a", "libmp3lame", "-b:a", "128k"])
+    ID3(mp3_of(dist)).save(theirs, v2_version=3)  # a tag with chapters past its end
+    (dist / "feed.xml").unlink()
+    result = runner.run([dist])
+    mine = [r for r in result.results if r.file.endswith(mp3_of(dist).name)]
+    assert mine[0].findings == []
+    paired = {r.kind for r in result.results if r.file.endswith((".vtt", ".chapters.json"))}
+    assert paired == {"vtt", "chapters"}
+    assert not any(f.rule.startswith(("chapters-json", "vtt-")) for f in result.findings)
+    # the render's sidecars are checked once, against the render's MP3
+    assert sum(r.kind == "chapters" for r in result.results) == 1
 
 
 # --- output -------------------------------------------------------------------------------
@@ -716,11 +860,16 @@ def test_show_turns_rules_off(dist: Path, tmp_path: Path) -> None:
     show = tmp_path / "show.yaml"
     show.write_text(SHOW + "check:\n  disable: [chapters-ctoc-missing]\n")
     shutil.copy(ROOT / "assets" / "cover.jpg", tmp_path / "cover.jpg")
-    result = cli.invoke(app, ["check", str(dist), "-f", "junit"])  # show.yaml found upwards
-    assert result.exit_code == 0, result.output
-    case = next(c for c in ET.fromstring(result.stdout).iter("testcase")
-                if c.get("name") == "chapters-ctoc-missing")  # fmt: skip
-    assert "turned off" in (case.find("skipped").get("message") or "")  # type: ignore[union-attr]
+    report = report_of(dist)
+    for show_file in ("../show.yaml", None):  # the show the render reports name, or upwards
+        report["show_file"] = show_file
+        (dist / f"{report['slug']}.json").write_text(json.dumps(report))
+        result = cli.invoke(app, ["check", str(dist), "-f", "junit"])
+        assert result.exit_code == 0, result.output
+        case = next(c for c in ET.fromstring(result.stdout).iter("testcase")
+                    if c.get("name") == "chapters-ctoc-missing")  # fmt: skip
+        skipped = case.find("skipped")
+        assert skipped is not None and "turned off" in (skipped.get("message") or "")
 
 
 def test_show_check_section_is_validated_strictly(tmp_path: Path, good: Path) -> None:

@@ -260,10 +260,11 @@ def test_failed_render_into_an_existing_folder_leaves_it_as_it_was(
     """A re-render that fails, early or with its MP3 already encoded, leaves the previous
     render's files untouched and no staging folder behind."""
     out = tmp_path / "dist"
-    out.mkdir()
-    before = {"ep1.mp3": b"the previous render", "ep1.vtt": b"WEBVTT\n", "other.mp3": b"x"}
-    for name, data in before.items():
-        (out / name).write_bytes(data)
+    episode = write_episode(show_dir, GOOD)
+    assert render(episode, out)[0] == 0  # the previous render
+    (out / "other.mp3").write_bytes(b"x")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    episode.write_text(episode.read_text().replace("Good evening.", "Good evening, all."))
     if stage == "synthesis":
         FakeEngine.fail_with = "the fake engine is broken today"
     else:
@@ -273,7 +274,7 @@ def test_failed_render_into_an_existing_folder_leaves_it_as_it_was(
             raise OutputError(f"cannot tag {path.name}")
 
         monkeypatch.setattr(pipeline.tags, "write", fail)
-    code, _, stderr = render(write_episode(show_dir, GOOD), out)
+    code, _, stderr = render(episode, out)
     assert code == 1
     assert one_error(stderr).startswith(("error: the fake engine", "error: cannot tag ep1"))
     assert sorted(p.name for p in out.iterdir()) == sorted(before)  # no .render-* folder

@@ -4,12 +4,15 @@ rule of STANDARDS 15-22."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email.utils
+import html as html_module
 import io
 import json
 import re
 import textwrap
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +27,7 @@ from typer.testing import CliRunner
 from broadcast_kit import ffmpeg
 from broadcast_kit.cli import app
 from broadcast_kit.model import podcast_guid
-from broadcast_kit.publish import site
+from broadcast_kit.publish import feed, page, site
 from broadcast_kit.render import pipeline
 from broadcast_kit.tts.cache import SpeechCache
 from tests.conftest import write_episode
@@ -339,3 +342,187 @@ def test_hostile_guids_file_and_oversized_report(site_dir: Path, show_dir: Path)
     result = kit("feed", "--out", str(site_dir))
     assert result.exit_code == 2 and "huge.json:1: file is" in result.stderr
     assert "limit for render reports" in result.stderr
+
+
+# --- dates and guids over a show's life (issue 22) ----------------------------------------
+
+ZONES = [
+    "Pacific/Honolulu",  # UTC-10
+    "America/Anchorage",
+    "America/Los_Angeles",
+    "America/New_York",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Europe/Berlin",
+    "Asia/Kolkata",  # +5:30
+    "Asia/Kathmandu",  # +5:45
+    "Asia/Seoul",
+    "Australia/Adelaide",  # +9:30/+10:30
+    "Australia/Sydney",
+    "Pacific/Auckland",  # +12/+13
+    "Pacific/Chatham",  # +12:45/+13:45
+    "Pacific/Tongatapu",  # +13
+]
+
+
+@pytest.mark.parametrize("day", ["2024-05-08", "2024-01-08", "2024-07-08", "2024-12-31"])
+def test_a_dated_episode_has_its_date_on_every_clock(day: str) -> None:
+    """An episode dated 8 May must be dated 8 May in New York, Honolulu and Auckland alike,
+    in summer and in winter, whatever the reader's time zone."""
+    from zoneinfo import ZoneInfo
+
+    date = dt.date.fromisoformat(day)
+    stamp = email.utils.format_datetime(feed.pub_date(date))
+    published = email.utils.parsedate_to_datetime(stamp)
+    for zone in ZONES:
+        local = published.astimezone(ZoneInfo(zone))
+        assert local.date() == date, f"{zone} reads {stamp} as {local.isoformat()}"
+
+
+def test_the_published_feed_dates_8_may_as_8_may_in_new_york(site_dir: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    root = publish(site_dir)
+    item = one(root, "/rss/channel/item[itunes:episode='2']")  # dated 2024-05-08
+    stamp = one(item, "pubDate/text()")
+    new_york = email.utils.parsedate_to_datetime(stamp).astimezone(ZoneInfo("America/New_York"))
+    assert new_york.date() == dt.date(2024, 5, 8)
+    # and as the clients read it
+    parsed = feedparser.parse((site_dir / "feed.xml").read_bytes())
+    assert parsed.entries[0].published_parsed[:3] == (2024, 5, 8)
+
+
+def guids_file(show_dir: Path) -> dict[str, str]:
+    loaded: dict[str, str] = yaml.safe_load((show_dir / "guids.yaml").read_text()) or {}
+    return loaded
+
+
+def item_guids(root: etree._Element) -> dict[str, str]:
+    """Item guid by episode number."""
+    return {one(i, "itunes:episode/text()"): one(i, "guid/text()") for i in xpath(root, "//item")}
+
+
+def test_an_episode_added_later_keeps_its_guid_on_every_later_feed(
+    site_dir: Path, show_dir: Path, cache: SpeechCache
+) -> None:
+    first = item_guids(publish(site_dir))
+    later = write_episode(
+        show_dir, episode_yaml("Third", "2024-05-15", 3, "The third.", "Hello again."), "ep3"
+    )
+    pipeline.render(later, site_dir, cache=cache)
+    second = item_guids(publish(site_dir))
+    assert {k: second[k] for k in first} == first
+    guid = second["3"]
+    assert guids_file(show_dir)["ep3"] == guid  # recorded before it was published
+    for _ in range(2):
+        assert item_guids(publish(site_dir))["3"] == guid
+    # the record, not the feed, is what keeps it: a feed made afresh gives the same guid
+    (site_dir / "feed.xml").unlink()
+    assert item_guids(publish(site_dir)) == second
+    # re-rendered and re-titled since: the same guid
+    later.write_text(later.read_text().replace("Third", "The third, revised"))
+    pipeline.render(later, site_dir, cache=cache)
+    assert item_guids(publish(site_dir))["3"] == guid
+
+
+@pytest.mark.parametrize("loss", ["emptied", "deleted", "one line removed"])
+def test_guids_lost_from_guids_yaml_come_back_from_the_feed(
+    site_dir: Path, show_dir: Path, loss: str
+) -> None:
+    before = item_guids(publish(site_dir))
+    lock = show_dir / "guids.yaml"
+    if loss == "emptied":
+        lock.write_text("")
+    elif loss == "deleted":
+        lock.unlink()
+    else:
+        lock.write_text(
+            "".join(line for line in lock.read_text().splitlines(True) if "ep2" not in line)
+        )
+    assert item_guids(publish(site_dir)) == before
+    assert guids_file(show_dir) == {"ep1": before["1"], "ep2": before["2"]}
+
+
+def test_guids_are_never_made_up_when_the_old_feed_cannot_be_read(
+    site_dir: Path, show_dir: Path
+) -> None:
+    publish(site_dir)
+    (show_dir / "guids.yaml").write_text("")
+    damaged = (site_dir / "feed.xml").read_bytes()[:-200]
+    (site_dir / "feed.xml").write_bytes(damaged)
+    result = kit("feed", "--out", str(site_dir))
+    assert result.exit_code == 2 and result.stderr.count("error:") == 1
+    assert "cannot read the feed being replaced" in result.stderr
+    assert "restore guids.yaml from version control" in result.stderr
+    assert (site_dir / "feed.xml").read_bytes() == damaged  # nothing replaced
+    assert guids_file(show_dir) == {}
+
+
+def test_guids_yaml_is_input(site_dir: Path, show_dir: Path) -> None:
+    publish(site_dir)
+    lock = show_dir / "guids.yaml"
+    lock.write_text(lock.read_text() + '"ep9": "two words"\n')
+    result = kit("feed", "--out", str(site_dir))
+    assert result.exit_code == 2
+    assert re.search(r"guids\.yaml:\d+: 'ep9': String should match pattern", result.stderr)
+    lock.write_text(lock.read_text().replace('"ep9": "two words"', '"Bad Slug!": "x"'))
+    result = kit("feed", "--out", str(site_dir))
+    assert result.exit_code == 2 and "'Bad Slug!'" in result.stderr
+
+
+# --- what kit feed reads back is input (issue 22) -----------------------------------------
+
+REFRESH = 'bonus<meta http-equiv="refresh" content="0;url=https://evil.example/">'
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def page_tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Tags()
+    parser.feed(html)
+    return parser.tags
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("episode_type", REFRESH, "episode_type: Input should be 'full', 'trailer' or 'bonus'"),
+        ("slug", "../evil", "slug: String should match pattern"),
+        ("number", 0, "number: Input should be greater than or equal to 1"),
+        ("guid", "a guid\nwith a newline", "guid: String should match pattern"),
+        ("date", "yesterday", "date: Input should be a valid date"),
+        ("people", [{"name": "<b>x</b>", "role": "host<script>"}], "people[0].role:"),
+        ("files", {"vtt": "../../etc/passwd"}, "files.vtt: String should match pattern"),
+    ],
+)
+def test_a_hand_edited_render_report_is_validated(
+    site_dir: Path, field: str, value: object, problem: str
+) -> None:
+    data = report(site_dir, "ep1")
+    data[field] = value
+    (site_dir / "ep1.json").write_text(json.dumps(data))
+    result = kit("feed", "--out", str(site_dir))
+    assert result.exit_code == 2 and result.stderr.count("error:") == 1, result.stderr
+    assert "ep1.json: " + problem in result.stderr
+    assert "render the episode again" in result.stderr
+    assert not (site_dir / "index.html").exists()
+
+
+def test_the_page_escapes_what_a_report_holds(site_dir: Path) -> None:
+    """Defence in depth: were a markup-laden episode_type to get past the report's
+    validation, the page would still show it as text, not obey it."""
+    built = site.build(site_dir)
+    item = built.items[0]
+    hostile = dataclasses.replace(item, entry=dataclasses.replace(item.entry, episode_type=REFRESH))
+    html = page.render(built.show, [hostile], "cover.jpg", "feed.xml")
+    tags = page_tags(html)
+    refresh = [a for tag, a in tags if tag == "meta" and a.get("http-equiv") == "refresh"]
+    assert refresh == []
+    assert html_module.escape(REFRESH.capitalize()) in html

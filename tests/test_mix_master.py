@@ -49,6 +49,7 @@ def test_loud_and_quiet_inputs_meet_the_target(
         """\
         title: Extremes
         date: 2024-01-01
+        description: Loud and quiet.
         segments:
           - music: music.wav
           - interview:
@@ -110,6 +111,7 @@ def test_a_render_that_needs_the_limiter_holds_the_ceiling(
         """\
         title: Peaks
         date: 2024-01-01
+        description: Drum hits.
         segments:
           - host: A few words before the drum. Then a few more, to set the loudness.
           - music: hits.wav

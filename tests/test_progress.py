@@ -36,7 +36,7 @@ def render(episode: Path, out: Path, every: str | None, cache: Path) -> tuple[st
 
 
 def test_a_render_piped_to_a_file_shows_stages_and_progress(show_dir: Path, tmp_path: Path) -> None:
-    body = "title: Slow\ndate: 2024-01-02\nsegments:\n  - chapter: One\n"
+    body = "title: Slow\ndate: 2024-01-02\ndescription: A slow one.\nsegments:\n  - chapter: One\n"
     body += "".join(f"  - host: {s}\n" for s in SENTENCES)
     episode = write_episode(show_dir, body)
     cache = tmp_path / "cache-progress"

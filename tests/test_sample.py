@@ -10,6 +10,7 @@ import shutil
 from itertools import combinations
 from pathlib import Path
 
+import feedparser
 import numpy as np
 import podcastparser
 import pytest
@@ -18,6 +19,7 @@ from scipy.fft import dct
 from broadcast_kit import ffmpeg, loader
 from broadcast_kit.audio import AudioSegment, resample, to_array
 from broadcast_kit.check import runner
+from broadcast_kit.model import AI_SENTENCE
 from broadcast_kit.publish import site
 from broadcast_kit.render import pipeline, tags
 from broadcast_kit.tts import registry
@@ -162,3 +164,13 @@ def test_sample_show_publishes(rendered: tuple[Path, SpeechCache], tmp_path: Pat
         [dist], runner.Options(loudness=True, strict=True, show=shows / "show.yaml")
     )
     assert checked.findings == []
+    # every voice is synthetic: the feed and the show notes say so, and clients still read it
+    raw = built.feed_path.read_text()
+    assert '<podcast:txt purpose="ai-content">true</podcast:txt>' in raw
+    assert AI_SENTENCE in episode["description"]
+    assert not feedparser.parse(raw.encode()).bozo
+    built.feed_path.write_text(
+        raw.replace('<podcast:txt purpose="ai-content">true</podcast:txt>', "")
+    )
+    checked = runner.run([dist], runner.Options(show=shows / "show.yaml"))
+    assert [f.rule for f in checked.findings] == ["feed-ai-disclosure"]

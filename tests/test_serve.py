@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import io
 import os
 import re
 import selectors
+import shlex
+import shutil
 import signal
 import socket
 import struct
@@ -18,8 +21,10 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
+import podcastparser
 import pytest
 from typer.testing import CliRunner
 
@@ -27,6 +32,9 @@ from broadcast_kit.cli import app
 from broadcast_kit.errors import BroadcastKitError, InputError
 from broadcast_kit.publish import serve
 from broadcast_kit.publish.serve import PreviewServer, byte_range, open_preview
+from broadcast_kit.render import pipeline
+from broadcast_kit.tts.cache import SpeechCache
+from tests.conftest import make_show, write_episode
 
 MP3 = "show-ep1.3f9a1c2b.mp3"
 SIZE = 1024 * 1024 + 123  # several chunks, not a multiple of one
@@ -76,10 +84,10 @@ def log() -> list[str]:
     return []
 
 
-@pytest.fixture
-def server(site: Path, log: list[str]) -> Iterator[PreviewServer]:
-    """The preview server on a free loopback port, serving in a thread, logging into `log`."""
-    running = open_preview(site, "127.0.0.1", 0, log.append)
+@contextmanager
+def serving(folder: Path, log: serve.Log | None = None) -> Iterator[PreviewServer]:
+    """The preview server on a free loopback port, serving `folder` in a thread."""
+    running = open_preview(folder, "127.0.0.1", 0, log)
     thread = threading.Thread(target=running.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:
@@ -88,6 +96,13 @@ def server(site: Path, log: list[str]) -> Iterator[PreviewServer]:
         running.shutdown()
         running.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def server(site: Path, log: list[str]) -> Iterator[PreviewServer]:
+    """The preview server over `site`, logging into `log`."""
+    with serving(site, log.append) as running:
+        yield running
 
 
 Answer = tuple[int, dict[str, str], bytes]
@@ -323,9 +338,120 @@ def test_the_feed_hint_says_when_feed_xml_will_not_work(server: PreviewServer, s
     (site / "feed.xml").unlink()
     assert server.feed_problem() == "there is no feed.xml in the folder yet"
     (site / "feed.xml").write_text('<enclosure url="https://example.com/ep.mp3"/>')
-    assert "another address" in (server.feed_problem() or "")
-    (site / "feed.xml").write_text(f'<enclosure url="{server.url}{MP3}"/>')
+    assert "served as it is" in (server.feed_problem() or "")
+    (site / "feed.xml").write_text('<itunes:image href="https://example.com/show/c.jpg"/>')
     assert server.feed_problem() is None
+    assert server.feed_base() == "https://example.com/show/"
+
+
+# --- a preview leaves the published folder as it is ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two fake-engine episodes rendered and published by kit feed for the show's base_url."""
+    root = tmp_path_factory.mktemp("published")
+    show = make_show(root / "show")
+    out = root / "my site"  # a space: the printed command must quote it
+    with pytest.MonkeyPatch.context() as patch:  # module scope: set up before _isolated
+        patch.setenv("BROADCAST_KIT_CACHE_DIR", str(root / "cache"))
+        for n in (1, 2):
+            episode = write_episode(
+                show,
+                f"title: Part {n}\ndate: 2024-05-0{n}\ndescription: Number {n}; see"
+                f" {PUBLIC}notes.html & more.\nsegments:\n  - host: Hello number {n}.\n",
+                slug=f"ep{n}",
+            )
+            pipeline.render(episode, out, cache=SpeechCache(root / "cache"))
+    assert CliRunner().invoke(app, ["feed", "--out", str(out)]).exit_code == 0
+    return out
+
+
+PUBLIC = "https://example.org/test/"
+
+
+@pytest.fixture
+def preview(published: Path) -> Iterator[PreviewServer]:
+    with serving(published) as running:
+        yield running
+
+
+def test_a_preview_serves_the_feed_for_its_own_address_and_changes_nothing(
+    preview: PreviewServer, published: Path
+) -> None:
+    on_disk = {p.name: p.read_bytes() for p in published.iterdir()}
+    port = port_of(preview)
+    status, headers, body = fetch(port, "/feed.xml")
+    assert status == 200 and int(headers["content-length"]) == len(body)
+    assert PUBLIC.encode() not in body and preview.url.encode() in body
+    # what a podcast app does next: parse the feed, fetch each enclosure from the preview
+    parsed = podcastparser.parse(preview.feed_url, io.BytesIO(body))
+    assert len(parsed["episodes"]) == 2
+    for episode in parsed["episodes"]:
+        (enclosure,) = episode["enclosures"]
+        assert enclosure["url"].startswith(preview.url)
+        path = "/" + enclosure["url"].removeprefix(preview.url)
+        status, headers, _ = fetch(port, path, headers={"Range": "bytes=0-1"})
+        assert status == 206 and headers["content-range"].endswith(f"/{enclosure['file_size']}")
+    assert parsed["link"] == preview.url  # the show's link was its base_url too
+    assert b"https://example.org/test/notes.html" not in body  # links in the notes follow
+    # HEAD and ranges agree with the rewritten feed, not the file
+    assert fetch(port, "/feed.xml", "HEAD")[1]["content-length"] == str(len(body))
+    status, headers, part = fetch(port, "/feed.xml", headers={"Range": "bytes=10-19"})
+    assert (status, part) == (206, body[10:20])
+    # the page's feed URL, to paste into an app, is the preview's
+    page = fetch(port, "/")[2].decode()
+    assert f'value="{preview.feed_url}"' in page and PUBLIC not in page
+    # and on disk, nothing changed: the folder still holds the feed for base_url
+    assert {p.name: p.read_bytes() for p in published.iterdir()} == on_disk
+    assert CliRunner().invoke(app, ["check", str(published), "--strict"]).exit_code == 0
+
+
+def test_a_phone_on_the_network_gets_the_address_it_used(preview: PreviewServer) -> None:
+    port = port_of(preview)
+    body = fetch(port, "/feed.xml", headers={"Host": "192.168.1.20:8000"})[2]
+    assert b'url="http://192.168.1.20:8000/ep1-' in body
+    for hostile in ('evil"><x a="', "a b", "example.org/path", "x:y:z", ""):
+        body = fetch(port, "/feed.xml", headers={"Host": hostile})[2]
+        assert preview.url.encode() in body and b"evil" not in body, hostile
+    # each address its own ETag: a cache never hands one client another's feed
+    one = fetch(port, "/feed.xml", headers={"Host": "10.0.0.2:8000"})[1]["etag"]
+    two = fetch(port, "/feed.xml")[1]["etag"]
+    assert one != two
+
+
+def test_kit_serve_prints_what_the_preview_serves(published: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["serve", str(published), "--port", "0", "--help"])
+    assert result.exit_code == 0 and "without changing DIR" in result.stdout
+    server = open_preview(published, "127.0.0.1", 0, None)
+    try:
+        assert server.feed_base() == PUBLIC
+    finally:
+        server.server_close()
+    # no feed yet: the command printed is one that works as printed
+    copy = Path(shutil.copytree(published, published.parent / "another site"))
+    (copy / "feed.xml").unlink()
+    printed = serve_banner(copy)
+    (hint,) = [line for line in printed.splitlines() if "make it with:" in line]
+    command = hint.split("make it with: ", 1)[1].rstrip(")")
+    assert command == f"kit feed --out '{copy}'"
+    made = CliRunner().invoke(app, shlex.split(command)[1:])
+    assert made.exit_code == 0, made.output
+    assert (copy / "feed.xml").is_file()
+    # a folder with nothing rendered: no command that would fail
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert "kit " not in serve_banner(empty)
+    shutil.rmtree(copy)
+
+
+def serve_banner(folder: Path) -> str:
+    """What `kit serve FOLDER` prints before serving (the server stopped at once)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(PreviewServer, "run", lambda self: self.server_close())
+        result = CliRunner().invoke(app, ["serve", str(folder), "--port", "0"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
 
 
 def test_a_busy_port_is_one_error_line_naming_port(site: Path) -> None:
@@ -389,8 +515,8 @@ def test_kit_serve_prints_the_urls_serves_and_stops_on_ctrl_c(site: Path) -> Non
         assert printed == (
             f"serving {site} at {base}\n"
             f"feed for a podcast app: {base}feed.xml\n"
-            "  (feed.xml was made for another address; its episodes will not load from here)\n"
-            f"make a feed for this preview: kit feed --base-url {base}\n"
+            "  (feed.xml names no cover URL (itunes:image), so its URLs cannot be moved to this"
+            " address: it is served as it is)\n"
             "press Ctrl-C to stop\n"
         )
         status, headers, _ = fetch(port, f"/{MP3}", "HEAD")

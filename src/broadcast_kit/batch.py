@@ -210,6 +210,7 @@ class Job:
     out_dir: Path
     show: Path | None
     fingerprint: str
+    take_over: bool = False  # replace files in the folder that no render of it made
 
 
 class Sink(Protocol):
@@ -237,7 +238,12 @@ def render_job(job: Job) -> Outcome:
     started = time.monotonic()
     try:
         result = pipeline.render(
-            job.episode, job.out_dir, job.show, progress=progress, fingerprint=job.fingerprint
+            job.episode,
+            job.out_dir,
+            job.show,
+            progress=progress,
+            fingerprint=job.fingerprint,
+            take_over=job.take_over,
         )
     except BroadcastKitError as exc:
         return Outcome(errors=tuple(_error_lines(exc)), exit_code=exc.exit_code)
@@ -319,7 +325,11 @@ Listener = Callable[[Event, Item], None]
 
 
 def run(
-    batch: Plan, executor: Executor, keep_going: bool = False, listen: Listener | None = None
+    batch: Plan,
+    executor: Executor,
+    keep_going: bool = False,
+    listen: Listener | None = None,
+    take_over: bool = False,
 ) -> None:
     """Render the plan's episodes on `executor`; each Item gets its outcome. Without
     `keep_going`, nothing starts when an episode could not be loaded, and the first failed
@@ -344,6 +354,7 @@ def run(
                     batch.out_dir.resolve(),
                     batch.show.resolve() if batch.show else None,
                     item.fingerprint,
+                    take_over,
                 )
                 try:
                     running[executor.submit(job)] = item
@@ -401,6 +412,7 @@ def render_one(
     log: Callable[[str], None] | None = None,
     max_duration: float | None = limits.MAX_DURATION_SECONDS,
     advance: Advance | None = None,
+    take_over: bool = False,
 ) -> pipeline.RenderResult:
     """`kit render EPISODE`: render one episode here and now, whatever its report says, with
     its fingerprint in the report so that later batch renders know it is up to date."""
@@ -416,4 +428,5 @@ def render_one(
         max_duration=max_duration,
         fingerprint=stamp,
         advance=advance,
+        take_over=take_over,
     )

@@ -66,7 +66,9 @@ def inputs(production: loader.Production, hashes: FileHashes | None = None) -> d
             }
         except BroadcastKitError as exc:  # the render reports it, with the voice's line
             resolved = {"problem": str(exc)}
-        voices[key] = {**voice.model_dump(mode="json"), **resolved}
+        # a field added later counts once set: upgrading does not re-render a catalogue
+        unset_later = {"role"} if voice.role is None else set()
+        voices[key] = {**voice.model_dump(mode="json", exclude=unset_later), **resolved}
     media: list[object] = []
     for index, part in enumerate(production.parts):
         if isinstance(part, model.MusicPart):

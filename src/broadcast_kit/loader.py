@@ -471,6 +471,7 @@ def _require_file(
 
 
 MAX_CHAPTERS = 255  # one CTOC frame lists at most 255 chapters
+SPOKEN: Loc = ("ai_disclosure", "spoken", "text")  # where the show file sets the spoken line
 
 
 def load_show(path: Path) -> tuple[Show, Source, list[str]]:
@@ -505,6 +506,11 @@ def _load_show(path: Path, problems: Problems) -> tuple[Show, Source | None, set
         if image
         else []
     )
+    if not show.description.strip():
+        warnings.append(
+            f"{display(path)}: no description:, so the feed and the show page describe the"
+            " show with its title; add a sentence or two about it"
+        )
     return show.model_copy(update={"cover": art}), source, written, warnings
 
 
@@ -554,6 +560,28 @@ def load(episode_path: Path, show_path: Path | None = None, *, engines: bool = F
     playable = any(model.kind_of(p) in (*model.SPEECH_KINDS, MusicPart.kind) for p, _ in listed)
     if source is not None and schema_ok and listed and not playable:
         problems.add(f"{source.where(('segments',))}: segments: nothing to play; add a host: part")
+    disclosure = show.ai_disclosure.spoken
+    if (
+        disclosure is not None
+        and show_source is not None
+        and any(model.voice_key(p) is not None for p in parts)
+    ):
+        # the line in the host's voice; at the start, inside the first chapter
+        line = model.HostPart(host=disclosure.text)
+        at = len(parts)
+        if disclosure.at == "start":
+            at = next((n for n, p in enumerate(parts) if not isinstance(p, model.ChapterPart)), 0)
+        where = show_source.where(SPOKEN)
+        spoken_line = problems.attempt(_resolve_part, line, base, where, voices, known)
+        if spoken_line is not None:
+            parts.insert(at, spoken_line)
+            part_lines.insert(at, where)
+    if source is not None and not episode.description.strip():
+        warnings = [
+            *warnings,
+            f"{source.where(('title',))}: no description:, so podcast apps show the episode"
+            " without one and kit check --strict fails it (id3-comment); add one",
+        ]
     slug = None
     if source is not None:
         slug = episode.slug or problems.attempt(_folder_slug, episode_path, source)

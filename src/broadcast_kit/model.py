@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import ipaddress
 import re
 import uuid
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, get_args
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import yaml
 from pydantic import (
@@ -128,6 +130,14 @@ class Voice(Strict):
     pitch: float = Field(0.0, ge=-12.0, le=12.0)  # semitones
     name: str | None = None  # the speaker's name as printed in transcripts
     tld: str | None = None  # gTTS accent (Google domain: com, co.uk, com.au, ...)
+    #: the speaker's role in the feed's podcast:person (a Podcast Taxonomy role: co-host,
+    #: narrator, reporter, voice actor, ...); default: host for the host, guest for interviewees
+    role: str | None = None
+
+    @field_validator("role")
+    @classmethod
+    def _role(cls, value: str | None) -> str | None:
+        return value if value is None else person_role(value)
 
 
 class Owner(Strict):
@@ -177,9 +187,53 @@ class AudioSettings(Strict):
 
 
 def absolute_url(value: str) -> str:
-    if not re.match(r"https?://[^/\s]+", value):
+    """An absolute http(s) URL as a feed must carry it (STANDARDS 30): the host in ASCII
+    (IDNA), spaces, non-ASCII and other raw characters percent-encoded, escapes kept."""
+    if not re.match(r"https?://[^/\s?#]+", value, re.IGNORECASE):
         raise ValueError(f"'{value}' is not an absolute http(s) URL")
-    return value
+    parts = urlsplit(value)
+    netloc = parts.netloc
+    if not netloc.isascii():
+        userinfo, at, address = netloc.rpartition("@")
+        host, colon, port = (
+            address.rpartition(":") if re.search(r":\d*$", address) else (address, "", "")
+        )
+        try:
+            netloc = f"{userinfo}{at}{host.encode('idna').decode('ascii')}{colon}{port}"
+        except UnicodeError:
+            raise ValueError(f"'{value}': '{host}' is not a valid host name") from None
+        if not netloc.isascii():
+            raise ValueError(f"'{value}': '{parts.netloc}' is not a valid host name")
+    path, query, fragment = (_percent(p) for p in (parts.path, parts.query, parts.fragment))
+    return urlunsplit((parts.scheme.lower(), netloc, path, query, fragment))
+
+
+PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".home.arpa")
+
+
+def private_host(host: str) -> bool:
+    """localhost, a private-use name or an address not routed on the internet: what
+    listeners' apps cannot reach (STANDARDS 30)."""
+    host = host.lower().strip("[]").rstrip(".")
+    if host == "localhost" or host.endswith(PRIVATE_SUFFIXES):
+        return True
+    try:
+        return not ipaddress.ip_address(host).is_global
+    except ValueError:
+        return False
+
+
+def _percent(text: str) -> str:
+    """Percent-encode what a URL cannot carry raw; reserved characters and %XX escapes stay."""
+    return quote(re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", text), safe="/?#[]@!$&'()*+,;=:%~")
+
+
+def base_url(value: str) -> str:
+    """A base URL: an absolute URL naming a folder (no query or fragment), percent-encoded."""
+    url = absolute_url(value)
+    if urlsplit(url).query or urlsplit(url).fragment or url.endswith(("?", "#")):
+        raise ValueError(f"'{value}' has a query or fragment; a base URL names a folder")
+    return url if url.endswith("/") else url + "/"
 
 
 MAX_SHOW_DESCRIPTION_BYTES = 4000  # Apple's limit for the channel description
@@ -191,6 +245,36 @@ def categories() -> dict[str, list[str]]:
     text = files("broadcast_kit.data").joinpath("categories.yaml").read_text(encoding="utf-8")
     loaded: dict[str, list[str]] = yaml.safe_load(text)
     return loaded
+
+
+@cache
+def taxonomy() -> dict[str, list[str]]:
+    """The Podcast Taxonomy's groups and their roles, for podcast:person (package data)."""
+    text = files("broadcast_kit.data").joinpath("taxonomy.yaml").read_text(encoding="utf-8")
+    loaded: dict[str, list[str]] = yaml.safe_load(text)
+    return loaded
+
+
+def person_role(value: str) -> str:
+    """A Podcast Taxonomy role, lower-cased as podcast:person carries it."""
+    roles = {role.lower() for group in taxonomy().values() for role in group}
+    role = " ".join(value.split()).lower()
+    if role not in roles:
+        guess = difflib.get_close_matches(role, sorted(roles), n=1)
+        cast = ", ".join(r.lower() for r in taxonomy()["Cast"])
+        hint = f"did you mean '{guess[0]}'? " if guess else ""
+        raise ValueError(
+            f"'{value}' is not a role of the Podcast Taxonomy; {hint}the cast's: {cast}"
+        )
+    return role
+
+
+def role_group(role: str) -> str:
+    """The taxonomy group of a role, lower-cased (the first that has it)."""
+    return next(
+        (g.lower() for g, roles in taxonomy().items() if role in {r.lower() for r in roles}),
+        "cast",
+    )
 
 
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")  # Podcasting 2.0
@@ -231,6 +315,99 @@ class CheckSettings(Strict):
     loudness: LoudnessCheck = LoudnessCheck()
 
 
+Url = Annotated[str, AfterValidator(absolute_url)]
+Label = Annotated[str, Field(min_length=1, max_length=128)]  # the namespace's display limit
+AI_SENTENCE = (
+    "The voices in this episode are AI-generated: synthetic speech, made with text-to-speech"
+    " software."
+)
+
+
+class SpokenDisclosure(Strict):
+    """A line the host says in every episode with synthetic voices."""
+
+    text: str = Field(min_length=1, max_length=1000)
+    at: Literal["start", "end"] = "start"
+
+
+class AiDisclosure(Strict):
+    """The AI disclosure of episodes with synthetic voices (STANDARDS 28): in the feed's
+    metadata and the show notes by default, spoken when the show gives the line."""
+
+    feed: bool = True  # <podcast:txt purpose="ai-content">true</podcast:txt>
+    notes: bool = True  # `sentence` at the end of the show notes and on the show page
+    sentence: str = Field(AI_SENTENCE, min_length=1, max_length=1000)
+    spoken: SpokenDisclosure | None = None
+
+
+class Funding(Strict):
+    url: Url
+    text: Label = "Support the show"
+
+
+class License(Strict):
+    """The licence of the show's audio: an identifier such as cc-by-4.0 (SPDX), or a custom
+    licence's short name with the URL of its text."""
+
+    name: Label
+    url: Url | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"name": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _custom(self) -> License:
+        if self.url is None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.+-]*", self.name):
+            raise ValueError(
+                f"'{self.name}' is not a licence identifier such as cc-by-4.0; a custom"
+                " licence needs url: (where its text is)"
+            )
+        return self
+
+
+class Location(Strict):
+    """A place the show is about (rel: subject) or made in (rel: creator)."""
+
+    name: Label
+    geo: str | None = None  # geo:LATITUDE,LONGITUDE (RFC 5870)
+    osm: str | None = Field(None, pattern=r"^[NWR][0-9]+(#[0-9]+)?$")  # OpenStreetMap: R2297418
+    country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$")  # ISO 3166-1: kr
+    rel: Literal["subject", "creator"] = "subject"
+
+    @field_validator("geo")
+    @classmethod
+    def _geo(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        match = re.fullmatch(
+            r"geo:(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)(?:,-?\d+(?:\.\d+)?)?(?:;u=\d+(?:\.\d+)?)?",
+            value,
+        )
+        if match is None or abs(float(match[1])) > 90 or abs(float(match[2])) > 180:
+            raise ValueError(f"'{value}' is not geo:LATITUDE,LONGITUDE, e.g. geo:37.5665,126.978")
+        return value
+
+
+class Credit(Strict):
+    """Someone credited in the feed (podcast:person), with a Podcast Taxonomy role."""
+
+    name: Label
+    role: str = "host"
+    href: Url | None = None  # a page about them
+    img: Url | None = None  # their picture
+
+    @field_validator("role")
+    @classmethod
+    def _role(cls, value: str) -> str:
+        return person_role(value)
+
+
+# what the feed is (podcast:medium); the namespace's list kinds (podcastL, ...) hold no items
+Medium = Literal["podcast", "music", "video", "film", "audiobook", "newsletter", "blog", "course"]
+
+
 class Show(Strict):
     title: str = Field(min_length=1)
     description: str = ""
@@ -251,8 +428,20 @@ class Show(Strict):
     audio: AudioSettings = AudioSettings()
     pacing: Pacing = Pacing()
     check: CheckSettings = CheckSettings()
+    ai_disclosure: AiDisclosure = AiDisclosure()
+    # Podcasting 2.0 tags the feed carries when given (podcast:medium always)
+    medium: Medium = "podcast"
+    people: list[Credit] = Field(default_factory=list)  # credits beyond the voices heard
+    funding: list[Funding] = Field(default_factory=list)
+    license: License | None = None
+    location: list[Location] = Field(default_factory=list)
 
-    @field_validator("base_url", "link")
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        return value if value is None else base_url(value)
+
+    @field_validator("link")
     @classmethod
     def _absolute(cls, value: str | None) -> str | None:
         return value if value is None else absolute_url(value)
@@ -422,18 +611,26 @@ def speaker_name(part: BaseModel, voices: dict[str, Voice]) -> str:
     return (voice.name if voice and voice.name else key.replace("-", " ").title()) or "Speaker"
 
 
+# What an episode's identity and numbers may be: shared by the episode file, the render
+# report and guids.yaml, which are read back as input and held to the same rules
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=200)]
+Guid = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")]
+EpisodeType = Literal["full", "trailer", "bonus"]
+Number = Annotated[int, Field(ge=1)]
+
+
 class Episode(Strict):
     title: str = Field(min_length=1)
     date: dt.date
-    number: int | None = Field(None, ge=1)
-    season: int | None = Field(None, ge=1)
-    episode_type: Literal["full", "trailer", "bonus"] = "full"
+    number: Number | None = None
+    season: Number | None = None
+    episode_type: EpisodeType = "full"
     description: str = ""
-    slug: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    slug: Slug | None = None
     explicit: bool | None = None
     draft: bool = False  # left out of the feed until false (kit feed --include-drafts shows it)
     # the episode's permanent id in the feed; kit feed assigns one in guids.yaml when omitted
-    guid: str | None = Field(None, min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")
+    guid: Guid | None = None
     voices: dict[str, Voice] = Field(default_factory=dict)
     pronunciations: Pronunciations = Field(default_factory=dict)
     segments: list[Part] = Field(default_factory=list)

@@ -143,9 +143,9 @@ def field_hint(
         ]
     else:
         homes = []
-    home = next((h for h in homes if h), None)
-    if home:
-        return home
+    found = [h for h in homes if h]
+    if found:  # a name that is a field in two other places (role: music's and a voice's)
+        return "; or ".join(found[:2])
     guess = difflib.get_close_matches(name, fields, n=1)
     if guess:
         return f"did you mean '{guess[0]}'?"

@@ -8,10 +8,12 @@ messages. The file is read up to a size cap.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
+import glob
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -46,6 +48,8 @@ ITEM_RULES = [
     "feed-duration",
     "feed-episode-numbers",
     "feed-podcast-links",
+    "feed-url-base",
+    "feed-ai-disclosure",
 ]
 CHANNEL_RULES = [
     "feed-rss",
@@ -55,10 +59,16 @@ CHANNEL_RULES = [
     "feed-image",
     "feed-podcast-guid",
     "feed-locked",
+    "feed-url-private",
+    "feed-url-encoding",
     *ITEM_RULES,
 ]
 
 Duration = Callable[[Path], float | None]  # an MP3's decoded length in ms, None if unknown
+Synthetic = Callable[[Path], bool | None]  # whether an MP3 has synthetic voices, None if unknown
+AI_CONTENT = "ai-content"  # podcast:txt purpose of the AI disclosure
+URL_ATTRIBUTES = ("url", "href", "img")
+_RAW = re.compile(r"[\x00-\x20\x7f\"<>\\^`{|}]|%(?![0-9A-Fa-f]{2})")
 
 
 # --- a small namespace-aware tree with line numbers -------------------------------------
@@ -161,6 +171,9 @@ class _Folder:
 
     def __init__(self, folder: Path, base: str | None) -> None:
         self.folder = folder
+        if base is not None:
+            with contextlib.suppress(ValueError):  # as kit feed writes it: percent-encoded
+                base = model.absolute_url(base)
         self.base = base if base is None or base.endswith("/") else base + "/"
 
     def owns(self, url: str) -> bool:
@@ -184,7 +197,13 @@ class _Folder:
 # --- the checks -----------------------------------------------------------------------------
 
 
-def check(path: Path, result: FileResult, base_url: str | None, duration: Duration) -> None:
+def check(
+    path: Path,
+    result: FileResult,
+    base_url: str | None,
+    duration: Duration,
+    synthetic: Synthetic | None = None,
+) -> None:
     result.ran("feed-xml")
     try:
         data = read_capped(path, MAX_BYTES)
@@ -226,10 +245,11 @@ def check(path: Path, result: FileResult, base_url: str | None, duration: Durati
     _category(channel, result)
     _image(channel, folder, result)
     _podcast(channel, folder, path.name, result)
-    _items(channel, folder, duration, result)
+    _urls(doc.root, result)
+    _items(channel, folder, duration, synthetic or (lambda _mp3: None), result)
     if folder.base is None:
         result.skip(
-            ["feed-file-missing", "feed-enclosure-length"],
+            ["feed-file-missing", "feed-enclosure-length", "feed-url-base"],
             "no base URL: give --base-url or an itunes:image href",
         )
 
@@ -350,7 +370,7 @@ def _image(channel: Element, folder: _Folder, result: FileResult) -> None:
     if not absolute(href):
         result.add("feed-image", f"the itunes:image href {quote(href)} is not an absolute URL")
         return
-    if not folder.owns(href):
+    if not _under_base(href, folder, f"line {image.line}: the cover", result):
         return
     result.ran("feed-file-missing")
     art = folder.file(href)
@@ -429,18 +449,32 @@ def _seconds(text: str) -> float | None:
     return int(h or 0) * 3600 + int(m) * 60 + int(s)
 
 
-def _items(channel: Element, folder: _Folder, duration: Duration, result: FileResult) -> None:
+def _items(
+    channel: Element, folder: _Folder, duration: Duration, synthetic: Synthetic, result: FileResult
+) -> None:
     for rule in ITEM_RULES:
-        if rule not in ("feed-file-missing", "feed-enclosure-length") or folder.base:
+        if rule not in ("feed-file-missing", "feed-enclosure-length", "feed-url-base") or (
+            folder.base
+        ):
             result.ran(rule)
     show = (channel.value("", "title") or "").strip().lower()
     serial = channel.value(ITUNES, "type") == "serial"
+    disclosed = _disclosure(channel, "channel", result)
     guids: dict[str, int] = {}
     for n, item in enumerate(channel.all("", "item"), 1):
         title = item.value("", "title") or ""
         where = f"item {n} (line {item.line}{', ' + quote(title, 40) if title else ''})"
         _item_title(item, title, show, where, result)
-        _enclosure(item, folder, duration, where, result)
+        mp3 = _enclosure(item, folder, duration, where, result)
+        if _disclosure(item, where, result) or disclosed or mp3 is None:
+            pass
+        elif synthetic(mp3):
+            result.add(
+                "feed-ai-disclosure",
+                f"{where}: {mp3.name} has synthetic voices, but neither the item nor the"
+                f' channel has <podcast:txt purpose="{AI_CONTENT}">; run kit feed (it discloses'
+                " them unless the show sets ai_disclosure: feed: false) or add the tag",
+            )
         guid = item.first("", "guid")
         text = guid.text.strip() if guid is not None else ""
         if guid is None or not text:
@@ -501,14 +535,15 @@ def _item_title(item: Element, title: str, show: str, where: str, result: FileRe
 
 def _enclosure(
     item: Element, folder: _Folder, duration: Duration, where: str, result: FileResult
-) -> None:
+) -> Path | None:
+    """The enclosure's rules; the MP3 it names in the feed's folder, if any."""
     enclosures = item.all("", "enclosure")
     if len(enclosures) != 1:
         result.add(
             "feed-enclosure", f"{where}: {len(enclosures)} <enclosure> elements; give exactly one"
         )
         if not enclosures:
-            return
+            return None
     enclosure = enclosures[0]
     url = enclosure.attrs.get("url", "").strip()
     kind = enclosure.attrs.get("type", "")
@@ -533,17 +568,15 @@ def _enclosure(
             f"{where}: enclosure URL {quote(url)} {problem}; use the full URL of the MP3"
             + (f" ({folder.base}{url.lstrip('./')})" if folder.base and not absolute(url) else ""),
         )
-        return
-    if not folder.owns(url):
-        return
+        return None
+    if not _under_base(url, folder, f"{where}: the enclosure", result):
+        return None
     mp3 = folder.file(url)
     if mp3 is None:
         result.add(
-            "feed-file-missing",
-            f"{where}: the enclosure {quote(url)} names no file beside the feed; copy the MP3"
-            " there or fix the URL",
+            "feed-file-missing", f"{where}: the enclosure {quote(url)} {_stale(url, folder)}"
         )
-        return
+        return None
     size = mp3.stat().st_size
     if re.fullmatch(r"\d+", length) and int(length) != size:
         result.add(
@@ -553,15 +586,38 @@ def _enclosure(
         )
     stated = item.value(ITUNES, "duration")
     seconds = _seconds(stated) if stated else None
-    if seconds is None:
-        return
-    ms = duration(mp3)
-    if ms is not None and abs(seconds - ms / 1000) > 1.0:
+    ms = duration(mp3) if seconds is not None else None
+    if seconds is not None and ms is not None and abs(seconds - ms / 1000) > 1.0:
         result.add(
             "feed-duration",
             f"{where}: itunes:duration {stated} but {mp3.name} plays {ms / 1000:.1f} s; set it"
             f" to {round(ms / 1000)}",
         )
+    return mp3
+
+
+_HASHED_MP3 = re.compile(r"(.+)-[0-9a-f]{6,64}\.mp3")
+
+
+def _stale(url: str, folder: _Folder) -> str:
+    """Why a URL under the base names no file, and what to do: an MP3 rendered again since
+    the feed was made has a new name, which only a new feed knows."""
+    name = unquote(urlsplit(url).path).rsplit("/", 1)[-1]
+    hashed = _HASHED_MP3.fullmatch(name)
+    if hashed:
+        newer = sorted(p.name for p in folder.folder.glob(f"{glob.escape(hashed.group(1))}-*.mp3"))
+        newer = [
+            n for n in newer if _HASHED_MP3.fullmatch(n) and n.rsplit("-", 1)[0] == hashed.group(1)
+        ]
+        if newer:
+            return (
+                f"names no file beside the feed: the episode was rendered again since the feed"
+                f" was made (its MP3 is now {newer[-1]}); run kit feed to update the feed"
+            )
+    return (
+        "names no file beside the feed; if the episode was rendered again, run kit feed to"
+        " update the feed, otherwise copy the file there or fix the URL"
+    )
 
 
 def _numbers(item: Element, serial: bool, where: str, result: FileResult) -> None:
@@ -618,8 +674,93 @@ def _links(item: Element, folder: _Folder, where: str, result: FileResult) -> No
                 "feed-podcast-links",
                 f"{where}: podcast:chapters type {quote(kind)}; use {CHAPTERS_TYPE}",
             )
-        if folder.owns(url) and folder.file(url) is None:
+        if _under_base(url, folder, f"{where}: podcast:{what}", result) and (
+            folder.file(url) is None
+        ):
             result.add(
                 "feed-file-missing",
                 f"{where}: the {what} file {quote(url)} is not beside the feed; copy it there",
             )
+
+
+def _under_base(url: str, folder: _Folder, what: str, result: FileResult) -> bool:
+    """Whether `url` is under the base URL (then its file can be looked for); a finding when a
+    base is known and it is not."""
+    if folder.base is None:
+        return False
+    if folder.owns(url):
+        return True
+    base = urlsplit(folder.base)
+    hint = ""
+    if urlsplit(url).scheme == "http" and base.scheme == "https":
+        hint = " (http:// where the site is https://)"
+    result.add(
+        "feed-url-base",
+        f"{what} {quote(url)} is not under the base URL {folder.base}{hint}; make the feed for"
+        " the show's base_url (kit feed), or check the intended one with --base-url",
+    )
+    return False
+
+
+def _urls(root: Element, result: FileResult) -> None:
+    """Every URL in the feed (url, href and img attributes, <link>): percent-encoded, and not
+    on a loopback or private address (STANDARDS 30)."""
+    result.ran("feed-url-private")
+    result.ran("feed-url-encoding")
+    for url, line, what in _every_url(root):
+        raw = _RAW.search(url)
+        if raw is not None or not url.isascii():
+            problem = "non-ASCII characters" if raw is None else f"a raw {raw.group(0)!r}"
+            try:
+                fixed = f" ({model.absolute_url(url)})"
+            except ValueError:
+                fixed = ""
+            result.add(
+                "feed-url-encoding",
+                f"line {line}: {what} {quote(url)} has {problem}; percent-encode it{fixed}",
+            )
+        host = urlsplit(url).hostname or ""
+        if model.private_host(host):
+            result.add(
+                "feed-url-private",
+                f"line {line}: {what} {quote(url)} is on {host}, a loopback or private address"
+                " listeners cannot reach: this is a preview feed; publish the feed for the"
+                " show's base_url (kit feed; kit serve previews it without a new feed)",
+            )
+
+
+def _every_url(root: Element) -> Iterator[tuple[str, int, str]]:
+    """(url, line, what) of every absolute http(s) URL in attributes and <link> elements."""
+    prefixes = {uri: prefix for prefix, uri in NAMESPACES.items()}
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        name = f"{prefixes[element.ns]}:{element.name}" if element.ns in prefixes else element.name
+        for attribute in URL_ATTRIBUTES:
+            value = element.attrs.get(attribute, "").strip()
+            if value.lower().startswith(("http://", "https://")):
+                yield value, element.line, f"<{name} {attribute}>"
+        if not element.ns and element.name == "link":
+            value = element.text.strip()
+            if value.lower().startswith(("http://", "https://")):
+                yield value, element.line, "<link>"
+        stack.extend(reversed(element.children))
+
+
+def _disclosure(parent: Element, where: str, result: FileResult) -> bool:
+    """Whether `parent` (the channel or an item) has the AI disclosure, a valid one."""
+    found = False
+    for txt in parent.all(PODCAST, "txt"):
+        if txt.attrs.get("purpose", "").strip().lower() != AI_CONTENT:
+            continue
+        text = txt.text.strip()
+        if not text or len(text) > 4000:
+            result.add(
+                "feed-ai-disclosure",
+                f"{where}: line {txt.line}: the ai-content podcast:txt is"
+                f" {'empty' if not text else f'{len(text):,} characters'}; give a value of at"
+                " most 4000 characters (kit feed writes true)",
+            )
+            continue
+        found = True
+    return found

@@ -51,6 +51,7 @@ TAG_RULES = [
     "chapters-ctoc-missing",
     "chapters-ctoc-flags",
     "chapters-ctoc-children",
+    "chapters-frame-order",
 ]
 REQUIRED_FRAMES = {
     "TIT2": "the episode title",
@@ -443,6 +444,17 @@ def _chapter_rules(id3: Any, audio: Audio, result: FileResult) -> list[Chapter]:
             "chapters-offsets",
             f"{len(offsets)} CHAP frame(s) give byte offsets; set both to 0xFFFFFFFF so"
             " players use the times",
+        )
+    stored = [(int(f.start_time), int(f.end_time)) for f in frames]  # in file order
+    result.ran("chapters-frame-order")
+    if stored != sorted(stored):
+        names = [_text(f.sub_frames, "TIT2") or str(f.element_id) for f in frames]
+        result.add(
+            "chapters-frame-order",
+            f"the CHAP frames are stored out of time order ({', '.join(map(quote, names[:5]))}"
+            f"{', ...' if len(names) > 5 else ''}), so ffmpeg-based players list them in that"
+            " order; store them by start time (mutagen orders frames by size: reorder them"
+            " after saving, or render again)",
         )
     untitled = [c.element_id for c in chapters if not c.title]
     if untitled:

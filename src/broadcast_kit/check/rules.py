@@ -87,6 +87,9 @@ RULES = _rules(
     ("chapters-ctoc-children", "error", "mp3",
      "the CTOC lists every CHAP in time order, no unknown IDs, at most 255",
      "readers follow the CTOC's list, not the frames (STANDARDS 9)"),
+    ("chapters-frame-order", "error", "mp3", "the CHAP frames are stored in time order",
+     "ffmpeg-based players list chapters in the order of the frames, not the CTOC's"
+     " (STANDARDS 29)"),
     # --- the render report ---
     ("report-files", "error", "report", "every file the render report lists exists beside it",
      "a missing sidecar means a partial copy or upload"),
@@ -180,6 +183,21 @@ RULES = _rules(
     ("feed-podcast-links", "error", "feed",
      "podcast:transcript and podcast:chapters have absolute URLs and known types",
      "apps fetch them by URL and choose a reader by type (STANDARDS 21)"),
+    # --- publishing (STANDARDS 28-30) ---
+    ("feed-url-base", "error", "feed",
+     "enclosure, transcript, chapters and cover URLs are under the base URL (the show's"
+     " base_url or --base-url), https where it is https",
+     "a feed pointing elsewhere publishes files the show's site does not serve (STANDARDS 30)"),
+    ("feed-url-private", "error", "feed",
+     "no URL names localhost or a loopback, private or link-local address",
+     "listeners' apps cannot reach them: a preview feed published by mistake (STANDARDS 30)"),
+    ("feed-url-encoding", "error", "feed",
+     "every URL is percent-encoded: no spaces, non-ASCII or other raw characters",
+     "apps and directories reject or mangle such URLs (STANDARDS 30)"),
+    ("feed-ai-disclosure", "error", "feed",
+     "episodes with synthetic voices are disclosed: <podcast:txt purpose=\"ai-content\"> in the"
+     " channel or in each such item", "Apple and the Podcasting 2.0 apps ask that AI-generated"
+     " content be disclosed in the metadata (STANDARDS 28)"),
 )  # fmt: skip
 
 MAX_PER_RULE = 5  # findings kept per rule and file; the rest are counted in one more line

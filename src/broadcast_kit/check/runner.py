@@ -106,10 +106,14 @@ def targets(paths: list[Path]) -> _Targets:
     return found
 
 
-def find_show(paths: list[Path]) -> Path | None:
-    """show.yaml in the first path's folder or the nearest folder above it."""
+def find_show(paths: list[Path], reports: sidecars.Reports | None = None) -> Path | None:
+    """The show file the render reports in the first path's folder were rendered with (when
+    they agree on one), else show.yaml in that folder or the nearest folder above it."""
     start = paths[0].resolve()
     folder = start if start.is_dir() else start.parent
+    rendered_with = (reports or sidecars.Reports()).show(folder)
+    if rendered_with is not None:
+        return rendered_with
     for candidate in (folder, *folder.parents):
         if (candidate / loader.SHOW_FILE).is_file():
             return candidate / loader.SHOW_FILE
@@ -142,11 +146,12 @@ def run(paths: list[Path], options: Options | None = None) -> Report:
     """Check everything `paths` name; never modifies a file."""
     options = options or Options()
     found = targets(paths)
-    show_path = options.show or find_show(paths)
-    settings, preset = CheckSettings(), "podcast"
+    reports = sidecars.Reports()
+    show_path = options.show or find_show(paths, reports)
+    settings, preset, show_base_url = CheckSettings(), "podcast", None
     if show_path is not None:
         show, _source, _warnings = loader.load_show(show_path)
-        settings, preset = show.check, show.audio.loudness
+        settings, preset, show_base_url = show.check, show.audio.loudness, show.base_url
     off = frozenset(settings.disable)
     enabled = frozenset(
         rule
@@ -173,7 +178,7 @@ def run(paths: list[Path], options: Options | None = None) -> Report:
         with _no_crash(result):
             facts = mp3.check(path, result, goal)
             audio[_key(path)] = facts
-            _check_sidecars(path, facts, new, done)
+            _check_sidecars(reports.find(path), facts, new, done)
 
     def duration(path: Path) -> float | None:
         key = _key(path)
@@ -184,10 +189,11 @@ def run(paths: list[Path], options: Options | None = None) -> Report:
             audio[key] = facts
         return audio[key].duration_ms
 
+    base_url = options.base_url or show_base_url
     for path in _unique(found.feeds):
         result = new(path, "feed")
         with _no_crash(result):
-            feed.check(path, result, options.base_url, duration)
+            feed.check(path, result, base_url, duration, reports.synthetic)
     for result in results:
         result.finish()
         if options.strict:
@@ -223,9 +229,11 @@ def _no_crash(result: FileResult) -> Iterator[None]:
 
 
 def _check_sidecars(
-    path: Path, facts: mp3.Audio, new: Callable[[Path, Kind], FileResult], done: set[str]
+    found: sidecars.Sidecars,
+    facts: mp3.Audio,
+    new: Callable[[Path, Kind], FileResult],
+    done: set[str],
 ) -> None:
-    found = sidecars.find(path)
     if found.report is not None and _key(found.report) not in done:
         done.add(_key(found.report))
         sidecars.check_report(found.report, found.report_files, new(found.report, "report"))

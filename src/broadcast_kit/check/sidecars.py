@@ -1,9 +1,10 @@
 """The files published beside an MP3: finding them, and their rules (STANDARDS 11-14).
 
-An MP3's sidecars are the ones its render report (`<slug>.json`, whose `audio.file` or
-`files.mp3` names the MP3) lists under `files`; without a report, the files named after the
-MP3's stem (or its slug, when the MP3 is `<slug>-<hash>.mp3`). Every file is read up to a
-size cap, so a giant or hostile file costs bounded time and memory.
+An MP3's sidecars are the ones its render report (a JSON file beside it whose `audio.file` or
+`files.mp3` names the MP3) lists under `files`; an MP3 no report names has the files named
+exactly after it (`<name>.vtt`, ...) that no report claims: files are paired by what the
+render wrote, never by a shared name prefix. Every file is read up to a size cap, so a giant
+or hostile file costs bounded time and memory.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 from broadcast_kit.check.mp3 import SLACK_MS, Audio, clock
 from broadcast_kit.check.rules import FileResult, Kind, quote
 
-MAX_BYTES = 16 * 1024 * 1024  # sidecars and reports larger than this are not read
+MAX_BYTES = 16 * 1024 * 1024  # sidecars larger than this are not read
+MAX_REPORT_BYTES = 16 * 1024 * 1024  # nor render reports, looked for beside every MP3
 SUFFIXES: dict[Kind, str] = {
     "vtt": ".vtt",
     "srt": ".srt",
@@ -26,7 +28,6 @@ SUFFIXES: dict[Kind, str] = {
 }
 VTT_LINE, SRT_LINE, SRT_LINES = 65, 32, 2
 CHAPTER_SLACK_S = 1.0  # chapters JSON and CHAP frames agree within a second (STANDARDS 13)
-_HASHED = re.compile(r"(.+)-[0-9a-f]{6,64}")
 _VTT_TIME = r"(?:(\d+):)?(\d{2}):(\d{2})\.(\d{3})"
 _VTT_TIMING = re.compile(rf"{_VTT_TIME}[ \t]+-->[ \t]+{_VTT_TIME}(?:[ \t].*)?")
 _SRT_TIMING = re.compile(
@@ -63,57 +64,97 @@ def _plain_name(value: object) -> str | None:
     return None
 
 
-def _report_for(mp3: Path) -> tuple[Path, dict[str, Any]] | None:
-    stems = [mp3.stem]
-    hashed = _HASHED.fullmatch(mp3.stem)
-    if hashed:
-        stems.append(hashed.group(1))
-    for stem in stems:
-        candidate = mp3.with_name(f"{stem}.json")
+@dataclass
+class _Folder:
+    """A folder's render reports: by the MP3 each names, and every file any of them lists."""
+
+    by_mp3: dict[str, tuple[Path, dict[str, Any]]] = field(default_factory=dict)
+    claimed: set[str] = field(default_factory=set)
+    shows: set[Path] = field(default_factory=set)  # the show files they were rendered with
+
+
+def _read_reports(folder: Path) -> _Folder:
+    found = _Folder()
+    for candidate in sorted(folder.glob("*.json")):
+        if candidate.name.endswith((SUFFIXES["chapters"], SUFFIXES["transcript"])):
+            continue
         try:
-            data = json.loads(read_capped(candidate))
-        except (OSError, ValueError, TooLarge):
+            data = json.loads(read_capped(candidate, MAX_REPORT_BYTES))
+        except (OSError, ValueError, TooLarge, RecursionError):
             continue
         if not isinstance(data, dict):
             continue
         audio, files = data.get("audio"), data.get("files")
         named = {
-            audio.get("file") if isinstance(audio, dict) else None,
-            files.get("mp3") if isinstance(files, dict) else None,
-        }
-        if mp3.name in named:
-            return candidate, data
-    return None
-
-
-def find(mp3: Path) -> Sidecars:
-    """The sidecar files of `mp3` that exist, and its render report when there is one."""
-    found = Sidecars()
-    report = _report_for(mp3)
-    if report is not None:
-        found.report, data = report
-        files = data.get("files")
+            _plain_name(audio.get("file")) if isinstance(audio, dict) else None,
+            _plain_name(files.get("mp3")) if isinstance(files, dict) else None,
+        } - {None}
+        if not named:
+            continue  # not a render report
+        found.claimed.add(candidate.name)
+        show = data.get("show_file")
+        if isinstance(show, str) and show:
+            found.shows.add((folder / show).resolve())
         if isinstance(files, dict):
-            for kind, name in files.items():
-                plain = _plain_name(name)
-                if isinstance(kind, str) and plain:
-                    found.report_files[kind] = plain
-        for kind in SUFFIXES:
-            name = found.report_files.get(kind)
-            if name and (mp3.parent / name).is_file():
-                found.files[kind] = mp3.parent / name
-        return found
-    stems = [mp3.stem]
-    hashed = _HASHED.fullmatch(mp3.stem)
-    if hashed:
-        stems.append(hashed.group(1))
-    for kind, suffix in SUFFIXES.items():
-        for stem in stems:
-            path = mp3.with_name(stem + suffix)
-            if path.is_file():
-                found.files[kind] = path
-                break
+            found.claimed.update(n for n in map(_plain_name, files.values()) if n)
+        for name in sorted(n for n in named if n):
+            found.by_mp3.setdefault(name, (candidate, data))
     return found
+
+
+class Reports:
+    """The render reports of the folders being checked, each folder read once."""
+
+    def __init__(self) -> None:
+        self._folders: dict[Path, _Folder] = {}
+
+    def _folder(self, folder: Path) -> _Folder:
+        key = folder.absolute()
+        if key not in self._folders:
+            self._folders[key] = _read_reports(folder)
+        return self._folders[key]
+
+    def show(self, folder: Path) -> Path | None:
+        """The show file the folder's episodes were rendered with, when they agree on one."""
+        shows = [s for s in self._folder(folder).shows if s.is_file()]
+        return shows[0] if len(shows) == 1 else None
+
+    def of(self, mp3: Path) -> tuple[Path, dict[str, Any]] | None:
+        """The render report that names `mp3`, with its data."""
+        return self._folder(mp3.parent).by_mp3.get(mp3.name)
+
+    def synthetic(self, mp3: Path) -> bool | None:
+        """Whether the render of `mp3` synthesized any voice; None without a report."""
+        report = self.of(mp3)
+        if report is None:
+            return None
+        synthesis = report[1].get("synthesis")
+        sentences = synthesis.get("sentences") if isinstance(synthesis, dict) else None
+        return sentences > 0 if isinstance(sentences, int) else None
+
+    def find(self, mp3: Path) -> Sidecars:
+        """The sidecar files of `mp3` that exist, and its render report when there is one."""
+        found = Sidecars()
+        report = self.of(mp3)
+        if report is not None:
+            found.report, data = report
+            files = data.get("files")
+            if isinstance(files, dict):
+                for kind, name in files.items():
+                    plain = _plain_name(name)
+                    if isinstance(kind, str) and plain:
+                        found.report_files[kind] = plain
+            for kind in SUFFIXES:
+                name = found.report_files.get(kind)
+                if name and (mp3.parent / name).is_file():
+                    found.files[kind] = mp3.parent / name
+            return found
+        claimed = self._folder(mp3.parent).claimed
+        for kind, suffix in SUFFIXES.items():
+            path = mp3.with_name(mp3.stem + suffix)
+            if path.name not in claimed and path.is_file():
+                found.files[kind] = path
+        return found
 
 
 def check_report(report: Path, names: dict[str, str], result: FileResult) -> None:

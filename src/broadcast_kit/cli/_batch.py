@@ -137,7 +137,7 @@ def render_batch(
     started = time.monotonic()
     with bar:
         try:
-            batch.run(plan, runner, keep_going=keep_going, listen=listen)
+            batch.run(plan, runner, keep_going=keep_going, listen=listen, take_over=force)
         except KeyboardInterrupt:
             done = sum(item.state == "rendered" for item in todo)
             typer.echo(

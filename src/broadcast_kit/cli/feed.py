@@ -28,9 +28,13 @@ def feed(
         bool,
         typer.Option("--include-drafts", help="Also list drafts and episodes dated later."),
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace a feed.xml or index.html kit feed did not write."),
+    ] = False,
 ) -> None:
     """Write OUT/feed.xml and OUT/index.html from the episodes rendered into OUT."""
-    built = site.build(out, show, base_url, include_drafts)
+    built = site.build(out, show, base_url, include_drafts, take_over=force)
     for warning in built.warnings:
         typer.echo(f"warning: {warning}", err=True)
     typer.echo(

@@ -149,7 +149,12 @@ def render(
         ),
     ] = False,
     force: Annotated[
-        bool, typer.Option("--force", help="Batch: render every episode, even those up to date.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace files in OUT that no render of the episode made (and, for a batch,"
+            " render every episode, even those up to date).",
+        ),
     ] = False,
     executor: Annotated[
         ExecutorName,
@@ -221,7 +226,9 @@ def render(
     with bar:
         from broadcast_kit import batch
 
-        result = batch.render_one(episode, out, show, log=log, max_duration=limit, advance=advance)
+        result = batch.render_one(
+            episode, out, show, log=log, max_duration=limit, advance=advance, take_over=force
+        )
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
     if quiet:

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from broadcast_kit import loader
+from broadcast_kit.errors import BroadcastKitError
+from broadcast_kit.publish import catalog
 from broadcast_kit.publish import serve as preview
 
 
 def _stderr(line: str) -> None:
     typer.echo(line, err=True)
+
+
+def _rendered(folder: Path) -> bool:
+    """Whether kit feed has episodes to publish in `folder` (so its command would work)."""
+    try:
+        entries = catalog.read(folder)
+        return bool(entries) and catalog.find_show(entries, folder).is_file()
+    except BroadcastKitError:
+        return False
 
 
 def serve(
@@ -31,14 +44,24 @@ def serve(
     ] = False,
 ) -> None:
     """Serve DIR (default dist/) with byte ranges, CORS and the podcast Content-Types, to
-    try the feed in a podcast app or the show page in a browser. Ctrl-C stops it."""
+    try the feed in a podcast app or the show page in a browser, without changing DIR: its
+    feed and page are served with their URLs moved to this address. Ctrl-C stops it."""
     server = preview.open_preview(folder, host, port, None if quiet else _stderr)
     typer.echo(f"serving {folder} at {server.url}")
     typer.echo(f"feed for a podcast app: {server.feed_url}")
-    problem = server.feed_problem()
-    if problem:
-        typer.echo(f"  ({problem})")
-    typer.echo(f"make a feed for this preview: kit feed --base-url {server.url}")
+    base = server.feed_base()
+    if base is not None:
+        typer.echo(
+            f"  ({loader.display(folder / preview.FEED)} is the feed for {base}: served here"
+            " with its URLs moved to this address; the file is not changed)"
+        )
+    elif not (folder / preview.FEED).is_file() and _rendered(folder):
+        typer.echo(
+            "  (there is no feed.xml in the folder yet; make it with:"
+            f" kit feed --out {shlex.quote(str(folder))})"
+        )
+    else:
+        typer.echo(f"  ({server.feed_problem()})")
     if host in ("0.0.0.0", "::", ""):
         typer.echo("listening on every network: from another device use this machine's address")
     typer.echo("press Ctrl-C to stop")

@@ -12,15 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Annotated
+from urllib.parse import unquote, urlsplit
 
-from broadcast_kit import limits, loader
+from lxml import etree
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from broadcast_kit import limits, loader, model
 from broadcast_kit.errors import InputError, OutputError
 from broadcast_kit.files import atomic_open
 
 GUIDS_FILE = "guids.yaml"
+MAX_FEED_BYTES = 32 * limits.MIB  # the feed being replaced, read for guids (as kit check reads)
 SIDECARS = ("vtt", "srt", "chapters", "transcript")
 GUIDS_HEADER = (
     "# Each episode's permanent id in the feed (its podcast apps' guid), by slug.\n"
@@ -39,7 +46,8 @@ class Chapter:
 @dataclass(frozen=True)
 class Person:
     name: str
-    role: str  # host or guest
+    role: str  # host, guest, ... (the Podcast Taxonomy's roles)
+    group: str = "cast"
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,7 @@ class Entry:
     sidecars: dict[str, Path]  # vtt, srt, chapters, transcript -> file in the folder
     people: tuple[Person, ...]
     show_file: Path | None  # the show file the episode was rendered with
+    synthetic: bool = False  # any of its voices is synthetic (text-to-speech)
 
 
 def _is_report(path: Path) -> bool:
@@ -90,49 +99,93 @@ def _load_report(path: Path) -> dict[str, object] | None:
     return report if isinstance(tool, str) and tool.startswith("broadcast-kit") else None
 
 
+# --- what kit feed reads from a render report: input like any other, held to the rules of
+# the episode file it came from (a hand-edited report must not put markup in the page)
+
+
+class _Read(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+Text = Annotated[str, Field(max_length=limits.MAX_FILE_BYTES)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+FileName = Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[^/\\\x00]+$")]
+Role = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z][A-Za-z -]*$")]
+
+
+class _Person(_Read):
+    name: Name
+    role: Role = "host"
+    group: Role = "cast"
+
+
+class _Chapter(_Read):
+    title: Text
+    start_ms: int = Field(ge=0)
+    end_ms: int = Field(ge=0)
+
+
+class _Audio(_Read):
+    file: FileName
+
+
+class _Synthesis(_Read):
+    sentences: int = Field(0, ge=0)
+
+
+class _Report(_Read):
+    slug: model.Slug
+    title: Annotated[Text, Field(min_length=1)]
+    date: dt.date
+    number: model.Number | None = None
+    season: model.Number | None = None
+    episode_type: model.EpisodeType = "full"
+    explicit: bool = False
+    draft: bool = False
+    guid: model.Guid | None = None
+    description: Text = ""
+    people: list[_Person] = Field(default_factory=list)
+    duration_ms: int = Field(ge=0)
+    audio: _Audio
+    files: dict[str, FileName]
+    chapters: list[_Chapter]
+    synthesis: _Synthesis = _Synthesis()
+    show_file: str | None = None
+
+
 def _entry(path: Path, data: dict[str, object]) -> Entry:
     where = loader.display(path)
     folder = path.parent
     try:
-        audio = data["audio"]
-        files = data["files"]
-        assert isinstance(audio, dict) and isinstance(files, dict)
-        mp3 = folder / str(audio["file"])
-        chapters = tuple(
-            Chapter(str(c["title"]), int(c["start_ms"]), int(c["end_ms"]))
-            for c in data["chapters"]  # type: ignore[attr-defined]
-        )
-        people = tuple(
-            Person(str(p["name"]), str(p["role"]))
-            for p in data.get("people", [])  # type: ignore[attr-defined]
-        )
-        sidecars = {kind: folder / str(files[kind]) for kind in SIDECARS if kind in files}
-        number, season = data.get("number"), data.get("season")
-        show_file = data.get("show_file")
-        entry = Entry(
-            slug=str(data["slug"]),
-            title=str(data["title"]),
-            description=str(data.get("description") or ""),
-            date=dt.date.fromisoformat(str(data["date"])),
-            number=int(number) if isinstance(number, int) else None,
-            season=int(season) if isinstance(season, int) else None,
-            episode_type=str(data.get("episode_type") or "full"),
-            explicit=bool(data.get("explicit", False)),
-            draft=bool(data.get("draft", False)),
-            guid_override=str(data["guid"]) if data.get("guid") else None,
-            duration_ms=int(data["duration_ms"]),  # type: ignore[call-overload]
-            mp3=mp3,
-            size=0,
-            chapters=chapters,
-            sidecars=sidecars,
-            people=people,
-            show_file=(folder / show_file) if isinstance(show_file, str) else None,
-        )
-    except (KeyError, TypeError, ValueError, AssertionError) as exc:
+        report = _Report.model_validate(data)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        field = loader.format_loc(tuple(problem["loc"])) or "the report"
         raise InputError(
-            f"{where}: not a complete render report ({type(exc).__name__}: {exc});"
+            f"{where}: {field}: {problem['msg']}; not a render report kit feed can publish:"
             " render the episode again"
         ) from None
+    mp3 = folder / report.audio.file
+    entry = Entry(
+        slug=report.slug,
+        title=report.title,
+        description=report.description,
+        date=report.date,
+        number=report.number,
+        season=report.season,
+        episode_type=report.episode_type,
+        explicit=report.explicit,
+        draft=report.draft,
+        guid_override=report.guid,
+        duration_ms=report.duration_ms,
+        mp3=mp3,
+        size=0,
+        chapters=tuple(Chapter(c.title, c.start_ms, c.end_ms) for c in report.chapters),
+        sidecars={kind: folder / report.files[kind] for kind in SIDECARS if kind in report.files},
+        people=tuple(Person(p.name, p.role, p.group) for p in report.people),
+        show_file=(folder / report.show_file) if report.show_file else None,
+        synthetic=report.synthesis.sentences > 0,
+    )
     for kind, file in [("mp3", mp3), *entry.sidecars.items()]:
         # a report names files beside it, never elsewhere
         if file.parent != folder or not file.is_file():
@@ -182,23 +235,92 @@ def find_show(entries: list[Entry], folder: Path) -> Path:
     )
 
 
-def guids(show_path: Path, entries: list[Entry]) -> dict[str, str]:
+_GUIDS = TypeAdapter(dict[model.Slug, model.Guid])
+_HASHED_MP3 = re.compile(r"(.+)-[0-9a-f]{8}\.mp3")
+
+
+def _known_guids(lock: Path) -> dict[str, str]:
+    """guids.yaml, validated like the episode files whose guids it keeps."""
+    # the same hardened reader as show files: size, depth and alias limits, file:line errors
+    source = loader.parse_yaml(lock)
+    loaded = source.data or {}
+    if not isinstance(loaded, dict):
+        raise InputError(
+            f"{loader.display(lock)}: expected lines of 'slug: guid';"
+            " restore it from version control"
+        )
+    try:
+        return _GUIDS.validate_python(loaded)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        key = problem["loc"][0]
+        raise InputError(
+            f"{source.where((key,))}: {str(key)[:80]!r}: {problem['msg']}; expected lines of"
+            " 'slug: guid': restore it from version control"
+        ) from None
+
+
+def _guids_in_feed(feed_path: Path, wanted: list[Entry]) -> dict[str, str]:
+    """The guids the feed being replaced gave the `wanted` episodes, by slug: an item is an
+    episode's when one of its URLs names a file of the episode (its sidecars keep their
+    names; its MP3 is `<slug>-<hash>.mp3`)."""
+    where = loader.display(feed_path)
+    try:
+        data = limits.read_bounded(
+            feed_path, MAX_FEED_BYTES, where, "feeds", "move it out of the folder"
+        )
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            raise ValueError("it has a DOCTYPE")
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        root = etree.fromstring(data, parser)
+    except (InputError, OSError, ValueError, etree.XMLSyntaxError) as exc:
+        slugs = ", ".join(repr(e.slug) for e in wanted[:3]) + (", ..." if len(wanted) > 3 else "")
+        raise InputError(
+            f"{where}: cannot read the feed being replaced ({exc}), which holds the guids of"
+            f" {slugs} that {GUIDS_FILE} lacks; restore {GUIDS_FILE} from version control,"
+            " or move the feed away to give those episodes new guids"
+        ) from None
+    by_file: dict[str, str] = {}
+    for item in root.iterfind("channel/item"):
+        guid = (item.findtext("guid") or "").strip()
+        if not guid:
+            continue
+        urls = [e.get("url", "") for e in item if e.tag in _LINKED]
+        for url in urls:
+            name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+            by_file.setdefault(name, guid)
+            hashed = _HASHED_MP3.fullmatch(name)
+            if hashed:
+                by_file.setdefault(f"{hashed.group(1)}.slug", guid)
+    found = {}
+    for entry in wanted:
+        names = [entry.mp3.name, *(p.name for p in entry.sidecars.values()), f"{entry.slug}.slug"]
+        guid = next((by_file[n] for n in names if n in by_file), None)
+        if guid is not None:
+            found[entry.slug] = guid
+    return found
+
+
+_LINKED = {
+    "enclosure",
+    "{https://podcastindex.org/namespace/1.0}transcript",
+    "{https://podcastindex.org/namespace/1.0}chapters",
+}
+
+
+def guids(show_path: Path, entries: list[Entry], feed_path: Path | None = None) -> dict[str, str]:
     """Every entry's guid by slug: its override, else the one in guids.yaml beside the show,
-    else a new one, which is recorded there (atomically) before it is used."""
+    else the one the feed being replaced (`feed_path`) gave it (guids.yaml emptied or lost),
+    else a new one; those are recorded in guids.yaml (atomically) before they are used."""
     lock = show_path.parent / GUIDS_FILE
-    known: dict[str, str] = {}
-    if lock.exists():
-        # the same hardened reader as show files: size, depth and alias limits, file:line errors
-        loaded = loader.parse_yaml(lock).data or {}
-        if not isinstance(loaded, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in loaded.items()
-        ):
-            raise InputError(
-                f"{loader.display(lock)}: expected lines of 'slug: guid';"
-                " restore it from version control"
-            )
-        known = loaded
-    added = {e.slug: str(uuid.uuid4()) for e in entries if e.slug not in known}
+    known = _known_guids(lock) if lock.exists() else {}
+    missing = [e for e in entries if e.slug not in known]
+    recovered = {}
+    if feed_path is not None and feed_path.is_file():
+        unrecorded = [e for e in missing if e.guid_override is None]
+        if unrecorded:
+            recovered = _guids_in_feed(feed_path, unrecorded)
+    added = {e.slug: recovered.get(e.slug) or str(uuid.uuid4()) for e in missing}
     if added:
         known = {**known, **added}
         try:

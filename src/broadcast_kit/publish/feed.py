@@ -20,7 +20,8 @@ from urllib.parse import quote, urlsplit
 from lxml import etree
 
 from broadcast_kit import __version__
-from broadcast_kit.model import Show, podcast_guid, split_category
+from broadcast_kit.model import Credit, Show, podcast_guid, role_group, split_category
+from broadcast_kit.publish import catalog
 from broadcast_kit.publish.catalog import Entry
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -28,7 +29,10 @@ CONTENT = "http://purl.org/rss/1.0/modules/content/"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 NSMAP = {"itunes": ITUNES, "content": CONTENT, "podcast": PODCAST}
 FEED_FILE = "feed.xml"
-PUBLISH_HOUR_UTC = 12  # a date-only episode is dated noon UTC: the same day on every continent
+AI_CONTENT = "ai-content"  # podcast:txt purpose of the AI disclosure (STANDARDS 28)
+# A date-only episode is dated 10:00 UTC: its date on every clock from UTC-10 (Hawaii, 00:00)
+# to UTC+13:45 (New Zealand's and Chatham's summer). Noon gave New Zealand the next day.
+PUBLISH_HOUR_UTC = 10
 SIDECAR_TYPES = {
     "vtt": "text/vtt",
     "srt": "application/x-subrip",
@@ -63,10 +67,18 @@ def clean(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def notes_html(entry: Entry) -> str:
-    """Show notes: the description's paragraphs (links made clickable), then the chapters."""
+def disclosure(show: Show, entry: Entry) -> str | None:
+    """The AI disclosure sentence for the episode's show notes, if it gets one."""
+    wanted = show.ai_disclosure
+    return wanted.sentence if wanted.notes and entry.synthetic else None
+
+
+def notes_html(entry: Entry, sentence: str | None = None) -> str:
+    """Show notes: the description's paragraphs (links made clickable), the disclosure
+    `sentence`, then the chapters."""
     parts = []
-    for paragraph in re.split(r"\n\s*\n", clean(entry.description).strip()):
+    paragraphs = re.split(r"\n\s*\n", clean(entry.description).strip())
+    for paragraph in [*paragraphs, clean(sentence or "")]:
         if not paragraph.strip():
             continue
         pieces, last = [], 0
@@ -86,8 +98,8 @@ def notes_html(entry: Entry) -> str:
     return "".join(parts)
 
 
-def notes_text(entry: Entry) -> str:
-    text = clean(entry.description).strip()
+def notes_text(entry: Entry, sentence: str | None = None) -> str:
+    text = "\n\n".join(t for t in (clean(entry.description).strip(), clean(sentence or "")) if t)
     if entry.chapters:
         lines = [f"{timestamp(c.start_ms)} {clean(c.title)}" for c in entry.chapters]
         text = (text + "\n\n" if text else "") + "Chapters:\n" + "\n".join(lines)
@@ -148,20 +160,40 @@ def build(
     _sub(channel, "itunes:type", show.type)
     _sub(channel, "podcast:guid", podcast_guid(feed_url))
     _sub(channel, "podcast:locked", "yes" if show.locked else "no", {"owner": show.owner.email})
+    _sub(channel, "podcast:medium", show.medium)
+    synthetic = [i.entry.synthetic for i in items]
+    # the whole show is disclosed when every episode is synthetic, else each such episode
+    channel_disclosure = show.ai_disclosure.feed and bool(synthetic) and all(synthetic)
+    if channel_disclosure:
+        _sub(channel, "podcast:txt", "true", {"purpose": AI_CONTENT})
+    for credit in show.people:
+        _person(channel, catalog.Person(credit.name, credit.role, role_group(credit.role)), credit)
+    for funding in show.funding:
+        _sub(channel, "podcast:funding", funding.text, {"url": funding.url})
+    if show.license is not None:
+        url = {"url": show.license.url} if show.license.url else {}
+        _sub(channel, "podcast:license", show.license.name, url)
+    for place in show.location:
+        attrs = {"geo": place.geo, "osm": place.osm, "country": (place.country or "").lower()}
+        if place.rel != "subject":
+            attrs["rel"] = place.rel
+        _sub(channel, "podcast:location", place.name, {k: v for k, v in attrs.items() if v})
     for item in items:
-        _item(channel, item, base_url, show)
+        item_disclosure = show.ai_disclosure.feed and not channel_disclosure
+        _item(channel, item, base_url, show, item_disclosure and item.entry.synthetic)
     xml: bytes = etree.tostring(rss, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return xml
 
 
-def _item(channel: etree._Element, item: Item, base_url: str, show: Show) -> None:
+def _item(channel: etree._Element, item: Item, base_url: str, show: Show, disclose: bool) -> None:
     entry = item.entry
     node = _sub(channel, "item")
+    sentence = disclosure(show, entry)
     _sub(node, "title", entry.title)
     _sub(node, "itunes:title", entry.title)
-    _sub(node, "description").text = _cdata(notes_html(entry))
-    _sub(node, "content:encoded").text = _cdata(notes_html(entry))
-    _sub(node, "itunes:summary", notes_text(entry))
+    _sub(node, "description").text = _cdata(notes_html(entry, sentence))
+    _sub(node, "content:encoded").text = _cdata(notes_html(entry, sentence))
+    _sub(node, "itunes:summary", notes_text(entry, sentence))
     enclosure = {"url": url_for(base_url, entry.mp3.name), "length": str(entry.size)}
     _sub(node, "enclosure", attrs={**enclosure, "type": "audio/mpeg"})
     _sub(node, "guid", item.guid, {"isPermaLink": "true" if _is_url(item.guid) else "false"})
@@ -173,6 +205,12 @@ def _item(channel: etree._Element, item: Item, base_url: str, show: Show) -> Non
         _sub(node, "itunes:season", str(entry.season))
     if entry.number is not None:
         _sub(node, "itunes:episode", str(entry.number))
+    if entry.season is not None:
+        _sub(node, "podcast:season", str(entry.season))
+    if entry.number is not None:
+        _sub(node, "podcast:episode", str(entry.number))
+    if disclose:
+        _sub(node, "podcast:txt", "true", {"purpose": AI_CONTENT})
     if "chapters" in entry.sidecars:
         chapters = url_for(base_url, entry.sidecars["chapters"].name)
         _sub(node, "podcast:chapters", attrs={"url": chapters, "type": "application/json+chapters"})
@@ -183,8 +221,20 @@ def _item(channel: etree._Element, item: Item, base_url: str, show: Show) -> Non
             if kind != "transcript":
                 attrs["rel"] = "captions"
             _sub(node, "podcast:transcript", attrs=attrs)
+    # an item's people replace the channel's: the show's credits are listed again
+    credits = {c.name: c for c in show.people}
     for person in entry.people:
-        _sub(node, "podcast:person", person.name, {"role": person.role})
+        _person(node, person, credits.pop(person.name, None))
+    if entry.people:
+        for credit in credits.values():
+            _person(node, catalog.Person(credit.name, credit.role, role_group(credit.role)), credit)
+
+
+def _person(parent: etree._Element, person: catalog.Person, credit: Credit | None) -> None:
+    attrs = {"role": person.role, "group": person.group}
+    if credit is not None:
+        attrs |= {k: v for k, v in (("href", credit.href), ("img", credit.img)) if v}
+    _sub(parent, "podcast:person", person.name, attrs)
 
 
 def _is_url(guid: str) -> bool:

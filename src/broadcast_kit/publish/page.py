@@ -25,7 +25,7 @@ from urllib.parse import quote
 from broadcast_kit import __version__, loader
 from broadcast_kit.errors import InputError
 from broadcast_kit.model import Show
-from broadcast_kit.publish.feed import Item, clean, notes_html, timestamp
+from broadcast_kit.publish.feed import Item, clean, disclosure, notes_html, timestamp
 
 MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July")
 MONTHS += ("August", "September", "October", "November", "December")
@@ -184,13 +184,13 @@ def _transcript(cues: list[Cue], chapter_starts: set[int]) -> str:
     return "".join(out)
 
 
-def _episode(item: Item, anchor: str, inline: bool) -> str:
+def _episode(item: Item, anchor: str, inline: bool, sentence: str | None) -> str:
     entry = item.entry
     mp3 = _url(entry.mp3.name)
     title = _e(entry.title)
     meta = [f'<time datetime="{entry.date.isoformat()}">{_date(entry.date)}</time>']
     if entry.episode_type != "full":
-        meta.append(entry.episode_type.capitalize())
+        meta.append(_e(entry.episode_type.capitalize()))
     if entry.season is not None:
         meta.append(f"Season {entry.season}")
     if entry.number is not None:
@@ -210,7 +210,8 @@ def _episode(item: Item, anchor: str, inline: bool) -> str:
         f'<a href="{mp3}">Download the MP3</a></audio>',
         f'<p class="files">{" · ".join(files)}</p>',
     ]
-    notes = notes_html(replace(entry, chapters=()))  # the chapters get their own list below
+    # the chapters get their own list below
+    notes = notes_html(replace(entry, chapters=()), sentence)
     if notes:
         parts.append(f'<div class="notes" dir="auto">{notes}</div>')
     if entry.chapters:
@@ -256,7 +257,12 @@ def render(
     direction = "rtl" if language.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
     taken: set[str] = set()
     episodes = "\n".join(
-        _episode(item, _anchor(item.entry.slug, taken), n < inline_transcripts)
+        _episode(
+            item,
+            _anchor(item.entry.slug, taken),
+            n < inline_transcripts,
+            disclosure(show, item.entry),
+        )
         for n, item in enumerate(items)
     )
     if not items:

@@ -8,11 +8,19 @@ RFC 9110 14.2 allows), the Content-Types feeds declare, CORS on every file, file
 from disk, one thread per connection. Request paths are decoded segment by segment and the
 resolved file must lie inside the folder, so `..`, encoded slashes and dots, backslashes, NUL,
 hidden files and symlinks leading out all answer 404.
+
+A preview never changes the folder: its `feed.xml` and `index.html` stay the feed and page
+for the show's `base_url`, and are served with that base URL rewritten, on the fly, to the
+address the client asked for (the Host header, when it is a plain host[:port]), so a podcast
+app on this machine or a phone on the network loads every episode from the preview.
 """
 
 from __future__ import annotations
 
 import errno
+import hashlib
+import html
+import io
 import os
 import re
 import signal
@@ -28,6 +36,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, BinaryIO, Literal
 from urllib.parse import unquote, urlsplit
+from xml.sax.saxutils import escape
 
 from broadcast_kit import __version__
 from broadcast_kit.errors import BroadcastKitError, InputError
@@ -66,6 +75,10 @@ FEED = "feed.xml"
 CHUNK = 256 * 1024
 
 _RANGE = re.compile(r"bytes=([0-9]{0,18})-([0-9]{0,18})", re.IGNORECASE)  # ints, not bignums
+MAX_REWRITE_BYTES = 64 * 1024 * 1024  # a larger feed or page is served as it is
+_IMAGE = re.compile(rb"<itunes:image\s+href=\"([^\"]{1,2000})\"")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9A-Fa-f:.]{{2,45}}\])(?::[0-9]{{1,5}})?")
 
 
 def content_type(name: str) -> str:
@@ -183,13 +196,24 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._send_status(HTTPStatus.NOT_FOUND, body)
             return
         with handle:
-            self._send_file(handle, content_type(found.name), body)
+            stat = os.fstat(handle.fileno())
+            etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+            source: BinaryIO = handle
+            published = self.server.published(found)
+            if published is not None and stat.st_size <= MAX_REWRITE_BYTES:
+                # the feed or page for base_url, served for the address the client used
+                base = self.server.address_for(self.headers.get("Host"))
+                data = rewrite(handle.read(MAX_REWRITE_BYTES), published, base, found.name)
+                etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}-{_digest(base)}"'
+                source = io.BytesIO(data)
+            size = source.seek(0, io.SEEK_END)
+            source.seek(0)
+            self._send_file(source, content_type(found.name), body, size, etag, stat.st_mtime)
 
-    def _send_file(self, handle: BinaryIO, kind: str, body: bool) -> None:
-        stat = os.fstat(handle.fileno())
-        size = stat.st_size
-        etag = f'"{stat.st_mtime_ns:x}-{size:x}"'
-        modified = formatdate(stat.st_mtime, usegmt=True)
+    def _send_file(
+        self, handle: BinaryIO, kind: str, body: bool, size: int, etag: str, mtime: float
+    ) -> None:
+        modified = formatdate(mtime, usegmt=True)
         if etag in (self.headers.get("If-None-Match") or ""):
             self.send_response(HTTPStatus.NOT_MODIFIED)
             self.send_header("ETag", etag)
@@ -276,6 +300,35 @@ def _printable(line: str) -> str:
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in line)
 
 
+def published_base(feed: bytes) -> str | None:
+    """The base URL a feed of kit feed's was made for: the folder of its itunes:image href
+    (where kit feed puts the cover)."""
+    found = _IMAGE.search(feed)
+    if found is None:
+        return None
+    href = html.unescape(found.group(1).decode("utf-8", "replace"))
+    base = href.rsplit("/", 1)[0] + "/"
+    return base if base.lower().startswith(("http://", "https://")) else None
+
+
+def rewrite(data: bytes, published: str, preview: str, name: str) -> bytes:
+    """A feed's or page's bytes with the URLs under `published` moved under `preview`, in
+    the escaped forms the file carries them (XML attributes and text, CDATA, HTML)."""
+    forms = [(published, preview)]
+    escaped = html.escape(published, quote=True), html.escape(preview, quote=True)
+    forms.append(escaped)
+    if name == FEED:
+        forms.append((escape(published, {'"': "&quot;"}), escape(preview, {'"': "&quot;"})))
+    for old, new in forms:
+        if old != new:
+            data = data.replace(old.encode(), new.encode())
+    return data
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
 class PreviewServer(ThreadingHTTPServer):
     """A threading HTTP server over one folder; `url` is where it listens."""
 
@@ -320,13 +373,38 @@ class PreviewServer(ThreadingHTTPServer):
     def feed_url(self) -> str:
         return self.url + FEED
 
+    def address_for(self, host: str | None) -> str:
+        """The preview's base URL as a client reached it: its Host header, when that is a
+        plain host[:port] (a phone on the network uses this machine's address), else `url`."""
+        if host is not None and _HOST.fullmatch(host.strip()):
+            return f"http://{host.strip()}/"
+        return self.url
+
+    def published(self, path: Path) -> str | None:
+        """The base URL `path` was published for, when it is the folder's feed.xml or show
+        page (the files served rewritten); None for every other file."""
+        if path.parent != self.root or path.name not in (FEED, INDEX):
+            return None
+        try:
+            with open(self.root / FEED, "rb") as feed:
+                return published_base(feed.read(MAX_REWRITE_BYTES))
+        except OSError:
+            return None
+
+    def feed_base(self) -> str | None:
+        """The base URL the folder's feed.xml was made for, if there is one."""
+        return self.published(self.root / FEED)
+
     def feed_problem(self) -> str | None:
         """Why the folder's feed.xml will not work in a podcast app pointed at this server."""
         feed = self.root / FEED
         if not feed.is_file():
             return "there is no feed.xml in the folder yet"
-        if self.url.encode() not in feed.read_bytes():
-            return "feed.xml was made for another address; its episodes will not load from here"
+        if self.feed_base() is None:
+            return (
+                "feed.xml names no cover URL (itunes:image), so its URLs cannot be moved to"
+                " this address: it is served as it is"
+            )
         return None
 
     def run(self) -> None:

@@ -26,7 +26,7 @@ from typing import IO
 
 import numpy as np
 
-from broadcast_kit import __version__, ffmpeg, loader, model
+from broadcast_kit import __version__, ffmpeg, limits, loader, model
 from broadcast_kit.audio import AudioSegment, resample, to_array
 from broadcast_kit.errors import InputError, OutputError
 from broadcast_kit.limits import MAX_DURATION_SECONDS, duration_text
@@ -48,6 +48,7 @@ from broadcast_kit.tts.synth import (
 
 Log = Callable[[str], None]
 HASH_CHARS = 8  # hex digits of the MP3's sha256 in its file name
+OUTPUT_SUFFIXES = (".json", ".vtt", ".srt", ".chapters.json", ".transcript.json")
 RESAMPLE_THREADS = max(1, min(4, os.cpu_count() or 1))
 
 
@@ -459,18 +460,21 @@ def render(
     log: Log | None = None,
     max_duration: float | None = MAX_DURATION_SECONDS,
     fingerprint: str | None = None,  # stored in the report: batch renders compare it
+    take_over: bool = False,
     advance: Advance | None = None,
 ) -> RenderResult:
     """Render one episode into `out_dir`; an episode planned longer than `max_duration`
-    seconds is refused before anything is synthesized or written. `log` hears a line as
-    each stage begins, with its counts; `progress` each sentence synthesized; `advance`
-    how far the long stages have got: (done, total, what is counted), e.g. (40, 106,
-    "sentences synthesized") or (250, 779, "s of audio encoded")."""
+    seconds is refused before anything is synthesized or written, and so is one whose
+    outputs would replace files no render of it made (unless `take_over`). `log` hears a
+    line as each stage begins, with its counts; `progress` each sentence synthesized;
+    `advance` how far the long stages have got: (done, total, what is counted), e.g. (40,
+    106, "sentences synthesized") or (250, 779, "s of audio encoded")."""
     master.preload()  # mastering's imports load while the episode does
     clock = _Clock()
     say = log or (lambda _msg: None)
     cache = cache or SpeechCache()
     production = loader.load(episode_path, show_path, engines=True)
+    owned = claim(out_dir, production, take_over)
     _say_loaded(production, say)
     for key, voice_name in production.cast.items():
         say(f"cast voices.{key} as {voice_name}")
@@ -518,14 +522,23 @@ def render(
             clock.total(),
             os.path.relpath(production.show_path.resolve(), out_dir.resolve()),
             fingerprint,
+            warnings,
+            os.path.relpath(production.episode_path.resolve(), out_dir.resolve()),
         )
         files["report"] = _write(stage / f"{production.slug}.json", report.to_json())
+        owned = claim(out_dir, production, take_over)  # again: the folder may have changed
+        mp3_name = files["mp3"].name
+        existing = out_dir / mp3_name
+        theirs = existing.exists() and mp3_name not in owned and not take_over
+        # the same bytes under the same name are the same render, whoever's report is gone
+        if theirs and (existing.is_symlink() or _sha256(existing) != digest):
+            raise InputError(_not_ours(out_dir, [mp3_name], production.slug))
         previous = _previous_mp3(out_dir / files["report"].name)
         for kind, staged_path in files.items():  # the report last: it vouches for the others
             final = out_dir / staged_path.name
             os.replace(staged_path, final)
             result.outputs[kind] = final
-        if previous is not None and previous != result.outputs["mp3"]:
+        if previous is not None and previous != result.outputs["mp3"] and previous.name in owned:
             previous.unlink(missing_ok=True)
         result.report = report.as_dict()
         result.render_report = report
@@ -544,6 +557,76 @@ def _say_loaded(production: loader.Production, say: Log) -> None:
     )
 
 
+def output_names(slug: str) -> list[str]:
+    """The files a render of `slug` writes, but for its MP3 (`<slug>-<hash>.mp3`)."""
+    return [f"{slug}{suffix}" for suffix in OUTPUT_SUFFIXES]
+
+
+def claim(out_dir: Path, production: loader.Production, take_over: bool = False) -> set[str]:
+    """The files in `out_dir` an earlier render of this episode made (its render report
+    lists them: the folder's manifest); an InputError when this render would replace a file
+    no render of it made, or the render of another episode with the same slug, unless
+    `take_over`."""
+    slug = production.slug
+    report = out_dir / f"{slug}.json"
+    recorded = _read_report(report)
+    owned: set[str] = set()
+    if recorded is not None:
+        files = recorded.get("files")
+        audio = recorded.get("audio")
+        named = [*(files.values() if isinstance(files, dict) else ()), report.name]
+        named.append(audio.get("file") if isinstance(audio, dict) else None)
+        owned = {n for n in named if isinstance(n, str) and n and Path(n).name == n}
+        other = _rendered_from(recorded, out_dir)
+        if not take_over and other is not None and other != production.episode_path.resolve():
+            raise InputError(
+                f"{loader.display(out_dir)}: the slug '{slug}' is already rendered there from"
+                f" {loader.display(other)}; give {loader.display(production.episode_path)} a"
+                " slug: of its own or render it into another --out, or pass --force to"
+                " replace that episode's files"
+            )
+    foreign = [
+        name for name in output_names(slug) if (out_dir / name).exists() and name not in owned
+    ]
+    if foreign and not take_over:
+        raise InputError(_not_ours(out_dir, foreign, slug))
+    return owned
+
+
+def _not_ours(out_dir: Path, names: list[str], slug: str) -> str:
+    them = "it" if len(names) == 1 else "them"
+    return (
+        f"{loader.display(out_dir)}: {', '.join(names)} would be replaced, and no render of"
+        f" this episode made {them} (no render report of '{slug}' lists {them}); move {them}"
+        f" out of the folder or render into another --out, or pass --force to replace {them}"
+    )
+
+
+def _read_report(path: Path) -> dict[str, object] | None:
+    """A render report of ours, or None (no file, or a file that is not one)."""
+    shown = loader.display(path)
+    try:
+        raw = limits.read_bounded(path, limits.MAX_FILE_BYTES, shown, "render reports", "")
+        data = json.loads(raw)
+    except (OSError, ValueError, RecursionError, InputError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    tool = data.get("tool")
+    return data if isinstance(tool, str) and tool.startswith("broadcast-kit") else None
+
+
+def _rendered_from(report: dict[str, object], out_dir: Path) -> Path | None:
+    """The episode file a render report was made from, when it can be told."""
+    recorded = report.get("episode_path")  # relative to the report's folder
+    if isinstance(recorded, str) and recorded:
+        return (out_dir / recorded).resolve()
+    shown = report.get("episode_file")  # older reports: as shown where kit ran
+    if isinstance(shown, str) and shown and Path(shown).is_file():
+        return Path(shown).resolve()
+    return None
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -554,10 +637,9 @@ def _sha256(path: Path) -> str:
 
 def _previous_mp3(report: Path) -> Path | None:
     """The MP3 an earlier render of this episode left in the folder, if its report says so."""
-    try:
-        name = json.loads(report.read_text(encoding="utf-8"))["audio"]["file"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    data = _read_report(report)
+    audio = data.get("audio") if data is not None else None
+    name = audio.get("file") if isinstance(audio, dict) else None
     if not isinstance(name, str) or Path(name).name != name or not name.endswith(".mp3"):
         return None
     return report.parent / name

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from broadcast_kit import __version__, loader, model
 from broadcast_kit.render.master import MasterReport
@@ -28,7 +28,8 @@ class _Strict(BaseModel):
 
 class Person(_Strict):
     name: str
-    role: str  # host or guest
+    role: str  # a Podcast Taxonomy role, lower-case: host, guest, narrator, ...
+    group: str = "cast"  # its taxonomy group
 
 
 class AudioFacts(_Strict):
@@ -102,6 +103,11 @@ class RenderReport(_Strict):
     segments: list[Segment]
     show_file: str
     fingerprint: str | None = None  # of every input, for batch renders (kit render DIR)
+    #: what the render warned about (defaults filled in silently, a voice cast twice, ...)
+    warnings: list[str] = Field(default_factory=list)
+    #: the episode file, relative to the report's folder (as show_file): which episode owns
+    #: the slug's files there
+    episode_path: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         """The report as written: segments keep only the fields set for them."""
@@ -121,17 +127,27 @@ def engine_voice(voice: model.Voice) -> str:
 
 def people(production: loader.Production, placed: Timeline) -> list[Person]:
     """Who is heard, for the feed's podcast:person: the host, then every named interviewee
-    (voxpops are anonymous)."""
+    (a guest unless their voice gives another role) and every other named voice given a
+    role (voxpops are anonymous)."""
+    found: list[Person] = []
+
+    def add(name: str, role: str) -> None:
+        if all(p.name != name for p in found):
+            found.append(Person(name=name, role=role, group=model.role_group(role)))
+
     host = production.voices.get("host")
     name = production.show.author
     if host is not None and host.name and host.name.lower() != "host":
         name = host.name
-    found = [Person(name=name, role="host")]
-    seen = {name}
+    add(name, host.role if host is not None and host.role else "host")
     for item in placed.items:
-        if item.kind == model.InterviewPart.kind and item.speaker and item.speaker not in seen:
-            seen.add(item.speaker)
-            found.append(Person(name=item.speaker, role="guest"))
+        voice = production.voices.get(item.voice) if item.voice else None
+        if not item.is_speech or not item.speaker:
+            continue
+        if item.kind == model.InterviewPart.kind:
+            add(item.speaker, voice.role if voice is not None and voice.role else "guest")
+        elif voice is not None and voice.role and voice.name:
+            add(item.speaker, voice.role)
     return found
 
 
@@ -170,6 +186,8 @@ def build(
     timings: dict[str, float],
     show_file: str,
     fingerprint: str | None = None,
+    warnings: list[str] | None = None,
+    episode_path: str | None = None,
 ) -> RenderReport:
     """The report of a render: `files` as staged, `audio` the MP3's (bytes, sha256)."""
     episode, show = production.episode, production.show
@@ -214,4 +232,6 @@ def build(
         segments=[segment(item, production.voices) for item in placed.items],
         show_file=show_file,
         fingerprint=fingerprint,
+        warnings=list(warnings or []),
+        episode_path=episode_path,
     )

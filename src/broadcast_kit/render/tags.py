@@ -1,8 +1,9 @@
 """Everything mutagen: write the episode's ID3 tags, read them back for checks.
 
 Tags are saved as ID3v2.3 (STANDARDS 5-9): text frames, one front cover, TXXX provenance,
-and one CHAP per chapter listed by a TOP_LEVEL|ORDERED CTOC. mutagen failures are wrapped
-with the file they concern.
+and one CHAP per chapter listed by a TOP_LEVEL|ORDERED CTOC. mutagen stores frames by size,
+so the CHAP frames are put back in time order afterwards (STANDARDS 29: ffmpeg-based players
+list chapters in file order). mutagen failures are wrapped with the file they concern.
 """
 
 from __future__ import annotations
@@ -102,6 +103,48 @@ def write(path: Path, tags: EpisodeTags) -> None:
     id3.update_to_v23()
     with _mutagen(path, "write"):
         id3.save(path, v2_version=3)
+        if ids:
+            _chapters_in_time_order(path)
+
+
+_ID3_HEADER = 10
+_FRAME_HEADER = 10  # v2.3: id, 32-bit size, flags
+
+
+def _chapters_in_time_order(path: Path) -> None:
+    """Rewrite the tag of `path` in place with its CHAP frames in time order: each CHAP takes
+    the place of another, so the tag keeps its size and every other frame its position.
+    Plain ID3v2.3 as mutagen writes it (no unsynchronisation, no extended header)."""
+    with open(path, "r+b") as fh:
+        header = fh.read(_ID3_HEADER)
+        if header[:3] != b"ID3" or header[3] != 3 or header[5] & 0xC0:
+            raise ValueError("not the plain ID3v2.3 tag just written")
+        size = 0
+        for byte in header[6:10]:  # synchsafe: 7 bits a byte
+            size = (size << 7) | (byte & 0x7F)
+        body = fh.read(size)
+        frames: list[bytes] = []
+        pos = 0
+        while pos + _FRAME_HEADER <= len(body) and body[pos : pos + 4] != b"\0\0\0\0":
+            end = pos + _FRAME_HEADER + int.from_bytes(body[pos + 4 : pos + 8], "big")
+            frames.append(body[pos:end])
+            pos = end
+        slots = [n for n, frame in enumerate(frames) if frame[:4] == b"CHAP"]
+
+        def start_end(frame: bytes) -> tuple[int, int]:
+            times = frame.index(b"\0", _FRAME_HEADER) + 1  # after the element ID
+            return (
+                int.from_bytes(frame[times : times + 4], "big"),
+                int.from_bytes(frame[times + 4 : times + 8], "big"),
+            )
+
+        chapters = sorted((frames[n] for n in slots), key=start_end)
+        if [frames[n] for n in slots] == chapters:
+            return
+        for n, frame in zip(slots, chapters, strict=True):
+            frames[n] = frame
+        fh.seek(_ID3_HEADER)
+        fh.write(b"".join(frames))
 
 
 @dataclass(frozen=True)

@@ -263,6 +263,17 @@ def test_base_url_option_and_the_printed_feed_url(site_dir: Path) -> None:
     assert bad.exit_code == 2 and "is not an absolute http(s) URL" in bad.stderr
 
 
+def test_only_the_feed_needs_base_url(site_dir: Path, show_dir: Path) -> None:
+    show = show_dir / "show.yaml"
+    show.write_text(show.read_text().replace("base_url: https://example.org/test/\n", ""))
+    missing = kit("feed", "--out", str(site_dir))
+    assert missing.exit_code == 2
+    assert "base_url: the feed needs the address the folder is published at" in missing.stderr
+    assert not (site_dir / "feed.xml").exists()
+    given = kit("feed", "--out", str(site_dir), "--base-url", "https://example.org/x/")
+    assert given.exit_code == 0, given.stderr
+
+
 def test_a_feed_is_a_function_of_its_inputs(site_dir: Path) -> None:
     publish(site_dir)
     first = (site_dir / "feed.xml").read_bytes()

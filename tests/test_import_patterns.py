@@ -19,7 +19,6 @@ from typer.testing import CliRunner
 from broadcast_kit import cover, importer, loader, model, script
 from broadcast_kit.cli import app
 from broadcast_kit.errors import InputError
-from broadcast_kit.importer import show as show_module
 
 from .conftest import make_show
 
@@ -350,7 +349,7 @@ def test_7_import_then_render_with_the_default_piper_voices(
 
 
 def test_7_the_starter_cover_passes_the_show_checks() -> None:
-    image = cover.inspect(show_module.cover_png("Dawn Report"))
+    image = cover.inspect(cover.placeholder("Dawn Report"))
     assert image is not None and image.mime == "image/png" and image.color == "rgb"
     assert (image.width, image.height) == (1400, 1400) and not image.problems()
 

@@ -34,6 +34,7 @@ from broadcast_kit import fingerprint, limits, loader, workers
 from broadcast_kit.errors import EXIT_FAILURE, BroadcastKitError, ConfigError, InputError
 
 if TYPE_CHECKING:  # the audio stack loads only where audio is made
+    from broadcast_kit.progress import Advance
     from broadcast_kit.render import pipeline
     from broadcast_kit.tts.synth import Progress
 
@@ -610,13 +611,14 @@ def render_one(
     progress: Progress | None = None,
     log: Callable[[str], None] | None = None,
     max_duration: float | None = limits.MAX_DURATION_SECONDS,
+    advance: Advance | None = None,
     take_over: bool = False,
 ) -> pipeline.RenderResult:
     """`kit render EPISODE`: render one episode here and now, whatever its report says, with
     its fingerprint in the report so that later batch renders know it is up to date."""
     from broadcast_kit.render import pipeline
 
-    stamp = fingerprint.of(loader.load(episode, show))
+    stamp = fingerprint.of(loader.load(episode, show, engines=True))
     return pipeline.render(
         episode,
         out_dir,
@@ -625,5 +627,6 @@ def render_one(
         log=log,
         max_duration=max_duration,
         fingerprint=stamp,
+        advance=advance,
         take_over=take_over,
     )

@@ -6,7 +6,9 @@ Podcast directories want a square JPEG or PNG of 1400-3000 px (STANDARDS 18).
 
 from __future__ import annotations
 
+import hashlib
 import struct
+import zlib
 from dataclasses import dataclass
 
 from broadcast_kit.limits import MAX_COVER_BYTES, size_text
@@ -70,3 +72,25 @@ def inspect(data: bytes) -> Image | None:
                 return Image("image/jpeg", width, height, _JPEG_COLOR.get(components, "rgb"))
             pos += 2 + length
     return None
+
+
+def placeholder(title: str, size: int = MIN_PX) -> bytes:
+    """A square placeholder cover: two bands of colour derived from the title (a PNG made
+    without an imaging library, as `inspect` reads one), for starter shows."""
+    digest = hashlib.sha256(title.encode("utf-8")).digest()
+    top = bytes(60 + b % 140 for b in digest[:3])
+    bottom = bytes(c // 3 for c in top)
+    band = size * 7 // 10
+    raw = (b"\x00" + top * size) * band + (b"\x00" + bottom * size) * (size - band)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 6))
+        + chunk(b"IEND", b"")
+    )

@@ -9,18 +9,20 @@ that names them, voices referenced by segments, engines that exist, files that e
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from broadcast_kit import cover, limits, model, script, text, yamltree
+from broadcast_kit import cover, limits, model, script, text, yamlerrors, yamltree
 from broadcast_kit.errors import ConfigError, InputError
 from broadcast_kit.model import (
     AudioSettings,
@@ -36,6 +38,7 @@ from broadcast_kit.model import (
     Voice,
     VoiceWanted,
 )
+from broadcast_kit.problems import Problems, field_hint, segment_kind_hint
 from broadcast_kit.tts import casting, registry
 from broadcast_kit.tts.base import alphabet
 from broadcast_kit.tts.lexicon import EMPTY, Lexicon
@@ -109,7 +112,7 @@ def display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
-        return str(path)
+        return os.path.normpath(path)
 
 
 def format_loc(loc: Loc) -> str:
@@ -148,15 +151,8 @@ def parse_yaml(path: Path) -> Source:
             " remove it, or write it as an escape (\\x..) in a double-quoted string"
         ) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        problem = exc.problem or "invalid YAML"
-        context = ""
-        if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
-            context = f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
-        raise ConfigError(
-            f"{shown}:{line}: malformed YAML: {problem}{context}; check indentation and quoting"
-        ) from None
+        line, explained = yamlerrors.explain(exc, text)
+        raise ConfigError(f"{shown}:{line}: malformed YAML: {explained}") from None
     lines: dict[Loc, int] = {}
     data = _construct(node, (), lines, path) if node is not None else None
     return Source(path, data, lines)
@@ -282,42 +278,66 @@ def _data_loc(loc: Loc) -> Loc:
     return loc
 
 
-def _guess(root: type[BaseModel], loc: Loc) -> tuple[str | None, list[str]]:
-    """For an unknown field at `loc`: the known field it most likely misspells, and all."""
+def _guess(root: type[BaseModel], loc: Loc) -> str | None:
+    """For an unknown field at `loc`: the known field it most likely misspells."""
     owner = _model_at(root, loc[:-1])
-    fields = sorted(owner.model_fields) if owner else []
-    guess = difflib.get_close_matches(str(loc[-1]), fields, n=1)
-    return (guess[0] if guess else None), fields
+    guess = difflib.get_close_matches(
+        str(loc[-1]), sorted(owner.model_fields) if owner else [], n=1
+    )
+    return guess[0] if guess else None
+
+
+def _segment(source: Source, index: object) -> dict[str, Any]:
+    segments = source.data.get("segments") if isinstance(source.data, dict) else None
+    if isinstance(segments, list) and isinstance(index, int) and 0 <= index < len(segments):
+        raw = segments[index]
+        return raw if isinstance(raw, dict) else {}
+    return {}
+
+
+def _segment_voice(raw: dict[str, Any]) -> str | None:
+    """The voice key a segment as written speaks with, if it says or implies one."""
+    if "interview" in raw:
+        return str(raw["speaker"]) if isinstance(raw.get("speaker"), str) else None
+    kind = next((kind for kind in ("host", "voxpop") if kind in raw), None)
+    return str(raw["voice"]) if isinstance(raw.get("voice"), str) else kind
+
+
+_SOURCES = {"segments", "script", "script_file"}
 
 
 def _problems(exc: ValidationError, root: type[BaseModel], source: Source) -> Iterator[str]:
     errors = exc.errors()
-    # a misspelled field also makes the real one "missing": report only the misspelling
-    misspelled = {
+    guesses = {
         (*tuple(e["loc"])[:-1], guess)
         for e in errors
         if e["type"] == "extra_forbidden"
-        for guess in [_guess(root, tuple(e["loc"]))[0]]
+        for guess in [_guess(root, tuple(e["loc"]))]
         if guess
     }
     for err in errors:
         loc: Loc = tuple(err["loc"])
-        if err["type"] == "missing" and loc in misspelled:
+        # a misspelled field also makes the real one "missing", and a misspelled segments:
+        # leaves the episode without any: report only the misspelling
+        if err["type"] == "missing" and loc in guesses:
+            continue
+        if not loc and root is model.Episode and any(g[-1] in _SOURCES for g in guesses):
             continue
         where = source.where(_data_loc(loc))
         name = format_loc(_data_loc(loc))
         kind = err["type"]
         if kind == "extra_forbidden":
-            guess, fields = _guess(root, loc)
-            hint = f"did you mean '{guess}'?" if guess else f"known fields: {', '.join(fields)}"
+            owner = _model_at(root, loc[:-1])
+            voice = None
+            if loc[0] == "segments" and len(loc) > 1:
+                voice = _segment_voice(_segment(source, loc[1]))
+            hint = field_hint(root, owner, str(loc[-1]), voice)
             yield f"{where}: {name}: unknown field; {hint}"
         elif kind in ("union_tag_not_found", "union_tag_invalid", "model_attributes_type") and (
             loc and loc[0] == "segments"
         ):
-            yield (
-                f"{where}: {name}: a segment is a mapping with one of "
-                f"{', '.join(model.SEGMENT_KINDS)} (e.g. '- host: Good evening.')"
-            )
+            keys = [str(k) for k in _segment(source, loc[1] if len(loc) > 1 else None)]
+            yield f"{where}: {name}: {segment_kind_hint(keys)}"
         elif kind == "missing":
             yield f"{where}: {name}: required field is missing"
         else:
@@ -325,16 +345,91 @@ def _problems(exc: ValidationError, root: type[BaseModel], source: Source) -> It
             yield f"{where}: {name or 'file'}: {message}"
 
 
-def validate(source: Source, cls: type[BaseModel]) -> Any:
+def _top_level(source: Source) -> None:
     if not isinstance(source.data, dict):
         raise ConfigError(
             f"{display(source.path)}:1: expected a mapping of fields (title:, ...) at the top"
         )
+
+
+def validate(source: Source, cls: type[BaseModel]) -> Any:
+    _top_level(source)
     try:
         return cls.model_validate(source.data)
     except ValidationError as exc:
         problems = list(_problems(exc, cls, source))
         raise ConfigError(problems[0], problems) from None
+
+
+@cache
+def _field_adapter(cls: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    info = cls.model_fields[name]
+    # a field's type with its constraints; the model's own validators do not run here
+    return TypeAdapter(Annotated[info.annotation, info])  # type: ignore[arg-type]
+
+
+_ITEMWISE = ("voices", "pronunciations")  # salvaged entry by entry
+
+
+def _salvaged_item(adapter: TypeAdapter[Any], key: str, value: Any) -> Any:
+    """One entry of voices: or pronunciations: as far as it validates: whole, or (a voice)
+    without the settings that are wrong; None when nothing of it does."""
+    try:
+        return adapter.validate_python({key: value})[key]
+    except ValidationError as exc:
+        if not isinstance(value, dict):
+            return None
+        wrong = {e["loc"][1] for e in exc.errors() if len(e["loc"]) > 1}
+        rest = {k: v for k, v in value.items() if k not in wrong}
+        try:
+            return adapter.validate_python({key: rest})[key]
+        except ValidationError:
+            return None
+
+
+def salvage(source: Source, cls: type[BaseModel]) -> tuple[Any, set[str]]:
+    """What can be used of a file that did not validate, so that loading can go on finding
+    the problems of the rest: the fields that validate on their own (voices and
+    pronunciations entry by entry), the others at their defaults or absent, segments left
+    out (the loader takes them one by one). Also every voice key written, usable or not."""
+    data = source.data if isinstance(source.data, dict) else {}
+    values: dict[str, Any] = {}
+    for name in cls.model_fields:
+        if name not in data or name == "segments":
+            continue
+        adapter = _field_adapter(cls, name)
+        try:
+            values[name] = adapter.validate_python(data[name])
+            continue
+        except ValidationError:
+            pass
+        if name in _ITEMWISE and isinstance(data[name], dict):
+            kept = {k: _salvaged_item(adapter, k, v) for k, v in data[name].items()}
+            values[name] = {k: v for k, v in kept.items() if v is not None}
+    voices = data.get("voices")
+    written = {str(k) for k in voices} if isinstance(voices, dict) else set()
+    return cls.model_construct(**values), written
+
+
+def _blank(cls: type[BaseModel]) -> Any:
+    """A model with nothing set but defaults, for a file that could not be read at all."""
+    return cls.model_construct()
+
+
+def _checked(source: Source, cls: type[BaseModel], problems: Problems) -> tuple[Any, set[str]]:
+    """The file's model, validated; or, with its problems recorded, what `salvage` keeps."""
+    try:
+        _top_level(source)
+    except ConfigError as exc:
+        problems.record(exc)
+        return _blank(cls), set()
+    try:
+        checked = cls.model_validate(source.data)
+        return checked, set(getattr(checked, "voices", {}))
+    except ValidationError as exc:
+        for line in _problems(exc, cls, source):
+            problems.add(line)
+        return salvage(source, cls)
 
 
 # --- resolution ---------------------------------------------------------------------------
@@ -347,7 +442,7 @@ def find_show(episode_path: Path) -> Path:
             return candidate / SHOW_FILE
     raise InputError(
         f"{display(episode_path)}: no {SHOW_FILE} in its folder or any parent folder;"
-        " create one or pass --show PATH"
+        " create one (kit init makes a starter) or pass --show PATH"
     )
 
 
@@ -355,11 +450,45 @@ def _resolve(base: Path, path: Path) -> Path:
     return path if path.is_absolute() else (base / path)
 
 
-def _require_file(path: Path, where: str, what: str) -> None:
+def _closest(folder: Path, name: str, folders: bool) -> str | None:
+    try:
+        names = [p.name for p in folder.iterdir() if p.is_dir() == folders]
+    except OSError:
+        return None
+    by_case = [n for n in names if n.lower() == name.lower()]
+    found = by_case or difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _nearby(path: Path, written: Path, base: Path) -> str:
+    """A hint towards the file a missing path most likely means: the closest name in its
+    folder (and in each folder on the way that does not exist), as the file would write it."""
+    parts = Path(os.path.normpath(path.absolute())).parts
+    exists = next(n for n in range(len(parts), 0, -1) if Path(*parts[:n]).exists())
+    fixed = Path(*parts[:exists])
+    for n in range(exists, len(parts)):
+        last = n == len(parts) - 1
+        name = _closest(fixed, parts[n], folders=not last)
+        if name is None:
+            if last:
+                return ""
+            return f" (there is no folder {display(Path(*parts[: n + 1]))})"
+        fixed = fixed / name
+    shown = fixed if written.is_absolute() else Path(os.path.relpath(fixed, base.absolute()))
+    beside = " (in the same folder)" if exists == len(parts) - 1 else ""
+    return f"; did you mean {shown.as_posix()}{beside}?"
+
+
+def _require_file(
+    path: Path, where: str, what: str, written: Path | None = None, base: Path = Path()
+) -> None:
+    """`path` (`written` in the file, relative to `base`) is a file, or an InputError says
+    which name it likely means."""
     if path.is_dir():
         raise InputError(f"{where}: {what} file {display(path)} is a folder; name a file in it")
     if not path.is_file():
-        raise InputError(f"{where}: {what} file {display(path)} does not exist")
+        hint = _nearby(path, written, base) if written is not None else ""
+        raise InputError(f"{where}: {what} file {display(path)} does not exist{hint}")
 
 
 MAX_CHAPTERS = 255  # one CTOC frame lists at most 255 chapters
@@ -367,81 +496,137 @@ SPOKEN: Loc = ("ai_disclosure", "spoken", "text")  # where the show file sets th
 
 
 def load_show(path: Path) -> tuple[Show, Source, list[str]]:
-    """The show with its cover resolved and checked, its source, and warnings."""
-    source = parse_yaml(path)
-    show: Show = validate(source, Show)
-    art = _resolve(path.parent, show.cover)
+    """The show with its cover resolved and checked, its source, and warnings; every
+    problem of the file at once."""
+    problems = Problems()
+    show, source, _, warnings = _load_show(path, problems)
+    problems.raise_all([display(path)])
+    assert source is not None
+    return show, source, warnings
+
+
+def _load_show(path: Path, problems: Problems) -> tuple[Show, Source | None, set[str], list[str]]:
+    """The show (or what can be used of it, its problems recorded), its source, every voice
+    key it writes, and warnings."""
+    source = problems.attempt(parse_yaml, path)
+    if source is None:
+        return _blank(Show), None, set(), []
+    show, written = _checked(source, Show, problems)
+    written_cover = getattr(show, "cover", None)
+    if written_cover is None:
+        return show, source, written, []
+    art = _resolve(path.parent, written_cover)
     where = source.where(("cover",))
-    _require_file(art, where, "cover")
+    if not problems.passes(_require_file, art, where, "cover", written_cover, path.parent):
+        return show, source, written, []
     too_large = cover.size_problem(art.stat().st_size)
     if too_large is not None:
-        raise InputError(f"{where}: cover {display(art)} {too_large}")
+        problems.add(f"{where}: cover {display(art)} {too_large}")
+        return show, source, written, []
     with art.open("rb") as handle:
         image = cover.inspect(handle.read(1 << 16))
     if image is None:
-        raise InputError(f"{where}: cover {display(art)} is not a JPEG or PNG image")
-    warnings = [f"{where}: cover {display(art)} {problem}" for problem in image.problems()]
+        problems.add(f"{where}: cover {display(art)} is not a JPEG or PNG image")
+    warnings = (
+        [f"{where}: cover {display(art)} {problem}" for problem in image.problems()]
+        if image
+        else []
+    )
     if not show.description.strip():
         warnings.append(
             f"{display(path)}: no description:, so the feed and the show page describe the"
             " show with its title; add a sentence or two about it"
         )
-    return show.model_copy(update={"cover": art}), source, warnings
+    return show.model_copy(update={"cover": art}), source, written, warnings
 
 
-def load(episode_path: Path, show_path: Path | None = None) -> Production:
-    """Load, validate and resolve one episode and its show."""
-    source = parse_yaml(episode_path)
-    episode: Episode = validate(source, Episode)
-    show_path = show_path or find_show(episode_path)
-    show, show_source, warnings = load_show(show_path)
+def load(episode_path: Path, show_path: Path | None = None, *, engines: bool = False) -> Production:
+    """Load, validate and resolve one episode and its show. Every problem found in the
+    episode, the show and their voices is reported at once: a ConfigError whose `problems`
+    are ordered by file and line. With `engines`, also check that every voice the episode
+    speaks with is usable on this machine (what a render needs, not `kit segment`)."""
+    problems = Problems()
+    files = [display(episode_path)]
+    try:
+        source: Source | None = parse_yaml(episode_path)
+    except ConfigError as exc:  # malformed: its show can still be checked
+        problems.record(exc)
+        source = None
+    episode: Episode
+    written: set[str] = set()
+    if source is not None:
+        episode, written = _checked(source, Episode, problems)
+    else:
+        episode = _blank(Episode)
+    schema_ok = not problems
+    show_path = show_path or problems.attempt(find_show, episode_path)
+    show: Show = _blank(Show)
+    show_source: Source | None = None
+    show_written: set[str] = set()
+    warnings: list[str] = []
+    if episode.script_file is not None:
+        files.append(display(episode_path.parent / episode.script_file))
+    if show_path is not None:
+        files.append(display(show_path))
+        show, show_source, show_written, warnings = _load_show(show_path, problems)
     base = episode_path.parent
 
     voices = {**DEFAULT_VOICES, **show.voices, **episode.voices}
-    voice_lines = _voice_lines(voices, show_source, source)
-    _check_engines(voices, voice_lines)
-    _check_phonemes(show_source, show.pronunciations)
-    _check_phonemes(source, episode.pronunciations)
+    known = {*voices, *written, *show_written}  # keys of broken voices are not "unknown"
+    voice_lines = _voice_lines(voices, *(s for s in (show_source, source) if s is not None))
+    _check_engines(voices, voice_lines, problems)
+    if show_source is not None:
+        _check_phonemes(show_source, show.pronunciations, problems)
+    if source is not None:
+        _check_phonemes(source, episode.pronunciations, problems)
     lexicon = Lexicon({**show.pronunciations, **episode.pronunciations})
 
-    parts: list[model.Part] = []
-    part_lines: list[str] = []
-    if episode.script is not None or episode.script_file is not None:
-        key = "script" if episode.script is not None else "script_file"
-        listed = script.episode_parts(episode, episode_path, source.line((key,)), display)
-    else:
-        listed = [(p, source.where(("segments", i))) for i, p in enumerate(episode.segments)]
-    chapters = 0
-    for part, where in listed:
-        part = _resolve_part(part, base, where, voices)
-        chapters += isinstance(part, model.ChapterPart)
-        if chapters > MAX_CHAPTERS:
-            raise InputError(f"{where}: chapter: more than {MAX_CHAPTERS} chapters; merge some")
-        parts.append(part)
-        part_lines.append(where)
-    if not any(model.kind_of(p) in (*model.SPEECH_KINDS, MusicPart.kind) for p in parts):
-        raise InputError(
-            f"{source.where(('segments',))}: segments: nothing to play; add a host: part"
-        )
+    listed = _listed(episode, episode_path, source, problems) if source is not None else []
+    parts, part_lines = _resolved(listed, base, voices, known, problems)
+    playable = any(model.kind_of(p) in (*model.SPEECH_KINDS, MusicPart.kind) for p, _ in listed)
+    if source is not None and schema_ok and listed and not playable:
+        problems.add(f"{source.where(('segments',))}: segments: nothing to play; add a host: part")
     disclosure = show.ai_disclosure.spoken
-    if disclosure is not None and any(model.voice_key(p) is not None for p in parts):
+    if (
+        disclosure is not None
+        and show_source is not None
+        and any(model.voice_key(p) is not None for p in parts)
+    ):
         # the line in the host's voice; at the start, inside the first chapter
         line = model.HostPart(host=disclosure.text)
         at = len(parts)
         if disclosure.at == "start":
             at = next((n for n, p in enumerate(parts) if not isinstance(p, model.ChapterPart)), 0)
-        parts.insert(at, _resolve_part(line, base, show_source.where(SPOKEN), voices))
-        part_lines.insert(at, show_source.where(SPOKEN))
-    if not episode.description.strip():
+        where = show_source.where(SPOKEN)
+        spoken_line = problems.attempt(_resolve_part, line, base, where, voices, known)
+        if spoken_line is not None:
+            parts.insert(at, spoken_line)
+            part_lines.insert(at, where)
+    if source is not None and not episode.description.strip():
         warnings = [
             *warnings,
             f"{source.where(('title',))}: no description:, so podcast apps show the episode"
             " without one and kit check --strict fails it (id3-comment); add one",
         ]
-    slug = episode.slug or _folder_slug(episode_path, source)
-    used = {spoken for part in parts if (spoken := model.voice_key(part)) is not None}
-    voices, cast = casting.cast(voices, voice_lines, used)
-    warnings = [*warnings, *casting.alike(voices, used, voice_lines)]
+    slug = None
+    if source is not None:
+        slug = episode.slug or problems.attempt(_folder_slug, episode_path, source)
+    # voices of engines that do not exist are reported: cast and check the others
+    usable = {k: v for k, v in voices.items() if v.engine in registry.names()}
+    used = {
+        spoken
+        for part in parts
+        if (spoken := model.voice_key(part)) is not None and spoken in usable
+    }
+    cast_result = problems.attempt(casting.cast, usable, voice_lines, used)
+    cast: dict[str, str] = {}
+    if cast_result is not None:
+        voices, cast = {**voices, **cast_result[0]}, cast_result[1]
+        warnings = [*warnings, *casting.alike(voices, used, voice_lines)]
+        if engines:
+            check_voices(voices, used, voice_lines, problems)
+    problems.raise_all(files)
+    assert slug is not None and show_path is not None and source is not None
     if (style := text.title_style(episode.title, show.title)) is not None:
         warnings.append(f"{source.where(('title',))}: {style}")  # kit check warns the same
     return Production(
@@ -458,6 +643,57 @@ def load(episode_path: Path, show_path: Path | None = None) -> Production:
         lexicon,
         cast,
     )
+
+
+def _listed(
+    episode: Episode, episode_path: Path, source: Source, problems: Problems
+) -> list[tuple[model.Part, str]]:
+    """The episode's parts, each with its "file:line": from its script, or its segments one
+    by one (those that do not validate were reported with the episode's fields)."""
+    if episode.script is not None or episode.script_file is not None:
+        if "segments" in (source.data or {}):
+            return []  # the schema reported "exactly one of"
+        key = "script" if episode.script is not None else "script_file"
+        line = source.line((key,))
+        found = problems.attempt(script.episode_parts, episode, episode_path, line, display)
+        return found or []
+    if episode.segments:
+        return [(p, source.where(("segments", i))) for i, p in enumerate(episode.segments)]
+    listed = []
+    raw = source.data.get("segments") if isinstance(source.data, dict) else None
+    for i, item in enumerate(raw if isinstance(raw, list) else []):
+        try:
+            listed.append((_PART.validate_python(item), source.where(("segments", i))))
+        except ValidationError:
+            continue
+    return listed
+
+
+_PART: TypeAdapter[model.Part] = TypeAdapter(model.Part)
+
+
+def _resolved(
+    listed: list[tuple[model.Part, str]],
+    base: Path,
+    voices: dict[str, Voice],
+    known: set[str],
+    problems: Problems,
+) -> tuple[list[model.Part], list[str]]:
+    """The parts with their files resolved and checked, and the "file:line" of each."""
+    parts: list[model.Part] = []
+    part_lines: list[str] = []
+    chapters = 0
+    for part, where in listed:
+        resolved = problems.attempt(_resolve_part, part, base, where, voices, known)
+        if resolved is None:
+            continue
+        chapters += isinstance(resolved, model.ChapterPart)
+        if chapters > MAX_CHAPTERS:
+            problems.add(f"{where}: chapter: more than {MAX_CHAPTERS} chapters; merge some")
+            break
+        parts.append(resolved)
+        part_lines.append(where)
+    return parts, part_lines
 
 
 def _folder_slug(episode_path: Path, source: Source) -> str:
@@ -483,17 +719,51 @@ def _voice_lines(voices: dict[str, Voice], *sources: Source) -> dict[str, str]:
     return lines
 
 
-def _check_engines(voices: dict[str, Voice], voice_lines: dict[str, str]) -> None:
+def _check_engines(
+    voices: dict[str, Voice], voice_lines: dict[str, str], problems: Problems
+) -> None:
     names = registry.names()
     for key, voice in voices.items():
         if isinstance(voice.voice, VoiceWanted) and "engine" not in voice.model_fields_set:
             continue  # any engine may provide it: casting says when none does
         if voice.engine not in names:
             where = voice_lines[key]
-            raise InputError(f"{where}: voices.{key}.engine: {registry.unknown(voice.engine)}")
+            guess = difflib.get_close_matches(voice.engine, names, n=1)
+            hint = (
+                f"; did you mean '{guess[0]}'?"
+                if guess and voice.engine not in registry.EXTRAS
+                else ""
+            )
+            problems.add(f"{where}: voices.{key}.engine: {registry.unknown(voice.engine)}{hint}")
 
 
-def _check_phonemes(source: Source, entries: dict[str, str | Pronunciation]) -> None:
+def check_voices(
+    voices: dict[str, Voice], used: set[str], voice_lines: dict[str, str], problems: Problems
+) -> None:
+    """Every voice the episode speaks with is usable here: its engine is installed and
+    works on this machine, and knows the voice."""
+    from broadcast_kit.tts.synth import request  # the audio stack, only for renders
+
+    names = registry.names()
+    for key in sorted(used):
+        voice = voices.get(key)
+        if voice is None or voice.engine not in names:
+            continue  # reported already
+        where = f"{voice_lines.get(key, 'voices')}: voices.{key}"
+        engine = registry.get(voice.engine)
+        problem = engine.available()
+        if problem:
+            problems.add(f"{where}: engine '{voice.engine}': {problem}")
+            continue
+        try:
+            engine.check(request(voice, engine))
+        except InputError as exc:
+            problems.add(f"{where}: {exc}")
+
+
+def _check_phonemes(
+    source: Source, entries: dict[str, str | Pronunciation], problems: Problems
+) -> None:
     """Phonemes are given for engines that read them (or engines of a missing extra)."""
     for word, entry in entries.items():
         if isinstance(entry, str):
@@ -502,22 +772,26 @@ def _check_phonemes(source: Source, entries: dict[str, str | Pronunciation]) -> 
             where = source.where(("pronunciations", word, "phonemes", name))
             loc = f"pronunciations.{word}.phonemes.{name}"
             if name not in registry.names():
-                if name in registry.EXTRAS:
-                    continue  # kept for machines that have it
-                raise InputError(f"{where}: {loc}: {registry.unknown(name)}")
+                if name not in registry.EXTRAS:  # kept for machines that have it
+                    problems.add(f"{where}: {loc}: {registry.unknown(name)}")
+                continue
             if alphabet(registry.get(name)) is None:
                 takes = [n for n in registry.names() if alphabet(registry.get(n)) is not None]
-                raise InputError(
+                problems.add(
                     f"{where}: {loc}: engine '{name}' does not read phonemes (engines that do:"
                     f" {', '.join(takes)}); give a respelling with say: instead"
                 )
 
 
-def _resolve_part(part: model.Part, base: Path, where: str, voices: dict[str, Voice]) -> model.Part:
+def _resolve_part(
+    part: model.Part, base: Path, where: str, voices: dict[str, Voice], known: set[str]
+) -> model.Part:
     key = model.voice_key(part)
-    if key is not None and key not in voices:
+    if key is not None and key not in known:
+        guess = difflib.get_close_matches(key, list(known), n=1)
+        hint = f"did you mean '{guess[0]}'? " if guess else ""
         raise InputError(
-            f"{where}: unknown voice '{key}'; defined voices: {', '.join(voices)}"
+            f"{where}: unknown voice '{key}'; {hint}defined voices: {', '.join(voices)}"
             " (add it under voices: in the episode or show)"
         )
     kind = model.kind_of(part)
@@ -527,10 +801,10 @@ def _resolve_part(part: model.Part, base: Path, where: str, voices: dict[str, Vo
         raise InputError(f"{where}: {kind}: {what}; write the words or remove it")
     if isinstance(part, MusicPart):
         path = _resolve(base, part.music)
-        _require_file(path, where, "music")
+        _require_file(path, where, "music", part.music, base)
         return part.model_copy(update={"music": path})
     if isinstance(part, InterviewPart) and part.audio is not None:
         path = _resolve(base, part.audio)
-        _require_file(path, where, "audio")
+        _require_file(path, where, "audio", part.audio, base)
         return part.model_copy(update={"audio": path})
     return part

@@ -441,7 +441,8 @@ class Show(Strict):
     category: str = "News"
     explicit: bool = False
     cover: Path
-    base_url: str = Field(min_length=1)
+    #: where the rendered folder is published; only `kit feed` needs it
+    base_url: str | None = Field(None, min_length=1)
     link: str | None = None
     type: Literal["episodic", "serial"] = "episodic"
     locked: bool = False  # podcast:locked: ask directories to refuse moving the feed elsewhere
@@ -461,8 +462,8 @@ class Show(Strict):
 
     @field_validator("base_url")
     @classmethod
-    def _base_url(cls, value: str) -> str:
-        return base_url(value)
+    def _base_url(cls, value: str | None) -> str | None:
+        return value if value is None else base_url(value)
 
     @field_validator("link")
     @classmethod

@@ -23,7 +23,8 @@ from pydantic import ValidationError
 
 from broadcast_kit import limits, model
 from broadcast_kit.errors import InputError
-from broadcast_kit.render.sentences import WORDS_PER_SECOND, word_count
+from broadcast_kit.render import estimate
+from broadcast_kit.render.sentences import sentences, word_count
 
 if TYPE_CHECKING:
     from broadcast_kit.loader import Production
@@ -379,7 +380,7 @@ def describe_parts(production: Production) -> list[dict[str, Any]]:
             "chapter": chapter,
             "text": text,
             "words": words,
-            "estimated_seconds": _estimate(part, words),
+            "estimated_seconds": _estimate(part, production),
         }
         if isinstance(part, model.MusicPart):
             row["file"] = _relative(part.music, folder)
@@ -399,7 +400,7 @@ def _relative(path: Path, folder: Path) -> str:
         return path.as_posix()
 
 
-def _estimate(part: model.Part, words: int) -> float | None:
+def _estimate(part: model.Part, production: Production) -> float | None:
     if isinstance(part, model.PausePart):
         return part.pause
     if isinstance(part, model.MusicPart):
@@ -408,4 +409,8 @@ def _estimate(part: model.Part, words: int) -> float | None:
         if part.start is not None and part.end is not None:
             return round(part.end - part.start, 1)
         return None
-    return round(words / WORDS_PER_SECOND, 1)  # the words of a part, as counted above
+    text, key = model.spoken_text(part), model.voice_key(part)
+    if text is None or key is None:
+        return None
+    voice = production.voices[key]
+    return round(sum(estimate.seconds(s, voice) for s in sentences(text)), 1)

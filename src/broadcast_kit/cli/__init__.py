@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from broadcast_kit import __version__
-from broadcast_kit.cli import cache, check, feed, importer, render, segment, serve, voices
+from broadcast_kit.cli import cache, check, feed, importer, init, render, segment, serve, voices
 from broadcast_kit.cli._boundary import BoundaryGroup, State
 
 app = typer.Typer(
@@ -37,6 +37,7 @@ def _main(
     ctx.obj = State(debug=debug)
 
 
+app.command("init")(init.init)
 app.command("render")(render.render)
 app.command("voices")(voices.voices)
 app.command("segment")(segment.segment)

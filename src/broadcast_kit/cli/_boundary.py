@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import typer
 from typer.core import TyperGroup
@@ -72,9 +73,30 @@ def boundary(ctx: typer.Context | None = None) -> Iterator[None]:
         raise typer.Exit(EXIT_FAILURE) from None
 
 
+def _no_flag_types(command: Any, ctx: typer.Context) -> Any:
+    """`command` (and, for a group, its subcommands) with no type after plain flags in
+    `--help`: typer's rich help prints `<bool>` after `--strict`, which takes no value."""
+    for param in [*command.params, command.get_help_option(ctx)]:
+        if getattr(param, "is_flag", False) or getattr(param, "count", False):
+            param.metavar = param.metavar or ""
+    for sub in getattr(command, "commands", {}).values():
+        _no_flag_types(sub, ctx)
+    return command
+
+
 class BoundaryGroup(TyperGroup):
-    """The `kit` group: every subcommand runs inside `boundary`."""
+    """The `kit` group: every subcommand runs inside `boundary`, and help shows no type
+    after plain flags."""
 
     def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
         with boundary(ctx):
             return super().invoke(ctx)
+
+    def get_params(self, ctx: typer.Context) -> list[Any]:  # type: ignore[override]
+        _no_flag_types(self, ctx)
+        params: list[Any] = super().get_params(ctx)
+        return params
+
+    def get_command(self, ctx: typer.Context, name: str) -> Any:  # type: ignore[override]
+        command = super().get_command(ctx, name)
+        return _no_flag_types(command, ctx) if command is not None else None

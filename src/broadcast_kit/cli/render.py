@@ -2,19 +2,75 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from broadcast_kit import limits, loader
 from broadcast_kit.cli._batch import ExecutorName, render_batch
 from broadcast_kit.cli._boundary import _debug
 from broadcast_kit.cli._format import count
+
+PROGRESS_ENV = "BROADCAST_KIT_PROGRESS_EVERY"
+PROGRESS_EVERY = 10.0  # seconds between progress lines of a long stage, outside a terminal
+
+
+def _every() -> float:
+    try:
+        return max(0.0, float(os.environ.get(PROGRESS_ENV, PROGRESS_EVERY)))
+    except ValueError:
+        return PROGRESS_EVERY
+
+
+def _clock(seconds: float) -> str:
+    m, s = divmod(round(seconds), 60)
+    return f"{m // 60}:{m % 60:02d}:{s:02d}" if m >= 60 else f"{m}:{s:02d}"
+
+
+class _Lines:
+    """Progress for a log (no terminal): a line every `every` seconds of a long stage,
+    with how far it has got and the time left at its pace so far."""
+
+    def __init__(self, every: float) -> None:
+        self.every = every
+        self.lock = threading.Lock()  # the core reports from several threads
+        self.what: str | None = None
+        self.started = self.last = time.monotonic()
+
+    def restart(self) -> None:
+        """A stage begins (its line was just printed)."""
+        with self.lock:
+            self.what, self.started = None, time.monotonic()
+            self.last = self.started
+
+    def __call__(self, done: int, total: int, what: str, fraction: float | None) -> None:
+        with self.lock:
+            now = time.monotonic()
+            if what != self.what and self.what is not None:  # a stage without its own line
+                self.started = self.last = now
+            self.what = what
+            if now - self.last < self.every or done <= 0 or done >= total:
+                return
+            self.last = now
+            elapsed = now - self.started
+            share = fraction if fraction is not None else done / total
+            left = f", about {_clock(elapsed * (1 - share) / share)} left" if share > 0 else ""
+            typer.echo(f"  {done:,}/{total:,} {what}, {_clock(elapsed)} so far{left}", err=True)
 
 
 def _ms(ms: int) -> str:
@@ -153,28 +209,36 @@ def render(
     err = Console(stderr=True)
     live = sys.stderr.isatty() and not quiet
     bar = Progress(
-        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        TextColumn("{task.description}"),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=err,
         disable=not live,
         transient=True,
     )
-    task = bar.add_task("synthesizing", total=None)
+    task = bar.add_task("", total=None)
+    lines = _Lines(_every()) if not live and not quiet else None
 
-    def progress(done: int, total: int, _text: str) -> None:
-        bar.update(task, completed=done, total=total)
+    def advance(done: int, total: int, what: str, fraction: float | None = None) -> None:
+        if live:
+            bar.update(task, completed=done, total=total, description=what)
+        elif lines is not None:
+            lines(done, total, what, fraction)
 
     def log(message: str) -> None:
-        if not quiet:
-            err.print(f"[dim]{message}[/dim]") if live else typer.echo(message, err=True)
+        if quiet:
+            return
+        if lines is not None:
+            lines.restart()
+        err.print(f"[dim]{message}[/dim]") if live else typer.echo(message, err=True)
 
     with bar:
         from broadcast_kit import batch
 
         result = batch.render_one(
-            episode, out, show, progress=progress, log=log, max_duration=limit, take_over=force
+            episode, out, show, log=log, max_duration=limit, advance=advance, take_over=force
         )
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)

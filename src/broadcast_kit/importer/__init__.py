@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from broadcast_kit.cover import placeholder
 from broadcast_kit.errors import InputError, OutputError
 from broadcast_kit.files import atomic_open, blocking_file
 from broadcast_kit.importer.attribution import attribute
@@ -30,7 +31,7 @@ from broadcast_kit.importer.cues import Cue, find_cue
 from broadcast_kit.importer.dates import find_date
 from broadcast_kit.importer.page import ELLIPSIS, Block, Page, blocks, is_html, page_text
 from broadcast_kit.importer.people import People, Person, mentions
-from broadcast_kit.importer.show import COVER_FILE, cover_png, find_show, show_music, starter_show
+from broadcast_kit.importer.show import COVER_FILE, find_show, show_music, starter_show
 from broadcast_kit.importer.transcript import Paragraph, Story, Transcript, parse
 from broadcast_kit.importer.words import ENV, Words, default_words, load_words
 from broadcast_kit.importer.writer import assign_keys, block, episode_yaml, quote
@@ -204,7 +205,7 @@ def import_file(
     created: list[Path] = []
     try:
         if not cover.exists():
-            _write(cover, cover_png(imported.transcript.programme or path.stem))
+            _write(cover, placeholder(imported.transcript.programme or path.stem))
             created.append(cover)
         _write(show_path, starter_show(imported.transcript, engine, out).encode("utf-8"))
         created.append(show_path)

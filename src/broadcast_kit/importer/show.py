@@ -9,11 +9,8 @@ a generated placeholder cover (the show model requires one), so that `kit segmen
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import struct
-import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -23,7 +20,6 @@ from broadcast_kit.importer.transcript import Transcript
 from broadcast_kit.importer.writer import quote
 
 COVER_FILE = "cover.png"
-COVER_PX = 1400  # the smallest square podcast directories accept
 MAX_EPISODES = 200  # other episodes read for the show's music
 
 
@@ -97,26 +93,4 @@ def starter_show(transcript: Transcript, engine: str, episode_path: Path) -> str
             "    speed: 1.08",
             "",
         ]
-    )
-
-
-def cover_png(title: str, size: int = COVER_PX) -> bytes:
-    """A square placeholder cover: two bands of colour derived from the title (a PNG made
-    without an imaging library, like `cover.inspect` reads one)."""
-    digest = hashlib.sha256(title.encode("utf-8")).digest()
-    top = bytes(60 + b % 140 for b in digest[:3])
-    bottom = bytes(c // 3 for c in top)
-    band = size * 7 // 10
-    raw = (b"\x00" + top * size) * band + (b"\x00" + bottom * size) * (size - band)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)  # 8-bit RGB
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw, 6))
-        + chunk(b"IEND", b"")
     )

@@ -97,6 +97,12 @@ def build(
             base = model.base_url(base_url)
         except ValueError as exc:
             raise InputError(f"--base-url: {exc}; e.g. https://example.org/show/") from None
+    if base is None:
+        raise InputError(
+            f"{loader.display(show_path)}: base_url: the feed needs the address the folder"
+            " is published at; add base_url: https://example.org/show/ to the show file,"
+            " or pass --base-url"
+        )
     host = urlsplit(base).hostname or ""
     if model.private_host(host):
         warnings.append(

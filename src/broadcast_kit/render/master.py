@@ -32,6 +32,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from broadcast_kit import ffmpeg
+from broadcast_kit.limits import duration_text
+from broadcast_kit.progress import Advance
 
 OVERSAMPLE = 4
 HOLD_MS = 10.0
@@ -345,6 +347,22 @@ class Mix(Protocol):
     def blocks(self) -> Iterator[np.ndarray]: ...
 
 
+class _Counted:
+    """Seconds of the mix done so far, told to `advance` (safe from several threads)."""
+
+    def __init__(self, mix: Mix, advance: Advance | None, what: str) -> None:
+        self.rate, self.total, self.advance, self.what = mix.rate, mix.frames, advance, what
+        self.frames = 0
+        self.lock = threading.Lock()
+
+    def add(self, frames: int) -> None:
+        if self.advance is None:
+            return
+        with self.lock:
+            self.frames += frames
+            self.advance(self.frames // self.rate, self.total // self.rate, self.what)
+
+
 class Limiter:
     """Gain and true-peak limiter over a stream of blocks, with LOOKAHEAD frames of the
     blocks on either side, so a block's edges are limited as if the signal were whole."""
@@ -386,15 +404,17 @@ class Measured:
     sos: np.ndarray  # the K-weighting filter
 
 
-def measure_mix(mix: Mix) -> Measured:
+def measure_mix(mix: Mix, advance: Advance | None = None) -> Measured:
     """The first pass: loudness, every step's energy and sample peak. The episode is measured
     in MEASURE_THREADS stretches at once, each starting its filter a step early (it forgets
-    within milliseconds, so the stretches join as if measured in one go)."""
+    within milliseconds, so the stretches join as if measured in one go). `advance` hears
+    the seconds of the mix measured so far (from the measuring threads)."""
     step = round(0.1 * mix.rate)
     block = BLOCK_STEPS * step
     blocks = -(-mix.frames // block)
     share = -(-blocks // MEASURE_THREADS) * block
     spans = [(a, min(a + share, mix.frames)) for a in range(0, mix.frames, share)]
+    counted = _Counted(mix, advance, "s of audio mixed")
 
     def measure(span: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
         start, stop = span
@@ -406,6 +426,7 @@ def measure_mix(mix: Mix) -> Measured:
             samples = mix.range(first, min(first + block, stop))
             meter.add(samples)
             peaks.append(_step_peaks(_abs_peak(samples), step))
+            counted.add(len(samples))
         return meter.steps()[1 if start else 0 :], np.concatenate(peaks)
 
     with ThreadPoolExecutor(max(1, len(spans))) as pool:
@@ -516,9 +537,11 @@ def encoder_loss(excerpt: np.ndarray, rate: int, kbps: int, scratch: Path) -> fl
 
 
 def _encode(
-    mix: Mix, kbps: int, out: Path, gain_db: float, ceiling: float
+    mix: Mix, kbps: int, out: Path, gain_db: float, ceiling: float, advance: Advance | None
 ) -> tuple[float, float, float]:
-    """The second pass: mix again, gain and limit, encode; (LUFS, dBTP, deepest reduction)."""
+    """The second pass: mix again, gain and limit, encode; (LUFS, dBTP, deepest reduction).
+    `advance` hears the seconds encoded so far."""
+    counted = _Counted(mix, advance, "s of audio encoded")
     peak = TruePeakStream()
     encoder = ffmpeg.Mp3Encoder(out, mix.rate, mix.channels, kbps, mix.frames, peak.add)
     limiter = Limiter(mix.rate, gain_db, ceiling)
@@ -543,6 +566,7 @@ def _encode(
                 if failed:
                     break
                 ready.put(block)
+                counted.add(len(block))
         finally:
             ready.put(None)
             writer.join()
@@ -570,27 +594,39 @@ def loudness_warning(report: MasterReport, lufs: float) -> str | None:
 
 
 def encode(
-    mix: Mix, kbps: int, out: Path, goal: Target, log: Callable[[str], None] | None = None
+    mix: Mix,
+    kbps: int,
+    out: Path,
+    goal: Target,
+    log: Callable[[str], None] | None = None,
+    advance: Advance | None = None,
 ) -> MasterReport:
     """Master and encode `mix` to `out`, checked as it is encoded; encode again once with a
-    lower ceiling if a peak got through. `log` hears when each pass begins."""
+    lower ceiling if a peak got through. `log` hears when each pass begins, `advance` how
+    far it has got (seconds of audio)."""
     say = log or (lambda _message: None)
-    say("mixing")
+    length = duration_text(mix.frames / mix.rate)
+    layout = {1: "mono", 2: "stereo"}.get(mix.channels, f"{mix.channels}-channel")
+    say(f"mixing {length} of {layout} audio and measuring its loudness")
     middle, half = mix.frames // 2, PROBE_SECONDS * mix.rate
     excerpt = mix.range(max(0, middle - half), min(mix.frames, middle + half))
     with ThreadPoolExecutor(1) as pool:  # LAME's loss is found beside the first pass
         probe = pool.submit(encoder_loss, excerpt, mix.rate, kbps, out.with_suffix(".probe.mp3"))
-        measured = measure_mix(mix)
+        measured = measure_mix(mix, advance)
         loss = probe.result()
     aim = goal.loudness + loss
     ceiling = goal.true_peak - ENCODE_MARGIN_DB
     gain_db, _ = master_gain(mix, measured, aim, ceiling)
-    say("mastering and encoding")
-    lufs, peak, reduction = _encode(mix, kbps, out, gain_db, ceiling)
+    say(
+        f"mastering and encoding: gain {gain_db:+.1f} dB to {goal.loudness:g} LUFS,"
+        f" {kbps} kbit/s {layout} MP3"
+    )
+    lufs, peak, reduction = _encode(mix, kbps, out, gain_db, ceiling, advance)
     if peak > goal.true_peak:
+        say(f"a true peak of {peak:.1f} dBTP got through: encoding again with a lower ceiling")
         ceiling -= peak - goal.true_peak + 0.3
         gain_db, _ = master_gain(mix, measured, aim, ceiling)
-        lufs, peak, reduction = _encode(mix, kbps, out, gain_db, ceiling)
+        lufs, peak, reduction = _encode(mix, kbps, out, gain_db, ceiling, advance)
     report = MasterReport(
         target_lufs=goal.loudness,
         target_true_peak=goal.true_peak,

@@ -15,6 +15,7 @@ import os
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -28,19 +29,20 @@ from broadcast_kit import __version__, ffmpeg, limits, loader, model
 from broadcast_kit.audio import AudioSegment, resample, to_array
 from broadcast_kit.errors import InputError, OutputError
 from broadcast_kit.limits import MAX_DURATION_SECONDS, duration_text
-from broadcast_kit.render import master, mix, sidecars, tags, timeline
+from broadcast_kit.problems import Problems
+from broadcast_kit.progress import Advance
+from broadcast_kit.render import estimate, master, mix, sidecars, tags, timeline
 from broadcast_kit.render.report import RenderReport, engine_voice
 from broadcast_kit.render.report import build as build_report
-from broadcast_kit.render.sentences import estimate_seconds, sentences
-from broadcast_kit.tts import registry
+from broadcast_kit.render.sentences import sentences
 from broadcast_kit.tts.cache import DamagedEntry, SpeechCache
 from broadcast_kit.tts.synth import (
     Progress,
     SynthStats,
     Utterance,
     cache_key,
-    request,
     share,
+    spoken,
     synthesize_each,
 )
 
@@ -76,19 +78,12 @@ def utterances(production: loader.Production) -> list[list[Utterance]]:
 
 
 def check_voices(production: loader.Production) -> None:
-    """Every voice used exists in its engine and the engine is usable (before any work)."""
+    """Every voice used exists in its engine and the engine is usable (before any work);
+    `loader.load(..., engines=True)` checks this with everything else."""
+    problems = Problems()
     used = {u.voice_key for group in utterances(production) for u in group}
-    for key in sorted(used):
-        voice = production.voices[key]
-        engine = registry.get(voice.engine)
-        problem = engine.available()
-        where = f"{production.voice_lines.get(key, 'voices')}: voices.{key}"
-        if problem:
-            raise InputError(f"{where}: engine '{voice.engine}': {problem}")
-        try:
-            engine.check(request(voice, engine))
-        except InputError as exc:
-            raise InputError(f"{where}: {exc}") from None
+    loader.check_voices(production.voices, used, production.voice_lines, problems)
+    problems.raise_all([])
 
 
 @contextmanager
@@ -234,8 +229,7 @@ def dry_run(
 ) -> timeline.Timeline:
     """What `kit render --dry-run` shows: the episode loaded, checked and placed, nothing
     synthesized (warnings include the production's own, and a render's refusal to come)."""
-    production = loader.load(episode_path, show_path)
-    check_voices(production)
+    production = loader.load(episode_path, show_path, engines=True)
     placed = plan(production, SpeechCache())
     warnings = [*production.warnings, *placed.warnings]
     try:
@@ -269,19 +263,29 @@ def plan(
     ms, as Sources.load gives them (decoded here when not given)."""
     if durations is None:
         durations = Sources(production, production.show.audio.sample_rate, 1).load()
-    measured = []
+    groups = utterances(production)
     damaged: set[str] = set()
-    for group, file_ms in zip(utterances(production), durations, strict=True):
+    found: dict[tuple[int, int], int] = {}  # (part, sentence) -> ms, for cached sentences
+    estimator = estimate.Estimator()
+    for index, group in enumerate(groups if cache is not None else []):
+        for n, utt in enumerate(group):
+            assert cache is not None
+            key = cache_key(utt.text, utt.voice, utt.lexicon)[0]
+            try:
+                hit = cache.load(key)
+            except DamagedEntry:
+                damaged.add(key)
+                continue
+            if hit is not None:
+                found[(index, n)] = len(hit)
+                estimator.learn(utt.text, utt.voice, len(hit) / 1000)
+    measured = []
+    for index, (group, file_ms) in enumerate(zip(groups, durations, strict=True)):
         sentence_ms = []
-        for utt in group:
-            hit = None
-            if cache is not None:
-                key = cache_key(utt.text, utt.voice, utt.lexicon)[0]
-                try:
-                    hit = cache.load(key)
-                except DamagedEntry:
-                    damaged.add(key)
-            ms = len(hit) if hit is not None else round(estimate_seconds(utt.text) * 1000)
+        for n, utt in enumerate(group):
+            ms = found.get((index, n))
+            if ms is None:  # not synthesized yet: the voice's pace, as measured so far
+                ms = round(estimator.seconds(utt.text, utt.voice) * 1000)
             sentence_ms.append((utt.text, ms))
         measured.append(timeline.Measured(tuple(sentence_ms), file_ms))
     placed = _place(production, measured)
@@ -329,6 +333,45 @@ def load_sources(production: loader.Production, scratch: Scratch) -> tuple[Sourc
     return sources, sources.load()
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+@dataclass
+class Work:
+    """What synthesis has to do, for its progress: sentences not in the cache yet, sentences
+    that are, and the characters each engine will be sent (engines run side by side at
+    very different paces, so the slowest engine's share done is the stage's)."""
+
+    missing: int
+    cached: int
+    chars: dict[str, int]  # engine -> characters to synthesize
+    engine_of: dict[str, str]  # text as sent -> engine
+    done: Counter[str] = field(default_factory=Counter)
+
+    def synthesized(self, text: str) -> float:
+        """The share of the stage done, once `text` (as sent) is synthesized."""
+        engine = self.engine_of.get(text)
+        if engine is not None:
+            self.done[engine] += len(text)
+        return min((min(1.0, self.done[e] / n) for e, n in self.chars.items() if n), default=1.0)
+
+
+def uncached(flat: list[Utterance], cache: SpeechCache) -> Work:
+    """The synthesis that `flat` needs with this cache."""
+    sent: dict[str, tuple[str, str]] = {}  # key -> (engine, text as sent)
+    for utt in flat:
+        key, engine, _ = cache_key(utt.text, utt.voice, utt.lexicon)
+        sent[key] = (engine.name, spoken(utt.text, engine, utt.lexicon))
+    there = {key: cache.path(key).exists() for key in sent}
+    missing = [sent[key] for key, found in there.items() if not found]
+    cached = sum(there[cache_key(u.text, u.voice, u.lexicon)[0]] for u in flat)
+    chars: Counter[str] = Counter()
+    for name, text in missing:
+        chars[name] += len(text)
+    return Work(len(missing), cached, dict(chars), {text: name for name, text in missing})
+
+
 def _assemble(
     production: loader.Production,
     cache: SpeechCache,
@@ -337,6 +380,7 @@ def _assemble(
     clock: _Clock,
     scratch: Scratch,
     loaded: tuple[Sources, list[int]] | None = None,
+    advance: Advance | None = None,
 ) -> tuple[mix.Mixer, timeline.Timeline, SynthStats]:
     """Synthesize, decode and place: the mix (to be read block by block), its timeline and
     the synthesis counts. Every sound's samples are in `scratch`, none in memory. `loaded` is
@@ -347,7 +391,14 @@ def _assemble(
     groups = utterances(production)
     flat = [u for group in groups for u in group]
     clock.lap("load")
-    say(f"synthesizing {len(flat)} sentences")
+    work = uncached(flat, cache)
+    if work.missing:
+        say(
+            f"synthesizing {_count(work.missing, 'sentence')}"
+            + (f", {work.cached} of {len(flat)} from the speech cache" if work.cached else "")
+        )
+    elif flat:
+        say(f"{_count(len(flat), 'sentence')} from the speech cache")
     speech: list[np.ndarray | Stored] = [np.zeros((0, 1), np.float32)] * len(flat)
     # sentences are resampled to the working rate on every core (scipy lets go of the GIL);
     # a few at a time, so that fast cache reads do not pile up sentences in memory
@@ -369,7 +420,14 @@ def _assemble(
             slots.acquire()
             stored.append(resampler.submit(store, indexes, audio))
 
-        stats = synthesize_each(flat, cache, keep, progress)
+        def synthesized(done: int, total: int, text: str) -> None:
+            share = work.synthesized(text)
+            if progress is not None:
+                progress(done, total, text)
+            if advance is not None:
+                advance(done, total, "sentences synthesized", share)
+
+        stats = synthesize_each(flat, cache, keep, synthesized)
         for done in stored:
             done.result()
     clock.lap("synthesize")
@@ -405,14 +463,17 @@ def render(
     max_duration: float | None = MAX_DURATION_SECONDS,
     fingerprint: str | None = None,  # stored in the report: batch renders compare it
     take_over: bool = False,
+    advance: Advance | None = None,
 ) -> RenderResult:
     """Render one episode into `out_dir`; an episode planned longer than `max_duration`
     seconds is refused before anything is synthesized or written, and so is one whose
-    outputs would replace files no render of it made (unless `take_over`)."""
+    outputs would replace files no render of it made (unless `take_over`). `log` hears a
+    line as each stage begins, with its counts; `progress` each sentence synthesized;
+    `advance` how far the long stages have got: (done, total, what is counted), e.g. (40,
+    106, "sentences synthesized") or (250, 779, "s of audio encoded")."""
     master.preload()  # mastering's imports load while the episode does
     clock = _Clock()
-    production = loader.load(episode_path, show_path)
-    check_voices(production)
+    production = loader.load(episode_path, show_path, engines=True)
     claim(out_dir, production.slug, production.episode_path, take_over)
     with staged(out_dir) as stage:
         result = render_staged(
@@ -425,6 +486,7 @@ def render(
             max_duration=max_duration,
             fingerprint=fingerprint,
             clock=clock,
+            advance=advance,
         )
         result.outputs = install(
             result.outputs, out_dir, production.slug, production.episode_path, take_over
@@ -461,6 +523,7 @@ def render_staged(
     fingerprint: str | None = None,
     on_stage: Stage | None = None,
     clock: _Clock | None = None,
+    advance: Advance | None = None,
 ) -> RenderResult:
     """Render a loaded episode into `stage`, a private folder (`staged`); its `outputs` are
     the files there, report last, for `install` to move into the output folder. `relative`
@@ -471,6 +534,7 @@ def render_staged(
     enter = on_stage or (lambda _stage: None)
     cache = cache or SpeechCache()
     check_voices(production)
+    _say_loaded(production, say)
     for key, voice_name in production.cast.items():
         say(f"cast voices.{key} as {voice_name}")
     settings = production.show.audio
@@ -482,11 +546,13 @@ def render_staged(
             # limit is a bound on what a render may take on, not a measurement
             check_duration(production, plan(production, None, loaded[1]), max_duration)
         enter("synthesizing")
-        mixer, placed, stats = _assemble(production, cache, progress, say, clock, scratch, loaded)
+        mixer, placed, stats = _assemble(
+            production, cache, progress, say, clock, scratch, loaded, advance
+        )
         enter("mastering")
         goal = master.target(settings.loudness, settings.channel_count)
         mp3 = stage / f"{production.slug}.mp3"
-        loudness = master.encode(mixer, settings.kbps, mp3, goal, say)
+        loudness = master.encode(mixer, settings.kbps, mp3, goal, say, advance)
     clock.lap("mix_master_encode")
 
     enter("tagging")
@@ -552,6 +618,18 @@ def install(
     if previous is not None and previous != placed["mp3"] and previous.name in owned:
         previous.unlink(missing_ok=True)
     return placed
+
+
+def _say_loaded(production: loader.Production, say: Log) -> None:
+    """The line that says what was loaded: parts, sentences, voices, chapters."""
+    groups = utterances(production)
+    voices = {u.voice_key for group in groups for u in group}
+    chapters = sum(isinstance(p, model.ChapterPart) for p in production.parts)
+    say(
+        f"loaded the episode and its show: {_count(len(production.parts), 'part')},"
+        f" {_count(sum(map(len, groups)), 'sentence')} in {_count(len(voices), 'voice')},"
+        f" {_count(chapters, 'chapter mark')}"
+    )
 
 
 def output_names(slug: str) -> list[str]:

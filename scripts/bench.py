@@ -36,6 +36,12 @@ suite includes these rows for 12 episodes of 3 minutes.
 With --feed N: `kit feed` on a folder of N rendered episodes (one generated episode of
 --minutes, default 10, its files hard-linked under N slugs), against a baseline child that
 only reads the N render reports with json.
+
+With --startup: start-up against the CI targets, each the median of --reps runs (at least
+5) of the installed `kit` program in a fresh process: `kit --version` and `kit --help`
+(target 0.3 s), and `kit check` on one rendered episode and its feed (0.5 s, without
+--loudness), beside a bare `python -c pass`. Wall seconds are what the targets are about;
+CPU seconds are printed beside them, as wall time grows with whatever else runs.
 """
 
 from __future__ import annotations
@@ -116,6 +122,7 @@ def write_show(show: Path) -> None:
     show.write_text(
         textwrap.dedent(f"""\
         title: Bench Show
+        description: Generated episodes for the benchmarks.
         author: Bench
         owner: {{name: Bench, email: bench@example.org}}
         cover: {ROOT / "assets" / "cover.jpg"}
@@ -223,6 +230,61 @@ def bench_check(count: int, minutes: int) -> None:
         print(
             f"  ratio check / baseline: {check_s / base_s:.1f}x wall,"
             f" {check_cpu / base_cpu:.1f}x CPU"
+        )
+    finally:
+        shutil.rmtree(work)
+
+
+STARTUP_TARGETS = {"--version": 0.3, "--help": 0.3, "check": 0.5}  # seconds, wall (issue 25)
+
+
+def timed_command(args: list[str], reps: int) -> dict[str, float]:
+    """Median wall and CPU seconds of `args` run `reps` times, each in a fresh process."""
+    runs = []
+    for _ in range(reps):
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = usage.ru_utime + usage.ru_stime
+        start = time.monotonic()
+        subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+        wall = time.monotonic() - start
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        runs.append({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime - cpu})
+    return median(runs)
+
+
+def bench_startup(reps: int) -> None:
+    """kit --version, kit --help and kit check on one episode and its feed, against targets."""
+    reps = max(reps, 5)
+    work = Path(tempfile.mkdtemp(prefix="kit-bench-startup-"))
+    kit = str(Path(sys.executable).with_name("kit"))
+    env = {**os.environ, "BROADCAST_KIT_CACHE_DIR": str(work / "cache")}
+    try:
+        episode = long_episode(work, 1)
+        dist = work / "dist"
+        for args in (["render", str(episode), "--out", str(dist), "-q"], ["feed", "--out",
+                     str(dist)]):  # fmt: skip
+            subprocess.run([kit, *args], check=True, env=env, stdout=subprocess.DEVNULL)
+        figures = {
+            "python -c pass (the interpreter alone)": ([sys.executable, "-c", "pass"], None),
+            "kit --version": ([kit, "--version"], STARTUP_TARGETS["--version"]),
+            "kit --help": ([kit, "--help"], STARTUP_TARGETS["--help"]),
+            "kit check (one episode and its feed)": ([kit, "check", str(dist)],
+                                                     STARTUP_TARGETS["check"]),
+        }  # fmt: skip
+        rows = [("figure", "wall", "CPU", "target", "")]
+        for name, (args, target) in figures.items():
+            got = timed_command(args, reps)
+            verdict = "" if target is None else ("meets" if got["wall"] <= target else "MISSES")
+            rows.append((
+                name, f"{got['wall']:.3f} s", f"{got['cpu']:.3f} s",
+                "" if target is None else f"<= {target:g} s", verdict,
+            ))  # fmt: skip
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        for row in rows:
+            print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+        print(
+            f"medians of {reps} runs; load average {os.getloadavg()[0]:.1f} on"
+            f" {os.cpu_count()} cores (wall time grows with load; CPU time much less)"
         )
     finally:
         shutil.rmtree(work)
@@ -760,9 +822,15 @@ def main() -> None:
     )
     parser.add_argument("--feed", type=int, metavar="N", help="time kit feed on N episodes")
     parser.add_argument(
+        "--startup", action="store_true", help="kit --version, --help and check against targets"
+    )
+    parser.add_argument(
         "--batch", type=int, metavar="N", help="episodes per minute of a batch of N, --jobs 1 and 2"
     )
     args = parser.parse_args()
+    if args.startup:
+        bench_startup(args.reps)
+        return
     if args.batch:
         bench_batch(args.batch, args.minutes or 3, args.reps)
         return

@@ -11,6 +11,7 @@ import shutil
 import time
 import uuid
 import xml.etree.ElementTree as ET
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import pytest
 from mutagen.id3 import APIC, ID3, TIT2, TIT3
 from typer.testing import CliRunner
 
-from broadcast_kit import ffmpeg
+from broadcast_kit import cover, ffmpeg
 from broadcast_kit.check import runner, sidecars
 from broadcast_kit.check.rules import RULES, rules_for
 from broadcast_kit.cli import app
@@ -555,6 +556,133 @@ def test_urls_must_be_percent_encoded(dist: Path, raw: str, problem: str) -> Non
     assert "percent-encode it" in failed["feed-url-encoding"][0]
 
 
+# --- rules a CI step needs: episodes left out, artwork as Apple states it, descriptions -------
+
+
+def test_a_rendered_episode_missing_from_the_feed(dist: Path) -> None:
+    path = _break_feed(dist, _item(dist), "")  # rendered, but kit feed was not run since
+    failed = rules_failed(path)
+    assert list(failed) == ["feed-episode-missing"]
+    mp3 = mp3_of(dist).name
+    assert failed["feed-episode-missing"] == [
+        f"'ep1' is rendered ({mp3}) but no item of the feed lists it; run kit feed to publish"
+        " it (or set draft: true in its episode file to keep it out)"
+    ]
+    # drafts and episodes dated later are left out of a feed on purpose
+    report = report_of(dist)
+    for change in ({"draft": True}, {"date": "2999-01-01"}):
+        (dist / "ep1.json").write_text(json.dumps({**report, **change}))
+        assert rules_failed(path) == {}
+    (dist / "ep1.json").write_text(json.dumps(report))
+    # an item naming an older render of the episode lists it (the stale URL is its own finding)
+    stale = _break_feed(dist, "</channel>", _ITEM.replace("MP3", "ep1-0123abcd.mp3") + "</channel>")
+    assert list(rules_failed(stale)) == ["feed-file-missing"]
+
+
+_ITEM = """  <item>
+    <title>An Older Render</title>
+    <description>Two stories.</description>
+    <enclosure url="https://example.org/test/MP3" length="1" type="audio/mpeg"/>
+    <guid isPermaLink="false">test-show-ep1</guid>
+    <pubDate>Tue, 05 Mar 2024 06:00:00 +0000</pubDate>
+    <itunes:duration>7</itunes:duration>
+  </item>
+"""
+
+
+def _png(dist: Path, name: str, pix_fmt: str) -> Path:
+    _image(dist, name, "-pix_fmt", pix_fmt)
+    return dist.parent / name
+
+
+def _with_trns(png: bytes) -> bytes:
+    """The PNG with a tRNS chunk (one colour made transparent) after its header."""
+    body = b"tRNS" + b"\x00\x00\x00\x00\x00\x00"
+    chunk = (6).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
+    return png[:33] + chunk + png[33:]
+
+
+@pytest.mark.parametrize(
+    ("pix_fmt", "trns", "fails"),
+    [("rgb24", False, False), ("rgba", False, True), ("rgb24", True, True)],
+)
+def test_artwork_with_transparency(dist: Path, pix_fmt: str, trns: bool, fails: bool) -> None:
+    png = _png(dist, "cover.png", pix_fmt).read_bytes()
+    png = _with_trns(png) if trns else png
+    assert cover.inspect(png) == cover.Image("image/png", 1400, 1400, "rgb", fails)
+
+    # embedded in the MP3
+    def swap(tags: ID3) -> None:
+        tags.delall("APIC")
+        tags.add(APIC(encoding=1, mime="image/png", type=3, desc="Cover", data=png))
+
+    retag(mp3_of(dist), swap)
+    # and the feed's cover
+    (dist / "cover.png").write_bytes(png)
+    _break_feed(dist, f"{BASE}cover.jpg", f"{BASE}cover.png")
+    failed = rules_failed(dist)
+    if not fails:
+        assert failed == {}
+        return
+    assert sorted(failed) == ["cover-color", "feed-image"]
+    assert failed["cover-color"] == [
+        "the cover has transparency (an alpha channel), which Apple does not accept; save it"
+        " as an RGB JPEG or PNG without transparency"
+    ]
+    assert "cover.png has transparency" in failed["feed-image"][0]
+
+
+def test_feed_artwork_as_apple_states_it(dist: Path) -> None:
+    """Square, 1400-3000 px, RGB, JPEG or PNG whose bytes match its extension."""
+    cases = {
+        "small.jpg": (["-vf", "scale=1000:1000"], "is 1000 px wide"),
+        "wide.jpg": (["-vf", "scale=2000:1400"], "is 2000x1400 px, not square"),
+        "big.jpg": (["-vf", "scale=3001:3001"], "is 3001 px wide"),
+        "grey.png": (["-pix_fmt", "gray"], "is gray, not RGB"),
+        "named.png": ([], "is image/jpeg but named .png"),
+    }
+    original = (dist / "feed.xml").read_text()
+    for name, (filters, problem) in cases.items():
+        if name == "named.png":
+            (dist / name).write_bytes((ROOT / "assets" / "cover.jpg").read_bytes())
+        else:
+            (dist / name).write_bytes(_image(dist, name, *filters))
+        path = _break_feed(dist, f"{BASE}cover.jpg", f"{BASE}{name}")
+        failed = rules_failed(path)
+        assert list(failed) == ["feed-image"], name
+        assert problem in failed["feed-image"][0], (name, failed)
+        path.write_text(original)
+    assert rules_failed(dist / "feed.xml") == {}
+
+
+@pytest.mark.parametrize("element", ["description", "content:encoded", "itunes:summary"])
+@pytest.mark.parametrize(("length", "fails"), [(4000, False), (4001, True)])
+def test_item_description_at_and_over_4000_bytes(
+    dist: Path, element: str, length: int, fails: bool
+) -> None:
+    text = "é" * (length // 2) + "x" * (length % 2)  # bytes, not characters, count
+    old = "<description><![CDATA[<p>Two stories, one interview.</p>]]></description>"
+    if element == "description":
+        path = _break_feed(dist, old, f"<description>{text}</description>")
+    else:
+        path = _break_feed(dist, old, f"{old}<{element}>{text}</{element}>")
+    failed = rules_failed(path)
+    assert ("feed-item-description" in failed) is fails
+    if fails:
+        assert list(failed) == ["feed-item-description"]
+        assert (
+            f"<{element}> is 4,001 bytes; Apple allows 4000" in failed["feed-item-description"][0]
+        )
+
+
+def test_an_item_without_a_description_is_a_warning(dist: Path) -> None:
+    path = _break_feed(
+        dist, "<description><![CDATA[<p>Two stories, one interview.</p>]]></description>", ""
+    )
+    report = runner.run([path])
+    assert [(f.rule, f.severity) for f in report.findings] == [("feed-item-description", "warning")]
+
+
 def test_the_ai_disclosure_rule(dist: Path) -> None:
     disclosure = '  <podcast:txt purpose="ai-content">true</podcast:txt>\n'
     path = _break_feed(dist, disclosure, "")
@@ -779,17 +907,22 @@ def test_junit_has_one_test_case_per_rule_per_file(dist: Path) -> None:
     assert result.exit_code == 1
     root = ET.fromstring(result.stdout)
     assert root.tag == "testsuites"
-    suites = root.findall("testsuite")
-    assert len(suites) == 7
-    for suite in suites:
-        kind = {".mp3": "mp3", ".vtt": "vtt", ".srt": "srt", ".xml": "feed"}.get(
-            Path(suite.get("name", "")).suffix
-        )
-        names = [case.get("name") for case in suite.findall("testcase")]
-        assert len(names) == len(set(names)) == int(suite.get("tests", "-1"))
-        if kind:
-            assert set(names) == {r.id for r in rules_for(kind)} - {
-                "loudness-integrated", "loudness-true-peak"}  # fmt: skip
+    # the episode's files in a suite named by its slug, the feed in one of its own
+    suites = {suite.get("name"): suite for suite in root.findall("testsuite")}
+    assert list(suites) == ["ep1", str(dist / "feed.xml")]
+    files: dict[str, list[str]] = {}
+    for suite in suites.values():
+        cases = suite.findall("testcase")
+        assert len(cases) == int(suite.get("tests", "-1"))
+        for case in cases:
+            files.setdefault(case.get("classname", ""), []).append(case.get("name", ""))
+    kinds = ["mp3", "report", "vtt", "srt", "chapters", "transcript"]
+    assert list(files) == [*(f"ep1.{kind}" for kind in kinds), str(dist / "feed.xml")]
+    for classname, names in files.items():
+        kind = "feed" if classname.endswith(".xml") else classname.removeprefix("ep1.")
+        assert len(names) == len(set(names))
+        assert set(names) == {r.id for r in rules_for(kind)} - {  # type: ignore[arg-type]
+            "loudness-integrated", "loudness-true-peak"}  # fmt: skip
     failures = root.findall(".//failure")
     assert [f.get("type") for f in failures] == ["cover-missing"]
     assert "APIC" in (failures[0].get("message") or "")

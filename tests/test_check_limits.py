@@ -377,12 +377,15 @@ def test_junit_counts_are_the_test_cases_they_summarize(dist: Path) -> None:
         for key in totals:
             totals[key] += counts[key]
     assert {k: int(root.get(k, "-1")) for k in totals} == totals
-    mp3_suite = next(s for s in root.findall("testsuite") if s.get("name", "").endswith(".mp3"))
+    episode = next(s for s in root.findall("testsuite") if s.get("name") == "ep1")
     failing = [
-        c.get("name") for c in mp3_suite.findall("testcase") if c.find("failure") is not None
+        (c.get("classname"), c.get("name"))
+        for c in episode.findall("testcase")
+        if c.find("failure") is not None
     ]
-    assert failing == ["chapters-times"]
-    assert len(mp3_suite.find("testcase[@name='chapters-times']/failure").text.splitlines()) >= 2  # type: ignore[union-attr]
+    assert failing == [("ep1.mp3", "chapters-times")]
+    assert int(episode.get("failures", "-1")) == 1
+    assert len(episode.find("testcase[@name='chapters-times']/failure").text.splitlines()) >= 2  # type: ignore[union-attr]
 
 
 def test_text_and_json_counts_match_the_findings(dist: Path) -> None:

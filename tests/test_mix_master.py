@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from broadcast_kit import ffmpeg, loader
+from broadcast_kit import ffmpeg, loader, presets
 from broadcast_kit.model import AudioSettings
 from broadcast_kit.render import master, mix, pipeline, timeline
 from broadcast_kit.tts.cache import SpeechCache
@@ -80,16 +80,16 @@ def test_loud_and_quiet_inputs_meet_the_target(
 
 
 def test_loudness_presets_are_the_published_targets() -> None:
-    presets = typing.get_args(AudioSettings.model_fields["loudness"].annotation)
+    names = typing.get_args(AudioSettings.model_fields["loudness"].annotation)
     expected = {
         ("podcast", 2): -16.0,
         ("podcast", 1): -19.0,
         ("broadcast", 2): -23.0,  # EBU R128
         ("broadcast", 1): -23.0,
     }
-    assert {preset for preset, _ in expected} == set(presets)
+    assert {preset for preset, _ in expected} == set(names)
     for (preset, channels), lufs in expected.items():
-        assert master.target(preset, channels) == master.Target(lufs, -1.0), preset
+        assert presets.target(preset, channels) == presets.Target(lufs, -1.0), preset
 
 
 def test_a_render_that_needs_the_limiter_holds_the_ceiling(

@@ -1,8 +1,18 @@
 """broadcast-kit: turn a radio or podcast script into a finished, publishable episode."""
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("broadcast-kit")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+
+def __getattr__(name: str) -> str:
+    # the version is read from the installed metadata when first asked for: importlib.metadata
+    # costs every command's start-up otherwise
+    if name != "__version__":
+        raise AttributeError(f"module 'broadcast_kit' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("broadcast-kit")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        found = "0.0.0"
+    globals()["__version__"] = found
+    return found

@@ -7,6 +7,7 @@ the mixer works on float32 arrays shaped (frames, channels) for headroom and spe
 
 from __future__ import annotations
 
+import threading
 import warnings
 from functools import cache
 from math import gcd
@@ -21,7 +22,19 @@ with warnings.catch_warnings():
     )
     from pydub import AudioSegment
 
-__all__ = ["AudioSegment", "resample", "to_array"]
+__all__ = ["AudioSegment", "load_scipy", "resample", "to_array"]
+
+_SCIPY = threading.Lock()
+
+
+def load_scipy() -> None:
+    """Import scipy's signal and ndimage under one lock. Two threads importing scipy at
+    once (a render's preload thread and a batch job resampling music) can see it partly
+    initialized (`KeyError: 'scipy'`, `cannot import name 'PytestTester'`): every use
+    calls this first. Once imported it costs a lock and two dictionary look-ups."""
+    with _SCIPY:
+        import scipy.ndimage
+        import scipy.signal  # noqa: F401
 
 
 def to_array(segment: AudioSegment) -> np.ndarray:
@@ -40,6 +53,7 @@ def to_array(segment: AudioSegment) -> np.ndarray:
 @cache
 def _taps(up: int, down: int) -> np.ndarray:
     """resample_poly's own anti-aliasing filter for up/down, designed once."""
+    load_scipy()
     from scipy.signal import firwin
 
     rate = max(up, down)
@@ -51,6 +65,7 @@ def resample(samples: np.ndarray, source: int, target: int) -> np.ndarray:
     """Polyphase resampling (band-limited, unlike pydub's linear `set_frame_rate`)."""
     if source == target:
         return samples
+    load_scipy()
     from scipy.signal import resample_poly  # scipy.signal takes 0.8 s to import: only when used
 
     g = gcd(source, target)

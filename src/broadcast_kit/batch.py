@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from broadcast_kit import fingerprint, limits, loader, workers
+from broadcast_kit import fingerprint, install, limits, loader, workers
 from broadcast_kit.errors import EXIT_FAILURE, BroadcastKitError, ConfigError, InputError
 
 if TYPE_CHECKING:  # the audio stack loads only where audio is made
@@ -330,7 +330,10 @@ def attempt(render: Callable[[], pipeline.RenderResult]) -> Outcome:
             result = render()
     except BroadcastKitError as exc:
         return Outcome(errors=tuple(_error_lines(exc)), exit_code=exc.exit_code)
-    except Exception as exc:
+    except Exception as exc:  # a bug in one episode's render must not end the batch
+        missing = install.not_installed(exc)
+        if missing is not None:
+            return Outcome(errors=(str(missing),), exit_code=missing.exit_code)
         return Outcome(
             errors=(
                 f"unexpected {type(exc).__name__}: {exc} (run `kit --debug ...` for the"

@@ -1,7 +1,8 @@
 """Cover art facts read from the image bytes themselves (no imaging library): its type and
 size, so a bad cover is caught when the show is loaded, not after a render.
 
-Podcast directories want a square JPEG or PNG of 1400-3000 px (STANDARDS 18).
+Podcast directories want a square JPEG or PNG of 1400-3000 px, RGB without transparency
+(STANDARDS 18).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from broadcast_kit.limits import MAX_COVER_BYTES, size_text
 
 MIN_PX, MAX_PX = 1400, 3000
 _PNG_COLOR = {0: "gray", 3: "palette", 4: "gray"}  # IHDR colour types; 2 and 6 are RGB(A)
+_PNG_ALPHA = {4, 6}  # grey and RGB with an alpha channel (others may have a tRNS chunk)
 _JPEG_COLOR = {1: "gray", 4: "cmyk"}  # SOF component counts; 3 is YCbCr (RGB)
 _JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
@@ -25,6 +27,7 @@ class Image:
     width: int
     height: int
     color: str = "rgb"  # "rgb", "gray", "cmyk" or "palette", from the image header
+    alpha: bool = False  # transparency: an alpha channel or a PNG tRNS chunk
 
     def problems(self) -> list[str]:
         """What podcast directories would object to (empty when nothing)."""
@@ -34,6 +37,15 @@ class Image:
         side = max(self.width, self.height)
         if not MIN_PX <= side <= MAX_PX:
             found.append(f"is {side} px wide; directories want {MIN_PX}-{MAX_PX} px")
+        return found
+
+    def color_problems(self) -> list[str]:
+        """Apple's colour rules: RGB, and no transparency (empty when both hold)."""
+        found = []
+        if self.color != "rgb":
+            found.append(f"is {self.color}, not RGB")
+        if self.alpha:
+            found.append("has transparency (an alpha channel), which Apple does not accept")
         return found
 
 
@@ -52,7 +64,8 @@ def inspect(data: bytes) -> Image | None:
     """The type, size and colour model of a JPEG or PNG image, or None when it is neither."""
     if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR" and len(data) >= 26:
         width, height = struct.unpack(">II", data[16:24])
-        return Image("image/png", width, height, _PNG_COLOR.get(data[25], "rgb"))
+        alpha = data[25] in _PNG_ALPHA or _png_chunk(data, b"tRNS")
+        return Image("image/png", width, height, _PNG_COLOR.get(data[25], "rgb"), alpha)
     if data.startswith(b"\xff\xd8"):
         pos = 2
         while pos + 4 <= len(data):
@@ -94,3 +107,17 @@ def placeholder(title: str, size: int = MIN_PX) -> bytes:
         + chunk(b"IDAT", zlib.compress(raw, 6))
         + chunk(b"IEND", b"")
     )
+
+
+def _png_chunk(data: bytes, kind: bytes) -> bool:
+    """Whether the PNG in `data` has a `kind` chunk before its image data (where tRNS goes)."""
+    pos = 8
+    while pos + 8 <= len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        name = data[pos + 4 : pos + 8]
+        if name == kind:
+            return True
+        if name in (b"IDAT", b"IEND"):
+            return False
+        pos += 12 + length
+    return False

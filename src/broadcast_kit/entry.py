@@ -1,9 +1,10 @@
 """The `kit` program's entry point: Ctrl-C at any moment ends it with exit 130 and one line.
 
-Importing the command-line interface takes most of a second; a Ctrl-C meanwhile would print
-a KeyboardInterrupt traceback (or be swallowed by the import system and ignored), before
-the error boundary of `cli/` exists. So SIGINT is only noted while the CLI loads, and acted
-on once it has: the same `error:` line and exit code as an interruption inside a command.
+Importing the command-line interface takes a moment; a Ctrl-C meanwhile would print a
+KeyboardInterrupt traceback (or be swallowed by the import system and ignored), before the
+error boundary of `cli/` exists. So SIGINT is only noted while the CLI loads, and acted on
+once it has: the same `error:` line and exit code as an interruption inside a command (a
+command's own modules are imported inside that boundary).
 """
 
 from __future__ import annotations

@@ -40,3 +40,7 @@ class FfmpegError(BroadcastKitError):
 
 class OutputError(BroadcastKitError):
     """An output could not be written (exit 1)."""
+
+
+class NotInstalled(BroadcastKitError):
+    """A module kit needs is not installed here (exit 1); the message names what to install."""

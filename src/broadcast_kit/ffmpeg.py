@@ -18,11 +18,12 @@ import threading
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import IO
-
-import numpy as np
+from typing import IO, TYPE_CHECKING
 
 from broadcast_kit.errors import FfmpegError, InputError
+
+if TYPE_CHECKING:  # numpy is imported by the functions that handle samples: kit check
+    import numpy as np  # measures loudness with ffmpeg alone, in an install without numpy
 
 ENV = "BROADCAST_KIT_FFMPEG"
 
@@ -39,11 +40,17 @@ def executable() -> str:
         return found
     try:
         import imageio_ffmpeg
-
+    except ModuleNotFoundError:  # the light install for kit check leaves it out
+        raise FfmpegError(
+            "no ffmpeg found: install it with: pip install imageio-ffmpeg (it ships one), or"
+            f" put ffmpeg on PATH (e.g. apt-get install ffmpeg), or set {ENV} to one"
+        ) from None
+    try:
         return str(imageio_ffmpeg.get_ffmpeg_exe())
     except Exception as exc:  # imageio-ffmpeg raises RuntimeError when it has no binary
         raise FfmpegError(
-            f"no ffmpeg found: install ffmpeg, reinstall imageio-ffmpeg, or set {ENV} ({exc})"
+            f"no ffmpeg found: imageio-ffmpeg has none for this machine ({exc}); put ffmpeg on"
+            f" PATH (e.g. apt-get install ffmpeg) or set {ENV} to one"
         ) from exc
 
 
@@ -77,6 +84,8 @@ def decode(
     path: Path, rate: int, channels: int, start: float | None = None, end: float | None = None
 ) -> np.ndarray:
     """Any audio file -> float32 (frames, channels) at `rate`. Bad files are input errors."""
+    import numpy as np
+
     trim: list[str] = []
     if start is not None:
         trim += ["-ss", f"{start:.3f}"]
@@ -109,6 +118,8 @@ def decode(
 
 def decode_bytes(data: bytes, rate: int, what: str) -> np.ndarray:
     """Encoded audio in memory (e.g. MP3 from gTTS) -> mono float32 (frames, 1)."""
+    import numpy as np
+
     raw = run(
         ["-i", "pipe:0", "-f", "f32le", "-ac", "1", "-ar", str(rate), "-"], stdin=data, what=what
     )
@@ -117,6 +128,8 @@ def decode_bytes(data: bytes, rate: int, what: str) -> np.ndarray:
 
 def filter_mono(samples: np.ndarray, rate: int, graph: str, what: str) -> np.ndarray:
     """Run an audio filter graph over mono int16 samples; returns int16 at the same rate."""
+    import numpy as np
+
     raw = run(
         [
             "-f",
@@ -145,6 +158,8 @@ def filter_mono(samples: np.ndarray, rate: int, graph: str, what: str) -> np.nda
 
 def encode(samples: np.ndarray, rate: int, out: Path, codec: list[str]) -> None:
     """Write float32 (frames, channels) to the file `out` with ffmpeg's `codec` arguments."""
+    import numpy as np
+
     run(
         ["-y", "-f", "f32le", "-ar", str(rate), "-ac", str(samples.shape[1]), "-i", "pipe:0",
          *codec, str(out)],
@@ -266,6 +281,8 @@ class Mp3Encoder:
         """Hand the meter's decoded samples to `listen`, a second at a time (in a buffer
         that the next second overwrites: `listen` copies what it keeps); after a failure
         there, read on (so the meter never blocks) and keep the error for finish()."""
+        import numpy as np
+
         assert self.meter.stdout is not None
         # one buffer, filled again and again: nothing is allocated per second of audio
         buffer = np.empty((self.rate, self.channels), dtype="<f4")
@@ -283,6 +300,8 @@ class Mp3Encoder:
                     self.failure = exc
 
     def write(self, samples: np.ndarray) -> None:
+        import numpy as np
+
         try:
             self.stdin.write(np.ascontiguousarray(samples, dtype="<f4").data.cast("B"))
         except BrokenPipeError:

@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from broadcast_kit import __version__, loader, model
-from broadcast_kit.errors import BroadcastKitError, InputError
+from broadcast_kit.errors import BroadcastKitError, EngineError, InputError
 from broadcast_kit.tts import registry
 from broadcast_kit.tts.synth import request
 
@@ -58,6 +58,11 @@ def inputs(production: loader.Production, hashes: FileHashes | None = None) -> d
         voice = production.voices[key]
         try:
             engine = registry.get(voice.engine)
+            # an engine whose extra is not installed cannot name its voice's data (hibari
+            # imports itself for that): the render says which extra to install
+            missing = engine.available()
+            if missing is not None:
+                raise EngineError(missing)
             name = request(voice, engine).voice
             voice_id = getattr(engine, "voice_id", None)
             resolved = {

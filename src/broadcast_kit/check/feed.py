@@ -11,6 +11,7 @@ costs bounded memory.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import email.utils
 import glob
 import os
@@ -23,8 +24,8 @@ from urllib.parse import unquote, urlsplit
 from xml.parsers import expat
 
 from broadcast_kit import cover, model, text
-from broadcast_kit.check.rules import FileResult, quote
-from broadcast_kit.check.sidecars import TooLarge, read_capped
+from broadcast_kit.check.rules import Cause, FileResult, quote
+from broadcast_kit.check.sidecars import Reports, TooLarge, read_capped
 from broadcast_kit.limits import MAX_XML_DEPTH, MAX_XML_ELEMENTS
 from broadcast_kit.model import podcast_guid
 
@@ -54,6 +55,8 @@ ITEM_RULES = [
     "feed-podcast-links",
     "feed-url-base",
     "feed-ai-disclosure",
+    "feed-item-description",
+    "feed-episode-missing",
 ]
 CHANNEL_RULES = [
     "feed-rss",
@@ -69,7 +72,11 @@ CHANNEL_RULES = [
 ]
 
 Duration = Callable[[Path], float | None]  # an MP3's decoded length in ms, None if unknown
-Synthetic = Callable[[Path], bool | None]  # whether an MP3 has synthetic voices, None if unknown
+# the show file's fields that channel findings come from (their line is the finding's place)
+CATEGORY = Cause("show", ("category",))
+COVER = Cause("show", ("cover",))
+BASE_URL = Cause("show", ("base_url",))
+AI_DISCLOSURE = Cause("show", ("ai_disclosure",))
 AI_CONTENT = "ai-content"  # podcast:txt purpose of the AI disclosure
 URL_ATTRIBUTES = ("url", "href", "img")
 _RAW = re.compile(r"[\x00-\x20\x7f\"<>\\^`{|}]|%(?![0-9A-Fa-f]{2})")
@@ -228,8 +235,10 @@ def check(
     result: FileResult,
     base_url: str | None,
     duration: Duration,
-    synthetic: Synthetic | None = None,
+    reports: Reports | None = None,
 ) -> None:
+    """`reports`: the render reports of the feed's folder (which episodes are rendered there,
+    which have synthetic voices)."""
     result.ran("feed-xml")
     try:
         data = read_capped(path, MAX_BYTES)
@@ -272,7 +281,8 @@ def check(
     _image(channel, folder, result)
     _podcast(channel, folder, path.name, result)
     _urls(doc.root, result)
-    _items(channel, folder, duration, synthetic or (lambda _mp3: None), result)
+    listed = _items(channel, folder, duration, reports or Reports(), result)
+    _unlisted(path.parent, listed, reports or Reports(), result)
     if folder.base is None:
         result.skip(
             ["feed-file-missing", "feed-enclosure-length", "feed-url-base"],
@@ -321,36 +331,45 @@ def _namespaces(doc: Document, result: FileResult) -> None:
 
 def _channel(channel: Element, result: FileResult) -> None:
     result.ran("feed-channel")
-    problems = []
+    problems: list[tuple[str, str]] = []  # (problem, the show file's field it comes from)
     if not channel.value("", "title"):
-        problems.append("no <title>; give the show's title")
+        problems.append(("no <title>; give the show's title", "title"))
     link = channel.value("", "link")
     if not link or not absolute(link):
-        problems.append(f"<link> {quote(link or '')} is not an absolute URL; link the show's page")
+        problems.append(
+            (f"<link> {quote(link or '')} is not an absolute URL; link the show's page", "link")
+        )
     description = channel.value("", "description")
     if not description:
-        problems.append("no <description>; describe the show")
+        problems.append(("no <description>; describe the show", "description"))
     elif len(description.encode()) > DESCRIPTION_BYTES:
-        problems.append(
+        problems.append((
             f"<description> is {len(description.encode()):,} bytes; Apple allows"
-            f" {DESCRIPTION_BYTES}: shorten it"
-        )
+            f" {DESCRIPTION_BYTES}: shorten it",
+            "description",
+        ))  # fmt: skip
     language = channel.value("", "language")
     if not language or not re.fullmatch(r"[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*", language):
-        problems.append(f"<language> {quote(language or '')} is not an ISO 639 code such as 'en'")
+        problems.append((
+            f"<language> {quote(language or '')} is not an ISO 639 code such as 'en'", "language"
+        ))  # fmt: skip
     if not channel.value(ITUNES, "author"):
-        problems.append("no <itunes:author>; name the show's author")
+        problems.append(("no <itunes:author>; name the show's author", "author"))
     owner = channel.first(ITUNES, "owner")
     if owner is None or not owner.value(ITUNES, "email"):
-        problems.append("no <itunes:owner> with <itunes:email>; Apple mails the owner")
+        problems.append(("no <itunes:owner> with <itunes:email>; Apple mails the owner", "owner"))
     explicit = channel.value(ITUNES, "explicit")
     if explicit not in ("true", "false"):
-        problems.append(f"<itunes:explicit> is {quote(explicit or '')}; use true or false")
+        problems.append(
+            (f"<itunes:explicit> is {quote(explicit or '')}; use true or false", "explicit")
+        )
     kind = channel.value(ITUNES, "type")
     if kind not in ("episodic", "serial"):
-        problems.append(f"<itunes:type> is {quote(kind or '')}; use episodic or serial (lowercase)")
-    for problem in problems:
-        result.add("feed-channel", f"channel: {problem}")
+        problems.append((
+            f"<itunes:type> is {quote(kind or '')}; use episodic or serial (lowercase)", "type"
+        ))  # fmt: skip
+    for problem, field_name in problems:
+        result.add("feed-channel", f"channel: {problem}", cause=Cause("show", (field_name,)))
 
 
 def _category(channel: Element, result: FileResult) -> None:
@@ -360,6 +379,7 @@ def _category(channel: Element, result: FileResult) -> None:
         result.add(
             "feed-category",
             'no <itunes:category>; add one from Apple\'s list, e.g. <itunes:category text="News"/>',
+            cause=CATEGORY,
         )
     for element in categories:
         text = element.attrs.get("text", "")
@@ -370,6 +390,7 @@ def _category(channel: Element, result: FileResult) -> None:
             result.add(
                 "feed-category",
                 f"line {element.line}: {quote(text)} is not one of Apple's categories; {hint}",
+                cause=CATEGORY,
             )
             continue
         for sub in element.all(ITUNES, "category"):
@@ -380,6 +401,7 @@ def _category(channel: Element, result: FileResult) -> None:
                     "feed-category",
                     f"line {sub.line}: {quote(name)} is not a subcategory of {text!r};"
                     f" its subcategories: {allowed}",
+                    cause=CATEGORY,
                 )
 
 
@@ -391,10 +413,13 @@ def _image(channel: Element, folder: _Folder, result: FileResult) -> None:
         result.add(
             "feed-image",
             'no <itunes:image href="...">; add the cover art\'s absolute URL as the href attribute',
+            cause=COVER,
         )
         return
     if not absolute(href):
-        result.add("feed-image", f"the itunes:image href {quote(href)} is not an absolute URL")
+        result.add(
+            "feed-image", f"the itunes:image href {quote(href)} is not an absolute URL", cause=COVER
+        )
         return
     if not _under_base(href, folder, f"line {image.line}: the cover", result):
         return
@@ -414,13 +439,11 @@ def _image(channel: Element, folder: _Folder, result: FileResult) -> None:
         result.add("feed-image", f"cannot read the cover {art.name} ({exc.strerror})")
         return
     if found is None:
-        result.add("feed-image", f"the cover {art.name} is not a JPEG or PNG image")
+        result.add("feed-image", f"the cover {art.name} is not a JPEG or PNG image", cause=COVER)
         return
-    problems = list(found.problems())
+    problems = [*found.problems(), *found.color_problems()]
     if too_large is not None:
         problems.append(too_large)
-    if found.color != "rgb":
-        problems.append(f"is {found.color}, not RGB")
     extensions = {"image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",)}[found.mime]
     if art.suffix.lower() not in extensions:
         problems.append(f"is {found.mime} but named {art.suffix or 'without an extension'}")
@@ -428,7 +451,8 @@ def _image(channel: Element, folder: _Folder, result: FileResult) -> None:
         result.add(
             "feed-image",
             f"the cover {art.name} {problem}; use a square RGB JPEG or PNG of 1400-3000 px"
-            " named for its format",
+            " without transparency, named for its format",
+            cause=COVER,
         )
 
 
@@ -453,17 +477,22 @@ def _podcast(channel: Element, folder: _Folder, feed_name: str, result: FileResu
                     "feed-podcast-guid",
                     f"<podcast:guid> is {guid}, but the feed at {folder.base}{feed_name} gives"
                     f" {expected}; keep the old guid only if the feed moved",
+                    cause=BASE_URL,
                 )
     result.ran("feed-locked")
     locked = channel.first(PODCAST, "locked")
+    where = Cause("show", ("locked",))
     if locked is None:
-        result.add("feed-locked", 'no <podcast:locked>; add yes (or no) with owner="EMAIL"')
+        result.add(
+            "feed-locked", 'no <podcast:locked>; add yes (or no) with owner="EMAIL"', cause=where
+        )
     elif locked.text.strip() not in ("yes", "no") or not locked.attrs.get("owner"):
         result.add(
             "feed-locked",
             f"<podcast:locked> is {quote(locked.text.strip())} with owner"
             f" {quote(locked.attrs.get('owner', ''))}; use yes or no and the owner's e-mail",
             "error",
+            cause=where,
         )
 
 
@@ -479,8 +508,9 @@ def _seconds(text: str) -> float | None:
 
 
 def _items(
-    channel: Element, folder: _Folder, duration: Duration, synthetic: Synthetic, result: FileResult
-) -> None:
+    channel: Element, folder: _Folder, duration: Duration, reports: Reports, result: FileResult
+) -> set[str]:
+    """The item rules; the names of the files the items' enclosures name."""
     for rule in ITEM_RULES:
         if rule not in ("feed-file-missing", "feed-enclosure-length", "feed-url-base") or (
             folder.base
@@ -490,19 +520,22 @@ def _items(
     serial = channel.value(ITUNES, "type") == "serial"
     disclosed = _disclosure(channel, "channel", result)
     guids: dict[str, int] = {}
+    listed: set[str] = set()
     for n, item in enumerate(channel.all("", "item"), 1):
         title = item.value("", "title") or ""
         where = f"item {n} (line {item.line}{', ' + quote(title, 40) if title else ''})"
-        _item_title(item, title, show, where, result)
-        mp3 = _enclosure(item, folder, duration, where, result)
+        mp3 = _enclosure(item, folder, duration, where, result, listed)
+        _item_title(item, title, show, where, result, mp3)
+        _description(item, where, mp3, result)
         if _disclosure(item, where, result) or disclosed or mp3 is None:
             pass
-        elif synthetic(mp3):
+        elif reports.synthetic(mp3):
             result.add(
                 "feed-ai-disclosure",
                 f"{where}: {mp3.name} has synthetic voices, but neither the item nor the"
                 f' channel has <podcast:txt purpose="{AI_CONTENT}">; run kit feed (it discloses'
                 " them unless the show sets ai_disclosure: feed: false) or add the tag",
+                cause=AI_DISCLOSURE,
             )
         guid = item.first("", "guid")
         text = guid.text.strip() if guid is not None else ""
@@ -539,24 +572,97 @@ def _items(
                 f"{where}: pubDate {quote(date or '')} is not an RFC 2822 date with a time"
                 " zone (e.g. 'Tue, 05 Mar 2024 06:00:00 +0000')",
             )
-        _numbers(item, serial, where, result)
+        _numbers(item, serial, where, result, mp3)
         _links(item, folder, where, result)
+    return listed
 
 
-def _item_title(item: Element, title: str, show: str, where: str, result: FileResult) -> None:
+def _unlisted(folder: Path, listed: set[str], reports: Reports, result: FileResult) -> None:
+    """Episodes rendered into the feed's folder (by their render reports) that no item lists:
+    kit feed was not run after they were rendered. Drafts and episodes dated later are left
+    out of a feed on purpose, and an item naming an older render of the slug counts (the
+    stale enclosure is feed-file-missing's)."""
+    result.ran("feed-episode-missing")
+    slugs = {name.removesuffix(".mp3") for name in listed}
+    slugs |= {hashed.group(1) for name in listed if (hashed := _HASHED_MP3.fullmatch(name))}
+    today = dt.date.today()
+    for _report, data in reports.rendered(folder):
+        audio, slug = data.get("audio"), data.get("slug")
+        name = audio.get("file") if isinstance(audio, dict) else None
+        if not isinstance(name, str) or name in listed or slug in slugs:
+            continue
+        with contextlib.suppress(TypeError, ValueError):
+            if data.get("draft") is True or dt.date.fromisoformat(str(data.get("date"))) > today:
+                continue
+        mp3 = folder / name
+        if mp3.is_file():  # a missing MP3 is the render report's finding (report-files)
+            result.add(
+                "feed-episode-missing",
+                f"{quote(str(slug or name))} is rendered ({name}) but no item of the feed lists"
+                " it; run kit feed to publish it (or set draft: true in its episode file to"
+                " keep it out)",
+                cause=Cause("episode", (), mp3),
+            )
+
+
+def _item_title(
+    item: Element, title: str, show: str, where: str, result: FileResult, mp3: Path | None = None
+) -> None:
+    cause = Cause("episode", ("title",), mp3)
     if not title:
-        result.add("feed-item-title", f"{where}: no <title>; give the episode a title")
+        result.add("feed-item-title", f"{where}: no <title>; give the episode a title", cause=cause)
         return
     if (problem := text.plain_problem(title)) is not None:
-        result.add("feed-item-title", f"{where}: the title {problem}")
+        result.add("feed-item-title", f"{where}: the title {problem}", cause=cause)
     if (style := text.title_style(title, show)) is not None:
-        result.add("feed-item-title-style", f"{where}: {style}")
+        result.add("feed-item-title-style", f"{where}: {style}", cause=cause)
+
+
+def _description(item: Element, where: str, mp3: Path | None, result: FileResult) -> None:
+    """An item's description, in each element apps read it from: there, and at most 4000
+    bytes (Apple's limit; STANDARDS 32)."""
+    cause = Cause("episode", ("description",), mp3)
+    found = [
+        (name, value)
+        for name, value in (
+            ("description", item.value("", "description")),
+            ("content:encoded", item.value(CONTENT, "encoded")),
+            ("itunes:summary", item.value(ITUNES, "summary")),
+        )
+        if value
+    ]
+    if not found:
+        result.add(
+            "feed-item-description",
+            f"{where}: no <description>; describe the episode (description: in its episode"
+            " file), apps show it under the title",
+            "warning",
+            cause=cause,
+        )
+    too_long = [
+        f"<{name}> is {size:,} bytes"
+        for name, value in found
+        if (size := len(value.encode())) > DESCRIPTION_BYTES
+    ]
+    if too_long:
+        result.add(
+            "feed-item-description",
+            f"{where}: {', '.join(too_long)}; Apple allows {DESCRIPTION_BYTES}: shorten the"
+            " episode's description",
+            cause=cause,
+        )
 
 
 def _enclosure(
-    item: Element, folder: _Folder, duration: Duration, where: str, result: FileResult
+    item: Element,
+    folder: _Folder,
+    duration: Duration,
+    where: str,
+    result: FileResult,
+    listed: set[str],
 ) -> Path | None:
-    """The enclosure's rules; the MP3 it names in the feed's folder, if any."""
+    """The enclosure's rules; the MP3 it names in the feed's folder, if any. The name of the
+    file its URL names goes into `listed`."""
     enclosures = item.all("", "enclosure")
     if len(enclosures) != 1:
         result.add(
@@ -568,6 +674,7 @@ def _enclosure(
     url = enclosure.attrs.get("url", "").strip()
     kind = enclosure.attrs.get("type", "")
     length = enclosure.attrs.get("length", "")
+    listed.add(unquote(urlsplit(url).path).rsplit("/", 1)[-1])
     if kind != "audio/mpeg":
         result.add("feed-enclosure", f"{where}: enclosure type {quote(kind)}; an MP3 is audio/mpeg")
     if not re.fullmatch(r"\d+", length):
@@ -640,7 +747,9 @@ def _stale(url: str, folder: _Folder) -> str:
     )
 
 
-def _numbers(item: Element, serial: bool, where: str, result: FileResult) -> None:
+def _numbers(
+    item: Element, serial: bool, where: str, result: FileResult, mp3: Path | None = None
+) -> None:
     stated = item.value(ITUNES, "duration")
     if not stated:
         result.add(
@@ -651,23 +760,26 @@ def _numbers(item: Element, serial: bool, where: str, result: FileResult) -> Non
             "feed-duration",
             f"{where}: itunes:duration {quote(stated)} is not whole seconds (or HH:MM:SS)",
         )
-    for name in ("episode", "season"):
+    for name, field_name in (("episode", "number"), ("season", "season")):
         value = item.value(ITUNES, name)
         if value is not None and not re.fullmatch(r"0*[1-9]\d*", value):
             result.add(
                 "feed-episode-numbers",
                 f"{where}: itunes:{name} {quote(value)} is not a positive integer",
+                cause=Cause("episode", (field_name,), mp3),
             )
     if serial and item.value(ITUNES, "episode") is None:
         result.add(
             "feed-episode-numbers",
             f"{where}: a serial show numbers every episode; add <itunes:episode>",
+            cause=Cause("episode", ("number",), mp3),
         )
     kind = item.value(ITUNES, "episodeType")
     if kind is not None and kind not in ("full", "trailer", "bonus"):
         result.add(
             "feed-episode-numbers",
             f"{where}: itunes:episodeType {quote(kind)}; use full, trailer or bonus",
+            cause=Cause("episode", ("episode_type",), mp3),
         )
 
 
@@ -718,6 +830,7 @@ def _under_base(url: str, folder: _Folder, what: str, result: FileResult) -> boo
         "feed-url-base",
         f"{what} {quote(url)} is not under the base URL {folder.base}{hint}; make the feed for"
         " the show's base_url (kit feed), or check the intended one with --base-url",
+        cause=BASE_URL,
     )
     return False
 
@@ -780,6 +893,7 @@ def _disclosure(parent: Element, where: str, result: FileResult) -> bool:
                 f"{where}: line {txt.line}: the ai-content podcast:txt is"
                 f" {'empty' if not text else f'{len(text):,} characters'}; give a value of at"
                 " most 4000 characters (kit feed writes true)",
+                cause=AI_DISCLOSURE,
             )
             continue
         found = True

@@ -15,13 +15,13 @@ from typing import Any
 
 from mutagen.id3 import ID3, CTOCFlags
 
-from broadcast_kit import cover, ffmpeg
+from broadcast_kit import cover
 from broadcast_kit.check import mpeg
-from broadcast_kit.check.rules import FileResult, quote
+from broadcast_kit.check.rules import Cause, FileResult, quote
 from broadcast_kit.errors import BroadcastKitError
 from broadcast_kit.limits import MAX_ID3_FRAMES
-from broadcast_kit.render import master
 
+COVER = Cause("show", ("cover",))  # an MP3 kit rendered embeds the show's cover
 SLACK_MS = 50  # chapter and cue ends may pass the decoded end by MP3 rounding
 NO_OFFSET = 0xFFFFFFFF
 MAX_CHILDREN = 255
@@ -338,6 +338,7 @@ def _frame_rules(id3: Any, result: FileResult) -> None:
             "id3-comment",
             "no description (COMM frame); add the episode's description (description: in"
             " episode.yaml)",
+            cause=Cause("episode", ("description",)),
         )
 
 
@@ -380,7 +381,7 @@ def _cover_rules(id3: Any, result: FileResult) -> None:
             )
     too_large = cover.size_problem(len(picture.data))
     if too_large is not None and result.ran("cover-size"):
-        result.add("cover-size", f"the embedded cover {too_large}")
+        result.add("cover-size", f"the embedded cover {too_large}", cause=COVER)
     if image is None:
         result.skip(["cover-size", "cover-color"], "the cover is not a JPEG or PNG image")
     else:
@@ -389,11 +390,13 @@ def _cover_rules(id3: Any, result: FileResult) -> None:
                 result.add(
                     "cover-size",
                     f"the cover {problem}; use a square image of 1400-3000 px (3000 is best)",
+                    cause=COVER,
                 )
-        if result.ran("cover-color") and image.color != "rgb":
+        for problem in image.color_problems() if result.ran("cover-color") else []:
             result.add(
                 "cover-color",
-                f"the cover is {image.color}, not RGB; save it as an RGB JPEG or PNG",
+                f"the cover {problem}; save it as an RGB JPEG or PNG without transparency",
+                cause=COVER,
             )
     if result.ran("cover-description") and len(picture.desc) > 64:
         result.add(
@@ -548,10 +551,13 @@ def _toc_rules(tocs: list[Any], chapters: list[Chapter], result: FileResult) -> 
 
 
 def _loudness(path: Path, stream: mpeg.Stream, goal: Loudness, result: FileResult) -> None:
+    # only --loudness runs ffmpeg; the rest of kit check reads the bytes itself
+    from broadcast_kit import ffmpeg, presets
+
     channels = stream.first.channels
     target = goal.target
     if target is None:
-        target = master.target(goal.preset, channels).loudness
+        target = presets.target(goal.preset, channels).loudness
     try:
         lufs, peak = ffmpeg.measure(path)
     except BroadcastKitError as exc:

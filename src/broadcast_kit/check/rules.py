@@ -9,6 +9,7 @@ holds them together).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -65,8 +66,9 @@ RULES = _rules(
      "a mislabelled cover is not shown by Apple and some car players (STANDARDS 7)"),
     ("cover-size", "error", "mp3", "the cover is square, 1400-3000 px, at most 5 MiB",
      "Apple's artwork requirement (STANDARDS 18); every MP3 embeds the cover"),
-    ("cover-color", "error", "mp3", "the cover is RGB (not greyscale, CMYK or a palette)",
-     "Apple rejects other colour spaces (STANDARDS 18)"),
+    ("cover-color", "error", "mp3",
+     "the cover is RGB without transparency (not greyscale, CMYK, a palette or with alpha)",
+     "Apple rejects other colour spaces and transparent artwork (STANDARDS 18)"),
     ("cover-description", "warning", "mp3", "the APIC description is at most 64 characters",
      "longer descriptions are cut or rejected by some readers (STANDARDS 7)"),
     # --- chapters in the tag (STANDARDS 8-10) ---
@@ -146,7 +148,7 @@ RULES = _rules(
     ("feed-category", "error", "feed", "at least one itunes:category from Apple's list",
      "Apple rejects unknown categories; the text is case-sensitive (STANDARDS 17)"),
     ("feed-image", "error", "feed", "itunes:image href is absolute; the cover it names is JPEG or"
-     " PNG, square, 1400-3000 px, RGB, with a matching extension",
+     " PNG, square, 1400-3000 px, RGB without transparency, with a matching extension",
      "Apple's artwork requirements (STANDARDS 17-18)"),
     ("feed-podcast-guid", "warning", "feed",
      "podcast:guid is the uuid5 of the feed URL", "how Podcast Index follows a moved feed "
@@ -175,6 +177,14 @@ RULES = _rules(
      "apps merge or hide episodes with the same guid (STANDARDS 20)"),
     ("feed-pubdate", "error", "feed", "every item has an RFC 2822 pubDate with a time zone",
      "apps sort and date episodes by it (STANDARDS 20)"),
+    ("feed-item-description", "error", "feed",
+     "every item has a description; each of description, content:encoded and itunes:summary"
+     " at most 4000 bytes (a missing one is a warning)",
+     "Apple refuses longer descriptions; apps show it under the title (STANDARDS 32)"),
+    ("feed-episode-missing", "error", "feed",
+     "every episode rendered into the feed's folder (by its render report) is in the feed,"
+     " except drafts and episodes dated later",
+     "a rendered episode missing from the feed is not published: kit feed was not run after it"),
     ("feed-duration", "error", "feed",
      "itunes:duration in seconds, within 1 s of the audio", "apps show it before download "
      "(STANDARDS 20)"),
@@ -205,11 +215,32 @@ MAX_PER_RULE = 5  # findings kept per rule and file; the rest are counted in one
 
 
 @dataclass(frozen=True)
+class Cause:
+    """The field a finding's fix belongs in: of the show file, or of the episode file that
+    `mp3` (default: the MP3 the checked file belongs to) was rendered from. `kit check`
+    looks up its line once the files are checked (`sources.Sources`)."""
+
+    scope: Literal["show", "episode"]
+    loc: tuple[str | int, ...] = ()
+    mp3: Path | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    """A line of an episode or show file: where a finding's cause lies, when it is known."""
+
+    file: str  # as displayed
+    line: int
+
+
+@dataclass(frozen=True)
 class Finding:
     file: str
     rule: str
     severity: Severity
     message: str
+    cause: Cause | None = None
+    at: Place | None = None  # the cause's line, once looked up
 
 
 @dataclass
@@ -220,6 +251,9 @@ class FileResult:
     kind: Kind
     enabled: frozenset[str]
     off: frozenset[str] = frozenset()  # turned off by the show's check: disable list
+    #: the slug of the episode whose render made the file (from its render report), if any:
+    #: reports group files by it, as it stays the same when the episode is rendered again
+    episode: str | None = None
     findings: list[Finding] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)  # rule -> why it did not run
@@ -234,14 +268,21 @@ class FileResult:
             self.checked.append(rule)
         return True
 
-    def add(self, rule: str, message: str, severity: Severity | None = None) -> None:
+    def add(
+        self,
+        rule: str,
+        message: str,
+        severity: Severity | None = None,
+        *,
+        cause: Cause | None = None,
+    ) -> None:
         if not self.ran(rule):
             return
         n = self._counts[rule] = self._counts.get(rule, 0) + 1
         if n > MAX_PER_RULE:
             return
         self.findings.append(
-            Finding(self.file, rule, severity or RULES[rule].severity, clean(message))
+            Finding(self.file, rule, severity or RULES[rule].severity, clean(message), cause)
         )
 
     def skip(self, rules: list[str], why: str) -> None:

@@ -12,12 +12,14 @@ import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from broadcast_kit import loader
 from broadcast_kit.check import feed, mp3, mpeg, sidecars
 from broadcast_kit.check.rules import RULES, FileResult, Finding, Kind
-from broadcast_kit.errors import InputError
+from broadcast_kit.check.sources import Sources
+from broadcast_kit.errors import FfmpegError, InputError
 from broadcast_kit.model import CheckSettings
 
 FEED_NAMES = ("feed.xml",)
@@ -163,10 +165,11 @@ def run(paths: list[Path], options: Options | None = None) -> Report:
     found = targets(paths)
     reports = sidecars.Reports()
     show_path = options.show or find_show(paths, reports)
-    settings, preset, show_base_url = CheckSettings(), "podcast", None
+    settings, preset, show_base_url, source = CheckSettings(), "podcast", None, None
     if show_path is not None:
-        show, _source, _warnings = loader.load_show(show_path)
+        show, source, _warnings = loader.load_show(show_path)
         settings, preset, show_base_url = show.check, show.audio.loudness, show.base_url
+    sources = Sources(reports, source)
     off = frozenset(settings.disable)
     enabled = frozenset(
         rule
@@ -175,15 +178,20 @@ def run(paths: list[Path], options: Options | None = None) -> Report:
     )
     goal = None
     if options.loudness:
+        _decoder()
         limits = settings.loudness
         goal = mp3.Loudness(preset, limits.target, limits.tolerance, limits.true_peak)
 
     cwd = os.getcwd()
+    belongs: dict[int, Path] = {}  # id of a file's result -> the MP3 it belongs to
 
-    def new(path: Path, kind: Kind) -> FileResult:
-        result = FileResult(_display(path, cwd), kind, enabled, off)
+    def new(path: Path, kind: Kind, of: Path | None = None) -> FileResult:
+        episode = sources.slug(of) if of is not None else None
+        result = FileResult(_display(path, cwd), kind, enabled, off, episode)
         results.append(result)
         read.append(path)
+        if of is not None:
+            belongs[id(result)] = of
         return result
 
     read: list[Path] = [show_path] if show_path is not None else []
@@ -192,11 +200,11 @@ def run(paths: list[Path], options: Options | None = None) -> Report:
     audio: dict[str, mp3.Audio] = {}
     done: set[str] = set()
     for path in _unique(found.mp3s):
-        result = new(path, "mp3")
+        result = new(path, "mp3", path)
         with _no_crash(result):
             facts = mp3.check(path, result, goal)
             audio[_key(path)] = facts
-            _check_sidecars(reports.find(path), facts, new, done)
+            _check_sidecars(reports.find(path), facts, partial(new, of=path), done)
 
     def duration(path: Path) -> float | None:
         key = _key(path)
@@ -211,12 +219,32 @@ def run(paths: list[Path], options: Options | None = None) -> Report:
     for path in _unique(found.feeds):
         result = new(path, "feed")
         with _no_crash(result):
-            feed.check(path, result, base_url, duration, reports.synthetic)
+            feed.check(path, result, base_url, duration, reports)
     for result in results:
         result.finish()
-        if options.strict:
-            result.findings = [replace(f, severity="error") for f in result.findings]
+        mp3_file = belongs.get(id(result))
+        result.findings = [
+            replace(
+                f,
+                severity="error" if options.strict else f.severity,
+                at=sources.place(f.cause, mp3_file) if f.cause else None,
+            )
+            for f in result.findings
+        ]
     return Report(results, options.strict, show_path, read)
+
+
+def _decoder() -> None:
+    """--loudness decodes with ffmpeg: say what to install, once, before checking anything,
+    when there is none (a light install for kit check has none of its own)."""
+    from broadcast_kit import ffmpeg
+
+    try:
+        ffmpeg.executable()
+    except FfmpegError as exc:
+        raise InputError(
+            f"--loudness measures the audio with ffmpeg's EBU R128 meter: {exc}"
+        ) from None
 
 
 # the rule a file's unexpected failure is reported under: the one about reading that kind

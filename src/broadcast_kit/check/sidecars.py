@@ -124,6 +124,11 @@ class Reports:
         """The render report that names `mp3`, with its data."""
         return self._folder(mp3.parent).by_mp3.get(mp3.name)
 
+    def rendered(self, folder: Path) -> list[tuple[Path, dict[str, Any]]]:
+        """Every render report in `folder`, with its data."""
+        found = {report: data for report, data in self._folder(folder).by_mp3.values()}
+        return sorted(found.items())
+
     def synthetic(self, mp3: Path) -> bool | None:
         """Whether the render of `mp3` synthesized any voice; None without a report."""
         report = self.of(mp3)

@@ -1,4 +1,8 @@
-"""The `kit` command: thin Typer commands over the core, and the one error boundary."""
+"""The `kit` command: thin Typer commands over the core, and the one error boundary.
+
+The commands are imported when they run (`_lazy`), so `kit --version`, `kit --help` and
+`kit check` start without the audio stack.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,12 @@ from typing import Annotated
 
 import typer
 
-from broadcast_kit import __version__
-from broadcast_kit.cli import cache, check, feed, importer, init, render, segment, serve, voices
-from broadcast_kit.cli._boundary import BoundaryGroup, State
+from broadcast_kit.cli._boundary import State
+from broadcast_kit.cli._lazy import LazyGroup
 
 app = typer.Typer(
     name="kit",
-    cls=BoundaryGroup,
+    cls=LazyGroup,
     help="broadcast-kit: turn a radio or podcast script into a finished, publishable episode.",
     no_args_is_help=True,
     add_completion=False,
@@ -22,6 +25,8 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
+        from broadcast_kit import __version__
+
         typer.echo(f"broadcast-kit {__version__}")
         raise typer.Exit()
 
@@ -35,17 +40,6 @@ def _main(
     ] = False,
 ) -> None:
     ctx.obj = State(debug=debug)
-
-
-app.command("init")(init.init)
-app.command("render")(render.render)
-app.command("voices")(voices.voices)
-app.command("segment")(segment.segment)
-app.command("import")(importer.import_)
-app.command("feed")(feed.feed)
-app.command("serve")(serve.serve)
-app.command("check")(check.check)
-app.add_typer(cache.app, name="cache")
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from broadcast_kit import install
 from broadcast_kit.errors import EXIT_FAILURE, BroadcastKitError, ConfigError
 
 # click's usage errors (bad option or value): typer may vendor its own click, so take the
@@ -66,6 +67,11 @@ def boundary(ctx: typer.Context | None = None) -> Iterator[None]:
     except Exception as exc:
         if _debug(ctx):
             raise
+        # a package the install left out: say what to install (never "unexpected")
+        missing = install.not_installed(exc)
+        if missing is not None:
+            error(str(missing))
+            raise typer.Exit(missing.exit_code) from None
         error(
             f"unexpected {type(exc).__name__}: {exc} (run `kit --debug ...` for the traceback"
             " and please report it)"

@@ -23,16 +23,17 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from broadcast_kit import ffmpeg
+from broadcast_kit.audio import load_scipy
 from broadcast_kit.limits import duration_text
+from broadcast_kit.presets import Target
+from broadcast_kit.presets import target as target  # kept for callers of master.target
 from broadcast_kit.progress import Advance
 
 OVERSAMPLE = 4
@@ -51,25 +52,14 @@ BLOCK_STEPS = 50  # 100 ms steps mixed at once in the first pass (5 s)
 WRITE_AHEAD = 3  # mastered blocks that may wait for LAME
 
 
-def _import_scipy() -> None:
-    import scipy.ndimage
-    import scipy.signal  # noqa: F401
-
-
 def preload() -> threading.Thread:
     """Import what mastering needs (scipy's signal and ndimage: most of a second, a tenth of
     the encode of a 30-minute episode) in a thread, so that it happens while a render loads
     the episode, decodes music and reads the speech cache, rather than before. The
     functions here import scipy where they use it, so they work without this too."""
-    thread = threading.Thread(target=_import_scipy, name="preload-scipy")
+    thread = threading.Thread(target=load_scipy, name="preload-scipy")
     thread.start()
     return thread
-
-
-@dataclass(frozen=True)
-class Target:
-    loudness: float  # LUFS
-    true_peak: float  # dBTP
 
 
 class MasterReport(BaseModel):
@@ -85,14 +75,6 @@ class MasterReport(BaseModel):
     output_lufs: float | None = None
     output_true_peak: float | None = None
     warnings: list[str] = []
-
-
-def target(preset: str, channels: int) -> Target:
-    presets = yaml.safe_load(
-        files("broadcast_kit.data.presets").joinpath("loudness.yaml").read_text()
-    )
-    chosen = presets[preset]
-    return Target(chosen["mono" if channels == 1 else "stereo"], chosen["true_peak"])
 
 
 def _biquad(shelf: bool, gain_db: float, q: float, fc: float, rate: int) -> np.ndarray:
@@ -156,6 +138,7 @@ class LoudnessMeter:
         self.frames = 0
 
     def add(self, samples: np.ndarray) -> None:
+        load_scipy()
         from scipy.signal import sosfilt  # see preload()
 
         self.frames += len(samples)
@@ -232,6 +215,7 @@ class PeakMeter:
         return self.peaks
 
     def _oversample(self, start: int, end: int) -> None:
+        load_scipy()
         from scipy.signal import resample_poly  # see preload()
 
         end = min(end, len(self.samples))
@@ -280,6 +264,7 @@ class TruePeakStream:
 @cache
 def _taps() -> np.ndarray:
     """resample_poly's own anti-imaging filter for OVERSAMPLE, designed once."""
+    load_scipy()
     from scipy.signal import firwin  # see preload()
 
     taps: np.ndarray = firwin(20 * OVERSAMPLE + 1, 1 / OVERSAMPLE, window=("kaiser", 5.0))
@@ -296,6 +281,7 @@ def limiter_gain(
 ) -> tuple[np.ndarray | None, float]:
     """Per-frame gain that brings `peaks` under `ceiling_db` (None when nothing passes it),
     and the deepest reduction in dB."""
+    load_scipy()
     from scipy.ndimage import minimum_filter1d, uniform_filter1d  # see preload()
 
     ceiling = np.float32(10 ** (ceiling_db / 20))
@@ -453,6 +439,7 @@ def limited_loudness(mix: Mix, measured: Measured, gain_db: float, ceiling: floa
     The filter forgets within milliseconds (its lowest pole is at 38 Hz), so a step of mix
     before each stretch starts it where the first pass had it. Every other step's energy
     just scales."""
+    load_scipy()
     from scipy.signal import sosfilt  # see preload()
 
     step, sos = measured.step, measured.sos

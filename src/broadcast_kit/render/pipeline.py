@@ -25,7 +25,7 @@ from typing import IO
 
 import numpy as np
 
-from broadcast_kit import __version__, ffmpeg, limits, loader, model
+from broadcast_kit import __version__, ffmpeg, limits, loader, model, presets
 from broadcast_kit.audio import AudioSegment, resample, to_array
 from broadcast_kit.errors import InputError, OutputError
 from broadcast_kit.limits import MAX_DURATION_SECONDS, duration_text
@@ -550,7 +550,7 @@ def render_staged(
             production, cache, progress, say, clock, scratch, loaded, advance
         )
         enter("mastering")
-        goal = master.target(settings.loudness, settings.channel_count)
+        goal = presets.target(settings.loudness, settings.channel_count)
         mp3 = stage / f"{production.slug}.mp3"
         loudness = master.encode(mixer, settings.kbps, mp3, goal, say, advance)
     clock.lap("mix_master_encode")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cache
 from importlib.metadata import entry_points
 
+from broadcast_kit import install
 from broadcast_kit.errors import EngineError, InputError
 from broadcast_kit.tts.base import Engine
 
@@ -50,7 +51,8 @@ def get(name: str) -> Engine:
         try:
             cls = _entry_points()[name].load()  # type: ignore[attr-defined]
         except Exception as exc:  # a broken plugin must not look like a bug of ours
-            raise EngineError(f"engine '{name}' could not be loaded: {exc}") from exc
+            why = install.not_installed(exc) or exc  # a missing package: what to install
+            raise EngineError(f"engine '{name}' could not be loaded: {why}") from exc
     else:
         raise InputError(unknown(name))
     engine: Engine = cls()

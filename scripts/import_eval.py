@@ -57,8 +57,11 @@ PAGE_FIELDS = {"id", "outlet", "format", "url", "find_again", "title", "split", 
 # a speaker label left at the start of a spoken paragraph: "AMY GOODMAN:", "Judy Woodruff:",
 # "NAME, CNN ANCHOR:", "Q:", "PRESENTER (V/O):"
 LEADING_LABEL = re.compile(
-    r"^\s*(?:[A-Z][\w.'’\-]*(?:[ ,]+[A-Z][\w.'’\-]*){0,5}|Q|A)\s*(?:\([^)]{1,30}\))?\s*:\s"
+    r"^\s*(?:[A-Z][\w.'’\-]*(?:[ ,]+(?:[A-Z][\w.'’\-]*|\d+)){0,5}|Q|A)\s*"
+    r"(?:\([^)]{1,30}\))?\s*:(?:\s|$)"
 )
+# a paragraph that is only a label with a time or role: "easter helper (01:00):"
+LABEL_ONLY = re.compile(r"^\s*\w[\w.'’\-]*(?:\s+[\w.'’\-]+){0,3}\s*\([^)]{1,30}\)\s*:\s*$")
 # an all-capitals label in the middle of a paragraph that lost its breaks: "... . JOHN SMITH:"
 INNER_LABEL = re.compile(r"(?<=[.?!\"”’]\s)[A-Z][A-Z.'’\-]+(?:[ ,]+[A-Z][A-Z.'’\-]+){0,4}:\s")
 TIMECODE = re.compile(
@@ -134,7 +137,7 @@ def load_page(path: Path) -> CorpusPage:
         if kind not in KINDS:
             raise PageError(f"{where}: kind: {kind!r}; one of {', '.join(KINDS)}")
         match = str(item.get("match") or "")
-        if len(words(match)) < 2:
+        if len(words(match)) < (1 if kind == "cue" else 2):
             raise PageError(f"{where}: match: {match!r} is too short to find (6-10 words)")
         speaker = item.get("speaker")
         if kind in ("host", "guest") and not speaker:
@@ -276,7 +279,7 @@ def read_aloud(parts: Sequence[Part]) -> tuple[list[str], list[str]]:
     for part in parts:
         if part.kind == "cue":
             continue
-        if LEADING_LABEL.match(part.text) or INNER_LABEL.search(part.text):
+        if any(p.search(part.text) for p in (LEADING_LABEL, LABEL_ONLY, INNER_LABEL)):
             labelled.append(part.text)
         if TIMECODE.search(part.text):
             timed.append(part.text)
@@ -409,12 +412,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS, help=argparse.SUPPRESS)
     parser.add_argument("-v", "--verbose", action="store_true", help="each wrong label")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument(
+        "--check", action="store_true", help="only check the page files (no scores, any split)"
+    )
     args = parser.parse_args(argv)
     try:
         pages = load_corpus(args.corpus)
     except PageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.check:
+        present = [p for p in pages if (args.corpus / "texts" / f"{p.id}.txt").exists()]
+        held = sum(p.split == "held" for p in pages)
+        print(
+            f"{len(pages)} pages ({len(present)} with text), {len({p.outlet for p in pages})}"
+            f" outlets, {len({p.format for p in pages})} formats;"
+            f" {len(pages) - held} tune, {held} held"
+        )
+        return 0
     if args.page:
         unknown = set(args.page) - {p.id for p in pages}
         if unknown:

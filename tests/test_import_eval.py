@@ -80,11 +80,14 @@ def test_labels_and_timecodes_read_aloud() -> None:
         part("00:01:02,500 --> 00:01:04,000 hello", "host", "x"),
         part("We met at 10:30 and talked: it was late.", "host", "x"),
         part("Look, the answer is simple.", "guest", "y"),
+        part("Speaker 7 (00:00):", "host", "x"),
+        part("easter helper (01:00):", "host", "x"),
+        part("Here's what he said:", "host", "x"),
         part("MUSIC: theme", "cue"),  # not spoken: never counted
     ]
     labelled, timed = ev.read_aloud(parts)
-    assert len(labelled) == 4
-    assert len(timed) == 2
+    assert len(labelled) == 6
+    assert len(timed) == 4
 
 
 def test_title_compare_ignores_case_and_punctuation() -> None:

@@ -67,6 +67,7 @@ INNER_LABEL = re.compile(r"(?<=[.?!\"”’]\s)[A-Z][A-Z.'’\-]+(?:[ ,]+[A-Z][A
 TIMECODE = re.compile(
     r"\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?\b|\[\s*\d{1,2}:\d{2}(?::\d{2})?\s*\]"
     r"|\(\s*\d{1,2}:\d{2}(?::\d{2})?\s*\)|-->"
+    r"|(?<![\w:]):\d{2}:\d{2}\.\s*>"  # subtitle pages' ":00:11. > :00:16."
 )
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 

@@ -80,6 +80,7 @@ def test_labels_and_timecodes_read_aloud() -> None:
         part("00:01:02,500 --> 00:01:04,000 hello", "host", "x"),
         part("We met at 10:30 and talked: it was late.", "host", "x"),
         part("Look, the answer is simple.", "guest", "y"),
+        part(":00:11. > :00:16.This will be a year of elections.", "host", "x"),
         part("Speaker 7 (00:00):", "host", "x"),
         part("easter helper (01:00):", "host", "x"),
         part("Here's what he said:", "host", "x"),
@@ -87,7 +88,7 @@ def test_labels_and_timecodes_read_aloud() -> None:
     ]
     labelled, timed = ev.read_aloud(parts)
     assert len(labelled) == 6
-    assert len(timed) == 4
+    assert len(timed) == 5
 
 
 def test_title_compare_ignores_case_and_punctuation() -> None:

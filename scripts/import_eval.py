@@ -69,7 +69,7 @@ TIMECODE = re.compile(
     r"|\(\s*\d{1,2}:\d{2}(?::\d{2})?\s*\)|-->"
     r"|(?<![\w:]):\d{2}:\d{2}\.\s*>"  # subtitle pages' ":00:11. > :00:16."
 )
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)  # "0:00:14Good" -> 0 00 14 good
 
 
 def words(text: str) -> list[str]:
@@ -355,6 +355,28 @@ def score_page(page: CorpusPage, text: str) -> Score:
     return score
 
 
+def unmatched(page: CorpusPage, text: str) -> list[tuple[int, Label]]:
+    """Labels whose match words are not in the page text (in text order, after the previous
+    label's; a label may share the previous one's line): mistakes in the labels themselves."""
+    hay = words(text)
+    at, missing = 0, []
+    for n, label in enumerate(page.labels):
+        needle = words(label.match)
+        found = next(
+            (
+                i
+                for i in range(at, len(hay) - len(needle) + 1)
+                if hay[i : i + len(needle)] == needle
+            ),
+            None,
+        )
+        if found is None:
+            missing.append((n, label))
+        else:
+            at = found
+    return missing
+
+
 # -- the command ------------------------------------------------------------------------------
 
 
@@ -424,13 +446,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.check:
         present = [p for p in pages if (args.corpus / "texts" / f"{p.id}.txt").exists()]
+        problems = [
+            f"{p.id}: label {n} ({lab.kind}): {lab.match!r} is not in the text"
+            for p in present
+            for n, lab in unmatched(p, (args.corpus / "texts" / f"{p.id}.txt").read_text("utf-8"))
+        ]
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
         held = sum(p.split == "held" for p in pages)
         print(
             f"{len(pages)} pages ({len(present)} with text), {len({p.outlet for p in pages})}"
             f" outlets, {len({p.format for p in pages})} formats;"
             f" {len(pages) - held} tune, {held} held"
         )
-        return 0
+        return 1 if problems else 0
     if args.page:
         unknown = set(args.page) - {p.id for p in pages}
         if unknown:

@@ -136,3 +136,28 @@ def test_every_marked_block_is_found() -> None:
         markers = re.findall(r"^<!-- *(?:checked|file)", text, re.M)
         assert len(markers) == len(blocks(page)), page
     assert sum(b.marker.startswith("checked") for page in PAGES for b in blocks(page)) >= 10
+
+
+def test_the_readmes_links_name_files_that_are_there() -> None:
+    """The README is not part of the site, so mkdocs does not check its links: this does."""
+    links = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", (ROOT / "README.md").read_text())
+    assert len(links) >= 10
+    missing = [link for link in links if "://" not in link and not (ROOT / link).is_file()]
+    assert not missing
+
+
+def test_the_site_builds_in_strict_mode_and_a_broken_anchor_fails_it(tmp_path: Path) -> None:
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")]
+    built = subprocess.run(
+        [*mkdocs, "-f", str(ROOT / "mkdocs.yml")], capture_output=True, text=True, check=False
+    )
+    assert built.returncode == 0, built.stderr
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    with (tmp_path / "docs" / "guide.md").open("a") as page:
+        page.write("\nSee [the voices](voices.md#no-such-section).\n")
+    broken = subprocess.run(
+        [*mkdocs, "-f", str(tmp_path / "mkdocs.yml")], capture_output=True, text=True, check=False
+    )
+    assert broken.returncode == 1
+    assert "does not contain an anchor '#no-such-section'" in broken.stderr

@@ -29,8 +29,8 @@ def init(
 ) -> None:
     """Start a show in FOLDER that renders at once; asks nothing, never overwrites.
 
-    Writes show.yaml, a placeholder cover.png and episode-1/episode.yaml, cast with voices
-    installed here."""
+    Writes show.yaml, a placeholder cover.png and episode-1/episode.yaml,
+    cast with voices installed here."""
     started = starter.init(folder, title, author, language, email)
     typer.echo(f"wrote {', '.join(loader.display(path) for path in started.files)}")
     typer.echo(f"  host: {started.host.describe()}")

@@ -66,7 +66,7 @@ def test_loud_and_quiet_inputs_meet_the_target(
     lufs, peak = ffmpeg.measure(result.outputs["mp3"])
     assert abs(lufs - target) <= 0.5, lufs  # the product warns beyond 0.5 LU
     assert peak <= -1.0, peak
-    report = result.report["loudness"]
+    report = result.report.as_dict()["loudness"]
     assert isinstance(report, dict)
     assert report["output_lufs"] == lufs and report["target_lufs"] == target
     assert result.warnings == []
@@ -119,7 +119,7 @@ def test_a_render_that_needs_the_limiter_holds_the_ceiling(
         """,
     )
     result = pipeline.render(episode, tmp_path / "dist", cache=cache)
-    report = result.report["loudness"]
+    report = result.report.as_dict()["loudness"]
     assert isinstance(report, dict)
     assert report["gain_db"] > 1.0  # the mix was quieter than the target: gain, not cut
     assert report["limiter_max_db"] > 2.0  # so the hits went past the ceiling: limited

@@ -169,7 +169,7 @@ def test_an_episode_round_trips_through_every_sidecar(data: dict[str, object]) -
 
         chapters = json.loads(writers.chapters_json(placed))
         assert [(c["title"], c["startTime"], c["endTime"]) for c in chapters["chapters"]] == [
-            (c.title, c.start / 1000, c.end / 1000) for c in placed.chapters
+            (c.title, c.start_ms / 1000, c.end_ms / 1000) for c in placed.chapters
         ]
         assert _check(writers.chapters_json(placed), "chapters", folder) == []
 

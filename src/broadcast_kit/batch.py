@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from broadcast_kit import fingerprint, install, limits, loader, workers
 from broadcast_kit.errors import EXIT_FAILURE, BroadcastKitError, ConfigError, InputError
+from broadcast_kit.formats.report import RenderReport
 
 if TYPE_CHECKING:  # the audio stack loads only where audio is made
     from broadcast_kit.progress import Advance
@@ -201,26 +202,21 @@ def plan(
 def _stale(out_dir: Path, slug: str, wanted: str) -> str | None:
     """Why the episode must be rendered again, or None when its outputs are up to date."""
     try:
-        report = limits.load_json_file(out_dir / f"{slug}.json")
+        report = RenderReport.read(out_dir / f"{slug}.json")
     except FileNotFoundError:
         return "not rendered yet"
-    except (OSError, ValueError):
+    except (OSError, InputError):
         return "render report unreadable"
-    if not isinstance(report, dict):
-        return "render report unreadable"
-    recorded = report.get("fingerprint")
-    if recorded is None:
+    if report.fingerprint is None:
         return "no fingerprint in its render report"
-    if recorded != wanted:
+    if report.fingerprint != wanted:
         return "inputs changed"
-    files = report.get("files")
-    audio = report.get("audio")
-    if not isinstance(files, dict) or not isinstance(audio, dict) or "mp3" not in files:
+    if "mp3" not in report.files:
         return "render report unreadable"
-    for name in files.values():
-        if not isinstance(name, str) or not (out_dir / name).is_file():
+    for name in report.files.values():
+        if not (out_dir / name).is_file():
             return "outputs missing"
-    if (out_dir / files["mp3"]).stat().st_size != audio.get("bytes"):
+    if (out_dir / report.files["mp3"]).stat().st_size != report.audio.bytes:
         return "MP3 changed since its render"
     return None
 
@@ -342,12 +338,12 @@ def attempt(render: Callable[[], pipeline.RenderResult]) -> Outcome:
             exit_code=EXIT_FAILURE,
             traceback=traceback.format_exc(),
         )
-    synthesis = result.report.get("synthesis", {})
-    assert isinstance(synthesis, dict)
+    assert result.report is not None
+    synthesis = result.report.synthesis
     return Outcome(
         warnings=tuple(result.warnings),
-        sentences=int(synthesis.get("sentences", 0)),
-        synthesized=int(synthesis.get("synthesized", 0)),
+        sentences=synthesis.sentences,
+        synthesized=synthesis.synthesized,
         seconds=round(time.monotonic() - started, 2),
         files={kind: path.name for kind, path in result.outputs.items()},
     )

@@ -16,6 +16,8 @@ from typing import Any
 
 from broadcast_kit.check.mp3 import SLACK_MS, Audio, clock
 from broadcast_kit.check.rules import FileResult, Kind, quote
+from broadcast_kit.errors import InputError
+from broadcast_kit.formats.report import RenderReport
 from broadcast_kit.limits import load_json
 from broadcast_kit.text import shown_length
 
@@ -69,7 +71,7 @@ def _plain_name(value: object) -> str | None:
 class _Folder:
     """A folder's render reports: by the MP3 each names, and every file any of them lists."""
 
-    by_mp3: dict[str, tuple[Path, dict[str, Any]]] = field(default_factory=dict)
+    by_mp3: dict[str, tuple[Path, RenderReport]] = field(default_factory=dict)
     claimed: set[str] = field(default_factory=set)
     shows: set[Path] = field(default_factory=set)  # the show files they were rendered with
 
@@ -80,26 +82,18 @@ def _read_reports(folder: Path) -> _Folder:
         if candidate.name.endswith((SUFFIXES["chapters"], SUFFIXES["transcript"])):
             continue
         try:
-            data = load_json(read_capped(candidate, MAX_REPORT_BYTES))
-        except (OSError, ValueError, TooLarge):
-            continue
-        if not isinstance(data, dict):
-            continue
-        audio, files = data.get("audio"), data.get("files")
-        named = {
-            _plain_name(audio.get("file")) if isinstance(audio, dict) else None,
-            _plain_name(files.get("mp3")) if isinstance(files, dict) else None,
-        } - {None}
+            report = RenderReport.read(candidate, MAX_REPORT_BYTES)
+        except (OSError, InputError):
+            continue  # not a render report (or not a readable one)
+        named = {_plain_name(report.audio.file), _plain_name(report.files.get("mp3"))} - {None}
         if not named:
-            continue  # not a render report
+            continue
         found.claimed.add(candidate.name)
-        show = data.get("show_file")
-        if isinstance(show, str) and show:
-            found.shows.add((folder / show).resolve())
-        if isinstance(files, dict):
-            found.claimed.update(n for n in map(_plain_name, files.values()) if n)
+        if report.show_file:
+            found.shows.add((folder / report.show_file).resolve())
+        found.claimed.update(n for n in map(_plain_name, report.files.values()) if n)
         for name in sorted(n for n in named if n):
-            found.by_mp3.setdefault(name, (candidate, data))
+            found.by_mp3.setdefault(name, (candidate, report))
     return found
 
 
@@ -120,23 +114,21 @@ class Reports:
         shows = [s for s in self._folder(folder).shows if s.is_file()]
         return shows[0] if len(shows) == 1 else None
 
-    def of(self, mp3: Path) -> tuple[Path, dict[str, Any]] | None:
-        """The render report that names `mp3`, with its data."""
+    def of(self, mp3: Path) -> tuple[Path, RenderReport] | None:
+        """The render report that names `mp3`, with the file it is in."""
         return self._folder(mp3.parent).by_mp3.get(mp3.name)
 
-    def rendered(self, folder: Path) -> list[tuple[Path, dict[str, Any]]]:
-        """Every render report in `folder`, with its data."""
-        found = {report: data for report, data in self._folder(folder).by_mp3.values()}
-        return sorted(found.items())
+    def rendered(self, folder: Path) -> list[tuple[Path, RenderReport]]:
+        """Every render report in `folder`, with the file it is in."""
+        found = {path: report for path, report in self._folder(folder).by_mp3.values()}
+        return sorted(found.items(), key=lambda pair: pair[0])
 
     def synthetic(self, mp3: Path) -> bool | None:
         """Whether the render of `mp3` synthesized any voice; None without a report."""
         report = self.of(mp3)
         if report is None:
             return None
-        synthesis = report[1].get("synthesis")
-        sentences = synthesis.get("sentences") if isinstance(synthesis, dict) else None
-        return sentences > 0 if isinstance(sentences, int) else None
+        return report[1].synthesis.sentences > 0
 
     def find(self, mp3: Path) -> Sidecars:
         """The sidecar files of `mp3` that exist, and its render report when there is one."""
@@ -144,16 +136,14 @@ class Reports:
         report = self.of(mp3)
         if report is not None:
             found.report, data = report
-            files = data.get("files")
-            if isinstance(files, dict):
-                for kind, name in files.items():
-                    plain = _plain_name(name)
-                    if isinstance(kind, str) and plain:
-                        found.report_files[kind] = plain
+            for kind, name in data.files.items():
+                plain = _plain_name(name)
+                if plain:
+                    found.report_files[kind] = plain
             for kind in SUFFIXES:
-                name = found.report_files.get(kind)
-                if name and (mp3.parent / name).is_file():
-                    found.files[kind] = mp3.parent / name
+                named = found.report_files.get(kind)
+                if named and (mp3.parent / named).is_file():
+                    found.files[kind] = mp3.parent / named
             return found
         claimed = self._folder(mp3.parent).claimed
         for kind, suffix in SUFFIXES.items():

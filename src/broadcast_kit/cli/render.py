@@ -245,23 +245,21 @@ def render(
     if quiet:
         return
     report = result.report
-    audio = report["audio"]
-    loud = report["loudness"]
-    synth = report["synthesis"]
-    assert isinstance(audio, dict) and isinstance(loud, dict) and isinstance(synth, dict)
+    assert report is not None and report.loudness is not None
+    loud, synth = report.loudness, report.synthesis
     placed = result.timeline
     typer.echo(
         f"rendered {result.production.episode.title!r}"
         f" ({_ms(placed.duration)}, {count(len(placed.chapters), 'chapter')})"
-        f" in {report['render_seconds']} s"
+        f" in {report.render_seconds} s"
     )
     typer.echo(
-        f"  sentences: {synth['sentences']} ({synth['synthesized']} synthesized,"
-        f" {synth['cached']} from cache)"
+        f"  sentences: {synth.sentences} ({synth.synthesized} synthesized,"
+        f" {synth.cached} from cache)"
     )
     typer.echo(
-        f"  loudness: {loud['output_lufs']:.1f} LUFS (target {loud['target_lufs']:.0f}),"
-        f" true peak {loud['output_true_peak']:.1f} dBTP, gain {loud['gain_db']:+.1f} dB"
+        f"  loudness: {loud.output_lufs:.1f} LUFS (target {loud.target_lufs:.0f}),"
+        f" true peak {loud.output_true_peak:.1f} dBTP, gain {loud.gain_db:+.1f} dB"
     )
     for path in result.outputs.values():
         typer.echo(f"  {loader.display(path)} ({path.stat().st_size:,} bytes)")

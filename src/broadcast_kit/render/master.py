@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 
 from broadcast_kit import ffmpeg
 from broadcast_kit.audio import load_scipy
+from broadcast_kit.formats.report import Loudness
 from broadcast_kit.limits import duration_text
 from broadcast_kit.presets import Target
 from broadcast_kit.presets import target as target  # kept for callers of master.target
@@ -60,21 +60,6 @@ def preload() -> threading.Thread:
     thread = threading.Thread(target=load_scipy, name="preload-scipy")
     thread.start()
     return thread
-
-
-class MasterReport(BaseModel):
-    """What mastering did and measured: the render report's `loudness`, as it is written."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    target_lufs: float
-    target_true_peak: float
-    mix_lufs: float | None
-    gain_db: float
-    limiter_max_db: float
-    output_lufs: float | None = None
-    output_true_peak: float | None = None
-    warnings: list[str] = []
 
 
 def _biquad(shelf: bool, gain_db: float, q: float, fc: float, rate: int) -> np.ndarray:
@@ -563,7 +548,7 @@ def _encode(
     return lufs, peak.dbtp(), limiter.reduction
 
 
-def loudness_warning(report: MasterReport, lufs: float) -> str | None:
+def loudness_warning(report: Loudness, lufs: float) -> str | None:
     """The warning for an encoded loudness of `lufs` off the target, None within tolerance;
     it blames the limiter only when the limiter took something off."""
     target = report.target_lufs
@@ -587,7 +572,7 @@ def encode(
     goal: Target,
     log: Callable[[str], None] | None = None,
     advance: Advance | None = None,
-) -> MasterReport:
+) -> Loudness:
     """Master and encode `mix` to `out`, checked as it is encoded; encode again once with a
     lower ceiling if a peak got through. `log` hears when each pass begins, `advance` how
     far it has got (seconds of audio)."""
@@ -614,7 +599,7 @@ def encode(
         ceiling -= peak - goal.true_peak + 0.3
         gain_db, _ = master_gain(mix, measured, aim, ceiling)
         lufs, peak, reduction = _encode(mix, kbps, out, gain_db, ceiling, advance)
-    report = MasterReport(
+    report = Loudness(
         target_lufs=goal.loudness,
         target_true_peak=goal.true_peak,
         mix_lufs=measured.lufs,

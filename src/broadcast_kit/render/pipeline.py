@@ -25,15 +25,16 @@ from typing import IO
 
 import numpy as np
 
-from broadcast_kit import __version__, ffmpeg, limits, loader, model, presets
+from broadcast_kit import __version__, ffmpeg, loader, model, presets
 from broadcast_kit.audio import AudioSegment, resample, to_array
 from broadcast_kit.errors import InputError, OutputError
+from broadcast_kit.formats.report import Loudness, RenderReport
 from broadcast_kit.limits import MAX_DURATION_SECONDS, duration_text
 from broadcast_kit.problems import Problems
 from broadcast_kit.progress import Advance
 from broadcast_kit.render import estimate, master, mix, sidecars, tags, timeline
-from broadcast_kit.render.report import RenderReport, engine_voice
 from broadcast_kit.render.report import build as build_report
+from broadcast_kit.render.report import engine_voice
 from broadcast_kit.render.sentences import sentences
 from broadcast_kit.tts.cache import DamagedEntry, SpeechCache
 from broadcast_kit.tts.synth import (
@@ -58,10 +59,9 @@ class RenderResult:
     production: loader.Production
     timeline: timeline.Timeline
     outputs: dict[str, Path] = field(default_factory=dict)
-    report: dict[str, object] = field(default_factory=dict)  # as written to <slug>.json
+    report: RenderReport | None = None  # as written to <slug>.json
     stats: SynthStats = field(default_factory=SynthStats)
     warnings: list[str] = field(default_factory=list)
-    render_report: RenderReport | None = None  # the same, typed
 
 
 def utterances(production: loader.Production) -> list[list[Utterance]]:
@@ -589,8 +589,7 @@ def render_staged(
     )
     files["report"] = _write(stage / f"{production.slug}.json", report.to_json())
     result.outputs = files
-    result.report = report.as_dict()
-    result.render_report = report
+    result.report = report
     return result
 
 
@@ -646,11 +645,8 @@ def claim(out_dir: Path, slug: str, episode: Path, take_over: bool = False) -> s
     recorded = _read_report(report)
     owned: set[str] = set()
     if recorded is not None:
-        files = recorded.get("files")
-        audio = recorded.get("audio")
-        named = [*(files.values() if isinstance(files, dict) else ()), report.name]
-        named.append(audio.get("file") if isinstance(audio, dict) else None)
-        owned = {n for n in named if isinstance(n, str) and n and Path(n).name == n}
+        named = [*recorded.files.values(), report.name, recorded.audio.file]
+        owned = {n for n in named if Path(n).name == n}
         other = _rendered_from(recorded, out_dir)
         if not take_over and other is not None and other != episode.resolve():
             raise InputError(
@@ -676,27 +672,20 @@ def _not_ours(out_dir: Path, names: list[str], slug: str) -> str:
     )
 
 
-def _read_report(path: Path) -> dict[str, object] | None:
-    """A render report of ours, or None (no file, or a file that is not one)."""
-    shown = loader.display(path)
+def _read_report(path: Path) -> RenderReport | None:
+    """A render report of ours, or None (no file, or a file that is not a valid one)."""
     try:
-        raw = limits.read_bounded(path, limits.MAX_FILE_BYTES, shown, "render reports", "")
-        data = limits.load_json(raw)
-    except (OSError, ValueError, InputError):
+        return RenderReport.read(path)
+    except (OSError, InputError):
         return None
-    if not isinstance(data, dict):
-        return None
-    tool = data.get("tool")
-    return data if isinstance(tool, str) and tool.startswith("broadcast-kit") else None
 
 
-def _rendered_from(report: dict[str, object], out_dir: Path) -> Path | None:
+def _rendered_from(report: RenderReport, out_dir: Path) -> Path | None:
     """The episode file a render report was made from, when it can be told."""
-    recorded = report.get("episode_path")  # relative to the report's folder
-    if isinstance(recorded, str) and recorded:
-        return (out_dir / recorded).resolve()
-    shown = report.get("episode_file")  # older reports: as shown where kit ran
-    if isinstance(shown, str) and shown and Path(shown).is_file():
+    if report.episode_path:  # relative to the report's folder
+        return (out_dir / report.episode_path).resolve()
+    shown = report.episode_file  # older reports: as shown where kit ran
+    if shown and Path(shown).is_file():
         return Path(shown).resolve()
     return None
 
@@ -711,12 +700,10 @@ def _sha256(path: Path) -> str:
 
 def _previous_mp3(report: Path) -> Path | None:
     """The MP3 an earlier render of this episode left in the folder, if its report says so."""
-    data = _read_report(report)
-    audio = data.get("audio") if data is not None else None
-    name = audio.get("file") if isinstance(audio, dict) else None
-    if not isinstance(name, str) or Path(name).name != name or not name.endswith(".mp3"):
+    recorded = _read_report(report)
+    if recorded is None or not recorded.audio.file.endswith(".mp3"):
         return None
-    return report.parent / name
+    return report.parent / recorded.audio.file
 
 
 def _write(path: Path, text: str) -> Path:
@@ -728,7 +715,7 @@ def _episode_tags(
     production: loader.Production,
     placed: timeline.Timeline,
     stats: SynthStats,
-    loudness: master.MasterReport,
+    loudness: Loudness,
 ) -> tags.EpisodeTags:
     show, episode = production.show, production.episode
     used = []
@@ -760,5 +747,5 @@ def _episode_tags(
         comment=episode.description,
         cover=show.cover.read_bytes(),
         provenance=provenance,
-        chapters=tuple((c.title, c.start, c.end) for c in placed.chapters),
+        chapters=tuple((c.title, c.start_ms, c.end_ms) for c in placed.chapters),
     )

@@ -97,7 +97,7 @@ def chapters_json(timeline: Timeline) -> str:
         {
             "version": "1.2.0",
             "chapters": [
-                {"startTime": c.start / 1000, "title": c.title, "endTime": c.end / 1000}
+                {"startTime": c.start_ms / 1000, "title": c.title, "endTime": c.end_ms / 1000}
                 for c in timeline.chapters
             ],
         },

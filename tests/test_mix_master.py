@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from broadcast_kit import ffmpeg, loader, presets
+from broadcast_kit import ffmpeg, loader, loudness
 from broadcast_kit.model import AudioSettings
 from broadcast_kit.render import master, mix, pipeline, timeline
 from broadcast_kit.tts.cache import SpeechCache
@@ -87,9 +87,10 @@ def test_loudness_presets_are_the_published_targets() -> None:
         ("broadcast", 2): -23.0,  # EBU R128
         ("broadcast", 1): -23.0,
     }
-    assert {preset for preset, _ in expected} == set(names)
+    assert {preset for preset, _ in expected} == set(names) == set(loudness.presets())
     for (preset, channels), lufs in expected.items():
-        assert presets.target(preset, channels) == presets.Target(lufs, -1.0), preset
+        assert loudness.target(preset, channels) == loudness.Target(lufs, -1.0), preset
+    assert loudness.targets_text() == "-16 LUFS stereo, -19 mono"  # as the rule texts quote
 
 
 def test_a_render_that_needs_the_limiter_holds_the_ceiling(

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from broadcast_kit import loudness
+
 Severity = Literal["error", "warning"]
 Kind = Literal["mp3", "report", "vtt", "srt", "chapters", "transcript", "feed"]
 
@@ -130,9 +132,10 @@ RULES = _rules(
      "a transcript longer than the audio belongs to another version of the episode"),
     # --- loudness, with --loudness (STANDARDS 3) ---
     ("loudness-integrated", "error", "mp3",
-     "integrated loudness within the tolerance of the target (-16 LUFS stereo, -19 mono)",
+     f"integrated loudness within the tolerance of the target ({loudness.targets_text()})",
      "apps do not normalise podcasts: a quiet episode is hard to hear (STANDARDS 3)"),
-    ("loudness-true-peak", "error", "mp3", "true peak at most -1 dBTP",
+    ("loudness-true-peak", "error", "mp3",
+     f"true peak at most {loudness.default_true_peak():g} dBTP",
      "higher peaks clip when apps transcode or players resample (STANDARDS 3)"),
     # --- the feed (STANDARDS 15-22) ---
     ("feed-xml", "error", "feed",

@@ -20,6 +20,7 @@ from broadcast_kit.check import feed, mp3, mpeg, sidecars
 from broadcast_kit.check.rules import RULES, FileResult, Finding, Kind
 from broadcast_kit.check.sources import Sources
 from broadcast_kit.errors import FfmpegError, InputError
+from broadcast_kit.loudness import Goal
 from broadcast_kit.model import CheckSettings
 
 FEED_NAMES = ("feed.xml",)
@@ -180,7 +181,7 @@ def run(paths: list[Path], options: Options | None = None) -> Report:
     if options.loudness:
         _decoder()
         limits = settings.loudness
-        goal = mp3.Loudness(preset, limits.target, limits.tolerance, limits.true_peak)
+        goal = Goal(preset, limits.target, limits.tolerance, limits.true_peak)
 
     cwd = os.getcwd()
     belongs: dict[int, Path] = {}  # id of a file's result -> the MP3 it belongs to

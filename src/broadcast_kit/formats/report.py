@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from broadcast_kit import limits, loader, model
 from broadcast_kit.errors import InputError
+from broadcast_kit.loudness import Report as Loudness
 
 Text = Annotated[str, Field(max_length=limits.MAX_FILE_BYTES)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -71,19 +72,6 @@ class AudioFacts(_Part):
     bitrate_kbps: int = 0
     channels: str = ""
     sample_rate: int = 0
-
-
-class Loudness(_Part):
-    """What mastering did and measured, written as it is."""
-
-    target_lufs: float
-    target_true_peak: float
-    mix_lufs: float | None
-    gain_db: float
-    limiter_max_db: float
-    output_lufs: float | None = None
-    output_true_peak: float | None = None
-    warnings: list[str] = []
 
 
 class Synthesis(_Part):

@@ -30,16 +30,13 @@ import numpy as np
 
 from broadcast_kit import ffmpeg
 from broadcast_kit.audio import load_scipy
-from broadcast_kit.formats.report import Loudness
 from broadcast_kit.limits import duration_text
-from broadcast_kit.presets import Target
-from broadcast_kit.presets import target as target  # kept for callers of master.target
+from broadcast_kit.loudness import RENDER_TOLERANCE_LU, Target, limiter_ceiling
+from broadcast_kit.loudness import Report as Loudness
 from broadcast_kit.progress import Advance
 
 OVERSAMPLE = 4
 HOLD_MS = 10.0
-ENCODE_MARGIN_DB = 0.5  # MP3 encoding adds a little to true peaks
-TOLERANCE_LU = 0.5
 INTERSAMPLE_HEADROOM = 10 ** (-4 / 20)  # true peaks exceed sample peaks by well under 4 dB
 MAKEUP_DB = 3.0  # at most this much gain on top of the measured one to offset limiting
 LOOKAHEAD = 4096  # frames of context either side of a limited block (> oversampling + hold)
@@ -552,7 +549,7 @@ def loudness_warning(report: Loudness, lufs: float) -> str | None:
     """The warning for an encoded loudness of `lufs` off the target, None within tolerance;
     it blames the limiter only when the limiter took something off."""
     target = report.target_lufs
-    if abs(lufs - target) <= TOLERANCE_LU:
+    if abs(lufs - target) <= RENDER_TOLERANCE_LU:
         return None
     missed = f"loudness {lufs:.1f} LUFS is {lufs - target:+.1f} LU off the {target:.0f} LUFS target"
     if report.limiter_max_db >= 1.0:
@@ -587,7 +584,7 @@ def encode(
         measured = measure_mix(mix, advance)
         loss = probe.result()
     aim = goal.loudness + loss
-    ceiling = goal.true_peak - ENCODE_MARGIN_DB
+    ceiling = limiter_ceiling(goal)
     gain_db, _ = master_gain(mix, measured, aim, ceiling)
     say(
         f"mastering and encoding: gain {gain_db:+.1f} dB to {goal.loudness:g} LUFS,"

@@ -25,11 +25,13 @@ from typing import IO
 
 import numpy as np
 
-from broadcast_kit import __version__, ffmpeg, loader, model, presets
+from broadcast_kit import __version__, ffmpeg, loader, model
 from broadcast_kit.audio import AudioSegment, resample, to_array
 from broadcast_kit.errors import InputError, OutputError
-from broadcast_kit.formats.report import Loudness, RenderReport
+from broadcast_kit.formats.report import RenderReport
 from broadcast_kit.limits import MAX_DURATION_SECONDS, duration_text
+from broadcast_kit.loudness import Report as Loudness
+from broadcast_kit.loudness import target as loudness_target
 from broadcast_kit.problems import Problems
 from broadcast_kit.progress import Advance
 from broadcast_kit.render import estimate, master, mix, sidecars, tags, timeline
@@ -550,7 +552,7 @@ def render_staged(
             production, cache, progress, say, clock, scratch, loaded, advance
         )
         enter("mastering")
-        goal = presets.target(settings.loudness, settings.channel_count)
+        goal = loudness_target(settings.loudness, settings.channel_count)
         mp3 = stage / f"{production.slug}.mp3"
         loudness = master.encode(mixer, settings.kbps, mp3, goal, say, advance)
     clock.lap("mix_master_encode")

@@ -15,12 +15,12 @@ from pathlib import Path
 from broadcast_kit import __version__, loader, model
 from broadcast_kit.formats.report import (
     AudioFacts,
-    Loudness,
     Person,
     RenderReport,
     Segment,
     Synthesis,
 )
+from broadcast_kit.loudness import Report as Loudness
 from broadcast_kit.render.timeline import Placed, Timeline
 from broadcast_kit.tts import registry
 from broadcast_kit.tts.synth import SynthStats, request

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from broadcast_kit import fingerprint, install, limits, loader, workers
-from broadcast_kit.errors import EXIT_FAILURE, BroadcastKitError, ConfigError, InputError
+from broadcast_kit.errors import BroadcastKitError, ConfigError, ExitStatus, InputError
 from broadcast_kit.formats.report import RenderReport
 
 if TYPE_CHECKING:  # the audio stack loads only where audio is made
@@ -335,7 +335,7 @@ def attempt(render: Callable[[], pipeline.RenderResult]) -> Outcome:
                 f"unexpected {type(exc).__name__}: {exc} (run `kit --debug ...` for the"
                 " traceback and please report it)",
             ),
-            exit_code=EXIT_FAILURE,
+            exit_code=ExitStatus.FAILURE,
             traceback=traceback.format_exc(),
         )
     assert result.report is not None
@@ -579,7 +579,7 @@ def _installed(outcome: Outcome, job: Job, slug: str | None) -> Outcome:
                 f"cannot write {loader.display(job.out_dir)} ({exc.strerror or exc}); free"
                 " some space or choose another --out",
             ),
-            exit_code=EXIT_FAILURE,
+            exit_code=ExitStatus.FAILURE,
             payload=None,
         )
     return replace(outcome, payload=None)  # the bytes are on disk now: let them go
@@ -598,7 +598,7 @@ def _lost(exc: Exception) -> Outcome:
             f"the worker process for this episode stopped ({type(exc).__name__}: {exc});"
             " if it ran out of memory, render fewer episodes at once (--jobs)",
         ),
-        exit_code=EXIT_FAILURE,
+        exit_code=ExitStatus.FAILURE,
         lost=True,
     )
 

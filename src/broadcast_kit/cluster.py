@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from broadcast_kit import __version__, batch, ffmpeg, fingerprint, loader, model
 from broadcast_kit.batch import Job, Outcome, Plan, Report
-from broadcast_kit.errors import EXIT_FAILURE, BroadcastKitError
+from broadcast_kit.errors import BroadcastKitError, ExitStatus
 
 if TYPE_CHECKING:
     from broadcast_kit.render.pipeline import Relative
@@ -642,7 +642,7 @@ class DaskExecutor:
                         " of memory, give them more (dask worker --memory-limit) or fewer"
                         " threads",
                     ),
-                    exit_code=EXIT_FAILURE,
+                    exit_code=ExitStatus.FAILURE,
                 )
             except BaseException as exc:
                 with contextlib.suppress(InvalidStateError):  # cancelled meanwhile

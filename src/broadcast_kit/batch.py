@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from broadcast_kit import fingerprint, install, limits, loader, workers
 from broadcast_kit.errors import BroadcastKitError, ConfigError, ExitStatus, InputError
 from broadcast_kit.formats.report import RenderReport
+from broadcast_kit.text import count
 
 if TYPE_CHECKING:  # the audio stack loads only where audio is made
     from broadcast_kit.progress import Advance
@@ -136,10 +137,6 @@ class Item:
         if self.outcome is not None:
             return "rendered"
         return "current" if self.reason is None else "to render"
-
-    @property
-    def error_lines(self) -> list[str]:
-        return list(self.outcome.errors) if self.outcome is not None else self.errors
 
 
 @dataclass
@@ -384,7 +381,7 @@ class LocalExecutor:
 
         self._context = multiprocessing.get_context("spawn")
         self.slots = max(1, jobs)
-        self.description = f"{_count(self.slots, 'job')} on this machine"
+        self.description = f"{count(self.slots, 'job')} on this machine"
         self._queue: Any = None
         self._pool: Any = None
         self._old: list[Any] = []
@@ -447,10 +444,6 @@ class LocalExecutor:
         for channel in (*self._old, self._queue):
             channel.close()
             channel.join_thread()
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 Event = Literal["progress", "finished"]

@@ -15,7 +15,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from broadcast_kit import __version__, loader, model
+from broadcast_kit import __version__, files, loader, model
 from broadcast_kit.errors import BroadcastKitError, EngineError, InputError
 from broadcast_kit.tts import registry
 from broadcast_kit.tts.synth import request
@@ -35,11 +35,7 @@ class FileHashes:
             stat = path.stat()
             key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
             if key not in self._known:
-                digest = hashlib.sha256()
-                with path.open("rb") as fh:
-                    for block in iter(lambda: fh.read(1 << 20), b""):
-                        digest.update(block)
-                self._known[key] = digest.hexdigest()
+                self._known[key] = files.sha256(path)
         except OSError as exc:
             raise InputError(f"{loader.display(path)}: cannot read it ({exc.strerror})") from None
         return self._known[key]

@@ -81,7 +81,6 @@ class Audio:
     size: int = 0
     stream: mpeg.Stream | None = None
     chapters: list[Chapter] | None = None  # None when there is no readable tag
-    has_tag: bool = False
 
     @property
     def duration_ms(self) -> float | None:
@@ -269,7 +268,6 @@ def _tag_rules(path: Path, audio: Audio, result: FileResult) -> None:
     tag = _read_tag(path, result)
     if tag is None:
         return
-    audio.has_tag = True
     id3 = tag.id3
     if result.ran("id3-version") and tag.version != (2, 3):
         result.add(

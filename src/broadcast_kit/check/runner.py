@@ -132,10 +132,7 @@ def find_show(paths: list[Path], reports: sidecars.Reports | None = None) -> Pat
     rendered_with = (reports or sidecars.Reports()).show(folder)
     if rendered_with is not None:
         return rendered_with
-    for candidate in (folder, *folder.parents):
-        if (candidate / loader.SHOW_FILE).is_file():
-            return candidate / loader.SHOW_FILE
-    return None
+    return loader.show_above(folder)
 
 
 def _key(path: Path) -> str:

@@ -22,8 +22,8 @@ from rich.text import Text
 
 from broadcast_kit import batch, loader
 from broadcast_kit.cli._boundary import error, error_line
-from broadcast_kit.cli._format import count
 from broadcast_kit.errors import ExitStatus
+from broadcast_kit.text import count
 
 
 class ExecutorName(StrEnum):

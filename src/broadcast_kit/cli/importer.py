@@ -13,8 +13,8 @@ import typer
 
 from broadcast_kit import importer, loader
 from broadcast_kit.cli._boundary import error
-from broadcast_kit.cli._format import count
 from broadcast_kit.errors import BroadcastKitError, ExitStatus, InputError
+from broadcast_kit.text import count
 
 TRANSCRIPT_SUFFIXES = (".txt", ".html", ".htm")
 

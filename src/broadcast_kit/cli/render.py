@@ -24,7 +24,7 @@ from rich.table import Table
 from broadcast_kit import limits, loader
 from broadcast_kit.cli._batch import ExecutorName, render_batch
 from broadcast_kit.cli._boundary import _debug
-from broadcast_kit.cli._format import count
+from broadcast_kit.text import count
 
 PROGRESS_ENV = "BROADCAST_KIT_PROGRESS_EVERY"
 PROGRESS_EVERY = 10.0  # seconds between progress lines of a long stage, outside a terminal

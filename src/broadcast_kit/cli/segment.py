@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from broadcast_kit import loader, script
-from broadcast_kit.cli._format import count
+from broadcast_kit.text import count
 
 PREVIEW = 48
 

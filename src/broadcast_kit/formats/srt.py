@@ -10,7 +10,7 @@ import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from broadcast_kit.formats.vtt import Cue, split_lines, stamp
+from broadcast_kit.formats.vtt import Cue, share_time, split_lines, stamp
 
 LINE = 32
 LINES = 2
@@ -32,17 +32,11 @@ def write(cues: Iterable[Cue]) -> str:
     for cue in cues:
         prefix = f"{cue.speaker}: " if cue.speaker is not None else ""
         split = pieces(prefix + cue.text)
-        total = sum(len(p) for p in split)
-        start = cue.start_ms
-        for n, piece in enumerate(split):
-            end = (
-                cue.end_ms
-                if n == len(split) - 1
-                else start + (cue.end_ms - cue.start_ms) * len(piece) // total
-            )
+        for piece, (start, end) in zip(
+            split, share_time(cue.start_ms, cue.end_ms, split), strict=True
+        ):
             number += 1
             out += [str(number), f"{stamp(start, ',')} --> {stamp(end, ',')}", piece, ""]
-            start = end
     return "\n".join(out)
 
 

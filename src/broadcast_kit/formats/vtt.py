@@ -32,6 +32,18 @@ class Cue:
     text: str
 
 
+def share_time(start: int, end: int, texts: list[str]) -> list[tuple[int, int]]:
+    """start..end shared out among `texts` by their length, in order (the last ends at
+    `end`): the times of the cues a long sentence is split into."""
+    total = sum(len(text) for text in texts)
+    times = []
+    for n, text in enumerate(texts):
+        stop = end if n == len(texts) - 1 else start + (end - start) * len(text) // total
+        times.append((start, stop))
+        start = stop
+    return times
+
+
 def stamp(ms: int, sep: str = ".") -> str:
     """HH:MM:SS.mmm (SRT's separator is a comma)."""
     h, rest = divmod(max(ms, 0), 3_600_000)

@@ -9,7 +9,6 @@ mixing passes: nothing episode-length is held in memory, and nothing is decoded 
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import tempfile
@@ -28,6 +27,7 @@ import numpy as np
 from broadcast_kit import __version__, ffmpeg, loader, model
 from broadcast_kit.audio import AudioSegment, resample, to_array
 from broadcast_kit.errors import InputError, OutputError
+from broadcast_kit.files import sha256 as files_sha256
 from broadcast_kit.formats.report import RenderReport
 from broadcast_kit.limits import MAX_DURATION_SECONDS, duration_text
 from broadcast_kit.loudness import Report as Loudness
@@ -38,6 +38,7 @@ from broadcast_kit.render import estimate, master, mix, sidecars, tags, timeline
 from broadcast_kit.render.report import build as build_report
 from broadcast_kit.render.report import engine_voice
 from broadcast_kit.render.sentences import sentences
+from broadcast_kit.text import count
 from broadcast_kit.tts.cache import DamagedEntry, SpeechCache
 from broadcast_kit.tts.synth import (
     Progress,
@@ -335,10 +336,6 @@ def load_sources(production: loader.Production, scratch: Scratch) -> tuple[Sourc
     return sources, sources.load()
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
 @dataclass
 class Work:
     """What synthesis has to do, for its progress: sentences not in the cache yet, sentences
@@ -396,11 +393,11 @@ def _assemble(
     work = uncached(flat, cache)
     if work.missing:
         say(
-            f"synthesizing {_count(work.missing, 'sentence')}"
+            f"synthesizing {count(work.missing, 'sentence')}"
             + (f", {work.cached} of {len(flat)} from the speech cache" if work.cached else "")
         )
     elif flat:
-        say(f"{_count(len(flat), 'sentence')} from the speech cache")
+        say(f"{count(len(flat), 'sentence')} from the speech cache")
     speech: list[np.ndarray | Stored] = [np.zeros((0, 1), np.float32)] * len(flat)
     # sentences are resampled to the working rate on every core (scipy lets go of the GIL);
     # a few at a time, so that fast cache reads do not pile up sentences in memory
@@ -573,7 +570,7 @@ def render_staged(
         ),
     }
     clock.lap("tags_sidecars")
-    digest = _sha256(mp3)
+    digest = files_sha256(mp3)
     # a re-render whose bytes differ gets a new name: published files never change in place
     files["mp3"] = mp3.rename(stage / f"{production.slug}-{digest[:HASH_CHARS]}.mp3")
     report = build_report(
@@ -608,7 +605,7 @@ def install(
     existing = out_dir / mp3_name
     theirs = existing.exists() and mp3_name not in owned and not take_over
     # the same bytes under the same name are the same render, whoever's report is gone
-    if theirs and (existing.is_symlink() or _sha256(existing) != _sha256(files["mp3"])):
+    if theirs and (existing.is_symlink() or files_sha256(existing) != files_sha256(files["mp3"])):
         raise InputError(_not_ours(out_dir, [mp3_name], slug))
     previous = _previous_mp3(out_dir / files["report"].name)
     placed: dict[str, Path] = {}
@@ -627,9 +624,9 @@ def _say_loaded(production: loader.Production, say: Log) -> None:
     voices = {u.voice_key for group in groups for u in group}
     chapters = sum(isinstance(p, model.ChapterPart) for p in production.parts)
     say(
-        f"loaded the episode and its show: {_count(len(production.parts), 'part')},"
-        f" {_count(sum(map(len, groups)), 'sentence')} in {_count(len(voices), 'voice')},"
-        f" {_count(chapters, 'chapter mark')}"
+        f"loaded the episode and its show: {count(len(production.parts), 'part')},"
+        f" {count(sum(map(len, groups)), 'sentence')} in {count(len(voices), 'voice')},"
+        f" {count(chapters, 'chapter mark')}"
     )
 
 
@@ -690,14 +687,6 @@ def _rendered_from(report: RenderReport, out_dir: Path) -> Path | None:
     if shown and Path(shown).is_file():
         return Path(shown).resolve()
     return None
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _previous_mp3(report: Path) -> Path | None:

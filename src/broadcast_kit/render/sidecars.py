@@ -13,7 +13,7 @@ from dataclasses import replace
 from broadcast_kit.formats import chapters, transcript
 from broadcast_kit.formats import srt as subrip
 from broadcast_kit.formats import vtt as webvtt
-from broadcast_kit.formats.vtt import Cue
+from broadcast_kit.formats.vtt import Cue, share_time
 from broadcast_kit.render.timeline import Placed, Timeline
 
 
@@ -27,16 +27,9 @@ def cues(timeline: Timeline) -> list[Placed]:
             result.append(item)
             continue
         parts = list(item.transcript) or [item.text]  # the timeline split it into sentences
-        total = sum(len(p) for p in parts)
-        start = item.start
-        for n, text in enumerate(parts):
-            end = (
-                item.end
-                if n == len(parts) - 1
-                else start + (item.end - item.start) * len(text) // total
-            )
+        times = share_time(item.start, item.end, parts)
+        for n, (text, (start, end)) in enumerate(zip(parts, times, strict=True)):
             result.append(replace(item, start=start, end=end, text=text, sentence=n))
-            start = end
     return result
 
 

@@ -31,8 +31,8 @@ from pydantic import (
 )
 
 from broadcast_kit import text
-from broadcast_kit.check.rules import RULES
 from broadcast_kit.loudness import CHECK_TOLERANCE_LU, DEFAULT_PRESET, Preset, default_true_peak
+from broadcast_kit.rule_table import RULES
 
 MusicRole = Literal["intro", "outro", "bed", "sting"]
 MUSIC_ROLES: tuple[str, ...] = get_args(MusicRole)

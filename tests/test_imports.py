@@ -6,7 +6,8 @@ is still a cycle) and under TYPE_CHECKING. The layers, lowest first (a module ma
 own layer and those below; STYLE.md's layout, with what it leaves implicit made explicit):
 
 1. foundation: errors, limits, files, text, progress, audio, ffmpeg, install, workers,
-   yamltree, yamlerrors, cover, loudness, rule_table, render.sentences (plain text), data
+   yamltree, yamlerrors, cover, loudness, rule_table, options, render.sentences (plain
+   text), data
 2. the model: model, problems
 3. engines: tts.*
 4. the episode: loader, script, fingerprint
@@ -27,7 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
     (
         "broadcast_kit", "errors", "limits", "files", "text", "progress", "audio", "ffmpeg",
         "install", "workers", "yamltree", "yamlerrors", "cover", "loudness", "rule_table",
-        "render.sentences", "data", "data.presets",
+        "options", "render.sentences", "data", "data.presets",
     ),
     ("model", "problems"),
     ("tts",),

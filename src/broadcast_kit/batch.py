@@ -30,9 +30,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from broadcast_kit import fingerprint, install, limits, loader, workers
+from broadcast_kit import fingerprint, install, loader, workers
+from broadcast_kit import options as options_module
 from broadcast_kit.errors import BroadcastKitError, ConfigError, ExitStatus, InputError
 from broadcast_kit.formats.report import RenderReport
+from broadcast_kit.options import RenderOptions
 from broadcast_kit.text import count
 
 if TYPE_CHECKING:  # the audio stack loads only where audio is made
@@ -599,26 +601,20 @@ def _lost(exc: Exception) -> Outcome:
 def render_one(
     episode: Path,
     out_dir: Path,
-    show: Path | None = None,
+    options: RenderOptions = options_module.DEFAULT,
     progress: Progress | None = None,
     log: Callable[[str], None] | None = None,
-    max_duration: float | None = limits.MAX_DURATION_SECONDS,
     advance: Advance | None = None,
-    take_over: bool = False,
 ) -> pipeline.RenderResult:
     """`kit render EPISODE`: render one episode here and now, whatever its report says, with
     its fingerprint in the report so that later batch renders know it is up to date."""
     from broadcast_kit.render import pipeline
 
-    stamp = fingerprint.of(loader.load(episode, show, engines=True))
     return pipeline.render(
         episode,
         out_dir,
-        show,
+        replace(options, fingerprint=True),
         progress=progress,
         log=log,
-        max_duration=max_duration,
-        fingerprint=stamp,
         advance=advance,
-        take_over=take_over,
     )

@@ -24,6 +24,7 @@ from rich.table import Table
 from broadcast_kit import limits, loader
 from broadcast_kit.cli._batch import ExecutorName, render_batch
 from broadcast_kit.cli._boundary import _debug
+from broadcast_kit.options import RenderOptions
 from broadcast_kit.text import count
 
 PROGRESS_ENV = "BROADCAST_KIT_PROGRESS_EVERY"
@@ -237,9 +238,8 @@ def render(
     with bar:
         from broadcast_kit import batch
 
-        result = batch.render_one(
-            episode, out, show, log=log, max_duration=limit, advance=advance, take_over=force
-        )
+        options = RenderOptions(show=show, max_duration=limit, take_over=force)
+        result = batch.render_one(episode, out, options, log=log, advance=advance)
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
     if quiet:

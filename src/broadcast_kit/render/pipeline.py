@@ -24,7 +24,8 @@ from typing import IO
 
 import numpy as np
 
-from broadcast_kit import __version__, ffmpeg, loader, model
+from broadcast_kit import __version__, ffmpeg, fingerprint, loader, model
+from broadcast_kit import options as options_module
 from broadcast_kit.audio import AudioSegment, resample, to_array
 from broadcast_kit.errors import InputError, OutputError
 from broadcast_kit.files import sha256 as files_sha256
@@ -32,6 +33,7 @@ from broadcast_kit.formats.report import RenderReport
 from broadcast_kit.limits import MAX_DURATION_SECONDS, duration_text
 from broadcast_kit.loudness import Report as Loudness
 from broadcast_kit.loudness import target as loudness_target
+from broadcast_kit.options import RenderOptions
 from broadcast_kit.problems import Problems
 from broadcast_kit.progress import Advance
 from broadcast_kit.render import estimate, master, mix, sidecars, tags, timeline
@@ -455,24 +457,24 @@ def _assemble(
 def render(
     episode_path: Path,
     out_dir: Path,
-    show_path: Path | None = None,
+    options: RenderOptions = options_module.DEFAULT,
     cache: SpeechCache | None = None,
     progress: Progress | None = None,
     log: Log | None = None,
-    max_duration: float | None = MAX_DURATION_SECONDS,
-    fingerprint: str | None = None,  # stored in the report: batch renders compare it
-    take_over: bool = False,
     advance: Advance | None = None,
 ) -> RenderResult:
-    """Render one episode into `out_dir`; an episode planned longer than `max_duration`
-    seconds is refused before anything is synthesized or written, and so is one whose
-    outputs would replace files no render of it made (unless `take_over`). `log` hears a
-    line as each stage begins, with its counts; `progress` each sentence synthesized;
-    `advance` how far the long stages have got: (done, total, what is counted), e.g. (40,
-    106, "sentences synthesized") or (250, 779, "s of audio encoded")."""
+    """Render one episode into `out_dir` as `options` say; an episode planned longer than
+    `options.max_duration` seconds is refused before anything is synthesized or written,
+    and so is one whose outputs would replace files no render of it made (unless
+    `options.take_over`). `log` hears a line as each stage begins, with its counts;
+    `progress` each sentence synthesized; `advance` how far the long stages have got:
+    (done, total, what is counted), e.g. (40, 106, "sentences synthesized") or (250, 779,
+    "s of audio encoded")."""
     master.preload()  # mastering's imports load while the episode does
     clock = _Clock()
-    production = loader.load(episode_path, show_path, engines=True)
+    production = loader.load(episode_path, options.show, engines=True)
+    take_over = options.take_over
+    stamp = fingerprint.of(production, options=options) if options.fingerprint else None
     claim(out_dir, production.slug, production.episode_path, take_over)
     with staged(out_dir) as stage:
         result = render_staged(
@@ -482,8 +484,8 @@ def render(
             cache=cache,
             progress=progress,
             log=log,
-            max_duration=max_duration,
-            fingerprint=fingerprint,
+            max_duration=options.max_duration,
+            fingerprint=stamp,
             clock=clock,
             advance=advance,
         )

@@ -4,7 +4,7 @@ validates `check: disable:`) and the checkers (`check/`) read the same table.
 
 Rule ids are part of the interface: a show's `check: disable:` list and CI dashboards name
 them, so an id never changes meaning. The README's rule table lists the same rules (a test
-holds them together).
+holds them together). "STANDARDS n" in a rule's reason is rule n of docs/standards.md.
 """
 
 from __future__ import annotations

@@ -35,10 +35,10 @@ class Cue:
 def share_time(start: int, end: int, texts: list[str]) -> list[tuple[int, int]]:
     """start..end shared out among `texts` by their length, in order (the last ends at
     `end`): the times of the cues a long sentence is split into."""
-    total = sum(len(text) for text in texts)
+    total, span = sum(len(text) for text in texts), end - start
     times = []
     for n, text in enumerate(texts):
-        stop = end if n == len(texts) - 1 else start + (end - start) * len(text) // total
+        stop = end if n == len(texts) - 1 else start + span * len(text) // total
         times.append((start, stop))
         start = stop
     return times

@@ -46,6 +46,14 @@ def tone(
     return np.repeat(wave[:, None], channels, axis=1)
 
 
+def encode_mp3(samples: np.ndarray, rate: int, kbps: int, out: Path) -> None:
+    """A CBR MP3 *file* of `samples` without tags (LAME writes its Info header only when it
+    can seek), for tests that need an MP3 that no render made."""
+    codec = ["-c:a", "libmp3lame", "-b:a", f"{kbps}k", "-write_xing", "1",
+             "-id3v2_version", "0", "-f", "mp3"]  # fmt: skip
+    ffmpeg.encode(samples, rate, out, codec)
+
+
 def write_wav(path: Path, samples: np.ndarray, rate: int = RATE) -> Path:
     """Write float samples as a 16-bit WAV with the product's own ffmpeg helper."""
     ffmpeg.encode(samples, rate, path, ["-c:a", "pcm_s16le"])

@@ -128,7 +128,7 @@ def test_render_says_whom_it_cast(show_dir: Path, tmp_path: Path, cache: SpeechC
     said: list[str] = []
     result = pipeline.render(episode, tmp_path / "d", cache=cache, log=said.append)
     assert "cast voices.a as fake low (male us)" in said
-    engine_voices = {s.get("voice"): s.get("engine_voice") for s in result.report["segments"]}  # type: ignore[union-attr]
+    engine_voices = {s.voice: s.engine_voice for s in result.report.segments}
     assert engine_voices["a"] == "low"
 
 

@@ -28,7 +28,7 @@ from broadcast_kit.cli import app
 from broadcast_kit.model import podcast_guid
 from broadcast_kit.render import pipeline
 from broadcast_kit.tts.cache import SpeechCache
-from tests.conftest import ROOT, tone, write_wav
+from tests.conftest import ROOT, encode_mp3, tone, write_wav
 
 BASE = "https://example.org/test/"
 PODCAST_NS = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")  # STANDARDS 19
@@ -784,7 +784,7 @@ def test_a_hot_file_at_0_dbtp(dist: Path, tmp_path: Path) -> None:
 def test_mono_target_and_tolerance_from_the_show(tmp_path: Path) -> None:
     mono = tmp_path / "mono.mp3"
     speech = tone(3.0, 300.0, -20.0, channels=1)
-    ffmpeg.encode_mp3(speech, 44100, 96, mono)
+    encode_mp3(speech, 44100, 96, mono)
     lufs, _ = ffmpeg.measure(mono)
     failed = rules_failed(mono, loudness=True)
     assert (
@@ -799,7 +799,7 @@ def test_mono_target_and_tolerance_from_the_show(tmp_path: Path) -> None:
 
 def test_plain_ffmpeg_mp3_without_tags(tmp_path: Path) -> None:
     plain = tmp_path / "plain.mp3"
-    ffmpeg.encode_mp3(tone(2.0), 44100, 128, plain)
+    encode_mp3(tone(2.0), 44100, 128, plain)
     result = cli.invoke(app, ["check", str(plain)])
     assert result.exit_code == 1
     assert "Traceback" not in result.output

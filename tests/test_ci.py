@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 from broadcast_kit import ffmpeg, install
 from broadcast_kit.check import report, runner
 from broadcast_kit.cli import _lazy, app
-from tests.conftest import ROOT, tone, write_episode
+from tests.conftest import ROOT, encode_mp3, tone, write_episode
 from tests.test_check import good  # noqa: F401 (fixture)
 
 cli = CliRunner()
@@ -350,7 +350,7 @@ def test_reports_point_at_the_episode_and_show_lines(
 
 def test_github_annotations_escape_what_github_reads(tmp_path: Path) -> None:
     odd = tmp_path / "100% live, part 1.mp3"
-    ffmpeg.encode_mp3(tone(1.0), 44100, 128, odd)
+    encode_mp3(tone(1.0), 44100, 128, odd)
     result = cli.invoke(app, ["check", str(odd), "--format", "github"])
     assert result.exit_code == 1
     first = result.stdout.splitlines()[0]
@@ -363,7 +363,7 @@ def test_github_annotations_escape_what_github_reads(tmp_path: Path) -> None:
 
 def test_markdown_lists_the_first_findings_and_counts_the_rest(tmp_path: Path) -> None:
     plain = tmp_path / "a.mp3"
-    ffmpeg.encode_mp3(tone(1.0), 44100, 128, plain)
+    encode_mp3(tone(1.0), 44100, 128, plain)
     for n in range(report.MARKDOWN_ROWS):
         shutil.copy(plain, tmp_path / f"b|{n:02d}_*.mp3")
     result = cli.invoke(app, ["check", str(tmp_path), "--format", "markdown"])

@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from broadcast_kit import ffmpeg
 from broadcast_kit.audio import AudioSegment
 from broadcast_kit.cli import app
 from broadcast_kit.errors import EngineError, InputError, OutputError
@@ -23,7 +22,7 @@ from broadcast_kit.tts.base import Engine, VoiceRequest
 from broadcast_kit.tts.cache import SpeechCache, key
 from broadcast_kit.tts.gtts import GttsEngine
 from broadcast_kit.tts.piper import PiperEngine
-from tests.conftest import tone
+from tests.conftest import encode_mp3, tone
 
 LONG = (
     "Japan has insisted on a complete solution of the kidnapping issue since the first North "
@@ -110,7 +109,7 @@ def fake_google(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[dict[st
     from gtts import gTTS
 
     mp3 = tmp_path / "answer.mp3"
-    ffmpeg.encode_mp3(tone(0.5, 300.0, -20.0, channels=1, rate=24000), 24000, 32, mp3)
+    encode_mp3(tone(0.5, 300.0, -20.0, channels=1, rate=24000), 24000, 32, mp3)
     calls: list[dict[str, object]] = []
 
     def stream(self: gTTS):  # type: ignore[no-untyped-def]

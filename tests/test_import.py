@@ -21,10 +21,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from broadcast_kit import importer, loader, model, script
+from broadcast_kit import importer, loader, model
 from broadcast_kit.cli import app
 from broadcast_kit.errors import InputError
-from broadcast_kit.render import pipeline
+from broadcast_kit.render import estimate, pipeline
 from broadcast_kit.tts.cache import SpeechCache
 
 DATA = Path(__file__).parent / "data" / "import"
@@ -62,7 +62,7 @@ def parts(production: loader.Production) -> list[dict[str, Any]]:
             "chapter": row["chapter"],
             "first_words": " ".join((row["text"] or "").split()[:6]),
         }
-        for row in script.describe_parts(production)
+        for row in estimate.describe_parts(production)
     ]
 
 

@@ -16,9 +16,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from broadcast_kit import cover, importer, loader, model, script
+from broadcast_kit import cover, importer, loader, model
 from broadcast_kit.cli import app
 from broadcast_kit.errors import InputError
+from broadcast_kit.render import estimate
 
 from .conftest import make_show
 
@@ -292,7 +293,7 @@ def test_6_music_cues_play_the_shows_music_for_their_role(tmp_path: Path, music_
 def test_6_music_cues_without_show_music_are_checked_pauses(show_dir: Path) -> None:
     out = show_dir / "songs" / "episode.yaml"
     done = importer.import_file(DATA / "music-cues.txt", out, engine="fake")
-    rows = script.describe_parts(loader.load(out))
+    rows = estimate.describe_parts(loader.load(out))
     assert [r["kind"] for r in rows] == ["pause", "host", "pause", "host", "pause", "host", "pause"]
     assert done.imported.yaml.count("the show has no") == 4
     assert "# check: label “(SOUNDBITE OF MUSIC)” (line 9): the show has no sting music" in (

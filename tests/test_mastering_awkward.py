@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from broadcast_kit import ffmpeg
+from broadcast_kit import ffmpeg, loudness
+from broadcast_kit.loudness import Report as Loudness
 from broadcast_kit.render import master, pipeline
 from broadcast_kit.tts.cache import SpeechCache
 from tests.conftest import RATE, write_episode, write_wav
@@ -54,7 +55,7 @@ def render_music(show_dir: Path, tmp_path: Path, cache: SpeechCache, samples: np
 
 def assert_on_target(result) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     lufs, peak = ffmpeg.measure(result.outputs["mp3"])
-    assert abs(lufs - TARGET) <= master.TOLERANCE_LU, lufs
+    assert abs(lufs - TARGET) <= loudness.RENDER_TOLERANCE_LU, lufs
     assert peak <= -1.0, peak
     assert result.warnings == []
     return lufs, peak
@@ -72,7 +73,7 @@ def test_a_quiet_voice_with_one_loud_bell(
     quiet[at : at + len(struck)] += struck
     result = render_music(show_dir, tmp_path, cache, quiet)
     assert_on_target(result)
-    report = result.report["loudness"]
+    report = result.report.as_dict()["loudness"]
     assert isinstance(report, dict)
     assert report["gain_db"] > 10 and report["limiter_max_db"] > 8
 
@@ -94,7 +95,7 @@ def test_a_clipped_recording(show_dir: Path, tmp_path: Path, cache: SpeechCache)
     assert np.mean(np.abs(hot) >= 0.999) > 0.05  # really clipped
     result = render_music(show_dir, tmp_path, cache, hot)
     assert_on_target(result)
-    report = result.report["loudness"]
+    report = result.report.as_dict()["loudness"]
     assert isinstance(report, dict) and report["gain_db"] < -5  # a cut, not a boost
 
 
@@ -111,7 +112,7 @@ def test_a_missed_target_is_not_blamed_on_a_limiter_that_did_nothing(
 
     monkeypatch.setattr(master, "master_gain", short)
     result = render_music(show_dir, tmp_path, cache, voice(8.0, -30.0))
-    report = result.report["loudness"]
+    report = result.report.as_dict()["loudness"]
     assert isinstance(report, dict) and report["limiter_max_db"] == 0.0
     lufs, _ = ffmpeg.measure(result.outputs["mp3"])
     assert result.warnings == [
@@ -121,7 +122,7 @@ def test_a_missed_target_is_not_blamed_on_a_limiter_that_did_nothing(
 
 
 def test_a_missed_target_after_heavy_limiting_says_so() -> None:
-    report = master.MasterReport(target_lufs=-16.0, target_true_peak=-1.0, mix_lufs=-40.0,
+    report = Loudness(target_lufs=-16.0, target_true_peak=-1.0, mix_lufs=-40.0,
                                  gain_db=27.0, limiter_max_db=18.3)  # fmt: skip
     assert master.loudness_warning(report, -18.2) == (
         "loudness -18.2 LUFS is -2.2 LU off the -16 LUFS target; the limiter took up to 18.3 dB"

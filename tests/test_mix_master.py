@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from broadcast_kit import ffmpeg, loader, presets
+from broadcast_kit import ffmpeg, loader, loudness
 from broadcast_kit.model import AudioSettings
 from broadcast_kit.render import master, mix, pipeline, timeline
 from broadcast_kit.tts.cache import SpeechCache
@@ -66,7 +66,7 @@ def test_loud_and_quiet_inputs_meet_the_target(
     lufs, peak = ffmpeg.measure(result.outputs["mp3"])
     assert abs(lufs - target) <= 0.5, lufs  # the product warns beyond 0.5 LU
     assert peak <= -1.0, peak
-    report = result.report["loudness"]
+    report = result.report.as_dict()["loudness"]
     assert isinstance(report, dict)
     assert report["output_lufs"] == lufs and report["target_lufs"] == target
     assert result.warnings == []
@@ -87,9 +87,10 @@ def test_loudness_presets_are_the_published_targets() -> None:
         ("broadcast", 2): -23.0,  # EBU R128
         ("broadcast", 1): -23.0,
     }
-    assert {preset for preset, _ in expected} == set(names)
+    assert {preset for preset, _ in expected} == set(names) == set(loudness.presets())
     for (preset, channels), lufs in expected.items():
-        assert presets.target(preset, channels) == presets.Target(lufs, -1.0), preset
+        assert loudness.target(preset, channels) == loudness.Target(lufs, -1.0), preset
+    assert loudness.targets_text() == "-16 LUFS stereo, -19 mono"  # as the rule texts quote
 
 
 def test_a_render_that_needs_the_limiter_holds_the_ceiling(
@@ -119,7 +120,7 @@ def test_a_render_that_needs_the_limiter_holds_the_ceiling(
         """,
     )
     result = pipeline.render(episode, tmp_path / "dist", cache=cache)
-    report = result.report["loudness"]
+    report = result.report.as_dict()["loudness"]
     assert isinstance(report, dict)
     assert report["gain_db"] > 1.0  # the mix was quieter than the target: gain, not cut
     assert report["limiter_max_db"] > 2.0  # so the hits went past the ceiling: limited
@@ -264,7 +265,7 @@ def test_music_level_fades_and_loop() -> None:
         loop=True,
         level=-6,
     )
-    shaped = mix.shape_music(audio, item, RATE)
+    shaped = mix.shape_span(audio, item, RATE, 0, mix.music_length(item, audio, RATE))
     assert len(shaped) == round(2.5 * RATE)
     assert np.abs(shaped[0]).max() < 1e-3 and np.abs(shaped[-1]).max() < 1e-3
     middle = shaped[RATE : RATE + RATE // 10]
@@ -339,7 +340,8 @@ def test_no_clicks_anywhere_in_a_full_mix(
 
 def test_recorded_clips_cut_mid_wave_do_not_click() -> None:
     clip = tone(0.5, 300.0, 0.0)[333:]  # cut where the wave is far from zero
-    smooth = mix.declick(clip, RATE)
+    item = timeline.Placed(0, "interview", 0, 500, None, file=Path("clip.wav"), level=0.0)
+    smooth = mix.clip_span(clip, item, RATE, 0, len(clip))  # as the mixer cuts a clip
     assert np.abs(smooth[0]).max() < 0.01 and np.abs(smooth[-1]).max() < 0.01
     assert np.abs(np.diff(smooth, axis=0)).max() <= np.abs(np.diff(clip, axis=0)).max() * 1.5
     assert np.allclose(smooth[RATE // 10 : -RATE // 10], clip[RATE // 10 : -RATE // 10])

@@ -98,7 +98,7 @@ def test_an_entry_changes_exactly_the_sentences_with_its_word(
     _show_with(show_dir, "pronunciations:\n  Pyongyang: Pyong-yang\n")
     FakeEngine.spoken.clear()
     said = pipeline.render(episode, tmp_path / "said", cache=cache)
-    synthesis = said.report["synthesis"]
+    synthesis = said.report.as_dict()["synthesis"]
     assert isinstance(synthesis, dict)
     assert (synthesis["synthesized"], synthesis["cached"]) == (2, 3)
     assert sorted(FakeEngine.spoken) == [  # two slots at once: in either order
@@ -127,7 +127,7 @@ def test_an_entry_changes_exactly_the_sentences_with_its_word(
         segments = json.loads(result.outputs["transcript"].read_text())["segments"]
         assert segments[0]["body"] == "The talks were held in Pyongyang."
     # and the audio of the changed sentences differs: a different mix from the plain render
-    assert plain.report["audio"] != said.report["audio"]  # type: ignore[comparison-overlap]
+    assert plain.report.as_dict()["audio"] != said.report.as_dict()["audio"]
 
 
 def test_entries_that_match_nothing_change_no_cache_key(show_dir: Path, tmp_path: Path) -> None:
@@ -137,7 +137,7 @@ def test_entries_that_match_nothing_change_no_cache_key(show_dir: Path, tmp_path
     # a name not in the script, and a capitalised entry that only a capitalised word matches
     _show_with(show_dir, "pronunciations:\n  Seo Jin-seon: Saw Jin-sun\n  Held: Hell-d\n")
     result = pipeline.render(episode, tmp_path / "b", cache=cache)
-    synthesis = result.report["synthesis"]
+    synthesis = result.report.as_dict()["synthesis"]
     assert isinstance(synthesis, dict) and (synthesis["synthesized"], synthesis["cached"]) == (0, 5)
 
 

@@ -27,6 +27,7 @@ from broadcast_kit import loader, model, text
 from broadcast_kit.check import feed, runner, sidecars
 from broadcast_kit.check.rules import FileResult, rules_for
 from broadcast_kit.errors import ConfigError
+from broadcast_kit.formats import vtt as webvtt
 from broadcast_kit.publish import site
 from broadcast_kit.render import pipeline, timeline
 from broadcast_kit.render import sentences as splitter
@@ -153,7 +154,7 @@ def test_an_episode_round_trips_through_every_sidecar(data: dict[str, object]) -
         assert ["".join((c.text or "").split()) for c in spoken] == [
             "".join(b.split()) for *_, b in cues
         ]
-        assert all(text.shown_length(line) <= writers.VTT_LINE for line in vtt.split("\n"))
+        assert all(text.shown_length(line) <= webvtt.LINE for line in vtt.split("\n"))
         assert _check(vtt, "vtt", folder) == []
 
         srt = writers.srt(placed)
@@ -169,7 +170,7 @@ def test_an_episode_round_trips_through_every_sidecar(data: dict[str, object]) -
 
         chapters = json.loads(writers.chapters_json(placed))
         assert [(c["title"], c["startTime"], c["endTime"]) for c in chapters["chapters"]] == [
-            (c.title, c.start / 1000, c.end / 1000) for c in placed.chapters
+            (c.title, c.start_ms / 1000, c.end_ms / 1000) for c in placed.chapters
         ]
         assert _check(writers.chapters_json(placed), "chapters", folder) == []
 

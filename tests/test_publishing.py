@@ -234,7 +234,7 @@ def test_a_spoken_disclosure_in_the_hosts_voice(
     assert (said["speaker"], said["body"]) == ("Host", line)
     assert sum(c["body"] == line for c in cues) == 1
     chapters = result.timeline.chapters
-    assert chapters[0].title == "Opening" and chapters[0].start == 0  # the line is inside it
+    assert chapters[0].title == "Opening" and chapters[0].start_ms == 0  # the line is inside it
     # an episode with no synthetic voice gets no synthetic line
     recorded = pipeline.render(recorded_episode(show_dir), out, cache=cache)
     bodies = [c["body"] for c in json.loads(recorded.outputs["transcript"].read_text())["segments"]]

@@ -152,7 +152,7 @@ def test_second_render_synthesizes_nothing_and_an_edit_one_sentence(
     FakeEngine.spoken.clear()
     again = pipeline.render(episode, tmp_path / "b", cache=cache)
     assert FakeEngine.spoken == []
-    assert again.report["synthesis"]["synthesized"] == 0  # type: ignore[index]
+    assert again.report.as_dict()["synthesis"]["synthesized"] == 0
     assert (tmp_path / "a" / "ep1.vtt").read_text() == (tmp_path / "b" / "ep1.vtt").read_text()
 
     episode.write_text(episode.read_text().replace("after four years", "after four long years"))

@@ -10,6 +10,7 @@ import pytest
 
 from broadcast_kit import loader, model, script
 from broadcast_kit.errors import InputError
+from broadcast_kit.render import estimate
 from tests.conftest import write_episode
 
 VOICES = textwrap.dedent("""\
@@ -211,7 +212,7 @@ def test_script_and_yaml_give_identical_parts(show_dir: Path) -> None:
     from_yaml = loader.load(yaml_episode(show_dir))
     from_script = loader.load(script_episode(show_dir))
     assert from_script.parts == from_yaml.parts
-    assert script.describe_parts(from_script) == script.describe_parts(from_yaml)
+    assert estimate.describe_parts(from_script) == estimate.describe_parts(from_yaml)
 
 
 def test_inline_script_lines_point_into_episode_yaml(show_dir: Path) -> None:
@@ -247,7 +248,7 @@ def test_script_file_in_another_folder(show_dir: Path) -> None:
         isinstance(music, model.MusicPart)
         and music.music.resolve() == (show_dir / "ep" / "music" / "bed.mp3").resolve()
     )
-    assert script.describe_parts(production)[1]["file"] == "music/bed.mp3"
+    assert estimate.describe_parts(production)[1]["file"] == "music/bed.mp3"
 
     (scripts / "talks.txt").write_text("HOST: Hello.\n[STING: missing.mp3]\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"talks\.txt:2: music file .*missing\.mp3 does not exist"):

@@ -18,7 +18,7 @@ from broadcast_kit import ffmpeg, loader
 from broadcast_kit.render import master, mix, pipeline
 from broadcast_kit.testing import peak_memory_mib
 from broadcast_kit.tts.cache import SpeechCache
-from tests.conftest import RATE, tone, write_episode, write_wav
+from tests.conftest import RATE, encode_mp3, tone, write_episode, write_wav
 
 SIDECARS = ("vtt", "srt", "chapters", "transcript")
 
@@ -287,7 +287,7 @@ def test_the_encoders_loss_is_measured_on_what_a_decoder_of_the_file_hears(
     # an 18 kHz tone 16 dB under a 1 kHz one: LAME at 128k keeps the one, drops the other
     signal = tone(8.0, 1000.0, -20.0) + tone(8.0, 18000.0, -36.0)
     loss = master.encoder_loss(signal, RATE, 128, tmp_path / "probe.mp3")
-    ffmpeg.encode_mp3(signal, RATE, 128, tmp_path / "file.mp3")
+    encode_mp3(signal, RATE, 128, tmp_path / "file.mp3")
     decoded = ffmpeg.decode(tmp_path / "file.mp3", RATE, 2)
     by_file = master.loudness(signal, RATE) - master.loudness(decoded, RATE)  # type: ignore[operator]
     assert loss == pytest.approx(by_file, abs=1e-9)

@@ -70,7 +70,7 @@ def test_a_cold_cache_is_synthesized_in_worker_processes(
     result = pipeline.render(
         episode, tmp_path / "dist", cache=cache, progress=lambda *a: calls.append(a)
     )
-    assert result.report["synthesis"]["synthesized"] == 12  # type: ignore[index]
+    assert result.report.as_dict()["synthesis"]["synthesized"] == 12
     lines = log.read_text().splitlines()
     said = [line.split(" ", 2) for line in lines if line.startswith("say ")]
     assert sorted(text for _, _, text in said) == sorted(sentences)  # each exactly once

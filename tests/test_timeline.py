@@ -43,7 +43,7 @@ def test_timeline_case(path: Path) -> None:
     case = yaml.safe_load(path.read_text())
     placed = build(case)
     assert [row(item) for item in placed.items] == case["expected"]
-    assert [[c.title, c.start, c.end] for c in placed.chapters] == case["chapters"]
+    assert [[c.title, c.start_ms, c.end_ms] for c in placed.chapters] == case["chapters"]
     assert placed.duration == case["duration"]
     assert list(placed.warnings) == case.get("warnings", [])
 

@@ -30,8 +30,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from broadcast_kit import fingerprint, install, limits, loader, workers
-from broadcast_kit.errors import EXIT_FAILURE, BroadcastKitError, ConfigError, InputError
+from broadcast_kit import fingerprint, install, loader, workers
+from broadcast_kit import options as options_module
+from broadcast_kit.errors import BroadcastKitError, ConfigError, ExitStatus, InputError
+from broadcast_kit.formats.report import RenderReport
+from broadcast_kit.options import RenderOptions
+from broadcast_kit.text import count
 
 if TYPE_CHECKING:  # the audio stack loads only where audio is made
     from broadcast_kit.progress import Advance
@@ -136,10 +140,6 @@ class Item:
             return "rendered"
         return "current" if self.reason is None else "to render"
 
-    @property
-    def error_lines(self) -> list[str]:
-        return list(self.outcome.errors) if self.outcome is not None else self.errors
-
 
 @dataclass
 class Plan:
@@ -201,26 +201,21 @@ def plan(
 def _stale(out_dir: Path, slug: str, wanted: str) -> str | None:
     """Why the episode must be rendered again, or None when its outputs are up to date."""
     try:
-        report = limits.load_json_file(out_dir / f"{slug}.json")
+        report = RenderReport.read(out_dir / f"{slug}.json")
     except FileNotFoundError:
         return "not rendered yet"
-    except (OSError, ValueError):
+    except (OSError, InputError):
         return "render report unreadable"
-    if not isinstance(report, dict):
-        return "render report unreadable"
-    recorded = report.get("fingerprint")
-    if recorded is None:
+    if report.fingerprint is None:
         return "no fingerprint in its render report"
-    if recorded != wanted:
+    if report.fingerprint != wanted:
         return "inputs changed"
-    files = report.get("files")
-    audio = report.get("audio")
-    if not isinstance(files, dict) or not isinstance(audio, dict) or "mp3" not in files:
+    if "mp3" not in report.files:
         return "render report unreadable"
-    for name in files.values():
-        if not isinstance(name, str) or not (out_dir / name).is_file():
+    for name in report.files.values():
+        if not (out_dir / name).is_file():
             return "outputs missing"
-    if (out_dir / files["mp3"]).stat().st_size != audio.get("bytes"):
+    if (out_dir / report.files["mp3"]).stat().st_size != report.audio.bytes:
         return "MP3 changed since its render"
     return None
 
@@ -339,15 +334,15 @@ def attempt(render: Callable[[], pipeline.RenderResult]) -> Outcome:
                 f"unexpected {type(exc).__name__}: {exc} (run `kit --debug ...` for the"
                 " traceback and please report it)",
             ),
-            exit_code=EXIT_FAILURE,
+            exit_code=ExitStatus.FAILURE,
             traceback=traceback.format_exc(),
         )
-    synthesis = result.report.get("synthesis", {})
-    assert isinstance(synthesis, dict)
+    assert result.report is not None
+    synthesis = result.report.synthesis
     return Outcome(
         warnings=tuple(result.warnings),
-        sentences=int(synthesis.get("sentences", 0)),
-        synthesized=int(synthesis.get("synthesized", 0)),
+        sentences=synthesis.sentences,
+        synthesized=synthesis.synthesized,
         seconds=round(time.monotonic() - started, 2),
         files={kind: path.name for kind, path in result.outputs.items()},
     )
@@ -388,7 +383,7 @@ class LocalExecutor:
 
         self._context = multiprocessing.get_context("spawn")
         self.slots = max(1, jobs)
-        self.description = f"{_count(self.slots, 'job')} on this machine"
+        self.description = f"{count(self.slots, 'job')} on this machine"
         self._queue: Any = None
         self._pool: Any = None
         self._old: list[Any] = []
@@ -451,10 +446,6 @@ class LocalExecutor:
         for channel in (*self._old, self._queue):
             channel.close()
             channel.join_thread()
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 Event = Literal["progress", "finished"]
@@ -583,7 +574,7 @@ def _installed(outcome: Outcome, job: Job, slug: str | None) -> Outcome:
                 f"cannot write {loader.display(job.out_dir)} ({exc.strerror or exc}); free"
                 " some space or choose another --out",
             ),
-            exit_code=EXIT_FAILURE,
+            exit_code=ExitStatus.FAILURE,
             payload=None,
         )
     return replace(outcome, payload=None)  # the bytes are on disk now: let them go
@@ -602,7 +593,7 @@ def _lost(exc: Exception) -> Outcome:
             f"the worker process for this episode stopped ({type(exc).__name__}: {exc});"
             " if it ran out of memory, render fewer episodes at once (--jobs)",
         ),
-        exit_code=EXIT_FAILURE,
+        exit_code=ExitStatus.FAILURE,
         lost=True,
     )
 
@@ -610,26 +601,20 @@ def _lost(exc: Exception) -> Outcome:
 def render_one(
     episode: Path,
     out_dir: Path,
-    show: Path | None = None,
+    options: RenderOptions = options_module.DEFAULT,
     progress: Progress | None = None,
     log: Callable[[str], None] | None = None,
-    max_duration: float | None = limits.MAX_DURATION_SECONDS,
     advance: Advance | None = None,
-    take_over: bool = False,
 ) -> pipeline.RenderResult:
     """`kit render EPISODE`: render one episode here and now, whatever its report says, with
     its fingerprint in the report so that later batch renders know it is up to date."""
     from broadcast_kit.render import pipeline
 
-    stamp = fingerprint.of(loader.load(episode, show, engines=True))
     return pipeline.render(
         episode,
         out_dir,
-        show,
+        replace(options, fingerprint=True),
         progress=progress,
         log=log,
-        max_duration=max_duration,
-        fingerprint=stamp,
         advance=advance,
-        take_over=take_over,
     )

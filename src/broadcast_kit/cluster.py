@@ -42,7 +42,8 @@ from typing import TYPE_CHECKING, Any
 
 from broadcast_kit import __version__, batch, ffmpeg, fingerprint, loader, model
 from broadcast_kit.batch import Job, Outcome, Plan, Report
-from broadcast_kit.errors import EXIT_FAILURE, BroadcastKitError
+from broadcast_kit.errors import BroadcastKitError, ExitStatus
+from broadcast_kit.text import count
 
 if TYPE_CHECKING:
     from broadcast_kit.render.pipeline import Relative
@@ -63,10 +64,6 @@ Voices = frozenset[tuple[str, str | None]]  # (engine, engine voice or None for 
 def _key(job: Job) -> str:
     """The Dask key of a job's task: the episode's folder, for the dashboard's eyes."""
     return f"bk-render-{job.episode.parent.name}-{uuid.uuid4().hex[:12]}"
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 # --- reaching the scheduler -----------------------------------------------------------------
@@ -474,8 +471,8 @@ class DaskExecutor:
         #: episodes in flight: by default one per worker thread (start workers --nthreads 1)
         self.slots = max(1, jobs or threads)
         self.description = (
-            f"the Dask cluster at {address} ({_count(len(workers), 'worker')},"
-            f" {_count(threads, 'thread')})"
+            f"the Dask cluster at {address} ({count(len(workers), 'worker')},"
+            f" {count(threads, 'thread')})"
         )
         self._tasks: dict[Any, Future[Outcome]] = {}  # Dask futures and what run() waits on
         self._topic = f"broadcast-kit-{uuid.uuid4().hex}"
@@ -642,7 +639,7 @@ class DaskExecutor:
                         " of memory, give them more (dask worker --memory-limit) or fewer"
                         " threads",
                     ),
-                    exit_code=EXIT_FAILURE,
+                    exit_code=ExitStatus.FAILURE,
                 )
             except BaseException as exc:
                 with contextlib.suppress(InvalidStateError):  # cancelled meanwhile

@@ -6,20 +6,28 @@ them, prints `error: <message>` and exits with the class's exit code.
 
 from __future__ import annotations
 
-EXIT_FAILURE = 1
-EXIT_BAD_INPUT = 2
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Every exit code of `kit` (httpie's status.py): documented in the CLI's help."""
+
+    SUCCESS = 0
+    FAILURE = 1  # an engine, ffmpeg or an output failed; a batch had failed episodes
+    BAD_INPUT = 2  # the episode, show or a file they name is wrong; command-line usage
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
 
 class BroadcastKitError(Exception):
     """Something the user can act on; the message is printed as is."""
 
-    exit_code = EXIT_FAILURE
+    exit_code: ExitStatus = ExitStatus.FAILURE
 
 
 class InputError(BroadcastKitError):
     """The episode, show or a file they name is wrong (exit 2)."""
 
-    exit_code = EXIT_BAD_INPUT
+    exit_code = ExitStatus.BAD_INPUT
 
 
 class ConfigError(InputError):

@@ -130,26 +130,9 @@ def filter_mono(samples: np.ndarray, rate: int, graph: str, what: str) -> np.nda
     """Run an audio filter graph over mono int16 samples; returns int16 at the same rate."""
     import numpy as np
 
+    pcm = ["-f", "s16le", "-ar", str(rate), "-ac", "1"]
     raw = run(
-        [
-            "-f",
-            "s16le",
-            "-ar",
-            str(rate),
-            "-ac",
-            "1",
-            "-i",
-            "pipe:0",
-            "-af",
-            graph,
-            "-f",
-            "s16le",
-            "-ar",
-            str(rate),
-            "-ac",
-            "1",
-            "-",
-        ],
+        [*pcm, "-i", "pipe:0", "-af", graph, *pcm, "-"],
         stdin=np.ascontiguousarray(samples, dtype="<i2").tobytes(),
         what=what,
     )
@@ -166,12 +149,6 @@ def encode(samples: np.ndarray, rate: int, out: Path, codec: list[str]) -> None:
         stdin=np.ascontiguousarray(samples, dtype="<f4").data.cast("B"),  # a view, no copy
         what=str(out),
     )  # fmt: skip
-
-
-def encode_mp3(samples: np.ndarray, rate: int, kbps: int, out: Path) -> None:
-    """Encode to a CBR MP3 *file* (LAME writes its Info header only when it can seek)."""
-    encode(samples, rate, out, ["-c:a", "libmp3lame", "-b:a", f"{kbps}k", "-write_xing", "1",
-                                "-id3v2_version", "0", "-f", "mp3"])  # fmt: skip
 
 
 MP3_CODEC = ["-c:a", "libmp3lame"]

@@ -3,6 +3,7 @@ then `os.replace` it into place (atomic on the same file system)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -46,3 +47,9 @@ def atomic_open(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def sha256(path: Path) -> str:
+    """The hex sha256 of the file at `path`, read in chunks."""
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()

@@ -15,8 +15,9 @@ import hashlib
 import json
 from pathlib import Path
 
-from broadcast_kit import __version__, loader, model
+from broadcast_kit import __version__, files, loader, model
 from broadcast_kit.errors import BroadcastKitError, EngineError, InputError
+from broadcast_kit.options import RenderOptions
 from broadcast_kit.tts import registry
 from broadcast_kit.tts.synth import request
 
@@ -35,18 +36,19 @@ class FileHashes:
             stat = path.stat()
             key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
             if key not in self._known:
-                digest = hashlib.sha256()
-                with path.open("rb") as fh:
-                    for block in iter(lambda: fh.read(1 << 20), b""):
-                        digest.update(block)
-                self._known[key] = digest.hexdigest()
+                self._known[key] = files.sha256(path)
         except OSError as exc:
             raise InputError(f"{loader.display(path)}: cannot read it ({exc.strerror})") from None
         return self._known[key]
 
 
-def inputs(production: loader.Production, hashes: FileHashes | None = None) -> dict[str, object]:
-    """What the fingerprint is a hash of, as plain data (for tests and for curious users)."""
+def inputs(
+    production: loader.Production,
+    hashes: FileHashes | None = None,
+    options: RenderOptions | None = None,
+) -> dict[str, object]:
+    """What the fingerprint is a hash of, as plain data (for tests and for curious users):
+    the files, the voices as resolved, and the render options that change outputs."""
     hashes = hashes or FileHashes()
     episode = production.episode
     script = None
@@ -80,7 +82,7 @@ def inputs(production: loader.Production, hashes: FileHashes | None = None) -> d
             media.append([index, "music", hashes(part.music)])
         elif isinstance(part, model.InterviewPart) and part.audio is not None:
             media.append([index, "audio", hashes(part.audio)])
-    return {
+    found: dict[str, object] = {
         "recipe": RECIPE,
         "broadcast-kit": __version__,
         "episode": hashes(production.episode_path),
@@ -90,9 +92,18 @@ def inputs(production: loader.Production, hashes: FileHashes | None = None) -> d
         "voices": voices,
         "media": media,
     }
+    changing = (options or RenderOptions()).key()
+    if changing:  # only when some option changes outputs: older fingerprints stay valid
+        found["options"] = changing
+    return found
 
 
-def of(production: loader.Production, hashes: FileHashes | None = None) -> str:
+def of(
+    production: loader.Production,
+    hashes: FileHashes | None = None,
+    options: RenderOptions | None = None,
+) -> str:
     """The fingerprint: sha256 of `inputs` as canonical JSON."""
-    text = json.dumps(inputs(production, hashes), sort_keys=True, separators=(",", ":"))
+    found = inputs(production, hashes, options)
+    text = json.dumps(found, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

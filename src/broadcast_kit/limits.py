@@ -108,16 +108,6 @@ def load_json(data: str | bytes) -> Any:
     return value
 
 
-def load_json_file(path: Path, limit: int = MAX_FILE_BYTES) -> Any:
-    """`load_json` of a file of at most `limit` bytes (never reading more): a larger one is
-    a ValueError too, as damaged JSON is. OSError (a missing file, say) is the caller's."""
-    with path.open("rb") as handle:
-        data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise ValueError(f"larger than {size_text(limit)}")
-    return load_json(data)
-
-
 _DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?")
 
 

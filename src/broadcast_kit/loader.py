@@ -435,11 +435,18 @@ def _checked(source: Source, cls: type[BaseModel], problems: Problems) -> tuple[
 # --- resolution ---------------------------------------------------------------------------
 
 
-def find_show(episode_path: Path) -> Path:
-    folder = episode_path.resolve().parent
+def show_above(folder: Path) -> Path | None:
+    """show.yaml in `folder` or the nearest folder above it, if there is one."""
     for candidate in (folder, *folder.parents):
         if (candidate / SHOW_FILE).is_file():
             return candidate / SHOW_FILE
+    return None
+
+
+def find_show(episode_path: Path) -> Path:
+    found = show_above(episode_path.resolve().parent)
+    if found is not None:
+        return found
     raise InputError(
         f"{display(episode_path)}: no {SHOW_FILE} in its folder or any parent folder;"
         " create one (kit init makes a starter) or pass --show PATH"

@@ -31,7 +31,8 @@ from pydantic import (
 )
 
 from broadcast_kit import text
-from broadcast_kit.check.rules import RULES
+from broadcast_kit.loudness import CHECK_TOLERANCE_LU, DEFAULT_PRESET, Preset, default_true_peak
+from broadcast_kit.rule_table import RULES
 
 MusicRole = Literal["intro", "outro", "bed", "sting"]
 MUSIC_ROLES: tuple[str, ...] = get_args(MusicRole)
@@ -188,7 +189,7 @@ class AudioSettings(Strict):
     channels: Literal["mono", "stereo"] = "stereo"
     bitrate: int | None = Field(None, ge=32, le=320)  # kbit/s; default 96 mono, 128 stereo
     sample_rate: Literal[44100, 48000] = 44100
-    loudness: Literal["podcast", "broadcast"] = "podcast"
+    loudness: Preset = DEFAULT_PRESET
 
     @property
     def channel_count(self) -> int:
@@ -328,8 +329,8 @@ class LoudnessCheck(Strict):
     """What `kit check --loudness` holds the episodes to."""
 
     target: float | None = Field(None, ge=-40, le=-5)  # LUFS; None: the audio.loudness preset
-    tolerance: float = Field(1.0, gt=0, le=10)  # LU either side of the target
-    true_peak: float = Field(-1.0, ge=-20, le=0)  # dBTP, the highest allowed
+    tolerance: float = Field(CHECK_TOLERANCE_LU, gt=0, le=10)  # LU either side of the target
+    true_peak: float = Field(default_factory=default_true_peak, ge=-20, le=0)  # dBTP, at most
 
 
 class CheckSettings(Strict):

@@ -11,23 +11,17 @@ parts the way `kit segment` prints them, whichever format they came from.
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from broadcast_kit import limits, model
 from broadcast_kit.errors import InputError
-from broadcast_kit.render import estimate
-from broadcast_kit.render.sentences import sentences, word_count
-
-if TYPE_CHECKING:
-    from broadcast_kit.loader import Production
 
 CUES = (
     "[MUSIC intro|outro|bed|sting: file options]",
@@ -351,66 +345,3 @@ def _block_style(episode_path: Path, key_line: int) -> str | None:
         return "|"
     match = re.search(r":\s*([|>])[0-9+-]*\s*(#.*)?$", line)
     return match.group(1) if match else None
-
-
-# --- describing parts (kit segment) -------------------------------------------------------
-
-
-def describe_parts(production: Production) -> list[dict[str, Any]]:
-    """The parts as `kit segment` shows them: chapters fold into the parts that follow."""
-    folder = production.episode_path.parent
-    chapter: str | None = None
-    rows: list[dict[str, Any]] = []
-    for part in production.parts:
-        if isinstance(part, model.ChapterPart):
-            chapter = part.chapter
-            continue
-        kind = model.kind_of(part)
-        text = model.spoken_text(part)
-        if isinstance(part, model.InterviewPart) and part.audio is not None:
-            text = part.transcript
-        text = " ".join(text.split()) if text is not None else None
-        words = word_count(text) if text else 0
-        speech = isinstance(part, model.HostPart | model.InterviewPart | model.VoxpopPart)
-        row: dict[str, Any] = {
-            "index": len(rows) + 1,
-            "kind": kind,
-            "speaker": model.speaker_name(part, production.voices) if speech else None,
-            "voice": model.voice_key(part),
-            "chapter": chapter,
-            "text": text,
-            "words": words,
-            "estimated_seconds": _estimate(part, production),
-        }
-        if isinstance(part, model.MusicPart):
-            row["file"] = _relative(part.music, folder)
-            row["role"] = part.role
-        elif isinstance(part, model.InterviewPart) and part.audio is not None:
-            row["file"] = _relative(part.audio, folder)
-        elif isinstance(part, model.PausePart):
-            row["seconds"] = part.pause
-        rows.append(row)
-    return rows
-
-
-def _relative(path: Path, folder: Path) -> str:
-    try:
-        return Path(os.path.relpath(path, folder)).as_posix()
-    except ValueError:  # another drive on Windows
-        return path.as_posix()
-
-
-def _estimate(part: model.Part, production: Production) -> float | None:
-    if isinstance(part, model.PausePart):
-        return part.pause
-    if isinstance(part, model.MusicPart):
-        return None
-    if isinstance(part, model.InterviewPart) and part.audio is not None:
-        if part.start is not None and part.end is not None:
-            return round(part.end - part.start, 1)
-        return None
-    text, key = model.spoken_text(part), model.voice_key(part)
-    if text is None or key is None:
-        return None
-    voice = production.voices[key]
-    return round(sum(estimate.seconds(s, voice) for s in sentences(text)), 1)

@@ -24,6 +24,7 @@ from broadcast_kit import cover, loader, model
 from broadcast_kit.errors import BroadcastKitError, InputError, OutputError
 from broadcast_kit.files import atomic_open
 from broadcast_kit.importer.writer import quote
+from broadcast_kit.loudness import target
 from broadcast_kit.tts import registry
 from broadcast_kit.tts.base import VoiceInfo, voice_infos
 
@@ -159,7 +160,9 @@ def show_yaml(
         *_voice_yaml("voxpop", None, voxpop),  # a voxpop: part names its speaker itself
         "",
         "# Optional (the defaults are shown):",
-        "# audio: {channels: stereo, loudness: podcast}  # mono: -19 LUFS; broadcast: -23 LUFS",
+        "# audio: {channels: stereo, loudness: podcast}  # mono:"
+        f" {target('podcast', 1).loudness:g} LUFS;"
+        f" broadcast: {target('broadcast', 2).loudness:g} LUFS",
         "# pacing: {sentence: 0.3, speaker: 0.7, chapter: 1.5}  # seconds of silence between",
         "# pronunciations:  # how to say words the voices get wrong (every episode)",
         "#   Nguyen: Win",

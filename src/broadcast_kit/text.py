@@ -74,3 +74,8 @@ def title_style(title: str, show: str) -> str | None:
     if _NUMBERED.match(lowered):
         return "the title starts with the episode number; put it in number: (itunes:episode)"
     return None
+
+
+def count(n: int, noun: str) -> str:
+    """'1 chapter', '2 chapters'."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")

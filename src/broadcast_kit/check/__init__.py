@@ -1,4 +1,5 @@
-"""`kit check`: validate rendered MP3s, their sidecar files and the feed against STANDARDS.
+"""`kit check`: validate rendered MP3s, their sidecar files and the feed against STANDARDS
+(docs/standards.md: rule n is cited as "STANDARDS n" here and in the rules' texts).
 
 `rules` names every rule (its stable id, severity and reason), `mpeg` reads MPEG audio
 frames, `mp3`, `sidecars` and `feed` check one kind of file each, `runner` finds the files

@@ -586,19 +586,15 @@ def _unlisted(folder: Path, listed: set[str], reports: Reports, result: FileResu
     slugs = {name.removesuffix(".mp3") for name in listed}
     slugs |= {hashed.group(1) for name in listed if (hashed := _HASHED_MP3.fullmatch(name))}
     today = dt.date.today()
-    for _report, data in reports.rendered(folder):
-        audio, slug = data.get("audio"), data.get("slug")
-        name = audio.get("file") if isinstance(audio, dict) else None
-        if not isinstance(name, str) or name in listed or slug in slugs:
+    for _path, report in reports.rendered(folder):
+        name, slug = report.audio.file, report.slug
+        if name in listed or slug in slugs or report.draft or report.date > today:
             continue
-        with contextlib.suppress(TypeError, ValueError):
-            if data.get("draft") is True or dt.date.fromisoformat(str(data.get("date"))) > today:
-                continue
         mp3 = folder / name
         if mp3.is_file():  # a missing MP3 is the render report's finding (report-files)
             result.add(
                 "feed-episode-missing",
-                f"{quote(str(slug or name))} is rendered ({name}) but no item of the feed lists"
+                f"{quote(slug)} is rendered ({name}) but no item of the feed lists"
                 " it; run kit feed to publish it (or set draft: true in its episode file to"
                 " keep it out)",
                 cause=Cause("episode", (), mp3),

@@ -20,6 +20,7 @@ from broadcast_kit.check import mpeg
 from broadcast_kit.check.rules import Cause, FileResult, quote
 from broadcast_kit.errors import BroadcastKitError
 from broadcast_kit.limits import MAX_ID3_FRAMES
+from broadcast_kit.loudness import Goal, limiter_ceiling, target
 
 COVER = Cause("show", ("cover",))  # an MP3 kit rendered embeds the show's cover
 SLACK_MS = 50  # chapter and cue ends may pass the decoded end by MP3 rounding
@@ -80,22 +81,10 @@ class Audio:
     size: int = 0
     stream: mpeg.Stream | None = None
     chapters: list[Chapter] | None = None  # None when there is no readable tag
-    has_tag: bool = False
 
     @property
     def duration_ms(self) -> float | None:
         return None if self.stream is None else self.stream.duration * 1000
-
-
-@dataclass(frozen=True)
-class Loudness:
-    """The loudness to check against: target LUFS (None = the preset for the file's
-    channels), tolerance in LU, highest true peak in dBTP."""
-
-    preset: str = "podcast"
-    target: float | None = None
-    tolerance: float = 1.0
-    true_peak: float = -1.0
 
 
 @dataclass
@@ -112,7 +101,7 @@ def clock(ms: float) -> str:
     return f"{int(h)}:{int(m):02d}:{s:06.3f}" if h else f"{int(m)}:{s:06.3f}"
 
 
-def check(path: Path, result: FileResult, loudness: Loudness | None = None) -> Audio:
+def check(path: Path, result: FileResult, loudness: Goal | None = None) -> Audio:
     audio = Audio(path)
     try:
         audio.size = path.stat().st_size
@@ -279,7 +268,6 @@ def _tag_rules(path: Path, audio: Audio, result: FileResult) -> None:
     tag = _read_tag(path, result)
     if tag is None:
         return
-    audio.has_tag = True
     id3 = tag.id3
     if result.ran("id3-version") and tag.version != (2, 3):
         result.add(
@@ -550,14 +538,12 @@ def _toc_rules(tocs: list[Any], chapters: list[Chapter], result: FileResult) -> 
 # --- loudness -----------------------------------------------------------------------------
 
 
-def _loudness(path: Path, stream: mpeg.Stream, goal: Loudness, result: FileResult) -> None:
+def _loudness(path: Path, stream: mpeg.Stream, goal: Goal, result: FileResult) -> None:
     # only --loudness runs ffmpeg; the rest of kit check reads the bytes itself
-    from broadcast_kit import ffmpeg, presets
+    from broadcast_kit import ffmpeg
 
     channels = stream.first.channels
-    target = goal.target
-    if target is None:
-        target = presets.target(goal.preset, channels).loudness
+    aim = goal.for_channels(channels)
     try:
         lufs, peak = ffmpeg.measure(path)
     except BroadcastKitError as exc:
@@ -569,17 +555,19 @@ def _loudness(path: Path, stream: mpeg.Stream, goal: Loudness, result: FileResul
         result.add("loudness-integrated", "the audio is silent: it has no measurable loudness")
         result.ran("loudness-true-peak")
         return
-    if result.ran("loudness-integrated") and abs(lufs - target) > goal.tolerance:
+    off = lufs - aim.loudness
+    if result.ran("loudness-integrated") and abs(off) > goal.tolerance:
         result.add(
             "loudness-integrated",
-            f"integrated loudness {lufs:.1f} LUFS is {lufs - target:+.1f} LU off the"
-            f" {target:g} LUFS target for {layout} (tolerance {goal.tolerance:g} LU);"
-            f" apply {target - lufs:+.1f} dB of gain with a true-peak limiter (kit render"
+            f"integrated loudness {lufs:.1f} LUFS is {off:+.1f} LU off the"
+            f" {aim.loudness:g} LUFS target for {layout} (tolerance {goal.tolerance:g} LU);"
+            f" apply {-off:+.1f} dB of gain with a true-peak limiter (kit render"
             " masters to the target), or set check: loudness: in show.yaml",
         )
-    if result.ran("loudness-true-peak") and peak > goal.true_peak:
+    if result.ran("loudness-true-peak") and peak > aim.true_peak:
+        held = limiter_ceiling(target(goal.preset, channels))
         result.add(
             "loudness-true-peak",
-            f"true peak {peak:.1f} dBTP is above {goal.true_peak:g} dBTP; limit the true peak"
-            f" (kit render's limiter holds -1.5) before encoding",
+            f"true peak {peak:.1f} dBTP is above {aim.true_peak:g} dBTP; limit the true peak"
+            f" (kit render's limiter holds {held:g}) before encoding",
         )

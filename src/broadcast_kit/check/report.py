@@ -22,12 +22,9 @@ from collections.abc import Callable
 
 from broadcast_kit.check.rules import FileResult, Finding, Place
 from broadcast_kit.check.runner import Report
+from broadcast_kit.text import count
 
 MARKDOWN_ROWS = 30  # findings listed in the Markdown summary; the rest are counted
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def summary(report: Report) -> str:
@@ -36,13 +33,13 @@ def summary(report: Report) -> str:
     for result in report.results:
         kinds[result.kind] = kinds.get(result.kind, 0) + 1
     files = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
-    head = f"{_plural(len(report.results), 'file')} ({files}), {_plural(checks, 'rule check')}"
+    head = f"{count(len(report.results), 'file')} ({files}), {count(checks, 'rule check')}"
     if not report.findings:
         return f"{head}: all pass"
     failing = sum(bool(r.findings) for r in report.results)
     strict = " (--strict: warnings count as errors)" if report.strict else ""
     return (
-        f"{head}: {_plural(report.errors, 'error')}, {_plural(report.warnings, 'warning')}"
+        f"{head}: {count(report.errors, 'error')}, {count(report.warnings, 'warning')}"
         f" in {failing} of them{strict}"
     )
 

@@ -20,6 +20,7 @@ from broadcast_kit.check import feed, mp3, mpeg, sidecars
 from broadcast_kit.check.rules import RULES, FileResult, Finding, Kind
 from broadcast_kit.check.sources import Sources
 from broadcast_kit.errors import FfmpegError, InputError
+from broadcast_kit.loudness import Goal
 from broadcast_kit.model import CheckSettings
 
 FEED_NAMES = ("feed.xml",)
@@ -131,10 +132,7 @@ def find_show(paths: list[Path], reports: sidecars.Reports | None = None) -> Pat
     rendered_with = (reports or sidecars.Reports()).show(folder)
     if rendered_with is not None:
         return rendered_with
-    for candidate in (folder, *folder.parents):
-        if (candidate / loader.SHOW_FILE).is_file():
-            return candidate / loader.SHOW_FILE
-    return None
+    return loader.show_above(folder)
 
 
 def _key(path: Path) -> str:
@@ -180,7 +178,7 @@ def run(paths: list[Path], options: Options | None = None) -> Report:
     if options.loudness:
         _decoder()
         limits = settings.loudness
-        goal = mp3.Loudness(preset, limits.target, limits.tolerance, limits.true_peak)
+        goal = Goal(preset, limits.target, limits.tolerance, limits.true_peak)
 
     cwd = os.getcwd()
     belongs: dict[int, Path] = {}  # id of a file's result -> the MP3 it belongs to

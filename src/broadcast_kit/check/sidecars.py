@@ -16,6 +16,11 @@ from typing import Any
 
 from broadcast_kit.check.mp3 import SLACK_MS, Audio, clock
 from broadcast_kit.check.rules import FileResult, Kind, quote
+from broadcast_kit.errors import InputError
+from broadcast_kit.formats import chapters as chapters_json
+from broadcast_kit.formats import srt, vtt
+from broadcast_kit.formats import transcript as transcript_json
+from broadcast_kit.formats.report import RenderReport
 from broadcast_kit.limits import load_json
 from broadcast_kit.text import shown_length
 
@@ -27,13 +32,7 @@ SUFFIXES: dict[Kind, str] = {
     "chapters": ".chapters.json",
     "transcript": ".transcript.json",
 }
-VTT_LINE, SRT_LINE, SRT_LINES = 65, 32, 2
 CHAPTER_SLACK_S = 1.0  # chapters JSON and CHAP frames agree within a second (STANDARDS 13)
-_VTT_TIME = r"(?:(\d+):)?(\d{2}):(\d{2})\.(\d{3})"
-_VTT_TIMING = re.compile(rf"{_VTT_TIME}[ \t]+-->[ \t]+{_VTT_TIME}(?:[ \t].*)?")
-_SRT_TIMING = re.compile(
-    r"(\d+):(\d{2}):(\d{2}),(\d{3})[ \t]+-->[ \t]+(\d+):(\d{2}):(\d{2}),(\d{3})(?:[ \t].*)?"
-)
 
 
 class TooLarge(Exception):
@@ -69,7 +68,7 @@ def _plain_name(value: object) -> str | None:
 class _Folder:
     """A folder's render reports: by the MP3 each names, and every file any of them lists."""
 
-    by_mp3: dict[str, tuple[Path, dict[str, Any]]] = field(default_factory=dict)
+    by_mp3: dict[str, tuple[Path, RenderReport]] = field(default_factory=dict)
     claimed: set[str] = field(default_factory=set)
     shows: set[Path] = field(default_factory=set)  # the show files they were rendered with
 
@@ -80,26 +79,18 @@ def _read_reports(folder: Path) -> _Folder:
         if candidate.name.endswith((SUFFIXES["chapters"], SUFFIXES["transcript"])):
             continue
         try:
-            data = load_json(read_capped(candidate, MAX_REPORT_BYTES))
-        except (OSError, ValueError, TooLarge):
-            continue
-        if not isinstance(data, dict):
-            continue
-        audio, files = data.get("audio"), data.get("files")
-        named = {
-            _plain_name(audio.get("file")) if isinstance(audio, dict) else None,
-            _plain_name(files.get("mp3")) if isinstance(files, dict) else None,
-        } - {None}
+            report = RenderReport.read(candidate, MAX_REPORT_BYTES)
+        except (OSError, InputError):
+            continue  # not a render report (or not a readable one)
+        named = {_plain_name(report.audio.file), _plain_name(report.files.get("mp3"))} - {None}
         if not named:
-            continue  # not a render report
+            continue
         found.claimed.add(candidate.name)
-        show = data.get("show_file")
-        if isinstance(show, str) and show:
-            found.shows.add((folder / show).resolve())
-        if isinstance(files, dict):
-            found.claimed.update(n for n in map(_plain_name, files.values()) if n)
+        if report.show_file:
+            found.shows.add((folder / report.show_file).resolve())
+        found.claimed.update(n for n in map(_plain_name, report.files.values()) if n)
         for name in sorted(n for n in named if n):
-            found.by_mp3.setdefault(name, (candidate, data))
+            found.by_mp3.setdefault(name, (candidate, report))
     return found
 
 
@@ -120,23 +111,21 @@ class Reports:
         shows = [s for s in self._folder(folder).shows if s.is_file()]
         return shows[0] if len(shows) == 1 else None
 
-    def of(self, mp3: Path) -> tuple[Path, dict[str, Any]] | None:
-        """The render report that names `mp3`, with its data."""
+    def of(self, mp3: Path) -> tuple[Path, RenderReport] | None:
+        """The render report that names `mp3`, with the file it is in."""
         return self._folder(mp3.parent).by_mp3.get(mp3.name)
 
-    def rendered(self, folder: Path) -> list[tuple[Path, dict[str, Any]]]:
-        """Every render report in `folder`, with its data."""
-        found = {report: data for report, data in self._folder(folder).by_mp3.values()}
-        return sorted(found.items())
+    def rendered(self, folder: Path) -> list[tuple[Path, RenderReport]]:
+        """Every render report in `folder`, with the file it is in."""
+        found = {path: report for path, report in self._folder(folder).by_mp3.values()}
+        return sorted(found.items(), key=lambda pair: pair[0])
 
     def synthetic(self, mp3: Path) -> bool | None:
         """Whether the render of `mp3` synthesized any voice; None without a report."""
         report = self.of(mp3)
         if report is None:
             return None
-        synthesis = report[1].get("synthesis")
-        sentences = synthesis.get("sentences") if isinstance(synthesis, dict) else None
-        return sentences > 0 if isinstance(sentences, int) else None
+        return report[1].synthesis.sentences > 0
 
     def find(self, mp3: Path) -> Sidecars:
         """The sidecar files of `mp3` that exist, and its render report when there is one."""
@@ -144,16 +133,14 @@ class Reports:
         report = self.of(mp3)
         if report is not None:
             found.report, data = report
-            files = data.get("files")
-            if isinstance(files, dict):
-                for kind, name in files.items():
-                    plain = _plain_name(name)
-                    if isinstance(kind, str) and plain:
-                        found.report_files[kind] = plain
+            for kind, name in data.files.items():
+                plain = _plain_name(name)
+                if plain:
+                    found.report_files[kind] = plain
             for kind in SUFFIXES:
-                name = found.report_files.get(kind)
-                if name and (mp3.parent / name).is_file():
-                    found.files[kind] = mp3.parent / name
+                named = found.report_files.get(kind)
+                if named and (mp3.parent / named).is_file():
+                    found.files[kind] = mp3.parent / named
             return found
         claimed = self._folder(mp3.parent).claimed
         for kind, suffix in SUFFIXES.items():
@@ -196,20 +183,6 @@ class Cue:
     start: float  # ms
     end: float
     lines: tuple[str, ...]
-
-
-def _ms(h: str | None, m: str, s: str, ms: str) -> float:
-    return ((int(h or 0) * 60 + int(m)) * 60 + int(s)) * 1000 + int(ms)
-
-
-def _blocks(text: str) -> list[list[str]]:
-    blocks: list[list[str]] = [[]]
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if line.strip():
-            blocks[-1].append(line)
-        elif blocks[-1]:
-            blocks.append([])
-    return [b for b in blocks if b]
 
 
 def _timing_problems(cues: list[Cue], what: str, result: FileResult, rule: str) -> None:
@@ -258,7 +231,7 @@ def check_vtt(path: Path, audio: Audio | None, result: FileResult) -> None:
         return
     result.ran("vtt-format")
     first = text.split("\n", 1)[0].rstrip("\r")
-    if not re.fullmatch(r"WEBVTT(?:[ \t].*)?", first):
+    if not vtt.HEADER.fullmatch(first):
         result.add(
             "vtt-format",
             f"the first line is {quote(first)}, not 'WEBVTT'; start the file with WEBVTT",
@@ -266,20 +239,17 @@ def check_vtt(path: Path, audio: Audio | None, result: FileResult) -> None:
         result.skip(rules, "not a WebVTT file")
         return
     cues: list[Cue] = []
-    for block in _blocks(text)[1:]:
-        if block[0].startswith(("NOTE", "STYLE", "REGION")):
+    for block in vtt.blocks(text):
+        if block.note:
             continue
-        timing = 1 if len(block) > 1 and "-->" not in block[0] else 0
-        match = _VTT_TIMING.fullmatch(block[timing].strip())
-        if match is None:
+        if block.times is None:
             result.add(
                 "vtt-format",
-                f"cue {len(cues) + 1}: {quote(block[timing])} is not a timing line"
+                f"cue {len(cues) + 1}: {quote(block.timing)} is not a timing line"
                 " (HH:MM:SS.mmm --> HH:MM:SS.mmm); fix it",
             )
             continue
-        g = match.groups()
-        cues.append(Cue(len(cues) + 1, _ms(*g[:4]), _ms(*g[4:]), tuple(block[timing + 1 :])))
+        cues.append(Cue(len(cues) + 1, *block.times, block.lines))
     if not cues:
         result.add("vtt-format", "no cues; write the transcript's cues after the WEBVTT line")
         result.skip(rules, "no cues")
@@ -287,12 +257,12 @@ def check_vtt(path: Path, audio: Audio | None, result: FileResult) -> None:
     result.ran("vtt-order")
     _timing_problems(cues, "cue", result, "vtt-order")
     result.ran("vtt-lines")
-    long = [(c, line) for c in cues for line in c.lines if shown_length(line) > VTT_LINE]
+    long = [(c, line) for c in cues for line in c.lines if shown_length(line) > vtt.LINE]
     if long:
         cue, line = long[0]
         result.add(
             "vtt-lines",
-            f"{len(long)} line(s) showing more than {VTT_LINE} characters, the first in cue"
+            f"{len(long)} line(s) showing more than {vtt.LINE} characters, the first in cue"
             f" {cue.number} ({shown_length(line)}: {quote(line, 40)}); wrap the text",
         )
     result.ran("vtt-voice")
@@ -318,17 +288,15 @@ def check_srt(path: Path, audio: Audio | None, result: FileResult) -> None:
         return
     result.ran("srt-format")
     cues: list[Cue] = []
-    for block in _blocks(text):
-        match = _SRT_TIMING.fullmatch(block[1].strip()) if len(block) > 1 else None
-        if not block[0].strip().isdigit() or match is None or len(block) < 3:
+    for block in srt.blocks(text):
+        if block.times is None:
             result.add(
                 "srt-format",
-                f"cue {len(cues) + 1} ({quote(block[0], 30)}) is not a number, a timing line"
+                f"cue {len(cues) + 1} ({quote(block.first, 30)}) is not a number, a timing line"
                 " (HH:MM:SS,mmm --> HH:MM:SS,mmm) and text; fix it",
             )
             continue
-        g = match.groups()
-        cues.append(Cue(len(cues) + 1, _ms(*g[:4]), _ms(*g[4:]), tuple(block[2:])))
+        cues.append(Cue(len(cues) + 1, *block.times, block.lines))
     if not cues:
         result.add("srt-format", "no cues; the file is empty or not SRT")
         result.skip(rules, "no cues")
@@ -337,12 +305,12 @@ def check_srt(path: Path, audio: Audio | None, result: FileResult) -> None:
     _timing_problems(cues, "cue", result, "srt-order")
     result.ran("srt-lines")
     crowded = [
-        c for c in cues if len(c.lines) > SRT_LINES or any(len(x) > SRT_LINE for x in c.lines)
+        c for c in cues if len(c.lines) > srt.LINES or any(len(x) > srt.LINE for x in c.lines)
     ]
     if crowded:
         result.add(
             "srt-lines",
-            f"{len(crowded)} cue(s) have more than {SRT_LINES} lines or lines over {SRT_LINE}"
+            f"{len(crowded)} cue(s) have more than {srt.LINES} lines or lines over {srt.LINE}"
             f" characters (the first is cue {crowded[0].number}); split them",
         )
     if audio is not None:
@@ -363,10 +331,6 @@ def _json(path: Path, result: FileResult, rule: str) -> Any:
         return None
 
 
-def _number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
-
-
 def check_chapters(path: Path, audio: Audio | None, result: FileResult) -> None:
     rules = ["chapters-json-after-end", "chapters-json-mismatch"]
     data = _json(path, result, "chapters-json-format")
@@ -374,42 +338,35 @@ def check_chapters(path: Path, audio: Audio | None, result: FileResult) -> None:
     if data is None:
         result.skip(rules, "the file cannot be read")
         return
-    chapters = data.get("chapters") if isinstance(data, dict) else None
-    if (
-        not isinstance(data, dict)
-        or data.get("version") != "1.2.0"
-        or not isinstance(chapters, list)
-    ):
+    chapters = chapters_json.entries(data)
+    if chapters is None:
+        listed = data.get("chapters") if isinstance(data, dict) else None
         version = data.get("version") if isinstance(data, dict) else None
         result.add(
             "chapters-json-format",
             f"not Podcasting 2.0 chapters 1.2.0 (version {quote(str(version))}, chapters"
-            f" {'a list' if isinstance(chapters, list) else 'missing'}); write"
+            f" {'a list' if isinstance(listed, list) else 'missing'}); write"
             ' {"version": "1.2.0", "chapters": [{"startTime": 0, "title": ...}]}',
         )
         result.skip(rules, "not a chapters file")
         return
     good: list[tuple[float, str]] = []
     for n, item in enumerate(chapters, 1):
-        if (
-            not isinstance(item, dict)
-            or not _number(item.get("startTime"))
-            or not isinstance(item.get("title"), str)
-            or ("endTime" in item and not _number(item["endTime"]))
-        ):
+        read = chapters_json.entry(item)
+        if read is None:
             result.add(
                 "chapters-json-format",
                 f"chapter {n} needs a numeric startTime (seconds), a title and, if given, a"
                 " numeric endTime",
             )
             continue
-        start = float(item["startTime"])
+        start, title = read
         if good and start < good[-1][0]:
             result.add(
                 "chapters-json-format",
                 f"chapter {n} starts at {start:g} s, before chapter {n - 1}; sort them by start",
             )
-        good.append((start, item["title"]))
+        good.append((start, title))
     if audio is None or audio.duration_ms is None:
         result.skip(rules, "no MPEG audio to compare with")
         return
@@ -450,12 +407,8 @@ def check_transcript(path: Path, audio: Audio | None, result: FileResult) -> Non
     if data is None:
         result.skip(["transcript-json-after-end"], "the file cannot be read")
         return
-    segments = data.get("segments") if isinstance(data, dict) else None
-    if (
-        not isinstance(data, dict)
-        or data.get("version") != "1.0.0"
-        or not isinstance(segments, list)
-    ):
+    segments = transcript_json.segments(data)
+    if segments is None:
         result.add(
             "transcript-json-format",
             'not a JSON transcript 1.0.0; write {"version": "1.0.0", "segments": [{"speaker",'
@@ -465,19 +418,15 @@ def check_transcript(path: Path, audio: Audio | None, result: FileResult) -> Non
         return
     cues: list[Cue] = []
     for n, item in enumerate(segments, 1):
-        if (
-            not isinstance(item, dict)
-            or not _number(item.get("startTime"))
-            or not _number(item.get("endTime"))
-            or not isinstance(item.get("body"), str)
-            or not isinstance(item.get("speaker", ""), str)
-        ):
+        read = transcript_json.segment(item)
+        if read is None:
             result.add(
                 "transcript-json-format",
                 f"segment {n} needs numeric startTime and endTime (seconds) and a body",
             )
             continue
-        cues.append(Cue(n, item["startTime"] * 1000, item["endTime"] * 1000, (item["body"],)))
+        start, end, body = read
+        cues.append(Cue(n, start, end, (body,)))
     _timing_problems(cues, "segment", result, "transcript-json-format")
     if audio is not None:
         _after_end(cues, audio, result, "transcript-json-after-end", "segment")

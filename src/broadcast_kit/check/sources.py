@@ -49,8 +49,8 @@ class Sources:
         if found is None:
             return None
         report, data = found
-        named = data.get("episode_path")
-        if not isinstance(named, str) or not named:
+        named = data.episode_path
+        if not named:
             return None
         path = Path(os.path.normpath(report.parent / named))
         return path if path.is_file() else None
@@ -66,8 +66,7 @@ class Sources:
     def slug(self, mp3: Path) -> str | None:
         """The slug of the episode `mp3` is a render of, from its render report."""
         found = self.reports.of(mp3)
-        slug = found[1].get("slug") if found is not None else None
-        return slug if isinstance(slug, str) and slug else None
+        return found[1].slug if found is not None else None
 
 
 def _place(source: loader.Source | None, loc: Loc) -> Place | None:

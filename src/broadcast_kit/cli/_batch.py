@@ -21,7 +21,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from broadcast_kit import batch, loader
-from broadcast_kit.cli._format import count
+from broadcast_kit.cli._boundary import error, error_line
+from broadcast_kit.errors import ExitStatus
+from broadcast_kit.text import count
 
 
 class ExecutorName(StrEnum):
@@ -62,7 +64,7 @@ def render_batch(
         invalid = plan.where("failed")
         for item in invalid:
             for line in item.errors:
-                typer.echo(f"error: {line}", err=True)
+                error(line)
         total = len(plan.items)
         if todo and not quiet:
             reasons = Counter(item.reason for item in todo)
@@ -80,7 +82,7 @@ def render_batch(
                 " --keep-going to render the others",
                 err=True,
             )
-            raise typer.Exit(1)
+            raise typer.Exit(ExitStatus.FAILURE)
         if not todo and not invalid:
             if not quiet:
                 typer.echo(
@@ -132,7 +134,7 @@ def render_batch(
                     if debug and outcome.traceback:
                         say(outcome.traceback.rstrip(), always=True)
                     for line in outcome.errors:
-                        say(f"error: {line}", always=True)
+                        say(error_line(line), always=True)
                     say(f"{where}: failed")
                 for warning in outcome.warnings:
                     say(f"warning: {_name(item)}: {warning}", always=True)
@@ -153,12 +155,11 @@ def render_batch(
                 batch.run(plan, runner, keep_going=keep_going, listen=listen, take_over=force)
             except KeyboardInterrupt:
                 done = sum(item.state == "rendered" for item in todo)
-                typer.echo(
-                    f"error: interrupted; {count(done, 'episode')} rendered completely, the others"
-                    " left as they were",
-                    err=True,
+                error(
+                    f"interrupted; {count(done, 'episode')} rendered completely, the others"
+                    " left as they were"
                 )
-                raise typer.Exit(130) from None
+                raise typer.Exit(ExitStatus.INTERRUPTED) from None
         _summary(plan, todo, quiet, f"{time.monotonic() - started:.1f} s with {runner.description}")
 
 
@@ -186,4 +187,4 @@ def _summary(plan: batch.Plan, todo: list[batch.Item], quiet: bool, took: str) -
         for item in failed:
             typer.echo(f"  failed: {loader.display(item.path)}")
     if failed:
-        raise typer.Exit(1)
+        raise typer.Exit(ExitStatus.FAILURE)

@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperGroup
 
 from broadcast_kit import install
-from broadcast_kit.errors import EXIT_FAILURE, BroadcastKitError, ConfigError
+from broadcast_kit.errors import BroadcastKitError, ConfigError, ExitStatus
 
 # click's usage errors (bad option or value): typer may vendor its own click, so take the
 # base class from typer's BadParameter rather than from an `import click`
@@ -40,8 +40,14 @@ def _debug(ctx: typer.Context | None) -> bool:
     return bool(state and state.debug)
 
 
+def error_line(message: str) -> str:
+    """`message` as the boundary prints it."""
+    return f"error: {message}"
+
+
 def error(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
+    """Print `message` as an error on stderr: the one way commands report one."""
+    typer.echo(error_line(message), err=True)
 
 
 @contextmanager
@@ -60,10 +66,10 @@ def boundary(ctx: typer.Context | None = None) -> Iterator[None]:
     except BrokenPipeError:
         # the reader went away (`kit segment ... | head`): stop quietly, like other tools
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise typer.Exit(0) from None
+        raise typer.Exit(ExitStatus.SUCCESS) from None
     except KeyboardInterrupt:
         error("interrupted; nothing was written")
-        raise typer.Exit(130) from None
+        raise typer.Exit(ExitStatus.INTERRUPTED) from None
     except Exception as exc:
         if _debug(ctx):
             raise
@@ -76,7 +82,7 @@ def boundary(ctx: typer.Context | None = None) -> Iterator[None]:
             f"unexpected {type(exc).__name__}: {exc} (run `kit --debug ...` for the traceback"
             " and please report it)"
         )
-        raise typer.Exit(EXIT_FAILURE) from None
+        raise typer.Exit(ExitStatus.FAILURE) from None
 
 
 def _no_flag_types(command: Any, ctx: typer.Context) -> Any:

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from broadcast_kit.errors import ExitStatus
 from broadcast_kit.tts.cache import MAX_ENV, MB, SpeechCache
 
 app = typer.Typer(
@@ -68,7 +69,7 @@ def verify(
     if result.remaining:
         if not remove:
             typer.echo("`kit cache verify --remove` deletes them (a render also replaces them)")
-        raise typer.Exit(1)
+        raise typer.Exit(ExitStatus.FAILURE)
 
 
 @app.command()

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from broadcast_kit.check import report, runner
-from broadcast_kit.errors import InputError, OutputError
+from broadcast_kit.errors import ExitStatus, InputError, OutputError
 from broadcast_kit.files import atomic_open
 
 
@@ -112,4 +112,4 @@ def check(
         _write(output, rendered)
         typer.echo(report.text(result), nl=False)
     if not result.passed:
-        raise typer.Exit(1)
+        raise typer.Exit(ExitStatus.FAILURE)

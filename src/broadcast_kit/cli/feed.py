@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from broadcast_kit import loader
-from broadcast_kit.cli._format import count
 from broadcast_kit.publish import site
+from broadcast_kit.text import count
 
 
 def feed(

@@ -12,8 +12,9 @@ from typing import Annotated
 import typer
 
 from broadcast_kit import importer, loader
-from broadcast_kit.cli._format import count
-from broadcast_kit.errors import BroadcastKitError, InputError
+from broadcast_kit.cli._boundary import error
+from broadcast_kit.errors import BroadcastKitError, ExitStatus, InputError
+from broadcast_kit.text import count
 
 TRANSCRIPT_SUFFIXES = (".txt", ".html", ".htm")
 
@@ -146,7 +147,7 @@ def _import_many(
             claimed[name] = transcript
             done[target] = _import_one(transcript, target, engine, force, words)
         except BroadcastKitError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            error(str(exc))
             failed.append(transcript)
     checks = sum(done.values())
     typer.echo(
@@ -158,4 +159,4 @@ def _import_many(
     for transcript in failed:
         typer.echo(f"  failed: {transcript}")
     if failed:
-        raise typer.Exit(1)
+        raise typer.Exit(ExitStatus.FAILURE)

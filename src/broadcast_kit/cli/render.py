@@ -24,7 +24,8 @@ from rich.table import Table
 from broadcast_kit import limits, loader
 from broadcast_kit.cli._batch import ExecutorName, render_batch
 from broadcast_kit.cli._boundary import _debug
-from broadcast_kit.cli._format import count
+from broadcast_kit.options import RenderOptions
+from broadcast_kit.text import count
 
 PROGRESS_ENV = "BROADCAST_KIT_PROGRESS_EVERY"
 PROGRESS_EVERY = 10.0  # seconds between progress lines of a long stage, outside a terminal
@@ -238,31 +239,28 @@ def render(
     with bar:
         from broadcast_kit import batch
 
-        result = batch.render_one(
-            episode, out, show, log=log, max_duration=limit, advance=advance, take_over=force
-        )
+        options = RenderOptions(show=show, max_duration=limit, take_over=force)
+        result = batch.render_one(episode, out, options, log=log, advance=advance)
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
     if quiet:
         return
     report = result.report
-    audio = report["audio"]
-    loud = report["loudness"]
-    synth = report["synthesis"]
-    assert isinstance(audio, dict) and isinstance(loud, dict) and isinstance(synth, dict)
+    assert report is not None and report.loudness is not None
+    loud, synth = report.loudness, report.synthesis
     placed = result.timeline
     typer.echo(
         f"rendered {result.production.episode.title!r}"
         f" ({_ms(placed.duration)}, {count(len(placed.chapters), 'chapter')})"
-        f" in {report['render_seconds']} s"
+        f" in {report.render_seconds} s"
     )
     typer.echo(
-        f"  sentences: {synth['sentences']} ({synth['synthesized']} synthesized,"
-        f" {synth['cached']} from cache)"
+        f"  sentences: {synth.sentences} ({synth.synthesized} synthesized,"
+        f" {synth.cached} from cache)"
     )
     typer.echo(
-        f"  loudness: {loud['output_lufs']:.1f} LUFS (target {loud['target_lufs']:.0f}),"
-        f" true peak {loud['output_true_peak']:.1f} dBTP, gain {loud['gain_db']:+.1f} dB"
+        f"  loudness: {loud.output_lufs:.1f} LUFS (target {loud.target_lufs:.0f}),"
+        f" true peak {loud.output_true_peak:.1f} dBTP, gain {loud.gain_db:+.1f} dB"
     )
     for path in result.outputs.values():
         typer.echo(f"  {loader.display(path)} ({path.stat().st_size:,} bytes)")

@@ -10,8 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from broadcast_kit import loader, script
-from broadcast_kit.cli._format import count
+from broadcast_kit import loader
+from broadcast_kit.render import estimate
+from broadcast_kit.text import count
 
 PREVIEW = 48
 
@@ -41,7 +42,7 @@ def segment(
     ] = None,
 ) -> None:
     """Print the parts of EPISODE (from segments: or script text): kind, speaker, chapter."""
-    rows = script.describe_parts(loader.load(episode, show))
+    rows = estimate.describe_parts(loader.load(episode, show))
     if as_json:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return

@@ -16,15 +16,22 @@ import re
 import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Annotated
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from broadcast_kit import limits, loader, model
 from broadcast_kit.errors import InputError, OutputError
 from broadcast_kit.files import atomic_open
+from broadcast_kit.formats.report import (
+    Chapter,
+    InvalidReport,
+    NotARenderReport,
+    Person,
+    RenderReport,
+    UnreadableReport,
+)
 
 GUIDS_FILE = "guids.yaml"
 MAX_FEED_BYTES = 32 * limits.MIB  # the feed being replaced, read for guids (as kit check reads)
@@ -34,20 +41,6 @@ GUIDS_HEADER = (
     "# Written by `kit feed`. Commit this file and never change a line: a new guid makes\n"
     "# every podcast app show the episode again as new.\n"
 )
-
-
-@dataclass(frozen=True)
-class Chapter:
-    title: str
-    start_ms: int
-    end_ms: int
-
-
-@dataclass(frozen=True)
-class Person:
-    name: str
-    role: str  # host, guest, ... (the Podcast Taxonomy's roles)
-    group: str = "cast"
 
 
 @dataclass(frozen=True)
@@ -79,92 +72,28 @@ def _is_report(path: Path) -> bool:
     return not (name.endswith(".chapters.json") or name.endswith(".transcript.json"))
 
 
-def _load_report(path: Path) -> dict[str, object] | None:
-    """A render report's data, None for JSON files that are not render reports."""
-    where = loader.display(path)
+def _load_report(path: Path) -> RenderReport | None:
+    """A render report, None for JSON files that are not render reports."""
     try:
-        raw = limits.read_bounded(
-            path, limits.MAX_FILE_BYTES, where, "render reports", "remove it from the folder"
-        )
-        data = limits.load_json(raw.decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise InputError(
-            f"{where}: cannot read it as a render report ({exc}); render the episode again"
-            " or remove the file"
-        ) from None
-    if not isinstance(data, dict):
+        return RenderReport.read(path)
+    except NotARenderReport:
         return None
-    report: dict[str, object] = data
-    tool = report.get("tool")
-    return report if isinstance(tool, str) and tool.startswith("broadcast-kit") else None
+    except OSError as exc:
+        raise InputError(
+            f"{loader.display(path)}: cannot read it as a render report ({exc});"
+            " render the episode again or remove the file"
+        ) from None
+    except InvalidReport as exc:
+        raise InputError(
+            f"{exc}; not a render report kit feed can publish: render the episode again"
+        ) from None
+    except UnreadableReport as exc:
+        raise InputError(f"{exc}; render the episode again or remove the file") from None
 
 
-# --- what kit feed reads from a render report: input like any other, held to the rules of
-# the episode file it came from (a hand-edited report must not put markup in the page)
-
-
-class _Read(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-Text = Annotated[str, Field(max_length=limits.MAX_FILE_BYTES)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-FileName = Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[^/\\\x00]+$")]
-Role = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z][A-Za-z -]*$")]
-
-
-class _Person(_Read):
-    name: Name
-    role: Role = "host"
-    group: Role = "cast"
-
-
-class _Chapter(_Read):
-    title: Text
-    start_ms: int = Field(ge=0)
-    end_ms: int = Field(ge=0)
-
-
-class _Audio(_Read):
-    file: FileName
-
-
-class _Synthesis(_Read):
-    sentences: int = Field(0, ge=0)
-
-
-class _Report(_Read):
-    slug: model.Slug
-    title: Annotated[Text, Field(min_length=1)]
-    date: dt.date
-    number: model.Number | None = None
-    season: model.Number | None = None
-    episode_type: model.EpisodeType = "full"
-    explicit: bool = False
-    draft: bool = False
-    guid: model.Guid | None = None
-    description: Text = ""
-    people: list[_Person] = Field(default_factory=list)
-    duration_ms: int = Field(ge=0)
-    audio: _Audio
-    files: dict[str, FileName]
-    chapters: list[_Chapter]
-    synthesis: _Synthesis = _Synthesis()
-    show_file: str | None = None
-
-
-def _entry(path: Path, data: dict[str, object]) -> Entry:
+def _entry(path: Path, report: RenderReport) -> Entry:
     where = loader.display(path)
     folder = path.parent
-    try:
-        report = _Report.model_validate(data)
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        field = loader.format_loc(tuple(problem["loc"])) or "the report"
-        raise InputError(
-            f"{where}: {field}: {problem['msg']}; not a render report kit feed can publish:"
-            " render the episode again"
-        ) from None
     mp3 = folder / report.audio.file
     entry = Entry(
         slug=report.slug,
@@ -180,9 +109,9 @@ def _entry(path: Path, data: dict[str, object]) -> Entry:
         duration_ms=report.duration_ms,
         mp3=mp3,
         size=0,
-        chapters=tuple(Chapter(c.title, c.start_ms, c.end_ms) for c in report.chapters),
+        chapters=tuple(report.chapters),
         sidecars={kind: folder / report.files[kind] for kind in SIDECARS if kind in report.files},
-        people=tuple(Person(p.name, p.role, p.group) for p in report.people),
+        people=tuple(report.people),
         show_file=(folder / report.show_file) if report.show_file else None,
         synthetic=report.synthesis.sentences > 0,
     )
@@ -207,9 +136,9 @@ def read(folder: Path) -> list[Entry]:
     for path in sorted(folder.glob("*.json")):
         if not _is_report(path):
             continue
-        data = _load_report(path)
-        if data is not None:
-            entries.append(_entry(path, data))
+        report = _load_report(path)
+        if report is not None:
+            entries.append(_entry(path, report))
     return entries
 
 

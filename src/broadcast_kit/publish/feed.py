@@ -20,8 +20,8 @@ from urllib.parse import quote, urlsplit
 from lxml import etree
 
 from broadcast_kit import __version__
+from broadcast_kit.formats.report import Person
 from broadcast_kit.model import Credit, Show, podcast_guid, role_group, split_category
-from broadcast_kit.publish import catalog
 from broadcast_kit.publish.catalog import Entry
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -167,7 +167,7 @@ def build(
     if channel_disclosure:
         _sub(channel, "podcast:txt", "true", {"purpose": AI_CONTENT})
     for credit in show.people:
-        _person(channel, catalog.Person(credit.name, credit.role, role_group(credit.role)), credit)
+        _person(channel, _credited(credit), credit)
     for funding in show.funding:
         _sub(channel, "podcast:funding", funding.text, {"url": funding.url})
     if show.license is not None:
@@ -227,10 +227,15 @@ def _item(channel: etree._Element, item: Item, base_url: str, show: Show, disclo
         _person(node, person, credits.pop(person.name, None))
     if entry.people:
         for credit in credits.values():
-            _person(node, catalog.Person(credit.name, credit.role, role_group(credit.role)), credit)
+            _person(node, _credited(credit), credit)
 
 
-def _person(parent: etree._Element, person: catalog.Person, credit: Credit | None) -> None:
+def _credited(credit: Credit) -> Person:
+    """A credit of the show file as a person (validated there: taken as it is)."""
+    return Person.model_construct(name=credit.name, role=credit.role, group=role_group(credit.role))
+
+
+def _person(parent: etree._Element, person: Person, credit: Credit | None) -> None:
     attrs = {"role": person.role, "group": person.group}
     if credit is not None:
         attrs |= {k: v for k, v in (("href", credit.href), ("img", credit.img)) if v}

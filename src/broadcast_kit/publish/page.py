@@ -18,12 +18,14 @@ import datetime as dt
 import hashlib
 import html
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
 
 from broadcast_kit import __version__, loader
 from broadcast_kit.errors import InputError
+from broadcast_kit.formats import vtt
+from broadcast_kit.formats.vtt import Cue
 from broadcast_kit.model import Show
 from broadcast_kit.publish.feed import Item, clean, disclosure, notes_html, timestamp
 
@@ -35,67 +37,32 @@ RTL_LANGUAGES = {"ar", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"}
 # light (1,000 inline transcripts would be tens of MB of HTML)
 INLINE_TRANSCRIPTS = 20
 MAX_VTT_BYTES = 16 << 20  # a 6-hour episode's transcript is well under 1 MB
-_TIMING = re.compile(
-    r"^\s*((?:\d+:)?\d{2}:\d{2}\.\d{3})\s+-->\s+((?:\d+:)?\d{2}:\d{2}\.\d{3})(?:\s.*)?$"
-)
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>")
-_TAG = re.compile(r"<[^>]*>")
-
-
-@dataclass(frozen=True)
-class Cue:
-    """One transcript cue: what is said between two times, and by whom."""
-
-    start_ms: int
-    end_ms: int
-    speaker: str | None
-    text: str
-
-
-def _ms(stamp: str) -> int:
-    *hours, minutes, seconds = stamp.split(":")
-    whole, fraction = seconds.split(".")
-    return ((int(hours[0]) if hours else 0) * 3600 + int(minutes) * 60 + int(whole)) * 1000 + int(
-        fraction
-    )
 
 
 def parse_vtt(text: str, where: str) -> list[Cue]:
     """The cues of a WebVTT file (as `kit render` writes it): times, `<v Name>` speaker and
     the text with its tags removed and its character references decoded."""
-    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if not re.match(r"WEBVTT(?:[ \t].*)?$", lines[0]):
+    if not vtt.HEADER.fullmatch(vtt.split_lines(text)[0]):
         raise InputError(
             f"{where}:1: not a WebVTT file (it must start with WEBVTT); render the episode again"
         )
     cues: list[Cue] = []
-    n = 1
-    while n < len(lines):
-        if "-->" not in lines[n]:
-            n += 1  # header lines, cue identifiers, NOTE and STYLE blocks
-            continue
-        timing = _TIMING.match(lines[n])
-        if timing is None:
+    for block in vtt.blocks(text):
+        if "-->" not in block.timing:
+            continue  # cue identifiers alone, NOTE and STYLE blocks
+        if block.times is None:
             raise InputError(
-                f"{where}:{n + 1}: expected 'HH:MM:SS.mmm --> HH:MM:SS.mmm', got"
-                f" {lines[n].strip()!r}; render the episode again"
+                f"{where}:{block.line}: expected 'HH:MM:SS.mmm --> HH:MM:SS.mmm', got"
+                f" {block.timing.strip()!r}; render the episode again"
             )
-        start, end = _ms(timing.group(1)), _ms(timing.group(2))
+        start, end = block.times
         if end < start:
             raise InputError(
-                f"{where}:{n + 1}: the cue ends before it starts; render the episode again"
+                f"{where}:{block.line}: the cue ends before it starts; render the episode again"
             )
-        payload = []
-        n += 1
-        while n < len(lines) and lines[n].strip():
-            payload.append(lines[n].strip())
-            n += 1
-        raw = " ".join(payload)
-        voice = _VOICE.search(raw)
-        speaker = html.unescape(voice.group(1)).strip() if voice else None
-        words = html.unescape(_TAG.sub("", raw)).strip()
+        speaker, words = vtt.speaker_and_text(block.lines)
         if words:
-            cues.append(Cue(start, end, speaker or None, words))
+            cues.append(Cue(start, end, speaker, words))
     return cues
 
 

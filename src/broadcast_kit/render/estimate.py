@@ -14,17 +14,21 @@ measured, its 175 words a minute.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from broadcast_kit import model
 from broadcast_kit.errors import BroadcastKitError
+from broadcast_kit.loader import Production
 from broadcast_kit.model import Voice
-from broadcast_kit.render.sentences import WORDS_PER_SECOND, word_count
+from broadcast_kit.render.sentences import WORDS_PER_SECOND, sentences, word_count
 from broadcast_kit.tts import registry
 
 TABLE = Path(str(files("broadcast_kit.data").joinpath("speech_rates.yaml")))
@@ -125,3 +129,66 @@ def write_table(found: dict[str, dict[str, dict[str, float]]], sentences: int) -
         {"engines": dict(sorted(engines.items()))}, sort_keys=False, default_flow_style=None
     )
     TABLE.write_text(head + body, encoding="utf-8")
+
+
+# --- describing parts (kit segment) -------------------------------------------------------
+
+
+def describe_parts(production: Production) -> list[dict[str, Any]]:
+    """The parts as `kit segment` shows them: chapters fold into the parts that follow."""
+    folder = production.episode_path.parent
+    chapter: str | None = None
+    rows: list[dict[str, Any]] = []
+    for part in production.parts:
+        if isinstance(part, model.ChapterPart):
+            chapter = part.chapter
+            continue
+        kind = model.kind_of(part)
+        text = model.spoken_text(part)
+        if isinstance(part, model.InterviewPart) and part.audio is not None:
+            text = part.transcript
+        text = " ".join(text.split()) if text is not None else None
+        words = word_count(text) if text else 0
+        speech = isinstance(part, model.HostPart | model.InterviewPart | model.VoxpopPart)
+        row: dict[str, Any] = {
+            "index": len(rows) + 1,
+            "kind": kind,
+            "speaker": model.speaker_name(part, production.voices) if speech else None,
+            "voice": model.voice_key(part),
+            "chapter": chapter,
+            "text": text,
+            "words": words,
+            "estimated_seconds": _estimate(part, production),
+        }
+        if isinstance(part, model.MusicPart):
+            row["file"] = _relative(part.music, folder)
+            row["role"] = part.role
+        elif isinstance(part, model.InterviewPart) and part.audio is not None:
+            row["file"] = _relative(part.audio, folder)
+        elif isinstance(part, model.PausePart):
+            row["seconds"] = part.pause
+        rows.append(row)
+    return rows
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return Path(os.path.relpath(path, folder)).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+
+
+def _estimate(part: model.Part, production: Production) -> float | None:
+    if isinstance(part, model.PausePart):
+        return part.pause
+    if isinstance(part, model.MusicPart):
+        return None
+    if isinstance(part, model.InterviewPart) and part.audio is not None:
+        if part.start is not None and part.end is not None:
+            return round(part.end - part.start, 1)
+        return None
+    text, key = model.spoken_text(part), model.voice_key(part)
+    if text is None or key is None:
+        return None
+    voice = production.voices[key]
+    return round(sum(seconds(s, voice) for s in sentences(text)), 1)

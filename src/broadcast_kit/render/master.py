@@ -27,19 +27,16 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 
 from broadcast_kit import ffmpeg
 from broadcast_kit.audio import load_scipy
 from broadcast_kit.limits import duration_text
-from broadcast_kit.presets import Target
-from broadcast_kit.presets import target as target  # kept for callers of master.target
+from broadcast_kit.loudness import RENDER_TOLERANCE_LU, Target, limiter_ceiling
+from broadcast_kit.loudness import Report as Loudness
 from broadcast_kit.progress import Advance
 
 OVERSAMPLE = 4
 HOLD_MS = 10.0
-ENCODE_MARGIN_DB = 0.5  # MP3 encoding adds a little to true peaks
-TOLERANCE_LU = 0.5
 INTERSAMPLE_HEADROOM = 10 ** (-4 / 20)  # true peaks exceed sample peaks by well under 4 dB
 MAKEUP_DB = 3.0  # at most this much gain on top of the measured one to offset limiting
 LOOKAHEAD = 4096  # frames of context either side of a limited block (> oversampling + hold)
@@ -60,21 +57,6 @@ def preload() -> threading.Thread:
     thread = threading.Thread(target=load_scipy, name="preload-scipy")
     thread.start()
     return thread
-
-
-class MasterReport(BaseModel):
-    """What mastering did and measured: the render report's `loudness`, as it is written."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    target_lufs: float
-    target_true_peak: float
-    mix_lufs: float | None
-    gain_db: float
-    limiter_max_db: float
-    output_lufs: float | None = None
-    output_true_peak: float | None = None
-    warnings: list[str] = []
 
 
 def _biquad(shelf: bool, gain_db: float, q: float, fc: float, rate: int) -> np.ndarray:
@@ -563,11 +545,11 @@ def _encode(
     return lufs, peak.dbtp(), limiter.reduction
 
 
-def loudness_warning(report: MasterReport, lufs: float) -> str | None:
+def loudness_warning(report: Loudness, lufs: float) -> str | None:
     """The warning for an encoded loudness of `lufs` off the target, None within tolerance;
     it blames the limiter only when the limiter took something off."""
     target = report.target_lufs
-    if abs(lufs - target) <= TOLERANCE_LU:
+    if abs(lufs - target) <= RENDER_TOLERANCE_LU:
         return None
     missed = f"loudness {lufs:.1f} LUFS is {lufs - target:+.1f} LU off the {target:.0f} LUFS target"
     if report.limiter_max_db >= 1.0:
@@ -587,7 +569,7 @@ def encode(
     goal: Target,
     log: Callable[[str], None] | None = None,
     advance: Advance | None = None,
-) -> MasterReport:
+) -> Loudness:
     """Master and encode `mix` to `out`, checked as it is encoded; encode again once with a
     lower ceiling if a peak got through. `log` hears when each pass begins, `advance` how
     far it has got (seconds of audio)."""
@@ -602,7 +584,7 @@ def encode(
         measured = measure_mix(mix, advance)
         loss = probe.result()
     aim = goal.loudness + loss
-    ceiling = goal.true_peak - ENCODE_MARGIN_DB
+    ceiling = limiter_ceiling(goal)
     gain_db, _ = master_gain(mix, measured, aim, ceiling)
     say(
         f"mastering and encoding: gain {gain_db:+.1f} dB to {goal.loudness:g} LUFS,"
@@ -614,7 +596,7 @@ def encode(
         ceiling -= peak - goal.true_peak + 0.3
         gain_db, _ = master_gain(mix, measured, aim, ceiling)
         lufs, peak, reduction = _encode(mix, kbps, out, gain_db, ceiling, advance)
-    report = MasterReport(
+    report = Loudness(
         target_lufs=goal.loudness,
         target_true_peak=goal.true_peak,
         mix_lufs=measured.lufs,

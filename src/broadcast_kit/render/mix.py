@@ -44,13 +44,6 @@ def ramp_at(n: int, index: np.ndarray) -> np.ndarray:
     return (0.5 - 0.5 * np.cos(np.pi * (index + 0.5) / n)).astype(np.float32)
 
 
-def ramp(n: int) -> np.ndarray:
-    """0 -> 1 raised-cosine ramp of n samples."""
-    if n <= 0:
-        return np.ones(0, dtype=np.float32)
-    return ramp_at(n, np.arange(n))
-
-
 def duck_depth(
     length: int,
     rate: int,
@@ -150,11 +143,6 @@ def shape_span(audio: Audio, item: Placed, rate: int, first: int, stop: int) -> 
     return shaped
 
 
-def shape_music(audio: np.ndarray, item: Placed, rate: int) -> np.ndarray:
-    """The whole piece of music as it sounds (see shape_span)."""
-    return shape_span(audio, item, rate, 0, music_length(item, audio, rate))
-
-
 def clip_span(audio: Audio, item: Placed, rate: int, first: int, stop: int) -> np.ndarray:
     """Frames first..stop of a recorded clip with its matching gain and DECLICK_MS ramps at
     both ends, so a cut never steps."""
@@ -169,15 +157,6 @@ def clip_span(audio: Audio, item: Placed, rate: int, first: int, stop: int) -> n
         gain[tail] = ramp_at(n, size - 1 - p[tail])
         samples = samples * gain[:, None]
     return samples
-
-
-def declick(audio: np.ndarray, rate: int) -> np.ndarray:
-    """The audio with DECLICK_MS ramps at both ends, so a cut never steps."""
-    n = min(ms_to_frames(DECLICK_MS, rate), len(audio) // 2)
-    gain = np.ones(len(audio), dtype=np.float32)
-    gain[:n] = ramp(n)
-    gain[len(audio) - n :] = ramp(n)[::-1]
-    return audio * gain[:, None]
 
 
 class Mixer:

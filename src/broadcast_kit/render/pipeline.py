@@ -9,7 +9,6 @@ mixing passes: nothing episode-length is held in memory, and nothing is decoded 
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import tempfile
@@ -25,16 +24,23 @@ from typing import IO
 
 import numpy as np
 
-from broadcast_kit import __version__, ffmpeg, limits, loader, model, presets
+from broadcast_kit import __version__, ffmpeg, fingerprint, loader, model
+from broadcast_kit import options as options_module
 from broadcast_kit.audio import AudioSegment, resample, to_array
 from broadcast_kit.errors import InputError, OutputError
+from broadcast_kit.files import sha256 as files_sha256
+from broadcast_kit.formats.report import RenderReport
 from broadcast_kit.limits import MAX_DURATION_SECONDS, duration_text
+from broadcast_kit.loudness import Report as Loudness
+from broadcast_kit.loudness import target as loudness_target
+from broadcast_kit.options import RenderOptions
 from broadcast_kit.problems import Problems
 from broadcast_kit.progress import Advance
 from broadcast_kit.render import estimate, master, mix, sidecars, tags, timeline
-from broadcast_kit.render.report import RenderReport, engine_voice
 from broadcast_kit.render.report import build as build_report
+from broadcast_kit.render.report import engine_voice
 from broadcast_kit.render.sentences import sentences
+from broadcast_kit.text import count
 from broadcast_kit.tts.cache import DamagedEntry, SpeechCache
 from broadcast_kit.tts.synth import (
     Progress,
@@ -58,10 +64,9 @@ class RenderResult:
     production: loader.Production
     timeline: timeline.Timeline
     outputs: dict[str, Path] = field(default_factory=dict)
-    report: dict[str, object] = field(default_factory=dict)  # as written to <slug>.json
+    report: RenderReport | None = None  # as written to <slug>.json
     stats: SynthStats = field(default_factory=SynthStats)
     warnings: list[str] = field(default_factory=list)
-    render_report: RenderReport | None = None  # the same, typed
 
 
 def utterances(production: loader.Production) -> list[list[Utterance]]:
@@ -333,10 +338,6 @@ def load_sources(production: loader.Production, scratch: Scratch) -> tuple[Sourc
     return sources, sources.load()
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
 @dataclass
 class Work:
     """What synthesis has to do, for its progress: sentences not in the cache yet, sentences
@@ -394,11 +395,11 @@ def _assemble(
     work = uncached(flat, cache)
     if work.missing:
         say(
-            f"synthesizing {_count(work.missing, 'sentence')}"
+            f"synthesizing {count(work.missing, 'sentence')}"
             + (f", {work.cached} of {len(flat)} from the speech cache" if work.cached else "")
         )
     elif flat:
-        say(f"{_count(len(flat), 'sentence')} from the speech cache")
+        say(f"{count(len(flat), 'sentence')} from the speech cache")
     speech: list[np.ndarray | Stored] = [np.zeros((0, 1), np.float32)] * len(flat)
     # sentences are resampled to the working rate on every core (scipy lets go of the GIL);
     # a few at a time, so that fast cache reads do not pile up sentences in memory
@@ -456,24 +457,24 @@ def _assemble(
 def render(
     episode_path: Path,
     out_dir: Path,
-    show_path: Path | None = None,
+    options: RenderOptions = options_module.DEFAULT,
     cache: SpeechCache | None = None,
     progress: Progress | None = None,
     log: Log | None = None,
-    max_duration: float | None = MAX_DURATION_SECONDS,
-    fingerprint: str | None = None,  # stored in the report: batch renders compare it
-    take_over: bool = False,
     advance: Advance | None = None,
 ) -> RenderResult:
-    """Render one episode into `out_dir`; an episode planned longer than `max_duration`
-    seconds is refused before anything is synthesized or written, and so is one whose
-    outputs would replace files no render of it made (unless `take_over`). `log` hears a
-    line as each stage begins, with its counts; `progress` each sentence synthesized;
-    `advance` how far the long stages have got: (done, total, what is counted), e.g. (40,
-    106, "sentences synthesized") or (250, 779, "s of audio encoded")."""
+    """Render one episode into `out_dir` as `options` say; an episode planned longer than
+    `options.max_duration` seconds is refused before anything is synthesized or written,
+    and so is one whose outputs would replace files no render of it made (unless
+    `options.take_over`). `log` hears a line as each stage begins, with its counts;
+    `progress` each sentence synthesized; `advance` how far the long stages have got:
+    (done, total, what is counted), e.g. (40, 106, "sentences synthesized") or (250, 779,
+    "s of audio encoded")."""
     master.preload()  # mastering's imports load while the episode does
     clock = _Clock()
-    production = loader.load(episode_path, show_path, engines=True)
+    production = loader.load(episode_path, options.show, engines=True)
+    take_over = options.take_over
+    stamp = fingerprint.of(production, options=options) if options.fingerprint else None
     claim(out_dir, production.slug, production.episode_path, take_over)
     with staged(out_dir) as stage:
         result = render_staged(
@@ -483,8 +484,8 @@ def render(
             cache=cache,
             progress=progress,
             log=log,
-            max_duration=max_duration,
-            fingerprint=fingerprint,
+            max_duration=options.max_duration,
+            fingerprint=stamp,
             clock=clock,
             advance=advance,
         )
@@ -550,7 +551,7 @@ def render_staged(
             production, cache, progress, say, clock, scratch, loaded, advance
         )
         enter("mastering")
-        goal = presets.target(settings.loudness, settings.channel_count)
+        goal = loudness_target(settings.loudness, settings.channel_count)
         mp3 = stage / f"{production.slug}.mp3"
         loudness = master.encode(mixer, settings.kbps, mp3, goal, say, advance)
     clock.lap("mix_master_encode")
@@ -571,7 +572,7 @@ def render_staged(
         ),
     }
     clock.lap("tags_sidecars")
-    digest = _sha256(mp3)
+    digest = files_sha256(mp3)
     # a re-render whose bytes differ gets a new name: published files never change in place
     files["mp3"] = mp3.rename(stage / f"{production.slug}-{digest[:HASH_CHARS]}.mp3")
     report = build_report(
@@ -589,8 +590,7 @@ def render_staged(
     )
     files["report"] = _write(stage / f"{production.slug}.json", report.to_json())
     result.outputs = files
-    result.report = report.as_dict()
-    result.render_report = report
+    result.report = report
     return result
 
 
@@ -607,7 +607,7 @@ def install(
     existing = out_dir / mp3_name
     theirs = existing.exists() and mp3_name not in owned and not take_over
     # the same bytes under the same name are the same render, whoever's report is gone
-    if theirs and (existing.is_symlink() or _sha256(existing) != _sha256(files["mp3"])):
+    if theirs and (existing.is_symlink() or files_sha256(existing) != files_sha256(files["mp3"])):
         raise InputError(_not_ours(out_dir, [mp3_name], slug))
     previous = _previous_mp3(out_dir / files["report"].name)
     placed: dict[str, Path] = {}
@@ -626,9 +626,9 @@ def _say_loaded(production: loader.Production, say: Log) -> None:
     voices = {u.voice_key for group in groups for u in group}
     chapters = sum(isinstance(p, model.ChapterPart) for p in production.parts)
     say(
-        f"loaded the episode and its show: {_count(len(production.parts), 'part')},"
-        f" {_count(sum(map(len, groups)), 'sentence')} in {_count(len(voices), 'voice')},"
-        f" {_count(chapters, 'chapter mark')}"
+        f"loaded the episode and its show: {count(len(production.parts), 'part')},"
+        f" {count(sum(map(len, groups)), 'sentence')} in {count(len(voices), 'voice')},"
+        f" {count(chapters, 'chapter mark')}"
     )
 
 
@@ -646,11 +646,8 @@ def claim(out_dir: Path, slug: str, episode: Path, take_over: bool = False) -> s
     recorded = _read_report(report)
     owned: set[str] = set()
     if recorded is not None:
-        files = recorded.get("files")
-        audio = recorded.get("audio")
-        named = [*(files.values() if isinstance(files, dict) else ()), report.name]
-        named.append(audio.get("file") if isinstance(audio, dict) else None)
-        owned = {n for n in named if isinstance(n, str) and n and Path(n).name == n}
+        named = [*recorded.files.values(), report.name, recorded.audio.file]
+        owned = {n for n in named if Path(n).name == n}
         other = _rendered_from(recorded, out_dir)
         if not take_over and other is not None and other != episode.resolve():
             raise InputError(
@@ -676,47 +673,30 @@ def _not_ours(out_dir: Path, names: list[str], slug: str) -> str:
     )
 
 
-def _read_report(path: Path) -> dict[str, object] | None:
-    """A render report of ours, or None (no file, or a file that is not one)."""
-    shown = loader.display(path)
+def _read_report(path: Path) -> RenderReport | None:
+    """A render report of ours, or None (no file, or a file that is not a valid one)."""
     try:
-        raw = limits.read_bounded(path, limits.MAX_FILE_BYTES, shown, "render reports", "")
-        data = limits.load_json(raw)
-    except (OSError, ValueError, InputError):
+        return RenderReport.read(path)
+    except (OSError, InputError):
         return None
-    if not isinstance(data, dict):
-        return None
-    tool = data.get("tool")
-    return data if isinstance(tool, str) and tool.startswith("broadcast-kit") else None
 
 
-def _rendered_from(report: dict[str, object], out_dir: Path) -> Path | None:
+def _rendered_from(report: RenderReport, out_dir: Path) -> Path | None:
     """The episode file a render report was made from, when it can be told."""
-    recorded = report.get("episode_path")  # relative to the report's folder
-    if isinstance(recorded, str) and recorded:
-        return (out_dir / recorded).resolve()
-    shown = report.get("episode_file")  # older reports: as shown where kit ran
-    if isinstance(shown, str) and shown and Path(shown).is_file():
+    if report.episode_path:  # relative to the report's folder
+        return (out_dir / report.episode_path).resolve()
+    shown = report.episode_file  # older reports: as shown where kit ran
+    if shown and Path(shown).is_file():
         return Path(shown).resolve()
     return None
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _previous_mp3(report: Path) -> Path | None:
     """The MP3 an earlier render of this episode left in the folder, if its report says so."""
-    data = _read_report(report)
-    audio = data.get("audio") if data is not None else None
-    name = audio.get("file") if isinstance(audio, dict) else None
-    if not isinstance(name, str) or Path(name).name != name or not name.endswith(".mp3"):
+    recorded = _read_report(report)
+    if recorded is None or not recorded.audio.file.endswith(".mp3"):
         return None
-    return report.parent / name
+    return report.parent / recorded.audio.file
 
 
 def _write(path: Path, text: str) -> Path:
@@ -728,7 +708,7 @@ def _episode_tags(
     production: loader.Production,
     placed: timeline.Timeline,
     stats: SynthStats,
-    loudness: master.MasterReport,
+    loudness: Loudness,
 ) -> tags.EpisodeTags:
     show, episode = production.show, production.episode
     used = []
@@ -760,5 +740,5 @@ def _episode_tags(
         comment=episode.description,
         cover=show.cover.read_bytes(),
         provenance=provenance,
-        chapters=tuple((c.title, c.start, c.end) for c in placed.chapters),
+        chapters=tuple((c.title, c.start_ms, c.end_ms) for c in placed.chapters),
     )

@@ -1,7 +1,7 @@
-"""The render report (`<slug>.json`): what was rendered, from what, and how it measured.
-
-A typed model written beside the MP3: `kit feed` and the show page read durations,
-chapters and people from it, `kit check` the files it vouches for. Every placed sound is
+"""The render report (`<slug>.json`) of a render: what was rendered, from what, and how it
+measured, built as `formats.report.RenderReport` (the model every reader reads it back
+through): `kit feed` and the show page read durations, chapters and people from it,
+`kit check` the files it vouches for. Every placed sound is
 listed as a segment with the fields that apply to it (speech: speaker, voice, engine; music:
 file and role; a recorded clip: its matching gain). Rendered twice from empty speech
 caches, an episode gives the same report except `timings` and `render_seconds`, like it
@@ -10,114 +10,20 @@ gives the same audio; with a warm cache only the synthesis counts differ as well
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from broadcast_kit import __version__, loader, model
-from broadcast_kit.render.master import MasterReport
+from broadcast_kit.formats.report import (
+    AudioFacts,
+    Person,
+    RenderReport,
+    Segment,
+    Synthesis,
+)
+from broadcast_kit.loudness import Report as Loudness
 from broadcast_kit.render.timeline import Placed, Timeline
 from broadcast_kit.tts import registry
 from broadcast_kit.tts.synth import SynthStats, request
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Person(_Strict):
-    name: str
-    role: str  # a Podcast Taxonomy role, lower-case: host, guest, narrator, ...
-    group: str = "cast"  # its taxonomy group
-
-
-class AudioFacts(_Strict):
-    file: str
-    bytes: int
-    sha256: str
-    bitrate_kbps: int
-    channels: str
-    sample_rate: int
-
-
-Loudness = MasterReport  # mastering's own report, written as it is
-
-
-class ChapterEntry(_Strict):
-    title: str
-    start_ms: int
-    end_ms: int
-
-
-class Synthesis(_Strict):
-    sentences: int
-    cached: int
-    synthesized: int
-    repaired: int
-    engines: dict[str, str]
-
-
-class Segment(_Strict):
-    """One placed sound; fields that do not apply to it are left out of the file."""
-
-    part: int
-    kind: str
-    start_ms: int
-    end_ms: int
-    duration_ms: int
-    chapter: str | None
-    speaker: str | None = None
-    voice: str | None = None
-    engine: str | None = None
-    engine_voice: str | None = None
-    text: str | None = None
-    file: str | None = None
-    role: str | None = None
-    gain_db: float | None = None
-
-
-class RenderReport(_Strict):
-    tool: str
-    slug: str
-    title: str
-    show: str
-    date: str
-    number: int | None
-    season: int | None
-    episode_type: str
-    explicit: bool
-    draft: bool
-    guid: str | None
-    description: str
-    people: list[Person]
-    episode_file: str
-    duration_ms: int
-    audio: AudioFacts
-    loudness: Loudness
-    files: dict[str, str]
-    chapters: list[ChapterEntry]
-    synthesis: Synthesis
-    render_seconds: float
-    timings: dict[str, float]
-    segments: list[Segment]
-    show_file: str
-    fingerprint: str | None = None  # of every input, for batch renders (kit render DIR)
-    #: what the render warned about (defaults filled in silently, a voice cast twice, ...)
-    warnings: list[str] = Field(default_factory=list)
-    #: the episode file, relative to the report's folder (as show_file): which episode owns
-    #: the slug's files there
-    episode_path: str | None = None
-
-    def as_dict(self) -> dict[str, object]:
-        """The report as written: segments keep only the fields set for them."""
-        data = self.model_dump(mode="json", exclude={"segments"})
-        data["segments"] = [s.model_dump(mode="json", exclude_unset=True) for s in self.segments]
-        order = list(type(self).model_fields)  # segments in their place, before show_file
-        return {key: data[key] for key in order}
-
-    def to_json(self) -> str:
-        return json.dumps(self.as_dict(), indent=2, ensure_ascii=False)
 
 
 def engine_voice(voice: model.Voice) -> str:
@@ -180,7 +86,7 @@ def build(
     production: loader.Production,
     placed: Timeline,
     stats: SynthStats,
-    loudness: MasterReport,
+    loudness: Loudness,
     files: dict[str, Path],
     audio: tuple[int, str],
     timings: dict[str, float],
@@ -196,7 +102,7 @@ def build(
         slug=production.slug,
         title=episode.title,
         show=show.title,
-        date=episode.date.isoformat(),
+        date=episode.date,
         number=episode.number,
         season=episode.season,
         episode_type=episode.episode_type,
@@ -217,9 +123,7 @@ def build(
         ),
         loudness=loudness,
         files={kind: path.name for kind, path in files.items()},
-        chapters=[
-            ChapterEntry(title=c.title, start_ms=c.start, end_ms=c.end) for c in placed.chapters
-        ],
+        chapters=list(placed.chapters),
         synthesis=Synthesis(
             sentences=stats.hits + stats.misses,
             cached=stats.hits,

@@ -91,7 +91,3 @@ WORDS_PER_SECOND = 2.6  # a speaking pace, for estimates before anything is synt
 
 def word_count(text: str) -> int:
     return len(text.split())
-
-
-def estimate_seconds(text: str) -> float:
-    return word_count(text) / WORDS_PER_SECOND

@@ -1,5 +1,6 @@
 """Files published beside the MP3, all read from the timeline: WebVTT and SRT transcripts,
-Podcasting 2.0 chapters JSON and JSON transcript (STANDARDS 11-14).
+Podcasting 2.0 chapters JSON and JSON transcript (STANDARDS 11-14), each written by its
+module in `formats` (which the page and `kit check` read them back with).
 
 Cue times are the placed sentences' times, so the transcript and the audio cannot disagree.
 SRT cues longer than two lines of 32 characters are split, their time shared out by length.
@@ -7,22 +8,13 @@ SRT cues longer than two lines of 32 characters are split, their time shared out
 
 from __future__ import annotations
 
-import json
-import textwrap
 from dataclasses import replace
 
+from broadcast_kit.formats import chapters, transcript
+from broadcast_kit.formats import srt as subrip
+from broadcast_kit.formats import vtt as webvtt
+from broadcast_kit.formats.vtt import Cue, share_time
 from broadcast_kit.render.timeline import Placed, Timeline
-
-VTT_LINE = 65
-SRT_LINE = 32
-SRT_LINES = 2
-
-
-def _stamp(ms: int, sep: str) -> str:
-    h, rest = divmod(max(ms, 0), 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
 
 
 def cues(timeline: Timeline) -> list[Placed]:
@@ -35,91 +27,38 @@ def cues(timeline: Timeline) -> list[Placed]:
             result.append(item)
             continue
         parts = list(item.transcript) or [item.text]  # the timeline split it into sentences
-        total = sum(len(p) for p in parts)
-        start = item.start
-        for n, text in enumerate(parts):
-            end = (
-                item.end
-                if n == len(parts) - 1
-                else start + (item.end - item.start) * len(text) // total
-            )
+        times = share_time(item.start, item.end, parts)
+        for n, (text, (start, end)) in enumerate(zip(parts, times, strict=True)):
             result.append(replace(item, start=start, end=end, text=text, sentence=n))
-            start = end
     return result
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _cue(item: Placed) -> Cue:
+    return Cue(item.start, item.end, item.speaker, item.text or "")
 
 
 def vtt(timeline: Timeline) -> str:
-    lines = ["WEBVTT", ""]
-    for n, cue in enumerate(cues(timeline), 1):
-        voice = f"<v {_escape(cue.speaker or 'Speaker')}>"
-        # lines of at most 65 characters shown (text.shown_length): the tag is not shown
-        wrapped = [_escape(line) for line in textwrap.wrap(cue.text or "", VTT_LINE)] or [""]
-        wrapped[0] = voice + wrapped[0]
-        lines += [str(n), f"{_stamp(cue.start, '.')} --> {_stamp(cue.end, '.')}", *wrapped, ""]
-    return "\n".join(lines)
+    return webvtt.write(_cue(item) for item in cues(timeline))
 
 
-def _srt_pieces(text: str, prefix: str) -> list[str]:
-    """Split prefix+text into cue texts of at most two lines of SRT_LINE characters."""
-    lines = textwrap.wrap(prefix + text, SRT_LINE, break_long_words=True)
-    return ["\n".join(lines[i : i + SRT_LINES]) for i in range(0, len(lines), SRT_LINES)]
+def srt_cues(timeline: Timeline) -> list[Cue]:
+    """The SRT's cues: the speaker's name opens each turn."""
+    found = []
+    previous: tuple[int, str | None] | None = None
+    for item in cues(timeline):
+        turn = (item.part, item.speaker)
+        found.append(replace(_cue(item), speaker=str(item.speaker) if turn != previous else None))
+        previous = turn
+    return found
 
 
 def srt(timeline: Timeline) -> str:
-    out: list[str] = []
-    number = 0
-    previous: tuple[int, str | None] | None = None
-    for cue in cues(timeline):
-        turn = (cue.part, cue.speaker)
-        prefix = f"{cue.speaker}: " if turn != previous else ""
-        previous = turn
-        pieces = _srt_pieces(cue.text or "", prefix)
-        total = sum(len(p) for p in pieces)
-        start = cue.start
-        for n, piece in enumerate(pieces):
-            end = (
-                cue.end
-                if n == len(pieces) - 1
-                else start + (cue.end - cue.start) * len(piece) // total
-            )
-            number += 1
-            out += [str(number), f"{_stamp(start, ',')} --> {_stamp(end, ',')}", piece, ""]
-            start = end
-    return "\n".join(out)
+    return subrip.write(srt_cues(timeline))
 
 
 def chapters_json(timeline: Timeline) -> str:
-    return json.dumps(
-        {
-            "version": "1.2.0",
-            "chapters": [
-                {"startTime": c.start / 1000, "title": c.title, "endTime": c.end / 1000}
-                for c in timeline.chapters
-            ],
-        },
-        indent=2,
-        ensure_ascii=False,
-    )
+    return chapters.write(timeline.chapters)
 
 
 def transcript_json(timeline: Timeline) -> str:
-    return json.dumps(
-        {
-            "version": "1.0.0",
-            "segments": [
-                {
-                    "speaker": c.speaker,
-                    "startTime": c.start / 1000,
-                    "endTime": c.end / 1000,
-                    "body": c.text,
-                }
-                for c in cues(timeline)
-            ],
-        },
-        indent=2,
-        ensure_ascii=False,
-    )
+    return transcript.write(_cue(item) for item in cues(timeline))

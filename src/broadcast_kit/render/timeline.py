@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from broadcast_kit import model
+from broadcast_kit.formats.report import Chapter
 from broadcast_kit.model import MusicPart, Pacing, Voice
 from broadcast_kit.render.sentences import sentences
 
@@ -67,13 +68,6 @@ class Placed:
     @property
     def is_clip(self) -> bool:
         return self.is_speech and self.file is not None
-
-
-@dataclass(frozen=True)
-class Chapter:
-    title: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -314,12 +308,12 @@ def _chapters(state: _State, items: list[Placed], duration: int, title: str) -> 
             state.warnings.append(f"chapter '{chapter_title}' has nothing after it; left out")
     marks = [(t, s) for t, s in marks if s < duration]
     if not marks:
-        return (Chapter(title, 0, duration),) if duration else ()
+        return (Chapter(title=title, start_ms=0, end_ms=duration),) if duration else ()
     if marks[0][1] > 0:  # the first chapter starts at 0 (STANDARDS 8): name the opening
         marks.insert(0, (title, 0))
     chapters = []
     for n, (chapter_title, start) in enumerate(marks):
         end = marks[n + 1][1] if n + 1 < len(marks) else duration
         if end > start:
-            chapters.append(Chapter(chapter_title, start, end))
+            chapters.append(Chapter(title=chapter_title, start_ms=start, end_ms=end))
     return tuple(chapters)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -33,11 +34,12 @@ def run(text: str, **kwargs: object) -> importer.Imported:
 
 
 def who(result: importer.Imported) -> list[tuple[str, str]]:
-    """(kind, speaker) of every part: the host, a person's name, a voxpop's description."""
+    """(kind, speaker) of every part: the host, a programme voice's or a person's name, a
+    voxpop's description."""
     rows = []
     for para in result.transcript.paragraphs:
         name = para.person.name if para.person else para.description or para.role or ""
-        rows.append((para.kind, name if para.kind != "host" else "host"))
+        rows.append((para.kind, name if para.kind != "host" or para.person else "host"))
     return rows
 
 
@@ -77,8 +79,8 @@ def notes_before(result: importer.Imported, start: str) -> list[str]:
             "Farmers are counting the damage in the fields today.\n"
             '[Soundbite] Kim Min-ji (Farmer) : "We lost half of the crop this year."\n'
             "The government has promised help for the farmers by next month.\n",
-            [("host", "host"), ("interview", "Reporter"), ("interview", "Kim Min-ji"),
-             ("interview", "Reporter")],
+            [("host", "host"), ("host", "Reporter"), ("interview", "Kim Min-ji"),
+             ("host", "Reporter")],
         ),
         (
             "The market reopened on Monday after the long repairs were finished.\n"
@@ -448,3 +450,43 @@ def test_package_word_lists_are_data_files() -> None:
 def test_a_page_with_nothing_to_say_is_refused(page: str) -> None:
     with pytest.raises(InputError, match="no transcript paragraphs found"):
         run(page)
+
+
+# --- issue 24: real transcripts ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "speakers"),
+    [
+        (  # a role word in the label; a hand-over names the correspondent
+            "JANE DOE, CITY ANCHOR: Good evening. The bridge reopened today. Correspondent"
+            " Ray Kim was there.\n\nRAY KIM: Traffic moved again by noon, after six months.\n\n"
+            "ANN LEE: I drive over it every day, so I am glad.\n\nDOE: Thank you both.\n",
+            [("host", "host"), ("host", "Ray Kim"), ("interview", "Ann Lee"), ("host", "host")],
+        ),
+        (  # no host label: who opens, introduces themselves and asks is the host
+            "MARK OLSEN: Hello, I'm Mark Olsen and this is the Late Desk. Why now?\n\n"
+            "ROSA DIAZ: Because the money ran out in March, and nobody noticed.\n\n"
+            "OLSEN: Who should have noticed?\n\nDIAZ: The board, for a start.\n",
+            [("host", "host"), ("interview", "Rosa Diaz"), ("host", "host"),
+             ("interview", "Rosa Diaz")],
+        ),
+        (  # a reporter signing off with their name is a programme voice
+            "HOST: The harvest came in early this year.\n\nLENA VOSS: The fields were dry by"
+            " August. For the Farm Hour, I'm Lena Voss.\n\nHOST: Thank you, Lena.\n",
+            [("host", "host"), ("host", "Lena Voss"), ("host", "host")],
+        ),
+    ],
+)  # fmt: skip
+def test_24_programme_voices_are_host_side_each_with_a_voice(
+    page: str, speakers: list[tuple[str, str]]
+) -> None:
+    result = run(page)
+    assert who(result) == speakers
+    paragraphs = result.transcript.paragraphs
+    reporters = {p.person.name for p in paragraphs if p.person and p.kind == "host"}
+    for name in reporters:  # a voice of its own, credited as a programme role
+        key = next(k for k, v in result.speakers.items() if v == name)
+        voice = yaml.safe_load(result.yaml)["voices"][key]
+        assert voice["role"] in ("reporter", "co-host", "narrator", "announcer")
+    assert re.search(r"# check: [\w ]+ taken as (the host|reporter): \w", result.yaml)

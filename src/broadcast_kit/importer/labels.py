@@ -129,10 +129,13 @@ class LabelReader:
         if role is None:
             return None
         key = normal(role)
-        if key in self.words.host_labels:
-            return "host"
-        if key in self.words.reporter_labels:
-            return "reporter"
+        # the whole role, then its last words: "CNN ANCHOR", "CHIEF WHITE HOUSE CORRESPONDENT"
+        tokens = key.replace(",", " ").split()
+        for tail in [key, *(" ".join(tokens[i:]) for i in range(1, len(tokens)))]:
+            if tail in self.words.host_labels:
+                return "host"
+            if tail in self.words.reporter_labels:
+                return "reporter"
         return None
 
     def _named(

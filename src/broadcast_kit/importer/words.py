@@ -52,6 +52,8 @@ class WordFile(BaseModel):
     say_verbs: list[Word] = []
     quote_verbs: list[Word] = []
     hand_over_phrases: list[Word] = []
+    report_cues: list[Word] = []
+    programme_openers: list[Word] = []
     voxpop_nouns: list[Word] = []
     audiences: dict[Word, Word] = {}
     host_labels: list[Word] = []
@@ -123,6 +125,10 @@ class Words:
         )
         self.quote_verbs = alternatives(merged.quote_verbs)
         self.hand_over = alternatives(merged.hand_over_phrases)
+        self.report_cues = alternatives(merged.report_cues)
+        self.programme_openers = re.compile(
+            rf"(?i)(?<![\w-]){alternatives(merged.programme_openers)}(?![\w-])"
+        )
         nouns = [*merged.voxpop_nouns, *(_plural(n) for n in merged.voxpop_nouns)]
         self.voxpop_nouns = alternatives(nouns)
         self.programme_intros = alternatives(merged.programme_intros)

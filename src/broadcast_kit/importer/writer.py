@@ -135,6 +135,8 @@ def episode_yaml(
             f"    pitch: {pitch}",
             f"    speed: {speed}",
         ]
+        if person.programme:  # a programme voice: host-side, its role in the feed's credits
+            out.append(f"    role: {person.programme}")
     for n, para in enumerate(vox):
         pitch, speed = _VOX_PALETTE[n % len(_VOX_PALETTE)]
         pitch -= 0.5 * (n // len(_VOX_PALETTE))
@@ -172,6 +174,8 @@ def episode_yaml(
                 out.append(f"    voice: {para.voice}")
             else:
                 out.append("  - " + block("host", para.text, 6))
+                if para.person is not None and not para.person.host:
+                    out.append(f"    voice: {para.person.key}")
     return "\n".join(out) + "\n"
 
 

@@ -15,7 +15,7 @@ from broadcast_kit import importer, loader
 from broadcast_kit.cli._format import count
 from broadcast_kit.errors import BroadcastKitError, InputError
 
-TRANSCRIPT_SUFFIXES = (".txt", ".html", ".htm")
+TRANSCRIPT_SUFFIXES = (".txt", ".html", ".htm", ".srt", ".vtt")
 
 
 def import_(
@@ -23,7 +23,7 @@ def import_(
         list[Path],
         typer.Argument(
             help="The programme transcript: plain text or a saved HTML page. Several, or a"
-            " folder of them (.txt, .html): one episode folder each.",
+            " folder of them (.txt, .html, .srt, .vtt): one episode folder each.",
             show_default=False,
             metavar="TRANSCRIPT",
         ),

@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from broadcast_kit.errors import InputError
 from broadcast_kit.importer.dates import is_date_line, split_at_date
 from broadcast_kit.importer.labels import LabelReader
+from broadcast_kit.importer.timecodes import captions_text, is_captions, without_timecodes
 from broadcast_kit.importer.words import APOS, Words, default_words, normal
 from broadcast_kit.limits import MAX_HTML_DEPTH
 
@@ -168,6 +169,7 @@ class Page:
     text: str
     h1: str | None = None
     page_title: str | None = None
+    captions: bool = False  # read from a caption file (SRT, VTT): no line numbers of its own
 
 
 def is_html(text: str) -> bool:
@@ -178,7 +180,10 @@ def page_text(raw: str, name: str = "page") -> Page:
     """The visible text of a transcript: plain text as is, HTML with its tags removed
     (`name` is the file as shown in errors)."""
     if not is_html(raw):
-        return Page(raw.replace("\r\n", "\n").replace("\r", "\n"))
+        text = raw.replace("\r\n", "\n").replace("\r", "\n")
+        if is_captions(text, name):
+            return Page(captions_text(text), captions=True)
+        return Page(without_timecodes(text))
     parser = _PageText(name)
     parser.feed(raw)
     parser.close()

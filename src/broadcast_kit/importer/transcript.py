@@ -77,6 +77,7 @@ class Transcript:
     dropped: list[Block] = field(default_factory=list)
     people: People = field(default_factory=People)
     cut_off: bool = False  # the last spoken paragraph stops mid-sentence
+    captions: bool = False  # read from a caption file: paragraphs are the cues joined
 
     @property
     def paragraphs(self) -> list[Paragraph]:
@@ -100,7 +101,7 @@ def parse(page: Page, words: Words) -> Transcript:
     from broadcast_kit.importer.header import find_broadcaster, find_programme, read_header
 
     reader = LabelReader(words, page.text)
-    result = Transcript(people=People(words))
+    result = Transcript(people=People(words), captions=page.captions)
     header: list[Block] = []
     started = ended = False
     waiting: tuple[Label, int] | None = None  # a label on a line of its own

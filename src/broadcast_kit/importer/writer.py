@@ -87,6 +87,12 @@ def episode_yaml(
         "# the transcript is kept, in order (the '…' that opens an audience quote is a",
         "# transcript marker and is left out).",
     ]
+    if transcript.captions:
+        out += [
+            "# check: read from captions: their words joined into paragraphs, a new one at a",
+            "# new speaker mark (- , >>, <v Name>) or a pause; captions rarely name speakers,",
+            "# so check who speaks each part",
+        ]
     if transcript.programme:
         out.append(f"# programme: {transcript.programme}")
     if transcript.broadcaster:

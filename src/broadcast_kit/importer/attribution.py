@@ -129,7 +129,7 @@ class _Attribution:
             turn = _Turn("voxpop", label, turn.line, None, label.role or label.name or "Voxpop")
             turn.voice = f"voxpop-{self.voxpops}"
         elif label.kind in ("speaker", "reporter") or label.name:
-            person = self.people.person(label.name or "Reporter")
+            person = self._by_role(label) or self.people.person(label.name or "Reporter")
             person.role = person.role or ("reporter" if label.kind == "reporter" else label.role)
             host = self.people.host
             if label.kind == "host" and (host is None or host is person):
@@ -157,6 +157,14 @@ class _Attribution:
             turn = _Turn("voxpop", turn.label, turn.line, None, turn.description, turn.voice)
         self._apply(para, turn, where)
         return para
+
+    def _by_role(self, label: Label) -> Person | None:
+        """The person a role-only label means: "PRIME MINISTER:" after "JANE DOE, PRIME
+        MINISTER:"."""
+        if not label.by_role or not label.role:
+            return None
+        role = normal(label.role)
+        return next((p for p in self.people.known if p.role and normal(p.role) == role), None)
 
     def _programme_role(self, label: Label) -> str:
         """The role of a programme voice that is not the host: co-host, narrator, reporter."""

@@ -25,13 +25,26 @@ _ROLE = r"[A-Za-z][\w .'’&/-]{0,40}"
 # NAME:, Ms. NAME (Role, "Book"):, NAME, host:, NAME #2:
 _CAPS_LABEL = re.compile(
     rf"^(?P<label>(?P<hon>{_HONORIFIC})?(?P<name>{_CAPS_NAME})"
-    rf"(?:\s*\((?P<paren>[^()]{{1,80}})\))?(?:\s*,\s*(?P<role>{_ROLE}))?\s*:)(?:\s+(?P<rest>.*))?$"
+    rf"(?:\s*\((?P<paren>[^()]{{1,80}})\))?(?:\s*,\s*(?P<role>{_ROLE}))?\s*:)"
+    r"(?:(?:\s+|(?=[A-Z“\"‘'(\[]))(?P<rest>.*))?$"  # "CHUCK TODD:This Sunday" too
 )
 _MIXED_TOKEN = r"[A-Z][a-z'’]+(?:-[A-Za-z][a-z]+)?"
 _MIXED_LABEL = re.compile(
     rf"^(?P<label>(?P<name>{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{0,2}})"
-    rf"(?:\s*,\s*(?P<role>{_ROLE}))?\s*:)(?:\s+(?P<rest>.*))?$"
+    rf"(?:\s*\((?P<paren>[^()]{{1,40}})\))?(?:\s*,\s*(?P<role>{_ROLE}))?\s*:)(?:\s+(?P<rest>.*))?$"
 )
+# a label naming a role alone ("PRIME MINISTER:", "Q:", "Journalist:"), a numbered speaker
+# ("Speaker 2:"), the White House's "Q    Words", and a cue line ("SFX: door slams")
+_ROLE_ONLY = re.compile(
+    r"^(?P<label>(?P<role>[A-Za-z][A-Za-z .'’-]{0,30}?)\s*(?:\((?P<paren>[^()]{1,30})\))?\s*:)"
+    r"(?:\s*(?P<rest>.*))?$"
+)
+_BARE_Q = re.compile(r"^(?P<label>Q)(?:\s{2,}|\.\s+)(?P<rest>\S.*)$")
+_NUMBERED = re.compile(
+    r"^(?P<label>(?P<name>(?:Speaker|SPEAKER|Participant|PARTICIPANT|Voice|VOICE|Caller|CALLER)"
+    r"\s*#?\s*\d{1,2})\s*:)(?:\s*(?P<rest>.*))?$"
+)
+_MIXED_NAME = re.compile(rf"{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{1,2}}")
 _BRACKET = re.compile(r"^\[\s*(?P<tag>[^\[\]]{1,40}?)\s*\](?:\s*(?P<rest>.*))?$")
 _CUE = re.compile(r"^[\[(]\s*(?P<body>[^\[\]()]{1,100}?)\s*[\])]$")
 _SLASH = re.compile(
@@ -56,6 +69,7 @@ class Label:
     name: str | None = None  # the speaker's name, in title case ("Jane Doe")
     role: str | None = None  # what the page says they are ("Author", "Shop Owner")
     quote: bool = False  # covers only the quote it opens (a soundbite, a Name/ Role line)
+    by_role: bool = False  # names a role, not a person ("PRIME MINISTER:", "Q:")
 
     @property
     def spoken(self) -> bool:
@@ -84,6 +98,20 @@ class LabelReader:
             if (match := _MIXED_LABEL.match(" ".join(line.split()))) and match.group("rest")
         )
         self.mixed = {name for name, n in counts.items() if n >= 2 and self._person_like(name)}
+        # a name alone on its line, again and again, with the words below it: a label
+        lines = Counter(" ".join(line.split()) for line in text.splitlines())
+        self.alone = {
+            line
+            for line, n in lines.items()
+            if n >= 2 and _MIXED_NAME.fullmatch(line) and self._person_like(line)
+        }
+        starts = Counter(
+            normal(match.group("role"))
+            for line in text.splitlines()
+            if (match := _ROLE_ONLY.match(line.strip())) is not None
+        )
+        # with answer labels (A:) the questioner is the interviewer, the programme's host
+        self.answers = any(starts[a] for a in words.answerer_labels)
 
     def _person_like(self, name: str) -> bool:
         tokens = name.replace("#", " ").split()
@@ -112,6 +140,19 @@ class LabelReader:
             return Label("direction", text)  # (CROSSTALK), (SOUNDBITE OF ARCHIVED RECORDING)
         return None
 
+    def _direction(self, text: str) -> Label | None:
+        """A line that is all one bracket: [Door slams], (Phone rings), [Sound of rain]: a
+        stage direction, not words (label tags such as [Anchor] aside)."""
+        match = _CUE.match(text)
+        if match is None:
+            return None
+        body = match.group("body")
+        tag = normal(body)
+        tags = self.words.host_labels | self.words.reporter_labels | self.words.soundbite_labels
+        if tag in tags or len(body.split()) > 8 or body.endswith("?"):
+            return None
+        return Label("direction", text) if any(c.isalpha() for c in body) else None
+
     # --- labels ---------------------------------------------------------------------------
 
     def split(self, text: str) -> tuple[Label | None, str]:
@@ -119,11 +160,67 @@ class LabelReader:
         cue = self.cue(text)
         if cue is not None:
             return cue, ""
-        for read in (self._bracket, self._caps, self._mixed, self._slash):
+        if (direction := self._direction(text)) is not None:
+            return direction, ""
+        if text in self.alone:
+            return Label("speaker", text, name=text), ""
+        for read in (
+            self._cue_line,
+            self._numbered,
+            self._role_only,
+            self._bracket,
+            self._caps,
+            self._mixed,
+            self._slash,
+        ):
             found = read(text)
             if found is not None:
                 return found
         return None, text
+
+    def _cue_line(self, text: str) -> tuple[Label, str] | None:
+        """ "MUSIC: theme up", "SFX: a door slams": the whole line is a production cue."""
+        match = _ROLE_ONLY.match(text)
+        if match is None:
+            return None
+        key = normal(match.group("role"))
+        if key in self.words.music_labels:
+            return Label("music", text), ""
+        if key in self.words.sound_labels:
+            return Label("direction", text), ""
+        return None
+
+    def _numbered(self, text: str) -> tuple[Label, str] | None:
+        """ "Speaker 2:", "CALLER 1:": a speaker the transcript numbers, not names."""
+        match = _NUMBERED.match(text)
+        if match is None:
+            return None
+        name = " ".join(match.group("name").replace("#", " ").split()).title()
+        written, rest = match.group("label"), (match.group("rest") or "").strip()
+        if any(normal(name).startswith(v) for v in self.words.voxpop_labels):
+            return Label("voxpop", written, name=name, role=name), rest
+        return Label("speaker", written, name=name), rest
+
+    def _role_only(self, text: str) -> tuple[Label, str] | None:
+        """A speaker named by role alone: "PRIME MINISTER:", "PM:", "Q:", "A:"."""
+        match = _ROLE_ONLY.match(text) or _BARE_Q.match(text)
+        if match is None:
+            return None
+        role = " ".join(match.group("role" if "role" in match.re.groupindex else "label").split())
+        key = normal(role)
+        rest = (match.group("rest") or "").strip()
+        if key in self.words.questioner_labels:
+            shown = "Interviewer" if self.answers else "Journalist"
+            kind = "host" if self.answers else "speaker"
+            return Label(kind, match.group("label"), name=shown, role=role, by_role=True), rest
+        if key in self.words.answerer_labels:
+            return Label("speaker", match.group("label"), "Interviewee", role, by_role=True), rest
+        if key not in self.words.role_labels or key in self.words.not_speakers:
+            return None
+        if not (role.isupper() or role.istitle()):
+            return None
+        shown = role if len(role) <= 3 else title_case(role.title() if role.isupper() else role)
+        return Label("speaker", match.group("label"), name=shown, role=role, by_role=True), rest
 
     def _role_kind(self, role: str | None) -> str | None:
         if role is None:
@@ -198,7 +295,7 @@ class LabelReader:
         match = _MIXED_LABEL.match(text)
         if match is None:
             return None
-        name, role = match.group("name"), match.group("role")
+        name, role = match.group("name"), match.group("role") or match.group("paren")
         if name not in self.mixed and self._role_kind(role) is None:
             return None  # "Jane Doe, host:" needs no repetition; "Anna:" must recur
         if normal(name) in self.words.not_speakers:

@@ -60,6 +60,11 @@ class WordFile(BaseModel):
     reporter_labels: list[Word] = []
     soundbite_labels: list[Word] = []
     voxpop_labels: list[Word] = []
+    role_labels: list[Word] = []
+    questioner_labels: list[Word] = []
+    answerer_labels: list[Word] = []
+    music_labels: list[Word] = []
+    sound_labels: list[Word] = []
     not_speakers: list[Word] = []
     music_cues: list[Word] = []
     stage_directions: list[Word] = []
@@ -111,6 +116,11 @@ class Words:
         self.soundbite_labels = frozenset(normal(x) for x in merged.soundbite_labels)
         self.voxpop_labels = frozenset(normal(x) for x in merged.voxpop_labels)
         self.not_speakers = frozenset(normal(x) for x in merged.not_speakers)
+        self.role_labels = frozenset(normal(x) for x in merged.role_labels)
+        self.questioner_labels = frozenset(normal(x) for x in merged.questioner_labels)
+        self.answerer_labels = frozenset(normal(x) for x in merged.answerer_labels)
+        self.music_labels = frozenset(normal(x) for x in merged.music_labels)
+        self.sound_labels = frozenset(normal(x) for x in merged.sound_labels)
         self.navigation = frozenset(normal(x) for x in merged.navigation)
         self.tail_markers = frozenset(normal(x) for x in merged.tail_markers)
         self.date_words = frozenset(x.lower() for x in merged.date_words)

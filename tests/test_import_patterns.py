@@ -490,3 +490,57 @@ def test_24_programme_voices_are_host_side_each_with_a_voice(
         voice = yaml.safe_load(result.yaml)["voices"][key]
         assert voice["role"] in ("reporter", "co-host", "narrator", "announcer")
     assert re.search(r"# check: [\w ]+ taken as (the host|reporter): \w", result.yaml)
+
+
+@pytest.mark.parametrize(
+    ("page", "speakers"),
+    [
+        (  # role-only labels; the questioner at a press event is a guest
+            "JOURNALIST: Will the port close?\n\nPM: No, it stays open all winter.\n\n"
+            "JOURNALIST: And the jobs?\n\nPM: Every one of them is safe.\n",
+            [("interview", "Journalist"), ("host", "host"), ("interview", "Journalist"),
+             ("host", "host")],
+        ),
+        (  # Q:/A: the questioner is the host
+            "Q: How long did you keep the light?\n\nA: Twenty-six years in all.\n\n"
+            "Q: And now?\n\nA: Now I rest at last.\n",
+            [("host", "host"), ("interview", "Interviewee"), ("host", "host"),
+             ("interview", "Interviewee")],
+        ),
+        (  # the White House's "Q" without a colon; a label without a space after it
+            "MR. EARNEST:Good afternoon, everybody.\n\nQ    Thank you.\n\n"
+            "MR. EARNEST: Let me start with the weather today.\n",
+            [("host", "host"), ("interview", "Journalist"), ("host", "host")],
+        ),
+        (  # a numbered speaker with a time in its label; a name alone above its words
+            "Speaker 1 (00:02):\n\nWelcome back to the show, everyone.\n\n"
+            "Ada Moss\n\nThank you, it is good to be here.\n\nAda Moss\n\nReally good.\n",
+            [("host", "host"), ("interview", "Ada Moss"), ("interview", "Ada Moss")],
+        ),
+        (  # a role-only label means the person labelled with that role before
+            "HOST: Good morning.\n\nJANE ROE, PRIME MINISTER: Good morning to you.\n\n"
+            "HOST: Did you watch the game?\n\nPRIME MINISTER: I did, from the hotel.\n",
+            [("host", "host"), ("interview", "Jane Roe"), ("host", "host"),
+             ("interview", "Jane Roe")],
+        ),
+    ],
+)  # fmt: skip
+def test_24_label_grammar(page: str, speakers: list[tuple[str, str]]) -> None:
+    result = run(page)
+    assert who(result) == speakers
+    spoken = " ".join(p.text for p in result.transcript.paragraphs)
+    assert not re.search(r"\b(?:PM|Q|A|JOURNALIST|Speaker 1|MINISTER|EARNEST):|00:02", spoken)
+
+
+def test_24_cue_lines_are_cues_never_speakers_or_words() -> None:
+    result = run(
+        "NARRATOR: The night was wet.\n\nSOUND: Rain on a roof.\n\nSFX: A door slams.\n\n"
+        "MUSIC: Sting.\n\n[Phone rings]\n\nNB: recorded in 1998.\n\n"
+        "ALBERT PENN: Who is there at this hour?\n"
+    )
+    paragraphs = result.transcript.paragraphs
+    spoken = " ".join(p.text for p in paragraphs if p.spoken)
+    assert spoken == "The night was wet. Who is there at this hour?"
+    assert [p.kind for p in paragraphs] == ["host", "music", "host"]
+    assert "Sound" not in result.speakers.values() and "Music" not in result.speakers.values()
+    assert paragraphs[-1].person is not None and paragraphs[-1].person.programme == "voice actor"

@@ -14,7 +14,9 @@ Every non-host part not given by a label gets a `check:` note naming its evidenc
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -441,6 +443,9 @@ class _ProgrammeVoices:
         for person in people:
             if person not in found and (why := self._reporter(person)) is not None:
                 found[person] = ("reporter", why)
+        if self._drama():  # a drama's named voices are its cast
+            for person in people:
+                found.setdefault(person, ("voice actor", "a drama (narrator or cue lines)"))
         for person, (role, why) in found.items():
             self._flip(person, role, why)
 
@@ -467,6 +472,12 @@ class _ProgrammeVoices:
         if len(unlabelled) > 1 and self.spoken[0].label is None:
             return None
         labelled = [p for p in self.spoken if p.person is not None]
+        asking = {p.person for p in labelled if self._questioner(p)}
+        people = [p for p in people if p not in asking]
+        if not people:
+            return None
+        # at a press conference, who answers the journalists is the programme's voice
+        answers = Counter(b.person for a, b in itertools.pairwise(labelled) if a.person in asking)
         counts = {person: len(self._own(person)) for person in people}
         most = max(counts.values())
         best: tuple[int, list[str], Person] | None = None
@@ -477,6 +488,8 @@ class _ProgrammeVoices:
                 evidence.append((3, "introduces themselves"))
             if any(self.words.programme_openers.search(p.text) for p in own):
                 evidence.append((2, "welcomes or signs off"))
+            if answers and answers.most_common(1)[0][0] is person:
+                evidence.append((3, "answers the journalists"))
             if labelled and labelled[0].person is person:
                 evidence.append((2, "opens the programme"))
             if labelled and labelled[-1].person is person and len(people) > 1:
@@ -492,6 +505,21 @@ class _ProgrammeVoices:
         if best is None:
             return None
         return best[2], ", ".join(best[1])
+
+    def _drama(self) -> bool:
+        """A drama or documentary with a cast: a narrator, or sound cues written as lines."""
+        narrated = any(
+            p.label is not None and "narrator" in normal(p.label.written) for p in self.spoken
+        )
+        return narrated or self.transcript.cue_lines >= 2
+
+    def _questioner(self, para: Paragraph) -> bool:
+        label = para.label
+        return (
+            label is not None
+            and label.by_role
+            and normal(label.role or "") in self.words.questioner_labels
+        )
 
     def _reporter(self, person: Person) -> str | None:
         """Evidence that `person` is a reporter or another programme voice."""

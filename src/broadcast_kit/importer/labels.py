@@ -40,10 +40,12 @@ _ROLE_ONLY = re.compile(
     r"(?:\s*(?P<rest>.*))?$"
 )
 _BARE_Q = re.compile(r"^(?P<label>Q)(?:\s{2,}|\.\s+)(?P<rest>\S.*)$")
+_ONE_SPACE_Q = re.compile(r"^(?P<label>Q)\s+(?P<rest>[A-Z“\"‘'(\[].*)$")  # once the page has them
 _NUMBERED = re.compile(
     r"^(?P<label>(?P<name>(?:Speaker|SPEAKER|Participant|PARTICIPANT|Voice|VOICE|Caller|CALLER)"
     r"\s*#?\s*\d{1,2})\s*:)(?:\s*(?P<rest>.*))?$"
 )
+_CALENDAR = frozenset({"April", "May", "June", "July", "August", "Sunday"})
 _MIXED_NAME = re.compile(rf"{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{1,2}}")
 _BRACKET = re.compile(r"^\[\s*(?P<tag>[^\[\]]{1,40}?)\s*\](?:\s*(?P<rest>.*))?$")
 _CUE = re.compile(r"^[\[(]\s*(?P<body>[^\[\]()]{1,100}?)\s*[\])]$")
@@ -110,6 +112,8 @@ class LabelReader:
             for line in text.splitlines()
             if (match := _ROLE_ONLY.match(line.strip())) is not None
         )
+        # "Q    Words": the page's lines keep their spaces, the blocks read later do not
+        self.bare_q = any(_BARE_Q.match(line.strip()) for line in text.splitlines())
         # with answer labels (A:) the questioner is the interviewer, the programme's host
         self.answers = any(starts[a] for a in words.answerer_labels)
 
@@ -121,6 +125,8 @@ class LabelReader:
             return False
         cased = [title_case(t) for t in tokens]
         blocked = self.words.not_names | self.words.programme_words
+        if len(cased) >= 2:  # "MAY PENN:", "JUNE CARTER:": a month is a first name too
+            blocked = blocked - _CALENDAR
         return not any(t in blocked for t in cased)
 
     # --- cues -----------------------------------------------------------------------------
@@ -185,9 +191,9 @@ class LabelReader:
             return None
         key = normal(match.group("role"))
         if key in self.words.music_labels:
-            return Label("music", text), ""
+            return Label("music", text, role="cue line"), ""
         if key in self.words.sound_labels:
-            return Label("direction", text), ""
+            return Label("direction", text, role="cue line"), ""
         return None
 
     def _numbered(self, text: str) -> tuple[Label, str] | None:
@@ -204,6 +210,8 @@ class LabelReader:
     def _role_only(self, text: str) -> tuple[Label, str] | None:
         """A speaker named by role alone: "PRIME MINISTER:", "PM:", "Q:", "A:"."""
         match = _ROLE_ONLY.match(text) or _BARE_Q.match(text)
+        if match is None and self.bare_q:
+            match = _ONE_SPACE_Q.match(text)
         if match is None:
             return None
         role = " ".join(match.group("role" if "role" in match.re.groupindex else "label").split())
@@ -268,6 +276,8 @@ class LabelReader:
             if who is None:
                 return Label("voxpop", written, name=None, quote=True), rest
             name, role = who.group("who").strip(), who.group("paren")
+            if role is None and "," in name:  # "[Clip] LENA ORTIZ, HARBOUR MASTER: ..."
+                name, role = (part.strip() for part in name.split(",", 1))
             said = who.group("rest").strip()
             written = text[: len(text) - len(said)].strip()
             # a tagged soundbite names a person even when a word of the name is a common
@@ -327,7 +337,11 @@ class LabelReader:
             piece = line[start:]
             candidate = match.group(0)
             if candidate.startswith(("[", "(")):
-                label = self.cue(candidate) or self.split(piece)[0]
+                label = self.cue(candidate)
+                if label is None:
+                    label = self.split(piece)[0]
+                    if label is not None and label.kind == "direction":
+                        continue  # "(Talk Easy with Sam Fragoso)" inside a line is words
                 if label is None:
                     continue
                 if label.kind in ("music", "direction"):

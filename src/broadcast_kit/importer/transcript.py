@@ -78,6 +78,7 @@ class Transcript:
     people: People = field(default_factory=People)
     cut_off: bool = False  # the last spoken paragraph stops mid-sentence
     captions: bool = False  # read from a caption file: paragraphs are the cues joined
+    cue_lines: int = 0  # production cues written as lines ("SOUND: rain", "MUSIC: sting")
 
     @property
     def paragraphs(self) -> list[Paragraph]:
@@ -106,6 +107,7 @@ def parse(page: Page, words: Words) -> Transcript:
     started = ended = False
     waiting: tuple[Label, int] | None = None  # a label on a line of its own
     lines = [line for line in page.text.splitlines() if line.strip()]
+    page_lines = [" ".join(line.split()) for line in lines]
     for block in blocks(page.text, reader):
         text = block.text
         if ended or is_furniture(text, words) or is_disclaimer(text, words):
@@ -132,12 +134,14 @@ def parse(page: Page, words: Words) -> Transcript:
         if not started and (opens or (label and label.kind == "music") or is_content(text, False)):
             started = True
             first_title, first_tag = _story_title(header)
-            read_header(result, header, page, words)
+            read_header(result, header, page, words, page_lines)
             result.stories.append(Story(first_title or result.title or "", block.line, first_tag))
         if not started:
             (result.dropped if label is not None else header).append(block)
             continue
         story = result.stories[-1]
+        if label is not None and label.role == "cue line":
+            result.cue_lines += 1
         if label is not None and label.kind == "direction":
             result.dropped.append(block)
         elif label is not None and label.kind == "music":

@@ -49,6 +49,7 @@ class WordFile(BaseModel):
     programme_words: list[Word] = []
     places: list[Word] = []
     broadcasters: list[Word] = []
+    publishers: list[Word] = []
     say_verbs: list[Word] = []
     quote_verbs: list[Word] = []
     hand_over_phrases: list[Word] = []
@@ -122,6 +123,7 @@ class Words:
         self.music_labels = frozenset(normal(x) for x in merged.music_labels)
         self.sound_labels = frozenset(normal(x) for x in merged.sound_labels)
         self.navigation = frozenset(normal(x) for x in merged.navigation)
+        self.publishers = frozenset(normal(x) for x in merged.publishers)
         self.tail_markers = frozenset(normal(x) for x in merged.tail_markers)
         self.date_words = frozenset(x.lower() for x in merged.date_words)
         self.audiences = dict(merged.audiences)

@@ -108,7 +108,9 @@ def parse(page: Page, words: Words) -> Transcript:
     waiting: tuple[Label, int] | None = None  # a label on a line of its own
     lines = [line for line in page.text.splitlines() if line.strip()]
     page_lines = [" ".join(line.split()) for line in lines]
-    for block in blocks(page.text, reader):
+    found = blocks(page.text, reader)
+    label_driven = _label_driven(found, reader)
+    for block in found:
         text = block.text
         if ended or is_furniture(text, words) or is_disclaimer(text, words):
             result.dropped.append(block)
@@ -131,7 +133,8 @@ def parse(page: Page, words: Words) -> Transcript:
                     result.dropped.append(block)
             continue
         opens = label is not None and label.kind in ("host", "speaker", "reporter", "voxpop")
-        if not started and (opens or (label and label.kind == "music") or is_content(text, False)):
+        content = is_content(text, False) and not label_driven  # a page of labels starts at one
+        if not started and (opens or (label and label.kind == "music") or content):
             started = True
             first_title, first_tag = _story_title(header)
             read_header(result, header, page, words, page_lines)
@@ -178,6 +181,20 @@ def parse(page: Page, words: Words) -> Transcript:
     find_programme(result, header, words)
     result.broadcaster = find_broadcaster(page, header + result.dropped, words)
     return result
+
+
+def _label_driven(found: list[Block], reader: LabelReader) -> bool:
+    """A page whose turns are labelled in capitals or by role (NAME:, HOST:, [Anchor]): its
+    transcript starts at the first label, and the text above it is the page's (summary,
+    guest list, links), not the programme's."""
+    turns = 0
+    for block in found:
+        label, _ = reader.split(block.text)
+        if label is None or not label.spoken or label.quote:
+            continue
+        if label.kind == "host" or label.by_role or re.search(r"\b[A-Z]{2,}", label.written):
+            turns += 1
+    return turns >= 3
 
 
 def _story_title(header: list[Block]) -> tuple[str | None, str | None]:

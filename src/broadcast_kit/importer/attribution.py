@@ -130,6 +130,11 @@ class _Attribution:
             self.voxpops += 1
             turn = _Turn("voxpop", label, turn.line, None, label.role or label.name or "Voxpop")
             turn.voice = f"voxpop-{self.voxpops}"
+        elif label.kind == "host" and normal(label.written) in ("announcer", "voiceover"):
+            # "ANNOUNCER:" is the programme's, but not its host: a voice of its own
+            person = self.people.person("Announcer")
+            person.programme = person.programme or "announcer"
+            turn.person = person
         elif label.kind in ("speaker", "reporter") or label.name:
             person = self._by_role(label) or self.people.person(label.name or "Reporter")
             person.role = person.role or ("reporter" if label.kind == "reporter" else label.role)
@@ -465,7 +470,7 @@ class _ProgrammeVoices:
         """The host among the named voices, when the page labels no host and has no host
         speaking unlabelled (a standfirst above the first label aside)."""
         if self.transcript.people.host is not None or any(
-            p.label is not None and p.label.kind == "host" for p in self.spoken
+            p.label is not None and p.label.kind == "host" and p.person is None for p in self.spoken
         ):
             return None
         unlabelled = [p for p in self.spoken if p.kind == "host" and p.person is None]

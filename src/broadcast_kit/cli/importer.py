@@ -74,8 +74,9 @@ def _import_one(
     cues = len(result.transcript.paragraphs) - len(paragraphs)
     music = f", {count(cues, 'music cue')}" if cues else ""
     where = f"wrote {loader.display(done.episode)}" if done.episode is not None else "imported"
+    title = result.transcript.title or transcript.stem  # no title on the page: the file's name
     typer.echo(
-        f"{where}: {result.transcript.title!r}, {count(len(stories), 'chapter')},"
+        f"{where}: {title!r}, {count(len(stories), 'chapter')},"
         f" {count(len(paragraphs), 'part')} ({summary}){music},"
         f" {count(len(result.speakers), 'voice')};"
         f" {count(result.checks, 'line')} marked 'check:' to review",

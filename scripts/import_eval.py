@@ -53,7 +53,9 @@ FORMATS = (
     "non-us-broadcaster",
     "other",
 )
-PAGE_FIELDS = {"id", "outlet", "format", "url", "find_again", "title", "split", "labels", "notes"}
+PAGE_FIELDS = {
+    "id", "outlet", "format", "url", "find_again", "title", "split", "labels", "notes", "text_file"
+}  # fmt: skip
 # a speaker label left at the start of a spoken paragraph: "AMY GOODMAN:", "Judy Woodruff:",
 # "NAME, CNN ANCHOR:", "Q:", "PRESENTER (V/O):"
 LEADING_LABEL = re.compile(
@@ -69,7 +71,7 @@ TIMECODE = re.compile(
     r"|\(\s*\d{1,2}:\d{2}(?::\d{2})?\s*\)|-->"
     r"|(?<![\w:]):\d{2}:\d{2}\.\s*>"  # subtitle pages' ":00:11. > :00:16."
 )
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)  # "0:00:14Good" -> 0 00 14 good
 
 
 def words(text: str) -> list[str]:
@@ -103,6 +105,11 @@ class CorpusPage:
     split: str
     labels: tuple[Label, ...]
     path: Path
+    text_file: str = ""  # the text's name in texts/ (a caption file keeps .srt or .vtt)
+
+    @property
+    def text_name(self) -> str:
+        return self.text_file or f"{self.id}.txt"
 
 
 def load_page(path: Path) -> CorpusPage:
@@ -153,6 +160,7 @@ def load_page(path: Path) -> CorpusPage:
         data["split"],
         tuple(labels),
         path,
+        str(data.get("text_file") or ""),
     )
 
 
@@ -325,7 +333,7 @@ def score_page(page: CorpusPage, text: str) -> Score:
     score = Score(page.id, page.outlet, page.format, page.split, labels=len(page.labels))
     score.spoken_labels = sum(1 for lab in page.labels if lab.kind in ("host", "guest"))
     try:
-        parts, aside, title = import_parts(text, f"{page.id}.txt")
+        parts, aside, title = import_parts(text, page.text_name)
     except Exception as exc:  # the importer's failure is a score, not a crash of the eval
         score.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
         return score
@@ -353,6 +361,31 @@ def score_page(page: CorpusPage, text: str) -> Score:
         for r in results
     ]
     return score
+
+
+def unmatched(page: CorpusPage, text: str) -> list[tuple[int, Label]]:
+    """Labels whose match words are not in the page text (in text order, after the previous
+    label's; a label may share the previous one's line): mistakes in the labels themselves.
+    A caption file's markup, cue numbers and timing lines are not words of the page."""
+    text = re.sub(r"</?(?:font|v|i|b|u|c|lang|ruby|rt)\b[^>]*>", " ", text)
+    text = re.sub(r"(?m)^\s*(?:\d+|.*-->.*)\s*$", " ", text)
+    hay = words(text)
+    at, missing = 0, []
+    for n, label in enumerate(page.labels):
+        needle = words(label.match)
+        found = next(
+            (
+                i
+                for i in range(at, len(hay) - len(needle) + 1)
+                if hay[i : i + len(needle)] == needle
+            ),
+            None,
+        )
+        if found is None:
+            missing.append((n, label))
+        else:
+            at = found
+    return missing
 
 
 # -- the command ------------------------------------------------------------------------------
@@ -423,14 +456,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.check:
-        present = [p for p in pages if (args.corpus / "texts" / f"{p.id}.txt").exists()]
+        present = [p for p in pages if (args.corpus / "texts" / p.text_name).exists()]
+        problems = [
+            f"{p.id}: label {n} ({lab.kind}): {lab.match!r} is not in the text"
+            for p in present
+            for n, lab in unmatched(p, (args.corpus / "texts" / p.text_name).read_text("utf-8"))
+        ]
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
         held = sum(p.split == "held" for p in pages)
         print(
             f"{len(pages)} pages ({len(present)} with text), {len({p.outlet for p in pages})}"
             f" outlets, {len({p.format for p in pages})} formats;"
             f" {len(pages) - held} tune, {held} held"
         )
-        return 0
+        return 1 if problems else 0
     if args.page:
         unknown = set(args.page) - {p.id for p in pages}
         if unknown:
@@ -441,7 +481,7 @@ def main(argv: list[str] | None = None) -> int:
         pages = [p for p in pages if p.split == args.split]
     scores, skipped = [], []
     for page in pages:
-        text_path = args.corpus / "texts" / f"{page.id}.txt"
+        text_path = args.corpus / "texts" / page.text_name
         if not text_path.exists():
             skipped.append(page.id)
             continue

@@ -134,3 +134,14 @@ def test_absent_texts_are_skipped_with_a_note(
     assert ev.main(["--corpus", str(tmp_path)]) == 0
     captured = capsys.readouterr()
     assert "1 page(s) skipped" in captured.err and "invented-morning" in captured.err
+
+
+def test_check_finds_labels_that_are_not_in_the_text(capsys: pytest.CaptureFixture[str]) -> None:
+    page = ev.load_page(DATA / "pages" / "invented-morning.yaml")
+    text = (DATA / "texts" / "invented-morning.txt").read_text()
+    assert ev.unmatched(page, text) == []
+    assert [n for n, _ in ev.unmatched(page, text.replace("Pier Four", "Pier Five"))] == [1]
+    # a time glued to the words still lets them be found: "0:00:14Good afternoon"
+    assert ev.words("0:00:14Good afternoon") == ["0", "00", "14", "good", "afternoon"]
+    assert ev.main(["--corpus", str(DATA), "--check"]) == 0
+    assert "1 pages (1 with text), 1 outlets" in capsys.readouterr().out

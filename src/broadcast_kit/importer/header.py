@@ -118,7 +118,7 @@ def read_header(
             used |= {i for i, b in candidates if b.text == block.text}
         elif headlines:
             longer = [h for h in headlines if len(h[1].text.split()) >= 3]
-            index, block = max(longer, key=lambda h: len(h[1].text)) if longer else headlines[0]
+            index, block = longer[0] if longer else headlines[0]
             result.title, used = without_publisher(block.text, words), used | {index}
             result.title_guessed = len(headlines) > 1 and date_at is None
         elif before:

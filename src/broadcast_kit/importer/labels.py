@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from broadcast_kit.importer.words import Words, normal
 
 _CAPS_TOKEN = r"[A-Z][A-Z'’.-]*[A-Z.]|[A-Z]"
-_CAPS_NAME = rf"(?:{_CAPS_TOKEN})(?:\s+(?:{_CAPS_TOKEN})){{0,4}}(?:\s*#\s*\d+)?"
+_CAPS_NAME = (
+    rf"(?:{_CAPS_TOKEN})(?:\s+(?:{_CAPS_TOKEN})){{0,4}}(?:,?\s+(?:Jr|Sr|JR|SR)\.?)?(?:\s*#\s*\d+)?"
+)
 _HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Rev|Sen|Rep|Gov|Gen|Capt|Sgt|Lt|Col)\.?\s+"
 _ROLE = r"[A-Za-z][\w .'’&/-]{0,40}"
 # NAME:, Ms. NAME (Role, "Book"):, NAME, host:, NAME #2:
@@ -254,6 +256,7 @@ class LabelReader:
             return Label("reporter", written, role=role, quote=quote)
         if any(key.startswith(v) for v in self.words.voxpop_labels):
             return Label("voxpop", written, name=title_case(name), role=role, quote=quote)
+        name = re.sub(r"(?i),?\s+(?:jr|sr)\.?$", "", name)  # "SULZBERGER Jr.": the surname last
         tokens = [t for t in title_case(name).split() if t.rstrip(".") not in self.words.titles]
         person = " ".join(tokens)
         if not tokens or not (titled or self._person_like(person)):

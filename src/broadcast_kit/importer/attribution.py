@@ -136,7 +136,11 @@ class _Attribution:
             person.programme = person.programme or "announcer"
             turn.person = person
         elif label.kind in ("speaker", "reporter") or label.name:
-            person = self._by_role(label) or self.people.person(label.name or "Reporter")
+            person = (
+                self._by_role(label)
+                or self._by_initials(label)
+                or self.people.person(label.name or "Reporter")
+            )
             person.role = person.role or ("reporter" if label.kind == "reporter" else label.role)
             host = self.people.host
             if label.kind == "host" and (host is None or host is person):
@@ -172,6 +176,18 @@ class _Attribution:
             return None
         role = normal(label.role)
         return next((p for p in self.people.known if p.role and normal(p.role) == role), None)
+
+    def _by_initials(self, label: Label) -> Person | None:
+        """The person "CO:" means once "CAROL OFF:" has spoken: their initials."""
+        written = label.written.rstrip(": ")
+        if not re.fullmatch(r"[A-Z]{2,3}", written):
+            return None
+        found = [
+            p
+            for p in self.people.known
+            if len(p.tokens) == len(written) and "".join(t[0] for t in p.tokens) == written
+        ]
+        return found[0] if len(found) == 1 else None
 
     def _programme_role(self, label: Label) -> str:
         """The role of a programme voice that is not the host: co-host, narrator, reporter."""
@@ -447,7 +463,7 @@ class _ProgrammeVoices:
             found[host[0]] = ("host", host[1])
         for person in people:
             if person not in found and (why := self._reporter(person)) is not None:
-                found[person] = ("reporter", why)
+                found[person] = ("co-host" if why.startswith("co-host") else "reporter", why)
         if self._drama():  # a drama's named voices are its cast
             for person in people:
                 found.setdefault(person, ("voice actor", "a drama (narrator or cue lines)"))
@@ -537,6 +553,9 @@ class _ProgrammeVoices:
             if para.person is not person and handed.search(para.text):
                 return "handed over to as a reporter"
         if self._introduces(person):
+            own = self._own(person)
+            if own and self.spoken.index(own[0]) <= 3:  # "Good evening, I'm ..." at the top
+                return "co-host: introduces themselves as the programme opens"
             return "signs off with their name"
         return None
 

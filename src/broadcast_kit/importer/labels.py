@@ -225,7 +225,9 @@ class LabelReader:
             return Label(kind, match.group("label"), name=shown, role=role, by_role=True), rest
         if key in self.words.answerer_labels:
             return Label("speaker", match.group("label"), "Interviewee", role, by_role=True), rest
-        if key not in self.words.role_labels or key in self.words.not_speakers:
+        tokens = key.split()
+        tails = {" ".join(tokens[i:]) for i in range(len(tokens))}  # "foreign minister"
+        if not tails & self.words.role_labels or key in self.words.not_speakers:
             return None
         if not (role.isupper() or role.istitle()):
             return None

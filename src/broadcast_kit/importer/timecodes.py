@@ -126,6 +126,10 @@ def captions_text(text: str) -> str:
     cues = captions(text, header)
     for cue in cues:
         body = cue.text
+        if re.fullmatch(r"\[[^\[\]]+\]|\([^()]+\)", body):  # "[ Door slams ]": a cue of its own
+            paragraphs += [[body], []]
+            last_end = cue.end
+            continue
         if _music(body):
             paragraphs.append(["(MUSIC)"])
             paragraphs.append([])
@@ -154,12 +158,18 @@ def captions_text(text: str) -> str:
     return "\n\n".join([*header, *(" ".join(p) for p in paragraphs if p)]) + "\n"
 
 
+# a chapter list's entry: "0:11 First Guest!", "12:40 Podcast structure"
+_CHAPTER_ENTRY = re.compile(r"^\s*\d{1,2}:\d{2}(?::\d{2})?\s+\S(?:[^.]{0,60}[^.,;:])?\s*$")
+
+
 def without_timecodes(text: str) -> str:
     """The text with its timecodes taken out: lines of times only become blank (so line
     numbers stay), a time opening a line or inside a label goes, the words stay."""
     lines = []
     for line in text.split("\n"):
-        if _TIME_LINE.match(line):
+        if _TIME_LINE.match(line) or (
+            _CHAPTER_ENTRY.match(line) and len(line.split()) <= 9 and "." not in line
+        ):
             lines.append("")
             continue
         line = _LEADING.sub("", line)

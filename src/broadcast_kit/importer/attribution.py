@@ -473,11 +473,14 @@ class _ProgrammeVoices:
     def _own(self, person: Person) -> list[Paragraph]:
         return [p for p in self.spoken if p.person is person]
 
-    def _introduces(self, person: Person) -> bool:
-        """Whether `person` says their own name: "I'm Jane Doe.", "This is Jane Doe."."""
-        for para in self._own(person):
+    def _introduces(self, person: Person, opening: bool = False) -> bool:
+        """Whether `person` says their own name: "I'm Jane Doe.", "This is Jane Doe." (with
+        `opening`: in the first half of their first paragraph, not a sign-off at its end)."""
+        for para in self._own(person)[:1] if opening else self._own(person):
             for match in self.self_intro.finditer(para.text):
                 said = match.group("name").split()
+                if opening and match.start() > len(para.text) / 2:
+                    continue
                 if said and (" ".join(said) == person.name or said[-1] == person.surname):
                     return True
         return False
@@ -554,7 +557,8 @@ class _ProgrammeVoices:
                 return "handed over to as a reporter"
         if self._introduces(person):
             own = self._own(person)
-            if own and self.spoken.index(own[0]) <= 3:  # "Good evening, I'm ..." at the top
+            opens = own and self.spoken.index(own[0]) <= 3 and self._introduces(person, True)
+            if opens:  # "Good evening, I'm ..." at the top
                 return "co-host: introduces themselves as the programme opens"
             return "signs off with their name"
         return None

@@ -544,3 +544,22 @@ def test_24_cue_lines_are_cues_never_speakers_or_words() -> None:
     assert [p.kind for p in paragraphs] == ["host", "music", "host"]
     assert "Sound" not in result.speakers.values() and "Music" not in result.speakers.values()
     assert paragraphs[-1].person is not None and paragraphs[-1].person.programme == "voice actor"
+
+
+def test_24_page_furniture_is_not_spoken_and_a_wrapped_label_is_one_label() -> None:
+    result = run(
+        "Radio Harbour\n• Politics\n• Weather\n\nWinter Ferry Boats Cut\n\nBy Nina Sorel\n\n"
+        "HOST: The ferry timetable is cut. Here is Nina Sorel.\n\nNINA SOREL, CITY\n"
+        "CORRESPONDENT: The early boat will\nPage 2 of 3\nrun on weekdays only.\n\n"
+        "HOST: Thank you. Page 3 of 3 That was Nina.\n\nJOE ROE: I will miss the boat.\n\n"
+        "« Previous episode | Next episode »\n"
+    )
+    texts = [p.text for p in result.transcript.paragraphs]
+    assert texts == [
+        "The ferry timetable is cut. Here is Nina Sorel.",
+        "The early boat will run on weekdays only.",
+        "Thank you. That was Nina.",
+        "I will miss the boat.",
+    ]
+    assert result.transcript.title == "Winter Ferry Boats Cut"  # not the publisher above it
+    assert who(result)[1] == ("host", "Nina Sorel")

@@ -34,7 +34,17 @@ NUMBERED_HEADLINE = re.compile(r"^(?P<number>\d{1,2})\s*[.)]\s+(?P<title>[A-Z“
 SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*$")
 ONE_LINE_HEADER = 200  # a first line this long may hold the title and date before the text
 _FONT_BUTTONS = re.compile(r"[aA+\-\s]{1,5}")
-_MENU_SEPARATORS = re.compile(r"\s*[|·•›»]\s*")
+_MENU_SEPARATORS = re.compile(r"\s*[|·•›»«‹]\s*")
+_LINK_ITEM = re.compile(r"\d{1,4}|archives?|all episodes|more episodes|older|newer|episodes")
+# a PDF page footer on a line of its own: "Page 3 of 7", "3 of 7 | Page", "- 3 -"
+PAGE_FOOTER = re.compile(
+    r"(?i)page\s+\d+(?:\s+of\s+\d+)?|\d+\s*(?:of|/)\s*\d+\s*\|?\s*page|[-–—]\s*\d{1,3}\s*[-–—]"
+)
+# the first line of a wrapped label: capitals with a comma ("JANE DOE, CNN CHIEF WHITE")
+_LABEL_HEAD = re.compile(r"[A-Z][A-Z.'’ -]*,[A-Z.'’ ,-]*")
+_LABEL_TAIL = re.compile(r"[A-Z][A-Z.'’ -]*\s*(?:\([^()]{1,40}\))?\s*:(?:\s|$)")
+# a PDF page footer inside a line whose text went on across the page break
+INLINE_FOOTER = re.compile(r"\s*\bPage\s+\d+\s+of\s+\d+\b\s*")
 
 
 def is_furniture(text: str, words: Words) -> bool:
@@ -42,10 +52,13 @@ def is_furniture(text: str, words: Words) -> bool:
     key = normal(text)
     if not key or key in words.navigation or _FONT_BUTTONS.fullmatch(text):
         return True
+    if any(pattern.fullmatch(text.strip()) for pattern in words.furniture):
+        return True
     if key.startswith(words.navigation_prefixes):
         return True
     items = [normal(i) for i in _MENU_SEPARATORS.split(text) if normal(i)]
-    return len(items) > 1 and all(i in words.navigation for i in items)
+    # a link row: menu words, years and numbers ("Archive | 2019 | 2020", "1 2 3 Next")
+    return len(items) > 1 and all(i in words.navigation or _LINK_ITEM.fullmatch(i) for i in items)
 
 
 def is_tail(text: str, words: Words) -> bool:
@@ -183,7 +196,7 @@ def page_text(raw: str, name: str = "page") -> Page:
         text = raw.replace("\r\n", "\n").replace("\r", "\n")
         if is_captions(text, name):
             return Page(captions_text(text), captions=True)
-        return Page(without_timecodes(text))
+        return Page(INLINE_FOOTER.sub(" ", without_timecodes(text)))
     parser = _PageText(name)
     parser.feed(raw)
     parser.close()
@@ -210,8 +223,11 @@ class _Lines:
         self.labels = labels
         self.words = labels.words
         self.items: list[tuple[int, str]] = []  # (line number, text); "" for a blank line
-        for number, raw in enumerate(text.split("\n"), start=1):
-            line = " ".join(raw.split())
+        self.footers: list[Block] = []  # PDF page footers, taken out of the text's flow
+        for number, line in enumerate(_unwrap_labels(text.split("\n"), labels), start=1):
+            if PAGE_FOOTER.fullmatch(line):
+                self.footers.append(Block(line, number))
+                continue
             pieces = labels.split_inline(line) if line else [""]
             if line and len(line) >= ONE_LINE_HEADER and not any(t for _, t in self.items):
                 pieces = _header_of_one_line(pieces[0]) + pieces[1:]
@@ -265,6 +281,20 @@ class _Lines:
         return self.hard and len(previous) + 1 + len(word) > self.width
 
 
+def _unwrap_labels(raw: list[str], labels: LabelReader) -> list[str]:
+    """The lines with a label that wraps onto the next line joined ("JANE DOE, CNN CHIEF
+    WHITE HOUSE" / "CORRESPONDENT: Words"); the second line is left blank."""
+    lines = [" ".join(line.split()) for line in raw]
+    for i in range(len(lines) - 1):
+        head, tail = lines[i], lines[i + 1]
+        if not (_LABEL_HEAD.fullmatch(head) and _LABEL_TAIL.match(tail)):
+            continue
+        label, _ = labels.split(f"{head} {tail}")
+        if label is not None and label.spoken:
+            lines[i], lines[i + 1] = f"{head} {tail}", ""
+    return lines
+
+
 def _header_of_one_line(text: str) -> list[str]:
     """A page that is one long line starts with its title and date: cut them off."""
     found = split_at_date(text)
@@ -292,7 +322,7 @@ def blocks(text: str, labels: LabelReader | None = None) -> list[Block]:
             current.append(line)
     if current:
         result.append(Block(" ".join(current), start))
-    return result
+    return sorted(result + lines.footers, key=lambda b: b.line)
 
 
 def short(text: str, limit: int = 70) -> str:

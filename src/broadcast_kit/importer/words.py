@@ -73,6 +73,7 @@ class WordFile(BaseModel):
     self_introductions: list[Word] = []
     navigation: list[Word] = []
     navigation_prefixes: list[Word] = []
+    furniture_patterns: list[Word] = []
     tail_markers: list[Word] = []
     disclaimers: list[Word] = []
     date_words: list[Word] = []
@@ -129,6 +130,12 @@ class Words:
         self.audiences = dict(merged.audiences)
         self.music_cues = re.compile(rf"(?i)^{alternatives(merged.music_cues)}\b")
         self.stage_directions = re.compile(rf"(?i)^{alternatives(merged.stage_directions)}\b")
+        try:
+            self.furniture = [re.compile(p) for p in merged.furniture_patterns]
+        except re.error as exc:
+            raise InputError(
+                f"furniture_patterns: {exc.pattern!r} is not a regular expression ({exc})"
+            ) from None
         self.navigation_prefixes = tuple(normal(x) or x.lower() for x in merged.navigation_prefixes)
         self.disclaimers = re.compile(rf"(?i){alternatives(merged.disclaimers)}")
         told = ["us", "reporters", *merged.broadcasters, *(f"the {b}" for b in merged.broadcasters)]

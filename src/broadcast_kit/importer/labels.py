@@ -99,7 +99,7 @@ class LabelReader:
         counts = Counter(
             match.group("name")
             for line in text.splitlines()
-            if (match := _MIXED_LABEL.match(" ".join(line.split()))) and match.group("rest")
+            if (match := _MIXED_LABEL.match(" ".join(line.split())))
         )
         self.mixed = {name for name, n in counts.items() if n >= 2 and self._person_like(name)}
         # a name alone on its line, again and again, with the words below it: a label

@@ -23,7 +23,7 @@ _BRACKET_CLOCK = r"[\[(]\s*(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\s*[\])]"
 _TIME_LINE = re.compile(
     rf"^\s*(?:{_BRACKET_CLOCK}|{_FULL_CLOCK}|\d{{1,2}}:\d{{2}})"
     rf"(?:\s*(?:-->|-|–|>)\s*(?:{_BRACKET_CLOCK}|{_FULL_CLOCK}|\d{{1,2}}:\d{{2}}))?"
-    r"(?:\s*\(\s*\d*\s*sec\s*\))?\s*$"
+    r"(?:\s*\(\s*\d*\s*sec\s*\))?\s*:?\s*$"
 )
 # a timecode opening a line ("[00:01:23] HOST: ...", "00:01:23 Words") or closing a label
 # ("Speaker 1 (00:12):", "Jane Doe [01:02:03]:")

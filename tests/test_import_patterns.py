@@ -563,3 +563,20 @@ def test_24_page_furniture_is_not_spoken_and_a_wrapped_label_is_one_label() -> N
     ]
     assert result.transcript.title == "Winter Ferry Boats Cut"  # not the publisher above it
     assert who(result)[1] == ("host", "Nina Sorel")
+
+
+def test_24_labels_alone_above_short_lines_hold_the_whole_turn() -> None:
+    """A podcast app's transcript: `Name (00:12):` alone, then the turn in short lines."""
+    result = run(
+        "Episode Transcript\nJane Wells (00:00):\nIt's Friday, the\n21st of March.\n"
+        "Announcer (00:04):\nThe last word in\npodcasting news.\nTom Reyes (00:09):\n"
+        "Thanks, Jane.\nGood to be\nback.\nJane Wells (00:15):\nWelcome back, Tom.\n"
+    )
+    texts = [p.text for p in result.transcript.paragraphs]
+    assert texts == [
+        "It's Friday, the 21st of March.",
+        "The last word in podcasting news.",
+        "Thanks, Jane. Good to be back.",
+        "Welcome back, Tom.",
+    ]
+    assert who(result)[1] == ("host", "Announcer")

@@ -102,6 +102,14 @@ class LabelReader:
             if (match := _MIXED_LABEL.match(" ".join(line.split())))
         )
         self.mixed = {name for name, n in counts.items() if n >= 2 and self._person_like(name)}
+        # "Jane Doe:" alone on its line above the words, again and again: then a name seen
+        # once in that form is a label too
+        alone = sum(
+            1
+            for line in text.splitlines()
+            if (match := _MIXED_LABEL.match(" ".join(line.split()))) and not match.group("rest")
+        )
+        self.labels_alone = alone >= 3
         # a name alone on its line, again and again, with the words below it: a label
         lines = Counter(" ".join(line.split()) for line in text.splitlines())
         self.alone = {
@@ -311,8 +319,13 @@ class LabelReader:
         if match is None:
             return None
         name, role = match.group("name"), match.group("role") or match.group("paren")
-        if name not in self.mixed and self._role_kind(role) is None:
-            return None  # "Jane Doe, host:" needs no repetition; "Anna:" must recur
+        if (
+            name not in self.mixed
+            and not (self.labels_alone and not match.group("rest"))
+            and self._role_kind(role) is None
+            and self._role_kind(name) is None
+        ):
+            return None  # "Jane Doe, host:" and "Announcer:" need no repetition; "Anna:" must recur
         if normal(name) in self.words.not_speakers:
             return None
         label = self._named(match.group("label"), name, role, quote=False)

@@ -244,11 +244,25 @@ class _Lines:
         filled = [i for i, (_, t) in enumerate(self.items) if t]
         inner = self.items[filled[0] : filled[-1]] if filled else []
         self.paragraphs = sum(1 for _, t in inner if not t) >= 2
+        # no blank lines, and labels on lines of their own: a turn runs to the next label
+        labelled = [t for _, t in self.items if t and labels.split(t)[0] is not None]
+        alone = sum(1 for t in labelled if not labels.split(t)[1])
+        blank = sum(1 for _, t in inner if not t)
+        self.turns = alone >= 3 and blank < 0.5 * alone
         self.hard = (
             0 < self.width <= 100
             and len(near) >= 3
             and len(near) >= 0.3 * len(lengths)
             and len(broken) >= 0.3 * len(text_lines)
+        )
+
+    def _words(self, line: str) -> bool:
+        """A line of the words of a turn: no label, cue, furniture or headline field."""
+        return not (
+            self.labels.split(line)[0] is not None
+            or LABELLED.match(line)
+            or is_tail(line, self.words)
+            or is_furniture(line, self.words)
         )
 
     def standalone(self, line: str) -> bool:
@@ -267,6 +281,8 @@ class _Lines:
 
     def joins(self, previous: str, line: str) -> bool:
         """Whether `line` continues the paragraph that `previous` ends."""
+        if self.turns and self._words(previous) and self._words(line):
+            return True
         if self.standalone(previous) or self.standalone(line):
             return False
         if self.labels.split(line)[0] is not None:

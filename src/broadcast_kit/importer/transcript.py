@@ -153,7 +153,7 @@ def parse(page: Page, words: Words) -> Transcript:
             waiting = (label, block.line)
         elif label is not None:
             story.paragraphs.append(Paragraph(rest, block.line, label=label, label_line=block.line))
-        elif is_content(text, started) or not is_headline(text):
+        elif is_content(text, started) or not is_headline(text) or waiting is not None:
             para = Paragraph(text, block.line)
             para.one_line = len(text) >= ONE_LINE and len(lines) <= 3
             if waiting is not None:

@@ -580,3 +580,14 @@ def test_24_labels_alone_above_short_lines_hold_the_whole_turn() -> None:
         "Welcome back, Tom.",
     ]
     assert who(result)[1] == ("host", "Announcer")
+
+
+def test_24_characters_in_capitals_are_a_drama_cast() -> None:
+    result = run(
+        "THE LIBRARIAN: Hello there! Come in, come in.\n\nTHE DIRECTOR: Sit down, please.\n\n"
+        "THE LIBRARIAN: Thank you, I will.\n"
+    )
+    assert who(result) == [("host", "host"), ("host", "The Director"), ("host", "host")]
+    director = result.transcript.paragraphs[1].person
+    assert director is not None and director.programme == "voice actor"
+    assert "THE" not in " ".join(p.text for p in result.transcript.paragraphs)

@@ -532,10 +532,11 @@ class _ProgrammeVoices:
 
     def _drama(self) -> bool:
         """A drama or documentary with a cast: a narrator, or sound cues written as lines."""
-        narrated = any(
-            p.label is not None and "narrator" in normal(p.label.written) for p in self.spoken
-        )
-        return narrated or self.transcript.cue_lines >= 2
+        labels = [p.label.written for p in self.spoken if p.label is not None]
+        narrated = any("narrator" in normal(label) for label in labels)
+        # two characters or more ("THE LIBRARIAN:", "THE DIRECTOR:"), not one "THE PRESIDENT:"
+        characters = {label for label in labels if label.startswith("THE ")}
+        return narrated or len(characters) >= 2 or self.transcript.cue_lines >= 2
 
     def _questioner(self, para: Paragraph) -> bool:
         label = para.label

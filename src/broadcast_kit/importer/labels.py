@@ -268,6 +268,10 @@ class LabelReader:
             return Label("voxpop", written, name=title_case(name), role=role, quote=quote)
         name = re.sub(r"(?i),?\s+(?:jr|sr)\.?$", "", name)  # "SULZBERGER Jr.": the surname last
         tokens = [t for t in title_case(name).split() if t.rstrip(".") not in self.words.titles]
+        # a character: "THE LIBRARIAN:", "THE DIRECTOR:" (a drama's cast in capitals)
+        cased = title_case(name).split()
+        if len(cased) >= 2 and cased[0] == "The" and name.isupper():
+            tokens, titled = cased, True
         person = " ".join(tokens)
         if not tokens or not (titled or self._person_like(person)):
             return None

@@ -591,3 +591,14 @@ def test_24_characters_in_capitals_are_a_drama_cast() -> None:
     director = result.transcript.paragraphs[1].person
     assert director is not None and director.programme == "voice actor"
     assert "THE" not in " ".join(p.text for p in result.transcript.paragraphs)
+
+
+def test_24_a_labelled_page_starts_at_its_first_label_and_says_what_it_left_out() -> None:
+    result = run(
+        "Tonight: the mayor answers questions about the new bridge and its budget.\n\n"
+        "Subscribe to our newsletter for more stories like this one every week.\n\n"
+        "MAYOR: Good afternoon.\n\nQUESTION: When will the bridge open, Mayor?\n"
+    )
+    spoken = [p.text for p in result.transcript.paragraphs]
+    assert spoken == ["Good afternoon.", "When will the bridge open, Mayor?"]
+    assert "# check: 2 paragraph(s) of sentences above the first speaker label" in result.yaml

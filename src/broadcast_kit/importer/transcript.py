@@ -79,6 +79,7 @@ class Transcript:
     cut_off: bool = False  # the last spoken paragraph stops mid-sentence
     captions: bool = False  # read from a caption file: paragraphs are the cues joined
     cue_lines: int = 0  # production cues written as lines ("SOUND: rain", "MUSIC: sting")
+    above_labels: int = 0  # paragraphs of sentences above the first label, left out
 
     @property
     def paragraphs(self) -> list[Paragraph]:
@@ -140,6 +141,8 @@ def parse(page: Page, words: Words) -> Transcript:
             read_header(result, header, page, words, page_lines)
             result.stories.append(Story(first_title or result.title or "", block.line, first_tag))
         if not started:
+            if label_driven and is_content(text, False):
+                result.above_labels += 1
             (result.dropped if label is not None else header).append(block)
             continue
         story = result.stories[-1]
@@ -194,7 +197,7 @@ def _label_driven(found: list[Block], reader: LabelReader) -> bool:
             continue
         if label.kind == "host" or label.by_role or re.search(r"\b[A-Z]{2,}", label.written):
             turns += 1
-    return turns >= 3
+    return turns >= 2
 
 
 def _story_title(header: list[Block]) -> tuple[str | None, str | None]:

@@ -100,6 +100,12 @@ def episode_yaml(
     host = transcript.people.host
     if host is not None:
         out.append(f"# host: {host.name} (spoken with the show's host voice)")
+    if transcript.above_labels:
+        out += [
+            f"# check: {transcript.above_labels} paragraph(s) of sentences above the first speaker"
+            " label were left out",
+            "# as the page's (summary, links); move any the programme says into segments:",
+        ]
     if transcript.dropped:
         out.append("# left out, not spoken (page furniture, notices, headers, stage directions):")
         out += [f"#   {where(b.line)}: {short(b.text)}" for b in transcript.dropped]

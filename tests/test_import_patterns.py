@@ -602,3 +602,24 @@ def test_24_a_labelled_page_starts_at_its_first_label_and_says_what_it_left_out(
     spoken = [p.text for p in result.transcript.paragraphs]
     assert spoken == ["Good afternoon.", "When will the bridge open, Mayor?"]
     assert "# check: 2 paragraph(s) of sentences above the first speaker label" in result.yaml
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [
+        ("Radio Harbour\n\nThe Night Ferry Returns\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n",
+         "The Night Ferry Returns"),
+        ("Home\n\n500: Five Hundred Shows!\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n",
+         "Five Hundred Shows!"),
+        ("Sermon Preached by\n\n\"David and the Giant: Part 2\"\n\nSermon Preached by\n\n"
+         "HOST: Good evening.\n\nJOE ROE: Hello.\n", '"David and the Giant: Part 2"'),
+        ("back to index\n\nMaking the Podcast: We found a guest!\n\n"
+         "HOST: Good evening.\n\nJOE ROE: Hello.\n", "Making the Podcast: We found a guest!"),
+        ("• Politics\n• Weather\n\nCouncil Votes on the Ferry | Harbour News\n\n"
+         "HOST: Good evening.\n\nJOE ROE: Hello.\n", "Council Votes on the Ferry"),
+    ],
+)  # fmt: skip
+def test_24_the_title_is_the_headline(page: str, title: str) -> None:
+    result = run(page)
+    assert result.transcript.title == title
+    assert result.yaml.count(title.strip('"')) >= 1

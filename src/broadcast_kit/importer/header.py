@@ -22,6 +22,9 @@ from broadcast_kit.importer.words import Words, normal
 _NAME = r"[A-Z][\w’'&-]*(?:\s+(?:of|and|the|for|&|[A-Z0-9][\w’'&-]*))*"
 
 
+_DANGLING = frozenset(
+    {"by", "of", "the", "a", "an", "and", "with", "for", "to", "from", "in", "on"}
+)
 _BULLET = re.compile(r"^\s*(?:[•·▪►*–—-]|\d+[.)])\s")
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—]|-|::?)\s+")
 
@@ -40,11 +43,19 @@ def _not_a_title(text: str, words: Words) -> bool:
 def _headline_like(text: str) -> bool:
     """A headline: a short line of words without a closing full stop (any capitals)."""
     words = text.split()
-    return 2 <= len(words) <= 30 and not re.search(r"[.,;]$", text) and text[:1].isupper()
+    first = text.lstrip("\"“‘'")[:1]
+    if not words or words[-1].lower() in _DANGLING:  # "Sermon Preached by": the line goes on
+        return False
+    return (
+        2 <= len(words) <= 30
+        and not re.search(r"[.,;]$", text)
+        and (first.isupper() or first.isdigit())
+    )
 
 
 def without_publisher(title: str, words: Words) -> str:
     """ "Headline | Site", "Headline – Washington Post": the headline alone."""
+    title = re.sub(r"^\d{1,4}:\s+(?=\S)", "", title)  # "500: 500!": an episode number
     parts = _TITLE_SEPARATOR.split(title)
     if len(parts) < 2:
         return title

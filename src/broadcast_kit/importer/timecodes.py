@@ -159,7 +159,7 @@ def captions_text(text: str) -> str:
 
 
 # a chapter list's entry: "0:11 First Guest!", "12:40 Podcast structure"
-_CHAPTER_ENTRY = re.compile(r"^\s*\d{1,2}:\d{2}(?::\d{2})?\s+\S(?:[^.]{0,60}[^.,;:])?\s*$")
+_CHAPTER_ENTRY = re.compile(r"^\s*\d{1,2}:\d{1,2}(?::\d{2})?\s+\S(?:[^.]{0,60}[^.,;:])?\s*$")
 
 
 def without_timecodes(text: str) -> str:

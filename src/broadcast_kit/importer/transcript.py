@@ -91,6 +91,8 @@ def is_content(text: str, started: bool) -> bool:
     if TAGGED_HEADLINE.match(text) or NUMBERED_HEADLINE.match(text):
         return False
     words = len(text.split())
+    if not started and words <= 12 and re.fullmatch(r"[^.!?]+[!?]", text):
+        return False  # "Making the Podcast: We secured our first guest!" above the text
     if SENTENCE_END.search(text) or text.endswith(":"):
         return started or words >= 8
     if words >= 30 and SENTENCE_END.search(text.split(". ")[0] + "."):

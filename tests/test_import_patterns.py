@@ -623,3 +623,25 @@ def test_24_the_title_is_the_headline(page: str, title: str) -> None:
     result = run(page)
     assert result.transcript.title == title
     assert result.yaml.count(title.strip('"')) >= 1
+
+
+def test_24_initials_labels_and_the_person_whose_briefing_it_is() -> None:
+    initials = run(
+        "CAROL OFFER: Hello, I'm Carol Offer.\n\nJEFF DUNN: And I'm Jeff Dunn.\n\n"
+        "CO: Tonight, the river.\n\nJD: And the bridge.\n\nCO: First, the river.\n\n"
+        "JD: Then the bridge.\n"
+    )
+    assert [n for _, n in who(initials)] == ["host", "Jeff Dunn"] * 3
+    briefing = run(
+        "Press Briefing by Press Secretary Ann Vale\n\nSpeaker 3: Hi there.\n\n"
+        "Ann Vale: Good afternoon. Let me start with the weather.\n\n"
+        "Speaker 3: Will the storm hit the capital?\n\nAnn Vale: It will, tonight.\n"
+    )
+    assert who(briefing) == [
+        ("interview", "Speaker 3"),
+        ("host", "host"),
+        ("interview", "Speaker 3"),
+        ("host", "host"),
+    ]
+    assert briefing.transcript.people.host is not None
+    assert briefing.transcript.people.host.name == "Ann Vale"

@@ -512,6 +512,8 @@ class _ProgrammeVoices:
                 evidence.append((3, "introduces themselves"))
             if any(self.words.programme_openers.search(p.text) for p in own):
                 evidence.append((2, "welcomes or signs off"))
+            if self._named_in_title(person):
+                evidence.append((3, "the title names their briefing or remarks"))
             if answers and answers.most_common(1)[0][0] is person:
                 evidence.append((3, "answers the journalists"))
             if labelled and labelled[0].person is person:
@@ -529,6 +531,14 @@ class _ProgrammeVoices:
         if best is None:
             return None
         return best[2], ", ".join(best[1])
+
+    def _named_in_title(self, person: Person) -> bool:
+        """ "Press Briefing by Press Secretary Jane Doe", "Jane Doe's Remarks at ...": the
+        event is theirs (an interview *with* someone names the guest instead)."""
+        title = self.transcript.title or ""
+        if person.name not in title or len(person.tokens) < 2:
+            return False
+        return self.words.own_events.search(title) is not None
 
     def _drama(self) -> bool:
         """A drama or documentary with a cast: a narrator, or sound cues written as lines."""

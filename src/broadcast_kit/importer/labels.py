@@ -47,6 +47,7 @@ _NUMBERED = re.compile(
     r"^(?P<label>(?P<name>(?:Speaker|SPEAKER|Participant|PARTICIPANT|Voice|VOICE|Caller|CALLER)"
     r"\s*#?\s*\d{1,2})\s*:)(?:\s*(?P<rest>.*))?$"
 )
+_INITIALS = re.compile(r"^\s*([A-Z]{2,3}):\s")
 _CALENDAR = frozenset({"April", "May", "June", "July", "August", "Sunday"})
 _MIXED_NAME = re.compile(rf"{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{1,2}}")
 _BRACKET = re.compile(r"^\[\s*(?P<tag>[^\[\]]{1,40}?)\s*\](?:\s*(?P<rest>.*))?$")
@@ -110,6 +111,9 @@ class LabelReader:
             if (match := _MIXED_LABEL.match(" ".join(line.split()))) and not match.group("rest")
         )
         self.labels_alone = alone >= 3
+        # initials as labels ("CO:", "JD:"), when they recur
+        initials = Counter(m.group(1) for line in text.splitlines() if (m := _INITIALS.match(line)))
+        self.initials = {label for label, n in initials.items() if n >= 2}
         # a name alone on its line, again and again, with the words below it: a label
         lines = Counter(" ".join(line.split()) for line in text.splitlines())
         self.alone = {
@@ -312,7 +316,7 @@ class LabelReader:
         if match.group("hon") is None and len(re.sub(r"[^A-Z]", "", match.group("name"))) < 2:
             return None
         role = match.group("role") or match.group("paren")
-        titled = match.group("hon") is not None
+        titled = match.group("hon") is not None or match.group("name") in self.initials
         label = self._named(match.group("label"), match.group("name"), role, False, titled)
         if label is None:
             return None

@@ -55,6 +55,7 @@ class WordFile(BaseModel):
     hand_over_phrases: list[Word] = []
     report_cues: list[Word] = []
     programme_openers: list[Word] = []
+    own_events: list[Word] = []
     voxpop_nouns: list[Word] = []
     audiences: dict[Word, Word] = {}
     host_labels: list[Word] = []
@@ -145,6 +146,7 @@ class Words:
         self.quote_verbs = alternatives(merged.quote_verbs)
         self.hand_over = alternatives(merged.hand_over_phrases)
         self.report_cues = alternatives(merged.report_cues)
+        self.own_events = re.compile(rf"(?i)(?<![\w-]){alternatives(merged.own_events)}(?![\w-])")
         self.programme_openers = re.compile(
             rf"(?i)(?<![\w-]){alternatives(merged.programme_openers)}(?![\w-])"
         )

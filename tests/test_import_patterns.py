@@ -645,3 +645,22 @@ def test_24_initials_labels_and_the_person_whose_briefing_it_is() -> None:
     ]
     assert briefing.transcript.people.host is not None
     assert briefing.transcript.people.host.name == "Ann Vale"
+
+
+def test_24_presenters_who_take_turns_asking_one_guest_are_co_hosts() -> None:
+    result = run(
+        "NAT: Our guest this morning is the Minister, Jane Roe. Good morning, Minister.\n\n"
+        "SHAUN: Did you watch the game last night?\n\n"
+        "JANE ROE: I did, and what a game it was, a win by twenty-nine points on the road,"
+        " the best of the whole season for the club and for the fans who travelled.\n\n"
+        "SHAUN: Will you go to the final?\n\n"
+        "JANE ROE: If the diary allows it, I will be there with my family and half the town,"
+        " as I was the last time they made it that far, many years ago now.\n"
+    )
+    assert who(result) == [
+        ("host", "host"),
+        ("host", "Shaun"),
+        ("interview", "Jane Roe"),
+        ("host", "Shaun"),
+        ("interview", "Jane Roe"),
+    ]

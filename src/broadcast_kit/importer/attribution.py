@@ -464,6 +464,10 @@ class _ProgrammeVoices:
         for person in people:
             if person not in found and (why := self._reporter(person)) is not None:
                 found[person] = ("co-host" if why.startswith("co-host") else "reporter", why)
+        host_found = host is not None or self.transcript.people.host is not None
+        for person in people:  # breakfast radio: presenters take turns asking one guest
+            if host_found and person not in found and self._asks(person, people):
+                found[person] = ("co-host", "asks the questions, as the host does")
         if self._drama():  # a drama's named voices are its cast
             for person in people:
                 found.setdefault(person, ("voice actor", "a drama (narrator or cue lines)"))
@@ -531,6 +535,22 @@ class _ProgrammeVoices:
         if best is None:
             return None
         return best[2], ", ".join(best[1])
+
+    def _asks(self, person: Person, people: list[Person]) -> bool:
+        """A voice that mostly asks, in short turns, beside one who answers at length."""
+        own = self._own(person)
+        if any(self._questioner(p) for p in own):  # journalists at a press event are guests
+            return False
+        asked = sum(1 for p in own if ends_with_question(p.text))
+        if asked < 1 or asked < len(own) / 3:
+            return False
+        mean = sum(len(p.text.split()) for p in own) / len(own)
+        others = [
+            sum(len(p.text.split()) for p in o) / len(o)
+            for other in people
+            if other is not person and (o := self._own(other)) and not other.host
+        ]
+        return bool(others) and mean * 2 <= max(others)
 
     def _named_in_title(self, person: Person) -> bool:
         """ "Press Briefing by Press Secretary Jane Doe", "Jane Doe's Remarks at ...": the

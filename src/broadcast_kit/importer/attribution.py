@@ -39,6 +39,7 @@ from broadcast_kit.importer.transcript import Paragraph, Story, Transcript
 from broadcast_kit.importer.words import APOS, Words, alternatives, normal
 from broadcast_kit.render.sentences import sentences
 
+_NUMBERED = re.compile(r"(?i)(?:speaker|participant|voice)\s*\d+")  # "Speaker 4"
 GUESSED_BREAK = "check: paragraph break guessed (the transcript has no line breaks)"
 
 
@@ -507,6 +508,7 @@ class _ProgrammeVoices:
         # at a press conference, who answers the journalists is the programme's voice
         answers = Counter(b.person for a, b in itertools.pairwise(labelled) if a.person in asking)
         counts = {person: len(self._own(person)) for person in people}
+        unnamed = all(_NUMBERED.fullmatch(p.name) for p in people)
         most = max(counts.values())
         best: tuple[int, list[str], Person] | None = None
         for person in people:
@@ -528,7 +530,8 @@ class _ProgrammeVoices:
             if asked >= 2 and asked >= 0.3 * len(own):
                 evidence.append((1, "asks the questions"))
             if counts[person] == most and list(counts.values()).count(most) == 1:
-                evidence.append((1, "speaks most"))
+                # voices the transcript only numbers: who speaks most outweighs who opens
+                evidence.append((3 if unnamed else 1, "speaks most"))
             score = sum(n for n, _ in evidence)
             if score >= 2 and (best is None or score > best[0]):
                 best = (score, [why for _, why in evidence], person)
@@ -541,6 +544,8 @@ class _ProgrammeVoices:
         own = self._own(person)
         if any(self._questioner(p) for p in own):  # journalists at a press event are guests
             return False
+        if _NUMBERED.fullmatch(person.name):
+            return False  # "Speaker 4": a voice the transcript could not name
         asked = sum(1 for p in own if ends_with_question(p.text))
         if asked < 1 or asked < len(own) / 3:
             return False

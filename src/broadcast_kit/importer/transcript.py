@@ -197,7 +197,13 @@ def _label_driven(found: list[Block], reader: LabelReader) -> bool:
         label, _ = reader.split(block.text)
         if label is None or not label.spoken or label.quote:
             continue
-        if label.kind == "host" or label.by_role or re.search(r"\b[A-Z]{2,}", label.written):
+        numbered = re.match(r"(?i)speaker\s*\d", label.written) is not None  # "Speaker 2:"
+        if (
+            label.kind == "host"
+            or label.by_role
+            or numbered
+            or re.search(r"\b[A-Z]{2,}", label.written)
+        ):
             turns += 1
     return turns >= 2
 

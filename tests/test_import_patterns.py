@@ -664,3 +664,18 @@ def test_24_presenters_who_take_turns_asking_one_guest_are_co_hosts() -> None:
         ("host", "Shaun"),
         ("interview", "Jane Roe"),
     ]
+
+
+def test_24_initials_after_full_names_and_sound_effects_make_a_sketch_cast() -> None:
+    result = run(
+        "Gary Kell: From the city, a show about the city.\n\nTina Gray: Hi. How are you?\n\n"
+        "Sam Sun: Not bad at all, thank you.\n\nTG: Is that your name? (HORN, BRAKES)\n\n"
+        "SS: No. (TRUCK PASSING)\n\nTG: Oh. Okay. (STREET NOISE, SHOUTS)\n\nSS: Right.\n\n"
+        "GK: That is the city for you.\n\nTG: Is it?\n\nGK: Good night.\n"
+    )
+    names = [p.person.name if p.person else "host" for p in result.transcript.paragraphs]
+    assert names == ["host", *["Tina Gray", "Sam Sun"] * 3, "host", "Tina Gray", "host"]
+    assert result.transcript.people.host is not None
+    assert result.transcript.people.host.name == "Gary Kell"
+    assert {p.kind for p in result.transcript.paragraphs} == {"host"}  # a cast, all host-side
+    assert "HORN" not in " ".join(p.text for p in result.transcript.paragraphs)

@@ -571,7 +571,8 @@ class _ProgrammeVoices:
         narrated = any("narrator" in normal(label) for label in labels)
         # two characters or more ("THE LIBRARIAN:", "THE DIRECTOR:"), not one "THE PRESIDENT:"
         characters = {label for label in labels if label.startswith("THE ")}
-        return narrated or len(characters) >= 2 or self.transcript.cue_lines >= 2
+        effects = self.transcript.sound_effects
+        return narrated or len(characters) >= 2 or self.transcript.cue_lines >= 2 or effects >= 3
 
     def _questioner(self, para: Paragraph) -> bool:
         label = para.label

@@ -114,6 +114,10 @@ class LabelReader:
         # initials as labels ("CO:", "JD:"), when they recur
         initials = Counter(m.group(1) for line in text.splitlines() if (m := _INITIALS.match(line)))
         self.initials = {label for label, n in initials.items() if n >= 2}
+        # "Terry Gross: Hi." once, then "TG:" again and again: the full name is a label too
+        for name in counts:
+            if "".join(t[0] for t in name.split()) in self.initials and self._person_like(name):
+                self.mixed.add(name)
         # a name alone on its line, again and again, with the words below it: a label
         lines = Counter(" ".join(line.split()) for line in text.splitlines())
         self.alone = {
@@ -157,7 +161,8 @@ class LabelReader:
             return Label("direction", text)
         letters = [c for c in body if c.isalpha()]
         if text.startswith("(") and letters and all(c.isupper() for c in letters):
-            return Label("direction", text)  # (CROSSTALK), (SOUNDBITE OF ARCHIVED RECORDING)
+            # (HORN, BRAKES), (TRUCK PASSING): a sound effect of a drama, counted as a cue line
+            return Label("direction", text, role="sound effect")
         return None
 
     def _direction(self, text: str) -> Label | None:
@@ -207,7 +212,7 @@ class LabelReader:
         if key in self.words.music_labels:
             return Label("music", text, role="cue line"), ""
         if key in self.words.sound_labels:
-            return Label("direction", text, role="cue line"), ""
+            return Label("direction", text, role="sound effect"), ""
         return None
 
     def _numbered(self, text: str) -> tuple[Label, str] | None:

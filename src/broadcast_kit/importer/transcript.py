@@ -79,6 +79,7 @@ class Transcript:
     cut_off: bool = False  # the last spoken paragraph stops mid-sentence
     captions: bool = False  # read from a caption file: paragraphs are the cues joined
     cue_lines: int = 0  # production cues written as lines ("SOUND: rain", "MUSIC: sting")
+    sound_effects: int = 0  # (TRUCK PASSING), (HORN, BRAKES): capitals in brackets, not listed
     above_labels: int = 0  # paragraphs of sentences above the first label, left out
 
     @property
@@ -150,6 +151,8 @@ def parse(page: Page, words: Words) -> Transcript:
         story = result.stories[-1]
         if label is not None and label.role == "cue line":
             result.cue_lines += 1
+        if label is not None and label.role == "sound effect":
+            result.sound_effects += 1
         if label is not None and label.kind == "direction":
             result.dropped.append(block)
         elif label is not None and label.kind == "music":

@@ -44,7 +44,7 @@ PAGE_FOOTER = re.compile(
 _LABEL_HEAD = re.compile(r"[A-Z][A-Z.'’ -]*,[A-Z.'’ ,-]*")
 _LABEL_TAIL = re.compile(r"[A-Z][A-Z.'’ -]*\s*(?:\([^()]{1,40}\))?\s*:(?:\s|$)")
 # a PDF page footer inside a line whose text went on across the page break
-INLINE_FOOTER = re.compile(r"\s*\bPage\s+\d+\s+of\s+\d+\b\s*")
+INLINE_FOOTER = re.compile(r"\bPage[ \t]+\d+[ \t]+of[ \t]+\d+\b")  # no leading \s*: linear
 
 
 def is_furniture(text: str, words: Words) -> bool:
@@ -189,6 +189,16 @@ def is_html(text: str) -> bool:
     return re.search(r"(?i)<(?:!doctype\s+html|html|body|p|div|article)\b", text[:5000]) is not None
 
 
+def _without_inline_footers(text: str) -> str:
+    """ "... the Page 3 of 7 council said": the footer out, the words kept (a footer on a line
+    of its own stays, for the blocks to set aside)."""
+    lines = text.split("\n")
+    return "\n".join(
+        line if PAGE_FOOTER.fullmatch(line.strip()) else INLINE_FOOTER.sub(" ", line)
+        for line in lines
+    )
+
+
 def page_text(raw: str, name: str = "page") -> Page:
     """The visible text of a transcript: plain text as is, HTML with its tags removed
     (`name` is the file as shown in errors)."""
@@ -196,7 +206,7 @@ def page_text(raw: str, name: str = "page") -> Page:
         text = raw.replace("\r\n", "\n").replace("\r", "\n")
         if is_captions(text, name):
             return Page(captions_text(text), captions=True)
-        return Page(INLINE_FOOTER.sub(" ", without_timecodes(text)))
+        return Page(_without_inline_footers(without_timecodes(text)))
     parser = _PageText(name)
     parser.feed(raw)
     parser.close()
@@ -299,7 +309,7 @@ class _Lines:
 
 def _unwrap_labels(raw: list[str], labels: LabelReader) -> list[str]:
     """The lines with a label that wraps onto the next line joined ("JANE DOE, CNN CHIEF
-    WHITE HOUSE" / "CORRESPONDENT: Words"); the second line is left blank."""
+    WHITE HOUSE" / "CORRESPONDENT: Words") on the second line; the first is left blank."""
     lines = [" ".join(line.split()) for line in raw]
     for i in range(len(lines) - 1):
         head, tail = lines[i], lines[i + 1]
@@ -307,7 +317,7 @@ def _unwrap_labels(raw: list[str], labels: LabelReader) -> list[str]:
             continue
         label, _ = labels.split(f"{head} {tail}")
         if label is not None and label.spoken:
-            lines[i], lines[i + 1] = f"{head} {tail}", ""
+            lines[i], lines[i + 1] = "", f"{head} {tail}"  # the words go on below it
     return lines
 
 

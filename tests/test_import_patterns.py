@@ -517,6 +517,11 @@ def test_24_programme_voices_are_host_side_each_with_a_voice(
             "Ada Moss\n\nThank you, it is good to be here.\n\nAda Moss\n\nReally good.\n",
             [("host", "host"), ("interview", "Ada Moss"), ("interview", "Ada Moss")],
         ),
+        (  # "NAME - words": a dash instead of a colon, on a page that does it again
+            "INTERVIEWER - Hello and welcome to the market.\n\nMARCUS - Hello to you.\n\n"
+            "INTERVIEWER - Is that your real name?\n\nMARCUS - It is not.\n",
+            [("host", "host"), ("interview", "Marcus"), ("host", "host"), ("interview", "Marcus")],
+        ),
         (  # a role-only label means the person labelled with that role before
             "HOST: Good morning.\n\nJANE ROE, PRIME MINISTER: Good morning to you.\n\n"
             "HOST: Did you watch the game?\n\nPRIME MINISTER: I did, from the hotel.\n",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from broadcast_kit.importer.words import Words, normal
 
@@ -47,6 +47,7 @@ _NUMBERED = re.compile(
     r"^(?P<label>(?P<name>(?:Speaker|SPEAKER|Participant|PARTICIPANT|Voice|VOICE|Caller|CALLER)"
     r"\s*#?\s*\d{1,2})\s*:)(?:\s*(?P<rest>.*))?$"
 )
+_DASH = re.compile(r"^\s*([A-Z][A-Z.'’]*(?:\s+[A-Z][A-Z.'’]*){0,3})\s+[-–—]\s+(?=\S)")
 _INITIALS = re.compile(r"^\s*([A-Z]{2,3}):\s")
 _CALENDAR = frozenset({"April", "May", "June", "July", "August", "Sunday"})
 _MIXED_NAME = re.compile(rf"{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{1,2}}")
@@ -111,6 +112,9 @@ class LabelReader:
             if (match := _MIXED_LABEL.match(" ".join(line.split()))) and not match.group("rest")
         )
         self.labels_alone = alone >= 3
+        # "INTERVIEWER - Hello.": a name in capitals and a dash, when the page does it again
+        dashed = Counter(m.group(1) for line in text.splitlines() if (m := _DASH.match(line)))
+        self.dashed = {name for name, n in dashed.items() if n >= 2}
         # initials as labels ("CO:", "JD:"), when they recur
         initials = Counter(m.group(1) for line in text.splitlines() if (m := _INITIALS.match(line)))
         self.initials = {label for label, n in initials.items() if n >= 2}
@@ -189,6 +193,11 @@ class LabelReader:
             return direction, ""
         if text in self.alone:
             return Label("speaker", text, name=text), ""
+        dash = _DASH.match(text)
+        if dash is not None and dash.group(1) in self.dashed:  # read as "NAME: words"
+            label, rest = self.split(f"{dash.group(1)}: {text[dash.end() :]}")
+            if label is not None:
+                return replace(label, written=text[: dash.end()].strip()), rest
         for read in (
             self._cue_line,
             self._numbered,

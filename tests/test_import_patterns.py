@@ -684,3 +684,21 @@ def test_24_initials_after_full_names_and_sound_effects_make_a_sketch_cast() -> 
     assert result.transcript.people.host.name == "Gary Kell"
     assert {p.kind for p in result.transcript.paragraphs} == {"host"}  # a cast, all host-side
     assert "HORN" not in " ".join(p.text for p in result.transcript.paragraphs)
+
+
+def test_24_caption_speaker_tags_are_labels_and_a_narrator_alone_is_no_drama() -> None:
+    vtt = (
+        "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n[ music ]\n\n"
+        "00:00:02.000 --> 00:00:04.000\n<v Narrator>You want these people.\n\n"
+        "00:00:04.100 --> 00:00:06.000\nThey order your products.\n\n"
+        "00:00:07.000 --> 00:00:09.000\n[Terrill] It is important for designers\n\n"
+        "00:00:09.100 --> 00:00:11.000\nto see what others see.\n"
+    )
+    result = importer.import_transcript(
+        vtt, "explainer.vtt", engine="fake", today=dt.date(2000, 1, 1)
+    )
+    assert who(result) == [("music", "intro"), ("host", "host"), ("interview", "Terrill")]
+    assert [p.text for p in result.transcript.paragraphs][1:] == [
+        "You want these people. They order your products.",
+        "It is important for designers to see what others see.",
+    ]

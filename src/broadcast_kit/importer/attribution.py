@@ -566,13 +566,13 @@ class _ProgrammeVoices:
         return self.words.own_events.search(title) is not None
 
     def _drama(self) -> bool:
-        """A drama or documentary with a cast: a narrator, or sound cues written as lines."""
+        """A drama with a cast: characters, sound cues written as lines, sound effects."""
         labels = [p.label.written for p in self.spoken if p.label is not None]
-        narrated = any("narrator" in normal(label) for label in labels)
-        # two characters or more ("THE LIBRARIAN:", "THE DIRECTOR:"), not one "THE PRESIDENT:"
+        # two characters or more ("THE LIBRARIAN:", "THE DIRECTOR:"), not one "THE PRESIDENT:";
+        # a narrator alone is not enough: a documentary's narrator hands over to guests
         characters = {label for label in labels if label.startswith("THE ")}
         effects = self.transcript.sound_effects
-        return narrated or len(characters) >= 2 or self.transcript.cue_lines >= 2 or effects >= 3
+        return len(characters) >= 2 or self.transcript.cue_lines >= 2 or effects >= 3
 
     def _questioner(self, para: Paragraph) -> bool:
         label = para.label

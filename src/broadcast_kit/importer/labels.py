@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from broadcast_kit.importer.words import Words, normal
@@ -96,7 +97,8 @@ def title_case(name: str) -> str:
 class LabelReader:
     """Recognises the labels and cues of one page (mixed-case labels must recur on it)."""
 
-    def __init__(self, words: Words, text: str = "") -> None:
+    def __init__(self, words: Words, text: str = "", speakers: Iterable[str] = ()) -> None:
+        """`speakers`: names a caption file tagged as speakers (`<v Name>`, `[Name]`)."""
         self.words = words
         counts = Counter(
             match.group("name")
@@ -104,6 +106,7 @@ class LabelReader:
             if (match := _MIXED_LABEL.match(" ".join(line.split())))
         )
         self.mixed = {name for name, n in counts.items() if n >= 2 and self._person_like(name)}
+        self.mixed |= set(speakers)
         # "Jane Doe:" alone on its line above the words, again and again: then a name seen
         # once in that form is a label too
         alone = sum(
@@ -221,7 +224,7 @@ class LabelReader:
         if key in self.words.music_labels:
             return Label("music", text, role="cue line"), ""
         if key in self.words.sound_labels:
-            return Label("direction", text, role="sound effect"), ""
+            return Label("direction", text, role="cue line"), ""
         return None
 
     def _numbered(self, text: str) -> tuple[Label, str] | None:

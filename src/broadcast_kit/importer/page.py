@@ -183,6 +183,7 @@ class Page:
     h1: str | None = None
     page_title: str | None = None
     captions: bool = False  # read from a caption file (SRT, VTT): no line numbers of its own
+    speakers: tuple[str, ...] = ()  # the names the captions tag as speakers
 
 
 def is_html(text: str) -> bool:
@@ -205,7 +206,8 @@ def page_text(raw: str, name: str = "page") -> Page:
     if not is_html(raw):
         text = raw.replace("\r\n", "\n").replace("\r", "\n")
         if is_captions(text, name):
-            return Page(captions_text(text), captions=True)
+            words, speakers = captions_text(text)
+            return Page(words, captions=True, speakers=speakers)
         return Page(_without_inline_footers(without_timecodes(text)))
     parser = _PageText(name)
     parser.feed(raw)

@@ -117,8 +117,13 @@ def _music(text: str) -> bool:
     return bool(re.fullmatch(r"[♪♫#\s]+|[♪♫].*[♪♫]", text))
 
 
-def captions_text(text: str) -> str:
-    """Paragraphs from caption cues: a new paragraph at a new speaker or a pause."""
+_TAGGED = re.compile(r"^\[(?P<name>[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,2})\]\s+(?P<rest>\S.*)$")
+
+
+def captions_text(text: str) -> tuple[str, tuple[str, ...]]:
+    """Paragraphs from caption cues (a new one at a new speaker or a pause), and the names
+    the captions tag as speakers (`<v Name>`, `[Name] words`)."""
+    speakers: list[str] = []
     paragraphs: list[list[str]] = []
     voice: str | None = None
     last_end: float | None = None
@@ -126,6 +131,12 @@ def captions_text(text: str) -> str:
     cues = captions(text, header)
     for cue in cues:
         body = cue.text
+        tagged = _TAGGED.match(body)
+        if tagged is not None and not re.search(r"(?i)music|sound|applause|laugh", body):
+            cue = Caption(cue.start, cue.end, tagged.group("rest"), tagged.group("name"))
+            body = cue.text
+        if cue.voice is not None and cue.voice not in speakers:
+            speakers.append(cue.voice)
         if re.fullmatch(r"\[[^\[\]]+\]|\([^()]+\)", body):  # "[ Door slams ]": a cue of its own
             paragraphs += [[body], []]
             last_end = cue.end
@@ -155,7 +166,8 @@ def captions_text(text: str) -> str:
         paragraphs[-1].append(body)
         voice = cue.voice if cue.voice is not None else voice
         last_end = cue.end
-    return "\n\n".join([*header, *(" ".join(p) for p in paragraphs if p)]) + "\n"
+    text = "\n\n".join([*header, *(" ".join(p) for p in paragraphs if p)]) + "\n"
+    return text, tuple(speakers)
 
 
 # a chapter list's entry: "0:11 First Guest!", "12:40 Podcast structure"

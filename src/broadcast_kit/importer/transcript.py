@@ -105,7 +105,7 @@ def parse(page: Page, words: Words) -> Transcript:
     """Header, stories and paragraphs of a transcript; furniture set aside in `dropped`."""
     from broadcast_kit.importer.header import find_broadcaster, find_programme, read_header
 
-    reader = LabelReader(words, page.text)
+    reader = LabelReader(words, page.text, page.speakers)
     result = Transcript(people=People(words), captions=page.captions)
     header: list[Block] = []
     started = ended = False

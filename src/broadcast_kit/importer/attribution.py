@@ -471,7 +471,8 @@ class _ProgrammeVoices:
                 found[person] = ("co-host", "asks the questions, as the host does")
         if self._drama():  # a drama's named voices are its cast
             for person in people:
-                found.setdefault(person, ("voice actor", "a drama (cue lines, effects, characters)"))
+                why = "a drama (cue lines, effects, characters)"
+                found.setdefault(person, ("voice actor", why))
         for person, (role, why) in found.items():
             self._flip(person, role, why)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -34,11 +35,12 @@ def run(text: str, **kwargs: object) -> importer.Imported:
 
 
 def who(result: importer.Imported) -> list[tuple[str, str]]:
-    """(kind, speaker) of every part: the host, a person's name, a voxpop's description."""
+    """(kind, speaker) of every part: the host, a programme voice's or a person's name, a
+    voxpop's description."""
     rows = []
     for para in result.transcript.paragraphs:
         name = para.person.name if para.person else para.description or para.role or ""
-        rows.append((para.kind, name if para.kind != "host" else "host"))
+        rows.append((para.kind, name if para.kind != "host" or para.person else "host"))
     return rows
 
 
@@ -78,8 +80,8 @@ def notes_before(result: importer.Imported, start: str) -> list[str]:
             "Farmers are counting the damage in the fields today.\n"
             '[Soundbite] Kim Min-ji (Farmer) : "We lost half of the crop this year."\n'
             "The government has promised help for the farmers by next month.\n",
-            [("host", "host"), ("interview", "Reporter"), ("interview", "Kim Min-ji"),
-             ("interview", "Reporter")],
+            [("host", "host"), ("host", "Reporter"), ("interview", "Kim Min-ji"),
+             ("host", "Reporter")],
         ),
         (
             "The market reopened on Monday after the long repairs were finished.\n"
@@ -449,3 +451,255 @@ def test_package_word_lists_are_data_files() -> None:
 def test_a_page_with_nothing_to_say_is_refused(page: str) -> None:
     with pytest.raises(InputError, match="no transcript paragraphs found"):
         run(page)
+
+
+# --- issue 24: real transcripts ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "speakers"),
+    [
+        (  # a role word in the label; a hand-over names the correspondent
+            "JANE DOE, CITY ANCHOR: Good evening. The bridge reopened today. Correspondent"
+            " Ray Kim was there.\n\nRAY KIM: Traffic moved again by noon, after six months.\n\n"
+            "ANN LEE: I drive over it every day, so I am glad.\n\nDOE: Thank you both.\n",
+            [("host", "host"), ("host", "Ray Kim"), ("interview", "Ann Lee"), ("host", "host")],
+        ),
+        (  # no host label: who opens, introduces themselves and asks is the host
+            "MARK OLSEN: Hello, I'm Mark Olsen and this is the Late Desk. Why now?\n\n"
+            "ROSA DIAZ: Because the money ran out in March, and nobody noticed.\n\n"
+            "OLSEN: Who should have noticed?\n\nDIAZ: The board, for a start.\n",
+            [("host", "host"), ("interview", "Rosa Diaz"), ("host", "host"),
+             ("interview", "Rosa Diaz")],
+        ),
+        (  # a reporter signing off with their name is a programme voice
+            "HOST: The harvest came in early this year.\n\nLENA VOSS: The fields were dry by"
+            " August. For the Farm Hour, I'm Lena Voss.\n\nHOST: Thank you, Lena.\n",
+            [("host", "host"), ("host", "Lena Voss"), ("host", "host")],
+        ),
+    ],
+)  # fmt: skip
+def test_24_programme_voices_are_host_side_each_with_a_voice(
+    page: str, speakers: list[tuple[str, str]]
+) -> None:
+    result = run(page)
+    assert who(result) == speakers
+    paragraphs = result.transcript.paragraphs
+    reporters = {p.person.name for p in paragraphs if p.person and p.kind == "host"}
+    for name in reporters:  # a voice of its own, credited as a programme role
+        key = next(k for k, v in result.speakers.items() if v == name)
+        voice = yaml.safe_load(result.yaml)["voices"][key]
+        assert voice["role"] in ("reporter", "co-host", "narrator", "announcer")
+    assert re.search(r"# check: [\w ]+ taken as (the host|reporter): \w", result.yaml)
+
+
+@pytest.mark.parametrize(
+    ("page", "speakers"),
+    [
+        (  # role-only labels; the questioner at a press event is a guest
+            "JOURNALIST: Will the port close?\n\nPM: No, it stays open all winter.\n\n"
+            "JOURNALIST: And the jobs?\n\nPM: Every one of them is safe.\n",
+            [("interview", "Journalist"), ("host", "host"), ("interview", "Journalist"),
+             ("host", "host")],
+        ),
+        (  # Q:/A: the questioner is the host
+            "Q: How long did you keep the light?\n\nA: Twenty-six years in all.\n\n"
+            "Q: And now?\n\nA: Now I rest at last.\n",
+            [("host", "host"), ("interview", "Interviewee"), ("host", "host"),
+             ("interview", "Interviewee")],
+        ),
+        (  # the White House's "Q" without a colon; a label without a space after it
+            "MR. EARNEST:Good afternoon, everybody.\n\nQ    Thank you.\n\n"
+            "MR. EARNEST: Let me start with the weather today.\n",
+            [("host", "host"), ("interview", "Journalist"), ("host", "host")],
+        ),
+        (  # a numbered speaker with a time in its label; a name alone above its words
+            "Speaker 1 (00:02):\n\nWelcome back to the show, everyone.\n\n"
+            "Ada Moss\n\nThank you, it is good to be here.\n\nAda Moss\n\nReally good.\n",
+            [("host", "host"), ("interview", "Ada Moss"), ("interview", "Ada Moss")],
+        ),
+        (  # "NAME - words": a dash instead of a colon, on a page that does it again
+            "INTERVIEWER - Hello and welcome to the market.\n\nMARCUS - Hello to you.\n\n"
+            "INTERVIEWER - Is that your real name?\n\nMARCUS - It is not.\n",
+            [("host", "host"), ("interview", "Marcus"), ("host", "host"), ("interview", "Marcus")],
+        ),
+        (  # a role-only label means the person labelled with that role before
+            "HOST: Good morning.\n\nJANE ROE, PRIME MINISTER: Good morning to you.\n\n"
+            "HOST: Did you watch the game?\n\nPRIME MINISTER: I did, from the hotel.\n",
+            [("host", "host"), ("interview", "Jane Roe"), ("host", "host"),
+             ("interview", "Jane Roe")],
+        ),
+    ],
+)  # fmt: skip
+def test_24_label_grammar(page: str, speakers: list[tuple[str, str]]) -> None:
+    result = run(page)
+    assert who(result) == speakers
+    spoken = " ".join(p.text for p in result.transcript.paragraphs)
+    assert not re.search(r"\b(?:PM|Q|A|JOURNALIST|Speaker 1|MINISTER|EARNEST):|00:02", spoken)
+
+
+def test_24_cue_lines_are_cues_never_speakers_or_words() -> None:
+    result = run(
+        "NARRATOR: The night was wet.\n\nSOUND: Rain on a roof.\n\nSFX: A door slams.\n\n"
+        "MUSIC: Sting.\n\n[Phone rings]\n\nNB: recorded in 1998.\n\n"
+        "ALBERT PENN: Who is there at this hour?\n"
+    )
+    paragraphs = result.transcript.paragraphs
+    spoken = " ".join(p.text for p in paragraphs if p.spoken)
+    assert spoken == "The night was wet. Who is there at this hour?"
+    assert [p.kind for p in paragraphs] == ["host", "music", "host"]
+    assert "Sound" not in result.speakers.values() and "Music" not in result.speakers.values()
+    assert paragraphs[-1].person is not None and paragraphs[-1].person.programme == "voice actor"
+
+
+def test_24_page_furniture_is_not_spoken_and_a_wrapped_label_is_one_label() -> None:
+    result = run(
+        "Radio Harbour\n• Politics\n• Weather\n\nWinter Ferry Boats Cut\n\nBy Nina Sorel\n\n"
+        "HOST: The ferry timetable is cut. Here is Nina Sorel.\n\nNINA SOREL, CITY\n"
+        "CORRESPONDENT: The early boat will\nPage 2 of 3\nrun on weekdays only.\n\n"
+        "HOST: Thank you. Page 3 of 3 That was Nina.\n\nJOE ROE: I will miss the boat.\n\n"
+        "« Previous episode | Next episode »\n"
+    )
+    texts = [p.text for p in result.transcript.paragraphs]
+    assert texts == [
+        "The ferry timetable is cut. Here is Nina Sorel.",
+        "The early boat will run on weekdays only.",
+        "Thank you. That was Nina.",
+        "I will miss the boat.",
+    ]
+    assert result.transcript.title == "Winter Ferry Boats Cut"  # not the publisher above it
+    assert who(result)[1] == ("host", "Nina Sorel")
+
+
+def test_24_labels_alone_above_short_lines_hold_the_whole_turn() -> None:
+    """A podcast app's transcript: `Name (00:12):` alone, then the turn in short lines."""
+    result = run(
+        "Episode Transcript\nJane Wells (00:00):\nIt's Friday, the\n21st of March.\n"
+        "Announcer (00:04):\nThe last word in\npodcasting news.\nTom Reyes (00:09):\n"
+        "Thanks, Jane.\nGood to be\nback.\nJane Wells (00:15):\nWelcome back, Tom.\n"
+    )
+    texts = [p.text for p in result.transcript.paragraphs]
+    assert texts == [
+        "It's Friday, the 21st of March.",
+        "The last word in podcasting news.",
+        "Thanks, Jane. Good to be back.",
+        "Welcome back, Tom.",
+    ]
+    assert who(result)[1] == ("host", "Announcer")
+
+
+def test_24_characters_in_capitals_are_a_drama_cast() -> None:
+    result = run(
+        "THE LIBRARIAN: Hello there! Come in, come in.\n\nTHE DIRECTOR: Sit down, please.\n\n"
+        "THE LIBRARIAN: Thank you, I will.\n"
+    )
+    assert who(result) == [("host", "host"), ("host", "The Director"), ("host", "host")]
+    director = result.transcript.paragraphs[1].person
+    assert director is not None and director.programme == "voice actor"
+    assert "THE" not in " ".join(p.text for p in result.transcript.paragraphs)
+
+
+def test_24_a_labelled_page_starts_at_its_first_label_and_says_what_it_left_out() -> None:
+    result = run(
+        "Tonight: the mayor answers questions about the new bridge and its budget.\n\n"
+        "Subscribe to our newsletter for more stories like this one every week.\n\n"
+        "MAYOR: Good afternoon.\n\nQUESTION: When will the bridge open, Mayor?\n"
+    )
+    spoken = [p.text for p in result.transcript.paragraphs]
+    assert spoken == ["Good afternoon.", "When will the bridge open, Mayor?"]
+    assert "# check: 2 paragraph(s) of sentences above the first speaker label" in result.yaml
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [
+        ("Radio Harbour\n\nThe Night Ferry Returns\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n",
+         "The Night Ferry Returns"),
+        ("Home\n\n500: Five Hundred Shows!\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n",
+         "Five Hundred Shows!"),
+        ("Sermon Preached by\n\n\"David and the Giant: Part 2\"\n\nSermon Preached by\n\n"
+         "HOST: Good evening.\n\nJOE ROE: Hello.\n", '"David and the Giant: Part 2"'),
+        ("back to index\n\nMaking the Podcast: We found a guest!\n\n"
+         "HOST: Good evening.\n\nJOE ROE: Hello.\n", "Making the Podcast: We found a guest!"),
+        ("• Politics\n• Weather\n\nCouncil Votes on the Ferry | Harbour News\n\n"
+         "HOST: Good evening.\n\nJOE ROE: Hello.\n", "Council Votes on the Ferry"),
+    ],
+)  # fmt: skip
+def test_24_the_title_is_the_headline(page: str, title: str) -> None:
+    result = run(page)
+    assert result.transcript.title == title
+    assert result.yaml.count(title.strip('"')) >= 1
+
+
+def test_24_initials_labels_and_the_person_whose_briefing_it_is() -> None:
+    initials = run(
+        "CAROL OFFER: Hello, I'm Carol Offer.\n\nJEFF DUNN: And I'm Jeff Dunn.\n\n"
+        "CO: Tonight, the river.\n\nJD: And the bridge.\n\nCO: First, the river.\n\n"
+        "JD: Then the bridge.\n"
+    )
+    assert [n for _, n in who(initials)] == ["host", "Jeff Dunn"] * 3
+    briefing = run(
+        "Press Briefing by Press Secretary Ann Vale\n\nSpeaker 3: Hi there.\n\n"
+        "Ann Vale: Good afternoon. Let me start with the weather.\n\n"
+        "Speaker 3: Will the storm hit the capital?\n\nAnn Vale: It will, tonight.\n"
+    )
+    assert who(briefing) == [
+        ("interview", "Speaker 3"),
+        ("host", "host"),
+        ("interview", "Speaker 3"),
+        ("host", "host"),
+    ]
+    assert briefing.transcript.people.host is not None
+    assert briefing.transcript.people.host.name == "Ann Vale"
+
+
+def test_24_presenters_who_take_turns_asking_one_guest_are_co_hosts() -> None:
+    result = run(
+        "NAT: Our guest this morning is the Minister, Jane Roe. Good morning, Minister.\n\n"
+        "SHAUN: Did you watch the game last night?\n\n"
+        "JANE ROE: I did, and what a game it was, a win by twenty-nine points on the road,"
+        " the best of the whole season for the club and for the fans who travelled.\n\n"
+        "SHAUN: Will you go to the final?\n\n"
+        "JANE ROE: If the diary allows it, I will be there with my family and half the town,"
+        " as I was the last time they made it that far, many years ago now.\n"
+    )
+    assert who(result) == [
+        ("host", "host"),
+        ("host", "Shaun"),
+        ("interview", "Jane Roe"),
+        ("host", "Shaun"),
+        ("interview", "Jane Roe"),
+    ]
+
+
+def test_24_initials_after_full_names_and_sound_effects_make_a_sketch_cast() -> None:
+    result = run(
+        "Gary Kell: From the city, a show about the city.\n\nTina Gray: Hi. How are you?\n\n"
+        "Sam Sun: Not bad at all, thank you.\n\nTG: Is that your name? (HORN, BRAKES)\n\n"
+        "SS: No. (TRUCK PASSING)\n\nTG: Oh. Okay. (STREET NOISE, SHOUTS)\n\nSS: Right.\n\n"
+        "GK: That is the city for you.\n\nTG: Is it?\n\nGK: Good night.\n"
+    )
+    names = [p.person.name if p.person else "host" for p in result.transcript.paragraphs]
+    assert names == ["host", *["Tina Gray", "Sam Sun"] * 3, "host", "Tina Gray", "host"]
+    assert result.transcript.people.host is not None
+    assert result.transcript.people.host.name == "Gary Kell"
+    assert {p.kind for p in result.transcript.paragraphs} == {"host"}  # a cast, all host-side
+    assert "HORN" not in " ".join(p.text for p in result.transcript.paragraphs)
+
+
+def test_24_caption_speaker_tags_are_labels_and_a_narrator_alone_is_no_drama() -> None:
+    vtt = (
+        "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n[ music ]\n\n"
+        "00:00:02.000 --> 00:00:04.000\n<v Narrator>You want these people.\n\n"
+        "00:00:04.100 --> 00:00:06.000\nThey order your products.\n\n"
+        "00:00:07.000 --> 00:00:09.000\n[Terrill] It is important for designers\n\n"
+        "00:00:09.100 --> 00:00:11.000\nto see what others see.\n"
+    )
+    result = importer.import_transcript(
+        vtt, "explainer.vtt", engine="fake", today=dt.date(2000, 1, 1)
+    )
+    assert who(result) == [("music", "intro"), ("host", "host"), ("interview", "Terrill")]
+    assert [p.text for p in result.transcript.paragraphs][1:] == [
+        "You want these people. They order your products.",
+        "It is important for designers to see what others see.",
+    ]

@@ -16,7 +16,7 @@ from broadcast_kit.cli._boundary import error
 from broadcast_kit.errors import BroadcastKitError, ExitStatus, InputError
 from broadcast_kit.text import count
 
-TRANSCRIPT_SUFFIXES = (".txt", ".html", ".htm")
+TRANSCRIPT_SUFFIXES = (".txt", ".html", ".htm", ".srt", ".vtt")
 
 
 def import_(
@@ -24,7 +24,7 @@ def import_(
         list[Path],
         typer.Argument(
             help="The programme transcript: plain text or a saved HTML page. Several, or a"
-            " folder of them (.txt, .html): one episode folder each.",
+            " folder of them (.txt, .html, .srt, .vtt): one episode folder each.",
             show_default=False,
             metavar="TRANSCRIPT",
         ),
@@ -75,8 +75,9 @@ def _import_one(
     cues = len(result.transcript.paragraphs) - len(paragraphs)
     music = f", {count(cues, 'music cue')}" if cues else ""
     where = f"wrote {loader.display(done.episode)}" if done.episode is not None else "imported"
+    title = result.transcript.title or transcript.stem  # no title on the page: the file's name
     typer.echo(
-        f"{where}: {result.transcript.title!r}, {count(len(stories), 'chapter')},"
+        f"{where}: {title!r}, {count(len(stories), 'chapter')},"
         f" {count(len(paragraphs), 'part')} ({summary}){music},"
         f" {count(len(result.speakers), 'voice')};"
         f" {count(result.checks, 'line')} marked 'check:' to review",

@@ -118,7 +118,8 @@ def import_transcript(
             speakers.append(para.person)
     assign_keys(speakers)
     today = today or dt.date.today()
-    text = episode_yaml(transcript, speakers, source_name, engine, today, is_html(raw), music or {})
+    by_paragraph = is_html(raw) or page.captions  # no line numbers of the file's own
+    text = episode_yaml(transcript, speakers, source_name, engine, today, by_paragraph, music or {})
     return Imported(
         transcript,
         text,

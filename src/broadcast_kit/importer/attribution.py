@@ -14,7 +14,9 @@ Every non-host part not given by a label gets a `check:` note naming its evidenc
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -34,9 +36,10 @@ from broadcast_kit.importer.labels import Label
 from broadcast_kit.importer.page import short
 from broadcast_kit.importer.people import People, Person, mentions
 from broadcast_kit.importer.transcript import Paragraph, Story, Transcript
-from broadcast_kit.importer.words import Words
+from broadcast_kit.importer.words import APOS, Words, alternatives, normal
 from broadcast_kit.render.sentences import sentences
 
+_NUMBERED = re.compile(r"(?i)(?:speaker|participant|voice)\s*\d+")  # "Speaker 4"
 GUESSED_BREAK = "check: paragraph break guessed (the transcript has no line breaks)"
 
 
@@ -116,6 +119,7 @@ class _Attribution:
                     self._by_evidence(para, state, number == len(story.paragraphs))
                     result.append(para)
             story.paragraphs = result
+        _ProgrammeVoices(self.transcript, self.words, self.self_intro).run()
         self._music_roles()
 
     # --- 1. labels ------------------------------------------------------------------------
@@ -127,19 +131,25 @@ class _Attribution:
             self.voxpops += 1
             turn = _Turn("voxpop", label, turn.line, None, label.role or label.name or "Voxpop")
             turn.voice = f"voxpop-{self.voxpops}"
+        elif label.kind == "host" and normal(label.written) in ("announcer", "voiceover"):
+            # "ANNOUNCER:" is the programme's, but not its host: a voice of its own
+            person = self.people.person("Announcer")
+            person.programme = person.programme or "announcer"
+            turn.person = person
         elif label.kind in ("speaker", "reporter") or label.name:
-            person = self.people.person(label.name or "Reporter")
+            person = (
+                self._by_role(label)
+                or self._by_initials(label)
+                or self.people.person(label.name or "Reporter")
+            )
             person.role = person.role or ("reporter" if label.kind == "reporter" else label.role)
             host = self.people.host
             if label.kind == "host" and (host is None or host is person):
                 person.host = True
-            if person.host:
+            elif label.kind in ("host", "reporter") and not person.host_side:
+                person.programme = self._programme_role(label)
+            if person.host_side:
                 turn.person = person
-            elif label.kind == "host":
-                para.notes.append(
-                    f"check: {person.name} is labelled host too ({where});"
-                    " they speak with the host voice"
-                )
             else:
                 turn = _Turn("interview", label, turn.line, person)
         self._apply(para, turn, where)
@@ -160,9 +170,39 @@ class _Attribution:
         self._apply(para, turn, where)
         return para
 
+    def _by_role(self, label: Label) -> Person | None:
+        """The person a role-only label means: "PRIME MINISTER:" after "JANE DOE, PRIME
+        MINISTER:"."""
+        if not label.by_role or not label.role:
+            return None
+        role = normal(label.role)
+        return next((p for p in self.people.known if p.role and normal(p.role) == role), None)
+
+    def _by_initials(self, label: Label) -> Person | None:
+        """The person "CO:" means once "CAROL OFF:" has spoken: their initials."""
+        written = label.written.rstrip(": ")
+        if not re.fullmatch(r"[A-Z]{2,3}", written):
+            return None
+        found = [
+            p
+            for p in self.people.known
+            if len(p.tokens) == len(written) and "".join(t[0] for t in p.tokens) == written
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def _programme_role(self, label: Label) -> str:
+        """The role of a programme voice that is not the host: co-host, narrator, reporter."""
+        if label.kind == "reporter":
+            return "reporter"
+        said = normal(f"{label.role or ''} {label.written}")
+        return next((r for r in ("narrator", "announcer") if r in said), "co-host")
+
     def _apply(self, para: Paragraph, turn: _Turn, where: str) -> None:
         para.kind = turn.kind
-        if turn.kind == "interview" and turn.person is not None:
+        if turn.kind == "host" and turn.person is not None and not turn.person.host:
+            para.person = turn.person
+            para.notes.append(f"{turn.person.name} ({turn.person.programme}): {where}")
+        elif turn.kind == "interview" and turn.person is not None:
             para.person = turn.person
             para.notes.append(f"{turn.person.name}: {where}")
         elif turn.kind == "voxpop":
@@ -389,6 +429,195 @@ class _Attribution:
             if re.search(rf"(?i)\b{re.escape(noun)}s?\b", text):
                 return description
         return "Listener"
+
+
+class _ProgrammeVoices:
+    """Voices labelled by name alone ("AMY GOODMAN:", "Judy Woodruff:") that are the
+    programme's own, not guests: the host (on a page with no host label or unlabelled host,
+    the voice that opens the programme, introduces itself, welcomes, asks, speaks most) and
+    reporters (handed over to with "Jane Doe reports.", "correspondent Jane Doe", or signing
+    off with their name). Their parts become host parts, each with its own voice."""
+
+    def __init__(self, transcript: Transcript, words: Words, self_intro: re.Pattern[str]) -> None:
+        self.transcript = transcript
+        self.words = words
+        self.self_intro = self_intro
+        self.spoken = [p for p in transcript.paragraphs if p.spoken]
+        roles = self.words.lists.host_labels + self.words.lists.reporter_labels
+        self.role_words = alternatives(r for r in roles if len(r) > 3 and r != "package")
+
+    def run(self) -> None:
+        named = [
+            p
+            for p in self.spoken
+            if p.kind == "interview"
+            and p.person is not None
+            and p.label is not None
+            and not p.label.quote
+        ]
+        people = list(dict.fromkeys(p.person for p in named if p.person is not None))
+        if not people:
+            return
+        found: dict[Person, tuple[str, str]] = {}
+        host = self._host(people)
+        if host is not None:
+            found[host[0]] = ("host", host[1])
+        for person in people:
+            if person not in found and (why := self._reporter(person)) is not None:
+                found[person] = ("co-host" if why.startswith("co-host") else "reporter", why)
+        host_found = host is not None or self.transcript.people.host is not None
+        for person in people:  # breakfast radio: presenters take turns asking one guest
+            if host_found and person not in found and self._asks(person, people):
+                found[person] = ("co-host", "asks the questions, as the host does")
+        if self._drama():  # a drama's named voices are its cast
+            for person in people:
+                why = "a drama (cue lines, effects, characters)"
+                found.setdefault(person, ("voice actor", why))
+        for person, (role, why) in found.items():
+            self._flip(person, role, why)
+
+    def _own(self, person: Person) -> list[Paragraph]:
+        return [p for p in self.spoken if p.person is person]
+
+    def _introduces(self, person: Person, opening: bool = False) -> bool:
+        """Whether `person` says their own name: "I'm Jane Doe.", "This is Jane Doe." (with
+        `opening`: in the first half of their first paragraph, not a sign-off at its end)."""
+        for para in self._own(person)[:1] if opening else self._own(person):
+            for match in self.self_intro.finditer(para.text):
+                said = match.group("name").split()
+                if opening and match.start() > len(para.text) / 2:
+                    continue
+                if said and (" ".join(said) == person.name or said[-1] == person.surname):
+                    return True
+        return False
+
+    def _host(self, people: list[Person]) -> tuple[Person, str] | None:
+        """The host among the named voices, when the page labels no host and has no host
+        speaking unlabelled (a standfirst above the first label aside)."""
+        if self.transcript.people.host is not None or any(
+            p.label is not None and p.label.kind == "host" and p.person is None for p in self.spoken
+        ):
+            return None
+        unlabelled = [p for p in self.spoken if p.kind == "host" and p.person is None]
+        if len(unlabelled) > 1 and self.spoken[0].label is None:
+            return None
+        labelled = [p for p in self.spoken if p.person is not None]
+        asking = {p.person for p in labelled if self._questioner(p)}
+        people = [p for p in people if p not in asking]
+        if not people:
+            return None
+        # at a press conference, who answers the journalists is the programme's voice
+        answers = Counter(b.person for a, b in itertools.pairwise(labelled) if a.person in asking)
+        counts = {person: len(self._own(person)) for person in people}
+        unnamed = all(_NUMBERED.fullmatch(p.name) for p in people)
+        most = max(counts.values())
+        best: tuple[int, list[str], Person] | None = None
+        for person in people:
+            own = self._own(person)
+            evidence: list[tuple[int, str]] = []
+            if self._introduces(person):
+                evidence.append((3, "introduces themselves"))
+            if any(self.words.programme_openers.search(p.text) for p in own):
+                evidence.append((2, "welcomes or signs off"))
+            if self._named_in_title(person):
+                evidence.append((3, "the title names their briefing or remarks"))
+            if answers and answers.most_common(1)[0][0] is person:
+                evidence.append((3, "answers the journalists"))
+            if labelled and labelled[0].person is person:
+                evidence.append((2, "opens the programme"))
+            if labelled and labelled[-1].person is person and len(people) > 1:
+                evidence.append((1, "closes it"))
+            asked = sum(1 for p in own if ends_with_question(p.text))
+            if asked >= 2 and asked >= 0.3 * len(own):
+                evidence.append((1, "asks the questions"))
+            if counts[person] == most and list(counts.values()).count(most) == 1:
+                # voices the transcript only numbers: who speaks most outweighs who opens
+                evidence.append((3 if unnamed else 1, "speaks most"))
+            score = sum(n for n, _ in evidence)
+            if score >= 2 and (best is None or score > best[0]):
+                best = (score, [why for _, why in evidence], person)
+        if best is None:
+            return None
+        return best[2], ", ".join(best[1])
+
+    def _asks(self, person: Person, people: list[Person]) -> bool:
+        """A voice that mostly asks, in short turns, beside one who answers at length."""
+        own = self._own(person)
+        if any(self._questioner(p) for p in own):  # journalists at a press event are guests
+            return False
+        if _NUMBERED.fullmatch(person.name):
+            return False  # "Speaker 4": a voice the transcript could not name
+        asked = sum(1 for p in own if ends_with_question(p.text))
+        if asked < 1 or asked < len(own) / 3:
+            return False
+        mean = sum(len(p.text.split()) for p in own) / len(own)
+        others = [
+            sum(len(p.text.split()) for p in o) / len(o)
+            for other in people
+            if other is not person and (o := self._own(other)) and not other.host
+        ]
+        return bool(others) and mean * 2 <= max(others)
+
+    def _named_in_title(self, person: Person) -> bool:
+        """ "Press Briefing by Press Secretary Jane Doe", "Jane Doe's Remarks at ...": the
+        event is theirs (an interview *with* someone names the guest instead)."""
+        title = self.transcript.title or ""
+        if person.name not in title or len(person.tokens) < 2:
+            return False
+        return self.words.own_events.search(title) is not None
+
+    def _drama(self) -> bool:
+        """A drama with a cast: characters, sound cues written as lines, sound effects."""
+        labels = [p.label.written for p in self.spoken if p.label is not None]
+        # two characters or more ("THE LIBRARIAN:", "THE DIRECTOR:"), not one "THE PRESIDENT:";
+        # a narrator alone is not enough: a documentary's narrator hands over to guests
+        characters = {label for label in labels if label.startswith("THE ")}
+        effects = self.transcript.sound_effects
+        return len(characters) >= 2 or self.transcript.cue_lines >= 2 or effects >= 3
+
+    def _questioner(self, para: Paragraph) -> bool:
+        label = para.label
+        return (
+            label is not None
+            and label.by_role
+            and normal(label.role or "") in self.words.questioner_labels
+        )
+
+    def _reporter(self, person: Person) -> str | None:
+        """Evidence that `person` is a reporter or another programme voice."""
+        names = alternatives({person.name, person.surname})
+        handed = re.compile(
+            rf"(?<![\w-]){names}(?:{APOS}s)?[^.!?]{{0,40}}?\s(?i:{self.words.report_cues})\b"
+            rf"|(?i:{self.role_words}),?\s+{names}(?![\w-])"
+        )
+        for para in self.spoken:
+            if para.person is not person and handed.search(para.text):
+                return "handed over to as a reporter"
+        if self._introduces(person):
+            own = self._own(person)
+            opens = own and self.spoken.index(own[0]) <= 3 and self._introduces(person, True)
+            if opens:  # "Good evening, I'm ..." at the top
+                return "co-host: introduces themselves as the programme opens"
+            return "signs off with their name"
+        return None
+
+    def _flip(self, person: Person, role: str, why: str) -> None:
+        person.interviewee = False
+        if role == "host":
+            person.host = True
+        else:
+            person.programme = role
+        first = True
+        for para in self._own(person):
+            para.kind = "host"
+            para.person = None if person.host else person
+            shown = "the host" if person.host else role
+            para.notes = [
+                n.replace(f"{person.name}: ", f"{person.name} ({shown}): ", 1) for n in para.notes
+            ]
+            if first:
+                para.notes.append(f"check: {person.name} taken as {shown}: {why}")
+                first = False
 
 
 def attribute(transcript: Transcript) -> None:

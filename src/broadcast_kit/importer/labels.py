@@ -14,24 +14,44 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from broadcast_kit.importer.words import Words, normal
 
 _CAPS_TOKEN = r"[A-Z][A-Z'’.-]*[A-Z.]|[A-Z]"
-_CAPS_NAME = rf"(?:{_CAPS_TOKEN})(?:\s+(?:{_CAPS_TOKEN})){{0,4}}(?:\s*#\s*\d+)?"
+_CAPS_NAME = (
+    rf"(?:{_CAPS_TOKEN})(?:\s+(?:{_CAPS_TOKEN})){{0,4}}(?:,?\s+(?:Jr|Sr|JR|SR)\.?)?(?:\s*#\s*\d+)?"
+)
 _HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Rev|Sen|Rep|Gov|Gen|Capt|Sgt|Lt|Col)\.?\s+"
 _ROLE = r"[A-Za-z][\w .'’&/-]{0,40}"
 # NAME:, Ms. NAME (Role, "Book"):, NAME, host:, NAME #2:
 _CAPS_LABEL = re.compile(
     rf"^(?P<label>(?P<hon>{_HONORIFIC})?(?P<name>{_CAPS_NAME})"
-    rf"(?:\s*\((?P<paren>[^()]{{1,80}})\))?(?:\s*,\s*(?P<role>{_ROLE}))?\s*:)(?:\s+(?P<rest>.*))?$"
+    rf"(?:\s*\((?P<paren>[^()]{{1,80}})\))?(?:\s*,\s*(?P<role>{_ROLE}))?\s*:)"
+    r"(?:(?:\s+|(?=[A-Z“\"‘'(\[]))(?P<rest>.*))?$"  # "CHUCK TODD:This Sunday" too
 )
 _MIXED_TOKEN = r"[A-Z][a-z'’]+(?:-[A-Za-z][a-z]+)?"
 _MIXED_LABEL = re.compile(
     rf"^(?P<label>(?P<name>{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{0,2}})"
-    rf"(?:\s*,\s*(?P<role>{_ROLE}))?\s*:)(?:\s+(?P<rest>.*))?$"
+    rf"(?:\s*\((?P<paren>[^()]{{1,40}})\))?(?:\s*,\s*(?P<role>{_ROLE}))?\s*:)(?:\s+(?P<rest>.*))?$"
 )
+# a label naming a role alone ("PRIME MINISTER:", "Q:", "Journalist:"), a numbered speaker
+# ("Speaker 2:"), the White House's "Q    Words", and a cue line ("SFX: door slams")
+_ROLE_ONLY = re.compile(
+    r"^(?P<label>(?P<role>[A-Za-z][A-Za-z .'’-]{0,30}?)\s*(?:\((?P<paren>[^()]{1,30})\))?\s*:)"
+    r"(?:\s*(?P<rest>.*))?$"
+)
+_BARE_Q = re.compile(r"^(?P<label>Q)(?:\s{2,}|\.\s+)(?P<rest>\S.*)$")
+_ONE_SPACE_Q = re.compile(r"^(?P<label>Q)\s+(?P<rest>[A-Z“\"‘'(\[].*)$")  # once the page has them
+_NUMBERED = re.compile(
+    r"^(?P<label>(?P<name>(?:Speaker|SPEAKER|Participant|PARTICIPANT|Voice|VOICE|Caller|CALLER)"
+    r"\s*#?\s*\d{1,2})\s*:)(?:\s*(?P<rest>.*))?$"
+)
+_DASH = re.compile(r"^\s*([A-Z][A-Z.'’]*(?:\s+[A-Z][A-Z.'’]*){0,3})\s+[-–—]\s+(?=\S)")
+_INITIALS = re.compile(r"^\s*([A-Z]{2,3}):\s")
+_CALENDAR = frozenset({"April", "May", "June", "July", "August", "Sunday"})
+_MIXED_NAME = re.compile(rf"{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{1,2}}")
 _BRACKET = re.compile(r"^\[\s*(?P<tag>[^\[\]]{1,40}?)\s*\](?:\s*(?P<rest>.*))?$")
 _CUE = re.compile(r"^[\[(]\s*(?P<body>[^\[\]()]{1,100}?)\s*[\])]$")
 _SLASH = re.compile(
@@ -56,6 +76,7 @@ class Label:
     name: str | None = None  # the speaker's name, in title case ("Jane Doe")
     role: str | None = None  # what the page says they are ("Author", "Shop Owner")
     quote: bool = False  # covers only the quote it opens (a soundbite, a Name/ Role line)
+    by_role: bool = False  # names a role, not a person ("PRIME MINISTER:", "Q:")
 
     @property
     def spoken(self) -> bool:
@@ -76,14 +97,50 @@ def title_case(name: str) -> str:
 class LabelReader:
     """Recognises the labels and cues of one page (mixed-case labels must recur on it)."""
 
-    def __init__(self, words: Words, text: str = "") -> None:
+    def __init__(self, words: Words, text: str = "", speakers: Iterable[str] = ()) -> None:
+        """`speakers`: names a caption file tagged as speakers (`<v Name>`, `[Name]`)."""
         self.words = words
         counts = Counter(
             match.group("name")
             for line in text.splitlines()
-            if (match := _MIXED_LABEL.match(" ".join(line.split()))) and match.group("rest")
+            if (match := _MIXED_LABEL.match(" ".join(line.split())))
         )
         self.mixed = {name for name, n in counts.items() if n >= 2 and self._person_like(name)}
+        self.mixed |= set(speakers)
+        # "Jane Doe:" alone on its line above the words, again and again: then a name seen
+        # once in that form is a label too
+        alone = sum(
+            1
+            for line in text.splitlines()
+            if (match := _MIXED_LABEL.match(" ".join(line.split()))) and not match.group("rest")
+        )
+        self.labels_alone = alone >= 3
+        # "INTERVIEWER - Hello.": a name in capitals and a dash, when the page does it again
+        dashed = Counter(m.group(1) for line in text.splitlines() if (m := _DASH.match(line)))
+        self.dashed = {name for name, n in dashed.items() if n >= 2}
+        # initials as labels ("CO:", "JD:"), when they recur
+        initials = Counter(m.group(1) for line in text.splitlines() if (m := _INITIALS.match(line)))
+        self.initials = {label for label, n in initials.items() if n >= 2}
+        # "Terry Gross: Hi." once, then "TG:" again and again: the full name is a label too
+        for name in counts:
+            if "".join(t[0] for t in name.split()) in self.initials and self._person_like(name):
+                self.mixed.add(name)
+        # a name alone on its line, again and again, with the words below it: a label
+        lines = Counter(" ".join(line.split()) for line in text.splitlines())
+        self.alone = {
+            line
+            for line, n in lines.items()
+            if n >= 2 and _MIXED_NAME.fullmatch(line) and self._person_like(line)
+        }
+        starts = Counter(
+            normal(match.group("role"))
+            for line in text.splitlines()
+            if (match := _ROLE_ONLY.match(line.strip())) is not None
+        )
+        # "Q    Words": the page's lines keep their spaces, the blocks read later do not
+        self.bare_q = any(_BARE_Q.match(line.strip()) for line in text.splitlines())
+        # with answer labels (A:) the questioner is the interviewer, the programme's host
+        self.answers = any(starts[a] for a in words.answerer_labels)
 
     def _person_like(self, name: str) -> bool:
         tokens = name.replace("#", " ").split()
@@ -93,6 +150,8 @@ class LabelReader:
             return False
         cased = [title_case(t) for t in tokens]
         blocked = self.words.not_names | self.words.programme_words
+        if len(cased) >= 2:  # "MAY PENN:", "JUNE CARTER:": a month is a first name too
+            blocked = blocked - _CALENDAR
         return not any(t in blocked for t in cased)
 
     # --- cues -----------------------------------------------------------------------------
@@ -109,8 +168,22 @@ class LabelReader:
             return Label("direction", text)
         letters = [c for c in body if c.isalpha()]
         if text.startswith("(") and letters and all(c.isupper() for c in letters):
-            return Label("direction", text)  # (CROSSTALK), (SOUNDBITE OF ARCHIVED RECORDING)
+            # (HORN, BRAKES), (TRUCK PASSING): a sound effect of a drama, counted as a cue line
+            return Label("direction", text, role="sound effect")
         return None
+
+    def _direction(self, text: str) -> Label | None:
+        """A line that is all one bracket: [Door slams], (Phone rings), [Sound of rain]: a
+        stage direction, not words (label tags such as [Anchor] aside)."""
+        match = _CUE.match(text)
+        if match is None:
+            return None
+        body = match.group("body")
+        tag = normal(body)
+        tags = self.words.host_labels | self.words.reporter_labels | self.words.soundbite_labels
+        if tag in tags or len(body.split()) > 8 or body.endswith("?"):
+            return None
+        return Label("direction", text) if any(c.isalpha() for c in body) else None
 
     # --- labels ---------------------------------------------------------------------------
 
@@ -119,20 +192,88 @@ class LabelReader:
         cue = self.cue(text)
         if cue is not None:
             return cue, ""
-        for read in (self._bracket, self._caps, self._mixed, self._slash):
+        if (direction := self._direction(text)) is not None:
+            return direction, ""
+        if text in self.alone:
+            return Label("speaker", text, name=text), ""
+        dash = _DASH.match(text)
+        if dash is not None and dash.group(1) in self.dashed:  # read as "NAME: words"
+            label, rest = self.split(f"{dash.group(1)}: {text[dash.end() :]}")
+            if label is not None:
+                return replace(label, written=text[: dash.end()].strip()), rest
+        for read in (
+            self._cue_line,
+            self._numbered,
+            self._role_only,
+            self._bracket,
+            self._caps,
+            self._mixed,
+            self._slash,
+        ):
             found = read(text)
             if found is not None:
                 return found
         return None, text
 
+    def _cue_line(self, text: str) -> tuple[Label, str] | None:
+        """ "MUSIC: theme up", "SFX: a door slams": the whole line is a production cue."""
+        match = _ROLE_ONLY.match(text)
+        if match is None:
+            return None
+        key = normal(match.group("role"))
+        if key in self.words.music_labels:
+            return Label("music", text, role="cue line"), ""
+        if key in self.words.sound_labels:
+            return Label("direction", text, role="cue line"), ""
+        return None
+
+    def _numbered(self, text: str) -> tuple[Label, str] | None:
+        """ "Speaker 2:", "CALLER 1:": a speaker the transcript numbers, not names."""
+        match = _NUMBERED.match(text)
+        if match is None:
+            return None
+        name = " ".join(match.group("name").replace("#", " ").split()).title()
+        written, rest = match.group("label"), (match.group("rest") or "").strip()
+        if any(normal(name).startswith(v) for v in self.words.voxpop_labels):
+            return Label("voxpop", written, name=name, role=name), rest
+        return Label("speaker", written, name=name), rest
+
+    def _role_only(self, text: str) -> tuple[Label, str] | None:
+        """A speaker named by role alone: "PRIME MINISTER:", "PM:", "Q:", "A:"."""
+        match = _ROLE_ONLY.match(text) or _BARE_Q.match(text)
+        if match is None and self.bare_q:
+            match = _ONE_SPACE_Q.match(text)
+        if match is None:
+            return None
+        role = " ".join(match.group("role" if "role" in match.re.groupindex else "label").split())
+        key = normal(role)
+        rest = (match.group("rest") or "").strip()
+        if key in self.words.questioner_labels:
+            shown = "Interviewer" if self.answers else "Journalist"
+            kind = "host" if self.answers else "speaker"
+            return Label(kind, match.group("label"), name=shown, role=role, by_role=True), rest
+        if key in self.words.answerer_labels:
+            return Label("speaker", match.group("label"), "Interviewee", role, by_role=True), rest
+        tokens = key.split()
+        tails = {" ".join(tokens[i:]) for i in range(len(tokens))}  # "foreign minister"
+        if not tails & self.words.role_labels or key in self.words.not_speakers:
+            return None
+        if not (role.isupper() or role.istitle()):
+            return None
+        shown = role if len(role) <= 3 else title_case(role.title() if role.isupper() else role)
+        return Label("speaker", match.group("label"), name=shown, role=role, by_role=True), rest
+
     def _role_kind(self, role: str | None) -> str | None:
         if role is None:
             return None
         key = normal(role)
-        if key in self.words.host_labels:
-            return "host"
-        if key in self.words.reporter_labels:
-            return "reporter"
+        # the whole role, then its last words: "CNN ANCHOR", "CHIEF WHITE HOUSE CORRESPONDENT"
+        tokens = key.replace(",", " ").split()
+        for tail in [key, *(" ".join(tokens[i:]) for i in range(1, len(tokens)))]:
+            if tail in self.words.host_labels:
+                return "host"
+            if tail in self.words.reporter_labels:
+                return "reporter"
         return None
 
     def _named(
@@ -146,7 +287,12 @@ class LabelReader:
             return Label("reporter", written, role=role, quote=quote)
         if any(key.startswith(v) for v in self.words.voxpop_labels):
             return Label("voxpop", written, name=title_case(name), role=role, quote=quote)
+        name = re.sub(r"(?i),?\s+(?:jr|sr)\.?$", "", name)  # "SULZBERGER Jr.": the surname last
         tokens = [t for t in title_case(name).split() if t.rstrip(".") not in self.words.titles]
+        # a character: "THE LIBRARIAN:", "THE DIRECTOR:" (a drama's cast in capitals)
+        cased = title_case(name).split()
+        if len(cased) >= 2 and cased[0] == "The" and name.isupper():
+            tokens, titled = cased, True
         person = " ".join(tokens)
         if not tokens or not (titled or self._person_like(person)):
             return None
@@ -168,6 +314,8 @@ class LabelReader:
             if who is None:
                 return Label("voxpop", written, name=None, quote=True), rest
             name, role = who.group("who").strip(), who.group("paren")
+            if role is None and "," in name:  # "[Clip] LENA ORTIZ, HARBOUR MASTER: ..."
+                name, role = (part.strip() for part in name.split(",", 1))
             said = who.group("rest").strip()
             written = text[: len(text) - len(said)].strip()
             # a tagged soundbite names a person even when a word of the name is a common
@@ -185,7 +333,7 @@ class LabelReader:
         if match.group("hon") is None and len(re.sub(r"[^A-Z]", "", match.group("name"))) < 2:
             return None
         role = match.group("role") or match.group("paren")
-        titled = match.group("hon") is not None
+        titled = match.group("hon") is not None or match.group("name") in self.initials
         label = self._named(match.group("label"), match.group("name"), role, False, titled)
         if label is None:
             return None
@@ -195,9 +343,14 @@ class LabelReader:
         match = _MIXED_LABEL.match(text)
         if match is None:
             return None
-        name, role = match.group("name"), match.group("role")
-        if name not in self.mixed and self._role_kind(role) is None:
-            return None  # "Jane Doe, host:" needs no repetition; "Anna:" must recur
+        name, role = match.group("name"), match.group("role") or match.group("paren")
+        if (
+            name not in self.mixed
+            and not (self.labels_alone and not match.group("rest"))
+            and self._role_kind(role) is None
+            and self._role_kind(name) is None
+        ):
+            return None  # "Jane Doe, host:" and "Announcer:" need no repetition; "Anna:" must recur
         if normal(name) in self.words.not_speakers:
             return None
         label = self._named(match.group("label"), name, role, quote=False)
@@ -227,7 +380,11 @@ class LabelReader:
             piece = line[start:]
             candidate = match.group(0)
             if candidate.startswith(("[", "(")):
-                label = self.cue(candidate) or self.split(piece)[0]
+                label = self.cue(candidate)
+                if label is None:
+                    label = self.split(piece)[0]
+                    if label is not None and label.kind == "direction":
+                        continue  # "(Talk Easy with Sam Fragoso)" inside a line is words
                 if label is None:
                     continue
                 if label.kind in ("music", "direction"):

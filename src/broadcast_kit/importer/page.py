@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from broadcast_kit.errors import InputError
 from broadcast_kit.importer.dates import is_date_line, split_at_date
 from broadcast_kit.importer.labels import LabelReader
+from broadcast_kit.importer.timecodes import captions_text, is_captions, without_timecodes
 from broadcast_kit.importer.words import APOS, Words, default_words, normal
 from broadcast_kit.limits import MAX_HTML_DEPTH
 
@@ -33,7 +34,17 @@ NUMBERED_HEADLINE = re.compile(r"^(?P<number>\d{1,2})\s*[.)]\s+(?P<title>[A-Z“
 SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*$")
 ONE_LINE_HEADER = 200  # a first line this long may hold the title and date before the text
 _FONT_BUTTONS = re.compile(r"[aA+\-\s]{1,5}")
-_MENU_SEPARATORS = re.compile(r"\s*[|·•›»]\s*")
+_MENU_SEPARATORS = re.compile(r"\s*[|·•›»«‹]\s*")
+_LINK_ITEM = re.compile(r"\d{1,4}|archives?|all episodes|more episodes|older|newer|episodes")
+# a PDF page footer on a line of its own: "Page 3 of 7", "3 of 7 | Page", "- 3 -"
+PAGE_FOOTER = re.compile(
+    r"(?i)page\s+\d+(?:\s+of\s+\d+)?|\d+\s*(?:of|/)\s*\d+\s*\|?\s*page|[-–—]\s*\d{1,3}\s*[-–—]"
+)
+# the first line of a wrapped label: capitals with a comma ("JANE DOE, CNN CHIEF WHITE")
+_LABEL_HEAD = re.compile(r"[A-Z][A-Z.'’ -]*,[A-Z.'’ ,-]*")
+_LABEL_TAIL = re.compile(r"[A-Z][A-Z.'’ -]*\s*(?:\([^()]{1,40}\))?\s*:(?:\s|$)")
+# a PDF page footer inside a line whose text went on across the page break
+INLINE_FOOTER = re.compile(r"\bPage[ \t]+\d+[ \t]+of[ \t]+\d+\b")  # no leading \s*: linear
 
 
 def is_furniture(text: str, words: Words) -> bool:
@@ -41,10 +52,13 @@ def is_furniture(text: str, words: Words) -> bool:
     key = normal(text)
     if not key or key in words.navigation or _FONT_BUTTONS.fullmatch(text):
         return True
+    if any(pattern.fullmatch(text.strip()) for pattern in words.furniture):
+        return True
     if key.startswith(words.navigation_prefixes):
         return True
     items = [normal(i) for i in _MENU_SEPARATORS.split(text) if normal(i)]
-    return len(items) > 1 and all(i in words.navigation for i in items)
+    # a link row: menu words, years and numbers ("Archive | 2019 | 2020", "1 2 3 Next")
+    return len(items) > 1 and all(i in words.navigation or _LINK_ITEM.fullmatch(i) for i in items)
 
 
 def is_tail(text: str, words: Words) -> bool:
@@ -168,17 +182,33 @@ class Page:
     text: str
     h1: str | None = None
     page_title: str | None = None
+    captions: bool = False  # read from a caption file (SRT, VTT): no line numbers of its own
+    speakers: tuple[str, ...] = ()  # the names the captions tag as speakers
 
 
 def is_html(text: str) -> bool:
     return re.search(r"(?i)<(?:!doctype\s+html|html|body|p|div|article)\b", text[:5000]) is not None
 
 
+def _without_inline_footers(text: str) -> str:
+    """ "... the Page 3 of 7 council said": the footer out, the words kept (a footer on a line
+    of its own stays, for the blocks to set aside)."""
+    lines = text.split("\n")
+    return "\n".join(
+        line if PAGE_FOOTER.fullmatch(line.strip()) else INLINE_FOOTER.sub(" ", line)
+        for line in lines
+    )
+
+
 def page_text(raw: str, name: str = "page") -> Page:
     """The visible text of a transcript: plain text as is, HTML with its tags removed
     (`name` is the file as shown in errors)."""
     if not is_html(raw):
-        return Page(raw.replace("\r\n", "\n").replace("\r", "\n"))
+        text = raw.replace("\r\n", "\n").replace("\r", "\n")
+        if is_captions(text, name):
+            words, speakers = captions_text(text)
+            return Page(words, captions=True, speakers=speakers)
+        return Page(_without_inline_footers(without_timecodes(text)))
     parser = _PageText(name)
     parser.feed(raw)
     parser.close()
@@ -205,8 +235,11 @@ class _Lines:
         self.labels = labels
         self.words = labels.words
         self.items: list[tuple[int, str]] = []  # (line number, text); "" for a blank line
-        for number, raw in enumerate(text.split("\n"), start=1):
-            line = " ".join(raw.split())
+        self.footers: list[Block] = []  # PDF page footers, taken out of the text's flow
+        for number, line in enumerate(_unwrap_labels(text.split("\n"), labels), start=1):
+            if PAGE_FOOTER.fullmatch(line):
+                self.footers.append(Block(line, number))
+                continue
             pieces = labels.split_inline(line) if line else [""]
             if line and len(line) >= ONE_LINE_HEADER and not any(t for _, t in self.items):
                 pieces = _header_of_one_line(pieces[0]) + pieces[1:]
@@ -223,11 +256,25 @@ class _Lines:
         filled = [i for i, (_, t) in enumerate(self.items) if t]
         inner = self.items[filled[0] : filled[-1]] if filled else []
         self.paragraphs = sum(1 for _, t in inner if not t) >= 2
+        # no blank lines, and labels on lines of their own: a turn runs to the next label
+        labelled = [t for _, t in self.items if t and labels.split(t)[0] is not None]
+        alone = sum(1 for t in labelled if not labels.split(t)[1])
+        blank = sum(1 for _, t in inner if not t)
+        self.turns = alone >= 3 and blank < 0.5 * alone
         self.hard = (
             0 < self.width <= 100
             and len(near) >= 3
             and len(near) >= 0.3 * len(lengths)
             and len(broken) >= 0.3 * len(text_lines)
+        )
+
+    def _words(self, line: str) -> bool:
+        """A line of the words of a turn: no label, cue, furniture or headline field."""
+        return not (
+            self.labels.split(line)[0] is not None
+            or LABELLED.match(line)
+            or is_tail(line, self.words)
+            or is_furniture(line, self.words)
         )
 
     def standalone(self, line: str) -> bool:
@@ -246,6 +293,8 @@ class _Lines:
 
     def joins(self, previous: str, line: str) -> bool:
         """Whether `line` continues the paragraph that `previous` ends."""
+        if self.turns and self._words(previous) and self._words(line):
+            return True
         if self.standalone(previous) or self.standalone(line):
             return False
         if self.labels.split(line)[0] is not None:
@@ -258,6 +307,20 @@ class _Lines:
         word = line.split()[0]
         # hard-wrapped text: the line was full, so its paragraph goes on
         return self.hard and len(previous) + 1 + len(word) > self.width
+
+
+def _unwrap_labels(raw: list[str], labels: LabelReader) -> list[str]:
+    """The lines with a label that wraps onto the next line joined ("JANE DOE, CNN CHIEF
+    WHITE HOUSE" / "CORRESPONDENT: Words") on the second line; the first is left blank."""
+    lines = [" ".join(line.split()) for line in raw]
+    for i in range(len(lines) - 1):
+        head, tail = lines[i], lines[i + 1]
+        if not (_LABEL_HEAD.fullmatch(head) and _LABEL_TAIL.match(tail)):
+            continue
+        label, _ = labels.split(f"{head} {tail}")
+        if label is not None and label.spoken:
+            lines[i], lines[i + 1] = "", f"{head} {tail}"  # the words go on below it
+    return lines
 
 
 def _header_of_one_line(text: str) -> list[str]:
@@ -287,7 +350,7 @@ def blocks(text: str, labels: LabelReader | None = None) -> list[Block]:
             current.append(line)
     if current:
         result.append(Block(" ".join(current), start))
-    return result
+    return sorted(result + lines.footers, key=lambda b: b.line)
 
 
 def short(text: str, limit: int = 70) -> str:

@@ -22,9 +22,16 @@ class Person:
     key: str = ""  # voice key
     interviewee: bool = False
     host: bool = False  # the programme's host (a host label, or "I'm Jane Doe." introducing)
+    # another programme voice (co-host, reporter, narrator, voice actor): host-side, with a
+    # voice of its own; None for the host and for guests
+    programme: str | None = None
     mentioned: int = 0  # position of the last mention (larger = more recent)
     first_seen: int = 0  # the paragraph that first named them
     role: str | None = None  # what a label says they are ("Author", "Shop Owner")
+
+    @property
+    def host_side(self) -> bool:
+        return self.host or self.programme is not None
 
     @property
     def tokens(self) -> list[str]:

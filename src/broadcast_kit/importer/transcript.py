@@ -77,6 +77,10 @@ class Transcript:
     dropped: list[Block] = field(default_factory=list)
     people: People = field(default_factory=People)
     cut_off: bool = False  # the last spoken paragraph stops mid-sentence
+    captions: bool = False  # read from a caption file: paragraphs are the cues joined
+    cue_lines: int = 0  # production cues written as lines ("SOUND: rain", "MUSIC: sting")
+    sound_effects: int = 0  # (TRUCK PASSING), (HORN, BRAKES): capitals in brackets, not listed
+    above_labels: int = 0  # paragraphs of sentences above the first label, left out
 
     @property
     def paragraphs(self) -> list[Paragraph]:
@@ -88,6 +92,8 @@ def is_content(text: str, started: bool) -> bool:
     if TAGGED_HEADLINE.match(text) or NUMBERED_HEADLINE.match(text):
         return False
     words = len(text.split())
+    if not started and words <= 12 and re.fullmatch(r"[^.!?]+[!?]", text):
+        return False  # "Making the Podcast: We secured our first guest!" above the text
     if SENTENCE_END.search(text) or text.endswith(":"):
         return started or words >= 8
     if words >= 30 and SENTENCE_END.search(text.split(". ")[0] + "."):
@@ -99,13 +105,16 @@ def parse(page: Page, words: Words) -> Transcript:
     """Header, stories and paragraphs of a transcript; furniture set aside in `dropped`."""
     from broadcast_kit.importer.header import find_broadcaster, find_programme, read_header
 
-    reader = LabelReader(words, page.text)
-    result = Transcript(people=People(words))
+    reader = LabelReader(words, page.text, page.speakers)
+    result = Transcript(people=People(words), captions=page.captions)
     header: list[Block] = []
     started = ended = False
     waiting: tuple[Label, int] | None = None  # a label on a line of its own
     lines = [line for line in page.text.splitlines() if line.strip()]
-    for block in blocks(page.text, reader):
+    page_lines = [" ".join(line.split()) for line in lines]
+    found = blocks(page.text, reader)
+    label_driven = _label_driven(found, reader)
+    for block in found:
         text = block.text
         if ended or is_furniture(text, words) or is_disclaimer(text, words):
             result.dropped.append(block)
@@ -128,15 +137,22 @@ def parse(page: Page, words: Words) -> Transcript:
                     result.dropped.append(block)
             continue
         opens = label is not None and label.kind in ("host", "speaker", "reporter", "voxpop")
-        if not started and (opens or (label and label.kind == "music") or is_content(text, False)):
+        content = is_content(text, False) and not label_driven  # a page of labels starts at one
+        if not started and (opens or (label and label.kind == "music") or content):
             started = True
             first_title, first_tag = _story_title(header)
-            read_header(result, header, page, words)
+            read_header(result, header, page, words, page_lines)
             result.stories.append(Story(first_title or result.title or "", block.line, first_tag))
         if not started:
+            if label_driven and is_content(text, False):
+                result.above_labels += 1
             (result.dropped if label is not None else header).append(block)
             continue
         story = result.stories[-1]
+        if label is not None and label.role == "cue line":
+            result.cue_lines += 1
+        if label is not None and label.role == "sound effect":
+            result.sound_effects += 1
         if label is not None and label.kind == "direction":
             result.dropped.append(block)
         elif label is not None and label.kind == "music":
@@ -145,7 +161,7 @@ def parse(page: Page, words: Words) -> Transcript:
             waiting = (label, block.line)
         elif label is not None:
             story.paragraphs.append(Paragraph(rest, block.line, label=label, label_line=block.line))
-        elif is_content(text, started) or not is_headline(text):
+        elif is_content(text, started) or not is_headline(text) or waiting is not None:
             para = Paragraph(text, block.line)
             para.one_line = len(text) >= ONE_LINE and len(lines) <= 3
             if waiting is not None:
@@ -173,6 +189,26 @@ def parse(page: Page, words: Words) -> Transcript:
     find_programme(result, header, words)
     result.broadcaster = find_broadcaster(page, header + result.dropped, words)
     return result
+
+
+def _label_driven(found: list[Block], reader: LabelReader) -> bool:
+    """A page whose turns are labelled in capitals or by role (NAME:, HOST:, [Anchor]): its
+    transcript starts at the first label, and the text above it is the page's (summary,
+    guest list, links), not the programme's."""
+    turns = 0
+    for block in found:
+        label, _ = reader.split(block.text)
+        if label is None or not label.spoken or label.quote:
+            continue
+        numbered = re.match(r"(?i)speaker\s*\d", label.written) is not None  # "Speaker 2:"
+        if (
+            label.kind == "host"
+            or label.by_role
+            or numbered
+            or re.search(r"\b[A-Z]{2,}", label.written)
+        ):
+            turns += 1
+    return turns >= 2
 
 
 def _story_title(header: list[Block]) -> tuple[str | None, str | None]:

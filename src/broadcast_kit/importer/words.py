@@ -49,15 +49,24 @@ class WordFile(BaseModel):
     programme_words: list[Word] = []
     places: list[Word] = []
     broadcasters: list[Word] = []
+    publishers: list[Word] = []
     say_verbs: list[Word] = []
     quote_verbs: list[Word] = []
     hand_over_phrases: list[Word] = []
+    report_cues: list[Word] = []
+    programme_openers: list[Word] = []
+    own_events: list[Word] = []
     voxpop_nouns: list[Word] = []
     audiences: dict[Word, Word] = {}
     host_labels: list[Word] = []
     reporter_labels: list[Word] = []
     soundbite_labels: list[Word] = []
     voxpop_labels: list[Word] = []
+    role_labels: list[Word] = []
+    questioner_labels: list[Word] = []
+    answerer_labels: list[Word] = []
+    music_labels: list[Word] = []
+    sound_labels: list[Word] = []
     not_speakers: list[Word] = []
     music_cues: list[Word] = []
     stage_directions: list[Word] = []
@@ -65,6 +74,7 @@ class WordFile(BaseModel):
     self_introductions: list[Word] = []
     navigation: list[Word] = []
     navigation_prefixes: list[Word] = []
+    furniture_patterns: list[Word] = []
     tail_markers: list[Word] = []
     disclaimers: list[Word] = []
     date_words: list[Word] = []
@@ -109,12 +119,24 @@ class Words:
         self.soundbite_labels = frozenset(normal(x) for x in merged.soundbite_labels)
         self.voxpop_labels = frozenset(normal(x) for x in merged.voxpop_labels)
         self.not_speakers = frozenset(normal(x) for x in merged.not_speakers)
+        self.role_labels = frozenset(normal(x) for x in merged.role_labels)
+        self.questioner_labels = frozenset(normal(x) for x in merged.questioner_labels)
+        self.answerer_labels = frozenset(normal(x) for x in merged.answerer_labels)
+        self.music_labels = frozenset(normal(x) for x in merged.music_labels)
+        self.sound_labels = frozenset(normal(x) for x in merged.sound_labels)
         self.navigation = frozenset(normal(x) for x in merged.navigation)
+        self.publishers = frozenset(normal(x) for x in merged.publishers)
         self.tail_markers = frozenset(normal(x) for x in merged.tail_markers)
         self.date_words = frozenset(x.lower() for x in merged.date_words)
         self.audiences = dict(merged.audiences)
         self.music_cues = re.compile(rf"(?i)^{alternatives(merged.music_cues)}\b")
         self.stage_directions = re.compile(rf"(?i)^{alternatives(merged.stage_directions)}\b")
+        try:
+            self.furniture = [re.compile(p) for p in merged.furniture_patterns]
+        except re.error as exc:
+            raise InputError(
+                f"furniture_patterns: {exc.pattern!r} is not a regular expression ({exc})"
+            ) from None
         self.navigation_prefixes = tuple(normal(x) or x.lower() for x in merged.navigation_prefixes)
         self.disclaimers = re.compile(rf"(?i){alternatives(merged.disclaimers)}")
         told = ["us", "reporters", *merged.broadcasters, *(f"the {b}" for b in merged.broadcasters)]
@@ -123,6 +145,11 @@ class Words:
         )
         self.quote_verbs = alternatives(merged.quote_verbs)
         self.hand_over = alternatives(merged.hand_over_phrases)
+        self.report_cues = alternatives(merged.report_cues)
+        self.own_events = re.compile(rf"(?i)(?<![\w-]){alternatives(merged.own_events)}(?![\w-])")
+        self.programme_openers = re.compile(
+            rf"(?i)(?<![\w-]){alternatives(merged.programme_openers)}(?![\w-])"
+        )
         nouns = [*merged.voxpop_nouns, *(_plural(n) for n in merged.voxpop_nouns)]
         self.voxpop_nouns = alternatives(nouns)
         self.programme_intros = alternatives(merged.programme_intros)

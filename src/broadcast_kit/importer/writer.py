@@ -87,6 +87,12 @@ def episode_yaml(
         "# the transcript is kept, in order (the '…' that opens an audience quote is a",
         "# transcript marker and is left out).",
     ]
+    if transcript.captions:
+        out += [
+            "# check: read from captions: their words joined into paragraphs, a new one at a",
+            "# new speaker mark (- , >>, <v Name>) or a pause; captions rarely name speakers,",
+            "# so check who speaks each part",
+        ]
     if transcript.programme:
         out.append(f"# programme: {transcript.programme}")
     if transcript.broadcaster:
@@ -94,6 +100,12 @@ def episode_yaml(
     host = transcript.people.host
     if host is not None:
         out.append(f"# host: {host.name} (spoken with the show's host voice)")
+    if transcript.above_labels:
+        out += [
+            f"# check: {transcript.above_labels} paragraph(s) of sentences above the first speaker"
+            " label were left out",
+            "# as the page's (summary, links); move any the programme says into segments:",
+        ]
     if transcript.dropped:
         out.append("# left out, not spoken (page furniture, notices, headers, stage directions):")
         out += [f"#   {where(b.line)}: {short(b.text)}" for b in transcript.dropped]
@@ -135,6 +147,8 @@ def episode_yaml(
             f"    pitch: {pitch}",
             f"    speed: {speed}",
         ]
+        if person.programme:  # a programme voice: host-side, its role in the feed's credits
+            out.append(f"    role: {person.programme}")
     for n, para in enumerate(vox):
         pitch, speed = _VOX_PALETTE[n % len(_VOX_PALETTE)]
         pitch -= 0.5 * (n // len(_VOX_PALETTE))
@@ -172,6 +186,8 @@ def episode_yaml(
                 out.append(f"    voice: {para.voice}")
             else:
                 out.append("  - " + block("host", para.text, 6))
+                if para.person is not None and not para.person.host:
+                    out.append(f"    voice: {para.person.key}")
     return "\n".join(out) + "\n"
 
 

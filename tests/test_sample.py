@@ -23,7 +23,7 @@ from broadcast_kit.model import AI_SENTENCE
 from broadcast_kit.publish import site
 from broadcast_kit.render import pipeline, tags
 from broadcast_kit.tts import registry
-from broadcast_kit.tts.base import VoiceRequest
+from broadcast_kit.tts.base import VoiceRequest, voice_infos
 from broadcast_kit.tts.cache import SpeechCache
 from broadcast_kit.tts.synth import adjust, synthesize_all
 from tests.conftest import ROOT
@@ -53,6 +53,8 @@ def test_sample_meets_the_targets(rendered: tuple[Path, SpeechCache]) -> None:
     assert 10 * 60 < report["duration_ms"] / 1000 < 14 * 60
     roles = {s.get("role") for s in report["segments"]}
     assert {"intro", "outro", "bed", "sting"} <= roles
+    named = {s.get("engine_voice") for s in report["segments"]} - {None}
+    assert len(named) == 6 and not any("jf_" in n or "jm_" in n for n in named), named
 
 
 def test_the_estimate_before_synthesis_is_close(rendered: tuple[Path, SpeechCache]) -> None:
@@ -107,7 +109,14 @@ def test_sample_speakers_sound_different(rendered: tuple[Path, SpeechCache]) -> 
     keys = ("host", "shin", "seo", "park", "visitor-1", "visitor-2")
     engine_voices = {(production.voices[k].engine, production.voices[k].voice) for k in keys}
     assert len(engine_voices) == 6
-    assert all(abs(production.voices[k].pitch) <= 2 for k in keys)
+    # six native English voices (issue 23): none Japanese-accented, none pitch-shifted
+    accents = {
+        (e, i.name): i.accent
+        for e in ("piper", "hibari", "kokoro")
+        for i in voice_infos(registry.get(e))
+    }
+    assert {accents[v] for v in engine_voices} <= {"us", "gb"}
+    assert all(production.voices[k].pitch == 0 for k in keys)
     pieces: dict[str, list[np.ndarray]] = {}
     for group in pipeline.utterances(production):
         if not group:

@@ -183,10 +183,15 @@ def test_an_english_voice_not_installed_names_the_command(
         " kokoro-en (./scripts/kit does this when it installs the kokoro extra)"
     )
     infos = {info.name: info for info in engine.voice_info()}
-    assert infos["bf_isabella"].missing == "not installed (kit voices install kokoro-en)"
+    assert infos["bf_isabella"].missing == "not installed: kit voices install kokoro-en"
     assert infos["jf_alpha"].missing is None
     if engine.available() is not None:
         return
+    result = CliRunner().invoke(app, ["voices", "-e", "kokoro"])
+    assert (
+        "  bf_isabella    female  gb  grade C   not installed: kit voices install kokoro-en\n"
+        in (result.stdout)
+    )
     episode = write_episode(
         show_dir,
         """\

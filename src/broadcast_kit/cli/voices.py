@@ -24,16 +24,19 @@ app = typer.Typer(
 
 def _table(infos: list[VoiceInfo]) -> list[str]:
     width = max(len(info.name) for info in infos)
+    notes = max((len(i.note) for i in infos if i.note and (i.gender or i.accent)), default=0)
     rows = []
     for info in infos:
         if info.note and not (info.gender or info.accent):
             rows.append(f"  {info.name:<{width}}  {info.note}")
             continue
         row = f"  {info.name:<{width}}  {info.gender or '-':<6}  {info.accent or '-':<2}"
-        if info.note:
-            row += f"  {info.note}"
+        if notes:
+            row += f"  {info.note or '':<{notes}}"
         if info.missing:
-            row += f"  {info.missing}: refused offline"
+            # a voice to install says how; one that would be downloaded is refused
+            refused = "" if info.missing.startswith("not installed") else ": refused offline"
+            row += f"  {info.missing}{refused}"
         rows.append(row.rstrip())
     return rows
 

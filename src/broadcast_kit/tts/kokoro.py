@@ -112,7 +112,7 @@ class KokoroEngine:
                 kokoro_voices.accent(name),
                 missing=None
                 if kokoro_voices.installed_path(name)
-                else f"not installed ({kokoro_voices.COMMAND})",
+                else f"not installed: {kokoro_voices.COMMAND}",
                 note=f"grade {kokoro_voices.GRADES[name]}",
             )
             for name in kokoro_voices.NAMES

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from broadcast_kit import audition
 from broadcast_kit.cli import app
 from broadcast_kit.testing import FakeEngine
+from tests.conftest import write_episode
 
 runner = CliRunner()
 
@@ -90,3 +91,25 @@ def test_voices_sample_writes_a_clip_per_voice_and_a_page(tmp_path: Path) -> Non
     text = (out / "index.html").read_text()
     assert "female, American" in text and "Content-Security-Policy" in text
     assert (out / "hibari-heart.mp3").stat().st_size > 5000
+
+
+def test_say_takes_an_episodes_voices_and_pronunciations(show_dir: Path, tmp_path: Path) -> None:
+    episode = write_episode(
+        show_dir,
+        """\
+        title: T
+        date: 2024-01-01
+        description: D.
+        voices:
+          guest: {engine: fake, voice: {gender: male}, name: Guest}
+        pronunciations:
+          Seo: Saw
+        segments:
+          - host: Hello.
+          - interview: Hi.
+            speaker: guest
+        """,
+    )
+    cast = audition.say("Seo is here.", "guest", tmp_path / "g.wav", episode)
+    assert cast.described == "fake low (male us)"
+    assert FakeEngine.spoken == ["Saw is here."]

@@ -74,7 +74,11 @@ def resolve(name: str, show_path: Path | None = None) -> Cast:
     from broadcast_kit import loader
 
     lexicon, voices = EMPTY, {}
-    if show_path is not None:
+    if show_path is not None and show_path.name != loader.SHOW_FILE:
+        # an episode: its voices as cast for it, its pronunciations over the show's
+        production = loader.load(show_path)
+        voices, lexicon = dict(production.voices), production.lexicon
+    elif show_path is not None:
         show, _, _ = loader.load_show(show_path)
         voices = dict(show.voices)
         lexicon = Lexicon(show.pronunciations)

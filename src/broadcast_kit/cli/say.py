@@ -24,7 +24,9 @@ def say(
     show: Annotated[
         Path | None,
         typer.Option(
-            "--show", help="show.yaml: its voices and its pronunciation lexicon.", exists=False
+            "--show",
+            help="show.yaml (its voices and pronunciations), or an episode.yaml (its voices as"
+            " cast, its pronunciations over the show's).",
         ),
     ] = None,
     out: Annotated[

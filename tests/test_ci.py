@@ -563,15 +563,15 @@ def test_the_gitlab_template_runs_as_its_script_says(good: Path, tmp_path: Path)
 
 
 def _commands(text: str) -> list[str]:
-    """The pip and kit command lines in a script or a README console block."""
+    """The pip and kit command lines in a script or a docs console block."""
     lines = [line.strip().removeprefix("$ ").removeprefix("- ") for line in text.splitlines()]
     lines = [line.split(" || ")[0] for line in lines]  # the action keeps kit check's exit code
     return [line for line in lines if line.startswith(("python -m pip install", "kit check "))]
 
 
-def test_the_readme_shows_the_commands_the_action_and_the_template_run() -> None:
-    readme = (ROOT / "README.md").read_text()
-    section = readme[readme.index("### Checking in CI") : readme.index("## Errors")]
+def test_the_docs_show_the_commands_the_action_and_the_template_run() -> None:
+    page = (ROOT / "docs" / "ci.md").read_text()
+    section = page[page.index("## Checking in CI") :]
     blocks = re.findall(r"```console\n(.*?)```", section, re.S)
     shown = [_commands(block) for block in blocks]
     action = yaml.safe_load(ACTION.read_text())
@@ -586,7 +586,7 @@ def test_the_readme_shows_the_commands_the_action_and_the_template_run() -> None
     extra = pyproject_extra("check")
     assert ran[0] == "python -m pip install " + " ".join(f'"{r}"' for r in extra)
     assert set(extra) <= set(pyproject()["project"]["dependencies"])  # a subset of the full
-    # what the README's workflow and job use is what the action and template offer
+    # what the docs' workflow and job use is what the action and template offer
     uses = re.findall(r"uses: OWNER/broadcast-kit@\S+\n\s+with:\n((?:\s{10}\S.*\n)+)", section)
     assert uses and all(
         key.split(":")[0].strip() in action["inputs"] for key in uses[0].splitlines()

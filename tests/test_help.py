@@ -36,3 +36,12 @@ def test_options_with_values_keep_their_placeholder() -> None:
     result = runner.invoke(app, ["render", "--help"], env={"COLUMNS": "120"})
     assert re.search(r"--max-duration\s+DURATION", result.output)
     assert re.search(r"--out\s+-o\s+<path>", result.output)
+
+
+@pytest.mark.parametrize("path", [[], ["cache"]], ids=["kit", "kit cache"])
+def test_each_command_is_listed_on_one_line(path: list[str]) -> None:
+    result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "120"})
+    panel = result.output[result.output.index("Commands") :].splitlines()[1:]
+    rows = [line.strip("│ ") for line in panel if line.startswith("│")]
+    names = [row.split()[0] for row in rows]
+    assert len(rows) >= 3 and all(re.fullmatch(r"[a-z]+", name) for name in names), rows

@@ -176,3 +176,51 @@ def test_ctrl_c_during_a_cold_render_with_synthesis_workers(
     assert_nothing_half_written(out)
     cache = tmp_path / "c"
     assert not [p for p in cache.rglob(".*") if p.is_file()] if cache.exists() else True
+
+
+def test_ctrl_c_while_typer_parses_the_command_line_is_reported(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """typer turns a KeyboardInterrupt during argument parsing (before the command's
+    boundary) into a silent exit 130, as `Exit(130) from` it: the entry point says it."""
+    import click
+
+    from broadcast_kit import cli, entry
+
+    def typer_like() -> None:
+        try:
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt as interrupt:
+                raise click.exceptions.Exit(130) from interrupt
+        except click.exceptions.Exit as exit_:
+            sys.exit(exit_.exit_code)
+
+    monkeypatch.setattr(cli, "main", typer_like)
+    with pytest.raises(SystemExit) as ended:
+        entry.main()
+    assert ended.value.code == 130
+    assert capsys.readouterr().err == "error: interrupted; nothing was written\n"
+
+
+def test_an_exit_130_the_boundary_reported_is_not_reported_twice(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import click
+
+    from broadcast_kit import cli, entry
+
+    def reported() -> None:
+        try:
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt:
+                sys.stderr.write("error: interrupted; nothing was written\n")
+                raise click.exceptions.Exit(130) from None
+        except click.exceptions.Exit as exit_:
+            sys.exit(exit_.exit_code)
+
+    monkeypatch.setattr(cli, "main", reported)
+    with pytest.raises(SystemExit):
+        entry.main()
+    assert capsys.readouterr().err == "error: interrupted; nothing was written\n"

@@ -30,7 +30,25 @@ def main() -> None:
         signal.signal(signal.SIGINT, previous)
         if interrupted:
             raise KeyboardInterrupt
-        kit()
+        try:
+            kit()
+        except SystemExit as exc:
+            # typer ends a Ctrl-C that lands while it parses the command line (before the
+            # command's boundary is entered) as a silent exit 130: say it like the rest
+            if exc.code == INTERRUPTED and _after_keyboard_interrupt(exc):
+                sys.stderr.write("error: interrupted; nothing was written\n")
+            raise
     except KeyboardInterrupt:  # before or after a command's own boundary handles it
         sys.stderr.write("error: interrupted; nothing was written\n")
         raise SystemExit(INTERRUPTED) from None
+
+
+def _after_keyboard_interrupt(exc: BaseException) -> bool:
+    """Whether `exc` was raised while handling a KeyboardInterrupt that nobody reported: the
+    boundary's own exit after reporting one is raised `from None`, which ends the chain."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__ or (None if seen.__suppress_context__ else seen.__context__)
+    return False

@@ -4,7 +4,7 @@ Episode files arrive in pull requests and CI renders them unvetted, so every rea
 oversized files, deep nesting, YAML alias bombs and runaway episodes before doing the work
 they would cause, in bounded time and memory. The numbers are generous for real shows (a
 68-hour episode is a 3 MB file nested 4 deep); readers import them from here so that they
-agree and the README can list them. `read_bounded` reads a file without ever holding more
+agree and docs/limits.md can list them. `read_bounded` reads a file without ever holding more
 than the limit, `load_json` parses the JSON files kit writes (render reports, sidecars, cache
 metadata) within the depth limit, and `parse_duration` reads the `--max-duration` option.
 """

@@ -2,7 +2,7 @@
 applies to, what it checks and why; and the per-file collector of findings.
 
 Rule ids are part of the interface: a show's `check: disable:` list and CI dashboards name
-them, so an id never changes meaning. The README's rule table lists the same rules (a test
+them, so an id never changes meaning. The rule table in docs/ci.md lists the same rules (a test
 holds them together).
 """
 

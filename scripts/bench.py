@@ -37,6 +37,12 @@ With --feed N: `kit feed` on a folder of N rendered episodes (one generated epis
 --minutes, default 10, its files hard-linked under N slugs), against a baseline child that
 only reads the N render reports with json.
 
+With --kokoro: the sample's Kokoro sentences synthesized bare (the engine called directly) in
+one process with onnxruntime on every core, then in one process per core with one thread
+each: sentences per second of each; then a cold render of the sample against bare synthesis
+of all its sentences (every engine, a process per core) plus a bare encode (target: within
+1.15x).
+
 With --startup: start-up against the CI targets, each the median of --reps runs (at least
 5) of the installed `kit` program in a fresh process: `kit --version` and `kit --help`
 (target 0.3 s), and `kit check` on one rendered episode and its feed (0.5 s, without
@@ -751,6 +757,125 @@ def bench_piper(work: Path, reps: int) -> dict[str, object]:
     }
 
 
+SAMPLE = ROOT / "episodes" / "kbs-2012-09-06" / "episode.yaml"
+
+# bare synthesis of the sample's sentences, each engine called directly (no cache, no
+# trimming, no mix): in one process with onnxruntime on every core ("one"), or in one worker
+# process per core, each engine's model on one onnxruntime thread ("processes")
+BARE_SYNTH = textwrap.dedent("""\
+    import json, os, sys, time
+    from concurrent.futures import ProcessPoolExecutor
+    from pathlib import Path
+    from broadcast_kit import loader
+    from broadcast_kit.render import pipeline
+    from broadcast_kit.tts import registry
+    from broadcast_kit.tts.base import VoiceRequest
+
+    MODE, ENGINES = sys.argv[1], sys.argv[2].split(",")
+    engines = {}
+
+    def engine(name, threads):
+        if name not in engines:
+            engines[name] = registry.get(name)
+            if threads and hasattr(engines[name], "threads"):
+                engines[name].threads = threads
+        return engines[name]
+
+    def start():
+        for name in ENGINES:
+            engine(name, 1)
+
+    def say(job):
+        name, voice, speed, text = job
+        audio = engine(name, 1 if MODE == "processes" else None).synthesize(
+            text, VoiceRequest(voice, speed=speed))
+        return len(audio)
+
+    if __name__ == "__main__":
+        production = loader.load(Path(sys.argv[3]))
+        jobs = []
+        for group in pipeline.utterances(production):
+            for u in group:
+                if u.voice.engine in ENGINES:
+                    e = registry.get(u.voice.engine)
+                    text = u.lexicon.say(u.text, e) if u.lexicon else u.text
+                    voice = u.voice.voice or e.default_voice()
+                    jobs.append((u.voice.engine, voice, u.voice.speed, text))
+        jobs.sort(key=lambda j: -len(j[3]))  # longest first: the pool ends together
+        started = time.monotonic()
+        if MODE == "processes":
+            cores = os.cpu_count() or 1
+            with ProcessPoolExecutor(cores, initializer=start) as pool:
+                list(pool.map(say, jobs, chunksize=1))
+        else:
+            for job in jobs:
+                say(job)
+        wall = time.monotonic() - started
+        print(json.dumps({"sentences": len(jobs), "synth_wall": wall}))
+    """)
+
+
+def bare_synthesis(work: Path, mode: str, engines: str) -> dict[str, float]:
+    """The bare synthesis child's wall and CPU seconds, its sentences and synthesis time
+    (model loading included: a render loads its models too)."""
+    script = work / "bare_synth.py"
+    script.write_text(BARE_SYNTH)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, str(script), mode, engines, str(SAMPLE)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return {**figures, "wall": wall, "cpu": cpu}
+
+
+def bench_kokoro(work: Path, reps: int) -> dict[str, object]:
+    """Kokoro's bare synthesis of the sample's Kokoro sentences, one process on every core
+    against one process per core on one thread each (sentences per second); then a cold
+    render of the whole sample against bare synthesis of all its sentences + a bare encode."""
+    one = median([bare_synthesis(work, "one", "kokoro") for _ in range(reps)])
+    print(
+        f"  Kokoro bare, one process: {one['sentences'] / one['wall']:.2f} sentences/s", flush=True
+    )
+    procs = median([bare_synthesis(work, "processes", "kokoro") for _ in range(reps)])
+    print(
+        f"  Kokoro bare, a process per core: {procs['sentences'] / procs['wall']:.2f} sentences/s",
+        flush=True,
+    )
+    every = median([bare_synthesis(work, "processes", "kokoro,piper,hibari") for _ in range(reps)])
+    print(f"  bare synthesis of the whole sample: {every['wall']:.1f} s", flush=True)
+    cold = []
+    for n in range(reps):
+        env = {"BROADCAST_KIT_CACHE_DIR": str(work / f"kokoro-cache-{n}")}
+        if n:  # Piper's prepared voice, as after any first render on a machine
+            shutil.copytree(
+                work / "kokoro-cache-0" / "piper-models",
+                work / f"kokoro-cache-{n}" / "piper-models",
+            )
+        cold.append(measured(render_code(SAMPLE, work / "kokoro-out"), env))
+        print(f"  cold render {n + 1}/{reps}: {cold[-1]['wall']:.1f} s", flush=True)
+    cold_m = median(cold)
+    encode = bare_encode(work, work / "kokoro-out", reps)
+    base = {k: every[k] + encode[k] for k in ("wall", "cpu")}
+    return {
+        "episode": "the sample, as cast",
+        "kokoro_sentences": one["sentences"],
+        "kokoro_per_s_one_process": one["sentences"] / one["wall"],
+        "kokoro_per_s_processes": procs["sentences"] / procs["wall"],
+        "bare_synthesis": every,
+        "bare_encode": encode,
+        "cold_render": cold_m,
+        "cold_ratio_wall": cold_m["wall"] / base["wall"],
+        "cold_ratio_cpu": cold_m["cpu"] / base["cpu"],
+    }
+
+
 def bench_suite(reps: int, skip_long: bool) -> None:
     work = Path(tempfile.mkdtemp(prefix="kit-bench-"))
     results: dict[str, object] = {"reps": reps, "cores": os.cpu_count()}
@@ -825,9 +950,21 @@ def main() -> None:
         "--startup", action="store_true", help="kit --version, --help and check against targets"
     )
     parser.add_argument(
+        "--kokoro",
+        action="store_true",
+        help="Kokoro sentences/s (one process vs a process per core); cold sample render vs bare",
+    )
+    parser.add_argument(
         "--batch", type=int, metavar="N", help="episodes per minute of a batch of N, --jobs 1 and 2"
     )
     args = parser.parse_args()
+    if args.kokoro:
+        work = Path(tempfile.mkdtemp(prefix="kit-bench-"))
+        result = bench_kokoro(work, args.reps)
+        (work / "bench.json").write_text(json.dumps(result, indent=1))
+        print(json.dumps(result, indent=1))
+        print(f"written: {work / 'bench.json'}")
+        return
     if args.startup:
         bench_startup(args.reps)
         return

@@ -24,5 +24,6 @@ server_name
 write_table         # render/estimate.py: scripts/calibrate.py writes the estimate table
 peak_memory_mib     # testing.py: for tests and plugin authors measuring memory
 register            # tts/registry.register: the public API for engines not installed as packages
-intra_op_num_threads  # tts/piper.py: onnxruntime reads its session options
+intra_op_num_threads  # tts/piper.py, tts/kokoro.py: onnxruntime reads its session options
+inter_op_num_threads  # tts/kokoro.py: likewise
 evicted             # tts/synth.py: in the tts area (issue 27 part B: engine base class)

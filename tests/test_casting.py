@@ -14,13 +14,17 @@ from broadcast_kit import loader
 from broadcast_kit.cli import app
 from broadcast_kit.errors import ConfigError, InputError
 from broadcast_kit.render import pipeline
-from broadcast_kit.tts import registry
+from broadcast_kit.tts import kokoro_voices, registry
 from broadcast_kit.tts.cache import SpeechCache
 from tests.conftest import write_episode
 
 all_extras = pytest.mark.skipif(
     any(registry.get(n).available() for n in ("piper", "hibari", "kokoro")),
     reason="needs the piper, hibari and kokoro extras (pip install 'broadcast-kit[dev]')",
+)
+english = pytest.mark.skipif(
+    bool(kokoro_voices.missing()),
+    reason=f"Kokoro's English voices are not installed ({kokoro_voices.COMMAND})",
 )
 
 
@@ -86,8 +90,9 @@ def test_a_description_nothing_installed_fits_is_an_error_listing_the_voices(
     show_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HIBARI_HOME", str(tmp_path / "hibari"))  # no voice downloaded before
-    # hibari's British voices need a download and the fake engine's are for tests: neither is
-    # cast unless named, so nothing fits
+    monkeypatch.setenv("BROADCAST_KIT_DATA_DIR", str(tmp_path / "data"))  # nor Kokoro's English
+    # hibari's British voices need a download, Kokoro's an install, and the fake engine's are
+    # for tests: none is cast unless named, so nothing fits
     episode = _episode(show_dir, "a: {voice: {gender: female, accent: gb}}\n", ("a",))
     with pytest.raises(InputError) as caught:
         loader.load(episode)
@@ -100,6 +105,7 @@ def test_a_description_nothing_installed_fits_is_an_error_listing_the_voices(
 
 
 @all_extras
+@english
 def test_descriptions_are_cast_across_engines(show_dir: Path) -> None:
     episode = _episode(
         show_dir,
@@ -116,11 +122,48 @@ def test_descriptions_are_cast_across_engines(show_dir: Path) -> None:
     assert production.cast == {
         "a": "hibari heart (female us)",
         "b": "piper joe (male us)",
-        "c": "kokoro jm_kumo (male jp)",
+        "c": "kokoro am_fenrir (male us)",
         "d": "kokoro jf_alpha (female jp)",
-        "e": "kokoro jf_gongitsune (female jp)",
+        # af_heart is the voice hibari's heart (a's) is distilled from: one speaker only
+        "e": "kokoro af_bella (female us)",
     }
     assert production.voices["d"].speed == 1.1 and production.voices["d"].engine == "kokoro"
+    assert production.warnings == []
+
+
+@all_extras
+@english
+def test_casting_never_reuses_a_voice_while_a_distinct_one_fits(
+    show_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HIBARI_HOME", str(tmp_path / "hibari"))  # hibari's emma not downloaded
+    speakers = ("a", "b", "c", "d", "e")
+    described = "".join(f"{k}: {{voice: {{gender: female, accent: gb}}}}\n" for k in speakers)
+    production = loader.load(_episode(show_dir, described, speakers))
+    cast = [production.cast[k] for k in speakers]
+    # Kokoro's four British women, best graded first, then (none left) the first again
+    assert cast == [
+        "kokoro bf_emma (female gb)",
+        "kokoro bf_isabella (female gb)",
+        "kokoro bf_alice (female gb)",
+        "kokoro bf_lily (female gb)",
+        "kokoro bf_emma (female gb)",
+    ]
+    (warning,) = production.warnings
+    assert "voices.a and voices.e are both kokoro bf_emma at pitch +0" in warning
+    # speakers without a gender take female and male voices in turn, all different
+    mixed = "".join(f"{k}: {{voice: {{accent: us}}}}\n" for k in speakers)
+    production = loader.load(_episode(show_dir, mixed, speakers))
+    sounds = [production.cast[k] for k in speakers]
+    assert len(set(sounds)) == len(sounds)
+    assert sounds[:4] == [  # af_heart, hibari heart's original, is left out
+        "piper joe (male us)",
+        "hibari heart (female us)",
+        "kokoro am_fenrir (male us)",
+        "kokoro af_bella (female us)",
+    ]
+    genders = [s.split("(")[1].split()[0] for s in sounds]
+    assert genders.count("female") in (2, 3) and genders.count("male") in (2, 3)
 
 
 def test_render_says_whom_it_cast(show_dir: Path, tmp_path: Path, cache: SpeechCache) -> None:

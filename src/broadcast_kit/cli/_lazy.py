@@ -25,7 +25,8 @@ from broadcast_kit.cli._boundary import BoundaryGroup
 COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("init", "init"),
     "render": ("render", "render"),
-    "voices": ("voices", "voices"),
+    "voices": ("voices", "app"),
+    "say": ("say", "say"),
     "segment": ("segment", "segment"),
     "import": ("importer", "import_"),
     "feed": ("feed", "feed"),

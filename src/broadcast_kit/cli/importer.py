@@ -41,8 +41,15 @@ def import_(
         ),
     ] = None,
     engine: Annotated[
-        str, typer.Option("--engine", "-e", help="TTS engine for the interviewees' voices.")
-    ] = "piper",
+        str | None,
+        typer.Option(
+            "--engine",
+            "-e",
+            help="TTS engine whose default voice every speaker gets, each at its own pitch."
+            " Default: each speaker is described and cast from the installed native voices, a"
+            " different one each, no pitch shift.",
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     words: Annotated[
         list[Path] | None,
@@ -61,7 +68,7 @@ def import_(
 
 
 def _import_one(
-    transcript: Path, out: Path | None, engine: str, force: bool, words: list[Path]
+    transcript: Path, out: Path | None, engine: str | None, force: bool, words: list[Path]
 ) -> int:
     """Import one transcript, print what it found; returns its number of 'check:' lines."""
     done = importer.import_file(transcript, out, engine=engine, force=force, words=words)
@@ -125,7 +132,7 @@ def _folder_name(transcript: Path) -> str:
 
 
 def _import_many(
-    paths: list[Path], out: Path | None, engine: str, force: bool, words: list[Path]
+    paths: list[Path], out: Path | None, engine: str | None, force: bool, words: list[Path]
 ) -> None:
     """One episode folder per transcript below `out`; every file is tried, failures listed."""
     if out is None:

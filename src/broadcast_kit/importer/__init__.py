@@ -86,7 +86,7 @@ class Imported:
 def import_transcript(
     raw: str,
     source_name: str,
-    engine: str = "piper",
+    engine: str | None = None,
     today: dt.date | None = None,
     *,
     words: Words | None = None,
@@ -94,12 +94,15 @@ def import_transcript(
 ) -> Imported:
     """Parse, attribute and write the episode.yaml text for one transcript.
 
+    `engine`: the engine whose default voice every speaker gets, each at its own pitch; None:
+    each speaker is described (`voice: {accent: us}`) and cast when the episode loads, a
+    different native voice each while there is one (tts/casting.py), without pitch shifts.
     `words`: the word lists (default: the package's and BROADCAST_KIT_IMPORT_WORDS');
     `music`: the show's music file for each role, as written from the episode's folder.
     """
     from broadcast_kit.tts import registry
 
-    if engine not in registry.names():
+    if engine is not None and engine not in registry.names():
         raise InputError(
             f"unknown engine '{engine}' for --engine; installed engines:"
             f" {', '.join(registry.names())}"
@@ -179,7 +182,7 @@ def import_file(
     path: Path,
     out: Path | None = None,
     *,
-    engine: str = "piper",
+    engine: str | None = None,
     force: bool = False,
     words: Sequence[Path] = (),
     today: dt.date | None = None,

@@ -56,7 +56,7 @@ def show_music(show_path: Path, episode_path: Path) -> dict[str, str]:
     return result
 
 
-def starter_show(transcript: Transcript, engine: str, episode_path: Path) -> str:
+def starter_show(transcript: Transcript, engine: str | None, episode_path: Path) -> str:
     """The text of a starter show.yaml for an episode imported into a folder without one."""
     title = transcript.programme or transcript.title or "My show"
     author = transcript.broadcaster or transcript.programme or "The show's author"
@@ -85,11 +85,11 @@ def starter_show(transcript: Transcript, engine: str, episode_path: Path) -> str
             f"base_url: https://example.org/{slug}/  # check: where the episodes will be published",
             "voices:",
             "  host:",
-            f"    engine: {engine}",
+            f"    engine: {engine}" if engine else "    voice: {gender: female, accent: us}",
             f"    name: {quote(host.name if host else 'Host')}",
             "  voxpop:",
-            f"    engine: {engine}",
-            "    pitch: 3.0",
+            f"    engine: {engine}" if engine else "    voice: {accent: us}",
+            *(["    pitch: 3.0"] if engine else []),
             "    speed: 1.08",
             "",
         ]

@@ -62,6 +62,18 @@ def assign_keys(people: list[Person]) -> None:
         taken.add(key)
 
 
+#: how an imported speaker is described when no engine is named: cast when the episode loads
+CAST = "{accent: us}  # check: add gender: female or male (kit render says whom it cast)"
+
+
+def _sound(engine: str | None, pitch: float) -> list[str]:
+    """A speaker's voice lines: a description cast from the installed native voices (no pitch
+    shift), or, with an engine named, that engine's default voice at its own pitch."""
+    if engine is None:
+        return [f"    voice: {CAST}"]
+    return [f"    engine: {engine}", f"    pitch: {pitch}"]
+
+
 PAUSE_FOR_MUSIC = 2.0  # seconds, where a music cue has no music to play yet
 
 
@@ -69,7 +81,7 @@ def episode_yaml(
     transcript: Transcript,
     speakers: list[Person],
     source_name: str,
-    engine: str,
+    engine: str | None,
     today: dt.date,
     html: bool = False,
     music: Mapping[str, str] | None = None,
@@ -142,9 +154,8 @@ def episode_yaml(
         role = f"  # {_comment(person.role)[2:]}" if person.role else ""
         out += [
             f"  {person.key}:{role}",
-            f"    engine: {engine}",
+            *_sound(engine, pitch),
             f"    name: {quote(person.name)}",
-            f"    pitch: {pitch}",
             f"    speed: {speed}",
         ]
         if person.programme:  # a programme voice: host-side, its role in the feed's credits
@@ -154,8 +165,7 @@ def episode_yaml(
         pitch -= 0.5 * (n // len(_VOX_PALETTE))
         out += [
             f"  {para.voice}:  {_comment(para.description or 'voxpop')}",
-            f"    engine: {engine}",
-            f"    pitch: {pitch}",
+            *_sound(engine, pitch),
             f"    speed: {speed}",
         ]
     names = lexicon.block(p.name for p in transcript.people.known)

@@ -49,6 +49,9 @@ class VoiceInfo:
     #: a voice for tests, or one that needs the network: never picked by description
     castable: bool = True
     note: str | None = None  # shown by `kit voices`
+    #: "engine voice" of another engine's voice this one sounds like (hibari's heart is
+    #: distilled from kokoro af_heart): casting gives them to one speaker at most
+    same_as: str | None = None
 
     def describe(self) -> str:
         return " ".join(part for part in (self.gender, self.accent) if part) or "-"

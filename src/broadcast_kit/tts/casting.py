@@ -6,15 +6,18 @@ engines say about their voices (`voice_info`), engines in a fixed order (piper, 
 kokoro, then the others by name; only `engine:` when the voice names one). Voices that need a
 download, test voices and voices of network engines are never picked unless the engine is
 named. Each described speaker gets a matching voice no other speaker of the episode has yet,
-when there is one, so three speakers described alike get three voices. Deterministic: the
-same installed engines give the same cast.
+when there is one, so three speakers described alike get three voices; two voices that sound
+alike (hibari's heart is distilled from kokoro's af_heart) count as one. A description
+without a gender takes an engine's voices female and male in turn. Deterministic: the same
+installed engines give the same cast.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import zip_longest
 
-from broadcast_kit.errors import InputError
+from broadcast_kit.errors import BroadcastKitError, InputError
 from broadcast_kit.model import Voice, VoiceWanted
 from broadcast_kit.tts import registry
 from broadcast_kit.tts.base import VoiceInfo, voice_infos
@@ -35,6 +38,15 @@ def _engines(voice: Voice) -> list[str]:
     return [n for n in PREFERRED if n in registry.names()] + rest
 
 
+def _alternating(infos: list[VoiceInfo]) -> list[VoiceInfo]:
+    """`infos` with the genders taken in turn (each gender's voices in their own order)."""
+    groups: dict[str | None, list[VoiceInfo]] = {}
+    for info in infos:
+        groups.setdefault(info.gender, []).append(info)
+    turns = [info for row in zip_longest(*groups.values()) for info in row if info is not None]
+    return turns
+
+
 def candidates(voice: Voice, wanted: VoiceWanted) -> list[Candidate]:
     """Installed, usable voices that fit `wanted`, best first."""
     named = "engine" in voice.model_fields_set
@@ -43,19 +55,39 @@ def candidates(voice: Voice, wanted: VoiceWanted) -> list[Candidate]:
         engine = registry.get(name)
         if engine.available() is not None:
             continue
-        for info in voice_infos(engine):
-            if info.missing or not (info.castable or named):
-                continue
-            if wanted.gender not in (None, info.gender) or wanted.accent not in (None, info.accent):
-                continue
-            found.append(Candidate(name, info))
+        fitting = [
+            info
+            for info in voice_infos(engine)
+            if not info.missing
+            and (info.castable or named)
+            and wanted.gender in (None, info.gender)
+            and wanted.accent in (None, info.accent)
+        ]
+        if wanted.gender is None:
+            fitting = _alternating(fitting)
+        found += [Candidate(name, info) for info in fitting]
     return found
+
+
+def identity(engine: str, voice: str) -> str:
+    """What a voice sounds as: "engine voice", or the voice it is a copy of (`same_as`)."""
+    try:
+        found = registry.get(engine)
+        infos = voice_infos(found) if found.available() is None else []
+    except BroadcastKitError:
+        infos = []
+    info = next((i for i in infos if i.name == voice), None)
+    return info.same_as if info is not None and info.same_as else f"{engine} {voice}"
 
 
 def sound(voice: Voice) -> tuple[str, str]:
     """(engine, engine voice) of a concrete voice, the engine's default filled in."""
     assert not isinstance(voice.voice, VoiceWanted), "cast the voice first"
     return voice.engine, voice.voice or registry.get(voice.engine).default_voice()
+
+
+def _sounds(candidate: Candidate) -> str:
+    return candidate.info.same_as or f"{candidate.engine} {candidate.info.name}"
 
 
 def _no_match(key: str, voice: Voice, wanted: VoiceWanted, where: str) -> InputError:
@@ -87,7 +119,7 @@ def cast(
     ("kokoro jf_alpha (female jp)"). `used`: the voices the episode speaks with, which should
     not share a voice."""
     taken = {
-        sound(v)
+        identity(*sound(v))
         for key, v in voices.items()
         if key in used and not isinstance(v.voice, VoiceWanted)
     }
@@ -99,9 +131,9 @@ def cast(
         found = candidates(voice, wanted)
         if not found:
             raise _no_match(key, voice, wanted, lines.get(key, "voices"))
-        pick = next((c for c in found if (c.engine, c.info.name) not in taken), found[0])
+        pick = next((c for c in found if _sounds(c) not in taken), found[0])
         if key in used:
-            taken.add((pick.engine, pick.info.name))
+            taken.add(_sounds(pick))
         result[key] = voice.model_copy(update={"engine": pick.engine, "voice": pick.info.name})
         notes[key] = f"{pick.engine} {pick.info.name} ({pick.info.describe()})"
     return result, notes
@@ -109,18 +141,18 @@ def cast(
 
 def alike(voices: dict[str, Voice], used: set[str], lines: dict[str, str]) -> list[str]:
     """Warnings for speakers of the episode who share an engine voice and pitch."""
-    groups: dict[tuple[str, str, float], list[str]] = {}
+    groups: dict[tuple[str, float], list[str]] = {}
     for key in sorted(used, key=list(voices).index):
         voice = voices[key]
-        groups.setdefault((*sound(voice), voice.pitch), []).append(key)
+        groups.setdefault((identity(*sound(voice)), voice.pitch), []).append(key)
     warnings = []
-    for (engine, name, pitch), keys in groups.items():
+    for (sounds_as, pitch), keys in groups.items():
         if len(keys) < 2:
             continue
         speakers = " and ".join(f"voices.{k}" for k in keys)
         warnings.append(
             f"{lines.get(keys[-1], 'voices')}: {speakers} are"
-            f" {'both' if len(keys) == 2 else 'all'} {engine} {name} at pitch"
+            f" {'both' if len(keys) == 2 else 'all'} {sounds_as} at pitch"
             f" {pitch:+g}: listeners will hear one person; give each its own voice (kit voices)"
             " or a pitch shift"
         )

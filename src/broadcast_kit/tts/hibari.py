@@ -104,6 +104,7 @@ class HibariEngine:
                     gender if gender in ("female", "male") else None,
                     accent,
                     missing=missing,
+                    same_as=f"kokoro {data['kokoro']}" if data.get("kokoro") else None,
                 )
             )
         return infos

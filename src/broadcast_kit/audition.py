@@ -1,0 +1,212 @@
+"""Hearing voices before a render: `kit say` speaks a line with one voice (as a show casts it,
+its pronunciation lexicon applied), `kit voices --sample` writes a clip of every described
+voice and a page to compare them side by side.
+
+Both go through the render's own synthesis (`tts/synth.py`: the lexicon, the speed and
+pitch adjustments, the speech cache), so a clip sounds exactly as the episode will.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from broadcast_kit import ffmpeg
+from broadcast_kit.errors import InputError, OutputError
+from broadcast_kit.model import Voice, VoiceWanted
+from broadcast_kit.render.sentences import sentences
+from broadcast_kit.tts import casting, registry
+from broadcast_kit.tts.base import VoiceInfo, voice_infos
+from broadcast_kit.tts.cache import SpeechCache
+from broadcast_kit.tts.lexicon import EMPTY, Lexicon
+
+RATE = 24000  # every clip is written at one rate (Kokoro's and hibari's own)
+GAP = 0.3  # seconds of silence between sentences
+SAMPLE_TEXT = (
+    "Good evening. North Korea and Japan have held their first talks in four years,"
+    " and both sides say they were useful."
+)
+
+
+@dataclass(frozen=True)
+class Cast:
+    """A voice as it will speak: the speaker's key, its concrete voice, the lexicon."""
+
+    key: str
+    voice: Voice
+    lexicon: Lexicon
+    described: str  # "kokoro bf_isabella (female gb)"
+
+
+def _describe(engine: str, name: str) -> str:
+    info = next((i for i in voice_infos(registry.get(engine)) if i.name == name), None)
+    return f"{engine} {name}" + (f" ({info.describe()})" if info and info.describe() != "-" else "")
+
+
+def _engine_voice(name: str) -> Voice:
+    """`engine:voice`, an engine's name (its default voice) or a voice name of one engine."""
+    engine, _, voice = name.partition(":")
+    if engine in registry.names() and (voice or ":" not in name):
+        return Voice(engine=engine, voice=voice or None)
+    found = [
+        (e, info.name)
+        for e in registry.names()
+        if registry.get(e).available() is None
+        for info in voice_infos(registry.get(e))
+        if info.name == name
+    ]
+    if not found:
+        raise InputError(
+            f"--voice {name}: no engine has a voice called '{name}'; name one as ENGINE:VOICE"
+            " or ENGINE (its default voice), a voice listed by `kit voices`, or a voice of"
+            " the show given with --show"
+        )
+    return Voice(engine=found[0][0], voice=found[0][1])
+
+
+def resolve(name: str, show_path: Path | None = None) -> Cast:
+    """The voice `name` as the show casts it (a key of its `voices:`), else an engine voice;
+    the show's pronunciations apply either way."""
+    from broadcast_kit import loader
+
+    lexicon, voices = EMPTY, {}
+    if show_path is not None and show_path.name != loader.SHOW_FILE:
+        # an episode: its voices as cast for it, its pronunciations over the show's
+        production = loader.load(show_path)
+        voices, lexicon = dict(production.voices), production.lexicon
+    elif show_path is not None:
+        show, _, _ = loader.load_show(show_path)
+        voices = dict(show.voices)
+        lexicon = Lexicon(show.pronunciations)
+    if name in voices:
+        chosen = voices[name]
+        if isinstance(chosen.voice, VoiceWanted):
+            cast, _ = casting.cast({name: chosen}, {}, {name})
+            chosen = cast[name]
+        key = name
+    else:
+        if show_path is not None and ":" not in name and name not in _voice_names():
+            listed = ", ".join(voices) or "none"
+            raise InputError(
+                f"--voice {name}: {loader.display(show_path)} has no voice '{name}' (its voices:"
+                f" {listed}) and no engine has a voice of that name (kit voices)"
+            )
+        chosen, key = _engine_voice(name), name
+    engine = registry.get(chosen.engine)
+    problem = engine.available()
+    if problem:
+        raise InputError(f"--voice {name}: engine '{chosen.engine}': {problem}")
+    engine_name, voice_name = casting.sound(chosen)
+    from broadcast_kit.tts.base import VoiceRequest
+
+    engine.check(VoiceRequest(voice_name))
+    return Cast(key, chosen, lexicon, _describe(engine_name, voice_name))
+
+
+def _voice_names() -> set[str]:
+    return {
+        info.name
+        for e in registry.names()
+        if registry.get(e).available() is None
+        for info in voice_infos(registry.get(e))
+    }
+
+
+def speak(text: str, cast: Cast, cache: SpeechCache | None = None) -> np.ndarray:
+    """`text` spoken by `cast`: mono float32 at RATE, sentences GAP apart."""
+    from broadcast_kit.audio import resample, to_array
+    from broadcast_kit.tts.synth import Utterance, synthesize_all
+
+    said = sentences(" ".join(text.split()))
+    if not said:
+        raise InputError('nothing to say: give a sentence, e.g. kit say "Hello." --voice host')
+    utterances = [Utterance(s, cast.key, cast.voice, cast.lexicon) for s in said]
+    audio, _ = synthesize_all(utterances, cache or SpeechCache())
+    gap = np.zeros(round(GAP * RATE), dtype=np.float32)
+    pieces: list[np.ndarray] = []
+    for segment in audio:
+        mono = to_array(segment).mean(axis=1)
+        pieces += [resample(mono[:, None], segment.frame_rate, RATE)[:, 0], gap]
+    return np.concatenate(pieces[:-1]).astype(np.float32)
+
+
+def write_clip(samples: np.ndarray, out: Path) -> None:
+    """A WAV (16-bit) or, by its extension, an MP3 at `out`, written whole or not at all."""
+    codec = (
+        ["-c:a", "libmp3lame", "-b:a", "64k", "-f", "mp3"]
+        if out.suffix.lower() == ".mp3"
+        else ["-c:a", "pcm_s16le", "-f", "wav"]
+    )
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out.parent} could not be created ({exc.strerror})") from exc
+    temp = out.with_name(f".{out.name}.tmp")
+    try:
+        ffmpeg.encode(samples[:, None], RATE, temp, codec)
+        os.replace(temp, out)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def say(text: str, voice: str, out: Path, show_path: Path | None = None) -> Cast:
+    cast = resolve(voice, show_path)
+    write_clip(speak(text, cast), out)
+    return cast
+
+
+@dataclass(frozen=True)
+class Sample:
+    engine: str
+    info: VoiceInfo
+    file: str  # the clip's file name in the folder
+
+
+def sample_voices(engine: str | None = None) -> list[tuple[str, VoiceInfo]]:
+    """The voices casting can pick (described, usable here), engine by engine."""
+    names = [engine] if engine else registry.names()
+    return [
+        (name, info)
+        for name in names
+        if registry.get(name).available() is None
+        for info in voice_infos(registry.get(name))
+        if (info.gender or info.accent) and info.castable and not info.missing
+    ]
+
+
+def samples(
+    folder: Path,
+    engine: str | None = None,
+    text: str = SAMPLE_TEXT,
+    progress: Callable[[str], None] = lambda line: None,
+) -> list[Sample]:
+    """One MP3 clip per voice in `folder` and `index.html` to listen to them side by side."""
+    from broadcast_kit.publish import samples_page
+
+    found = sample_voices(engine)
+    if not found:
+        raise InputError(
+            "no described voice is installed to sample"
+            + (f" for engine '{engine}'" if engine else "")
+            + "; kit voices lists what is installed"
+        )
+    made = []
+    for n, (name, info) in enumerate(found, start=1):
+        progress(f"{n}/{len(found)} {name} {info.name}")
+        cast = Cast(info.name, Voice(engine=name, voice=info.name), EMPTY, "")
+        file = f"{name}-{info.name}.mp3"
+        write_clip(speak(text, cast), folder / file)
+        made.append(Sample(name, info, file))
+    page = samples_page.render(made, text)
+    try:
+        from broadcast_kit.files import atomic_open
+
+        with atomic_open(folder / "index.html", "w") as handle:
+            handle.write(page)
+    except OSError as exc:
+        raise OutputError(f"{folder / 'index.html'} could not be written ({exc})") from exc
+    return made

@@ -35,7 +35,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("loader", "script", "fingerprint"),
     ("formats",),
     ("render",),
-    ("importer", "publish", "check", "batch", "cluster", "starter"),
+    ("importer", "publish", "check", "batch", "cluster", "starter", "audition"),
     ("cli", "entry", "__main__", "testing"),
 ]  # fmt: skip
 

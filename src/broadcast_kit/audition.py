@@ -18,6 +18,8 @@ import numpy as np
 from broadcast_kit import ffmpeg
 from broadcast_kit.errors import InputError, OutputError
 from broadcast_kit.model import Voice, VoiceWanted
+from broadcast_kit.publish import samples_page
+from broadcast_kit.publish.samples_page import Sample
 from broadcast_kit.render.sentences import sentences
 from broadcast_kit.tts import casting, registry
 from broadcast_kit.tts.base import VoiceInfo, voice_infos
@@ -159,13 +161,6 @@ def say(text: str, voice: str, out: Path, show_path: Path | None = None) -> Cast
     return cast
 
 
-@dataclass(frozen=True)
-class Sample:
-    engine: str
-    info: VoiceInfo
-    file: str  # the clip's file name in the folder
-
-
 def sample_voices(engine: str | None = None) -> list[tuple[str, VoiceInfo]]:
     """The voices casting can pick (described, usable here), engine by engine."""
     names = [engine] if engine else registry.names()
@@ -185,7 +180,6 @@ def samples(
     progress: Callable[[str], None] = lambda line: None,
 ) -> list[Sample]:
     """One MP3 clip per voice in `folder` and `index.html` to listen to them side by side."""
-    from broadcast_kit.publish import samples_page
 
     found = sample_voices(engine)
     if not found:

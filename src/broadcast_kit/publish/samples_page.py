@@ -5,14 +5,22 @@ Content-Security-Policy, no script), every URL relative, so it works from file:/
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from broadcast_kit import __version__
 from broadcast_kit.publish.page import STYLE, _hash
+from broadcast_kit.tts.base import VoiceInfo
 
-if TYPE_CHECKING:
-    from broadcast_kit.audition import Sample
+
+@dataclass(frozen=True)
+class Sample:
+    """One voice's clip on the page."""
+
+    engine: str
+    info: VoiceInfo
+    file: str  # the clip's file name in the folder
+
 
 ACCENTS = {"us": "American", "gb": "British", "jp": "Japanese-accented"}
 EXTRA_STYLE = """

@@ -703,3 +703,28 @@ def test_24_caption_speaker_tags_are_labels_and_a_narrator_alone_is_no_drama() -
         "You want these people. They order your products.",
         "It is important for designers to see what others see.",
     ]
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        # two co-hosts introduce themselves in one turn, labelled as one of them
+        "Ben Ortiz: I'm Kay Mills, the editor of Field Notes, and I'm Ben Ortiz.\n\n",
+        # the announcer bills the programme's voices
+        "Announcer: This is Field Notes with Kay Mills and Ben Ortiz.\n\n",
+    ],
+)
+def test_24_voices_named_as_the_programme_opens_are_co_hosts(opening: str) -> None:
+    result = run(
+        "Kay Mills: It's Monday, the 3rd of May.\n\n"
+        + opening
+        + "Tom Reyes: I just think the tax was a mistake from day one, frankly.\n\n"
+        "Kay Mills: That's Tom Reyes. He's on later. Ben, the council voted last night.\n\n"
+        "Ben Ortiz: It did, and the vote was close, nine to eight.\n\n"
+        "Tom Reyes: And I still think so.\n\n"
+        "Ben Ortiz: Close indeed.\n"
+    )
+    rows = who(result)
+    assert ("interview", "Tom Reyes") in rows
+    assert all(kind == "host" for kind, name in rows if name != "Tom Reyes")
+    assert "co-host: named as the programme opens" in result.yaml

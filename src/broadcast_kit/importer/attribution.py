@@ -593,6 +593,8 @@ class _ProgrammeVoices:
         for para in self.spoken:
             if para.person is not person and handed.search(para.text):
                 return "handed over to as a reporter"
+        if self._opening_names(person):
+            return "co-host: named as the programme opens (“I'm ...”, “... with ... and ...”)"
         if self._introduces(person):
             own = self._own(person)
             opens = own and self.spoken.index(own[0]) <= 3 and self._introduces(person, True)
@@ -600,6 +602,26 @@ class _ProgrammeVoices:
                 return "co-host: introduces themselves as the programme opens"
             return "signs off with their name"
         return None
+
+    def _opening_names(self, person: Person) -> bool:
+        """Whether the programme's first paragraphs bill `person` as one of its voices: "I'm
+        Jane Doe, and I'm John Roe." (a two-voice opening often labelled as one speaker), or
+        "This is The Show with Jane Doe and John Roe."."""
+        names = alternatives({person.name, person.surname} if len(person.tokens) > 1 else set())
+        if not names:
+            return False
+        billed = re.compile(
+            rf"(?<![\w-])(?i:{self.words.opener_words}|this is)\s[^.!?]{{1,60}}?"
+            rf"\swith\s(?:[A-Z][\w’'-]*\s+){{0,3}}(?:and\s+)?{names}(?![\w-])"
+        )
+        for para in self.spoken[:4]:
+            for match in self.self_intro.finditer(para.text):
+                said = match.group("name").split()
+                if para.person is not person and " ".join(said) == person.name:
+                    return True
+            if para.person is not person and billed.search(para.text):
+                return True
+        return False
 
     def _flip(self, person: Person, role: str, why: str) -> None:
         person.interviewee = False

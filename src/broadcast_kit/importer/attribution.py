@@ -271,13 +271,19 @@ class _Attribution:
             if voice != "singular":
                 note = "still them? ('we', no cue)"
             self._speak(para, state.active, note)
-        elif voice == "singular" and candidates:
+        elif voice == "singular" and candidates and not self.transcript.unmarked:
             person = self._introduced(candidates)
             note = "first person after the narration named them"
             if len(candidates) > 1:
                 others = ", ".join(p.name for p in candidates if p is not person)
                 note = f"{note} (it also named {others})"
             self._speak(para, person, note)
+        elif voice == "singular" and candidates:  # captions that never mark a new speaker
+            person = self._introduced(candidates)
+            para.notes.append(
+                f"check: first person after the narration named {person.name}, but the"
+                " captions never mark who speaks: kept as the host's; is it them?"
+            )
         else:
             after = state.active if resumes == "unclear" else None
             self._narration(para, after, state.asked and cue_here is None, state, voice)

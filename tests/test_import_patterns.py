@@ -703,3 +703,54 @@ def test_24_caption_speaker_tags_are_labels_and_a_narrator_alone_is_no_drama() -
         "You want these people. They order your products.",
         "It is important for designers to see what others see.",
     ]
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        # two co-hosts introduce themselves in one turn, labelled as one of them
+        "Ben Ortiz: I'm Kay Mills, the editor of Field Notes, and I'm Ben Ortiz.\n\n",
+        # the announcer bills the programme's voices
+        "Announcer: This is Field Notes with Kay Mills and Ben Ortiz.\n\n",
+    ],
+)
+def test_24_voices_named_as_the_programme_opens_are_co_hosts(opening: str) -> None:
+    result = run(
+        "Kay Mills: It's Monday, the 3rd of May.\n\n"
+        + opening
+        + "Tom Reyes: I just think the tax was a mistake from day one, frankly.\n\n"
+        "Kay Mills: That's Tom Reyes. He's on later. Ben, the council voted last night.\n\n"
+        "Ben Ortiz: It did, and the vote was close, nine to eight.\n\n"
+        "Tom Reyes: And I still think so.\n\n"
+        "Ben Ortiz: Close indeed.\n"
+    )
+    rows = who(result)
+    assert ("interview", "Tom Reyes") in rows
+    assert all(kind == "host" for kind, name in rows if name != "Tom Reyes")
+    assert "co-host: named as the programme opens" in result.yaml
+
+
+def test_24_captions_that_never_mark_a_speaker_keep_first_person_with_the_host() -> None:
+    def srt(lines: list[str]) -> str:
+        cues = []
+        for n, line in enumerate(lines):  # a pause of four seconds after each line
+            start, end = 5 * n, 5 * n + 1
+            cues.append(f"{n + 1}\n00:00:{start:02},000 --> 00:00:{end:02},500\n{line}\n")
+        return "\n".join(cues)
+
+    lines = [
+        "Welcome to Board Games Weekly, episode nine.",
+        "And now, the man who never loses, Mr. Carl Penn.",
+        "I'm tired. You're tired? I lost twice this week.",
+        "Oh, the honeymoon is over then.",
+    ]
+    unmarked = importer.import_transcript(
+        srt(lines), "ep9.srt", engine="fake", today=dt.date(2000, 1, 1)
+    )
+    assert {kind for kind, _ in who(unmarked)} == {"host"}  # who speaks is not told
+    assert "the captions never mark who speaks" in unmarked.yaml
+    lines[2] = "- I'm tired. You're tired? I lost twice this week."
+    marked = importer.import_transcript(
+        srt(lines), "ep9.srt", engine="fake", today=dt.date(2000, 1, 1)
+    )
+    assert ("interview", "Carl Penn") in who(marked)  # a marked turn: the one just named

@@ -271,13 +271,19 @@ class _Attribution:
             if voice != "singular":
                 note = "still them? ('we', no cue)"
             self._speak(para, state.active, note)
-        elif voice == "singular" and candidates:
+        elif voice == "singular" and candidates and not self.transcript.unmarked:
             person = self._introduced(candidates)
             note = "first person after the narration named them"
             if len(candidates) > 1:
                 others = ", ".join(p.name for p in candidates if p is not person)
                 note = f"{note} (it also named {others})"
             self._speak(para, person, note)
+        elif voice == "singular" and candidates:  # captions that never mark a new speaker
+            person = self._introduced(candidates)
+            para.notes.append(
+                f"check: first person after the narration named {person.name}, but the"
+                " captions never mark who speaks: kept as the host's; is it them?"
+            )
         else:
             after = state.active if resumes == "unclear" else None
             self._narration(para, after, state.asked and cue_here is None, state, voice)
@@ -593,6 +599,8 @@ class _ProgrammeVoices:
         for para in self.spoken:
             if para.person is not person and handed.search(para.text):
                 return "handed over to as a reporter"
+        if self._opening_names(person):
+            return "co-host: named as the programme opens (“I'm ...”, “... with ... and ...”)"
         if self._introduces(person):
             own = self._own(person)
             opens = own and self.spoken.index(own[0]) <= 3 and self._introduces(person, True)
@@ -600,6 +608,26 @@ class _ProgrammeVoices:
                 return "co-host: introduces themselves as the programme opens"
             return "signs off with their name"
         return None
+
+    def _opening_names(self, person: Person) -> bool:
+        """Whether the programme's first paragraphs bill `person` as one of its voices: "I'm
+        Jane Doe, and I'm John Roe." (a two-voice opening often labelled as one speaker), or
+        "This is The Show with Jane Doe and John Roe."."""
+        names = alternatives({person.name, person.surname} if len(person.tokens) > 1 else set())
+        if not names:
+            return False
+        billed = re.compile(
+            rf"(?<![\w-])(?i:{self.words.opener_words}|this is)\s[^.!?]{{1,60}}?"
+            rf"\swith\s(?:[A-Z][\w’'-]*\s+){{0,3}}(?:and\s+)?{names}(?![\w-])"
+        )
+        for para in self.spoken[:4]:
+            for match in self.self_intro.finditer(para.text):
+                said = match.group("name").split()
+                if para.person is not person and " ".join(said) == person.name:
+                    return True
+            if para.person is not person and billed.search(para.text):
+                return True
+        return False
 
     def _flip(self, person: Person, role: str, why: str) -> None:
         person.interviewee = False

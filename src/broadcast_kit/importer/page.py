@@ -184,6 +184,7 @@ class Page:
     page_title: str | None = None
     captions: bool = False  # read from a caption file (SRT, VTT): no line numbers of its own
     speakers: tuple[str, ...] = ()  # the names the captions tag as speakers
+    speaker_marks: bool = False  # the captions mark where a new speaker starts
 
 
 def is_html(text: str) -> bool:
@@ -206,8 +207,8 @@ def page_text(raw: str, name: str = "page") -> Page:
     if not is_html(raw):
         text = raw.replace("\r\n", "\n").replace("\r", "\n")
         if is_captions(text, name):
-            words, speakers = captions_text(text)
-            return Page(words, captions=True, speakers=speakers)
+            words, speakers, marked = captions_text(text)
+            return Page(words, captions=True, speakers=speakers, speaker_marks=marked)
         return Page(_without_inline_footers(without_timecodes(text)))
     parser = _PageText(name)
     parser.feed(raw)

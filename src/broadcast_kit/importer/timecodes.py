@@ -120,10 +120,12 @@ def _music(text: str) -> bool:
 _TAGGED = re.compile(r"^\[(?P<name>[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,2})\]\s+(?P<rest>\S.*)$")
 
 
-def captions_text(text: str) -> tuple[str, tuple[str, ...]]:
-    """Paragraphs from caption cues (a new one at a new speaker or a pause), and the names
-    the captions tag as speakers (`<v Name>`, `[Name] words`)."""
+def captions_text(text: str) -> tuple[str, tuple[str, ...], bool]:
+    """Paragraphs from caption cues (a new one at a new speaker or a pause), the names
+    the captions tag as speakers (`<v Name>`, `[Name] words`), and whether any cue marks a
+    new speaker at all (`- `, `>>`, a tag)."""
     speakers: list[str] = []
+    marked = False
     paragraphs: list[list[str]] = []
     voice: str | None = None
     last_end: float | None = None
@@ -157,6 +159,7 @@ def captions_text(text: str) -> tuple[str, tuple[str, ...]]:
             or (pause and ends)
             or (words >= LONG and ends)
         )
+        marked = marked or cue.voice is not None or _NEW_SPEAKER.match(body) is not None
         if cue.voice is not None and cue.voice != voice:
             body = f"{cue.voice}: {body}"
         if body.startswith(("- ", ">>")):
@@ -167,7 +170,7 @@ def captions_text(text: str) -> tuple[str, tuple[str, ...]]:
         voice = cue.voice if cue.voice is not None else voice
         last_end = cue.end
     text = "\n\n".join([*header, *(" ".join(p) for p in paragraphs if p)]) + "\n"
-    return text, tuple(speakers)
+    return text, tuple(speakers), marked
 
 
 # a chapter list's entry: "0:11 First Guest!", "12:40 Podcast structure"

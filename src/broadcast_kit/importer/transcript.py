@@ -78,6 +78,7 @@ class Transcript:
     people: People = field(default_factory=People)
     cut_off: bool = False  # the last spoken paragraph stops mid-sentence
     captions: bool = False  # read from a caption file: paragraphs are the cues joined
+    unmarked: bool = False  # captions that never mark a new speaker: turns are not told
     cue_lines: int = 0  # production cues written as lines ("SOUND: rain", "MUSIC: sting")
     sound_effects: int = 0  # (TRUCK PASSING), (HORN, BRAKES): capitals in brackets, not listed
     above_labels: int = 0  # paragraphs of sentences above the first label, left out
@@ -106,7 +107,11 @@ def parse(page: Page, words: Words) -> Transcript:
     from broadcast_kit.importer.header import find_broadcaster, find_programme, read_header
 
     reader = LabelReader(words, page.text, page.speakers)
-    result = Transcript(people=People(words), captions=page.captions)
+    result = Transcript(
+        people=People(words),
+        captions=page.captions,
+        unmarked=page.captions and not page.speaker_marks,
+    )
     header: list[Block] = []
     started = ended = False
     waiting: tuple[Label, int] | None = None  # a label on a line of its own

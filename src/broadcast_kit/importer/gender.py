@@ -119,9 +119,10 @@ def _pronouns(person: Person, transcript: Transcript, words: Words) -> list[Gend
                 continue
             last = matches[-1]
             after = f'after "{last.group(0)}"'
-            if n + 1 < len(said) and (hit := first(said[n + 1], opening=True)):
+            named_after = any(True for _ in name_runs(sentence[last.end() :], words))
+            if n + 1 < len(said) and not named_after and (hit := first(said[n + 1], True)):
                 found.append(Gender(hit[0], f'"{hit[1]}" {after}'))
-            if hit := first(sentence[last.end() :], opening=False):
+            if hit := first(sentence[last.end() :], False):
                 found.append(Gender(hit[0], f'"{hit[1]}" {after}', strong=False))
     return found
 

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from broadcast_kit.importer.people import Person, name_runs
+from broadcast_kit.importer.people import Person, mentions, name_runs
 from broadcast_kit.importer.transcript import Transcript
 from broadcast_kit.importer.words import Words, alternatives
 from broadcast_kit.render.sentences import sentences
@@ -119,7 +119,11 @@ def _pronouns(person: Person, transcript: Transcript, words: Words) -> list[Gend
                 continue
             last = matches[-1]
             after = f'after "{last.group(0)}"'
-            named_after = any(True for _ in name_runs(sentence[last.end() :], words))
+            tail = sentence[last.end() :]
+            others = (p for p in transcript.people.known if p is not person)
+            named_after = any(mentions(tail, p) for p in others) or any(
+                len(run) > 1 for run, _ in name_runs(tail, words)
+            )
             if n + 1 < len(said) and not named_after and (hit := first(said[n + 1], True)):
                 found.append(Gender(hit[0], f'"{hit[1]}" {after}'))
             if hit := first(sentence[last.end() :], False):

@@ -754,3 +754,71 @@ def test_24_captions_that_never_mark_a_speaker_keep_first_person_with_the_host()
         srt(lines), "ep9.srt", engine="fake", today=dt.date(2000, 1, 1)
     )
     assert ("interview", "Carl Penn") in who(marked)  # a marked turn: the one just named
+
+
+# --- 23. the speakers' genders, from the transcript's own words -------------------------------
+
+
+GENDERS = """\
+    ALEX HOLM, HOST: Good evening. Tonight, four guests on the new river park.
+
+    The idea came from Nadia Vance, who runs the town's rowing club. She explains why.
+
+    NADIA VANCE: The river was the town's back yard. Now it can be its front garden.
+
+    HOLM: Not everyone agrees. Tomas Brell farms the fields beside the water with his sons.
+
+    TOMAS BRELL: Flooding worries me. Nobody has asked the farmers what they think.
+
+    HOLM: Mrs. Okafor sits on the planning board.
+
+    CHIDI OKAFOR: We have asked. We will keep asking until the plans are final.
+
+    HOLM: Finally, Robin Sato, a landscape architect.
+
+    ROBIN SATO: The park is designed to flood. That is the whole point of it.
+"""
+
+
+def test_23_import_infers_gender_from_pronouns_and_honorifics() -> None:
+    """A pronoun after the name in the host's words or an honorific before it gives the
+    speaker's gender, named in a check: comment; no evidence leaves the gender to choose.
+    Without an engine, voices are described and cast when the episode loads."""
+    result = importer.import_transcript(
+        textwrap.dedent(GENDERS), "page.txt", today=dt.date(2000, 1, 1)
+    )
+    voices = yaml.safe_load(result.yaml)["voices"]
+    wanted = {v["name"]: v["voice"] for v in voices.values()}
+    assert wanted == {
+        "Nadia Vance": {"gender": "female", "accent": "us"},
+        "Tomas Brell": {"gender": "male", "accent": "us"},
+        "Chidi Okafor": {"gender": "female", "accent": "us"},
+        "Robin Sato": {"accent": "us"},
+    }
+    assert '# check: female from "She" after "Nadia Vance"' in result.yaml
+    assert '# check: male from "his" after "Tomas Brell"' in result.yaml
+    assert '# check: female from "Mrs. Okafor"' in result.yaml
+    assert "# check: add gender: female or male" in result.yaml  # Robin Sato
+
+
+@pytest.mark.parametrize(
+    ("text", "gender"),
+    [
+        # a pronoun after someone else's name is theirs, not the speaker's
+        ("Kim Ha-eun plays music by Yun Sang-ho. He died in 1995.", None),
+        # both genders said of one speaker: no guess
+        ("Kim Ha-eun has played for decades. She began at six. Later Kim moved. He says so.", None),
+        # a role noun in apposition, and before the name
+        ("Kim Ha-eun, a mother of three, runs the shop.", "female"),
+        ("Today, congressman Kim Ha-eun visits the shop.", "male"),
+        # a father in a relative clause is not the speaker
+        ("Kim Ha-eun, a baker whose father ran the shop, stayed on.", None),
+    ],
+)
+def test_23_import_infers_gender_only_from_evidence_about_the_speaker(
+    text: str, gender: str | None
+) -> None:
+    page = f"JO PARK, HOST: {text}\n\nKIM HA-EUN: I have worked here all my life.\n"
+    result = importer.import_transcript(page, "page.txt", today=dt.date(2000, 1, 1))
+    voice = yaml.safe_load(result.yaml)["voices"]["kim"]["voice"]
+    assert voice.get("gender") == gender

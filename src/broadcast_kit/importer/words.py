@@ -78,6 +78,10 @@ class WordFile(BaseModel):
     tail_markers: list[Word] = []
     disclaimers: list[Word] = []
     date_words: list[Word] = []
+    female_words: list[Word] = []
+    male_words: list[Word] = []
+    female_pronouns: list[Word] = []
+    male_pronouns: list[Word] = []
 
 
 def phrase(text: str) -> str:

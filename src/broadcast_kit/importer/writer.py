@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from broadcast_kit.importer import lexicon
+from broadcast_kit.importer.gender import Gender, infer
 from broadcast_kit.importer.page import ELLIPSIS, short
 from broadcast_kit.importer.people import Person
 from broadcast_kit.importer.transcript import Paragraph, Transcript
@@ -66,9 +67,15 @@ def assign_keys(people: list[Person]) -> None:
 CAST = "{accent: us}  # check: add gender: female or male (kit render says whom it cast)"
 
 
-def _sound(engine: str | None, pitch: float) -> list[str]:
+def _sound(engine: str | None, pitch: float, gender: Gender | None = None) -> list[str]:
     """A speaker's voice lines: a description cast from the installed native voices (no pitch
-    shift), or, with an engine named, that engine's default voice at its own pitch."""
+    shift), of the gender the transcript gives them, or, with an engine named, that engine's
+    default voice at its own pitch."""
+    if engine is None and gender is not None:
+        return [
+            f"    voice: {{gender: {gender.gender}, accent: us}}"
+            f"  # check: {gender.gender} from {gender.evidence}"
+        ]
     if engine is None:
         return [f"    voice: {CAST}"]
     return [f"    engine: {engine}", f"    pitch: {pitch}"]
@@ -154,7 +161,7 @@ def episode_yaml(
         role = f"  # {_comment(person.role)[2:]}" if person.role else ""
         out += [
             f"  {person.key}:{role}",
-            *_sound(engine, pitch),
+            *_sound(engine, pitch, infer(person, transcript, transcript.people.words)),
             f"    name: {quote(person.name)}",
             f"    speed: {speed}",
         ]

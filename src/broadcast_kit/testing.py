@@ -1,9 +1,12 @@
 """Test helpers shipped with the package: a deterministic fake TTS engine, and a process's
-own peak memory.
+own peak memory (for the tests' and scripts/bench's memory figures).
 
 `FakeEngine` needs no model and no network: each word becomes a short tone whose pitch comes
 from the word, so equal text gives equal audio and durations grow with the text. It counts
-what it synthesizes, which is how tests prove the cache works. Plugin authors can use it too.
+what it synthesizes, which is how tests prove the cache works. It is not an installed engine
+(users' `kit voices` does not list it): tests register it, `registry.register("fake",
+FakeEngine)` in the process and `tests/plugin/` on PYTHONPATH for child processes, and
+plugin authors' tests can do the same.
 """
 
 from __future__ import annotations

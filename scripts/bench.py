@@ -780,7 +780,7 @@ BARE_SYNTH = textwrap.dedent("""\
     def engine(name, threads):
         if name not in engines:
             engines[name] = registry.get(name)
-            if threads and hasattr(engines[name], "threads"):
+            if threads:
                 engines[name].threads = threads
         return engines[name]
 

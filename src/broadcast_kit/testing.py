@@ -21,7 +21,7 @@ import numpy as np
 
 from broadcast_kit.audio import AudioSegment
 from broadcast_kit.errors import EngineError, InputError
-from broadcast_kit.tts.base import VoiceInfo, VoiceRequest
+from broadcast_kit.tts.base import Engine, VoiceInfo, VoiceRequest
 
 RATE = 22050
 WORD_MS = 90
@@ -50,7 +50,7 @@ def peak_memory_mib() -> float:
     return peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes on macOS
 
 
-class FakeEngine:
+class FakeEngine(Engine):
     name: ClassVar[str] = "fake"
     native: ClassVar[frozenset[str]] = frozenset({"speed", "pitch"})
     workers: ClassVar[int] = 2

@@ -67,6 +67,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+#: the fake engine's entry point, which only the tests and this script register (it is not
+#: installed with broadcast-kit): the folder goes on every child's PYTHONPATH (see main)
+PLUGIN = ROOT / "tests" / "plugin"
 
 
 def child(code: str, env: dict[str, str] | None = None) -> float:
@@ -777,7 +780,7 @@ BARE_SYNTH = textwrap.dedent("""\
     def engine(name, threads):
         if name not in engines:
             engines[name] = registry.get(name)
-            if threads and hasattr(engines[name], "threads"):
+            if threads:
                 engines[name].threads = threads
         return engines[name]
 
@@ -958,6 +961,10 @@ def main() -> None:
         "--batch", type=int, metavar="N", help="episodes per minute of a batch of N, --jobs 1 and 2"
     )
     args = parser.parse_args()
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(PLUGIN), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+    sys.path.insert(0, str(PLUGIN))
     if args.kokoro:
         work = Path(tempfile.mkdtemp(prefix="kit-bench-"))
         result = bench_kokoro(work, args.reps)

@@ -30,7 +30,6 @@ from broadcast_kit.model import Voice  # noqa: E402
 from broadcast_kit.render import estimate  # noqa: E402
 from broadcast_kit.render.sentences import sentences  # noqa: E402
 from broadcast_kit.tts import registry  # noqa: E402
-from broadcast_kit.tts.base import voice_infos  # noqa: E402
 from broadcast_kit.tts.cache import SpeechCache  # noqa: E402
 from broadcast_kit.tts.synth import Utterance, synthesize_all  # noqa: E402
 
@@ -86,7 +85,7 @@ def main() -> None:
         if engine.available() is not None:
             print(f"{name}: {engine.available()}")
             continue
-        for info in voice_infos(engine):
+        for info in engine.voice_info():
             if info.missing or not info.castable or "/" in info.name:
                 continue
             if args.only and not {name, f"{name}:{info.name}"} & set(args.only):

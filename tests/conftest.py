@@ -1,9 +1,11 @@
-"""Shared fixtures: a show folder with cover art, generated music, an isolated speech cache."""
+"""Shared fixtures: a show folder with cover art, generated music, an isolated speech cache,
+and the fake engine, which only the tests register (users' `kit voices` does not list it)."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,10 +16,20 @@ from hypothesis import settings
 
 from broadcast_kit import ffmpeg
 from broadcast_kit.testing import FakeEngine
+from broadcast_kit.tts import registry
 from broadcast_kit.tts.cache import SpeechCache
 
 ROOT = Path(__file__).resolve().parents[1]
 RATE = 44100
+#: a folder holding the fake engine's entry point, as a third-party plugin would: on this
+#: process's path and on PYTHONPATH, so that `kit` in a subprocess, spawned workers and
+#: Dask workers find `engine: fake` too (scripts/bench uses the same folder)
+PLUGIN = ROOT / "tests" / "plugin"
+registry.register("fake", FakeEngine)
+sys.path.insert(0, str(PLUGIN))
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(PLUGIN), *filter(None, [os.environ.get("PYTHONPATH")])]
+)
 
 # property tests (Hypothesis): no example database written into the work tree, and the
 # same examples in CI as here only when asked (HYPOTHESIS_PROFILE=ci derandomizes them)

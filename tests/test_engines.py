@@ -57,6 +57,54 @@ def test_a_plugin_registers_like_a_builtin(tmp_path: Path) -> None:
     assert "loud" in registry.names() and registry.get("loud").name == "loud"
 
 
+def test_a_minimal_plugin_gets_the_base_class_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(registry, "_extra", dict(registry._extra))  # unregistered afterwards
+
+    class Minimal(Engine):
+        name = "minimal"
+        version = "minimal 1"  # type: ignore[assignment]
+
+        def voices(self) -> list[str]:
+            return ["one", "two"]
+
+        def default_voice(self) -> str:
+            return "one"
+
+        def check(self, voice: VoiceRequest) -> None:
+            pass
+
+        def synthesize(self, text: str, voice: VoiceRequest) -> AudioSegment:
+            return FakeEngine().synthesize(text, VoiceRequest("mid"))
+
+    registry.register("minimal", Minimal)
+    engine = registry.get("minimal")
+    assert engine.available() is None and engine.native == frozenset() and engine.workers == 1
+    assert [i.name for i in engine.voice_info()] == ["one", "two"]
+    assert engine.voice_info()[0].describe() == "-"
+    assert engine.alphabet is None and engine.phonemes("Seoul", "sˈOl") == "Seoul"
+    assert engine.processes is False and engine.threads is None
+    assert engine.voice_id("two") == "two"
+    key_of = synth.cache_key("Hello.", Voice(engine="minimal", voice="two"))[0]
+    assert key_of == key("minimal", "minimal 1", "two", VoiceRequest("two").options(), "Hello.")
+
+
+def test_a_plugin_that_does_not_subclass_the_engine_base_class_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(registry, "_extra", dict(registry._extra))  # unregistered afterwards
+
+    class Old:  # the shape of an engine before the base class, without it
+        name = "old"
+
+    registry.register("old", Old)  # type: ignore[arg-type]
+    with pytest.raises(
+        EngineError,
+        match=r"engine 'old' could not be loaded: .*Old.* does not"
+        r" subclass broadcast_kit.tts.base.Engine \(update the plugin\)",
+    ):
+        registry.get("old")
+
+
 # --- sentences -----------------------------------------------------------------------------
 
 

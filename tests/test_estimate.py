@@ -13,7 +13,6 @@ from broadcast_kit.model import Voice
 from broadcast_kit.render import estimate, pipeline
 from broadcast_kit.render.sentences import WORDS_PER_SECOND
 from broadcast_kit.tts import registry
-from broadcast_kit.tts.base import voice_infos
 from broadcast_kit.tts.cache import SpeechCache
 from tests.conftest import write_episode
 
@@ -29,7 +28,7 @@ def test_letters_count_digits_as_three() -> None:
 def test_every_offline_voice_of_the_extras_has_a_measured_pace() -> None:
     table = estimate.table()
     for engine in ("piper", "hibari", "kokoro"):
-        voices = [i.name for i in voice_infos(registry.get(engine)) if i.castable and not i.missing]
+        voices = [i.name for i in registry.get(engine).voice_info() if i.castable and not i.missing]
         for voice in [*voices, "*"]:
             pace = table[engine][voice]
             assert 0.04 < pace.letter < 0.12 and 0 <= pace.sentence < 1, (engine, voice)

@@ -19,7 +19,7 @@ from broadcast_kit.errors import InputError
 from broadcast_kit.model import Voice
 from broadcast_kit.render import pipeline
 from broadcast_kit.tts import kokoro, kokoro_voices, registry, synth
-from broadcast_kit.tts.base import Engine, VoiceRequest, voice_infos
+from broadcast_kit.tts.base import Engine, VoiceRequest
 from broadcast_kit.tts.cache import SpeechCache
 from broadcast_kit.tts.hibari import HibariEngine
 from broadcast_kit.tts.kokoro import KokoroEngine
@@ -80,7 +80,7 @@ def test_hibari_voice_that_needs_a_download_is_refused_at_once(
 ) -> None:
     monkeypatch.setenv("HIBARI_HOME", str(tmp_path / "hibari"))
     engine = HibariEngine()
-    listed = {info.name: info for info in voice_infos(engine)}
+    listed = {info.name: info for info in engine.voice_info()}
     assert listed["heart"].missing is None
     assert listed["emma"].missing == "needs a download (7.9 MB)"
     assert (listed["emma"].gender, listed["emma"].accent) == ("female", "gb")

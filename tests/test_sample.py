@@ -23,7 +23,7 @@ from broadcast_kit.model import AI_SENTENCE
 from broadcast_kit.publish import site
 from broadcast_kit.render import pipeline, tags
 from broadcast_kit.tts import registry
-from broadcast_kit.tts.base import VoiceRequest, voice_infos
+from broadcast_kit.tts.base import VoiceRequest
 from broadcast_kit.tts.cache import SpeechCache
 from broadcast_kit.tts.synth import adjust, synthesize_all
 from tests.conftest import ROOT
@@ -116,7 +116,7 @@ def test_sample_speakers_sound_different(rendered: tuple[Path, SpeechCache]) -> 
     accents = {
         (e, i.name): i.accent
         for e in ("piper", "hibari", "kokoro")
-        for i in voice_infos(registry.get(e))
+        for i in registry.get(e).voice_info()
     }
     assert {accents[v] for v in engine_voices} <= {"us", "gb"}
     assert all(production.voices[k].pitch == 0 for k in keys)

@@ -22,7 +22,7 @@ from broadcast_kit.publish import samples_page
 from broadcast_kit.publish.samples_page import Sample
 from broadcast_kit.render.sentences import sentences
 from broadcast_kit.tts import casting, registry
-from broadcast_kit.tts.base import VoiceInfo, voice_infos
+from broadcast_kit.tts.base import VoiceInfo
 from broadcast_kit.tts.cache import SpeechCache
 from broadcast_kit.tts.lexicon import EMPTY, Lexicon
 
@@ -45,7 +45,7 @@ class Cast:
 
 
 def _describe(engine: str, name: str) -> str:
-    info = next((i for i in voice_infos(registry.get(engine)) if i.name == name), None)
+    info = next((i for i in registry.get(engine).voice_info() if i.name == name), None)
     return f"{engine} {name}" + (f" ({info.describe()})" if info and info.describe() != "-" else "")
 
 
@@ -58,7 +58,7 @@ def _engine_voice(name: str) -> Voice:
         (e, info.name)
         for e in registry.names()
         if registry.get(e).available() is None
-        for info in voice_infos(registry.get(e))
+        for info in registry.get(e).voice_info()
         if info.name == name
     ]
     if not found:
@@ -114,7 +114,7 @@ def _voice_names() -> set[str]:
         info.name
         for e in registry.names()
         if registry.get(e).available() is None
-        for info in voice_infos(registry.get(e))
+        for info in registry.get(e).voice_info()
     }
 
 
@@ -168,7 +168,7 @@ def sample_voices(engine: str | None = None) -> list[tuple[str, VoiceInfo]]:
         (name, info)
         for name in names
         if registry.get(name).available() is None
-        for info in voice_infos(registry.get(name))
+        for info in registry.get(name).voice_info()
         if (info.gender or info.accent) and info.castable and not info.missing
     ]
 

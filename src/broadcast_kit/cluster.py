@@ -180,8 +180,7 @@ def facts(voices: Iterable[tuple[str, str | None]]) -> dict[str, str]:
             found[f"engine {name}"] = engine.version
             chosen = voice or engine.default_voice()
             engine.check(VoiceRequest(chosen))
-            ident = getattr(engine, "voice_id", None)
-            found[f"voice {name}:{chosen}"] = ident(chosen) if ident else "installed"
+            found[f"voice {name}:{chosen}"] = engine.voice_id(chosen)
         except BroadcastKitError as exc:
             found[f"engine {name}" if voice is None else f"voice {name}:{voice}"] = (
                 f"not usable ({exc})"

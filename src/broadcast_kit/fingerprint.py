@@ -66,11 +66,7 @@ def inputs(
             if missing is not None:
                 raise EngineError(missing)
             name = request(voice, engine).voice
-            voice_id = getattr(engine, "voice_id", None)
-            resolved = {
-                "engine_version": engine.version,
-                "engine_voice": voice_id(name) if voice_id else name,
-            }
+            resolved = {"engine_version": engine.version, "engine_voice": engine.voice_id(name)}
         except BroadcastKitError as exc:  # the render reports it, with the voice's line
             resolved = {"problem": str(exc)}
         # a field added later counts once set: upgrading does not re-render a catalogue

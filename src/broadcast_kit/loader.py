@@ -40,7 +40,6 @@ from broadcast_kit.model import (
 )
 from broadcast_kit.problems import Problems, field_hint, segment_kind_hint
 from broadcast_kit.tts import casting, registry
-from broadcast_kit.tts.base import alphabet
 from broadcast_kit.tts.lexicon import EMPTY, Lexicon
 
 SHOW_FILE = "show.yaml"
@@ -782,8 +781,8 @@ def _check_phonemes(
                 if name not in registry.EXTRAS:  # kept for machines that have it
                     problems.add(f"{where}: {loc}: {registry.unknown(name)}")
                 continue
-            if alphabet(registry.get(name)) is None:
-                takes = [n for n in registry.names() if alphabet(registry.get(n)) is not None]
+            if registry.get(name).alphabet is None:
+                takes = [n for n in registry.names() if registry.get(n).alphabet is not None]
                 problems.add(
                     f"{where}: {loc}: engine '{name}' does not read phonemes (engines that do:"
                     f" {', '.join(takes)}); give a respelling with say: instead"

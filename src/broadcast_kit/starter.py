@@ -26,7 +26,7 @@ from broadcast_kit.files import atomic_open
 from broadcast_kit.importer.writer import quote
 from broadcast_kit.loudness import target
 from broadcast_kit.tts import registry
-from broadcast_kit.tts.base import VoiceInfo, voice_infos
+from broadcast_kit.tts.base import VoiceInfo
 
 EPISODE_FOLDER = "episode-1"
 COVER_FILE = "cover.png"
@@ -77,7 +77,7 @@ def _usable(engine: str, voice: str) -> VoiceInfo | None:
         found = registry.get(engine)
         if found.available() is not None:
             return None
-        infos = {info.name: info for info in voice_infos(found)}
+        infos = {info.name: info for info in found.voice_info()}
     except BroadcastKitError:
         return None
     info = infos.get(voice) or infos.get(voice.split("+", 1)[0])  # espeak's variants: +m3

@@ -1,9 +1,12 @@
 """Test helpers shipped with the package: a deterministic fake TTS engine, and a process's
-own peak memory.
+own peak memory (for the tests' and scripts/bench's memory figures).
 
 `FakeEngine` needs no model and no network: each word becomes a short tone whose pitch comes
 from the word, so equal text gives equal audio and durations grow with the text. It counts
-what it synthesizes, which is how tests prove the cache works. Plugin authors can use it too.
+what it synthesizes, which is how tests prove the cache works. It is not an installed engine
+(users' `kit voices` does not list it): tests register it, `registry.register("fake",
+FakeEngine)` in the process and `tests/plugin/` on PYTHONPATH for child processes, and
+plugin authors' tests can do the same.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import numpy as np
 
 from broadcast_kit.audio import AudioSegment
 from broadcast_kit.errors import EngineError, InputError
-from broadcast_kit.tts.base import VoiceInfo, VoiceRequest
+from broadcast_kit.tts.base import Engine, VoiceInfo, VoiceRequest
 
 RATE = 22050
 WORD_MS = 90
@@ -47,7 +50,7 @@ def peak_memory_mib() -> float:
     return peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes on macOS
 
 
-class FakeEngine:
+class FakeEngine(Engine):
     name: ClassVar[str] = "fake"
     native: ClassVar[frozenset[str]] = frozenset({"speed", "pitch"})
     workers: ClassVar[int] = 2

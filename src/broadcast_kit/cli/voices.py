@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from broadcast_kit.tts import kokoro_voices, registry
-from broadcast_kit.tts.base import VoiceInfo, voice_infos
+from broadcast_kit.tts.base import VoiceInfo
 
 SHOWN = 12
 #: the voice sets `kit voices install` knows -> what they are
@@ -72,7 +72,7 @@ def voices(
         if problem:
             typer.echo(f"{name}: not available: {problem}")
             continue
-        infos = voice_infos(found)
+        infos = found.voice_info()
         typer.echo(f"{name} ({found.version}), default voice {found.default_voice()}:")
         if any(info.gender or info.accent or info.missing for info in infos):
             typer.echo("\n".join(_table(infos)))

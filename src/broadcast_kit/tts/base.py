@@ -1,20 +1,16 @@
-"""The engine protocol every TTS engine implements, and what it is asked for.
+"""The engine base class every TTS engine subclasses, and what an engine is asked for.
 
 An engine turns one sentence into mono audio in one of its voices. Speed and pitch are part
 of the request: an engine that can do them natively says so in `native`; the synthesis stage
-applies the others afterwards, so every engine supports both. Optional members, so older
-plugins keep working: `voice_info()` describes the voices (gender, accent, whether one needs
-a download); `alphabet` + `phonemes(text)` let the pronunciation lexicon hand the engine
-phonemes instead of a respelling; `processes = True` has a cold cache synthesized in up to
-`workers` worker processes, each with its own instance of the engine class (which must be
-importable), and an instance attribute `threads`, if it has one, set to its share of the
-cores.
+applies the others afterwards, so every engine supports both. `Engine` lists the members an
+engine must define and gives the optional ones their defaults.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 if TYPE_CHECKING:  # the audio stack loads only where audio is made
     from broadcast_kit.audio import AudioSegment
@@ -57,48 +53,72 @@ class VoiceInfo:
         return " ".join(part for part in (self.gender, self.accent) if part) or "-"
 
 
-@runtime_checkable
-class Engine(Protocol):
-    """What broadcast-kit needs from a TTS engine (built-in or third-party)."""
+class Engine(ABC):
+    """What broadcast-kit needs from a TTS engine, built-in or third-party: subclass it.
+
+    Required: `name`, `version`, `voices()`, `default_voice()`, `check(voice)` and
+    `synthesize(text, voice)`. Everything else has a default, which an engine overrides when
+    it can do better:
+
+    - `native` (no adjustment: speed and pitch are applied afterwards), `workers` (1
+      sentence at a time), `available()` (always usable);
+    - `voice_info()`: the voices described (gender, accent, a download needed) for `kit
+      voices` and casting by description; by default each voice by its name alone;
+    - `alphabet` + `phonemes(written, phonemes)`: the phoneme alphabet the engine reads
+      inline and how to mark phonemes in the text, for the pronunciation lexicon; by default
+      none (the lexicon's respelling is sent);
+    - `processes = True`: a cold cache is synthesized in up to `workers` worker processes,
+      each with its own instance of the engine class (which must be importable), and
+      `threads` is set to each one's share of the cores (None: the engine decides);
+    - `voice_id(voice)`: what identifies a voice's data (a model file's sha256), in cache
+      keys and the render's fingerprint; by default the voice's name.
+    """
 
     name: ClassVar[str]
     #: which adjustments synthesize() applies itself ("speed", "pitch")
-    native: ClassVar[frozenset[str]]
+    native: ClassVar[frozenset[str]] = frozenset()
     #: how many sentences may be synthesized at once
-    workers: ClassVar[int]
+    workers: ClassVar[int] = 1
+    #: the phoneme alphabet synthesize() reads inline (see `phonemes`), or None
+    alphabet: ClassVar[str | None] = None
+    #: synthesize a cold cache in worker processes, one engine instance each
+    processes: ClassVar[bool] = False
+    #: threads for this instance's model, set by the synthesis stage (None: every core)
+    threads: int | None = None
 
     @property
+    @abstractmethod
     def version(self) -> str:
         """Changes whenever the same text could sound different (engine or voice data)."""
-        ...
 
     def available(self) -> str | None:
         """None when usable, else a one-line reason with the fix."""
-        ...
+        return None
 
+    @abstractmethod
     def voices(self) -> list[str]: ...
 
+    @abstractmethod
     def default_voice(self) -> str: ...
 
+    @abstractmethod
     def check(self, voice: VoiceRequest) -> None:
         """Raise InputError naming the valid choices when `voice` is not one of ours."""
-        ...
 
+    @abstractmethod
     def synthesize(self, text: str, voice: VoiceRequest) -> AudioSegment:
         """Mono speech for `text`; raise EngineError with a message that says what to do."""
-        ...
 
+    def voice_info(self) -> list[VoiceInfo]:
+        """The voices, described (by default by their names alone)."""
+        return [VoiceInfo(name) for name in self.voices()]
 
-def voice_infos(engine: Engine) -> list[VoiceInfo]:
-    """The engine's voices, described where the engine says how (its optional `voice_info`)."""
-    described = getattr(engine, "voice_info", None)
-    if described is not None:
-        infos: list[VoiceInfo] = described()
-        return infos
-    return [VoiceInfo(name) for name in engine.voices()]
+    def phonemes(self, written: str, phonemes: str) -> str:
+        """The text to send for `written` said as `phonemes` (in `alphabet`); called only
+        when `alphabet` is set (by default the words as written)."""
+        return written
 
-
-def alphabet(engine: Engine) -> str | None:
-    """The phoneme alphabet the engine reads inline (its optional `alphabet`), or None."""
-    value = getattr(engine, "alphabet", None)
-    return value if isinstance(value, str) else None
+    def voice_id(self, voice: str) -> str:
+        """What identifies `voice`'s data in cache keys and fingerprints (by default its
+        name)."""
+        return voice

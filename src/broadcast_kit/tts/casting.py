@@ -20,7 +20,7 @@ from itertools import zip_longest
 from broadcast_kit.errors import BroadcastKitError, InputError
 from broadcast_kit.model import Voice, VoiceWanted
 from broadcast_kit.tts import registry
-from broadcast_kit.tts.base import VoiceInfo, voice_infos
+from broadcast_kit.tts.base import VoiceInfo
 
 PREFERRED = ("piper", "hibari", "kokoro")
 
@@ -57,7 +57,7 @@ def candidates(voice: Voice, wanted: VoiceWanted) -> list[Candidate]:
             continue
         fitting = [
             info
-            for info in voice_infos(engine)
+            for info in engine.voice_info()
             if not info.missing
             and (info.castable or named)
             and wanted.gender in (None, info.gender)
@@ -73,7 +73,7 @@ def identity(engine: str, voice: str) -> str:
     """What a voice sounds as: "engine voice", or the voice it is a copy of (`same_as`)."""
     try:
         found = registry.get(engine)
-        infos = voice_infos(found) if found.available() is None else []
+        infos = found.voice_info() if found.available() is None else []
     except BroadcastKitError:
         infos = []
     info = next((i for i in infos if i.name == voice), None)
@@ -101,7 +101,7 @@ def _no_match(key: str, voice: Voice, wanted: VoiceWanted, where: str) -> InputE
             continue
         infos = [
             i
-            for i in voice_infos(engine)
+            for i in engine.voice_info()
             if (i.gender or i.accent) and not i.missing and (i.castable or named)
         ]
         offered += [f"{name} {i.name} ({i.describe()})" for i in infos]

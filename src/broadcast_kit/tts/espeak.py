@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from broadcast_kit.audio import AudioSegment
 from broadcast_kit.errors import EngineError, InputError
-from broadcast_kit.tts.base import VoiceRequest
+from broadcast_kit.tts.base import Engine, VoiceRequest
 
 WORDS_PER_MINUTE = 175  # espeak-ng's default speed
 
@@ -44,7 +44,7 @@ def _version() -> str:
     return " ".join(text.split("Data at:")[0].split())  # without the data folder
 
 
-class EspeakEngine:
+class EspeakEngine(Engine):
     name: ClassVar[str] = "espeak"
     native: ClassVar[frozenset[str]] = frozenset({"speed"})
     workers: ClassVar[int] = os.cpu_count() or 2

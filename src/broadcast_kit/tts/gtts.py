@@ -16,7 +16,7 @@ import numpy as np
 from broadcast_kit import ffmpeg
 from broadcast_kit.audio import AudioSegment
 from broadcast_kit.errors import EngineError, InputError
-from broadcast_kit.tts.base import VoiceRequest
+from broadcast_kit.tts.base import Engine, VoiceRequest
 
 ACCENTS = (
     "com",
@@ -40,7 +40,7 @@ def offline_hint() -> str:
     return "render offline with engine: piper (default) or espeak"
 
 
-class GttsEngine:
+class GttsEngine(Engine):
     name: ClassVar[str] = "gtts"
     native: ClassVar[frozenset[str]] = frozenset()
     workers: ClassVar[int] = 4  # network-bound

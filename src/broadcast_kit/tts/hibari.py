@@ -19,7 +19,7 @@ import numpy as np
 
 from broadcast_kit.audio import AudioSegment
 from broadcast_kit.errors import EngineError, InputError
-from broadcast_kit.tts.base import VoiceInfo, VoiceRequest
+from broadcast_kit.tts.base import Engine, VoiceInfo, VoiceRequest
 
 DEFAULT = "heart"
 SEED = 20120906  # any fixed number: the same sentence gives the same samples
@@ -72,7 +72,7 @@ def _to_segment(samples: np.ndarray, rate: int) -> AudioSegment:
     return AudioSegment(pcm, sample_width=2, frame_rate=rate, channels=1)
 
 
-class HibariEngine:
+class HibariEngine(Engine):
     name: ClassVar[str] = "hibari"
     native: ClassVar[frozenset[str]] = frozenset({"speed"})
     workers: ClassVar[int] = 1  # about 130x faster than real time on one core already

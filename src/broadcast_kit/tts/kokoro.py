@@ -29,7 +29,7 @@ import numpy as np
 from broadcast_kit.audio import AudioSegment
 from broadcast_kit.errors import EngineError, InputError
 from broadcast_kit.tts import hibari, kokoro_voices
-from broadcast_kit.tts.base import Gender, VoiceInfo, VoiceRequest
+from broadcast_kit.tts.base import Engine, Gender, VoiceInfo, VoiceRequest
 
 RATE = 24000
 MAX_TOKENS = 510  # the voice packs hold one style vector per input length up to this
@@ -70,7 +70,7 @@ def _split(phonemes: str, limit: int = MAX_TOKENS) -> list[str]:
     return [*pieces, rest] if rest else pieces
 
 
-class KokoroEngine:
+class KokoroEngine(Engine):
     name: ClassVar[str] = "kokoro"
     native: ClassVar[frozenset[str]] = frozenset({"speed"})
     workers: ClassVar[int] = os.cpu_count() or 1

@@ -18,12 +18,12 @@ from collections.abc import Callable, Mapping
 from broadcast_kit.errors import BroadcastKitError
 from broadcast_kit.model import Pronunciation
 from broadcast_kit.tts import registry
-from broadcast_kit.tts.base import Engine, alphabet
+from broadcast_kit.tts.base import Engine
 
 
 def _alphabet_of(name: str) -> str | None:
     try:
-        return alphabet(registry.get(name))
+        return registry.get(name).alphabet
     except BroadcastKitError:  # an engine of a missing extra: its phonemes serve no one here
         return None
 
@@ -65,15 +65,14 @@ class Lexicon:
 
     def _form(self, entry: Pronunciation, engine: Engine) -> Callable[[str], str] | None:
         """How `engine` says one entry: a function of the matched words, or None (as written)."""
-        own = alphabet(engine)
+        own = engine.alphabet
         phonemes = entry.phonemes.get(engine.name)
         if phonemes is None and own is not None:
             phonemes = next(
                 (p for name, p in entry.phonemes.items() if _alphabet_of(name) == own), None
             )
-        mark = getattr(engine, "phonemes", None)
-        if phonemes is not None and mark is not None:
-            return lambda written: str(mark(written, phonemes))
+        if phonemes is not None and own is not None:
+            return lambda written: engine.phonemes(written, phonemes)
         say = entry.say
         if say is None:
             return None

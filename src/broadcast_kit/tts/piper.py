@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 from broadcast_kit.audio import AudioSegment
 from broadcast_kit.errors import EngineError, InputError
 from broadcast_kit.files import atomic_open
-from broadcast_kit.tts.base import VoiceInfo, VoiceRequest
+from broadcast_kit.tts.base import Engine, VoiceInfo, VoiceRequest
 from broadcast_kit.tts.cache import default_root
 
 BUNDLED = "joe"
@@ -188,7 +188,7 @@ def _noise_inputs(graph: Any) -> list[str]:
     return names
 
 
-class PiperEngine:
+class PiperEngine(Engine):
     name: ClassVar[str] = "piper"
     native: ClassVar[frozenset[str]] = frozenset({"speed"})
     workers: ClassVar[int] = os.cpu_count() or 1

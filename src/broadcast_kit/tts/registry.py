@@ -55,6 +55,11 @@ def get(name: str) -> Engine:
             raise EngineError(f"engine '{name}' could not be loaded: {why}") from exc
     else:
         raise InputError(unknown(name))
+    if not (isinstance(cls, type) and issubclass(cls, Engine)):
+        raise EngineError(
+            f"engine '{name}' could not be loaded: {cls!r} does not subclass"
+            " broadcast_kit.tts.base.Engine (update the plugin)"
+        )
     engine: Engine = cls()
     _instances[name] = engine
     return engine

@@ -97,8 +97,7 @@ def cache_key(
 ) -> tuple[str, Engine, VoiceRequest]:
     engine = registry.get(voice.engine)
     req = request(voice, engine)
-    voice_id = getattr(engine, "voice_id", None)
-    ident = voice_id(req.voice) if voice_id else req.voice
+    ident = engine.voice_id(req.voice)
     # the text as sent: a lexicon entry changes the key of exactly the sentences it rewrites
     said = spoken(text, engine, lexicon)
     return cache_mod.key(engine.name, engine.version, ident, req.options(), said), engine, req
@@ -222,8 +221,7 @@ def _start_worker(engine_type: type[Engine], threads: int) -> None:
     global _worker_engine
     workers.quiet_when_idle()
     _worker_engine = engine_type()
-    if hasattr(_worker_engine, "threads"):
-        _worker_engine.threads = threads
+    _worker_engine.threads = threads
 
 
 def _work(req: VoiceRequest, text: str) -> tuple[bytes, int, int, int]:
@@ -279,7 +277,7 @@ class _Workers:
         self.deferred[engine.name] = []
         slots = max(1, min(engine.workers, waiting))
         pool = None
-        if getattr(engine, "processes", False):
+        if engine.processes:
             cores = share()
             slots = min(slots, cores)
             threads = max(1, cores // slots)
@@ -293,7 +291,7 @@ class _Workers:
                 self.pools.append(pool)
             # this process's slot gets its share too: all of a batch worker's share, when
             # that worker synthesizes alone rather than starting processes for each episode
-            if hasattr(engine, "threads") and (pool is not None or _share is not None):
+            if pool is not None or _share is not None:
                 engine.threads = threads
         self.slots[engine.name] = slots
         for slot in range(slots):

@@ -305,7 +305,7 @@ def import_parts(text: str, source_name: str) -> tuple[list[Part], list[str], st
     from broadcast_kit import importer
 
     result = importer.import_transcript(
-        text, source_name, engine="fake", today=dt.date(2026, 1, 1), words=importer.load_words()
+        text, source_name, today=dt.date(2026, 1, 1), words=importer.load_words()
     )
     transcript = result.transcript
     parts = []

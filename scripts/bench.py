@@ -171,7 +171,7 @@ def long_episode(folder: Path, minutes: int, slug: str = "long", variant: int = 
     episode = folder / slug / "episode.yaml"
     episode.parent.mkdir()
     episode.write_text(
-        f"title: {slug.title()}\ndate: 2024-01-01\ndescription: A generated programme.\n"
+        f"title: Bench programme {slug}\ndate: 2024-01-01\ndescription: A generated programme.\n"
         "segments:\n" + "\n".join(segments) + "\n"
     )
     return episode

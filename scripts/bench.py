@@ -636,7 +636,9 @@ def render_code(episode: Path, out: Path) -> str:
     # engine speaks about 2.8 times faster, so the 3-hour episode is estimated at 8.5 hours
     return (
         f"from pathlib import Path; from broadcast_kit.render import pipeline; "
-        f"pipeline.render(Path({str(episode)!r}), Path({str(out)!r}), max_duration=None)"
+        f"from broadcast_kit.options import RenderOptions; "
+        f"pipeline.render(Path({str(episode)!r}), Path({str(out)!r}),"
+        f" RenderOptions(max_duration=None))"
     )
 
 

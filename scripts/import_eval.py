@@ -164,17 +164,26 @@ def load_page(path: Path) -> CorpusPage:
     )
 
 
-# -- the split: by outlet, once -------------------------------------------------------------
+# -- the split: by outlet, once per round ---------------------------------------------------
 
-# Held outlets are fixed by a rule, not chosen: an outlet is held when the first byte of the
-# sha256 of its normalized name is below 86 (a third of 256). Each outlet is placed by its
-# own name alone, so pages added later (by anyone) never move an outlet between the parts.
-HELD_BELOW = 86
+# Round 1 held the outlets whose sha256 started below 86; its held pages were scored once
+# (73%) and then joined the tuning part. Round 2 holds exactly the outlets listed in
+# corpus/import/held-outlets.txt: outlets new to the corpus, whose pages were added after
+# round 1 and are never scored while tuning. Every other outlet is tune.
+HELD_OUTLETS = Path(__file__).resolve().parent.parent / "corpus" / "import" / "held-outlets.txt"
+
+
+def held_outlets() -> frozenset[str]:
+    if not HELD_OUTLETS.exists():
+        return frozenset()
+    lines = HELD_OUTLETS.read_text("utf-8").splitlines()
+    return frozenset(
+        normalized(line) for line in lines if line.strip() and not line.startswith("#")
+    )
 
 
 def split_of(outlet: str) -> str:
-    digest = hashlib.sha256(normalized(outlet).encode("utf-8")).digest()
-    return "held" if digest[0] < HELD_BELOW else "tune"
+    return "held" if normalized(outlet) in held_outlets() else "tune"
 
 
 # -- scoring ----------------------------------------------------------------------------------

@@ -99,9 +99,15 @@ def test_title_compare_ignores_case_and_punctuation() -> None:
     assert not ev.title_matches(None, "Harbour Ferry")
 
 
-def test_split_is_by_outlet_and_checked(tmp_path: Path) -> None:
+def test_split_is_by_outlet_and_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert ev.split_of("Invented Radio") == "tune"
     assert ev.split_of("invented   RADIO") == "tune"  # normalized name
+    held = tmp_path / "held-outlets.txt"
+    held.write_text("# a comment\nInvented  Radio\n")
+    monkeypatch.setattr(ev, "HELD_OUTLETS", held)
+    assert ev.split_of("invented radio") == "held"
+    assert ev.split_of("Other Radio") == "tune"
+    monkeypatch.undo()
     text = (DATA / "pages" / "invented-morning.yaml").read_text()
     bad = tmp_path / "invented-morning.yaml"
     bad.write_text(text.replace("split: tune", "split: held"))

@@ -11,8 +11,10 @@ only the difference needs filtering), and the one gain is raised to make up for 
 3 dB). The second pass mixes again, applies gain and limiter with a look-ahead of one block
 and feeds LAME as blocks are produced; a second ffmpeg decodes the encoded frames as they
 are written and measures their loudness (ffmpeg's EBU R128 meter) while TruePeakStream finds
-their true peak. If encoding pushed a peak over the ceiling, the limit is lowered and the
-file encoded again.
+their true peak. The limiter's peaks include room for the noise LAME adds where the band
+above 8 kHz carries much of a peak (a sibilant), which would otherwise lift it over the
+target once encoded; if encoding still pushed a peak over, the limit is lowered and the file
+encoded again.
 """
 
 from __future__ import annotations

@@ -244,8 +244,10 @@ def _encoder_noise(samples: np.ndarray, start: int, end: int, rate: int) -> np.n
     lo, hi = max(0, start - NOISE_WINDOW), min(len(samples), end + NOISE_WINDOW)
     band = sosfilt(sos, samples[lo:hi], axis=0).astype(np.float32)
     power = uniform_filter1d(band * band, NOISE_WINDOW, axis=0, mode="constant")
-    rms = np.sqrt(np.maximum(power.max(axis=1), 0.0))
-    noise: np.ndarray = rms[start - lo : end - lo] * np.float32(ENCODER_NOISE)
+    loudest = power[start - lo : end - lo, 0].copy()  # max over a short axis is slow in numpy
+    for channel in range(1, power.shape[1]):
+        np.maximum(loudest, power[start - lo : end - lo, channel], out=loudest)
+    noise: np.ndarray = np.sqrt(np.maximum(loudest, 0.0)) * np.float32(ENCODER_NOISE)
     return noise
 
 

@@ -211,7 +211,12 @@ class PeakMeter:
         end = min(end, len(self.samples))
         lo, hi = max(0, start - self.PAD), min(len(self.samples), end + self.PAD)
         up = _abs_peak(resample_poly(self.samples[lo:hi], OVERSAMPLE, 1, axis=0, window=_taps()))
-        peak = up.reshape(-1, OVERSAMPLE).max(axis=1)[start - lo : end - lo]
+        # each frame's OVERSAMPLE values, as strided views: numpy's max over a short axis
+        # (reshape(-1, OVERSAMPLE).max(axis=1)) took a fifth of the oversampling's time
+        frames = slice((start - lo) * OVERSAMPLE, (end - lo) * OVERSAMPLE)
+        peak = up[frames][0::OVERSAMPLE].copy()
+        for phase in range(1, OVERSAMPLE):
+            np.maximum(peak, up[frames][phase::OVERSAMPLE], out=peak)
         if self.noise_rate is not None:
             peak += _encoder_noise(self.samples, start, end, self.noise_rate)
         np.maximum(self.peaks[start:end], peak, out=self.peaks[start:end])

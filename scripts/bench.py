@@ -878,6 +878,8 @@ def bench_kokoro(work: Path, reps: int) -> dict[str, object]:
         "cold_render": cold_m,
         "cold_ratio_wall": cold_m["wall"] / base["wall"],
         "cold_ratio_cpu": cold_m["cpu"] / base["cpu"],
+        # the last cold render's wall seconds per stage (synthesis, then mix + master + encode)
+        "cold_stages": report_of(work / "kokoro-out")["timings"],
     }
 
 

@@ -143,6 +143,32 @@ def test_limiter_holds_the_ceiling_and_is_linear_elsewhere() -> None:
     assert np.allclose(out[-RATE // 2 :], signal[-RATE // 2 :])
 
 
+def test_the_limiter_leaves_room_for_encoding_noise_only_where_the_top_band_is_loud() -> None:
+    """LAME codes a sibilant's noise-like band above 8 kHz with noise nearly as loud as the
+    band, which lifts its peaks after the limiter held them: the limiter's peaks there are
+    raised by that band's RMS. A voice's low partials get no such room (their peaks are the
+    true peaks), so speech without sibilants is limited exactly as before."""
+    from scipy.signal import butter, sosfilt
+
+    low = np.concatenate([tone(1.0, 180.0, -6.0), tone(1.0, 1200.0, -6.0)])
+    meter = master.PeakMeter(low, noise_rate=RATE)
+    plain = master.true_peaks(low)
+    assert np.abs(meter.true_peaks() - plain).max() < 0.002 * plain.max()
+    noise = np.random.default_rng(5).standard_normal(RATE)
+    band = sosfilt(butter(4, (8500, 11000), "bandpass", fs=RATE, output="sos"), noise)
+    hiss = np.repeat((0.5 * band / np.abs(band).max()).astype(np.float32)[:, None], 2, axis=1)
+    raised = master.PeakMeter(hiss, noise_rate=RATE).true_peaks()
+    rms = float(np.sqrt(np.mean(hiss[:, 0] ** 2)))
+    middle = slice(RATE // 4, 3 * RATE // 4)  # away from the filter's start
+    extra = raised[middle] - master.true_peaks(hiss)[middle]
+    assert np.median(extra) == pytest.approx(rms * master.ENCODER_NOISE, rel=0.2)
+    # and the limiter holds those raised peaks under its ceiling
+    out, reduction = master._gain_and_limit(hiss, RATE, 6.0, -1.5)
+    assert reduction > 0.0
+    # the hiss's RMS is a quarter of its peak: its peaks are held more than a dB lower
+    assert 20 * np.log10(master.true_peaks(out).max()) < -1.5 - 1.0
+
+
 def test_true_peak_fed_in_blocks_is_the_peak_of_the_whole() -> None:
     """The encoded file's true peak is measured a second at a time as it is decoded, only
     where it can matter; any cut of the signal gives the peak of the whole, inter-sample

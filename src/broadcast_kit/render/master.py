@@ -11,8 +11,10 @@ only the difference needs filtering), and the one gain is raised to make up for 
 3 dB). The second pass mixes again, applies gain and limiter with a look-ahead of one block
 and feeds LAME as blocks are produced; a second ffmpeg decodes the encoded frames as they
 are written and measures their loudness (ffmpeg's EBU R128 meter) while TruePeakStream finds
-their true peak. If encoding pushed a peak over the ceiling, the limit is lowered and the
-file encoded again.
+their true peak. The limiter's peaks include room for the noise LAME adds where the band
+above 8 kHz carries much of a peak (a sibilant), which would otherwise lift it over the
+target once encoded; if encoding still pushed a peak over, the limit is lowered and the file
+encoded again.
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ PROBE_SECONDS = 15  # either side of the middle: the excerpt that finds the enco
 PREDICT_MARGIN_DB = 1.0  # steps this close to the ceiling are limited to predict its cost
 PREDICT_STEPS = 50  # 100 ms steps limited at once when predicting (memory stays small)
 PREDICT_THREADS = 2  # numpy and scipy let go of the GIL: the prediction uses two cores
+NOISE_HZ = 8000.0  # MP3 encoding's noise that can lift a peak lives above this
+ENCODER_NOISE = 1.0  # and reaches up to this times the RMS of the signal there
+NOISE_WINDOW = 1024  # frames over which that RMS is taken (about two MP3 granules)
 MEASURE_THREADS = 2  # and so does the first pass
 BLOCK_STEPS = 50  # 100 ms steps mixed at once in the first pass (5 s)
 WRITE_AHEAD = 3  # mastered blocks that may wait for LAME
@@ -168,14 +173,17 @@ class PeakMeter:
     """True peaks (4x oversampled, BS.1770 annex 2) of one signal, per frame, computed only
     where they can matter: blocks whose sample peak is under the asked-for `floor` cannot
     reach a ceiling 4 dB above it, so they keep their sample peaks. Asking again with a lower
-    floor (a louder gain) oversamples just the blocks that became relevant."""
+    floor (a louder gain) oversamples just the blocks that became relevant. With `noise_rate`
+    (the signal's sample rate), each oversampled frame's peak is raised by the noise MP3
+    encoding may add there (`_encoder_noise`): what a limiter must hold under its ceiling."""
 
     BLOCK = 2048
     RUN = 64  # blocks oversampled in one call
     PAD = 64
 
-    def __init__(self, samples: np.ndarray) -> None:
+    def __init__(self, samples: np.ndarray, noise_rate: int | None = None) -> None:
         self.samples = samples
+        self.noise_rate = noise_rate
         self.peaks = _abs_peak(samples)
         n = -(-len(samples) // self.BLOCK)
         padded = np.zeros(n * self.BLOCK, dtype=self.peaks.dtype)
@@ -203,8 +211,49 @@ class PeakMeter:
         end = min(end, len(self.samples))
         lo, hi = max(0, start - self.PAD), min(len(self.samples), end + self.PAD)
         up = _abs_peak(resample_poly(self.samples[lo:hi], OVERSAMPLE, 1, axis=0, window=_taps()))
-        peak = up.reshape(-1, OVERSAMPLE).max(axis=1)[start - lo : end - lo]
+        # each frame's OVERSAMPLE values, as strided views: numpy's max over a short axis
+        # (reshape(-1, OVERSAMPLE).max(axis=1)) took a fifth of the oversampling's time
+        frames = slice((start - lo) * OVERSAMPLE, (end - lo) * OVERSAMPLE)
+        peak = up[frames][0::OVERSAMPLE].copy()
+        for phase in range(1, OVERSAMPLE):
+            np.maximum(peak, up[frames][phase::OVERSAMPLE], out=peak)
+        if self.noise_rate is not None:
+            peak += _encoder_noise(self.samples, start, end, self.noise_rate)
         np.maximum(self.peaks[start:end], peak, out=self.peaks[start:end])
+
+
+@cache
+def _high_band(rate: int) -> np.ndarray | None:
+    """A high pass at NOISE_HZ (None when `rate` has no such band)."""
+    if rate / 2 <= NOISE_HZ:
+        return None
+    load_scipy()
+    from scipy.signal import butter  # see preload()
+
+    sos: np.ndarray = butter(4, NOISE_HZ, "highpass", fs=rate, output="sos")
+    return sos
+
+
+def _encoder_noise(samples: np.ndarray, start: int, end: int, rate: int) -> np.ndarray:
+    """Per frame start..end, how far MP3 encoding may lift a peak: ENCODER_NOISE times the
+    RMS of the band above NOISE_HZ around it, the loudest channel's. LAME codes a sibilant's
+    noise-like top band with noise nearly as loud as the band itself (measured: peaks lifted
+    by up to 1.4 dB where that band carries a fifth of the peak, by under 0.3 dB elsewhere)."""
+    sos = _high_band(rate)
+    if sos is None:
+        return np.zeros(end - start, dtype=np.float32)
+    load_scipy()
+    from scipy.ndimage import uniform_filter1d  # see preload()
+    from scipy.signal import sosfilt
+
+    lo, hi = max(0, start - NOISE_WINDOW), min(len(samples), end + NOISE_WINDOW)
+    band = sosfilt(sos, samples[lo:hi], axis=0).astype(np.float32)
+    power = uniform_filter1d(band * band, NOISE_WINDOW, axis=0, mode="constant")
+    loudest = power[start - lo : end - lo, 0].copy()  # max over a short axis is slow in numpy
+    for channel in range(1, power.shape[1]):
+        np.maximum(loudest, power[start - lo : end - lo, channel], out=loudest)
+    noise: np.ndarray = np.sqrt(np.maximum(loudest, 0.0)) * np.float32(ENCODER_NOISE)
+    return noise
 
 
 class TruePeakStream:
@@ -293,7 +342,7 @@ def _gain_and_limit(
 ) -> tuple[np.ndarray, float]:
     """`samples` with `gain_db` applied and the limiter holding `ceiling` (dBTP)."""
     scale = np.float32(10 ** (gain_db / 20))
-    meter = PeakMeter(samples)
+    meter = PeakMeter(samples, noise_rate=rate)  # room for LAME's noise too
     peaks = meter.true_peaks(floor=float(10 ** ((ceiling - gain_db) / 20) * INTERSAMPLE_HEADROOM))
     # the gained signal's peaks pass `ceiling` where the unscaled ones pass ceiling - gain
     gain, reduction = limiter_gain(peaks, rate, ceiling - gain_db)

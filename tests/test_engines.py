@@ -22,6 +22,7 @@ from broadcast_kit.tts.base import Engine, VoiceRequest
 from broadcast_kit.tts.cache import SpeechCache, key
 from broadcast_kit.tts.gtts import GttsEngine
 from broadcast_kit.tts.piper import PiperEngine
+from broadcast_kit.tts.voices import resolve
 from tests.conftest import encode_mp3, tone
 
 LONG = (
@@ -84,7 +85,7 @@ def test_a_minimal_plugin_gets_the_base_class_defaults(monkeypatch: pytest.Monke
     assert engine.alphabet is None and engine.phonemes("Seoul", "sˈOl") == "Seoul"
     assert engine.processes is False and engine.threads is None
     assert engine.voice_id("two") == "two"
-    key_of = synth.cache_key("Hello.", Voice(engine="minimal", voice="two"))[0]
+    key_of = synth.cache_key("Hello.", resolve(Voice(engine="minimal", voice="two")))[0]
     assert key_of == key("minimal", "minimal 1", "two", VoiceRequest("two").options(), "Hello.")
 
 
@@ -325,7 +326,7 @@ def test_cache_location_follows_the_environment(
 
 def test_synthesize_all_dedupes_and_counts(tmp_path: Path) -> None:
     cache = SpeechCache(tmp_path)
-    host = Voice(engine="fake", voice="mid")
+    host = resolve(Voice(engine="fake", voice="mid"))
     utts = [synth.Utterance(t, "host", host) for t in ("One.", "Two.", "One.")]
     audio, stats = synth.synthesize_all(utts, cache)
     # the fake engine's two slots synthesize at once: in either order, each sentence once
@@ -339,7 +340,7 @@ def test_unwritable_cache_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
     cache = SpeechCache(blocker / "cache")
-    utts = [synth.Utterance("One.", "host", Voice(engine="fake", voice="mid"))]
+    utts = [synth.Utterance("One.", "host", resolve(Voice(engine="fake", voice="mid")))]
     with pytest.raises(OutputError, match=r"speech cache .* BROADCAST_KIT_CACHE_DIR"):
         synth.synthesize_all(utts, cache)
     assert os.listdir(tmp_path) == ["file"]

@@ -283,14 +283,14 @@ def plan(
                 continue
             if hit is not None:
                 found[(index, n)] = len(hit)
-                estimator.learn(utt.text, utt.voice.written, len(hit) / 1000)
+                estimator.learn(utt.text, utt.voice, len(hit) / 1000)
     measured = []
     for index, (group, file_ms) in enumerate(zip(groups, durations, strict=True)):
         sentence_ms = []
         for n, utt in enumerate(group):
             ms = found.get((index, n))
             if ms is None:  # not synthesized yet: the voice's pace, as measured so far
-                ms = round(estimator.seconds(utt.text, utt.voice.written) * 1000)
+                ms = round(estimator.seconds(utt.text, utt.voice) * 1000)
             sentence_ms.append((utt.text, ms))
         measured.append(timeline.Measured(tuple(sentence_ms), file_ms))
     placed = _place(production, measured)
@@ -361,12 +361,14 @@ class Work:
 def uncached(flat: list[Utterance], cache: SpeechCache) -> Work:
     """The synthesis that `flat` needs with this cache."""
     sent: dict[str, tuple[str, str]] = {}  # key -> (engine, text as sent)
+    keys = []
     for utt in flat:
         key, engine, _ = cache_key(utt.text, utt.voice, utt.lexicon)
         sent[key] = (engine.name, spoken(utt.text, engine, utt.lexicon))
+        keys.append(key)
     there = {key: cache.path(key).exists() for key in sent}
     missing = [sent[key] for key, found in there.items() if not found]
-    cached = sum(there[cache_key(u.text, u.voice, u.lexicon)[0]] for u in flat)
+    cached = sum(there[key] for key in keys)
     chars: Counter[str] = Counter()
     for name, text in missing:
         chars[name] += len(text)

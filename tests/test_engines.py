@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from broadcast_kit import loader
 from broadcast_kit.audio import AudioSegment
 from broadcast_kit.cli import app
 from broadcast_kit.errors import EngineError, InputError, OutputError
@@ -23,7 +24,7 @@ from broadcast_kit.tts.cache import SpeechCache, key
 from broadcast_kit.tts.gtts import GttsEngine
 from broadcast_kit.tts.piper import PiperEngine
 from broadcast_kit.tts.voices import resolve
-from tests.conftest import encode_mp3, tone
+from tests.conftest import encode_mp3, tone, write_episode
 
 LONG = (
     "Japan has insisted on a complete solution of the kidnapping issue since the first North "
@@ -104,6 +105,31 @@ def test_a_plugin_that_does_not_subclass_the_engine_base_class_is_refused(
         r" subclass broadcast_kit.tts.base.Engine \(update the plugin\)",
     ):
         registry.get("old")
+
+
+def test_an_episode_whose_voice_has_an_engine_that_cannot_load_names_the_voices_line(
+    show_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Resolving the episode's voices meets the broken plugin: reported like an engine that
+    is not usable, with the voice's file and line; loaded without the engine check, the
+    production says why the voice is not resolved."""
+    monkeypatch.setattr(registry, "_extra", dict(registry._extra))
+
+    class Old:
+        name = "old"
+
+    registry.register("old", Old)  # type: ignore[arg-type]
+    show = show_dir / "show.yaml"
+    show.write_text(show.read_text().replace("{engine: fake, voice: high}", "{engine: old}"))
+    episode = write_episode(show_dir, "title: T\ndate: 2024-01-01\nsegments:\n  - voxpop: Hi.\n")
+    with pytest.raises(InputError, match=r"show.yaml:\d+: voices.voxpop: engine 'old' could not"):
+        loader.load(episode, engines=True)
+    production = loader.load(episode)
+    assert (
+        set(production.resolved) == set() and "does not subclass" in production.unresolved["voxpop"]
+    )
+    with pytest.raises(InputError, match=r"voices.voxpop: engine 'old' could not be loaded"):
+        production.voice("voxpop")
 
 
 # --- sentences -----------------------------------------------------------------------------

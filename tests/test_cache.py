@@ -30,10 +30,11 @@ from broadcast_kit.tts import cache as cache_mod
 from broadcast_kit.tts import synth
 from broadcast_kit.tts.base import VoiceRequest
 from broadcast_kit.tts.cache import DamagedEntry, SpeechCache
+from broadcast_kit.tts.voices import resolve
 from tests.conftest import write_episode
 from tests.test_render import EPISODE
 
-HOST = Voice(engine="fake", voice="mid")
+HOST = resolve(Voice(engine="fake", voice="mid"))
 TEXTS = [
     "One small step.",
     "Two birds on a wire.",

@@ -15,6 +15,7 @@ from broadcast_kit.model import Voice
 from broadcast_kit.testing import FakeEngine
 from broadcast_kit.tts import cache, registry, synth
 from broadcast_kit.tts.base import VoiceRequest
+from broadcast_kit.tts.voices import resolve
 
 TEXT = "Good evening."
 BASE = Voice(engine="fake", voice="mid", speed=1.0, pitch=0.0, name="Host")
@@ -58,7 +59,7 @@ def _twin(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _key(text: str, voice: Voice) -> str:
-    return synth.cache_key(text, voice)[0]
+    return synth.cache_key(text, resolve(voice))[0]
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[row.field for row in ROWS])

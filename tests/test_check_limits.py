@@ -301,12 +301,12 @@ def test_cover_description_at_and_over_64_characters(dist: Path, chars: int, fai
 
 @pytest.mark.parametrize(("children", "fails"), [(255, False), (256, True)])
 def test_ctoc_children_at_and_over_255(children: int, fails: bool) -> None:
-    from broadcast_kit.check.mp3 import Chapter, _toc_rules
+    from broadcast_kit.check.mp3 import TaggedChapter, _toc_rules
 
     toc = CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
                child_element_ids=[f"c{n}" for n in range(children)],
                sub_frames=[TIT2(text=["Chapters"])])  # fmt: skip
-    chapters = [Chapter(f"c{n}", n * 10, n * 10 + 10, "t") for n in range(children)]
+    chapters = [TaggedChapter.of(f"c{n}", n * 10, n * 10 + 10, "t") for n in range(children)]
     rules = {"chapters-ctoc-children", "chapters-title", "chapters-ctoc-missing",
              "chapters-ctoc-flags"}  # fmt: skip
     result = FileResult("x.mp3", "mp3", frozenset(rules))

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from broadcast_kit import loader
 from broadcast_kit.audio import AudioSegment
 from broadcast_kit.cli import app
 from broadcast_kit.errors import EngineError, InputError, OutputError
@@ -22,7 +23,8 @@ from broadcast_kit.tts.base import Engine, VoiceRequest
 from broadcast_kit.tts.cache import SpeechCache, key
 from broadcast_kit.tts.gtts import GttsEngine
 from broadcast_kit.tts.piper import PiperEngine
-from tests.conftest import encode_mp3, tone
+from broadcast_kit.tts.voices import resolve
+from tests.conftest import encode_mp3, tone, write_episode
 
 LONG = (
     "Japan has insisted on a complete solution of the kidnapping issue since the first North "
@@ -84,7 +86,7 @@ def test_a_minimal_plugin_gets_the_base_class_defaults(monkeypatch: pytest.Monke
     assert engine.alphabet is None and engine.phonemes("Seoul", "sˈOl") == "Seoul"
     assert engine.processes is False and engine.threads is None
     assert engine.voice_id("two") == "two"
-    key_of = synth.cache_key("Hello.", Voice(engine="minimal", voice="two"))[0]
+    key_of = synth.cache_key("Hello.", resolve(Voice(engine="minimal", voice="two")))[0]
     assert key_of == key("minimal", "minimal 1", "two", VoiceRequest("two").options(), "Hello.")
 
 
@@ -103,6 +105,31 @@ def test_a_plugin_that_does_not_subclass_the_engine_base_class_is_refused(
         r" subclass broadcast_kit.tts.base.Engine \(update the plugin\)",
     ):
         registry.get("old")
+
+
+def test_an_episode_whose_voice_has_an_engine_that_cannot_load_names_the_voices_line(
+    show_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Resolving the episode's voices meets the broken plugin: reported like an engine that
+    is not usable, with the voice's file and line; loaded without the engine check, the
+    production says why the voice is not resolved."""
+    monkeypatch.setattr(registry, "_extra", dict(registry._extra))
+
+    class Old:
+        name = "old"
+
+    registry.register("old", Old)  # type: ignore[arg-type]
+    show = show_dir / "show.yaml"
+    show.write_text(show.read_text().replace("{engine: fake, voice: high}", "{engine: old}"))
+    episode = write_episode(show_dir, "title: T\ndate: 2024-01-01\nsegments:\n  - voxpop: Hi.\n")
+    with pytest.raises(InputError, match=r"show.yaml:\d+: voices.voxpop: engine 'old' could not"):
+        loader.load(episode, engines=True)
+    production = loader.load(episode)
+    assert (
+        set(production.resolved) == set() and "does not subclass" in production.unresolved["voxpop"]
+    )
+    with pytest.raises(InputError, match=r"voices.voxpop: engine 'old' could not be loaded"):
+        production.voice("voxpop")
 
 
 # --- sentences -----------------------------------------------------------------------------
@@ -325,7 +352,7 @@ def test_cache_location_follows_the_environment(
 
 def test_synthesize_all_dedupes_and_counts(tmp_path: Path) -> None:
     cache = SpeechCache(tmp_path)
-    host = Voice(engine="fake", voice="mid")
+    host = resolve(Voice(engine="fake", voice="mid"))
     utts = [synth.Utterance(t, "host", host) for t in ("One.", "Two.", "One.")]
     audio, stats = synth.synthesize_all(utts, cache)
     # the fake engine's two slots synthesize at once: in either order, each sentence once
@@ -339,7 +366,7 @@ def test_unwritable_cache_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
     cache = SpeechCache(blocker / "cache")
-    utts = [synth.Utterance("One.", "host", Voice(engine="fake", voice="mid"))]
+    utts = [synth.Utterance("One.", "host", resolve(Voice(engine="fake", voice="mid")))]
     with pytest.raises(OutputError, match=r"speech cache .* BROADCAST_KIT_CACHE_DIR"):
         synth.synthesize_all(utts, cache)
     assert os.listdir(tmp_path) == ["file"]

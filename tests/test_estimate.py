@@ -14,6 +14,7 @@ from broadcast_kit.render import estimate, pipeline
 from broadcast_kit.render.sentences import WORDS_PER_SECOND
 from broadcast_kit.tts import registry
 from broadcast_kit.tts.cache import SpeechCache
+from broadcast_kit.tts.voices import resolve
 from tests.conftest import write_episode
 
 TEXT = "North Korea and Japan held talks in 2012, the first in four years."
@@ -47,6 +48,7 @@ def test_the_pace_is_the_voices_and_its_speed_divides_it() -> None:
     kokoro = estimate.table()["kokoro"]
     default = Voice(engine="kokoro")  # the engine's default voice, jf_alpha, not its '*'
     assert estimate.pace(default) == kokoro["jf_alpha"] != kokoro["*"]
+    assert estimate.pace(resolve(default)) == kokoro["jf_alpha"]  # as a render resolved it
     odd = Voice(engine="kokoro", voice="xx_unknown")
     assert estimate.pace(odd) == kokoro["*"]
     plugin = Voice(engine="fake", voice="mid")

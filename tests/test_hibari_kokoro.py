@@ -23,6 +23,7 @@ from broadcast_kit.tts.base import Engine, VoiceRequest
 from broadcast_kit.tts.cache import SpeechCache
 from broadcast_kit.tts.hibari import HibariEngine
 from broadcast_kit.tts.kokoro import KokoroEngine
+from broadcast_kit.tts.voices import resolve
 from tests.conftest import write_episode
 
 SENTENCE = "The talks resumed in Beijing after four years."
@@ -240,7 +241,7 @@ def test_kokoro_reads_a_long_sentence_in_pieces(offline: None) -> None:
 def test_same_sentence_twice_from_an_empty_cache_gives_identical_samples(
     engine: str, tmp_path: Path, offline: None, fresh_engines: None
 ) -> None:
-    voice = Voice(engine=engine)
+    voice = resolve(Voice(engine=engine))
     other = "Something else first, so the engine is not in its initial state."
     first, _ = synth.synthesize_all(
         [synth.Utterance(SENTENCE, "a", voice)], SpeechCache(tmp_path / "1")

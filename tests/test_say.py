@@ -69,7 +69,7 @@ def test_a_description_in_the_show_is_cast_for_say(show_dir: Path, tmp_path: Pat
                                  "voxpop: {engine: fake, voice: {gender: male}}")
     )  # fmt: skip
     cast = audition.say("Hello.", "voxpop", tmp_path / "v.wav", show)
-    assert (cast.voice.engine, cast.voice.voice) == ("fake", "low")
+    assert (cast.voice.engine, cast.voice.name) == ("fake", "low")
 
 
 @pytest.mark.skipif(importlib.util.find_spec("hibari") is None, reason="needs hibari-tts")

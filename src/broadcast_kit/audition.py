@@ -16,15 +16,17 @@ from pathlib import Path
 import numpy as np
 
 from broadcast_kit import ffmpeg
-from broadcast_kit.errors import InputError, OutputError
+from broadcast_kit.errors import EngineError, InputError, OutputError
 from broadcast_kit.model import Voice, VoiceWanted
 from broadcast_kit.publish import samples_page
 from broadcast_kit.publish.samples_page import Sample
 from broadcast_kit.render.sentences import sentences
 from broadcast_kit.tts import casting, registry
+from broadcast_kit.tts import voices as voices_mod
 from broadcast_kit.tts.base import VoiceInfo
 from broadcast_kit.tts.cache import SpeechCache
 from broadcast_kit.tts.lexicon import EMPTY, Lexicon
+from broadcast_kit.tts.voices import ResolvedVoice
 
 RATE = 24000  # every clip is written at one rate (Kokoro's and hibari's own)
 GAP = 0.3  # seconds of silence between sentences
@@ -39,7 +41,7 @@ class Cast:
     """A voice as it will speak: the speaker's key, its concrete voice, the lexicon."""
 
     key: str
-    voice: Voice
+    voice: ResolvedVoice
     lexicon: Lexicon
     described: str  # "kokoro bf_isabella (female gb)"
 
@@ -98,15 +100,12 @@ def resolve(name: str, show_path: Path | None = None) -> Cast:
                 f" {listed}) and no engine has a voice of that name (kit voices)"
             )
         chosen, key = _engine_voice(name), name
-    engine = registry.get(chosen.engine)
-    problem = engine.available()
-    if problem:
-        raise InputError(f"--voice {name}: engine '{chosen.engine}': {problem}")
-    engine_name, voice_name = casting.sound(chosen)
-    from broadcast_kit.tts.base import VoiceRequest
-
-    engine.check(VoiceRequest(voice_name))
-    return Cast(key, chosen, lexicon, _describe(engine_name, voice_name))
+    try:
+        resolved = voices_mod.resolve(chosen)
+    except EngineError as exc:  # its engine is not usable here
+        raise InputError(f"--voice {name}: {exc}") from None
+    voices_mod.check(resolved)
+    return Cast(key, resolved, lexicon, _describe(resolved.engine, resolved.name))
 
 
 def _voice_names() -> set[str]:
@@ -191,7 +190,8 @@ def samples(
     made = []
     for n, (name, info) in enumerate(found, start=1):
         progress(f"{n}/{len(found)} {name} {info.name}")
-        cast = Cast(info.name, Voice(engine=name, voice=info.name), EMPTY, "")
+        voice = voices_mod.resolve(Voice(engine=name, voice=info.name))
+        cast = Cast(info.name, voice, EMPTY, "")
         file = f"{name}-{info.name}.mp3"
         write_clip(speak(text, cast), folder / file)
         made.append(Sample(name, info, file))

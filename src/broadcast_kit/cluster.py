@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from broadcast_kit import __version__, batch, ffmpeg, fingerprint, loader, model
 from broadcast_kit.batch import Job, Outcome, Plan, Report
-from broadcast_kit.errors import BroadcastKitError, ExitStatus
+from broadcast_kit.errors import BroadcastKitError, EngineError, ExitStatus
 from broadcast_kit.text import count
 
 if TYPE_CHECKING:
@@ -166,21 +166,17 @@ def connect(address: str) -> Any:
 def facts(voices: Iterable[tuple[str, str | None]]) -> dict[str, str]:
     """What decides a render's bytes here: broadcast-kit's and ffmpeg's versions, and for
     each (engine, voice) the batch uses the engine's version and the voice's identity."""
-    from broadcast_kit.tts import registry
-    from broadcast_kit.tts.base import VoiceRequest
+    from broadcast_kit.tts import voices as resolving
 
     found = {"broadcast-kit": __version__, "ffmpeg": ffmpeg.version()}
     for name, voice in sorted(set(voices), key=lambda v: (v[0], v[1] or "")):
-        try:
-            engine = registry.get(name)
-            problem = engine.available()
-            if problem:
-                found[f"engine {name}"] = f"not usable ({problem})"
-                continue
-            found[f"engine {name}"] = engine.version
-            chosen = voice or engine.default_voice()
-            engine.check(VoiceRequest(chosen))
-            found[f"voice {name}:{chosen}"] = engine.voice_id(chosen)
+        try:  # resolved here as loader.load resolves a production's voices
+            resolved = resolving.resolve(model.Voice(engine=name, voice=voice))
+            found[f"engine {name}"] = resolved.version
+            resolving.check(resolved)
+            found[f"voice {name}:{resolved.name}"] = resolved.voice_id
+        except EngineError as exc:  # the engine is not usable here
+            found[f"engine {name}"] = f"not usable ({exc})"
         except BroadcastKitError as exc:
             found[f"engine {name}" if voice is None else f"voice {name}:{voice}"] = (
                 f"not usable ({exc})"
@@ -500,21 +496,17 @@ class DaskExecutor:
         """Each episode to render, as `batch.plan` loads it: the voices it needs, and (sending
         files) the sentences it shares with the episodes before it."""
         from broadcast_kit.render import pipeline
-        from broadcast_kit.tts import registry
-        from broadcast_kit.tts.synth import cache_key, request
+        from broadcast_kit.tts.synth import cache_key
 
-        for key in {k for p in production.parts if (k := model.voice_key(p)) is not None}:
-            voice = production.voices[key]
-            with contextlib.suppress(BroadcastKitError):  # the render says what is wrong
-                self._voices.add((voice.engine, request(voice, registry.get(voice.engine)).voice))
-        if self.shared_folder:
+        self._voices.update((v.engine, v.name) for v in production.resolved.values())
+        # a voice not usable here: the workers are asked about it too (and the render says
+        # what is wrong)
+        self._voices.update((production.voices[k].engine, None) for k in production.unresolved)
+        if self.shared_folder or production.unresolved:
             return
         episode = item.path.resolve()
         for utt in (u for group in pipeline.utterances(production) for u in group):
-            try:
-                key = cache_key(utt.text, utt.voice, utt.lexicon)[0]
-            except BroadcastKitError:
-                return  # the render says what is wrong
+            key = cache_key(utt.text, utt.voice, utt.lexicon)[0]
             # 16 bytes of the key per sentence of the catalogue, not the sentence: the later
             # episode's utterance of an equal key is the same synthesis
             first = self._first.setdefault(bytes.fromhex(key[:32]), episode)

@@ -16,10 +16,8 @@ import json
 from pathlib import Path
 
 from broadcast_kit import __version__, files, loader, model
-from broadcast_kit.errors import BroadcastKitError, EngineError, InputError
+from broadcast_kit.errors import InputError
 from broadcast_kit.options import RenderOptions
-from broadcast_kit.tts import registry
-from broadcast_kit.tts.synth import request
 
 RECIPE = 1  # what the fingerprint covers: bump it when that changes, so every episode renders
 
@@ -58,17 +56,12 @@ def inputs(
     voices: dict[str, object] = {}
     for key in used:
         voice = production.voices[key]
-        try:
-            engine = registry.get(voice.engine)
-            # an engine whose extra is not installed cannot name its voice's data (hibari
-            # imports itself for that): the render says which extra to install
-            missing = engine.available()
-            if missing is not None:
-                raise EngineError(missing)
-            name = request(voice, engine).voice
-            resolved = {"engine_version": engine.version, "engine_voice": engine.voice_id(name)}
-        except BroadcastKitError as exc:  # the render reports it, with the voice's line
-            resolved = {"problem": str(exc)}
+        spoken = production.resolved.get(key)
+        resolved: dict[str, str] = (
+            {"engine_version": spoken.version, "engine_voice": spoken.voice_id}
+            if spoken is not None  # else the render reports the problem, with the voice's line
+            else {"problem": production.unresolved.get(key, "not resolved")}
+        )
         # a field added later counts once set: upgrading does not re-render a catalogue
         unset_later = {"role"} if voice.role is None else set()
         voices[key] = {**voice.model_dump(mode="json", exclude=unset_later), **resolved}

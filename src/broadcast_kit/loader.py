@@ -23,7 +23,7 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from broadcast_kit import cover, limits, model, script, text, yamlerrors, yamltree
-from broadcast_kit.errors import ConfigError, InputError
+from broadcast_kit.errors import BroadcastKitError, ConfigError, InputError
 from broadcast_kit.model import (
     AudioSettings,
     CheckSettings,
@@ -41,6 +41,7 @@ from broadcast_kit.model import (
 from broadcast_kit.problems import Problems, field_hint, segment_kind_hint
 from broadcast_kit.tts import casting, registry
 from broadcast_kit.tts.lexicon import EMPTY, Lexicon
+from broadcast_kit.tts.voices import ResolvedVoice, check, resolve
 
 SHOW_FILE = "show.yaml"
 DEFAULT_VOICES = {
@@ -85,6 +86,19 @@ class Production:
     lexicon: Lexicon = EMPTY  # the show's pronunciations with the episode's over them
     #: voices given by description -> the engine voice cast ("kokoro jm_kumo (male jp)")
     cast: dict[str, str] = field(default_factory=dict)
+    #: every voice the episode speaks with, resolved once by its engine (tts.voices)
+    resolved: dict[str, ResolvedVoice] = field(default_factory=dict)
+    #: voices it speaks with that could not be resolved on this machine -> why not
+    unresolved: dict[str, str] = field(default_factory=dict)
+
+    def voice(self, key: str) -> ResolvedVoice:
+        """The resolved voice `key`; InputError, naming its line, when it is not usable here
+        (`load(..., engines=True)` reports that with everything else)."""
+        found = self.resolved.get(key)
+        if found is None:
+            why = self.unresolved.get(key, "it is not a voice the episode speaks with")
+            raise InputError(f"{self.voice_lines.get(key, 'voices')}: voices.{key}: {why}")
+        return found
 
 
 # paths shown as another machine shows them: a cluster worker's copies of the producer's files
@@ -626,11 +640,14 @@ def load(episode_path: Path, show_path: Path | None = None, *, engines: bool = F
     }
     cast_result = problems.attempt(casting.cast, usable, voice_lines, used)
     cast: dict[str, str] = {}
+    resolved: dict[str, ResolvedVoice] = {}
+    unresolved: dict[str, str] = {}
     if cast_result is not None:
         voices, cast = {**voices, **cast_result[0]}, cast_result[1]
         warnings = [*warnings, *casting.alike(voices, used, voice_lines)]
+        resolved, unresolved = resolve_voices(voices, used)
         if engines:
-            check_voices(voices, used, voice_lines, problems)
+            check_voices(resolved, unresolved, voice_lines, problems)
     problems.raise_all(files)
     assert slug is not None and show_path is not None and source is not None
     if (style := text.title_style(episode.title, show.title)) is not None:
@@ -648,6 +665,8 @@ def load(episode_path: Path, show_path: Path | None = None, *, engines: bool = F
         warnings,
         lexicon,
         cast,
+        resolved,
+        unresolved,
     )
 
 
@@ -743,26 +762,36 @@ def _check_engines(
             problems.add(f"{where}: voices.{key}.engine: {registry.unknown(voice.engine)}{hint}")
 
 
+def resolve_voices(
+    voices: dict[str, Voice], used: set[str]
+) -> tuple[dict[str, ResolvedVoice], dict[str, str]]:
+    """The voices `used` (of installed engines, cast), each resolved by its engine once; and
+    why each of the others cannot be resolved on this machine."""
+    resolved: dict[str, ResolvedVoice] = {}
+    unresolved: dict[str, str] = {}
+    for key in sorted(used):
+        try:
+            resolved[key] = resolve(voices[key])
+        except BroadcastKitError as exc:  # reported by check_voices, with the voice's line
+            unresolved[key] = str(exc)
+    return resolved, unresolved
+
+
 def check_voices(
-    voices: dict[str, Voice], used: set[str], voice_lines: dict[str, str], problems: Problems
+    resolved: dict[str, ResolvedVoice],
+    unresolved: dict[str, str],
+    voice_lines: dict[str, str],
+    problems: Problems,
 ) -> None:
     """Every voice the episode speaks with is usable here: its engine is installed and
     works on this machine, and knows the voice."""
-    from broadcast_kit.tts.synth import request  # the audio stack, only for renders
-
-    names = registry.names()
-    for key in sorted(used):
-        voice = voices.get(key)
-        if voice is None or voice.engine not in names:
-            continue  # reported already
+    for key in sorted({*resolved, *unresolved}):
         where = f"{voice_lines.get(key, 'voices')}: voices.{key}"
-        engine = registry.get(voice.engine)
-        problem = engine.available()
-        if problem:
-            problems.add(f"{where}: engine '{voice.engine}': {problem}")
+        if key in unresolved:
+            problems.add(f"{where}: {unresolved[key]}")
             continue
         try:
-            engine.check(request(voice, engine))
+            check(resolved[key])
         except InputError as exc:
             problems.add(f"{where}: {exc}")
 

@@ -19,6 +19,7 @@ from broadcast_kit import cover
 from broadcast_kit.check import mpeg
 from broadcast_kit.check.rules import Cause, FileResult, quote
 from broadcast_kit.errors import BroadcastKitError
+from broadcast_kit.formats.report import Chapter
 from broadcast_kit.limits import MAX_ID3_FRAMES
 from broadcast_kit.loudness import Goal, limiter_ceiling, target
 
@@ -65,12 +66,17 @@ REQUIRED_FRAMES = {
 ENCODINGS = {0: "Latin-1", 1: "UTF-16", 2: "UTF-16BE", 3: "UTF-8"}
 
 
-@dataclass(frozen=True)
-class Chapter:
+class TaggedChapter(Chapter):
+    """A chapter as an ID3 CHAP frame holds it: the one chapter model, with its element ID."""
+
     element_id: str
-    start: int  # ms
-    end: int
-    title: str
+
+    @classmethod
+    def of(cls, element_id: str, start_ms: int, end_ms: int, title: str) -> TaggedChapter:
+        # not validated: the rules below say what is wrong with a file's chapters
+        return cls.model_construct(
+            element_id=element_id, start_ms=start_ms, end_ms=end_ms, title=title
+        )
 
 
 @dataclass
@@ -80,7 +86,7 @@ class Audio:
     path: Path
     size: int = 0
     stream: mpeg.Stream | None = None
-    chapters: list[Chapter] | None = None  # None when there is no readable tag
+    chapters: list[TaggedChapter] | None = None  # None when there is no readable tag
 
     @property
     def duration_ms(self) -> float | None:
@@ -394,11 +400,11 @@ def _cover_rules(id3: Any, result: FileResult) -> None:
         )
 
 
-def _chapter_rules(id3: Any, audio: Audio, result: FileResult) -> list[Chapter]:
+def _chapter_rules(id3: Any, audio: Audio, result: FileResult) -> list[TaggedChapter]:
     frames = id3.getall("CHAP")
     chapters = sorted(
         (
-            Chapter(
+            TaggedChapter.of(
                 str(f.element_id),
                 int(f.start_time),
                 int(f.end_time),
@@ -406,7 +412,7 @@ def _chapter_rules(id3: Any, audio: Audio, result: FileResult) -> list[Chapter]:
             )
             for f in frames
         ),
-        key=lambda c: (c.start, c.end),
+        key=lambda c: (c.start_ms, c.end_ms),
     )
     tocs = id3.getall("CTOC")
     for rule in ("chapters-ids", "chapters-times", "chapters-end", "chapters-offsets"):
@@ -420,28 +426,28 @@ def _chapter_rules(id3: Any, audio: Audio, result: FileResult) -> list[Chapter]:
             f"CHAP element IDs used twice: {', '.join(map(quote, duplicates))}; give each"
             " chapter its own ID (e.g. ch0, ch1, ...)",
         )
-    if chapters and chapters[0].start != 0:
+    if chapters and chapters[0].start_ms != 0:
         result.add(
             "chapters-times",
             f"the first chapter {quote(chapters[0].title)} starts at"
-            f" {clock(chapters[0].start)}, not 0; start it at 0 or add an opening chapter",
+            f" {clock(chapters[0].start_ms)}, not 0; start it at 0 or add an opening chapter",
         )
     for c in chapters:
-        if c.start >= c.end:
+        if c.start_ms >= c.end_ms:
             result.add(
                 "chapters-times",
-                f"chapter {quote(c.title or c.element_id)} ends ({clock(c.end)}) before it"
-                f" starts ({clock(c.start)}); set its end time (mutagen's default end is 0)",
+                f"chapter {quote(c.title or c.element_id)} ends ({clock(c.end_ms)}) before it"
+                f" starts ({clock(c.start_ms)}); set its end time (mutagen's default end is 0)",
             )
     duration = audio.duration_ms
     if duration is None:
         result.skip(["chapters-end"], "no MPEG audio to measure")
     else:
         for c in chapters:
-            if c.end > duration + SLACK_MS:
+            if c.end_ms > duration + SLACK_MS:
                 result.add(
                     "chapters-end",
-                    f"chapter {quote(c.title or c.element_id)} ends at {clock(c.end)}, after"
+                    f"chapter {quote(c.title or c.element_id)} ends at {clock(c.end_ms)}, after"
                     f" the audio ({clock(duration)}); end every chapter by the end of the audio",
                 )
     offsets = [f for f in frames if (f.start_offset, f.end_offset) != (NO_OFFSET, NO_OFFSET)]
@@ -473,7 +479,7 @@ def _chapter_rules(id3: Any, audio: Audio, result: FileResult) -> list[Chapter]:
     return chapters
 
 
-def _toc_rules(tocs: list[Any], chapters: list[Chapter], result: FileResult) -> None:
+def _toc_rules(tocs: list[Any], chapters: list[TaggedChapter], result: FileResult) -> None:
     rules = ["chapters-ctoc-missing", "chapters-ctoc-flags", "chapters-ctoc-children"]
     if not chapters and not tocs:
         for rule in rules:

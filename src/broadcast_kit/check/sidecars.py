@@ -384,7 +384,7 @@ def check_chapters(path: Path, audio: Audio | None, result: FileResult) -> None:
         result.skip(["chapters-json-mismatch"], "the MP3 has no readable ID3 tag")
         return
     result.ran("chapters-json-mismatch")
-    tagged = [(c.start / 1000, c.title) for c in audio.chapters]
+    tagged = [(c.start_ms / 1000, c.title) for c in audio.chapters]
     if len(tagged) != len(good):
         result.add(
             "chapters-json-mismatch",

@@ -30,6 +30,7 @@ from broadcast_kit.loader import Production
 from broadcast_kit.model import Voice
 from broadcast_kit.render.sentences import WORDS_PER_SECOND, sentences, word_count
 from broadcast_kit.tts import registry
+from broadcast_kit.tts.voices import ResolvedVoice
 
 TABLE = Path(str(files("broadcast_kit.data").joinpath("speech_rates.yaml")))
 # how many seconds of estimated speech the pace counts for against measured sentences: the
@@ -66,11 +67,14 @@ def table() -> dict[str, dict[str, Pace]]:
     }
 
 
-def pace(voice: Voice) -> Pace | None:
-    """The voice's pace at speed 1, if the table knows its engine."""
+def pace(voice: Voice | ResolvedVoice) -> Pace | None:
+    """The voice's pace at speed 1, if the table knows its engine: a render's voices are
+    resolved; `kit segment` estimates with voices as written, when they are not usable here."""
     known = table().get(voice.engine)
     if not known:
         return None
+    if isinstance(voice, ResolvedVoice):
+        return known.get(voice.name, known.get("*"))
     name = voice.voice if isinstance(voice.voice, str) else None
     if name is None:  # the engine's default voice
         try:
@@ -80,27 +84,28 @@ def pace(voice: Voice) -> Pace | None:
     return known.get(name, known.get("*"))
 
 
-def seconds(text: str, voice: Voice) -> float:
+def seconds(text: str, voice: Voice | ResolvedVoice) -> float:
     """The table's estimate of `text` spoken by `voice`."""
     found = pace(voice)
+    speed = voice.written.speed if isinstance(voice, ResolvedVoice) else voice.speed
     if found is None:
         rate = WORDS_PER_SECOND_OF.get(voice.engine, WORDS_PER_SECOND)
-        return word_count(text) / rate / voice.speed
-    return found.seconds(text) / voice.speed
+        return word_count(text) / rate / speed
+    return found.seconds(text) / speed
 
 
 class Estimator:
     """Estimates corrected by the episode's sentences already measured, voice by voice."""
 
     def __init__(self) -> None:
-        self._measured: dict[Voice, list[float]] = {}  # [measured s, estimated s]
+        self._measured: dict[Voice | ResolvedVoice, list[float]] = {}  # [measured s, estimated s]
 
-    def learn(self, text: str, voice: Voice, measured: float) -> None:
+    def learn(self, text: str, voice: Voice | ResolvedVoice, measured: float) -> None:
         totals = self._measured.setdefault(voice, [0.0, 0.0])
         totals[0] += measured
         totals[1] += seconds(text, voice)
 
-    def seconds(self, text: str, voice: Voice) -> float:
+    def seconds(self, text: str, voice: Voice | ResolvedVoice) -> float:
         measured, estimated = self._measured.get(voice, (0.0, 0.0))
         prior = PRIOR_SECONDS if pace(voice) is not None else GUESSED_PRIOR_SECONDS
         return seconds(text, voice) * (measured + prior) / (estimated + prior)
@@ -190,5 +195,5 @@ def _estimate(part: model.Part, production: Production) -> float | None:
     text, key = model.spoken_text(part), model.voice_key(part)
     if text is None or key is None:
         return None
-    voice = production.voices[key]
+    voice = production.resolved.get(key) or production.voices[key]
     return round(sum(seconds(s, voice) for s in sentences(text)), 1)

@@ -38,7 +38,6 @@ from broadcast_kit.problems import Problems
 from broadcast_kit.progress import Advance
 from broadcast_kit.render import estimate, master, mix, sidecars, tags, timeline
 from broadcast_kit.render.report import build as build_report
-from broadcast_kit.render.report import engine_voice
 from broadcast_kit.render.sentences import sentences
 from broadcast_kit.text import count
 from broadcast_kit.tts.cache import DamagedEntry, SpeechCache
@@ -77,7 +76,7 @@ def utterances(production: loader.Production) -> list[list[Utterance]]:
         if text is None or key is None:
             result.append([])
             continue
-        voice = production.voices[key]
+        voice = production.voice(key)
         result.append([Utterance(s, key, voice, production.lexicon) for s in sentences(text)])
     return result
 
@@ -86,8 +85,9 @@ def check_voices(production: loader.Production) -> None:
     """Every voice used exists in its engine and the engine is usable (before any work);
     `loader.load(..., engines=True)` checks this with everything else."""
     problems = Problems()
-    used = {u.voice_key for group in utterances(production) for u in group}
-    loader.check_voices(production.voices, used, production.voice_lines, problems)
+    loader.check_voices(
+        production.resolved, production.unresolved, production.voice_lines, problems
+    )
     problems.raise_all([])
 
 
@@ -361,12 +361,14 @@ class Work:
 def uncached(flat: list[Utterance], cache: SpeechCache) -> Work:
     """The synthesis that `flat` needs with this cache."""
     sent: dict[str, tuple[str, str]] = {}  # key -> (engine, text as sent)
+    keys = []
     for utt in flat:
         key, engine, _ = cache_key(utt.text, utt.voice, utt.lexicon)
         sent[key] = (engine.name, spoken(utt.text, engine, utt.lexicon))
+        keys.append(key)
     there = {key: cache.path(key).exists() for key in sent}
     missing = [sent[key] for key, found in there.items() if not found]
-    cached = sum(there[cache_key(u.text, u.voice, u.lexicon)[0]] for u in flat)
+    cached = sum(there[key] for key in keys)
     chars: Counter[str] = Counter()
     for name, text in missing:
         chars[name] += len(text)
@@ -713,8 +715,8 @@ def _episode_tags(
     show, episode = production.show, production.episode
     used = []
     for key in sorted({item.voice for item in placed.items if item.voice}):
-        voice = production.voices[key]
-        name = engine_voice(voice)
+        resolved = production.voice(key)
+        voice, name = resolved.written, resolved.name
         extra = "".join(
             f" {label} {value:g}"
             for label, value, default in (("speed", voice.speed, 1.0), ("pitch", voice.pitch, 0.0))

@@ -22,13 +22,7 @@ from broadcast_kit.formats.report import (
 )
 from broadcast_kit.loudness import Report as Loudness
 from broadcast_kit.render.timeline import Placed, Timeline
-from broadcast_kit.tts import registry
-from broadcast_kit.tts.synth import SynthStats, request
-
-
-def engine_voice(voice: model.Voice) -> str:
-    """The engine's name for `voice` (its default when the script names none)."""
-    return request(voice, registry.get(voice.engine)).voice
+from broadcast_kit.tts.synth import SynthStats
 
 
 def people(production: loader.Production, placed: Timeline) -> list[Person]:
@@ -57,7 +51,7 @@ def people(production: loader.Production, placed: Timeline) -> list[Person]:
     return found
 
 
-def segment(item: Placed, voices: dict[str, model.Voice]) -> Segment:
+def segment(item: Placed, production: loader.Production) -> Segment:
     entry = Segment(
         part=item.part,
         kind=item.kind,
@@ -69,9 +63,9 @@ def segment(item: Placed, voices: dict[str, model.Voice]) -> Segment:
     if item.is_speech:
         entry.speaker = item.speaker
     if item.voice:
-        voice = voices[item.voice]
-        entry.voice, entry.engine = item.voice, voice.engine
-        entry.engine_voice = engine_voice(voice)
+        voice = production.voice(item.voice)
+        # the engine's name for the voice: its default when the script names none
+        entry.voice, entry.engine, entry.engine_voice = item.voice, voice.engine, voice.name
     if item.text:
         entry.text = item.text
     if item.file:
@@ -133,7 +127,7 @@ def build(
         ),
         render_seconds=timings["total"],
         timings=timings,
-        segments=[segment(item, production.voices) for item in placed.items],
+        segments=[segment(item, production) for item in placed.items],
         show_file=show_file,
         fingerprint=fingerprint,
         warnings=list(warnings or []),

@@ -81,9 +81,15 @@ def identity(engine: str, voice: str) -> str:
 
 
 def sound(voice: Voice) -> tuple[str, str]:
-    """(engine, engine voice) of a concrete voice, the engine's default filled in."""
+    """(engine, engine voice) of a concrete voice, the engine's default filled in (an engine
+    that cannot load sounds like no other: resolving the voice reports it, with its line)."""
     assert not isinstance(voice.voice, VoiceWanted), "cast the voice first"
-    return voice.engine, voice.voice or registry.get(voice.engine).default_voice()
+    if voice.voice:
+        return voice.engine, voice.voice
+    try:
+        return voice.engine, registry.get(voice.engine).default_voice()
+    except BroadcastKitError:
+        return voice.engine, ""
 
 
 def _sounds(candidate: Candidate) -> str:

@@ -29,11 +29,11 @@ import numpy as np
 
 from broadcast_kit import ffmpeg, workers
 from broadcast_kit.audio import AudioSegment
-from broadcast_kit.model import Voice
 from broadcast_kit.tts import cache as cache_mod
 from broadcast_kit.tts import registry
 from broadcast_kit.tts.base import Engine, VoiceRequest
 from broadcast_kit.tts.lexicon import Lexicon
+from broadcast_kit.tts.voices import ResolvedVoice
 
 Progress = Callable[[int, int, str], None]  # done, total, what
 TRIM_DB = -50.0
@@ -58,7 +58,7 @@ def set_share(cores: int | None) -> None:
 class Utterance:
     text: str
     voice_key: str
-    voice: Voice
+    voice: ResolvedVoice
     lexicon: Lexicon | None = None  # how to say names; `text` stays as written
 
 
@@ -81,26 +81,21 @@ class SynthStats:
         ]
 
 
-def request(voice: Voice, engine: Engine) -> VoiceRequest:
-    if not isinstance(voice.voice, str | None):  # loader.load casts every described voice
-        raise ValueError(f"voice {voice.voice!r} is a description: cast it first")
-    return VoiceRequest(voice.voice or engine.default_voice(), voice.speed, voice.pitch, voice.tld)
-
-
 def spoken(text: str, engine: Engine, lexicon: Lexicon | None) -> str:
     """The text `engine` is sent for the written `text`: the lexicon's entries applied."""
     return lexicon.say(text, engine) if lexicon else text
 
 
 def cache_key(
-    text: str, voice: Voice, lexicon: Lexicon | None = None
+    text: str, voice: ResolvedVoice, lexicon: Lexicon | None = None
 ) -> tuple[str, Engine, VoiceRequest]:
-    engine = registry.get(voice.engine)
-    req = request(voice, engine)
-    ident = engine.voice_id(req.voice)
+    """The sentence's cache key, with the engine that speaks it and what it is asked for."""
+    engine = registry.get(voice.engine)  # the engine itself, to say the text; not the voice
+    req = voice.request
     # the text as sent: a lexicon entry changes the key of exactly the sentences it rewrites
     said = spoken(text, engine, lexicon)
-    return cache_mod.key(engine.name, engine.version, ident, req.options(), said), engine, req
+    key = cache_mod.key(engine.name, engine.version, voice.voice_id, req.options(), said)
+    return key, engine, req
 
 
 def adjust(audio: AudioSegment, req: VoiceRequest, engine: Engine) -> AudioSegment:

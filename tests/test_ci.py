@@ -24,7 +24,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from typer.testing import CliRunner
 
-from broadcast_kit import ffmpeg, install
+from broadcast_kit import data, ffmpeg, install
 from broadcast_kit.check import report, runner
 from broadcast_kit.cli import _lazy, app
 from tests.conftest import ROOT, encode_mp3, tone, write_episode
@@ -102,6 +102,19 @@ def test_help_read_from_the_source_is_the_help_of_the_imported_commands(
     monkeypatch.undo()
     monkeypatch.setattr(_lazy, "help_text", lambda _name: None)
     assert cli.invoke(app, ["--help"], terminal_width=100).stdout == eager.stdout
+
+
+DATA = ROOT / "src" / "broadcast_kit" / "data"
+
+
+@pytest.mark.parametrize("path", sorted(DATA.rglob("*.yaml")), ids=lambda p: p.name)
+def test_package_data_reads_the_same_with_the_c_loader(path: Path) -> None:
+    """data.load parses the package's YAML with libyaml (kit check reads Apple's categories on
+    every run): the same data as PyYAML's pure-Python safe loader."""
+    if yaml.__with_libyaml__:
+        assert data._LOADER is yaml.CSafeLoader
+    package = ".".join(("broadcast_kit", *path.parent.relative_to(DATA.parent).parts))
+    assert data.load(path.name, package) == yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def test_a_misspelt_command_still_gets_suggestions() -> None:

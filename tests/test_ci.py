@@ -8,6 +8,7 @@ is imported (by `sys.modules` in a fresh process), which does not depend on the 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -73,11 +74,28 @@ def test_kit_check_imports_no_audio_stack(good: Path) -> None:
     assert commands == {"_boundary", "_lazy", "check"}
 
 
+def test_kit_looks_for_no_pydantic_plugins(good: Path) -> None:
+    """Looking for pydantic's plugins reads every installed package's entry points when the
+    first model is built; kit has none to find (a user's own setting is kept)."""
+    code = RUN_KIT.replace("sys.modules", "[str(_loader._plugins)]").replace(
+        "import json, sys", "import json, sys\nfrom pydantic.plugin import _loader"
+    )
+    for env, found in (({}, "None"), ({"PYDANTIC_DISABLE_PLUGINS": "other"}, "{}")):
+        done = subprocess.run(
+            [sys.executable, "-c", code, json.dumps(["check", str(good)])],
+            capture_output=True, text=True, timeout=60, check=False, env={**os.environ, **env},
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.splitlines()[-1] == f'MODULES ["{found}"]', done.stderr
+
+
 @pytest.mark.parametrize("args", [["--version"], ["--help"], []])
 def test_version_and_help_import_no_command(args: list[str]) -> None:
     code, modules = imported_by(*args)
     assert code in (0, 2)  # `kit` alone prints the help and exits 2, as click does
     assert not modules & (AUDIO_STACK | CHECK_PATH), sorted(modules & (AUDIO_STACK | CHECK_PATH))
+    # the installed metadata is read for the version only (install.py reads it on errors)
+    assert ("importlib.metadata" in modules) == (args == ["--version"])
     assert not any(m.startswith("broadcast_kit.cli.") and m.rsplit(".", 1)[1] in
                    {module for module, _ in _lazy.COMMANDS.values()} for m in modules)  # fmt: skip
 

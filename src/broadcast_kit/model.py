@@ -37,9 +37,9 @@ MUSIC_ROLES: tuple[str, ...] = get_args(MusicRole)
 
 
 class Strict(BaseModel):
-    # defer_build: a model's validator is built when it first validates, so `kit check`
-    # (which reads a show) does not pay at import for the episode's models
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    # built at import, not on first use (defer_build): a deferred build is not thread-safe in
+    # the pydantic versions kit allows, and a Dask worker loads episodes on several threads
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _title(value: str) -> str:

@@ -8,6 +8,7 @@ is imported (by `sys.modules` in a fresh process), which does not depend on the 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -24,7 +25,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from typer.testing import CliRunner
 
-from broadcast_kit import ffmpeg, install
+from broadcast_kit import data, ffmpeg, install
 from broadcast_kit.check import report, runner
 from broadcast_kit.cli import _lazy, app
 from tests.conftest import ROOT, encode_mp3, tone, write_episode
@@ -73,11 +74,28 @@ def test_kit_check_imports_no_audio_stack(good: Path) -> None:
     assert commands == {"_boundary", "_lazy", "check"}
 
 
+def test_kit_looks_for_no_pydantic_plugins(good: Path) -> None:
+    """Looking for pydantic's plugins reads every installed package's entry points when the
+    first model is built; kit has none to find (a user's own setting is kept)."""
+    code = RUN_KIT.replace("sys.modules", "[str(_loader._plugins)]").replace(
+        "import json, sys", "import json, sys\nfrom pydantic.plugin import _loader"
+    )
+    for env, found in (({}, "None"), ({"PYDANTIC_DISABLE_PLUGINS": "other"}, "{}")):
+        done = subprocess.run(
+            [sys.executable, "-c", code, json.dumps(["check", str(good)])],
+            capture_output=True, text=True, timeout=60, check=False, env={**os.environ, **env},
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.splitlines()[-1] == f'MODULES ["{found}"]', done.stderr
+
+
 @pytest.mark.parametrize("args", [["--version"], ["--help"], []])
 def test_version_and_help_import_no_command(args: list[str]) -> None:
     code, modules = imported_by(*args)
     assert code in (0, 2)  # `kit` alone prints the help and exits 2, as click does
     assert not modules & (AUDIO_STACK | CHECK_PATH), sorted(modules & (AUDIO_STACK | CHECK_PATH))
+    # the installed metadata is read for the version only (install.py reads it on errors)
+    assert ("importlib.metadata" in modules) == (args == ["--version"])
     assert not any(m.startswith("broadcast_kit.cli.") and m.rsplit(".", 1)[1] in
                    {module for module, _ in _lazy.COMMANDS.values()} for m in modules)  # fmt: skip
 
@@ -102,6 +120,19 @@ def test_help_read_from_the_source_is_the_help_of_the_imported_commands(
     monkeypatch.undo()
     monkeypatch.setattr(_lazy, "help_text", lambda _name: None)
     assert cli.invoke(app, ["--help"], terminal_width=100).stdout == eager.stdout
+
+
+DATA = ROOT / "src" / "broadcast_kit" / "data"
+
+
+@pytest.mark.parametrize("path", sorted(DATA.rglob("*.yaml")), ids=lambda p: p.name)
+def test_package_data_reads_the_same_with_the_c_loader(path: Path) -> None:
+    """data.load parses the package's YAML with libyaml (kit check reads Apple's categories on
+    every run): the same data as PyYAML's pure-Python safe loader."""
+    if yaml.__with_libyaml__:
+        assert data._LOADER is yaml.CSafeLoader
+    package = ".".join(("broadcast_kit", *path.parent.relative_to(DATA.parent).parts))
+    assert data.load(path.name, package) == yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def test_a_misspelt_command_still_gets_suggestions() -> None:

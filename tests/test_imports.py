@@ -166,3 +166,33 @@ def test_the_checker_finds_what_it_looks_for(tmp_path: Path) -> None:
     edges = {n: imports(n, p, known) for n, p in known.items()}
     assert edges == {"a": {"b.c"}, "b": {"a"}, "b.c": set()}
     assert cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == [{"a", "b"}]
+
+
+def scipy_importers(paths: dict[str, Path]) -> set[str]:
+    """The modules among `paths` with an import of scipy or one of its submodules."""
+    found = set()
+    for name, path in paths.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                named = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                named = [node.module or ""]
+            else:
+                continue
+            if any(n == "scipy" or n.startswith("scipy.") for n in named):
+                found.add(name)
+    return found
+
+
+def test_only_audio_imports_scipy(tmp_path: Path) -> None:
+    """scipy is imported under audio.load_scipy's lock (two threads importing it at once see
+    it half-initialized): everywhere else gets it from there."""
+    assert scipy_importers(modules()) == {"audio"}
+    # the checker sees every spelling, at module level and inside functions
+    spellings = ["import scipy", "import scipy.signal as s", "from scipy import ndimage",
+                 "def f():\n    from scipy.signal import sosfilt", "import scipyx"]  # fmt: skip
+    paths = {}
+    for n, text in enumerate(spellings):
+        paths[str(n)] = tmp_path / f"m{n}.py"
+        paths[str(n)].write_text(text + "\n")
+    assert scipy_importers(paths) == {"0", "1", "2", "3"}

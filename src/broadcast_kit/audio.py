@@ -11,6 +11,7 @@ import threading
 import warnings
 from functools import cache
 from math import gcd
+from types import ModuleType
 
 import numpy as np
 
@@ -27,14 +28,18 @@ __all__ = ["AudioSegment", "load_scipy", "resample", "to_array"]
 _SCIPY = threading.Lock()
 
 
-def load_scipy() -> None:
-    """Import scipy's signal and ndimage under one lock. Two threads importing scipy at
-    once (a render's preload thread and a batch job resampling music) can see it partly
-    initialized (`KeyError: 'scipy'`, `cannot import name 'PytestTester'`): every use
-    calls this first. Once imported it costs a lock and two dictionary look-ups."""
+def load_scipy() -> ModuleType:
+    """scipy, with its signal and ndimage imported: the one way kit gets scipy (no other
+    module imports it; tests/test_imports.py checks). Two threads importing scipy at once
+    (a render's preload thread and a batch job resampling music) can see it partly
+    initialized (`KeyError: 'scipy'`, `cannot import name 'PytestTester'`), so the import
+    runs under one lock. Once imported it costs a lock and two dictionary look-ups."""
     with _SCIPY:
         import scipy.ndimage
-        import scipy.signal  # noqa: F401
+        import scipy.signal
+
+        loaded: ModuleType = scipy
+    return loaded
 
 
 def to_array(segment: AudioSegment) -> np.ndarray:
@@ -53,11 +58,8 @@ def to_array(segment: AudioSegment) -> np.ndarray:
 @cache
 def _taps(up: int, down: int) -> np.ndarray:
     """resample_poly's own anti-aliasing filter for up/down, designed once."""
-    load_scipy()
-    from scipy.signal import firwin
-
     rate = max(up, down)
-    taps: np.ndarray = firwin(20 * rate + 1, 1 / rate, window=("kaiser", 5.0))
+    taps: np.ndarray = load_scipy().signal.firwin(20 * rate + 1, 1 / rate, window=("kaiser", 5.0))
     return taps
 
 
@@ -65,9 +67,8 @@ def resample(samples: np.ndarray, source: int, target: int) -> np.ndarray:
     """Polyphase resampling (band-limited, unlike pydub's linear `set_frame_rate`)."""
     if source == target:
         return samples
-    load_scipy()
-    from scipy.signal import resample_poly  # scipy.signal takes 0.8 s to import: only when used
-
+    # scipy.signal takes 0.8 s to import: only when used
+    resample_poly = load_scipy().signal.resample_poly
     g = gcd(source, target)
     up, down = target // g, source // g
     out: np.ndarray = resample_poly(samples, up, down, axis=0, window=_taps(up, down))

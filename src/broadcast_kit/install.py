@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib.metadata import PackageNotFoundError, requires
 
 from broadcast_kit.errors import NotInstalled
 
@@ -32,6 +31,9 @@ _MODULE_OF = {"pyyaml": "yaml", "imageio-ffmpeg": "imageio_ffmpeg", "audioop-lts
 @cache
 def required_modules() -> frozenset[str]:
     """The top-level modules of broadcast-kit's requirements (its extras' left out)."""
+    # only when a module is missing: importlib.metadata would cost every command's start-up
+    from importlib.metadata import PackageNotFoundError, requires
+
     try:
         found = requires(DISTRIBUTION) or []
     except PackageNotFoundError:  # a source tree that was never installed

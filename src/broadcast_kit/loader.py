@@ -688,13 +688,16 @@ def _listed(
     raw = source.data.get("segments") if isinstance(source.data, dict) else None
     for i, item in enumerate(raw if isinstance(raw, list) else []):
         try:
-            listed.append((_PART.validate_python(item), source.where(("segments", i))))
+            listed.append((_part().validate_python(item), source.where(("segments", i))))
         except ValidationError:
             continue
     return listed
 
 
-_PART: TypeAdapter[model.Part] = TypeAdapter(model.Part)
+@cache
+def _part() -> TypeAdapter[model.Part]:
+    """The validator of one segment, built when an episode is first read (not for a show)."""
+    return TypeAdapter(model.Part)
 
 
 def _resolved(

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from typing import Literal, get_args
 
-import yaml
 from pydantic import BaseModel, ConfigDict
+
+from broadcast_kit import data
 
 #: the presets' names, as show.yaml's `audio: loudness:` takes them (the keys of the YAML)
 Preset = Literal["podcast", "broadcast"]
@@ -38,8 +38,7 @@ class Target:
 @cache
 def presets() -> dict[str, dict[str, float]]:
     """The preset file, read once per process."""
-    text = files("broadcast_kit.data.presets").joinpath("loudness.yaml").read_text()
-    loaded: dict[str, dict[str, float]] = yaml.safe_load(text)
+    loaded: dict[str, dict[str, float]] = data.load("loudness.yaml", f"{data.__name__}.presets")
     assert set(loaded) == set(get_args(Preset)), "loudness.yaml's presets are Preset's names"
     return loaded
 

@@ -13,12 +13,10 @@ import ipaddress
 import re
 import uuid
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, get_args
 from urllib.parse import quote, urlsplit, urlunsplit
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -30,7 +28,7 @@ from pydantic import (
     model_validator,
 )
 
-from broadcast_kit import text
+from broadcast_kit import data, text
 from broadcast_kit.loudness import CHECK_TOLERANCE_LU, DEFAULT_PRESET, Preset, default_true_peak
 from broadcast_kit.rule_table import RULES
 
@@ -39,6 +37,8 @@ MUSIC_ROLES: tuple[str, ...] = get_args(MusicRole)
 
 
 class Strict(BaseModel):
+    # built at import, not on first use (defer_build): a deferred build is not thread-safe in
+    # the pydantic versions kit allows, and a Dask worker loads episodes on several threads
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -267,16 +267,14 @@ MAX_SHOW_DESCRIPTION_BYTES = 4000  # Apple's limit for the channel description
 @cache
 def categories() -> dict[str, list[str]]:
     """Apple Podcasts' categories and their subcategories (package data)."""
-    text = files("broadcast_kit.data").joinpath("categories.yaml").read_text(encoding="utf-8")
-    loaded: dict[str, list[str]] = yaml.safe_load(text)
+    loaded: dict[str, list[str]] = data.load("categories.yaml")
     return loaded
 
 
 @cache
 def taxonomy() -> dict[str, list[str]]:
     """The Podcast Taxonomy's groups and their roles, for podcast:person (package data)."""
-    text = files("broadcast_kit.data").joinpath("taxonomy.yaml").read_text(encoding="utf-8")
-    loaded: dict[str, list[str]] = yaml.safe_load(text)
+    loaded: dict[str, list[str]] = data.load("taxonomy.yaml")
     return loaded
 
 

@@ -17,12 +17,15 @@ from __future__ import annotations
 import html
 import json
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from broadcast_kit.check.rules import FileResult, Finding, Place
 from broadcast_kit.check.runner import Report
 from broadcast_kit.text import count
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 MARKDOWN_ROWS = 30  # findings listed in the Markdown summary; the rest are counted
 
@@ -111,6 +114,8 @@ def _classname(result: FileResult, suite: list[FileResult]) -> str:
 
 
 def _suite(name: str, results: list[FileResult]) -> ET.Element:
+    import xml.etree.ElementTree as ET
+
     suite = ET.Element("testsuite", name=name)
     failures = skipped = 0
     for result in results:
@@ -148,6 +153,8 @@ def _line(result: FileResult, finding: Finding) -> str:
 
 
 def junit(report: Report) -> str:
+    import xml.etree.ElementTree as ET  # only for JUnit: not every check's start-up
+
     root = ET.Element("testsuites", name="kit check")
     made = [_suite(name, results) for name, results in suites(report).items()]
     root.extend(made)

@@ -58,7 +58,7 @@ def preload() -> threading.Thread:
     """Import what mastering needs (scipy's signal and ndimage: most of a second, a tenth of
     the encode of a 30-minute episode) in a thread, so that it happens while a render loads
     the episode, decodes music and reads the speech cache, rather than before. The
-    functions here import scipy where they use it, so they work without this too."""
+    functions here get scipy from load_scipy where they use it, so they work without this too."""
     thread = threading.Thread(target=load_scipy, name="preload-scipy")
     thread.start()
     return thread
@@ -125,9 +125,7 @@ class LoudnessMeter:
         self.frames = 0
 
     def add(self, samples: np.ndarray) -> None:
-        load_scipy()
-        from scipy.signal import sosfilt  # see preload()
-
+        sosfilt = load_scipy().signal.sosfilt  # see preload()
         self.frames += len(samples)
         energy = None
         for channel in range(self.channels):  # channel weight 1 for L, R and mono
@@ -205,9 +203,7 @@ class PeakMeter:
         return self.peaks
 
     def _oversample(self, start: int, end: int) -> None:
-        load_scipy()
-        from scipy.signal import resample_poly  # see preload()
-
+        resample_poly = load_scipy().signal.resample_poly  # see preload()
         end = min(end, len(self.samples))
         lo, hi = max(0, start - self.PAD), min(len(self.samples), end + self.PAD)
         up = _abs_peak(resample_poly(self.samples[lo:hi], OVERSAMPLE, 1, axis=0, window=_taps()))
@@ -295,9 +291,7 @@ class TruePeakStream:
 @cache
 def _taps() -> np.ndarray:
     """resample_poly's own anti-imaging filter for OVERSAMPLE, designed once."""
-    load_scipy()
-    from scipy.signal import firwin  # see preload()
-
+    firwin = load_scipy().signal.firwin  # see preload()
     taps: np.ndarray = firwin(20 * OVERSAMPLE + 1, 1 / OVERSAMPLE, window=("kaiser", 5.0))
     return taps
 
@@ -312,9 +306,8 @@ def limiter_gain(
 ) -> tuple[np.ndarray | None, float]:
     """Per-frame gain that brings `peaks` under `ceiling_db` (None when nothing passes it),
     and the deepest reduction in dB."""
-    load_scipy()
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d  # see preload()
-
+    ndimage = load_scipy().ndimage  # see preload()
+    minimum_filter1d, uniform_filter1d = ndimage.minimum_filter1d, ndimage.uniform_filter1d
     ceiling = np.float32(10 ** (ceiling_db / 20))
     # in place: on a long episode every frame-sized array is a few hundred MB
     needed = np.maximum(peaks, np.float32(1e-9), dtype=np.float32)
@@ -470,9 +463,7 @@ def limited_loudness(mix: Mix, measured: Measured, gain_db: float, ceiling: floa
     The filter forgets within milliseconds (its lowest pole is at 38 Hz), so a step of mix
     before each stretch starts it where the first pass had it. Every other step's energy
     just scales."""
-    load_scipy()
-    from scipy.signal import sosfilt  # see preload()
-
+    sosfilt = load_scipy().signal.sosfilt  # see preload()
     step, sos = measured.step, measured.sos
     assert measured.lufs is not None
     scale = 10 ** (gain_db / 20)

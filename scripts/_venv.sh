@@ -22,6 +22,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "installing broadcast-kit[$extras] into $venv ..." >&2
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$root[$extras]" >&2
+  # an editable install compiles nothing, and with PYTHONDONTWRITEBYTECODE set Python never
+  # caches bytecode, so every `kit` would compile the package from source at start: compile
+  # it once here, as a wheel install does (later edits are recompiled as usual)
+  "$venv/bin/python" -m compileall -q "$root/src/broadcast_kit" >/dev/null || true
   # a dev install is a superset of the sample's
   if [ "$extras" = "dev" ]; then echo "$want" > "$venv/.installed-$sample"; fi
   echo "$want" > "$stamp"

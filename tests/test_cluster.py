@@ -546,3 +546,19 @@ def test_voices_resolved_here_are_refused_by_a_worker_with_another_engine_versio
     assert outcome.exit_code != 0 and len(outcome.errors) == 1, outcome
     assert "engine fake is fake 1 here but fake 2 there" in outcome.errors[0]
     assert FakeEngine.spoken == [] and not outcome.payload
+
+
+def test_a_voice_file_missing_on_a_worker_is_blamed_on_the_voice_not_the_engine(
+    tmp_path: Path,
+) -> None:
+    """A Piper voice file that one machine lacks: its facts still give the engine's version
+    (the engine is installed), so a refusal names only the voice that differs."""
+    from broadcast_kit.tts import registry
+
+    piper = registry.get("piper")
+    if piper.available() is not None:
+        pytest.skip("piper is not installed")
+    gone = str(tmp_path / "gone.onnx")
+    found = cluster.facts([("piper", gone)])
+    assert found["engine piper"] == piper.version
+    assert found[f"voice piper:{gone}"] == (f"not usable (piper voice file {gone} does not exist)")

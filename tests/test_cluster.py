@@ -513,3 +513,52 @@ def test_an_episode_with_pronunciations_travels_to_a_worker(show_dir: Path) -> N
     back = pickle.loads(pickle.dumps(utterance))
     assert cache_key(back.text, back.voice, back.lexicon)[0] == key
     assert back.lexicon.say(back.text, registry.get("fake")) == "Suh Jin-seon spoke."
+
+
+def test_voices_resolved_here_are_refused_by_a_worker_with_another_engine_version(
+    show_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shipped episode carries its voices as this machine resolved them (engine version,
+    voice, the voice's identity); a worker whose engine is another version refuses the
+    episode before synthesizing anything, rather than render with them (issue 27)."""
+    from broadcast_kit import loader
+    from broadcast_kit.render import pipeline
+    from broadcast_kit.testing import FakeEngine
+
+    episode = write_episode(
+        show_dir, "title: T\ndate: 2024-01-01\nsegments:\n  - host: Hello there.\n"
+    )
+    production = loader.load(episode)
+    assert [v.version for v in production.resolved.values()] == ["fake 1"]
+    voices = frozenset((v.engine, v.name) for v in production.resolved.values())
+    shipment = cluster.Shipment(
+        0, production, {}, {production.episode_path: str(episode)},
+        pipeline.relative_to(production, tmp_path / "out"), "fingerprint",
+        cluster.facts(voices), voices, "topic", {},
+    )  # fmt: skip
+    # on the worker: another version of the engine, facts not yet worked out there
+    monkeypatch.setattr(FakeEngine, "version", property(lambda self: "fake 2"))
+    monkeypatch.setattr(cluster, "_checked", {})
+    monkeypatch.setattr(cluster, "_folder", lambda: tmp_path / "worker")
+    (tmp_path / "worker").mkdir()
+    FakeEngine.spoken.clear()
+    outcome = cluster.render_shipment(shipment, {}, [])
+    assert outcome.exit_code != 0 and len(outcome.errors) == 1, outcome
+    assert "engine fake is fake 1 here but fake 2 there" in outcome.errors[0]
+    assert FakeEngine.spoken == [] and not outcome.payload
+
+
+def test_a_voice_file_missing_on_a_worker_is_blamed_on_the_voice_not_the_engine(
+    tmp_path: Path,
+) -> None:
+    """A Piper voice file that one machine lacks: its facts still give the engine's version
+    (the engine is installed), so a refusal names only the voice that differs."""
+    from broadcast_kit.tts import registry
+
+    piper = registry.get("piper")
+    if piper.available() is not None:
+        pytest.skip("piper is not installed")
+    gone = str(tmp_path / "gone.onnx")
+    found = cluster.facts([("piper", gone)])
+    assert found["engine piper"] == piper.version
+    assert found[f"voice piper:{gone}"] == (f"not usable (piper voice file {gone} does not exist)")

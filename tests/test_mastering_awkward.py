@@ -129,3 +129,37 @@ def test_a_missed_target_after_heavy_limiting_says_so() -> None:
         " off the mix's peaks (a very peaky mix): lower its loudest moments"
     )
     assert master.loudness_warning(report, -16.4) is None
+
+
+def test_a_peak_that_gets_through_the_first_encode_is_encoded_again(
+    show_dir: Path, tmp_path: Path, cache: SpeechCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The safety net behind the limiter's room for LAME's noise: when the first encode's
+    true peak is over the target (here the first pass limits 2.5 dB too high, as an encoder
+    lifting peaks more than the room allows would), the file is encoded again with a lower
+    ceiling, says so, and the file written meets both targets."""
+    real = master._encode
+    ceilings: list[float] = []
+
+    def lifted(mix, kbps, out, gain_db, ceiling, advance):  # type: ignore[no-untyped-def]
+        ceilings.append(ceiling)
+        return real(mix, kbps, out, gain_db, ceiling + (2.5 if len(ceilings) == 1 else 0), advance)
+
+    monkeypatch.setattr(master, "_encode", lifted)
+    folder = show_dir / "ep1"
+    folder.mkdir()
+    take = voice(10.0, -30.0)  # needs some 13 dB of gain: its bell, as much limiting
+    struck = bell(0.5, -0.3)
+    take[RATE * 4 : RATE * 4 + len(struck)] += struck
+    write_wav(folder / "take.wav", take)
+    episode = write_episode(
+        show_dir,
+        "title: Awkward\ndate: 2024-01-01\ndescription: A take.\nsegments:\n  - music: take.wav\n",
+    )
+    said: list[str] = []
+    result = pipeline.render(episode, tmp_path / "dist", cache=cache, log=said.append)
+    assert len(ceilings) == 2 and ceilings[1] < ceilings[0] - 1.0, ceilings
+    assert [line for line in said if "got through" in line] == [
+        next(line for line in said if line.startswith("a true peak of "))
+    ]
+    assert_on_target(result)

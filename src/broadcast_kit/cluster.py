@@ -166,6 +166,7 @@ def connect(address: str) -> Any:
 def facts(voices: Iterable[tuple[str, str | None]]) -> dict[str, str]:
     """What decides a render's bytes here: broadcast-kit's and ffmpeg's versions, and for
     each (engine, voice) the batch uses the engine's version and the voice's identity."""
+    from broadcast_kit.tts import registry
     from broadcast_kit.tts import voices as resolving
 
     found = {"broadcast-kit": __version__, "ffmpeg": ffmpeg.version()}
@@ -181,6 +182,11 @@ def facts(voices: Iterable[tuple[str, str | None]]) -> dict[str, str]:
             found[f"engine {name}" if voice is None else f"voice {name}:{voice}"] = (
                 f"not usable ({exc})"
             )
+            if voice is not None and f"engine {name}" not in found:
+                # the engine is usable, its voice is not (a voice file missing): say its
+                # version, so that a refusal names only the voice
+                with contextlib.suppress(BroadcastKitError):
+                    found[f"engine {name}"] = registry.get(name).version
     return found
 
 

@@ -44,7 +44,7 @@ def test_startup(bench: ModuleType, capsys: pytest.CaptureFixture[str]) -> None:
     for figure, target in [("kit --version", 0.3), ("kit --help", 0.3),
                            ("kit check (one episode and its feed)", 0.5)]:  # fmt: skip
         row = re.search(
-            rf"^{re.escape(figure)}\s+(\d+\.\d+) s\s+(\d+\.\d+) s\s+<= {target:g} s\s+(\w+)$",
+            rf"^{re.escape(figure)}\s+(\d+\.\d+) s\s+(\d+\.\d+) s\s+<= {target:g} s\s+(\w+)\s*$",
             out,
             re.MULTILINE,
         )

@@ -223,9 +223,7 @@ def _high_band(rate: int) -> np.ndarray | None:
     """A high pass at NOISE_HZ (None when `rate` has no such band)."""
     if rate / 2 <= NOISE_HZ:
         return None
-    load_scipy()
-    from scipy.signal import butter  # see preload()
-
+    butter = load_scipy().signal.butter  # see preload()
     sos: np.ndarray = butter(4, NOISE_HZ, "highpass", fs=rate, output="sos")
     return sos
 
@@ -238,9 +236,8 @@ def _encoder_noise(samples: np.ndarray, start: int, end: int, rate: int) -> np.n
     sos = _high_band(rate)
     if sos is None:
         return np.zeros(end - start, dtype=np.float32)
-    load_scipy()
-    from scipy.ndimage import uniform_filter1d  # see preload()
-    from scipy.signal import sosfilt
+    scipy = load_scipy()  # see preload()
+    sosfilt, uniform_filter1d = scipy.signal.sosfilt, scipy.ndimage.uniform_filter1d
 
     lo, hi = max(0, start - NOISE_WINDOW), min(len(samples), end + NOISE_WINDOW)
     band = sosfilt(sos, samples[lo:hi], axis=0).astype(np.float32)

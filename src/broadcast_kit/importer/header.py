@@ -11,6 +11,7 @@ a line such as "Heard on X", the line below the date, or a header line the host 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from broadcast_kit.importer.dates import find_date, is_date_line
@@ -67,17 +68,94 @@ def without_publisher(title: str, words: Words) -> str:
     return title
 
 
-def _repeated(titles: list[tuple[int, Block]], lines: list[str]) -> tuple[int, Block] | None:
-    """A header line that the page prints again (the headline above the text and in the
-    page's own header, or at the head of a "Headline : Programme" line)."""
-    for index, block in titles:
+_BYLINE = re.compile(
+    r"(?i)^(?:by\s|(?:\w+\s+)?(?:(?:transcribed|edited|produced|written|posted|reported|preached"
+    r"|presented|hosted|read|directed|compiled)\s*(?:&|and|,)?\s*)+by\b)"
+)
+_SITE_NOUN = re.compile(
+    r"(?i)\b(?:news|radio|tv|media|network|online|times|post|magazine|daily|press)$"
+)
+_COLLECTION = re.compile(r"(?i)\btranscripts\b")  # "Transcripts from the Prime Ministers"
+_MEDIA_FILE = re.compile(
+    r"(?i)^(?:[^:]*\b(?:subtitles?|captions?|transcripts?)\b[^:]*:\s*)?(?:file:\s*)?"
+    r"(?P<name>\S.*?)\.(?:webm|mp4|m4v|mov|mkv|mp3|m4a|wav|ogg|ogv|srt|vtt)$"
+)
+
+
+def is_site_chrome(text: str, words: Words) -> bool:
+    """A header line that is the site's, not the programme's: a link or button ("Return to
+    Transcripts main page", "Watch CBS News"), a logo, ratings, a link row, a byline."""
+    if any(pattern.search(text) for pattern in words.site_chrome) or _BYLINE.match(text):
+        return True
+    if text[:1] and unicodedata.category(text[0]) == "So":  # "🗓️ 21 January 2022"
+        return True
+    items = [i for i in re.split(r"\s+[-–|·]\s+|\s*\|\s*", text) if i.strip()]
+    return len(items) >= 4 and all(len(i.split()) <= 3 for i in items)  # home - contact - ...
+
+
+def _words_of(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower().replace("’", "'").replace("'", "")))
+
+
+def _title_scores(
+    candidates: list[tuple[int, Block]],
+    header: list[Block],
+    date_at: int | None,
+    all_lines: list[str],
+    words: Words,
+) -> list[tuple[int, int, Block]]:
+    """(score, index, block) of each header line that may be the headline, best first (the
+    earliest of equals first). Evidence for: headline shape (short, capitalised, no closing
+    full stop), a dateline or byline just below it, the page printing it again, quotation
+    marks around it. Against: one word, a site's name ("X News", "... Transcripts")."""
+    page = [_words_of(line) for line in all_lines if not line.rstrip().endswith(":")]
+    above = [_words_of(b.text) for b in header]
+    scored = []
+    for index, block in candidates:
         text = block.text
-        if not _headline_like(text) or len(text.split()) < 3:
+        if is_site_chrome(text, words):
             continue
-        again = sum(1 for line in lines if line == text or line.startswith(text + " : "))
+        if index > 0 and header[index - 1].text.rstrip().lower().endswith(" by"):
+            continue  # "Sermon Preached by" / the preacher's name: a byline
+        key = _words_of(text)
+        count = len(text.split())
+        if not (_headline_like(text) or (count == 1 and text[:1].isupper())):
+            continue
+        score = 3
+        below = header[index + 1].text if index + 1 < len(header) else ""
+        if index + 1 == date_at or (below and _BYLINE.match(below)):
+            score += 3  # a headline with its dateline or byline
+        elif date_at is not None and index < date_at:
+            score += 1
+        if count >= 3:
+            score += 1
+        if count == 1:
+            score -= 2
+        again = sum(1 for line in page if line == key)
+        again += sum(  # named in a summary or link of the header; not the line beside it
+            1
+            for at, line in enumerate(above)
+            if count >= 2 and abs(at - index) > 1 and f" {key} " in f" {line} " and line != key
+        )
         if again >= 2:
-            return index, block
-    return None
+            score += 2  # the headline above the text and in the page's header or text
+        if re.fullmatch(r"[\"“‘'].+[\"”’']", text.strip()):
+            score += 1
+        if count <= 8 and (_SITE_NOUN.search(text.rstrip(" .:")) or _COLLECTION.search(text)):
+            score -= 2  # "Wakala News", "PM Transcripts": the site's name
+        scored.append((score, index, block))
+    return sorted(scored, key=lambda s: (-s[0], s[1]))
+
+
+def clean_title(title: str, words: Words) -> str:
+    """The headline without what the page puts around it: a site's name, a "Transcript:"
+    label, a media file's name ("File:Briefing.webm")."""
+    title = title.strip()
+    media = _MEDIA_FILE.match(title)
+    if media is not None:
+        title = media.group("name").strip()
+    title = re.sub(r"(?i)^transcript\s*[:|–—-]\s+(?=\S+\s+\S)", "", title)
+    return without_publisher(title, words)
 
 
 def read_header(
@@ -114,27 +192,17 @@ def read_header(
     if result.title is None:
         h1 = page.h1 if page.h1 and not _not_a_title(page.h1, words) else None
         titles = [(i, b) for i, b in candidates if not _not_a_title(b.text, words)]
-        before = [(i, b) for i, b in titles if date_at is not None and i < date_at]
-        repeated = _repeated(titles, all_lines)
-        headlines = [(i, b) for i, b in titles if _headline_like(b.text)]
+        scored = _title_scores(titles, header, date_at, all_lines, words)
         if h1:
             result.title = h1
             used |= {i for i, b in candidates if b.text == h1}
-        elif before and _headline_like(before[-1][1].text):
-            index, block = before[-1]
-            result.title, used = without_publisher(block.text, words), used | {index}
-        elif repeated is not None:
-            index, block = repeated
-            result.title, used = without_publisher(block.text, words), used | {index}
+        elif scored and scored[0][0] > 0:
+            best, index, block = scored[0]
+            result.title, used = clean_title(block.text, words), used | {index}
             used |= {i for i, b in candidates if b.text == block.text}
-        elif headlines:
-            longer = [h for h in headlines if len(h[1].text.split()) >= 3]
-            index, block = longer[0] if longer else headlines[0]
-            result.title, used = without_publisher(block.text, words), used | {index}
-            result.title_guessed = len(headlines) > 1 and date_at is None
-        elif before:
-            index, block = before[-1]
-            result.title, used = block.text, used | {index}
+            # unsure: a rival as good as it, or no more than a headline's shape for it
+            rival = len(scored) > 1 and scored[1][0] >= best - 1
+            result.title_guessed = rival or best < 4
         elif candidates:
             index, block = max(candidates, key=lambda c: len(c[1].text))
             result.title, used, result.title_guessed = block.text, used | {index}, True

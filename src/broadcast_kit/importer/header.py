@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from broadcast_kit.importer.dates import find_date, is_date_line
-from broadcast_kit.importer.page import SENTENCE_END, Block, Page, short
+from broadcast_kit.importer.page import SENTENCE_END, Block, Page, is_headline, short
 from broadcast_kit.importer.transcript import Transcript
 from broadcast_kit.importer.words import Words, normal
 
@@ -147,6 +147,19 @@ def _title_scores(
     return sorted(scored, key=lambda s: (-s[0], s[1]))
 
 
+def _bracketed_title(dropped: list[Block], words: Words) -> str | None:
+    """ "[Mayor's Press Conference]" on a page's first line: a caption export's title, set
+    aside as a cue; never a cue ("[MUSIC]", "[Applause]") or a direction ("[Door slams]")."""
+    first = dropped[0] if dropped else None
+    match = re.fullmatch(r"\[\s*([^\[\]]+?)\s*\]", first.text.strip()) if first else None
+    if first is None or match is None or first.line > 2:
+        return None
+    inner = match.group(1)
+    if words.music_cues.match(inner) or words.stage_directions.match(inner):
+        return None
+    return inner if is_headline(inner) and not inner.isupper() else None
+
+
 def clean_title(title: str, words: Words) -> str:
     """The headline without what the page puts around it: a site's name, a "Transcript:"
     label, a media file's name ("File:Briefing.webm")."""
@@ -203,6 +216,8 @@ def read_header(
             # unsure: a rival as good as it, or no more than a headline's shape for it
             rival = len(scored) > 1 and scored[1][0] >= best - 1
             result.title_guessed = rival or best < 4
+        elif (bracketed := _bracketed_title(result.dropped, words)) is not None:
+            result.title, result.title_guessed = bracketed, True
         elif candidates:
             index, block = max(candidates, key=lambda c: len(c[1].text))
             result.title, used, result.title_guessed = block.text, used | {index}, True

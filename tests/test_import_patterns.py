@@ -618,7 +618,7 @@ def test_24_a_labelled_page_starts_at_its_first_label_and_says_what_it_left_out(
         ("Home\n\n500: Five Hundred Shows!\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n",
          "Five Hundred Shows!"),
         ("Sermon Preached by\n\n\"David and the Giant: Part 2\"\n\nSermon Preached by\n\n"
-         "HOST: Good evening.\n\nJOE ROE: Hello.\n", '"David and the Giant: Part 2"'),
+         "HOST: Good evening.\n\nJOE ROE: Hello.\n", "David and the Giant: Part 2"),
         ("back to index\n\nMaking the Podcast: We found a guest!\n\n"
          "HOST: Good evening.\n\nJOE ROE: Hello.\n", "Making the Podcast: We found a guest!"),
         ("• Politics\n• Weather\n\nCouncil Votes on the Ferry | Harbour News\n\n"

@@ -75,6 +75,7 @@ _BYLINE = re.compile(
 _SITE_NOUN = re.compile(
     r"(?i)\b(?:news|radio|tv|media|network|online|times|post|magazine|daily|press)$"
 )
+_NAME_LINE = re.compile(r"(?:[A-Z][\w.'’-]*\s*){1,6}$")  # "The Rev. Dr. Ann Lee": a name alone
 _COLLECTION = re.compile(r"(?i)\btranscripts\b")  # "Transcripts from the Prime Ministers"
 _MEDIA_FILE = re.compile(
     r"(?i)^(?:[^:]*\b(?:subtitles?|captions?|transcripts?)\b[^:]*:\s*)?(?:file:\s*)?"
@@ -115,7 +116,11 @@ def _title_scores(
         text = block.text
         if is_site_chrome(text, words):
             continue
-        if index > 0 and header[index - 1].text.rstrip().lower().endswith(" by"):
+        if (
+            index > 0
+            and header[index - 1].text.rstrip().lower().endswith(" by")
+            and _NAME_LINE.match(text)
+        ):
             continue  # "Sermon Preached by" / the preacher's name: a byline
         key = _words_of(text)
         count = len(text.split())
@@ -141,7 +146,10 @@ def _title_scores(
             score += 2  # the headline above the text and in the page's header or text
         if re.fullmatch(r"[\"“‘'].+[\"”’']", text.strip()):
             score += 1
-        if count <= 8 and (_SITE_NOUN.search(text.rstrip(" .:")) or _COLLECTION.search(text)):
+        named = count <= 3 and all(w[:1].isupper() for w in text.split())
+        if (named and _SITE_NOUN.search(text.rstrip(" .:"))) or (
+            count <= 8 and _COLLECTION.search(text)
+        ):
             score -= 2  # "Wakala News", "PM Transcripts": the site's name
         scored.append((score, index, block))
     return sorted(scored, key=lambda s: (-s[0], s[1]))
@@ -168,7 +176,9 @@ def clean_title(title: str, words: Words) -> str:
     if media is not None:
         title = media.group("name").strip()
     title = re.sub(r"(?i)^transcript\s*[:|–—-]\s+(?=\S+\s+\S)", "", title)
-    return without_publisher(title, words)
+    title = without_publisher(title, words)
+    quoted = re.fullmatch(r"[\"“‘'](?P<inner>[^\"“”]+)[\"”’']", title)  # "'Trouble At Mill'"
+    return quoted.group("inner").strip() if quoted else title
 
 
 def read_header(
@@ -213,9 +223,15 @@ def read_header(
             best, index, block = scored[0]
             result.title, used = clean_title(block.text, words), used | {index}
             used |= {i for i, b in candidates if b.text == block.text}
-            # unsure: a rival as good as it, or no more than a headline's shape for it
-            rival = len(scored) > 1 and scored[1][0] >= best - 1
-            result.title_guessed = rival or best < 4
+            # sure: the first headline after the site's lines, or one that no other line
+            # matches; unsure of a word alone or a line in a list of short lines (a menu)
+            rival = max((s for s, _, b in scored[1:] if b.text != block.text), default=0)
+            first = index == min(i for _, i, _ in scored)
+            short_lines = {i for _, i, b in scored if len(b.text.split()) <= 5}
+            in_list = {index - 1, index + 1} <= short_lines or {index + 1, index + 2} <= short_lines
+            result.title_guessed = (
+                best < 4 or len(block.text.split()) == 1 or in_list or not (first or rival < best)
+            )
         elif (bracketed := _bracketed_title(result.dropped, words)) is not None:
             result.title, result.title_guessed = bracketed, True
         elif candidates:

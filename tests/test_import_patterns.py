@@ -631,6 +631,83 @@ def test_24_the_title_is_the_headline(page: str, title: str) -> None:
     assert result.yaml.count(title.strip('"')) >= 1
 
 
+TURNS = "\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n"
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [
+        # the site's lines above the headline: links, a motto, a logo's alt text, ratings
+        ("Return to Transcripts main page\n\nWatch Coast News\n\nThe Web Powered by Tidelink\n\n"
+         "Coast Radio ~ Voices of the Sea\n\nCoast Radio Logo\n\n4.2 1.3K Ratings\n\n"
+         "Home - Shows - Podcasts - Contact\n\n2 days ago\n\nThe Tide Mill Turns Again" + TURNS,
+         "The Tide Mill Turns Again"),
+        # the headline with its dateline below it, not the news links above it
+        ("Gulls return to the old pier after ten years\n\nLarry Dean Live\n\n"
+         "The Tide Mill Turns Again\n\nAired May 2, 2007 - 9:00 p.m. ET" + TURNS,
+         "The Tide Mill Turns Again"),
+        ("PBS Airdate: May 2, 2007\n\nThe Tide Mill Turns Again" + TURNS,
+         "The Tide Mill Turns Again"),
+        # a byline's name is not the title; the headline printed twice is; quotes go
+        ("Sunday, May 6, 2007\n\n'The Tide Mill'\n\nSermon Preached by\n\nThe Rev. Ann Lee\n\n"
+         "Listen to the Tide Mill sermon\n\n\"The Tide Mill\"" + TURNS, "The Tide Mill"),
+        # a site's name ("X News", "... Transcripts") or a field ("Hosts:", "ID: 42")
+        ("Tidewater Transcripts\n\nHarbour News\n\n- Harbour News\n\nTranscript ID: 4021\n\n"
+         "Radio interview with Coast FM" + TURNS, "Radio interview with Coast FM"),
+        ("The Tide Mill Turns Again\n\nHosts: Ann Lee and Joe Roe" + TURNS,
+         "The Tide Mill Turns Again"),
+        # a "Transcript:" label and the site's name around the headline
+        ("Transcript: The Tide Mill Turns Again | Coast Weekly" + TURNS,
+         "The Tide Mill Turns Again"),
+        # a media file's name
+        ("Subtitles for clip: File:Tide Mill Meeting.webm" + TURNS, "Tide Mill Meeting"),
+    ],
+)  # fmt: skip
+def test_24_the_title_is_the_headline_not_the_sites_lines(page: str, title: str) -> None:
+    result = run(page)
+    assert result.transcript.title == title
+    assert re.search(rf"^title: \"?{re.escape(title)}\"?$", result.yaml, re.M)  # sure: no check
+
+
+def test_24_caption_files_title_is_their_header_or_bracketed_first_line() -> None:
+    vtt = importer.import_transcript(
+        "WEBVTT - The Tide Mill Turns Again\n\n00:00:01.000 --> 00:00:04.000\n"
+        "The mill has turned every day this spring.\n",
+        "mill.vtt",
+        today=dt.date(2000, 1, 1),
+    )
+    assert vtt.transcript.title == "The Tide Mill Turns Again"
+    bracketed = run(
+        "[Tide Mill Hearing]\n[00:00:05]\nGood morning, and welcome to the hearing on the mill.\n"
+        "The board will hear the engineer's report on the sluice gates first.\n"
+    )
+    assert bracketed.transcript.title == "Tide Mill Hearing"
+    assert '"Tide Mill Hearing"  # check:' in bracketed.yaml
+    for cue in ("[Applause]", "[MUSIC PLAYING]", "[Door slams]"):
+        assert run(
+            f"{cue}\nGood morning, and welcome to the hearing on the mill.\n"
+        ).transcript.title != (cue.strip("[]"))
+    plain = importer.import_transcript(
+        "1\n00:00:01,000 --> 00:00:04,000\nThe mill has turned every day this spring.\n",
+        "tide-mill.srt",
+        today=dt.date(2000, 1, 1),
+    )
+    assert 'title: "tide-mill"  # check: no title found; this is the file name' in plain.yaml
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "Newscast\n\nTannoyed\n\nNewscast" + TURNS,  # a word alone
+        "Support the show\n\nPodcast Extras\n\nListen Ad-Free\n\nVideo Extras" + TURNS,  # a list
+        "Harbour Weekly Review\n\nThe Tide Mill Turns Again\n\nThe Ferry Comes Back" + TURNS,
+    ],
+)
+def test_24_a_title_the_import_is_unsure_of_is_marked_check(page: str) -> None:
+    result = run(page)
+    assert re.search(r"^title: .*  # check: guessed from the page header$", result.yaml, re.M)
+
+
 def test_24_initials_labels_and_the_person_whose_briefing_it_is() -> None:
     initials = run(
         "CAROL OFFER: Hello, I'm Carol Offer.\n\nJEFF DUNN: And I'm Jeff Dunn.\n\n"

@@ -1,7 +1,12 @@
 """The header of a transcript: its title, date, programme and broadcaster.
 
-The title is a `Title:` field, the page's `<h1>`, the line just above the date, or (marked
-as a guess) the longest header line; never a speaker label or tag. The date comes from a
+The title is a `Title:` field, the page's `<h1>`, or the header line with the most evidence
+of a headline (`_title_scores`: its shape, a dateline or byline below it, the page printing
+it again), never the site's own lines (links, logos, ratings, its name: `is_site_chrome`
+and the word lists' `site_chrome`), a speaker label or tag; a title the import is unsure of
+is marked `check:`. "Headline | Site", "Transcript: ..." and quotation marks around it are
+cut (`clean_title`). A caption file's title is its `WEBVTT - Title` line or a bracketed
+first line; with none the writer uses the file's name. The date comes from a
 date line (`2012-09-06`, `July 25,2013`, `입력 2017.08.08 (15:02)`), else (a guess) from any
 header line; when there is none the writer says so. The programme is a `Programme:` field,
 a line such as "Heard on X", the line below the date, or a header line the host names in
@@ -234,8 +239,8 @@ def read_header(
             )
         elif (bracketed := _bracketed_title(result.dropped, words)) is not None:
             result.title, result.title_guessed = bracketed, True
-        elif candidates:
-            index, block = max(candidates, key=lambda c: len(c[1].text))
+        elif plain := [(i, b) for i, b in candidates if not is_site_chrome(b.text, words)]:
+            index, block = max(plain, key=lambda c: len(c[1].text))
             result.title, used, result.title_guessed = block.text, used | {index}, True
         elif page.page_title:
             result.title, result.title_guessed = re.split(r"\s+[|–—-]\s+", page.page_title)[0], True

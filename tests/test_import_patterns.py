@@ -661,6 +661,16 @@ TURNS = "\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n"
          "The Tide Mill Turns Again"),
         # a media file's name
         ("Subtitles for clip: File:Tide Mill Meeting.webm" + TURNS, "Tide Mill Meeting"),
+        # a site's name after the headline, or a broadcaster's programme before it, goes...
+        ("The Tide Mill Turns Again - Harbour Gazette" + TURNS, "The Tide Mill Turns Again"),
+        ("Tidewater\n\nThe Tide Mill Turns Again – Tidewater" + TURNS, "The Tide Mill Turns Again"),
+        ("Late Comedy from BBC Radio 4 - Tide Talk - 5. The Mill Turns" + TURNS,
+         "Tide Talk - 5. The Mill Turns"),
+        # ...but not a station's frequency, an episode's number or words of the headline
+        ("Interview with Ann and Joe - Coast FM 101.7" + TURNS,
+         "Interview with Ann and Joe - Coast FM 101.7"),
+        ("Tide Mill Stories - Part 11" + TURNS, "Tide Mill Stories - Part 11"),
+        ("Tide Mill Episode 1 - Flooded!" + TURNS, "Tide Mill Episode 1 - Flooded!"),
     ],
 )  # fmt: skip
 def test_24_the_title_is_the_headline_not_the_sites_lines(page: str, title: str) -> None:

@@ -78,7 +78,8 @@ _BYLINE = re.compile(
     r"|presented|hosted|read|directed|compiled)\s*(?:&|and|,)?\s*)+by\b)"
 )
 _SITE_NOUN = re.compile(
-    r"(?i)\b(?:news|radio|tv|media|network|online|times|post|magazine|daily|press)$"
+    r"(?i)\b(?:news|radio|tv|media|network|online|times|post|magazine|daily|press|gazette|herald"
+    r"|tribune|journal|chronicle|broadcasting|podcasts?|fm)$"
 )
 _NAME_LINE = re.compile(r"(?:[A-Z][\w.'’-]*\s*){1,6}$")  # "The Rev. Dr. Ann Lee": a name alone
 _COLLECTION = re.compile(r"(?i)\btranscripts\b")  # "Transcripts from the Prime Ministers"
@@ -97,6 +98,12 @@ def is_site_chrome(text: str, words: Words) -> bool:
         return True
     items = [i for i in re.split(r"\s+[-–|·]\s+|\s*\|\s*", text) if i.strip()]
     return len(items) >= 4 and all(len(i.split()) <= 3 for i in items)  # home - contact - ...
+
+
+def _site_name(text: str) -> bool:
+    """A short run of capitalised words without digits: "Harbour Gazette", "The Tide"."""
+    names = text.split()
+    return 1 <= len(names) <= 4 and not re.search(r"\d", text) and names[-1][:1].isupper()
 
 
 def _words_of(text: str) -> str:
@@ -173,15 +180,31 @@ def _bracketed_title(dropped: list[Block], words: Words) -> str | None:
     return inner if is_headline(inner) and not inner.isupper() else None
 
 
-def clean_title(title: str, words: Words) -> str:
-    """The headline without what the page puts around it: a site's name, a "Transcript:"
-    label, a media file's name ("File:Briefing.webm")."""
+def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
+    """The headline without what the page puts around it: a site's name ("Headline - Harbour
+    Gazette", one the page prints on a line of its own, "BBC Sounds - Headline"), a
+    "Transcript:" label, a media file's name ("File:Briefing.webm")."""
     title = title.strip()
     media = _MEDIA_FILE.match(title)
     if media is not None:
         title = media.group("name").strip()
     title = re.sub(r"(?i)^transcript\s*[:|–—-]\s+(?=\S+\s+\S)", "", title)
     title = without_publisher(title, words)
+    parts = re.split(r"\s+[|–—-]\s+", title)
+    tail, head = parts[-1], parts[0]
+    own_lines = {_words_of(line) for line in lines}
+    if (
+        len(parts) >= 2
+        and _site_name(tail)
+        and (_SITE_NOUN.search(tail) or _words_of(tail) in own_lines)
+    ):
+        title = title[: title.rindex(tail)].rstrip(" |–—-").strip()
+    elif (
+        len(parts) >= 3
+        and words.broadcaster.search(head)
+        and not words.broadcaster.search(title[len(head) :])
+    ):  # "Comedy from BBC Radio 4 - Jo Doe: TL;DR - 5. Episode": the programme's name goes
+        title = title[len(head) :].lstrip(" |–—-").strip()
     quoted = re.fullmatch(r"[\"“‘'](?P<inner>[^\"“”]+)[\"”’']", title)  # "'Trouble At Mill'"
     return quoted.group("inner").strip() if quoted else title
 
@@ -226,7 +249,7 @@ def read_header(
             used |= {i for i, b in candidates if b.text == h1}
         elif scored and scored[0][0] > 0:
             best, index, block = scored[0]
-            result.title, used = clean_title(block.text, words), used | {index}
+            result.title, used = clean_title(block.text, words, all_lines), used | {index}
             used |= {i for i, b in candidates if b.text == block.text}
             # sure: the first headline after the site's lines, or one that no other line
             # matches; unsure of a word alone or a line in a list of short lines (a menu)

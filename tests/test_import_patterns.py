@@ -642,6 +642,10 @@ TURNS = "\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n"
          "Coast Radio ~ Voices of the Sea\n\nCoast Radio Logo\n\n4.2 1.3K Ratings\n\n"
          "Home - Shows - Podcasts - Contact\n\n2 days ago\n\nThe Tide Mill Turns Again" + TURNS,
          "The Tide Mill Turns Again"),
+        ("Home > Shows > Tide Talk\n\nListen · 4:32\n\n33 minutes\n\nGetty Images\n\n"
+         "Tide Talk\n\nThe Tide Mill Turns Again\n\nBy Ann Lee, Coast Radio" + TURNS,
+         "The Tide Mill Turns Again"),
+        ("Tide Talk\n\nBy the Numbers: Ferry Fares" + TURNS, "By the Numbers: Ferry Fares"),
         # the headline with its dateline below it, not the news links above it
         ("Gulls return to the old pier after ten years\n\nLarry Dean Live\n\n"
          "The Tide Mill Turns Again\n\nAired May 2, 2007 - 9:00 p.m. ET" + TURNS,
@@ -651,6 +655,10 @@ TURNS = "\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n"
         # a byline's name is not the title; the headline printed twice is; quotes go
         ("Sunday, May 6, 2007\n\n'The Tide Mill'\n\nSermon Preached by\n\nThe Rev. Ann Lee\n\n"
          "Listen to the Tide Mill sermon\n\n\"The Tide Mill\"" + TURNS, "The Tide Mill"),
+        # the headline the page's summary names, not the course or the credits around it
+        ("Coast Wordplay ~ Listen and Enjoy\n\nWriting Course - University of the Coast 2011\n\n"
+         "This winter we produced two of the course's scripts for radio, The Lamp and The Other"
+         " Shore, with a cast of six.\n\nThe Lamp\n\nPRODUCTION TEAM" + TURNS, "The Lamp"),
         # a site's name ("X News", "... Transcripts") or a field ("Hosts:", "ID: 42")
         ("Tidewater Transcripts\n\nHarbour News\n\n- Harbour News\n\nTranscript ID: 4021\n\n"
          "Radio interview with Coast FM" + TURNS, "Radio interview with Coast FM"),

@@ -73,9 +73,11 @@ def without_publisher(title: str, words: Words) -> str:
     return title
 
 
+# "By Jane Doe, Reporter", "Transcribed & Edited by ...", "Sermon Preached by"; not "By the Sea"
 _BYLINE = re.compile(
-    r"(?i)^(?:by\s|(?:\w+\s+)?(?:(?:transcribed|edited|produced|written|posted|reported|preached"
-    r"|presented|hosted|read|directed|compiled)\s*(?:&|and|,)?\s*)+by\b)"
+    r"^(?:[Bb][Yy]\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&))*\s*(?:[,|–-].*)?$"
+    r"|(?i:(?:\w+\s+)?(?:(?:transcribed|edited|produced|written|posted|reported|preached"
+    r"|presented|hosted|read|directed|compiled)\s*(?:&|and|,)?\s*)+by\b))"
 )
 _SITE_NOUN = re.compile(
     r"(?i)\b(?:news|radio|tv|media|network|online|times|post|magazine|daily|press|gazette|herald"
@@ -122,7 +124,7 @@ def _title_scores(
     full stop), a dateline or byline just below it, the page printing it again, quotation
     marks around it. Against: one word, a site's name ("X News", "... Transcripts")."""
     page = [_words_of(line) for line in all_lines if not line.rstrip().endswith(":")]
-    above = [_words_of(b.text) for b in header]
+    above = [_words_of(b.text) if not is_site_chrome(b.text, words) else "" for b in header]
     scored = []
     for index, block in candidates:
         text = block.text
@@ -149,10 +151,13 @@ def _title_scores(
         if count == 1:
             score -= 2
         again = sum(1 for line in page if line == key)
-        again += sum(  # named in a summary or link of the header; not the line beside it
+        again += sum(  # named in the header's summary or another line (not a role beside it)
             1
             for at, line in enumerate(above)
-            if count >= 2 and abs(at - index) > 1 and f" {key} " in f" {line} " and line != key
+            if count >= 2
+            and (abs(at - index) > 1 or len(line.split()) >= 12)
+            and f" {key} " in f" {line} "
+            and line != key
         )
         if again >= 2:
             score += 2  # the headline above the text and in the page's header or text

@@ -713,6 +713,17 @@ def test_24_caption_files_title_is_their_header_or_bracketed_first_line() -> Non
     assert 'title: "tide-mill"  # check: no title found; this is the file name' in plain.yaml
 
 
+def test_24_a_saved_page_whose_heading_is_the_sites_name_is_titled_by_its_headline() -> None:
+    html = (
+        "<html><head><title>The Tide Mill Turns Again | Coast Radio</title></head><body>"
+        "<h1>Coast Radio</h1><p>Tide Talk with Ann Lee</p><p>The Tide Mill Turns Again</p>"
+        "<p>HOST: Good evening.</p><p>JOE ROE: Hello.</p></body></html>"
+    )
+    result = importer.import_transcript(html, "page.html", today=dt.date(2000, 1, 1))
+    assert result.transcript.title == "The Tide Mill Turns Again"  # named by the <title>
+    assert 'title: "The Tide Mill Turns Again"\n' in result.yaml
+
+
 @pytest.mark.parametrize(
     "page",
     [

@@ -118,11 +118,13 @@ def _title_scores(
     date_at: int | None,
     all_lines: list[str],
     words: Words,
+    page_title: str | None = None,
 ) -> list[tuple[int, int, Block]]:
     """(score, index, block) of each header line that may be the headline, best first (the
     earliest of equals first). Evidence for: headline shape (short, capitalised, no closing
     full stop), a dateline or byline just below it, the page printing it again, quotation
-    marks around it. Against: one word, a site's name ("X News", "... Transcripts")."""
+    marks around it, the page's <title> (`page_title`, as words). Against: one word, a site's name
+    ("X News", "... Transcripts")."""
     page = [_words_of(line) for line in all_lines if not line.rstrip().endswith(":")]
     above = [_words_of(b.text) if not is_site_chrome(b.text, words) else "" for b in header]
     scored = []
@@ -161,10 +163,12 @@ def _title_scores(
         )
         if again >= 2:
             score += 2  # the headline above the text and in the page's header or text
+        if page_title and key == page_title:
+            score += 3  # the page's own <title> ("Headline | Site") names it
         if re.fullmatch(r"[\"“‘'].+[\"”’']", text.strip()):
             score += 1
-        named = count <= 3 and all(w[:1].isupper() for w in text.split())
-        if (named and _SITE_NOUN.search(text.rstrip(" .:"))) or (
+        a_name = count <= 3 and all(w[:1].isupper() for w in text.split())
+        if (a_name and _SITE_NOUN.search(text.rstrip(" .:"))) or (
             count <= 8 and _COLLECTION.search(text)
         ):
             score -= 2  # "Wakala News", "PM Transcripts": the site's name
@@ -247,8 +251,11 @@ def read_header(
     candidates = [(i, b) for i, b in candidates if i not in used]
     if result.title is None:
         h1 = page.h1 if page.h1 and not _not_a_title(page.h1, words) else None
+        if h1 and (is_site_chrome(h1, words) or (_site_name(h1) and _SITE_NOUN.search(h1))):
+            h1 = None  # the site's name as its logo heading
         titles = [(i, b) for i, b in candidates if not _not_a_title(b.text, words)]
-        scored = _title_scores(titles, header, date_at, all_lines, words)
+        named = _words_of(clean_title(page.page_title, words)) if page.page_title else None
+        scored = _title_scores(titles, header, date_at, all_lines, words, named)
         if h1:
             result.title = h1
             used |= {i for i, b in candidates if b.text == h1}

@@ -669,6 +669,11 @@ TURNS = "\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n"
          "The Tide Mill Turns Again"),
         # a media file's name
         ("Subtitles for clip: File:Tide Mill Meeting.webm" + TURNS, "Tide Mill Meeting"),
+        # "Headline : Site" with the site's name on a line of its own; a date with a duration
+        ("Harbour Public Radio\n\nThe Mill That Would Not Stop : Harbour Public Radio\n\n"
+         "March 3, 2020 · 5:00 AM ET" + TURNS, "The Mill That Would Not Stop"),
+        ("Tide Talk\n\nThe Mill Turns Again\n\nMar 3, 2020 • 45 min" + TURNS,
+         "The Mill Turns Again"),
         # a site's name after the headline, or a broadcaster's programme before it, goes...
         ("The Tide Mill Turns Again - Harbour Gazette" + TURNS, "The Tide Mill Turns Again"),
         ("Tidewater\n\nThe Tide Mill Turns Again – Tidewater" + TURNS, "The Tide Mill Turns Again"),

@@ -127,6 +127,9 @@ def _title_scores(
     ("X News", "... Transcripts")."""
     page = [_words_of(line) for line in all_lines if not line.rstrip().endswith(":")]
     above = [_words_of(b.text) if not is_site_chrome(b.text, words) else "" for b in header]
+    # "Headline : Site", "Headline | Site": what follows the separator is the site's name
+    split = [_TITLE_SEPARATOR.split(b.text) for b in header]
+    sites = {_words_of(parts[-1]) for parts in split if len(parts) >= 2}
     scored = []
     for index, block in candidates:
         text = block.text
@@ -144,8 +147,9 @@ def _title_scores(
             continue
         score = 3
         below = header[index + 1].text if index + 1 < len(header) else ""
-        if index + 1 == date_at or (below and _BYLINE.match(below)):
-            score += 3  # a headline with its dateline or byline
+        author = index + 2 == date_at and _NAME_LINE.match(below) and 2 <= len(below.split()) <= 4
+        if index + 1 == date_at or (below and _BYLINE.match(below)) or author:
+            score += 3  # a headline with its dateline or byline ("Ann Lee" above the date)
         elif date_at is not None and index < date_at:
             score += 1
         if count >= 3:
@@ -161,7 +165,9 @@ def _title_scores(
             and f" {key} " in f" {line} "
             and line != key
         )
-        if again >= 2:
+        if _TITLE_SEPARATOR.search(text) is None and key in sites:
+            score -= 3  # the site's name, printed after a headline
+        elif again >= 2:
             score += 2  # the headline above the text and in the page's header or text
         if page_title and key == page_title:
             score += 3  # the page's own <title> ("Headline | Site") names it
@@ -199,7 +205,7 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
         title = media.group("name").strip()
     title = re.sub(r"(?i)^transcript\s*[:|–—-]\s+(?=\S+\s+\S)", "", title)
     title = without_publisher(title, words)
-    parts = re.split(r"\s+[|–—-]\s+", title)
+    parts = re.split(r"\s+[|–—:-]\s+", title)
     tail, head = parts[-1], parts[0]
     own_lines = {_words_of(line) for line in lines}
     if (
@@ -207,7 +213,7 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
         and _site_name(tail)
         and (_SITE_NOUN.search(tail) or _words_of(tail) in own_lines)
     ):
-        title = title[: title.rindex(tail)].rstrip(" |–—-").strip()
+        title = title[: title.rindex(tail)].rstrip(" |–—:-").strip()
     elif (
         len(parts) >= 3
         and words.broadcaster.search(head)
@@ -270,7 +276,10 @@ def read_header(
             short_lines = {i for _, i, b in scored if len(b.text.split()) <= 5}
             in_list = {index - 1, index + 1} <= short_lines or {index + 1, index + 2} <= short_lines
             result.title_guessed = (
-                best < 4 or len(block.text.split()) == 1 or in_list or not (first or rival < best)
+                best < 4
+                or len(block.text.split()) == 1
+                or (in_list and best < 5)
+                or not (first or rival < best)
             )
         elif (bracketed := _bracketed_title(result.dropped, words)) is not None:
             result.title, result.title_guessed = bracketed, True

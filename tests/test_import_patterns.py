@@ -669,6 +669,11 @@ TURNS = "\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n"
          "The Tide Mill Turns Again"),
         # a media file's name
         ("Subtitles for clip: File:Tide Mill Meeting.webm" + TURNS, "Tide Mill Meeting"),
+        # the programme's name ("Welcome to ..."), a site's address or name above the headline
+        ("Tide Talk with Ann Lee\n\nThe Mill Turns Again\n\nHOST: Welcome to Tide Talk with Ann"
+         " Lee. Good evening.\n\nJOE ROE: Hello.\n", "The Mill Turns Again"),
+        ("coastradio.org\n\nThe Coast Review\n\nThe Mill Turns Again" + TURNS,
+         "The Mill Turns Again"),
         # "Headline : Site" with the site's name on a line of its own; a date with a duration
         ("Harbour Public Radio\n\nThe Mill That Would Not Stop : Harbour Public Radio\n\n"
          "March 3, 2020 · 5:00 AM ET" + TURNS, "The Mill That Would Not Stop"),

@@ -81,7 +81,8 @@ _BYLINE = re.compile(
 )
 _SITE_NOUN = re.compile(
     r"(?i)\b(?:news|radio|tv|media|network|online|times|post|magazine|daily|press|gazette|herald"
-    r"|tribune|journal|chronicle|broadcasting|podcasts?|fm)$"
+    r"|tribune|journal|chronicle|broadcasting|podcasts?|fm|review|weekly|blog|archives?|library"
+    r"|channel|hub|digest|wire)$"
 )
 _NAME_LINE = re.compile(r"(?:[A-Z][\w.'’-]*\s*){1,6}$")  # "The Rev. Dr. Ann Lee": a name alone
 _COLLECTION = re.compile(r"(?i)\btranscripts\b")  # "Transcripts from the Prime Ministers"
@@ -123,11 +124,12 @@ def _title_scores(
     """(score, index, block) of each header line that may be the headline, best first (the
     earliest of equals first). Evidence for: headline shape (short, capitalised, no closing
     full stop), a dateline or byline just below it, the page printing it again, quotation
-    marks around it, the page's <title> (`page_title`, as words). Against: one word, a site's name
-    ("X News", "... Transcripts")."""
+    marks around it, the page's <title> (`page_title`, as words). Against: one word, a site's
+    name ("X News", "... Transcripts"), the programme's name ("Welcome to X" in the text)."""
     page = [_words_of(line) for line in all_lines if not line.rstrip().endswith(":")]
     above = [_words_of(b.text) if not is_site_chrome(b.text, words) else "" for b in header]
     # "Headline : Site", "Headline | Site": what follows the separator is the site's name
+    spoken = " ".join(all_lines)
     split = [_TITLE_SEPARATOR.split(b.text) for b in header]
     sites = {_words_of(parts[-1]) for parts in split if len(parts) >= 2}
     scored = []
@@ -169,6 +171,8 @@ def _title_scores(
             score -= 3  # the site's name, printed after a headline
         elif again >= 2:
             score += 2  # the headline above the text and in the page's header or text
+        if count >= 2 and re.search(rf"(?i){words.programme_intros}\s+{re.escape(text)}\b", spoken):
+            score -= 3  # "Welcome to Tide Talk": the programme's name, not this episode's
         if page_title and key == page_title:
             score += 3  # the page's own <title> ("Headline | Site") names it
         if re.fullmatch(r"[\"“‘'].+[\"”’']", text.strip()):

@@ -674,6 +674,10 @@ TURNS = "\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n"
          " Lee. Good evening.\n\nJOE ROE: Hello.\n", "The Mill Turns Again"),
         ("coastradio.org\n\nThe Coast Review\n\nThe Mill Turns Again" + TURNS,
          "The Mill Turns Again"),
+        ("Tide Talk\n\nThe Mill Turns Again\n\nTide Talk\n\nMarch 3, 2020" + TURNS,
+         "The Mill Turns Again"),  # the show's name around the episode's
+        ("We use cookies to give you the best experience on our site\n\nThe Mill Turns Again"
+         + TURNS, "The Mill Turns Again"),
         # "Headline : Site" with the site's name on a line of its own; a date with a duration
         ("Harbour Public Radio\n\nThe Mill That Would Not Stop : Harbour Public Radio\n\n"
          "March 3, 2020 · 5:00 AM ET" + TURNS, "The Mill That Would Not Stop"),

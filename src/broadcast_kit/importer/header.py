@@ -158,7 +158,8 @@ def _title_scores(
             score += 1
         if count == 1:
             score -= 2
-        again = sum(1 for line in page if line == key)
+        # a show's name printed around the episode's is no headline: two words are too few
+        again = sum(1 for line in page if line == key) if count >= 3 else 1
         again += sum(  # named in the header's summary or another line (not a role beside it)
             1
             for at, line in enumerate(above)

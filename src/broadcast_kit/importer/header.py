@@ -28,6 +28,8 @@ from broadcast_kit.importer.words import Words, normal
 _NAME = r"[A-Z][\w’'&-]*(?:\s+(?:of|and|the|for|&|[A-Z0-9][\w’'&-]*))*"
 
 
+MAX_TITLE_LINES = 60  # header lines weighed as the title: a headline is near the top
+
 _DANGLING = frozenset(
     {"by", "of", "the", "a", "an", "and", "with", "for", "to", "from", "in", "on"}
 )
@@ -127,13 +129,19 @@ def _title_scores(
     marks around it, the page's <title> (`page_title`, as words). Against: one word, a site's
     name ("X News", "... Transcripts"), the programme's name ("Welcome to X" in the text)."""
     page = [_words_of(line) for line in all_lines if not line.rstrip().endswith(":")]
-    above = [_words_of(b.text) if not is_site_chrome(b.text, words) else "" for b in header]
+    above = [
+        _words_of(b.text) if not is_site_chrome(b.text, words) else ""
+        for b in header[: 2 * MAX_TITLE_LINES]
+    ]
     # "Headline : Site", "Headline | Site": what follows the separator is the site's name
     spoken = " ".join(all_lines)
+    # where the text names a programme: "Welcome to ", "This is " (found once, not per line)
+    intro = re.compile(rf"(?i){words.programme_intros}\s+")
+    programme_at = [m.end() for m in intro.finditer(spoken)]
     split = [_TITLE_SEPARATOR.split(b.text) for b in header]
     sites = {_words_of(parts[-1]) for parts in split if len(parts) >= 2}
     scored = []
-    for index, block in candidates:
+    for index, block in candidates[:MAX_TITLE_LINES]:
         text = block.text
         if is_site_chrome(text, words):
             continue
@@ -172,7 +180,9 @@ def _title_scores(
             score -= 3  # the site's name, printed after a headline
         elif again >= 2:
             score += 2  # the headline above the text and in the page's header or text
-        if count >= 2 and re.search(rf"(?i){words.programme_intros}\s+{re.escape(text)}\b", spoken):
+        if count >= 2 and any(
+            spoken[at : at + len(text)].lower() == text.lower() for at in programme_at
+        ):
             score -= 3  # "Welcome to Tide Talk": the programme's name, not this episode's
         if page_title and key == page_title:
             score += 3  # the page's own <title> ("Headline | Site") names it

@@ -727,6 +727,14 @@ def test_24_caption_files_title_is_their_header_or_bracketed_first_line() -> Non
     assert 'title: "tide-mill"  # check: no title found; this is the file name' in plain.yaml
 
 
+def test_24_a_header_of_thousands_of_lines_is_weighed_in_seconds() -> None:
+    """Only the first lines are weighed as the title (each against the others): 2,500 header
+    lines took 75 s when all were; the test's time limit catches that."""
+    header = "\n\n".join(f"Harbour Line Number {i} Goes Here" for i in range(2500))
+    result = run(header + TURNS)
+    assert result.transcript.title == "Harbour Line Number 0 Goes Here"
+
+
 def test_24_a_saved_page_whose_heading_is_the_sites_name_is_titled_by_its_headline() -> None:
     html = (
         "<html><head><title>The Tide Mill Turns Again | Coast Radio</title></head><body>"

@@ -133,11 +133,11 @@ def _title_scores(
         _words_of(b.text) if not is_site_chrome(b.text, words) else ""
         for b in header[: 2 * MAX_TITLE_LINES]
     ]
-    # "Headline : Site", "Headline | Site": what follows the separator is the site's name
     spoken = " ".join(all_lines)
     # where the text names a programme: "Welcome to ", "This is " (found once, not per line)
     intro = re.compile(rf"(?i){words.programme_intros}\s+")
     programme_at = [m.end() for m in intro.finditer(spoken)]
+    # "Headline : Site", "Headline | Site": what follows the separator is the site's name
     split = [_TITLE_SEPARATOR.split(b.text) for b in header]
     sites = {_words_of(parts[-1]) for parts in split if len(parts) >= 2}
     scored = []

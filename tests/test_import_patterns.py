@@ -646,6 +646,8 @@ TURNS = "\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n"
          "Tide Talk\n\nThe Tide Mill Turns Again\n\nBy Ann Lee, Coast Radio" + TURNS,
          "The Tide Mill Turns Again"),
         ("Tide Talk\n\nBy the Numbers: Ferry Fares" + TURNS, "By the Numbers: Ferry Fares"),
+        ("Read the full transcript below\n\nPlay Episode\n\nFiled under Tides\n\nShow Notes\n\n"
+         "The Mill Turns Again" + TURNS, "The Mill Turns Again"),
         # the headline with its dateline below it, not the news links above it
         ("Gulls return to the old pier after ten years\n\nLarry Dean Live\n\n"
          "The Tide Mill Turns Again\n\nAired May 2, 2007 - 9:00 p.m. ET" + TURNS,

@@ -674,6 +674,8 @@ TURNS = "\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n"
         # the programme's name ("Welcome to ..."), a site's address or name above the headline
         ("Tide Talk with Ann Lee\n\nThe Mill Turns Again\n\nHOST: Welcome to Tide Talk with Ann"
          " Lee. Good evening.\n\nJOE ROE: Hello.\n", "The Mill Turns Again"),
+        ("Tide Talk with Ann Lee\n\nThe Mill Turns Again\n\nHOST: Welcome to Tide Talk. Good"
+         " evening.\n\nJOE ROE: Hello.\n", "The Mill Turns Again"),
         ("coastradio.org\n\nThe Coast Review\n\nThe Mill Turns Again" + TURNS,
          "The Mill Turns Again"),
         ("Tide Talk\n\nThe Mill Turns Again\n\nTide Talk\n\nMarch 3, 2020" + TURNS,

@@ -136,7 +136,13 @@ def _title_scores(
     spoken = " ".join(all_lines)
     # where the text names a programme: "Welcome to ", "This is " (found once, not per line)
     intro = re.compile(rf"(?i){words.programme_intros}\s+")
-    programme_at = [m.end() for m in intro.finditer(spoken)]
+    programmes = set()
+    for found in intro.finditer(spoken):
+        if found.group(0).split()[0].lower() == "from":  # "from Harbour Town": a place too
+            continue
+        name = re.match(_NAME, spoken[found.end() : found.end() + 80])
+        if name is not None:
+            programmes.add(re.sub(r"(?:\s+(?:of|and|the|for|&))+$", "", name.group(0)).lower())
     # "Headline : Site", "Headline | Site": what follows the separator is the site's name
     split = [_TITLE_SEPARATOR.split(b.text) for b in header]
     sites = {_words_of(parts[-1]) for parts in split if len(parts) >= 2}
@@ -180,9 +186,8 @@ def _title_scores(
             score -= 3  # the site's name, printed after a headline
         elif again >= 2:
             score += 2  # the headline above the text and in the page's header or text
-        if count >= 2 and any(
-            spoken[at : at + len(text)].lower() == text.lower() for at in programme_at
-        ):
+        show = re.split(r"\s+with\s+", text.lower().rstrip(" .!"), maxsplit=1)[0]
+        if count >= 2 and show in programmes:
             score -= 3  # "Welcome to Tide Talk": the programme's name, not this episode's
         if page_title and key == page_title:
             score += 3  # the page's own <title> ("Headline | Site") names it

@@ -652,6 +652,8 @@ TURNS = "\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n"
         ("Gulls return to the old pier after ten years\n\nLarry Dean Live\n\n"
          "The Tide Mill Turns Again\n\nAired May 2, 2007 - 9:00 p.m. ET" + TURNS,
          "The Tide Mill Turns Again"),
+        ("Coast Chronicle\n\nThe Tide Mill Turns Again\n\nHow one small town on the coast saved"
+         " its old tide mill\n\nMarch 3, 2020" + TURNS, "The Tide Mill Turns Again"),  # standfirst
         ("PBS Airdate: May 2, 2007\n\nThe Tide Mill Turns Again" + TURNS,
          "The Tide Mill Turns Again"),
         # a byline's name is not the title; the headline printed twice is; quotes go

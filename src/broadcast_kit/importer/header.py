@@ -146,6 +146,16 @@ def _title_scores(
     # "Headline : Site", "Headline | Site": what follows the separator is the site's name
     split = [_TITLE_SEPARATOR.split(b.text) for b in header]
     sites = {_words_of(parts[-1]) for parts in split if len(parts) >= 2}
+    # the line the dateline belongs to: the one above it, or the headline above a standfirst
+    dated = date_at - 1 if date_at is not None else None
+    if dated is not None and dated >= 1:
+        standfirst, headline = header[dated].text, header[dated - 1].text
+        if (
+            len(standfirst.split()) >= 8
+            and len(headline.split()) < len(standfirst.split())
+            and (_headline_like(headline) and not is_site_chrome(headline, words))
+        ):
+            dated -= 1
     scored = []
     for index, block in candidates[:MAX_TITLE_LINES]:
         text = block.text
@@ -164,7 +174,7 @@ def _title_scores(
         score = 3
         below = header[index + 1].text if index + 1 < len(header) else ""
         author = index + 2 == date_at and _NAME_LINE.match(below) and 2 <= len(below.split()) <= 4
-        if index + 1 == date_at or (below and _BYLINE.match(below)) or author:
+        if index == dated or (below and _BYLINE.match(below)) or author:
             score += 3  # a headline with its dateline or byline ("Ann Lee" above the date)
         elif date_at is not None and index < date_at:
             score += 1

@@ -146,14 +146,17 @@ def _title_scores(
     # "Headline : Site", "Headline | Site": what follows the separator is the site's name
     split = [_TITLE_SEPARATOR.split(b.text) for b in header]
     sites = {_words_of(parts[-1]) for parts in split if len(parts) >= 2}
-    # the line the dateline belongs to: the one above it, or the headline above a standfirst
+    # the line the dateline belongs to: the one above it, or a Title Case headline above a
+    # sentence-case standfirst ("The Mill Turns Again" / "How one town saved its mill")
     dated = date_at - 1 if date_at is not None else None
     if dated is not None and dated >= 1:
         standfirst, headline = header[dated].text, header[dated - 1].text
         if (
             len(standfirst.split()) >= 8
-            and len(headline.split()) < len(standfirst.split())
-            and (_headline_like(headline) and not is_site_chrome(headline, words))
+            and not is_headline(standfirst)
+            and 4 <= len(headline.split()) < len(standfirst.split())
+            and is_headline(headline)
+            and not is_site_chrome(headline, words)
         ):
             dated -= 1
     scored = []

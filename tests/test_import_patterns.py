@@ -654,6 +654,8 @@ TURNS = "\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n"
          "The Tide Mill Turns Again"),
         ("Coast Chronicle\n\nThe Tide Mill Turns Again\n\nHow one small town on the coast saved"
          " its old tide mill\n\nMarch 3, 2020" + TURNS, "The Tide Mill Turns Again"),  # standfirst
+        ("Tide Talk\n\nMarch 3, 2020\n\nThe Tide Mill Turns Again" + TURNS,
+         "The Tide Mill Turns Again"),  # the show's name above the date, the headline below
         ("PBS Airdate: May 2, 2007\n\nThe Tide Mill Turns Again" + TURNS,
          "The Tide Mill Turns Again"),
         # a byline's name is not the title; the headline printed twice is; quotes go

@@ -159,6 +159,11 @@ def _title_scores(
             and not is_site_chrome(headline, words)
         ):
             dated -= 1
+    if date_at is not None and date_at + 1 < len(header):
+        above_date = header[date_at - 1].text if date_at >= 1 else ""
+        after = header[date_at + 1].text
+        if len(above_date.split()) <= 2 and len(after.split()) >= 3 and _headline_like(after):
+            dated = date_at + 1  # "Tide Talk" / the date / the episode's headline
     scored = []
     for index, block in candidates[:MAX_TITLE_LINES]:
         text = block.text

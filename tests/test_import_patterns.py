@@ -696,7 +696,11 @@ TURNS = "\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n"
         ("Tidewater\n\nThe Tide Mill Turns Again – Tidewater" + TURNS, "The Tide Mill Turns Again"),
         ("Late Comedy from BBC Radio 4 - Tide Talk - 5. The Mill Turns" + TURNS,
          "Tide Talk - 5. The Mill Turns"),
-        # ...but not a station's frequency, an episode's number or words of the headline
+        ("The Tide Mill Turns Again - Coast Wire Service" + TURNS[:-1] + "\n\n© 2020 Coast Wire"
+         " Service\n", "The Tide Mill Turns Again"),
+        # ...but not a station's frequency, an episode's number, a guest's name or an outcry
+        ("Interview - Ann Lee\n\nHOST: Good evening, Ann Lee.\n\nANN LEE: Hello.\n",
+         "Interview - Ann Lee"),
         ("Interview with Ann and Joe - Coast FM 101.7" + TURNS,
          "Interview with Ann and Joe - Coast FM 101.7"),
         ("Tide Mill Stories - Part 11" + TURNS, "Tide Mill Stories - Part 11"),

@@ -235,7 +235,7 @@ def _bracketed_title(dropped: list[Block], words: Words) -> str | None:
 
 def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
     """The headline without what the page puts around it: a site's name ("Headline - Harbour
-    Gazette", one the page prints on a line of its own, "BBC Sounds - Headline"), a
+    Gazette", one the page prints elsewhere too, "BBC Sounds - Headline"), a
     "Transcript:" label, a media file's name ("File:Briefing.webm")."""
     title = title.strip()
     media = _MEDIA_FILE.match(title)
@@ -245,11 +245,18 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
     title = without_publisher(title, words)
     parts = re.split(r"\s+[|–—:-]\s+", title)
     tail, head = parts[-1], parts[0]
-    own_lines = {_words_of(line) for line in lines}
+    # the outlet's name is printed elsewhere on the page too: its own line, a copyright line
+    name = _words_of(tail)
+    elsewhere = any(
+        _words_of(other) == name
+        or (re.search(r"(?i)©|\bcopyright\b", other) and f" {name} " in f" {_words_of(other)} ")
+        for other in lines
+    )
     if (
         len(parts) >= 2
         and _site_name(tail)
-        and (_SITE_NOUN.search(tail) or _words_of(tail) in own_lines)
+        and not re.search(r"[!?]", tail)
+        and (_SITE_NOUN.search(tail) or elsewhere)
     ):
         title = title[: title.rindex(tail)].rstrip(" |–—:-").strip()
     elif (

@@ -756,6 +756,8 @@ def test_24_a_saved_page_whose_heading_is_the_sites_name_is_titled_by_its_headli
     result = importer.import_transcript(html, "page.html", today=dt.date(2000, 1, 1))
     assert result.transcript.title == "The Tide Mill Turns Again"  # named by the <title>
     assert 'title: "The Tide Mill Turns Again"\n' in result.yaml
+    labelled = html.replace("<h1>Coast Radio</h1>", "<h1>Transcript: The Mill | Coast Radio</h1>")
+    assert importer.import_transcript(labelled, "page.html").transcript.title == "The Mill"
 
 
 @pytest.mark.parametrize(

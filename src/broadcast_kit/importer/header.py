@@ -308,7 +308,7 @@ def read_header(
         named = _words_of(clean_title(page.page_title, words)) if page.page_title else None
         scored = _title_scores(titles, header, date_at, all_lines, words, named)
         if h1:
-            result.title = h1
+            result.title = clean_title(h1, words, all_lines)
             used |= {i for i, b in candidates if b.text == h1}
         elif scored and scored[0][0] > 0:
             best, index, block = scored[0]

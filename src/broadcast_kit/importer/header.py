@@ -192,6 +192,8 @@ def _title_scores(
             score -= 2
         # a show's name printed around the episode's is no headline: two words are too few
         again = sum(1 for line in page if line == key) if count >= 3 else 1
+        if count <= 2 and sum(1 for line in above if line == key) >= 2:
+            score -= 2  # "Newscast" above and below "Tannoyed": the show's name, twice
         again += sum(  # named in the header's summary or another line (not a role beside it)
             1
             for at, line in enumerate(above)

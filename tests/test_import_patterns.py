@@ -767,6 +767,10 @@ def test_24_a_saved_page_whose_heading_is_the_sites_name_is_titled_by_its_headli
         ("Newscast\n\nTannoyed\n\nNewscast" + TURNS, "Tannoyed"),
         # a line of a list of short lines (a menu of a member's extras)
         ("Members get more\n\nPodcast Extras\n\nListen Ad-Free\n\nVideo Extras" + TURNS, None),
+        # no header: the heading between the page's introduction and its first labelled turn
+        ("The council has decided that the night ferry will stop running next month, sadly.\n\n"
+         "Our night ferry\n\nAnn Lee: Will it stop?\n\nJoe Roe: It will.\n\nAnn Lee: Really?\n\n"
+         "Joe Roe: Yes.\n", "Our night ferry"),
         # two headlines as good as each other
         ("Harbour Weekly Review\n\nThe Tide Mill Turns Again\n\nThe Ferry Comes Back" + TURNS,
          "The Tide Mill Turns Again"),

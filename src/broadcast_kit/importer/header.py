@@ -346,6 +346,24 @@ def read_header(
     result.dropped.extend(b for i, b in enumerate(header) if i not in used)
 
 
+def heading_title(result: Transcript, words: Words) -> None:
+    """A page with no header: the short heading between its introduction and its first
+    labelled turn ('"Their" ABC transcripts') is the title, marked check:, and not spoken."""
+    if result.title is not None or result.captions or not result.stories:
+        return
+    story = result.stories[0]
+    for at, para in enumerate(story.paragraphs[:3]):
+        if para.label is not None or not para.spoken or at + 1 >= len(story.paragraphs):
+            return
+        text = para.text
+        heading = 2 <= len(text.split()) <= 10 and not SENTENCE_END.search(text)
+        if at >= 1 and heading and _headline_like(text) and story.paragraphs[at + 1].label:
+            result.title, result.title_guessed = clean_title(text, words), True
+            story.paragraphs.remove(para)
+            result.dropped.append(Block(text, para.line))
+            return
+
+
 def find_programme(result: Transcript, header: Sequence[Block], words: Words) -> None:
     """The programme named in the text ("Welcome to X", "This is X"): a header line, or a
     name with a programme word. Its name is never taken for a person's."""

@@ -104,7 +104,12 @@ def is_content(text: str, started: bool) -> bool:
 
 def parse(page: Page, words: Words) -> Transcript:
     """Header, stories and paragraphs of a transcript; furniture set aside in `dropped`."""
-    from broadcast_kit.importer.header import find_broadcaster, find_programme, read_header
+    from broadcast_kit.importer.header import (
+        find_broadcaster,
+        find_programme,
+        heading_title,
+        read_header,
+    )
 
     reader = LabelReader(words, page.text, page.speakers)
     result = Transcript(
@@ -187,6 +192,7 @@ def parse(page: Page, words: Words) -> Transcript:
             " or speaker labels such as HOST:); is this the programme's transcript page?"
         )
     _drop_repeats(result)
+    heading_title(result, words)
     result.dropped += [Block(s.title, s.line) for s in result.stories if not s.paragraphs]
     result.stories = [s for s in result.stories if s.paragraphs]
     result.dropped.sort(key=lambda b: b.line)

@@ -671,6 +671,8 @@ TURNS = "\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n"
         ("The Tide Mill Turns Again\n\nHosts: Ann Lee and Joe Roe" + TURNS,
          "The Tide Mill Turns Again"),
         # a "Transcript:" label and the site's name around the headline
+        ("The Tide Mill Turns Again | Tide Talk | Coast Radio" + TURNS,
+         "The Tide Mill Turns Again"),
         ("Transcript: The Tide Mill Turns Again | Coast Weekly" + TURNS,
          "The Tide Mill Turns Again"),
         # a media file's name

@@ -245,6 +245,8 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
         title = media.group("name").strip()
     title = re.sub(r"(?i)^transcript\s*[:|–—-]\s+(?=\S+\s+\S)", "", title)
     title = without_publisher(title, words)
+    while " | " in title and len(title.rsplit(" | ", 1)[1].split()) <= 5:  # "A | Show | Site"
+        title = title.rsplit(" | ", 1)[0].strip()
     parts = re.split(r"\s+[|–—:-]\s+", title)
     tail, head = parts[-1], parts[0]
     # the outlet's name is printed elsewhere on the page too: its own line, a copyright line

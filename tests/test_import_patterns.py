@@ -405,6 +405,14 @@ def test_words_files_extend_the_lists(tmp_path: Path, monkeypatch: pytest.Monkey
     assert who(run(PLACE_PAGE)) == who(after)
 
 
+def test_a_words_file_adds_site_lines_that_are_never_the_title(tmp_path: Path) -> None:
+    page = "Tide Talk Extra Special\n\nThe Mill Turns Again" + TURNS
+    assert run(page).transcript.title == "Tide Talk Extra Special"  # the first headline
+    extra = tmp_path / "site.yaml"
+    extra.write_text("site_chrome: ['^Tide Talk Extra']\n", encoding="utf-8")
+    assert run(page, words=importer.load_words([extra])).transcript.title == "The Mill Turns Again"
+
+
 def test_kit_import_words_option(tmp_path: Path) -> None:
     page = tmp_path / "page.txt"
     page.write_text(PLACE_PAGE, encoding="utf-8")
@@ -423,6 +431,7 @@ def test_kit_import_words_option(tmp_path: Path) -> None:
         ("placez: [Somewhere]\n", r"valley.yaml:1: placez: unknown field; did you mean 'places'"),
         ("date_words: [on, at]\n", r"valley.yaml:1: date_words\[0\]: YAML read this word as"),
         ("places: Somewhere\n", r"valley.yaml:1: places: Input should be a valid list"),
+        ("site_chrome: ['(unclosed']\n", r"site_chrome: '\(unclosed' is not a regular expression"),
     ],
 )
 def test_bad_words_files_name_the_line_and_the_fix(tmp_path: Path, text: str, message: str) -> None:

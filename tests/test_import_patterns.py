@@ -405,6 +405,14 @@ def test_words_files_extend_the_lists(tmp_path: Path, monkeypatch: pytest.Monkey
     assert who(run(PLACE_PAGE)) == who(after)
 
 
+def test_a_words_file_adds_site_lines_that_are_never_the_title(tmp_path: Path) -> None:
+    page = "Tide Talk Extra Special\n\nThe Mill Turns Again" + TURNS
+    assert run(page).transcript.title == "Tide Talk Extra Special"  # the first headline
+    extra = tmp_path / "site.yaml"
+    extra.write_text("site_chrome: ['^Tide Talk Extra']\n", encoding="utf-8")
+    assert run(page, words=importer.load_words([extra])).transcript.title == "The Mill Turns Again"
+
+
 def test_kit_import_words_option(tmp_path: Path) -> None:
     page = tmp_path / "page.txt"
     page.write_text(PLACE_PAGE, encoding="utf-8")
@@ -423,6 +431,7 @@ def test_kit_import_words_option(tmp_path: Path) -> None:
         ("placez: [Somewhere]\n", r"valley.yaml:1: placez: unknown field; did you mean 'places'"),
         ("date_words: [on, at]\n", r"valley.yaml:1: date_words\[0\]: YAML read this word as"),
         ("places: Somewhere\n", r"valley.yaml:1: places: Input should be a valid list"),
+        ("site_chrome: ['(unclosed']\n", r"site_chrome: '\(unclosed' is not a regular expression"),
     ],
 )
 def test_bad_words_files_name_the_line_and_the_fix(tmp_path: Path, text: str, message: str) -> None:
@@ -618,7 +627,7 @@ def test_24_a_labelled_page_starts_at_its_first_label_and_says_what_it_left_out(
         ("Home\n\n500: Five Hundred Shows!\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n",
          "Five Hundred Shows!"),
         ("Sermon Preached by\n\n\"David and the Giant: Part 2\"\n\nSermon Preached by\n\n"
-         "HOST: Good evening.\n\nJOE ROE: Hello.\n", '"David and the Giant: Part 2"'),
+         "HOST: Good evening.\n\nJOE ROE: Hello.\n", "David and the Giant: Part 2"),
         ("back to index\n\nMaking the Podcast: We found a guest!\n\n"
          "HOST: Good evening.\n\nJOE ROE: Hello.\n", "Making the Podcast: We found a guest!"),
         ("• Politics\n• Weather\n\nCouncil Votes on the Ferry | Harbour News\n\n"
@@ -629,6 +638,159 @@ def test_24_the_title_is_the_headline(page: str, title: str) -> None:
     result = run(page)
     assert result.transcript.title == title
     assert result.yaml.count(title.strip('"')) >= 1
+
+
+TURNS = "\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n"
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [
+        # the site's lines above the headline: links, a motto, a logo's alt text, ratings
+        ("Return to Transcripts main page\n\nWatch Coast News\n\nThe Web Powered by Tidelink\n\n"
+         "Coast Radio ~ Voices of the Sea\n\nCoast Radio Logo\n\n4.2 1.3K Ratings\n\n"
+         "Home - Shows - Podcasts - Contact\n\n2 days ago\n\nThe Tide Mill Turns Again" + TURNS,
+         "The Tide Mill Turns Again"),
+        ("Home > Shows > Tide Talk\n\nListen · 4:32\n\n33 minutes\n\nGetty Images\n\n"
+         "Tide Talk\n\nThe Tide Mill Turns Again\n\nBy Ann Lee, Coast Radio" + TURNS,
+         "The Tide Mill Turns Again"),
+        ("Tide Talk\n\nBy the Numbers: Ferry Fares" + TURNS, "By the Numbers: Ferry Fares"),
+        ("Read the full transcript below\n\nPlay Episode\n\nFiled under Tides\n\nShow Notes\n\n"
+         "The Mill Turns Again" + TURNS, "The Mill Turns Again"),
+        # the headline with its dateline below it, not the news links above it
+        ("Gulls return to the old pier after ten years\n\nLarry Dean Live\n\n"
+         "The Tide Mill Turns Again\n\nAired May 2, 2007 - 9:00 p.m. ET" + TURNS,
+         "The Tide Mill Turns Again"),
+        ("Coast Chronicle\n\nThe Tide Mill Turns Again\n\nHow one small town on the coast saved"
+         " its old tide mill\n\nMarch 3, 2020" + TURNS, "The Tide Mill Turns Again"),  # standfirst
+        ("Tide Talk\n\nMarch 3, 2020\n\nThe Tide Mill Turns Again" + TURNS,
+         "The Tide Mill Turns Again"),  # the show's name above the date, the headline below
+        ("PBS Airdate: May 2, 2007\n\nThe Tide Mill Turns Again" + TURNS,
+         "The Tide Mill Turns Again"),
+        # a byline's name is not the title; the headline printed twice is; quotes go
+        ("Sunday, May 6, 2007\n\n'The Tide Mill'\n\nSermon Preached by\n\nThe Rev. Ann Lee\n\n"
+         "Listen to the Tide Mill sermon\n\n\"The Tide Mill\"" + TURNS, "The Tide Mill"),
+        # the headline the page's summary names, not the course or the credits around it
+        ("Coast Wordplay ~ Listen and Enjoy\n\nWriting Course - University of the Coast 2011\n\n"
+         "This winter we produced two of the course's scripts for radio, The Lamp and The Other"
+         " Shore, with a cast of six.\n\nThe Lamp\n\nPRODUCTION TEAM" + TURNS, "The Lamp"),
+        # a site's name ("X News", "... Transcripts") or a field ("Hosts:", "ID: 42")
+        ("Tidewater Transcripts\n\nHarbour News\n\n- Harbour News\n\nTranscript ID: 4021\n\n"
+         "Radio interview with Coast FM" + TURNS, "Radio interview with Coast FM"),
+        ("The Tide Mill Turns Again\n\nHosts: Ann Lee and Joe Roe" + TURNS,
+         "The Tide Mill Turns Again"),
+        # a "Transcript:" label and the site's name around the headline
+        ("The Tide Mill Turns Again | Tide Talk | Coast Radio" + TURNS,
+         "The Tide Mill Turns Again"),
+        ("Transcript: The Tide Mill Turns Again | Coast Weekly" + TURNS,
+         "The Tide Mill Turns Again"),
+        # a media file's name
+        ("Subtitles for clip: File:Tide Mill Meeting.webm" + TURNS, "Tide Mill Meeting"),
+        # the programme's name ("Welcome to ..."), a site's address or name above the headline
+        ("Tide Talk with Ann Lee\n\nThe Mill Turns Again\n\nHOST: Welcome to Tide Talk with Ann"
+         " Lee. Good evening.\n\nJOE ROE: Hello.\n", "The Mill Turns Again"),
+        ("Tide Talk with Ann Lee\n\nThe Mill Turns Again\n\nHOST: Welcome to Tide Talk. Good"
+         " evening.\n\nJOE ROE: Hello.\n", "The Mill Turns Again"),
+        ("coastradio.org\n\nThe Coast Review\n\nThe Mill Turns Again" + TURNS,
+         "The Mill Turns Again"),
+        ("Tide Talk\n\nThe Mill Turns Again\n\nTide Talk\n\nMarch 3, 2020" + TURNS,
+         "The Mill Turns Again"),  # the show's name around the episode's
+        ("We use cookies to give you the best experience on our site\n\nThe Mill Turns Again"
+         + TURNS, "The Mill Turns Again"),
+        # "Headline : Site" with the site's name on a line of its own; a date with a duration
+        ("Harbour Public Radio\n\nThe Mill That Would Not Stop : Harbour Public Radio\n\n"
+         "March 3, 2020 · 5:00 AM ET" + TURNS, "The Mill That Would Not Stop"),
+        ("Tide Talk\n\nThe Mill Turns Again\n\nMar 3, 2020 • 45 min" + TURNS,
+         "The Mill Turns Again"),
+        # a site's name after the headline, or a broadcaster's programme before it, goes...
+        ("The Tide Mill Turns Again - Harbour Gazette" + TURNS, "The Tide Mill Turns Again"),
+        ("Tidewater\n\nThe Tide Mill Turns Again – Tidewater" + TURNS, "The Tide Mill Turns Again"),
+        ("Late Comedy from BBC Radio 4 - Tide Talk - 5. The Mill Turns" + TURNS,
+         "Tide Talk - 5. The Mill Turns"),
+        ("The Tide Mill Turns Again - Coast Wire Service" + TURNS[:-1] + "\n\n© 2020 Coast Wire"
+         " Service\n", "The Tide Mill Turns Again"),
+        # ...but not a station's frequency, an episode's number, a guest's name or an outcry
+        ("Interview - Ann Lee\n\nHOST: Good evening, Ann Lee.\n\nANN LEE: Hello.\n",
+         "Interview - Ann Lee"),
+        ("Interview with Ann and Joe - Coast FM 101.7" + TURNS,
+         "Interview with Ann and Joe - Coast FM 101.7"),
+        ("Tide Mill Stories - Part 11" + TURNS, "Tide Mill Stories - Part 11"),
+        ("Tide Mill Episode 1 - Flooded!" + TURNS, "Tide Mill Episode 1 - Flooded!"),
+    ],
+)  # fmt: skip
+def test_24_the_title_is_the_headline_not_the_sites_lines(page: str, title: str) -> None:
+    result = run(page)
+    assert result.transcript.title == title
+    assert re.search(rf"^title: \"?{re.escape(title)}\"?$", result.yaml, re.M)  # sure: no check
+
+
+def test_24_caption_files_title_is_their_header_or_bracketed_first_line() -> None:
+    vtt = importer.import_transcript(
+        "WEBVTT - The Tide Mill Turns Again\n\n00:00:01.000 --> 00:00:04.000\n"
+        "The mill has turned every day this spring.\n",
+        "mill.vtt",
+        today=dt.date(2000, 1, 1),
+    )
+    assert vtt.transcript.title == "The Tide Mill Turns Again"
+    bracketed = run(
+        "[Tide Mill Hearing]\n[00:00:05]\nGood morning, and welcome to the hearing on the mill.\n"
+        "The board will hear the engineer's report on the sluice gates first.\n"
+    )
+    assert bracketed.transcript.title == "Tide Mill Hearing"
+    assert '"Tide Mill Hearing"  # check:' in bracketed.yaml
+    for cue in ("[Applause]", "[MUSIC PLAYING]", "[Door slams]"):
+        assert run(
+            f"{cue}\nGood morning, and welcome to the hearing on the mill.\n"
+        ).transcript.title != (cue.strip("[]"))
+    plain = importer.import_transcript(
+        "1\n00:00:01,000 --> 00:00:04,000\nThe mill has turned every day this spring.\n",
+        "tide-mill.srt",
+        today=dt.date(2000, 1, 1),
+    )
+    assert 'title: "tide-mill"  # check: no title found; this is the file name' in plain.yaml
+
+
+def test_24_a_header_of_thousands_of_lines_is_weighed_in_seconds() -> None:
+    """Only the first lines are weighed as the title (each against the others): 2,500 header
+    lines took 75 s when all were; the test's time limit catches that."""
+    header = "\n\n".join(f"Harbour Line Number {i} Goes Here" for i in range(2500))
+    result = run(header + TURNS)
+    assert result.transcript.title == "Harbour Line Number 0 Goes Here"
+
+
+def test_24_a_saved_page_whose_heading_is_the_sites_name_is_titled_by_its_headline() -> None:
+    html = (
+        "<html><head><title>The Tide Mill Turns Again | Coast Radio</title></head><body>"
+        "<h1>Coast Radio</h1><p>Tide Talk with Ann Lee</p><p>The Tide Mill Turns Again</p>"
+        "<p>HOST: Good evening.</p><p>JOE ROE: Hello.</p></body></html>"
+    )
+    result = importer.import_transcript(html, "page.html", today=dt.date(2000, 1, 1))
+    assert result.transcript.title == "The Tide Mill Turns Again"  # named by the <title>
+    assert 'title: "The Tide Mill Turns Again"\n' in result.yaml
+    labelled = html.replace("<h1>Coast Radio</h1>", "<h1>Transcript: The Mill | Coast Radio</h1>")
+    assert importer.import_transcript(labelled, "page.html").transcript.title == "The Mill"
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [
+        # a word alone (the show's name printed above and below it is not the title)
+        ("Newscast\n\nTannoyed\n\nNewscast" + TURNS, "Tannoyed"),
+        # a line of a list of short lines (a menu of a member's extras)
+        ("Members get more\n\nPodcast Extras\n\nListen Ad-Free\n\nVideo Extras" + TURNS, None),
+        # no header: the heading between the page's introduction and its first labelled turn
+        ("The council has decided that the night ferry will stop running next month, sadly.\n\n"
+         "Our night ferry\n\nAnn Lee: Will it stop?\n\nJoe Roe: It will.\n\nAnn Lee: Really?\n\n"
+         "Joe Roe: Yes.\n", "Our night ferry"),
+        # two headlines as good as each other
+        ("Harbour Weekly Review\n\nThe Tide Mill Turns Again\n\nThe Ferry Comes Back" + TURNS,
+         "The Tide Mill Turns Again"),
+    ],
+)  # fmt: skip
+def test_24_a_title_the_import_is_unsure_of_is_marked_check(page: str, title: str | None) -> None:
+    result = run(page)
+    assert re.search(r"^title: .*  # check: guessed from the page header$", result.yaml, re.M)
+    assert title is None or result.transcript.title == title
 
 
 def test_24_initials_labels_and_the_person_whose_briefing_it_is() -> None:

@@ -26,7 +26,8 @@ ELLIPSIS = re.compile(r"^\s*[\"“‘']?(?:…|\.\.\.)\s*")
 # --- page furniture -----------------------------------------------------------------------
 
 LABELLED = re.compile(
-    r"(?i)^(title|headline|date|broadcast|aired|programme|program|show)\s*:\s*(.+)$"
+    r"(?i)^(title|headline|(?:episode |air |broadcast |release )?date|airdate|broadcast|aired"
+    r"|programme|program|show)\s*:\s*(.+)$"
 )
 TAGGED_HEADLINE = re.compile(r"^\[(?P<tag>[^\]]{1,30})\]\s*(?P<title>\S.*)$")
 # a story title with its number: "2. Concert Accidents"

@@ -75,6 +75,9 @@ def captions(text: str, header: list[str] | None = None) -> list[Caption]:
     blocks = re.split(r"\n[^\S\n]*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
     for block in blocks:
         lines = [line.strip() for line in block.strip("\ufeff\n").split("\n") if line.strip()]
+        if lines and lines[0].startswith("WEBVTT") and header is not None and not found:
+            title = lines[0][6:].strip(" \t-–—:|")  # "WEBVTT - Title": the file's own header
+            header += [title] if title and title.upper() != "FILE" else []
         if not lines or lines[0].startswith(("WEBVTT", "NOTE", "STYLE", "REGION")):
             continue
         timing = next((i for i, line in enumerate(lines) if _TIMING.match(line)), None)

@@ -104,7 +104,12 @@ def is_content(text: str, started: bool) -> bool:
 
 def parse(page: Page, words: Words) -> Transcript:
     """Header, stories and paragraphs of a transcript; furniture set aside in `dropped`."""
-    from broadcast_kit.importer.header import find_broadcaster, find_programme, read_header
+    from broadcast_kit.importer.header import (
+        find_broadcaster,
+        find_programme,
+        heading_title,
+        read_header,
+    )
 
     reader = LabelReader(words, page.text, page.speakers)
     result = Transcript(
@@ -137,12 +142,13 @@ def parse(page: Page, words: Words) -> Transcript:
             elif key in ("programme", "program", "show"):
                 result.programme = value
             else:
-                result.date = find_date(value)
+                result.date = find_date(re.sub(r"(\d)(?=[^\W\d_])", r"\1 ", value))
                 if result.date is None:
                     result.dropped.append(block)
             continue
         opens = label is not None and label.kind in ("host", "speaker", "reporter", "voxpop")
         content = is_content(text, False) and not label_driven  # a page of labels starts at one
+        content = content and not _headline_over_date(found, block)
         if not started and (opens or (label and label.kind == "music") or content):
             started = True
             first_title, first_tag = _story_title(header)
@@ -186,6 +192,7 @@ def parse(page: Page, words: Words) -> Transcript:
             " or speaker labels such as HOST:); is this the programme's transcript page?"
         )
     _drop_repeats(result)
+    heading_title(result, words)
     result.dropped += [Block(s.title, s.line) for s in result.stories if not s.paragraphs]
     result.stories = [s for s in result.stories if s.paragraphs]
     result.dropped.sort(key=lambda b: b.line)
@@ -194,6 +201,19 @@ def parse(page: Page, words: Words) -> Transcript:
     find_programme(result, header, words)
     result.broadcaster = find_broadcaster(page, header + result.dropped, words)
     return result
+
+
+def _headline_over_date(found: list[Block], block: Block) -> bool:
+    """The page's first line, a question or a sentence, above a line that opens with its date
+    ("Episode Date: August 30, 2024"): the page's headline, not the programme's words."""
+    if block is not found[0] or len(found) < 2 or len(block.text.split()) > 30:
+        return False
+    below = found[1].text
+    opening = re.match(r"(?i)^(?:[a-z]+\s+){0,2}date\s*:\s*", below)
+    if opening is None:
+        return False
+    start = re.sub(r"(\d)(?=[^\W\d_])", r"\1 ", below[opening.end() : opening.end() + 30])
+    return find_date(start) is not None  # "August 30, 2024Confused by ...": the summary glued on
 
 
 def _label_driven(found: list[Block], reader: LabelReader) -> bool:

@@ -75,6 +75,7 @@ class WordFile(BaseModel):
     navigation: list[Word] = []
     navigation_prefixes: list[Word] = []
     furniture_patterns: list[Word] = []
+    site_chrome: list[Word] = []
     tail_markers: list[Word] = []
     disclaimers: list[Word] = []
     date_words: list[Word] = []
@@ -140,6 +141,12 @@ class Words:
         except re.error as exc:
             raise InputError(
                 f"furniture_patterns: {exc.pattern!r} is not a regular expression ({exc})"
+            ) from None
+        try:
+            self.site_chrome = [re.compile(p) for p in merged.site_chrome]
+        except re.error as exc:
+            raise InputError(
+                f"site_chrome: {exc.pattern!r} is not a regular expression ({exc})"
             ) from None
         self.navigation_prefixes = tuple(normal(x) or x.lower() for x in merged.navigation_prefixes)
         self.disclaimers = re.compile(rf"(?i){alternatives(merged.disclaimers)}")

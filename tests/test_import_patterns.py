@@ -538,6 +538,25 @@ def test_24_label_grammar(page: str, speakers: list[tuple[str, str]]) -> None:
     assert not re.search(r"\b(?:PM|Q|A|JOURNALIST|Speaker 1|MINISTER|EARNEST):|00:02", spoken)
 
 
+@pytest.mark.parametrize(
+    "page",
+    [
+        "Listener Questions\n\nQ: Is the bridge safe?\n\nA: It is, and it was checked in May.\n\n"
+        "Q: When does it open?\n\nA: On Monday.\n",
+        "AUDIENCE Q: Is the bridge safe?\n\nA: It is, and it was checked in May.\n\n"
+        "Q: When does it open?\n\nA: On Monday.\n",
+    ],
+)
+def test_24_questions_from_the_audience_are_answered_by_the_host(page: str) -> None:
+    result = run(page)
+    assert who(result) == [("voxpop", "Audience member"), ("host", "host")] * 2
+
+
+def test_24_a_time_in_a_numbered_list_is_not_spoken() -> None:
+    result = run("Q&A\n\n1. [00:21] - Q: Why now?\n\n2. [01:58] - Q: And the money?\n")
+    assert [p.text for p in result.transcript.paragraphs] == ["Why now?", "And the money?"]
+
+
 def test_24_cue_lines_are_cues_never_speakers_or_words() -> None:
     result = run(
         "NARRATOR: The night was wet.\n\nSOUND: Rain on a roof.\n\nSFX: A door slams.\n\n"

@@ -141,6 +141,21 @@ class LabelReader:
         self.bare_q = any(_BARE_Q.match(line.strip()) for line in text.splitlines())
         # with answer labels (A:) the questioner is the interviewer, the programme's host
         self.answers = any(starts[a] for a in words.answerer_labels)
+        # unless the questions come from the audience ("AUDIENCE Q:", a page headed
+        # "Questions from the congregation"): then the one who answers is the host
+        head = "\n".join(line for line in text.splitlines()[:12] if line.strip())
+        self.audience = any(self._audience_label(key) for key in starts) or bool(
+            words.audience_questions.search(head)
+        )
+
+    def _audience_label(self, key: str) -> bool:
+        """ "audience q", "listener question": an audience word and a questioner label."""
+        tokens = key.split()
+        return any(
+            " ".join(tokens[:i]) in self.words.audience_questioners
+            and " ".join(tokens[i:]) in self.words.questioner_labels
+            for i in range(1, len(tokens))
+        )
 
     def _person_like(self, name: str) -> bool:
         tokens = name.replace("#", " ").split()
@@ -248,6 +263,11 @@ class LabelReader:
         role = " ".join(match.group("role" if "role" in match.re.groupindex else "label").split())
         key = normal(role)
         rest = (match.group("rest") or "").strip()
+        if self.audience and (key in self.words.questioner_labels or self._audience_label(key)):
+            who = "Audience member"
+            return Label("voxpop", match.group("label"), who, who, by_role=True), rest
+        if self.audience and key in self.words.answerer_labels:
+            return Label("host", match.group("label"), role=role, by_role=True), rest
         if key in self.words.questioner_labels:
             shown = "Interviewer" if self.answers else "Journalist"
             kind = "host" if self.answers else "speaker"

@@ -27,7 +27,10 @@ _TIME_LINE = re.compile(
 )
 # a timecode opening a line ("[00:01:23] HOST: ...", "00:01:23 Words") or closing a label
 # ("Speaker 1 (00:12):", "Jane Doe [01:02:03]:")
-_LEADING = re.compile(rf"^\s*(?:{_BRACKET_CLOCK}|{_FULL_CLOCK})\s+(?=\S)")
+# and its list number and dash in a numbered list of questions: "2. [01:58] - Q: ..."
+_LEADING = re.compile(
+    rf"^\s*(?:\d{{1,3}}[.)]\s*)?(?:{_BRACKET_CLOCK}|{_FULL_CLOCK})(?:\s+[-–—])?\s+(?=\S)"
+)
 _IN_LABEL = re.compile(rf"^(?P<label>[^:\n]{{1,60}}?)\s*(?:{_BRACKET_CLOCK}|{_FULL_CLOCK})\s*:")
 # "[inaudible 00:00:16]", "[crosstalk 00:01:22]": the cue stays, its time goes
 _IN_CUE = re.compile(rf"(?P<cue>\[[A-Za-z][^\[\]\d]{{0,40}}?)\s+{_FULL_CLOCK}\s*\]")

@@ -65,6 +65,7 @@ class WordFile(BaseModel):
     role_labels: list[Word] = []
     questioner_labels: list[Word] = []
     answerer_labels: list[Word] = []
+    audience_questioners: list[Word] = []
     music_labels: list[Word] = []
     sound_labels: list[Word] = []
     not_speakers: list[Word] = []
@@ -126,6 +127,13 @@ class Words:
         self.role_labels = frozenset(normal(x) for x in merged.role_labels)
         self.questioner_labels = frozenset(normal(x) for x in merged.questioner_labels)
         self.answerer_labels = frozenset(normal(x) for x in merged.answerer_labels)
+        self.audience_questioners = frozenset(normal(x) for x in merged.audience_questioners)
+        # "Questions from the congregation", "Listener questions", "Audience Q&A"
+        audience = alternatives(merged.audience_questioners)
+        self.audience_questions = re.compile(
+            rf"(?i)\bquestions?\s+from\s+(?:the\s+|our\s+)?{audience}\b"
+            rf"|\b{audience}\s+(?:questions|q\s*&\s*a)\b"
+        )
         self.music_labels = frozenset(normal(x) for x in merged.music_labels)
         self.sound_labels = frozenset(normal(x) for x in merged.sound_labels)
         self.navigation = frozenset(normal(x) for x in merged.navigation)

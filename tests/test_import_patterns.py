@@ -557,6 +557,30 @@ def test_24_a_time_in_a_numbered_list_is_not_spoken() -> None:
     assert [p.text for p in result.transcript.paragraphs] == ["Why now?", "And the money?"]
 
 
+def test_24_a_name_that_speaks_once_is_a_label_on_a_page_of_name_labels() -> None:
+    result = run(
+        "Ben: Quiet now, we are on.\n\nAda: Say something about the soup, Cal.\n\n"
+        "Cal: Soup is hot.\n\nBen: Not clever.\n\nAda: Leave him be.\n\n"
+        "Tim Reyes: I am the producer.\n\nTG: Thank you, Tim.\n\nTR: You are welcome.\n\n"
+        "TG: Bye.\n"
+    )
+    spoken = " ".join(p.text for p in result.transcript.paragraphs)
+    assert not re.search(r"\b(?:Cal|Tim Reyes|TR):", spoken)
+    names = [p.person.name if p.person else "host" for p in result.transcript.paragraphs]
+    assert names[2] == "Cal" and names[5] == names[-2] == "Tim Reyes"
+
+
+def test_24_a_remark_on_a_page_of_name_labels_is_not_a_label() -> None:
+    result = run("Ben: Quiet now.\n\nAda: Hush.\n\nBen: Fine.\n\nAda: Good.\n\nRemember: soup.\n")
+    assert result.transcript.paragraphs[-1].text == "Remember: soup."
+
+
+@pytest.mark.parametrize("cue", ["[SFX: A door slams far away]", "(GRAMS: Rain on the roof)"])
+def test_24_a_cue_line_in_brackets_is_a_cue(cue: str) -> None:
+    result = run(f"NARRATOR: It was late.\n\n{cue}\n\nNARRATOR: Nobody came.\n")
+    assert [p.text for p in result.transcript.paragraphs] == ["It was late.", "Nobody came."]
+
+
 def test_24_cue_lines_are_cues_never_speakers_or_words() -> None:
     result = run(
         "NARRATOR: The night was wet.\n\nSOUND: Rain on a roof.\n\nSFX: A door slams.\n\n"

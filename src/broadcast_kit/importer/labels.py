@@ -107,6 +107,14 @@ class LabelReader:
         )
         self.mixed = {name for name, n in counts.items() if n >= 2 and self._person_like(name)}
         self.mixed |= set(speakers)
+        # on a page whose turns are "Name:" labels, a name that speaks once is a label too:
+        # a full name, or a first name the page mentions elsewhere ("Alan, Bobby and Chuck")
+        if len(self.mixed) >= 2:
+            self.mixed |= {
+                name
+                for name, n in counts.items()
+                if n == 1 and self._person_like(name) and self._named_elsewhere(name, text)
+            }
         # "Jane Doe:" alone on its line above the words, again and again: then a name seen
         # once in that form is a label too
         alone = sum(
@@ -122,8 +130,12 @@ class LabelReader:
         initials = Counter(m.group(1) for line in text.splitlines() if (m := _INITIALS.match(line)))
         self.initials = {label for label, n in initials.items() if n >= 2}
         # "Terry Gross: Hi." once, then "TG:" again and again: the full name is a label too
+        # (once the page labels by initials, one "TR:" is enough for "Tim Russell:")
         for name in counts:
-            if "".join(t[0] for t in name.split()) in self.initials and self._person_like(name):
+            said = "".join(t[0] for t in name.split())
+            if (said in self.initials or (self.initials and initials[said])) and self._person_like(
+                name
+            ):
                 self.mixed.add(name)
         # a name alone on its line, again and again, with the words below it: a label
         lines = Counter(" ".join(line.split()) for line in text.splitlines())
@@ -157,6 +169,13 @@ class LabelReader:
             for i in range(1, len(tokens))
         )
 
+    @staticmethod
+    def _named_elsewhere(name: str, text: str) -> bool:
+        """A full name, or a first name that the page mentions outside its label."""
+        if len(name.split()) >= 2:
+            return True
+        return len(re.findall(rf"(?<![\w'’-]){re.escape(name)}(?![\w'’-]|\s*:)", text)) >= 1
+
     def _person_like(self, name: str) -> bool:
         tokens = name.replace("#", " ").split()
         if normal(name) in self.words.not_speakers or not tokens:
@@ -177,6 +196,12 @@ class LabelReader:
         if match is None:
             return None
         body = match.group("body").strip()
+        # a cue line in brackets: "[SFX: A door slams]", "(THEME: the band plays)"
+        inner = _ROLE_ONLY.match(body)
+        if inner is not None and normal(inner.group("role")) in self.words.music_labels:
+            return Label("music", text, role="cue line")
+        if inner is not None and normal(inner.group("role")) in self.words.sound_labels:
+            return Label("direction", text, role="cue line")
         if self.words.music_cues.match(body):
             return Label("music", text)
         if self.words.stage_directions.match(body):

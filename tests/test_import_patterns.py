@@ -581,6 +581,25 @@ def test_24_a_cue_line_in_brackets_is_a_cue(cue: str) -> None:
     assert [p.text for p in result.transcript.paragraphs] == ["It was late.", "Nobody came."]
 
 
+def test_24_a_surname_that_is_a_title_word_labels_its_person() -> None:
+    result = run(
+        "HOST: Good evening.\n\nHOWARD DEAN, PARTY CHAIR: Good evening to you.\n\n"
+        "HOST: Why?\n\nDEAN: Because we worked.\n"
+    )
+    assert who(result) == [("host", "host"), ("interview", "Howard Dean")] * 2
+    assert "DEAN:" not in " ".join(p.text for p in result.transcript.paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("said", "spoken"),
+    [("Tonight: the mayor speaks.", "Tonight, the mayor speaks."), ("Coming up:", "Coming up.")],
+)
+def test_24_a_teaser_word_with_a_colon_is_spoken_not_a_label(said: str, spoken: str) -> None:
+    result = run(f"HOST: Good evening.\n\nHOST: {said}\n\nJOE ROE: Hello.\n")
+    assert result.transcript.paragraphs[1].text == spoken
+    assert who(result)[1] == ("host", "host")
+
+
 def test_24_cue_lines_are_cues_never_speakers_or_words() -> None:
     result = run(
         "NARRATOR: The night was wet.\n\nSOUND: Rain on a roof.\n\nSFX: A door slams.\n\n"

@@ -123,6 +123,14 @@ class LabelReader:
             if (match := _MIXED_LABEL.match(" ".join(line.split()))) and not match.group("rest")
         )
         self.labels_alone = alone >= 3
+        # the surnames of full names in capital labels: "DEAN:" after "HOWARD DEAN, CHAIR:"
+        # is a label even where the surname is also a title word (Dean, Major, Judge)
+        self.surnames = {
+            match.group("name").split()[-1]
+            for line in text.splitlines()
+            if (match := _CAPS_LABEL.match(" ".join(line.split())))
+            and len(match.group("name").split()) >= 2
+        }
         # "INTERVIEWER - Hello.": a name in capitals and a dash, when the page does it again
         dashed = Counter(m.group(1) for line in text.splitlines() if (m := _DASH.match(line)))
         self.dashed = {name for name, n in dashed.items() if n >= 2}
@@ -333,7 +341,11 @@ class LabelReader:
         if any(key.startswith(v) for v in self.words.voxpop_labels):
             return Label("voxpop", written, name=title_case(name), role=role, quote=quote)
         name = re.sub(r"(?i),?\s+(?:jr|sr)\.?$", "", name)  # "SULZBERGER Jr.": the surname last
-        tokens = [t for t in title_case(name).split() if t.rstrip(".") not in self.words.titles]
+        tokens = title_case(name).split()
+        while tokens and tokens[0].rstrip(".") in self.words.titles:  # "SENATOR JANE DOE"
+            tokens = tokens[1:]  # (a title word last is a surname: "RITA JUDGE")
+        if not tokens and name in self.surnames:
+            tokens, titled = [title_case(name)], True
         # a character: "THE LIBRARIAN:", "THE DIRECTOR:" (a drama's cast in capitals)
         cased = title_case(name).split()
         if len(cased) >= 2 and cased[0] == "The" and name.isupper():

@@ -186,6 +186,10 @@ def parse(page: Page, words: Words) -> Transcript:
             " or speaker labels such as HOST:); is this the programme's transcript page?"
         )
     _drop_repeats(result)
+    for para in result.paragraphs:  # "Tonight: ..." is a teaser, not a speaker's label
+        if para.spoken and (teaser := words.teaser.match(para.text)) is not None:
+            rest = para.text[teaser.end() :].strip()
+            para.text = f"{teaser.group('word')}{',' if rest else '.'} {rest}".strip()
     result.dropped += [Block(s.title, s.line) for s in result.stories if not s.paragraphs]
     result.stories = [s for s in result.stories if s.paragraphs]
     result.dropped.sort(key=lambda b: b.line)

@@ -66,6 +66,7 @@ class WordFile(BaseModel):
     questioner_labels: list[Word] = []
     answerer_labels: list[Word] = []
     audience_questioners: list[Word] = []
+    teasers: list[Word] = []
     music_labels: list[Word] = []
     sound_labels: list[Word] = []
     not_speakers: list[Word] = []
@@ -127,6 +128,7 @@ class Words:
         self.role_labels = frozenset(normal(x) for x in merged.role_labels)
         self.questioner_labels = frozenset(normal(x) for x in merged.questioner_labels)
         self.answerer_labels = frozenset(normal(x) for x in merged.answerer_labels)
+        self.teaser = re.compile(rf"(?i)^(?P<word>{alternatives(merged.teasers)})\s*:(?=\s|$)")
         self.audience_questioners = frozenset(normal(x) for x in merged.audience_questioners)
         # "Questions from the congregation", "Listener questions", "Audience Q&A"
         audience = alternatives(merged.audience_questioners)

@@ -575,7 +575,9 @@ def test_24_a_remark_on_a_page_of_name_labels_is_not_a_label() -> None:
     assert result.transcript.paragraphs[-1].text == "Remember: soup."
 
 
-@pytest.mark.parametrize("cue", ["[SFX: A door slams far away]", "(GRAMS: Rain on the roof)"])
+@pytest.mark.parametrize(
+    "cue", ["[SFX: A door slams far away]", "(GRAMS: Rain on the roof)", "F/X - A door slams."]
+)
 def test_24_a_cue_line_in_brackets_is_a_cue(cue: str) -> None:
     result = run(f"NARRATOR: It was late.\n\n{cue}\n\nNARRATOR: Nobody came.\n")
     assert [p.text for p in result.transcript.paragraphs] == ["It was late.", "Nobody came."]
@@ -598,6 +600,22 @@ def test_24_a_teaser_word_with_a_colon_is_spoken_not_a_label(said: str, spoken: 
     result = run(f"HOST: Good evening.\n\nHOST: {said}\n\nJOE ROE: Hello.\n")
     assert result.transcript.paragraphs[1].text == spoken
     assert who(result)[1] == ("host", "host")
+
+
+def test_24_a_dash_after_a_sound_word_in_a_sentence_is_words() -> None:
+    result = run("NARRATOR: It was late.\n\nNoise - that is what kept me awake all night.\n")
+    assert result.transcript.paragraphs[-1].text.startswith("Noise - that is")
+
+
+def test_24_the_summary_above_a_transcript_heading_is_not_spoken() -> None:
+    result = run(
+        "The Night Ferry\n\nWe ride the last ferry of the night with its crew of six.\n\n"
+        "Transcript\n\nWelcome aboard. Tonight we cross in the fog.\n\n"
+        "The crew have done this crossing every night for eleven years.\n\n"
+        "That is all for this week, and next week the lighthouse.\n"
+    )
+    assert result.transcript.paragraphs[0].text == "Welcome aboard. Tonight we cross in the fog."
+    assert "1 paragraph(s) of sentences above the “Transcript” heading" in result.yaml
 
 
 def test_24_cue_lines_are_cues_never_speakers_or_words() -> None:

@@ -49,6 +49,7 @@ _NUMBERED = re.compile(
     r"\s*#?\s*\d{1,2})\s*:)(?:\s*(?P<rest>.*))?$"
 )
 _DASH = re.compile(r"^\s*([A-Z][A-Z.'’]*(?:\s+[A-Z][A-Z.'’]*){0,3})\s+[-–—]\s+(?=\S)")
+_CUE_DASH = re.compile(r"^(?P<role>[A-Za-z][A-Za-z/ .'’-]{0,20}?)\s+[-–—]\s+(?P<rest>\S.*)$")
 _INITIALS = re.compile(r"^\s*([A-Z]{2,3}):\s")
 _CALENDAR = frozenset({"April", "May", "June", "July", "August", "Sunday"})
 _MIXED_NAME = re.compile(rf"{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{1,2}}")
@@ -264,8 +265,11 @@ class LabelReader:
         return None, text
 
     def _cue_line(self, text: str) -> tuple[Label, str] | None:
-        """ "MUSIC: theme up", "SFX: a door slams": the whole line is a production cue."""
+        """ "MUSIC: theme up", "SFX: a door slams", "F/X - a door slams": the whole line is a
+        production cue."""
         match = _ROLE_ONLY.match(text)
+        if match is None and (dash := _CUE_DASH.match(text)) and dash.group("role").isupper():
+            match = dash  # "F/X - ...", never "Noise - that is what kept me awake."
         if match is None:
             return None
         key = normal(match.group("role"))

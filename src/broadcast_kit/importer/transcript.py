@@ -31,7 +31,7 @@ from broadcast_kit.importer.page import (
     is_tail,
 )
 from broadcast_kit.importer.people import People, Person
-from broadcast_kit.importer.words import Words
+from broadcast_kit.importer.words import Words, normal
 
 # a paragraph from a line this long, on a page of a few lines, lost its paragraph breaks
 ONE_LINE = 600
@@ -82,6 +82,7 @@ class Transcript:
     cue_lines: int = 0  # production cues written as lines ("SOUND: rain", "MUSIC: sting")
     sound_effects: int = 0  # (TRUCK PASSING), (HORN, BRAKES): capitals in brackets, not listed
     above_labels: int = 0  # paragraphs of sentences above the first label, left out
+    above_heading: int = 0  # paragraphs of sentences above a "Transcript" heading, left out
 
     @property
     def paragraphs(self) -> list[Paragraph]:
@@ -119,8 +120,13 @@ def parse(page: Page, words: Words) -> Transcript:
     page_lines = [" ".join(line.split()) for line in lines]
     found = blocks(page.text, reader)
     label_driven = _label_driven(found, reader)
-    for block in found:
+    below = _transcript_heading(found, words)
+    for index, block in enumerate(found):
         text = block.text
+        if not started and index < below and is_content(text, False):
+            result.dropped.append(block)  # the page's summary above its "Transcript" heading
+            result.above_heading += 1
+            continue
         if ended or is_furniture(text, words) or is_disclaimer(text, words):
             result.dropped.append(block)
             continue
@@ -198,6 +204,16 @@ def parse(page: Page, words: Words) -> Transcript:
     find_programme(result, header, words)
     result.broadcaster = find_broadcaster(page, header + result.dropped, words)
     return result
+
+
+def _transcript_heading(found: list[Block], words: Words) -> int:
+    """The index of a "Transcript" heading with the transcript below it (its summary, show
+    notes and description above it are the page's), or 0 when there is none."""
+    for index, block in enumerate(found[: len(found) // 2]):
+        if normal(block.text) in words.transcript_headings:
+            after = [b for b in found[index + 1 :] if is_content(b.text, False)]
+            return index if len(after) >= 3 else 0
+    return 0
 
 
 def _label_driven(found: list[Block], reader: LabelReader) -> bool:

@@ -67,6 +67,7 @@ class WordFile(BaseModel):
     answerer_labels: list[Word] = []
     audience_questioners: list[Word] = []
     teasers: list[Word] = []
+    transcript_headings: list[Word] = []
     music_labels: list[Word] = []
     sound_labels: list[Word] = []
     not_speakers: list[Word] = []
@@ -129,6 +130,7 @@ class Words:
         self.questioner_labels = frozenset(normal(x) for x in merged.questioner_labels)
         self.answerer_labels = frozenset(normal(x) for x in merged.answerer_labels)
         self.teaser = re.compile(rf"(?i)^(?P<word>{alternatives(merged.teasers)})\s*:(?=\s|$)")
+        self.transcript_headings = frozenset(normal(x) for x in merged.transcript_headings)
         self.audience_questioners = frozenset(normal(x) for x in merged.audience_questioners)
         # "Questions from the congregation", "Listener questions", "Audience Q&A"
         audience = alternatives(merged.audience_questioners)

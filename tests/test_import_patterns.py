@@ -618,6 +618,17 @@ def test_24_the_summary_above_a_transcript_heading_is_not_spoken() -> None:
     assert "1 paragraph(s) of sentences above the “Transcript” heading" in result.yaml
 
 
+def test_24_a_recorded_clip_and_its_in_and_out_words_are_not_read() -> None:
+    result = run(
+        "HOST: The bridge closes in May.\n\nCLIP: 00:19\n\nIt will be closed (audio begin)\n\n"
+        "… again in September (tape ends)\n\nHOST: Ferries will run.\n"
+    )
+    assert [p.text for p in result.transcript.paragraphs] == [
+        "The bridge closes in May.",
+        "Ferries will run.",
+    ]
+
+
 def test_24_cue_lines_are_cues_never_speakers_or_words() -> None:
     result = run(
         "NARRATOR: The night was wet.\n\nSOUND: Rain on a roof.\n\nSFX: A door slams.\n\n"

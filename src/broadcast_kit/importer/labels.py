@@ -50,6 +50,11 @@ _NUMBERED = re.compile(
 )
 _DASH = re.compile(r"^\s*([A-Z][A-Z.'’]*(?:\s+[A-Z][A-Z.'’]*){0,3})\s+[-–—]\s+(?=\S)")
 _CUE_DASH = re.compile(r"^(?P<role>[A-Za-z][A-Za-z/ .'’-]{0,20}?)\s+[-–—]\s+(?P<rest>\S.*)$")
+# a radio script's clip given by its in and out words: "President Trump is (audio begin)",
+# "… back to the house (audio end)"
+_CLIP_WORDS = re.compile(
+    r"(?i)^[^()]{0,80}\((?:audio|clip|tape|sound|actuality)\s+(?:begins?|in|starts?|ends?|out)\)$"
+)
 _INITIALS = re.compile(r"^\s*([A-Z]{2,3}):\s")
 _CALENDAR = frozenset({"April", "May", "June", "July", "August", "Sunday"})
 _MIXED_NAME = re.compile(rf"{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{1,2}}")
@@ -267,7 +272,15 @@ class LabelReader:
     def _cue_line(self, text: str) -> tuple[Label, str] | None:
         """ "MUSIC: theme up", "SFX: a door slams", "F/X - a door slams": the whole line is a
         production cue."""
+        if _CLIP_WORDS.match(text):  # a recorded clip's in or out words: played, not read
+            return Label("direction", text, role="clip"), ""
         match = _ROLE_ONLY.match(text)
+        if (
+            match is not None
+            and normal(match.group("role")) in self.words.soundbite_labels
+            and not re.search(r"[A-Za-z]", match.group("rest") or "")
+        ):  # "Clip: [005 – 00:27]": a recorded clip, played where it stands
+            return Label("direction", text, role="clip"), ""
         if match is None and (dash := _CUE_DASH.match(text)) and dash.group("role").isupper():
             match = dash  # "F/X - ...", never "Noise - that is what kept me awake."
         if match is None:

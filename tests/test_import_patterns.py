@@ -629,6 +629,15 @@ def test_24_a_recorded_clip_and_its_in_and_out_words_are_not_read() -> None:
     ]
 
 
+def test_24_a_questioner_who_welcomes_the_guest_is_the_host() -> None:
+    result = run(
+        "JOURNALIST: Minister, good morning and welcome to the show.\n\n"
+        "MINISTER: Good morning.\n\nJOURNALIST: Will the port close?\n\n"
+        "MINISTER: No, and you are welcome to visit it.\n"
+    )
+    assert who(result) == [("host", "host"), ("interview", "Minister")] * 2
+
+
 def test_24_cue_lines_are_cues_never_speakers_or_words() -> None:
     result = run(
         "NARRATOR: The night was wet.\n\nSOUND: Rain on a roof.\n\nSFX: A door slams.\n\n"

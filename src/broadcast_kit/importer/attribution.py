@@ -509,6 +509,16 @@ class _ProgrammeVoices:
             return None
         labelled = [p for p in self.spoken if p.person is not None]
         asking = {p.person for p in labelled if self._questioner(p)}
+        # a questioner who opens by welcoming the guest ("good morning and welcome") is the
+        # host of a broadcast interview, not a journalist at a press event
+        first = labelled[0] if labelled else None
+        if (
+            first is not None
+            and first.person in asking
+            and first.person in people
+            and self.words.programme_openers.search(first.text)
+        ):
+            return first.person, "asks first and welcomes the guest: a broadcast interview"
         people = [p for p in people if p not in asking]
         if not people:
             return None

@@ -164,8 +164,10 @@ class Words:
         self.report_cues = alternatives(merged.report_cues)
         self.own_events = re.compile(rf"(?i)(?<![\w-]){alternatives(merged.own_events)}(?![\w-])")
         self.opener_words = alternatives(merged.programme_openers)
+        # ("you are welcome to tune in" welcomes no one to the programme)
         self.programme_openers = re.compile(
-            rf"(?i)(?<![\w-]){alternatives(merged.programme_openers)}(?![\w-])"
+            rf"(?i)(?<![\w-])(?<!are )(?<!re )(?<!’re )(?<!is )(?<!be )"
+            rf"{alternatives(merged.programme_openers)}(?![\w-])"
         )
         nouns = [*merged.voxpop_nouns, *(_plural(n) for n in merged.voxpop_nouns)]
         self.voxpop_nouns = alternatives(nouns)

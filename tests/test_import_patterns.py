@@ -638,6 +638,15 @@ def test_24_a_questioner_who_welcomes_the_guest_is_the_host() -> None:
     assert who(result) == [("host", "host"), ("interview", "Minister")] * 2
 
 
+def test_24_a_headline_saying_who_interviews_whom_decides_it() -> None:
+    result = run(
+        "Ann Lee Talks To Ray Kim\n\nRAY KIM, ANCHOR: Tonight I am the guest.\n\n"
+        "ANN LEE, ANCHOR: Welcome, Ray.\n\nKIM: Thank you, Ann.\n"
+    )
+    assert who(result) == [("interview", "Ray Kim"), ("host", "host"), ("interview", "Ray Kim")]
+    assert "# check: Ann Lee interviews Ray Kim: the headline" in result.yaml
+
+
 def test_24_cue_lines_are_cues_never_speakers_or_words() -> None:
     result = run(
         "NARRATOR: The night was wet.\n\nSOUND: Rain on a roof.\n\nSFX: A door slams.\n\n"

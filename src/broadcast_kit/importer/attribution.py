@@ -40,6 +40,12 @@ from broadcast_kit.importer.words import APOS, Words, alternatives, normal
 from broadcast_kit.render.sentences import sentences
 
 _NUMBERED = re.compile(r"(?i)(?:speaker|participant|voice)\s*\d+")  # "Speaker 4"
+# a headline saying who interviews whom: "Jane Doe Interviews John Roe"
+_NAME = r"[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3}"
+_INTERVIEWS = re.compile(
+    rf"(?P<asker>{_NAME})\s+(?i:interviews|talks\s+(?:to|with)|in\s+conversation\s+with)"
+    rf"\s+(?P<guest>{_NAME})(?:\s*[:|–—-].*)?"
+)
 GUESSED_BREAK = "check: paragraph break guessed (the transcript has no line breaks)"
 
 
@@ -453,6 +459,10 @@ class _ProgrammeVoices:
         self.role_words = alternatives(r for r in roles if len(r) > 3 and r != "package")
 
     def run(self) -> None:
+        self._named_voices()
+        self._interview_headline()
+
+    def _named_voices(self) -> None:
         named = [
             p
             for p in self.spoken
@@ -481,6 +491,48 @@ class _ProgrammeVoices:
                 found.setdefault(person, ("voice actor", why))
         for person, (role, why) in found.items():
             self._flip(person, role, why)
+
+    def _interview_headline(self) -> None:
+        """ "Katie Couric Interviews Larry King": a headline naming who interviews whom
+        decides it, even where both are labelled anchors (a host interviewed on their own
+        show)."""
+        lines = [self.transcript.title or "", *self.transcript.header_lines]
+        for line in lines:
+            match = _INTERVIEWS.fullmatch(" ".join(line.split()))
+            if match is None:
+                continue
+            by_name = {p.name.lower(): p for p in self.transcript.people.known}
+            asker, guest = by_name.get(match["asker"].lower()), by_name.get(match["guest"].lower())
+            if asker is None or guest is None or not guest.host_side:
+                return
+            why = f"the headline “{line.strip()}”"
+            theirs = self._own(guest)
+            if guest.host:  # the host's turns: their labels and the paragraphs that go on
+                turn = False
+                for para in self.spoken:
+                    if para.label is not None:
+                        turn = para.label.name in (guest.name, guest.surname)
+                    if turn and para.kind == "host" and para.person is None:
+                        theirs.append(para)
+            mine = self._own(asker)
+            guest.host, guest.programme, guest.interviewee = False, None, True
+            asker.host, asker.programme, asker.interviewee = True, None, False
+            said = ""
+            for para in sorted(theirs, key=self.spoken.index):
+                para.kind, para.person = "interview", guest
+                if para.label is not None:
+                    said = f"label “{para.label.written}” (line {para.label_line or para.line})"
+                    para.notes = [f"{guest.name}: {said}"]
+                else:
+                    para.notes = [f"{guest.name}: continues the turn of the {said}"]
+            for para in mine:
+                para.kind, para.person = "host", None
+                para.notes = [n.replace(f"{asker.name} (co-host): ", "") for n in para.notes]
+            own = theirs + mine
+            if own:
+                first = min(own, key=self.spoken.index)
+                first.notes.append(f"check: {asker.name} interviews {guest.name}: {why}")
+            return
 
     def _own(self, person: Person) -> list[Paragraph]:
         return [p for p in self.spoken if p.person is person]

@@ -83,6 +83,7 @@ class Transcript:
     sound_effects: int = 0  # (TRUCK PASSING), (HORN, BRAKES): capitals in brackets, not listed
     above_labels: int = 0  # paragraphs of sentences above the first label, left out
     above_heading: int = 0  # paragraphs of sentences above a "Transcript" heading, left out
+    header_lines: list[str] = field(default_factory=list)  # the page's lines above the text
 
     @property
     def paragraphs(self) -> list[Paragraph]:
@@ -152,6 +153,7 @@ def parse(page: Page, words: Words) -> Transcript:
         if not started and (opens or (label and label.kind == "music") or content):
             started = True
             first_title, first_tag = _story_title(header)
+            result.header_lines = [b.text for b in header]
             read_header(result, header, page, words, page_lines)
             result.stories.append(Story(first_title or result.title or "", block.line, first_tag))
         if not started:

@@ -647,6 +647,20 @@ def test_24_a_headline_saying_who_interviews_whom_decides_it() -> None:
     assert "# check: Ann Lee interviews Ray Kim: the headline" in result.yaml
 
 
+def test_24_srt_saved_as_text_is_captions_and_mixed_case_names_start_turns() -> None:
+    cues = [("Jane Roe: Good afternoon.", ""), ("Let me hand over", "to Tom."),
+            ("Tom Hart: Thank you,", "Jane."), ("The boats run", "all winter."),
+            ("They stop in", "spring.")]  # fmt: skip
+    srt = "Subtitles\n\n" + "\n".join(
+        f"{n}\n00:00:{2 * n:02},000 --> 00:00:{2 * n + 1:02},500\n{a}\n{b}\n"
+        for n, (a, b) in enumerate(cues, start=1)
+    )
+    result = run(srt)
+    assert result.transcript.captions
+    assert [p.text.split()[0] for p in result.transcript.paragraphs] == ["Good", "Thank"]
+    assert who(result) == [("host", "host"), ("interview", "Tom Hart")]
+
+
 def test_24_cue_lines_are_cues_never_speakers_or_words() -> None:
     result = run(
         "NARRATOR: The night was wet.\n\nSOUND: Rain on a roof.\n\nSFX: A door slams.\n\n"

@@ -661,6 +661,18 @@ def test_24_srt_saved_as_text_is_captions_and_mixed_case_names_start_turns() -> 
     assert who(result) == [("host", "host"), ("interview", "Tom Hart")]
 
 
+def test_24_mixed_case_and_initials_labels_inside_a_line_that_lost_its_breaks() -> None:
+    result = run(
+        "Ann Lee: Welcome. Where were you born? Tom Hart: In the port, in AL: And then?"
+        " TH: Then the city. AL: Why? TH: Work. AL: Thank you, Tom. TH: Thank you, Ann.\n"
+    )
+    names = [p.person.name if p.person else "host" for p in result.transcript.paragraphs]
+    assert names == ["host", "Tom Hart"] * 4
+    assert not re.search(
+        r"\b(?:AL|TH|Tom Hart):", " ".join(p.text for p in result.transcript.paragraphs)
+    )
+
+
 def test_24_cue_lines_are_cues_never_speakers_or_words() -> None:
     result = run(
         "NARRATOR: The night was wet.\n\nSOUND: Rain on a roof.\n\nSFX: A door slams.\n\n"

@@ -189,10 +189,15 @@ class _Attribution:
         written = label.written.rstrip(": ")
         if not re.fullmatch(r"[A-Z]{2,3}", written):
             return None
-        found = [
+        found = [  # all the initials, or the first and last ("SH": Sandra Stewart Holyoak)
             p
             for p in self.people.known
-            if len(p.tokens) == len(written) and "".join(t[0] for t in p.tokens) == written
+            if (len(p.tokens) == len(written) and "".join(t[0] for t in p.tokens) == written)
+            or (
+                len(written) == 2
+                and len(p.tokens) == 3
+                and p.tokens[0][0] + p.tokens[-1][0] == written
+            )
         ]
         return found[0] if len(found) == 1 else None
 
@@ -681,6 +686,10 @@ class _ProgrammeVoices:
         billed = re.compile(
             rf"(?<![\w-])(?i:{self.words.opener_words}|this is)\s[^.!?]{{1,60}}?"
             rf"\swith\s(?:[A-Z][\w’'-]*\s+){{0,3}}(?:and\s+)?{names}(?![\w-])"
+            # an oral history's opening: "This begins an interview with GUEST on DATE, at
+            # PLACE, with ASKER and ASKER."
+            rf"|(?i:interview\s+with)\s[^.!?]{{1,100}}?\s(?:with|by)\s"
+            rf"(?:[A-Z][\w’'-]*,?\s+){{0,3}}(?:and\s+)?{names}(?![\w-])"
         )
         for para in self.spoken[:4]:
             for match in self.self_intro.finditer(para.text):

@@ -55,7 +55,15 @@ _CUE_DASH = re.compile(r"^(?P<role>[A-Za-z][A-Za-z/ .'’-]{0,20}?)\s+[-–—]\
 _CLIP_WORDS = re.compile(
     r"(?i)^[^()]{0,80}\((?:audio|clip|tape|sound|actuality)\s+(?:begins?|in|starts?|ends?|out)\)$"
 )
-_INITIALS = re.compile(r"^\s*([A-Z]{2,3}):\s")
+# (at a line's start, or after a sentence's end in a line that lost its breaks)
+_INITIALS = re.compile(r"(?:^[^\S\n]*|(?<=[.!?…\"”’]\s))([A-Z]{2,3}):\s", re.MULTILINE)
+# a "Name Surname:" label inside a line that lost its breaks: after a sentence's end, or
+# opening the line (after a PDF page number: "2 Patrick Lee: This begins ...")
+_MIXED_INLINE = re.compile(
+    rf"(?:(?<=[.!?…\"”’]\s)|(?<=^\d\s)|(?<=^\d\d\s)|(?<=^\d\d\d\s)|^)"
+    rf"(?P<name>{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{1,2}}):\s",
+    re.MULTILINE,
+)
 _CALENDAR = frozenset({"April", "May", "June", "July", "August", "Sunday"})
 _MIXED_NAME = re.compile(rf"{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{1,2}}")
 _BRACKET = re.compile(r"^\[\s*(?P<tag>[^\[\]]{1,40}?)\s*\](?:\s*(?P<rest>.*))?$")
@@ -113,14 +121,6 @@ class LabelReader:
         )
         self.mixed = {name for name, n in counts.items() if n >= 2 and self._person_like(name)}
         self.mixed |= set(speakers)
-        # on a page whose turns are "Name:" labels, a name that speaks once is a label too:
-        # a full name, or a first name the page mentions elsewhere ("Alan, Bobby and Chuck")
-        if len(self.mixed) >= 2:
-            self.mixed |= {
-                name
-                for name, n in counts.items()
-                if n == 1 and self._person_like(name) and self._named_elsewhere(name, text)
-            }
         # "Jane Doe:" alone on its line above the words, again and again: then a name seen
         # once in that form is a label too
         alone = sum(
@@ -141,16 +141,27 @@ class LabelReader:
         dashed = Counter(m.group(1) for line in text.splitlines() if (m := _DASH.match(line)))
         self.dashed = {name for name, n in dashed.items() if n >= 2}
         # initials as labels ("CO:", "JD:"), when they recur
-        initials = Counter(m.group(1) for line in text.splitlines() if (m := _INITIALS.match(line)))
+        initials = Counter(m.group(1) for m in _INITIALS.finditer(text))
         self.initials = {label for label, n in initials.items() if n >= 2}
         # "Terry Gross: Hi." once, then "TG:" again and again: the full name is a label too
-        # (once the page labels by initials, one "TR:" is enough for "Tim Russell:")
-        for name in counts:
-            said = "".join(t[0] for t in name.split())
-            if (said in self.initials or (self.initials and initials[said])) and self._person_like(
-                name
-            ):
+        # (once the page labels by initials, one "TR:" is enough for "Tim Russell:"; "SH:"
+        # stands for "Sandra Stewart Holyoak:" too, and the full name may stand mid-line)
+        inline = Counter(m["name"] for m in _MIXED_INLINE.finditer(text))
+        for name in counts | inline:
+            tokens = name.split()
+            said = {"".join(t[0] for t in tokens), tokens[0][0] + tokens[-1][0]}
+            known = said & self.initials or (self.initials and any(initials[s] for s in said))
+            if known and self._person_like(name):
                 self.mixed.add(name)
+        # on a page whose turns are "Name:" labels, a name that speaks once is a label too:
+        # a full name (at a line's start or after a sentence), or a first name the page
+        # mentions elsewhere ("Alan, Bobby and Chuck")
+        if len(self.mixed) >= 2:
+            self.mixed |= {
+                name
+                for name, n in (counts | inline).items()
+                if n == 1 and self._person_like(name) and self._named_elsewhere(name, text)
+            }
         # a name alone on its line, again and again, with the words below it: a label
         lines = Counter(" ".join(line.split()) for line in text.splitlines())
         self.alone = {
@@ -447,6 +458,9 @@ class LabelReader:
         """`line` cut before every label and around every cue inside it (a transcript that
         lost its line breaks keeps its labels: "... reporting. JANE DOE: Thank you.")."""
         cuts = {0, len(line)}
+        for match in _MIXED_INLINE.finditer(line):  # "... today? James Pressman: I was born"
+            if match["name"] in self.mixed and match.start() > 0:
+                cuts.add(match.start("name"))
         for match in _INLINE.finditer(line):
             start = match.start()
             if start == 0 and match.end() == len(line):
@@ -481,4 +495,6 @@ class LabelReader:
         before = line[:start].rstrip()
         if re.search(r"[.!?…\"”’)\]]$|\d$", before):
             return True
+        if label.written.rstrip(": ") in self.initials:  # "... born in SH: Let me ask": a
+            return True  # PDF lost the year before the page's recurring initials label
         return label.kind == "host" or len((label.name or "").split()) >= 2

@@ -673,6 +673,16 @@ def test_24_mixed_case_and_initials_labels_inside_a_line_that_lost_its_breaks() 
     )
 
 
+def test_24_a_sentence_going_on_after_a_blank_line_is_one_paragraph() -> None:
+    result = run(
+        "ANNOUNCER: Welcome to the play. For the next\n\n    half hour we sit in a storm.\n\n"
+        "KEEPER: Nobody comes.\n\nthe end of it, in lower case, is its own paragraph.\n"
+    )
+    texts = [p.text for p in result.transcript.paragraphs]
+    assert texts[0] == "Welcome to the play. For the next half hour we sit in a storm."
+    assert len(texts) == 3
+
+
 def test_24_cue_lines_are_cues_never_speakers_or_words() -> None:
     result = run(
         "NARRATOR: The night was wet.\n\nSOUND: Rain on a roof.\n\nSFX: A door slams.\n\n"

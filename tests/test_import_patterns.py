@@ -683,6 +683,20 @@ def test_24_a_sentence_going_on_after_a_blank_line_is_one_paragraph() -> None:
     assert len(texts) == 3
 
 
+def test_24_hosts_introducing_themselves_above_the_first_label_are_spoken() -> None:
+    result = run(
+        "Hi, I'm Ann DeWitt.\n\nAnd I'm Ray Kim.\n\nDEWITT: This is the show.\n\n"
+        "KIM: Tonight, the ferry.\n\nJOE ROE: I took it every night for years and years.\n"
+    )
+    assert who(result) == [
+        ("host", "host"),
+        ("host", "Ray Kim"),
+        ("host", "host"),
+        ("host", "Ray Kim"),
+        ("interview", "Joe Roe"),
+    ]
+
+
 def test_24_cue_lines_are_cues_never_speakers_or_words() -> None:
     result = run(
         "NARRATOR: The night was wet.\n\nSOUND: Rain on a roof.\n\nSFX: A door slams.\n\n"

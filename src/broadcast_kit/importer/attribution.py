@@ -97,7 +97,7 @@ class _Attribution:
         self.others = any(label.kind != "host" for label in turn_labels)
         intro = self.words.self_introductions
         self.self_intro = re.compile(
-            rf"(?:^|(?<=[.!?,;]\s)|(?<=\band\s))(?i:{intro})\s+(?P<name>[A-Z][^\s,.!?;]*"
+            rf"(?:^|(?<=[.!?,;]\s)|(?<=\b[Aa]nd\s)|(?<=^Hey\s)|(?<=^Hi\s))(?i:{intro})\s+(?P<name>[A-Z][^\s,.!?;]*"
             r"(?:\s+[A-Z][^\s,.!?;]*){1,2})(?=\s*(?:[.,!?;]|and\b|$))"
         )
 
@@ -466,6 +466,21 @@ class _ProgrammeVoices:
     def run(self) -> None:
         self._named_voices()
         self._interview_headline()
+        self._introductions()
+
+    def _introductions(self) -> None:
+        """ "And I'm John Roe." standing alone, unlabelled, where John Roe is a programme
+        voice: his line, not the host's."""
+        voices = [p for p in self.transcript.people.known if p.programme is not None]
+        for para in self.spoken:
+            if para.kind != "host" or para.person is not None or len(para.text.split()) > 8:
+                continue
+            for match in self.self_intro.finditer(para.text):
+                said = match.group("name").split()
+                who = [p for p in voices if p.name == " ".join(said) or p.surname == said[-1]]
+                if len(who) == 1:
+                    para.person = who[0]
+                    para.notes.append(f"{who[0].name} ({who[0].programme}): introduces themselves")
 
     def _named_voices(self) -> None:
         named = [
@@ -694,7 +709,10 @@ class _ProgrammeVoices:
         for para in self.spoken[:4]:
             for match in self.self_intro.finditer(para.text):
                 said = match.group("name").split()
-                if para.person is not person and " ".join(said) == person.name:
+                if para.person is not person and (
+                    " ".join(said) == person.name
+                    or (len(person.tokens) == 1 and said[-1] == person.name)  # "MENNEL:"
+                ):
                     return True
             if para.person is not person and billed.search(para.text):
                 return True

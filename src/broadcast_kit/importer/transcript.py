@@ -33,6 +33,11 @@ from broadcast_kit.importer.page import (
 from broadcast_kit.importer.people import People, Person
 from broadcast_kit.importer.words import Words, normal
 
+# a line that is only a voice introducing itself: "Hey, I'm Jane Doe.", "And I'm John Roe."
+_HOST_OPENING = re.compile(
+    r"(?:(?:Hey|Hi|Hello|And|Good (?:morning|evening|afternoon)),?\s+)?I['’]m\s+"
+    r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,2}\s*[.!]"
+)
 # a paragraph from a line this long, on a page of a few lines, lost its paragraph breaks
 ONE_LINE = 600
 
@@ -150,6 +155,8 @@ def parse(page: Page, words: Words) -> Transcript:
             continue
         opens = label is not None and label.kind in ("host", "speaker", "reporter", "voxpop")
         content = is_content(text, False) and not label_driven  # a page of labels starts at one
+        # "Hey, I'm Jane Doe." / "And I'm John Roe.": the hosts' opening above the first label
+        content = content or (label_driven and _HOST_OPENING.fullmatch(text) is not None)
         if not started and (opens or (label and label.kind == "music") or content):
             started = True
             first_title, first_tag = _story_title(header)

@@ -697,6 +697,18 @@ def test_24_hosts_introducing_themselves_above_the_first_label_are_spoken() -> N
     ]
 
 
+def test_24_unpunctuated_captions_keep_their_speaker_marks() -> None:
+    vtt = (
+        "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nGood evening, and welcome to the late show"
+        " from the harbour.\n\n00:00:01.000 --> 00:00:03.000\n>> Welcome back, it is good"
+        " to see you all\n\n00:00:03.500 --> 00:00:05.000\n>> thanks for having me, it is a"
+        " real pleasure to be here.\n"
+    )
+    result = importer.import_transcript(vtt, "a.vtt", engine="fake", today=dt.date(2000, 1, 1))
+    texts = [p.text for p in result.transcript.paragraphs]
+    assert len(texts) == 3 and texts[2].startswith("thanks for having me")
+
+
 def test_24_cue_lines_are_cues_never_speakers_or_words() -> None:
     result = run(
         "NARRATOR: The night was wet.\n\nSOUND: Rain on a roof.\n\nSFX: A door slams.\n\n"

@@ -347,9 +347,11 @@ def _header_of_one_line(text: str) -> list[str]:
     return [before, date, after] if after else [before, date]
 
 
-def blocks(text: str, labels: LabelReader | None = None) -> list[Block]:
-    """Paragraphs of the text: blank lines end them; a hard-wrapped line joins the next one
-    when it was full or its sentence goes on; labels and cues inside a line are cut out."""
+def blocks(text: str, labels: LabelReader | None = None, *, captions: bool = False) -> list[Block]:
+    """Paragraphs of the text: blank lines end them (unless a sentence goes on in lower
+    case after one; never in `captions`, whose paragraphs are the speakers' turns); a
+    hard-wrapped line joins the next one when it was full or its sentence goes on; labels
+    and cues inside a line are cut out."""
     lines = _Lines(text, labels or LabelReader(default_words(), text))
     result: list[Block] = []
     current: list[str] = []
@@ -360,7 +362,9 @@ def blocks(text: str, labels: LabelReader | None = None) -> list[Block]:
             gap = True
             continue
         if current and not (
-            lines.resumes(current[-1], line) if gap else lines.joins(current[-1], line)
+            (not captions and lines.resumes(current[-1], line))
+            if gap
+            else lines.joins(current[-1], line)
         ):
             result.append(Block(" ".join(current), start))
             current = []

@@ -124,7 +124,7 @@ def parse(page: Page, words: Words) -> Transcript:
     waiting: tuple[Label, int] | None = None  # a label on a line of its own
     lines = [line for line in page.text.splitlines() if line.strip()]
     page_lines = [" ".join(line.split()) for line in lines]
-    found = blocks(page.text, reader)
+    found = blocks(page.text, reader, captions=page.captions)
     label_driven = _label_driven(found, reader)
     below = _transcript_heading(found, words)
     for index, block in enumerate(found):

@@ -709,6 +709,13 @@ def test_24_unpunctuated_captions_keep_their_speaker_marks() -> None:
     assert len(texts) == 3 and texts[2].startswith("thanks for having me")
 
 
+@pytest.mark.parametrize("cue", ["(upbeat music)", "[gentle music plays]", "(Musical interlude)"])
+def test_24_a_bracketed_cue_naming_music_is_music(cue: str) -> None:
+    result = run(f"{cue}\n\nHi.\n\nHOST: Welcome back to the show, everyone, it is good.\n")
+    assert result.transcript.paragraphs[0].kind == "music"
+    assert result.transcript.paragraphs[1].text == "Hi."
+
+
 def test_24_cue_lines_are_cues_never_speakers_or_words() -> None:
     result = run(
         "NARRATOR: The night was wet.\n\nSOUND: Rain on a roof.\n\nSFX: A door slams.\n\n"

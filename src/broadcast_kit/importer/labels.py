@@ -64,6 +64,7 @@ _MIXED_INLINE = re.compile(
     rf"(?P<name>{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{1,2}}):\s",
     re.MULTILINE,
 )
+_MUSIC_WORD = re.compile(r"(?i)\bmusic(?:al)?\b")
 _CALENDAR = frozenset({"April", "May", "June", "July", "August", "Sunday"})
 _MIXED_NAME = re.compile(rf"{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{1,2}}")
 _BRACKET = re.compile(r"^\[\s*(?P<tag>[^\[\]]{1,40}?)\s*\](?:\s*(?P<rest>.*))?$")
@@ -227,8 +228,8 @@ class LabelReader:
             return Label("music", text, role="cue line")
         if inner is not None and normal(inner.group("role")) in self.words.sound_labels:
             return Label("direction", text, role="cue line")
-        if self.words.music_cues.match(body):
-            return Label("music", text)
+        if self.words.music_cues.match(body) or _MUSIC_WORD.search(body):
+            return Label("music", text)  # "(MUSIC)", "(upbeat music)", "[gentle music plays]"
         if self.words.stage_directions.match(body):
             return Label("direction", text)
         letters = [c for c in body if c.isalpha()]

@@ -28,9 +28,10 @@ _TIME_LINE = re.compile(
 )
 # a timecode opening a line ("[00:01:23] HOST: ...", "00:01:23 Words") or closing a label
 # ("Speaker 1 (00:12):", "Jane Doe [01:02:03]:")
-# and its list number and dash in a numbered list of questions: "2. [01:58] - Q: ..."
+# and its list number and dash in a numbered list of questions: "2. [01:58] - Q: ...", or
+# the bar of a speech recogniser's output: "00:00:02.580 | Guys, we did it."
 _LEADING = re.compile(
-    rf"^\s*(?:\d{{1,3}}[.)]\s*)?(?:{_BRACKET_CLOCK}|{_FULL_CLOCK})(?:\s+[-–—])?\s+(?=\S)"
+    rf"^\s*(?:\d{{1,3}}[.)]\s*)?(?:{_BRACKET_CLOCK}|{_FULL_CLOCK})(?:\s+[-–—|])?\s+(?=\S)"
 )
 _IN_LABEL = re.compile(rf"^(?P<label>[^:\n]{{1,60}}?)\s*(?:{_BRACKET_CLOCK}|{_FULL_CLOCK})\s*:")
 # "[inaudible 00:00:16]", "[crosstalk 00:01:22]": the cue stays, its time goes

@@ -716,6 +716,12 @@ def test_24_a_bracketed_cue_naming_music_is_music(cue: str) -> None:
     assert result.transcript.paragraphs[1].text == "Hi."
 
 
+def test_24_a_label_whose_name_was_lost_opens_a_turn_to_check() -> None:
+    result = run(": Good morning.\n\nJANE ROE: Morning.\n\nHOST: Tea?\n\nJANE ROE: Please.\n")
+    assert result.transcript.paragraphs[0].text == "Good morning."
+    assert "# check: its label has no name on the page" in result.yaml
+
+
 def test_24_cue_lines_are_cues_never_speakers_or_words() -> None:
     result = run(
         "NARRATOR: The night was wet.\n\nSOUND: Rain on a roof.\n\nSFX: A door slams.\n\n"

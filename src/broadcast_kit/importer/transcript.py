@@ -140,6 +140,10 @@ def parse(page: Page, words: Words) -> Transcript:
             ended = True
             result.dropped.append(block)
             continue
+        # ": Good morning." on a page of labels: a label whose name the page lost
+        nameless = label_driven and re.match(r":\s+(?=\S)", text) is not None
+        if nameless:
+            text = text.split(":", 1)[1].strip()
         label, rest = reader.split(text)
         field_match = LABELLED.match(text)
         if field_match and not started and label is None:
@@ -157,6 +161,7 @@ def parse(page: Page, words: Words) -> Transcript:
         content = is_content(text, False) and not label_driven  # a page of labels starts at one
         # "Hey, I'm Jane Doe." / "And I'm John Roe.": the hosts' opening above the first label
         content = content or (label_driven and _HOST_OPENING.fullmatch(text) is not None)
+        content = content or nameless
         if not started and (opens or (label and label.kind == "music") or content):
             started = True
             first_title, first_tag = _story_title(header)
@@ -187,6 +192,8 @@ def parse(page: Page, words: Words) -> Transcript:
             if waiting is not None:
                 para.label, para.label_line = waiting
                 waiting = None
+            if nameless:
+                para.notes.append("check: its label has no name on the page (“: ...”); who speaks?")
             story.paragraphs.append(para)
         elif result.title and text == result.title and not _spoken_before(story):
             result.dropped.append(block)  # the page's title again, above the transcript

@@ -158,11 +158,18 @@ class LabelReader:
         # a full name (at a line's start or after a sentence), or a first name the page
         # mentions elsewhere ("Alan, Bobby and Chuck")
         if len(self.mixed) >= 2:
-            self.mixed |= {
+            # each capitalised word, not followed by a colon: the mentions outside labels
+            mentioned = Counter(re.findall(r"(?<![\w'’-])([A-Z][\w'’-]*)\b(?!\s*:)", text))
+            once = {
                 name
                 for name, n in (counts | inline).items()
-                if n == 1 and self._person_like(name) and self._named_elsewhere(name, text)
+                if n == 1
+                and self._person_like(name)
+                and (len(name.split()) >= 2 or mentioned[name] >= 1)
             }
+            # a few voices heard once beside those who recur; hundreds are not a cast
+            if len(once) <= max(4, 2 * len(self.mixed)):
+                self.mixed |= once
         # a name alone on its line, again and again, with the words below it: a label
         lines = Counter(" ".join(line.split()) for line in text.splitlines())
         self.alone = {
@@ -195,13 +202,16 @@ class LabelReader:
             for i in range(1, len(tokens))
         )
 
-    @staticmethod
-    def _named_elsewhere(name: str, text: str) -> bool:
-        """A full name, or a first name that the page mentions outside its label."""
-        if len(name.split()) >= 2:
-            return True
-        return len(re.findall(rf"(?<![\w'’-]){re.escape(name)}(?![\w'’-]|\s*:)", text)) >= 1
-
+        if len(self.mixed) >= 2:
+            # each capitalised word, not followed by a colon: the mentions outside labels
+            mentioned = Counter(re.findall(r"(?<![\w'’-])([A-Z][\w'’-]*)\b(?!\s*:)", text))
+            self.mixed |= {
+                name
+                for name, n in (counts | inline).items()
+                if n == 1
+                and self._person_like(name)
+                and (len(name.split()) >= 2 or mentioned[name] >= 1)
+            }
     def _person_like(self, name: str) -> bool:
         tokens = name.replace("#", " ").split()
         if normal(name) in self.words.not_speakers or not tokens:

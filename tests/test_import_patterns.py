@@ -570,6 +570,15 @@ def test_24_a_name_that_speaks_once_is_a_label_on_a_page_of_name_labels() -> Non
     assert names[2] == "Cal" and names[5] == names[-2] == "Tim Reyes"
 
 
+def test_24_hundreds_of_one_off_name_labels_are_not_a_cast() -> None:
+    """A page of hundreds of "Name Name:" lines, each once, beside two recurring voices:
+    not a cast of hundreds (and the import stays fast)."""
+    names = [f"Ab{chr(97 + i % 26)}{chr(97 + i // 26)} Cd{chr(97 + i % 7)}" for i in range(200)]
+    page = "".join(f"Ann Lee: Hi.\n\nTom Hart: Yes.\n\n{n}: Words here.\n\n" for n in names)
+    result = run(page)
+    assert len(result.transcript.people.known) <= 4
+
+
 def test_24_a_remark_on_a_page_of_name_labels_is_not_a_label() -> None:
     result = run("Ben: Quiet now.\n\nAda: Hush.\n\nBen: Fine.\n\nAda: Good.\n\nRemember: soup.\n")
     assert result.transcript.paragraphs[-1].text == "Remember: soup."

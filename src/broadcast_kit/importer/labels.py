@@ -202,16 +202,6 @@ class LabelReader:
             for i in range(1, len(tokens))
         )
 
-        if len(self.mixed) >= 2:
-            # each capitalised word, not followed by a colon: the mentions outside labels
-            mentioned = Counter(re.findall(r"(?<![\w'’-])([A-Z][\w'’-]*)\b(?!\s*:)", text))
-            self.mixed |= {
-                name
-                for name, n in (counts | inline).items()
-                if n == 1
-                and self._person_like(name)
-                and (len(name.split()) >= 2 or mentioned[name] >= 1)
-            }
     def _person_like(self, name: str) -> bool:
         tokens = name.replace("#", " ").split()
         if normal(name) in self.words.not_speakers or not tokens:

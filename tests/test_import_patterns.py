@@ -547,6 +547,199 @@ def test_24_label_grammar(page: str, speakers: list[tuple[str, str]]) -> None:
     assert not re.search(r"\b(?:PM|Q|A|JOURNALIST|Speaker 1|MINISTER|EARNEST):|00:02", spoken)
 
 
+@pytest.mark.parametrize(
+    "page",
+    [
+        "Listener Questions\n\nQ: Is the bridge safe?\n\nA: It is, and it was checked in May.\n\n"
+        "Q: When does it open?\n\nA: On Monday.\n",
+        "AUDIENCE Q: Is the bridge safe?\n\nA: It is, and it was checked in May.\n\n"
+        "Q: When does it open?\n\nA: On Monday.\n",
+    ],
+)
+def test_24_questions_from_the_audience_are_answered_by_the_host(page: str) -> None:
+    result = run(page)
+    assert who(result) == [("voxpop", "Audience member"), ("host", "host")] * 2
+
+
+def test_24_a_time_in_a_numbered_list_is_not_spoken() -> None:
+    result = run("Q&A\n\n1. [00:21] - Q: Why now?\n\n2. [01:58] - Q: And the money?\n")
+    assert [p.text for p in result.transcript.paragraphs] == ["Why now?", "And the money?"]
+
+
+def test_24_a_name_that_speaks_once_is_a_label_on_a_page_of_name_labels() -> None:
+    result = run(
+        "Ben: Quiet now, we are on.\n\nAda: Say something about the soup, Cal.\n\n"
+        "Cal: Soup is hot.\n\nBen: Not clever.\n\nAda: Leave him be.\n\n"
+        "Tim Reyes: I am the producer.\n\nTG: Thank you, Tim.\n\nTR: You are welcome.\n\n"
+        "TG: Bye.\n"
+    )
+    spoken = " ".join(p.text for p in result.transcript.paragraphs)
+    assert not re.search(r"\b(?:Cal|Tim Reyes|TR):", spoken)
+    names = [p.person.name if p.person else "host" for p in result.transcript.paragraphs]
+    assert names[2] == "Cal" and names[5] == names[-2] == "Tim Reyes"
+
+
+def test_24_hundreds_of_one_off_name_labels_are_not_a_cast() -> None:
+    """A page of hundreds of "Name Name:" lines, each once, beside two recurring voices:
+    not a cast of hundreds (and the import stays fast)."""
+    names = [f"Ab{chr(97 + i % 26)}{chr(97 + i // 26)} Cd{chr(97 + i % 7)}" for i in range(200)]
+    page = "".join(f"Ann Lee: Hi.\n\nTom Hart: Yes.\n\n{n}: Words here.\n\n" for n in names)
+    result = run(page)
+    assert len(result.transcript.people.known) <= 4
+
+
+def test_24_a_remark_on_a_page_of_name_labels_is_not_a_label() -> None:
+    result = run("Ben: Quiet now.\n\nAda: Hush.\n\nBen: Fine.\n\nAda: Good.\n\nRemember: soup.\n")
+    assert result.transcript.paragraphs[-1].text == "Remember: soup."
+
+
+@pytest.mark.parametrize(
+    "cue", ["[SFX: A door slams far away]", "(GRAMS: Rain on the roof)", "F/X - A door slams."]
+)
+def test_24_a_cue_line_in_brackets_is_a_cue(cue: str) -> None:
+    result = run(f"NARRATOR: It was late.\n\n{cue}\n\nNARRATOR: Nobody came.\n")
+    assert [p.text for p in result.transcript.paragraphs] == ["It was late.", "Nobody came."]
+
+
+def test_24_a_surname_that_is_a_title_word_labels_its_person() -> None:
+    result = run(
+        "HOST: Good evening.\n\nHOWARD DEAN, PARTY CHAIR: Good evening to you.\n\n"
+        "HOST: Why?\n\nDEAN: Because we worked.\n"
+    )
+    assert who(result) == [("host", "host"), ("interview", "Howard Dean")] * 2
+    assert "DEAN:" not in " ".join(p.text for p in result.transcript.paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("said", "spoken"),
+    [("Tonight: the mayor speaks.", "Tonight, the mayor speaks."), ("Coming up:", "Coming up.")],
+)
+def test_24_a_teaser_word_with_a_colon_is_spoken_not_a_label(said: str, spoken: str) -> None:
+    result = run(f"HOST: Good evening.\n\nHOST: {said}\n\nJOE ROE: Hello.\n")
+    assert result.transcript.paragraphs[1].text == spoken
+    assert who(result)[1] == ("host", "host")
+
+
+def test_24_a_dash_after_a_sound_word_in_a_sentence_is_words() -> None:
+    result = run("NARRATOR: It was late.\n\nNoise - that is what kept me awake all night.\n")
+    assert result.transcript.paragraphs[-1].text.startswith("Noise - that is")
+
+
+def test_24_the_summary_above_a_transcript_heading_is_not_spoken() -> None:
+    result = run(
+        "The Night Ferry\n\nWe ride the last ferry of the night with its crew of six.\n\n"
+        "Transcript\n\nWelcome aboard. Tonight we cross in the fog.\n\n"
+        "The crew have done this crossing every night for eleven years.\n\n"
+        "That is all for this week, and next week the lighthouse.\n"
+    )
+    assert result.transcript.paragraphs[0].text == "Welcome aboard. Tonight we cross in the fog."
+    assert "1 paragraph(s) of sentences above the “Transcript” heading" in result.yaml
+
+
+def test_24_a_recorded_clip_and_its_in_and_out_words_are_not_read() -> None:
+    result = run(
+        "HOST: The bridge closes in May.\n\nCLIP: 00:19\n\nIt will be closed (audio begin)\n\n"
+        "… again in September (tape ends)\n\nHOST: Ferries will run.\n"
+    )
+    assert [p.text for p in result.transcript.paragraphs] == [
+        "The bridge closes in May.",
+        "Ferries will run.",
+    ]
+
+
+def test_24_a_questioner_who_welcomes_the_guest_is_the_host() -> None:
+    result = run(
+        "JOURNALIST: Minister, good morning and welcome to the show.\n\n"
+        "MINISTER: Good morning.\n\nJOURNALIST: Will the port close?\n\n"
+        "MINISTER: No, and you are welcome to visit it.\n"
+    )
+    assert who(result) == [("host", "host"), ("interview", "Minister")] * 2
+
+
+def test_24_a_headline_saying_who_interviews_whom_decides_it() -> None:
+    result = run(
+        "Ann Lee Talks To Ray Kim\n\nRAY KIM, ANCHOR: Tonight I am the guest.\n\n"
+        "ANN LEE, ANCHOR: Welcome, Ray.\n\nKIM: Thank you, Ann.\n"
+    )
+    assert who(result) == [("interview", "Ray Kim"), ("host", "host"), ("interview", "Ray Kim")]
+    assert "# check: Ann Lee interviews Ray Kim: the headline" in result.yaml
+
+
+def test_24_srt_saved_as_text_is_captions_and_mixed_case_names_start_turns() -> None:
+    cues = [("Jane Roe: Good afternoon.", ""), ("Let me hand over", "to Tom."),
+            ("Tom Hart: Thank you,", "Jane."), ("The boats run", "all winter."),
+            ("They stop in", "spring.")]  # fmt: skip
+    srt = "Subtitles\n\n" + "\n".join(
+        f"{n}\n00:00:{2 * n:02},000 --> 00:00:{2 * n + 1:02},500\n{a}\n{b}\n"
+        for n, (a, b) in enumerate(cues, start=1)
+    )
+    result = run(srt)
+    assert result.transcript.captions
+    assert [p.text.split()[0] for p in result.transcript.paragraphs] == ["Good", "Thank"]
+    assert who(result) == [("host", "host"), ("interview", "Tom Hart")]
+
+
+def test_24_mixed_case_and_initials_labels_inside_a_line_that_lost_its_breaks() -> None:
+    result = run(
+        "Ann Lee: Welcome. Where were you born? Tom Hart: In the port, in AL: And then?"
+        " TH: Then the city. AL: Why? TH: Work. AL: Thank you, Tom. TH: Thank you, Ann.\n"
+    )
+    names = [p.person.name if p.person else "host" for p in result.transcript.paragraphs]
+    assert names == ["host", "Tom Hart"] * 4
+    assert not re.search(
+        r"\b(?:AL|TH|Tom Hart):", " ".join(p.text for p in result.transcript.paragraphs)
+    )
+
+
+def test_24_a_sentence_going_on_after_a_blank_line_is_one_paragraph() -> None:
+    result = run(
+        "ANNOUNCER: Welcome to the play. For the next\n\n    half hour we sit in a storm.\n\n"
+        "KEEPER: Nobody comes.\n\nthe end of it, in lower case, is its own paragraph.\n"
+    )
+    texts = [p.text for p in result.transcript.paragraphs]
+    assert texts[0] == "Welcome to the play. For the next half hour we sit in a storm."
+    assert len(texts) == 3
+
+
+def test_24_hosts_introducing_themselves_above_the_first_label_are_spoken() -> None:
+    result = run(
+        "Hi, I'm Ann DeWitt.\n\nAnd I'm Ray Kim.\n\nDEWITT: This is the show.\n\n"
+        "KIM: Tonight, the ferry.\n\nJOE ROE: I took it every night for years and years.\n"
+    )
+    assert who(result) == [
+        ("host", "host"),
+        ("host", "Ray Kim"),
+        ("host", "host"),
+        ("host", "Ray Kim"),
+        ("interview", "Joe Roe"),
+    ]
+
+
+def test_24_unpunctuated_captions_keep_their_speaker_marks() -> None:
+    vtt = (
+        "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nGood evening, and welcome to the late show"
+        " from the harbour.\n\n00:00:01.000 --> 00:00:03.000\n>> Welcome back, it is good"
+        " to see you all\n\n00:00:03.500 --> 00:00:05.000\n>> thanks for having me, it is a"
+        " real pleasure to be here.\n"
+    )
+    result = importer.import_transcript(vtt, "a.vtt", engine="fake", today=dt.date(2000, 1, 1))
+    texts = [p.text for p in result.transcript.paragraphs]
+    assert len(texts) == 3 and texts[2].startswith("thanks for having me")
+
+
+@pytest.mark.parametrize("cue", ["(upbeat music)", "[gentle music plays]", "(Musical interlude)"])
+def test_24_a_bracketed_cue_naming_music_is_music(cue: str) -> None:
+    result = run(f"{cue}\n\nHi.\n\nHOST: Welcome back to the show, everyone, it is good.\n")
+    assert result.transcript.paragraphs[0].kind == "music"
+    assert result.transcript.paragraphs[1].text == "Hi."
+
+
+def test_24_a_label_whose_name_was_lost_opens_a_turn_to_check() -> None:
+    result = run(": Good morning.\n\nJANE ROE: Morning.\n\nHOST: Tea?\n\nJANE ROE: Please.\n")
+    assert result.transcript.paragraphs[0].text == "Good morning."
+    assert "# check: its label has no name on the page" in result.yaml
+
+
 def test_24_cue_lines_are_cues_never_speakers_or_words() -> None:
     result = run(
         "NARRATOR: The night was wet.\n\nSOUND: Rain on a roof.\n\nSFX: A door slams.\n\n"

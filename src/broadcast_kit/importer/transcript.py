@@ -31,8 +31,13 @@ from broadcast_kit.importer.page import (
     is_tail,
 )
 from broadcast_kit.importer.people import People, Person
-from broadcast_kit.importer.words import Words
+from broadcast_kit.importer.words import Words, normal
 
+# a line that is only a voice introducing itself: "Hey, I'm Jane Doe.", "And I'm John Roe."
+_HOST_OPENING = re.compile(
+    r"(?:(?:Hey|Hi|Hello|And|Good (?:morning|evening|afternoon)),?\s+)?I['’]m\s+"
+    r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,2}\s*[.!]"
+)
 # a paragraph from a line this long, on a page of a few lines, lost its paragraph breaks
 ONE_LINE = 600
 
@@ -82,6 +87,8 @@ class Transcript:
     cue_lines: int = 0  # production cues written as lines ("SOUND: rain", "MUSIC: sting")
     sound_effects: int = 0  # (TRUCK PASSING), (HORN, BRAKES): capitals in brackets, not listed
     above_labels: int = 0  # paragraphs of sentences above the first label, left out
+    above_heading: int = 0  # paragraphs of sentences above a "Transcript" heading, left out
+    header_lines: list[str] = field(default_factory=list)  # the page's lines above the text
 
     @property
     def paragraphs(self) -> list[Paragraph]:
@@ -122,10 +129,15 @@ def parse(page: Page, words: Words) -> Transcript:
     waiting: tuple[Label, int] | None = None  # a label on a line of its own
     lines = [line for line in page.text.splitlines() if line.strip()]
     page_lines = [" ".join(line.split()) for line in lines]
-    found = blocks(page.text, reader)
+    found = blocks(page.text, reader, captions=page.captions)
     label_driven = _label_driven(found, reader)
-    for block in found:
+    below = _transcript_heading(found, words)
+    for index, block in enumerate(found):
         text = block.text
+        if not started and index < below and is_content(text, False):
+            result.dropped.append(block)  # the page's summary above its "Transcript" heading
+            result.above_heading += 1
+            continue
         if ended or is_furniture(text, words) or is_disclaimer(text, words):
             result.dropped.append(block)
             continue
@@ -133,6 +145,10 @@ def parse(page: Page, words: Words) -> Transcript:
             ended = True
             result.dropped.append(block)
             continue
+        # ": Good morning." on a page of labels: a label whose name the page lost
+        nameless = label_driven and re.match(r":\s+(?=\S)", text) is not None
+        if nameless:
+            text = text.split(":", 1)[1].strip()
         label, rest = reader.split(text)
         field_match = LABELLED.match(text)
         if field_match and not started and label is None:
@@ -149,9 +165,13 @@ def parse(page: Page, words: Words) -> Transcript:
         opens = label is not None and label.kind in ("host", "speaker", "reporter", "voxpop")
         content = is_content(text, False) and not label_driven  # a page of labels starts at one
         content = content and not _headline_over_date(found, block)
+        # "Hey, I'm Jane Doe." / "And I'm John Roe.": the hosts' opening above the first label
+        content = content or (label_driven and _HOST_OPENING.fullmatch(text) is not None)
+        content = content or nameless
         if not started and (opens or (label and label.kind == "music") or content):
             started = True
             first_title, first_tag = _story_title(header)
+            result.header_lines = [b.text for b in header]
             read_header(result, header, page, words, page_lines)
             result.stories.append(Story(first_title or result.title or "", block.line, first_tag))
         if not started:
@@ -178,6 +198,8 @@ def parse(page: Page, words: Words) -> Transcript:
             if waiting is not None:
                 para.label, para.label_line = waiting
                 waiting = None
+            if nameless:
+                para.notes.append("check: its label has no name on the page (“: ...”); who speaks?")
             story.paragraphs.append(para)
         elif result.title and text == result.title and not _spoken_before(story):
             result.dropped.append(block)  # the page's title again, above the transcript
@@ -193,6 +215,10 @@ def parse(page: Page, words: Words) -> Transcript:
         )
     _drop_repeats(result)
     heading_title(result, words)
+    for para in result.paragraphs:  # "Tonight: ..." is a teaser, not a speaker's label
+        if para.spoken and (teaser := words.teaser.match(para.text)) is not None:
+            rest = para.text[teaser.end() :].strip()
+            para.text = f"{teaser.group('word')}{',' if rest else '.'} {rest}".strip()
     result.dropped += [Block(s.title, s.line) for s in result.stories if not s.paragraphs]
     result.stories = [s for s in result.stories if s.paragraphs]
     result.dropped.sort(key=lambda b: b.line)
@@ -214,6 +240,16 @@ def _headline_over_date(found: list[Block], block: Block) -> bool:
         return False
     start = re.sub(r"(\d)(?=[^\W\d_])", r"\1 ", below[opening.end() : opening.end() + 30])
     return find_date(start) is not None  # "August 30, 2024Confused by ...": the summary glued on
+
+
+def _transcript_heading(found: list[Block], words: Words) -> int:
+    """The index of a "Transcript" heading with the transcript below it (its summary, show
+    notes and description above it are the page's), or 0 when there is none."""
+    for index, block in enumerate(found[: len(found) // 2]):
+        if normal(block.text) in words.transcript_headings:
+            after = [b for b in found[index + 1 :] if is_content(b.text, False)]
+            return index if len(after) >= 3 else 0
+    return 0
 
 
 def _label_driven(found: list[Block], reader: LabelReader) -> bool:

@@ -65,6 +65,9 @@ class WordFile(BaseModel):
     role_labels: list[Word] = []
     questioner_labels: list[Word] = []
     answerer_labels: list[Word] = []
+    audience_questioners: list[Word] = []
+    teasers: list[Word] = []
+    transcript_headings: list[Word] = []
     music_labels: list[Word] = []
     sound_labels: list[Word] = []
     not_speakers: list[Word] = []
@@ -127,6 +130,15 @@ class Words:
         self.role_labels = frozenset(normal(x) for x in merged.role_labels)
         self.questioner_labels = frozenset(normal(x) for x in merged.questioner_labels)
         self.answerer_labels = frozenset(normal(x) for x in merged.answerer_labels)
+        self.teaser = re.compile(rf"(?i)^(?P<word>{alternatives(merged.teasers)})\s*:(?=\s|$)")
+        self.transcript_headings = frozenset(normal(x) for x in merged.transcript_headings)
+        self.audience_questioners = frozenset(normal(x) for x in merged.audience_questioners)
+        # "Questions from the congregation", "Listener questions", "Audience Q&A"
+        audience = alternatives(merged.audience_questioners)
+        self.audience_questions = re.compile(
+            rf"(?i)\bquestions?\s+from\s+(?:the\s+|our\s+)?{audience}\b"
+            rf"|\b{audience}\s+(?:questions|q\s*&\s*a)\b"
+        )
         self.music_labels = frozenset(normal(x) for x in merged.music_labels)
         self.sound_labels = frozenset(normal(x) for x in merged.sound_labels)
         self.navigation = frozenset(normal(x) for x in merged.navigation)
@@ -159,8 +171,10 @@ class Words:
         self.report_cues = alternatives(merged.report_cues)
         self.own_events = re.compile(rf"(?i)(?<![\w-]){alternatives(merged.own_events)}(?![\w-])")
         self.opener_words = alternatives(merged.programme_openers)
+        # ("you are welcome to tune in" welcomes no one to the programme)
         self.programme_openers = re.compile(
-            rf"(?i)(?<![\w-]){alternatives(merged.programme_openers)}(?![\w-])"
+            rf"(?i)(?<![\w-])(?<!are )(?<!re )(?<!’re )(?<!is )(?<!be )"
+            rf"{alternatives(merged.programme_openers)}(?![\w-])"
         )
         nouns = [*merged.voxpop_nouns, *(_plural(n) for n in merged.voxpop_nouns)]
         self.voxpop_nouns = alternatives(nouns)

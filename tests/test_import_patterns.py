@@ -1177,3 +1177,35 @@ def test_23_import_infers_gender_only_from_evidence_about_the_speaker(
     result = importer.import_transcript(page, "page.txt", today=dt.date(2000, 1, 1))
     voice = yaml.safe_load(result.yaml)["voices"]["kim"]["voice"]
     assert voice.get("gender") == gender
+
+
+def test_24_a_summary_left_out_above_a_transcript_heading_keeps_the_headline() -> None:
+    """Two rules together: the page's summary above its "Transcript" heading is left out, but
+    a headline above an "Episode Date:" line is still the title, and the lines below the
+    heading (a jingle, a player's line) are the programme's, never the title."""
+    summary = (
+        "The harbour board met on Tuesday to decide the ferry's future, and the captains came "
+        "to say what the crossing means to the island. We hear from both sides of the quay."
+    )
+    body = "\n\n".join(
+        [
+            "Transcript",
+            "Click on a timestamp to play from that location",
+            "0:00.0",
+            "Harbour Sounds Radio",
+            "0:05.0",
+            "Good evening, and welcome to the programme about the island and its ferry.",
+            "0:11.0",
+            "Tonight the harbour board decides whether the old ferry sails again this year.",
+            "0:17.0",
+            "We went down to the quay to ask the captains what they think of the plan.",
+        ]
+    )
+    headline = "Island Hour - 4. Will the Old Ferry Sail Again This Summer on the Crossing?"
+    dated = run(f"{headline}\nEpisode Date: March 3, 2020{summary}\n{body}\n")
+    assert dated.transcript.title == headline
+    single = run(f"Island Hour\n\nFerries\n\n{summary}\n\n{body}\n")
+    assert single.transcript.title != "Harbour Sounds Radio"
+    spoken = [p.text for s in single.transcript.stories for p in s.paragraphs if p.spoken]
+    assert spoken and not any("board met on Tuesday" in text for text in spoken)
+    assert not any("0:" in text for text in spoken)

@@ -260,6 +260,7 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
         len(parts) >= 2
         and _site_name(tail)
         and not re.search(r"[!?]", tail)
+        and not re.match(r"(?i)an?\s", tail)  # "The Lighthouse - A Play for Radio": a subtitle
         and (_SITE_NOUN.search(tail) or elsewhere)
     ):
         title = title[: title.rindex(tail)].rstrip(" |–—:-").strip()

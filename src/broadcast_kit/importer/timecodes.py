@@ -21,9 +21,11 @@ _TIMING = re.compile(
 _FULL_CLOCK = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?"
 _BRACKET_CLOCK = r"[\[(]\s*(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\s*[\])]"
 # a line that is only times: "00:00:31-00:00:50 (20 sec)", "[00:12]", "00:01:02"
+# a short clock with tenths, as podcast players print it: "0:17.0", "12:05.5"
+_SHORT_CLOCK = r"\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _TIME_LINE = re.compile(
-    rf"^\s*(?:{_BRACKET_CLOCK}|{_FULL_CLOCK}|\d{{1,2}}:\d{{2}})"
-    rf"(?:\s*(?:-->|-|–|>)\s*(?:{_BRACKET_CLOCK}|{_FULL_CLOCK}|\d{{1,2}}:\d{{2}}))?"
+    rf"^\s*(?:{_BRACKET_CLOCK}|{_FULL_CLOCK}|{_SHORT_CLOCK})"
+    rf"(?:\s*(?:-->|-|–|>)\s*(?:{_BRACKET_CLOCK}|{_FULL_CLOCK}|{_SHORT_CLOCK}))?"
     r"(?:\s*\(\s*\d*\s*sec\s*\))?\s*:?\s*$"
 )
 # a timecode opening a line ("[00:01:23] HOST: ...", "00:01:23 Words") or closing a label
@@ -31,7 +33,8 @@ _TIME_LINE = re.compile(
 # and its list number and dash in a numbered list of questions: "2. [01:58] - Q: ...", or
 # the bar of a speech recogniser's output: "00:00:02.580 | Guys, we did it."
 _LEADING = re.compile(
-    rf"^\s*(?:\d{{1,3}}[.)]\s*)?(?:{_BRACKET_CLOCK}|{_FULL_CLOCK})(?:\s+[-–—|])?\s+(?=\S)"
+    rf"^\s*(?:\d{{1,3}}[.)]\s*)?(?:{_BRACKET_CLOCK}|{_FULL_CLOCK}|\d{{1,2}}:\d{{2}}[.,]\d{{1,3}})"
+    r"(?:\s+[-–—|])?\s+(?=\S)"
 )
 _IN_LABEL = re.compile(rf"^(?P<label>[^:\n]{{1,60}}?)\s*(?:{_BRACKET_CLOCK}|{_FULL_CLOCK})\s*:")
 # "[inaudible 00:00:16]", "[crosstalk 00:01:22]": the cue stays, its time goes

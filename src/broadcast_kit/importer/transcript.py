@@ -134,7 +134,8 @@ def parse(page: Page, words: Words) -> Transcript:
     below = _transcript_heading(found, words)
     for index, block in enumerate(found):
         text = block.text
-        if not started and index < below and is_content(text, False):
+        summary = index < below and not _headline_over_date(found, block)
+        if not started and summary and is_content(text, False):
             result.dropped.append(block)  # the page's summary above its "Transcript" heading
             result.above_heading += 1
             continue
@@ -177,7 +178,10 @@ def parse(page: Page, words: Words) -> Transcript:
         if not started:
             if label_driven and is_content(text, False):
                 result.above_labels += 1
-            (result.dropped if label is not None else header).append(block)
+            # below a "Transcript" heading whose page summary was left out above it, the
+            # lines are the programme's (a jingle, a player's line), never the page's title
+            after_heading = result.above_heading > 0 and index > below
+            (result.dropped if label is not None or after_heading else header).append(block)
             continue
         story = result.stories[-1]
         if label is not None and label.role == "cue line":

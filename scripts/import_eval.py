@@ -69,6 +69,8 @@ TIMECODE = re.compile(
     r"\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?\b|\[\s*\d{1,2}:\d{2}(?::\d{2})?\s*\]"
     r"|\(\s*\d{1,2}:\d{2}(?::\d{2})?\s*\)|-->"
     r"|(?<![\w:]):\d{2}:\d{2}\.\s*>"  # subtitle pages' ":00:11. > :00:16."
+    r"|(?<![\w:.])\d{1,2}:\d{2}[.,]\d(?![\d:])"  # a podcast player's "0:17.0"
+    r"|^\s*\d{1,2}:\d{2}\s*$"  # a paragraph that is a clock alone
 )
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)  # "0:00:14Good" -> 0 00 14 good
 

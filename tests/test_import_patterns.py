@@ -405,6 +405,14 @@ def test_words_files_extend_the_lists(tmp_path: Path, monkeypatch: pytest.Monkey
     assert who(run(PLACE_PAGE)) == who(after)
 
 
+def test_a_words_file_adds_site_lines_that_are_never_the_title(tmp_path: Path) -> None:
+    page = "Tide Talk Extra Special\n\nThe Mill Turns Again" + TURNS
+    assert run(page).transcript.title == "Tide Talk Extra Special"  # the first headline
+    extra = tmp_path / "site.yaml"
+    extra.write_text("site_chrome: ['^Tide Talk Extra']\n", encoding="utf-8")
+    assert run(page, words=importer.load_words([extra])).transcript.title == "The Mill Turns Again"
+
+
 def test_kit_import_words_option(tmp_path: Path) -> None:
     page = tmp_path / "page.txt"
     page.write_text(PLACE_PAGE, encoding="utf-8")
@@ -423,6 +431,7 @@ def test_kit_import_words_option(tmp_path: Path) -> None:
         ("placez: [Somewhere]\n", r"valley.yaml:1: placez: unknown field; did you mean 'places'"),
         ("date_words: [on, at]\n", r"valley.yaml:1: date_words\[0\]: YAML read this word as"),
         ("places: Somewhere\n", r"valley.yaml:1: places: Input should be a valid list"),
+        ("site_chrome: ['(unclosed']\n", r"site_chrome: '\(unclosed' is not a regular expression"),
     ],
 )
 def test_bad_words_files_name_the_line_and_the_fix(tmp_path: Path, text: str, message: str) -> None:
@@ -538,6 +547,199 @@ def test_24_label_grammar(page: str, speakers: list[tuple[str, str]]) -> None:
     assert not re.search(r"\b(?:PM|Q|A|JOURNALIST|Speaker 1|MINISTER|EARNEST):|00:02", spoken)
 
 
+@pytest.mark.parametrize(
+    "page",
+    [
+        "Listener Questions\n\nQ: Is the bridge safe?\n\nA: It is, and it was checked in May.\n\n"
+        "Q: When does it open?\n\nA: On Monday.\n",
+        "AUDIENCE Q: Is the bridge safe?\n\nA: It is, and it was checked in May.\n\n"
+        "Q: When does it open?\n\nA: On Monday.\n",
+    ],
+)
+def test_24_questions_from_the_audience_are_answered_by_the_host(page: str) -> None:
+    result = run(page)
+    assert who(result) == [("voxpop", "Audience member"), ("host", "host")] * 2
+
+
+def test_24_a_time_in_a_numbered_list_is_not_spoken() -> None:
+    result = run("Q&A\n\n1. [00:21] - Q: Why now?\n\n2. [01:58] - Q: And the money?\n")
+    assert [p.text for p in result.transcript.paragraphs] == ["Why now?", "And the money?"]
+
+
+def test_24_a_name_that_speaks_once_is_a_label_on_a_page_of_name_labels() -> None:
+    result = run(
+        "Ben: Quiet now, we are on.\n\nAda: Say something about the soup, Cal.\n\n"
+        "Cal: Soup is hot.\n\nBen: Not clever.\n\nAda: Leave him be.\n\n"
+        "Tim Reyes: I am the producer.\n\nTG: Thank you, Tim.\n\nTR: You are welcome.\n\n"
+        "TG: Bye.\n"
+    )
+    spoken = " ".join(p.text for p in result.transcript.paragraphs)
+    assert not re.search(r"\b(?:Cal|Tim Reyes|TR):", spoken)
+    names = [p.person.name if p.person else "host" for p in result.transcript.paragraphs]
+    assert names[2] == "Cal" and names[5] == names[-2] == "Tim Reyes"
+
+
+def test_24_hundreds_of_one_off_name_labels_are_not_a_cast() -> None:
+    """A page of hundreds of "Name Name:" lines, each once, beside two recurring voices:
+    not a cast of hundreds (and the import stays fast)."""
+    names = [f"Ab{chr(97 + i % 26)}{chr(97 + i // 26)} Cd{chr(97 + i % 7)}" for i in range(200)]
+    page = "".join(f"Ann Lee: Hi.\n\nTom Hart: Yes.\n\n{n}: Words here.\n\n" for n in names)
+    result = run(page)
+    assert len(result.transcript.people.known) <= 4
+
+
+def test_24_a_remark_on_a_page_of_name_labels_is_not_a_label() -> None:
+    result = run("Ben: Quiet now.\n\nAda: Hush.\n\nBen: Fine.\n\nAda: Good.\n\nRemember: soup.\n")
+    assert result.transcript.paragraphs[-1].text == "Remember: soup."
+
+
+@pytest.mark.parametrize(
+    "cue", ["[SFX: A door slams far away]", "(GRAMS: Rain on the roof)", "F/X - A door slams."]
+)
+def test_24_a_cue_line_in_brackets_is_a_cue(cue: str) -> None:
+    result = run(f"NARRATOR: It was late.\n\n{cue}\n\nNARRATOR: Nobody came.\n")
+    assert [p.text for p in result.transcript.paragraphs] == ["It was late.", "Nobody came."]
+
+
+def test_24_a_surname_that_is_a_title_word_labels_its_person() -> None:
+    result = run(
+        "HOST: Good evening.\n\nHOWARD DEAN, PARTY CHAIR: Good evening to you.\n\n"
+        "HOST: Why?\n\nDEAN: Because we worked.\n"
+    )
+    assert who(result) == [("host", "host"), ("interview", "Howard Dean")] * 2
+    assert "DEAN:" not in " ".join(p.text for p in result.transcript.paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("said", "spoken"),
+    [("Tonight: the mayor speaks.", "Tonight, the mayor speaks."), ("Coming up:", "Coming up.")],
+)
+def test_24_a_teaser_word_with_a_colon_is_spoken_not_a_label(said: str, spoken: str) -> None:
+    result = run(f"HOST: Good evening.\n\nHOST: {said}\n\nJOE ROE: Hello.\n")
+    assert result.transcript.paragraphs[1].text == spoken
+    assert who(result)[1] == ("host", "host")
+
+
+def test_24_a_dash_after_a_sound_word_in_a_sentence_is_words() -> None:
+    result = run("NARRATOR: It was late.\n\nNoise - that is what kept me awake all night.\n")
+    assert result.transcript.paragraphs[-1].text.startswith("Noise - that is")
+
+
+def test_24_the_summary_above_a_transcript_heading_is_not_spoken() -> None:
+    result = run(
+        "The Night Ferry\n\nWe ride the last ferry of the night with its crew of six.\n\n"
+        "Transcript\n\nWelcome aboard. Tonight we cross in the fog.\n\n"
+        "The crew have done this crossing every night for eleven years.\n\n"
+        "That is all for this week, and next week the lighthouse.\n"
+    )
+    assert result.transcript.paragraphs[0].text == "Welcome aboard. Tonight we cross in the fog."
+    assert "1 paragraph(s) of sentences above the “Transcript” heading" in result.yaml
+
+
+def test_24_a_recorded_clip_and_its_in_and_out_words_are_not_read() -> None:
+    result = run(
+        "HOST: The bridge closes in May.\n\nCLIP: 00:19\n\nIt will be closed (audio begin)\n\n"
+        "… again in September (tape ends)\n\nHOST: Ferries will run.\n"
+    )
+    assert [p.text for p in result.transcript.paragraphs] == [
+        "The bridge closes in May.",
+        "Ferries will run.",
+    ]
+
+
+def test_24_a_questioner_who_welcomes_the_guest_is_the_host() -> None:
+    result = run(
+        "JOURNALIST: Minister, good morning and welcome to the show.\n\n"
+        "MINISTER: Good morning.\n\nJOURNALIST: Will the port close?\n\n"
+        "MINISTER: No, and you are welcome to visit it.\n"
+    )
+    assert who(result) == [("host", "host"), ("interview", "Minister")] * 2
+
+
+def test_24_a_headline_saying_who_interviews_whom_decides_it() -> None:
+    result = run(
+        "Ann Lee Talks To Ray Kim\n\nRAY KIM, ANCHOR: Tonight I am the guest.\n\n"
+        "ANN LEE, ANCHOR: Welcome, Ray.\n\nKIM: Thank you, Ann.\n"
+    )
+    assert who(result) == [("interview", "Ray Kim"), ("host", "host"), ("interview", "Ray Kim")]
+    assert "# check: Ann Lee interviews Ray Kim: the headline" in result.yaml
+
+
+def test_24_srt_saved_as_text_is_captions_and_mixed_case_names_start_turns() -> None:
+    cues = [("Jane Roe: Good afternoon.", ""), ("Let me hand over", "to Tom."),
+            ("Tom Hart: Thank you,", "Jane."), ("The boats run", "all winter."),
+            ("They stop in", "spring.")]  # fmt: skip
+    srt = "Subtitles\n\n" + "\n".join(
+        f"{n}\n00:00:{2 * n:02},000 --> 00:00:{2 * n + 1:02},500\n{a}\n{b}\n"
+        for n, (a, b) in enumerate(cues, start=1)
+    )
+    result = run(srt)
+    assert result.transcript.captions
+    assert [p.text.split()[0] for p in result.transcript.paragraphs] == ["Good", "Thank"]
+    assert who(result) == [("host", "host"), ("interview", "Tom Hart")]
+
+
+def test_24_mixed_case_and_initials_labels_inside_a_line_that_lost_its_breaks() -> None:
+    result = run(
+        "Ann Lee: Welcome. Where were you born? Tom Hart: In the port, in AL: And then?"
+        " TH: Then the city. AL: Why? TH: Work. AL: Thank you, Tom. TH: Thank you, Ann.\n"
+    )
+    names = [p.person.name if p.person else "host" for p in result.transcript.paragraphs]
+    assert names == ["host", "Tom Hart"] * 4
+    assert not re.search(
+        r"\b(?:AL|TH|Tom Hart):", " ".join(p.text for p in result.transcript.paragraphs)
+    )
+
+
+def test_24_a_sentence_going_on_after_a_blank_line_is_one_paragraph() -> None:
+    result = run(
+        "ANNOUNCER: Welcome to the play. For the next\n\n    half hour we sit in a storm.\n\n"
+        "KEEPER: Nobody comes.\n\nthe end of it, in lower case, is its own paragraph.\n"
+    )
+    texts = [p.text for p in result.transcript.paragraphs]
+    assert texts[0] == "Welcome to the play. For the next half hour we sit in a storm."
+    assert len(texts) == 3
+
+
+def test_24_hosts_introducing_themselves_above_the_first_label_are_spoken() -> None:
+    result = run(
+        "Hi, I'm Ann DeWitt.\n\nAnd I'm Ray Kim.\n\nDEWITT: This is the show.\n\n"
+        "KIM: Tonight, the ferry.\n\nJOE ROE: I took it every night for years and years.\n"
+    )
+    assert who(result) == [
+        ("host", "host"),
+        ("host", "Ray Kim"),
+        ("host", "host"),
+        ("host", "Ray Kim"),
+        ("interview", "Joe Roe"),
+    ]
+
+
+def test_24_unpunctuated_captions_keep_their_speaker_marks() -> None:
+    vtt = (
+        "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nGood evening, and welcome to the late show"
+        " from the harbour.\n\n00:00:01.000 --> 00:00:03.000\n>> Welcome back, it is good"
+        " to see you all\n\n00:00:03.500 --> 00:00:05.000\n>> thanks for having me, it is a"
+        " real pleasure to be here.\n"
+    )
+    result = importer.import_transcript(vtt, "a.vtt", engine="fake", today=dt.date(2000, 1, 1))
+    texts = [p.text for p in result.transcript.paragraphs]
+    assert len(texts) == 3 and texts[2].startswith("thanks for having me")
+
+
+@pytest.mark.parametrize("cue", ["(upbeat music)", "[gentle music plays]", "(Musical interlude)"])
+def test_24_a_bracketed_cue_naming_music_is_music(cue: str) -> None:
+    result = run(f"{cue}\n\nHi.\n\nHOST: Welcome back to the show, everyone, it is good.\n")
+    assert result.transcript.paragraphs[0].kind == "music"
+    assert result.transcript.paragraphs[1].text == "Hi."
+
+
+def test_24_a_label_whose_name_was_lost_opens_a_turn_to_check() -> None:
+    result = run(": Good morning.\n\nJANE ROE: Morning.\n\nHOST: Tea?\n\nJANE ROE: Please.\n")
+    assert result.transcript.paragraphs[0].text == "Good morning."
+    assert "# check: its label has no name on the page" in result.yaml
+
+
 def test_24_cue_lines_are_cues_never_speakers_or_words() -> None:
     result = run(
         "NARRATOR: The night was wet.\n\nSOUND: Rain on a roof.\n\nSFX: A door slams.\n\n"
@@ -618,7 +820,7 @@ def test_24_a_labelled_page_starts_at_its_first_label_and_says_what_it_left_out(
         ("Home\n\n500: Five Hundred Shows!\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n",
          "Five Hundred Shows!"),
         ("Sermon Preached by\n\n\"David and the Giant: Part 2\"\n\nSermon Preached by\n\n"
-         "HOST: Good evening.\n\nJOE ROE: Hello.\n", '"David and the Giant: Part 2"'),
+         "HOST: Good evening.\n\nJOE ROE: Hello.\n", "David and the Giant: Part 2"),
         ("back to index\n\nMaking the Podcast: We found a guest!\n\n"
          "HOST: Good evening.\n\nJOE ROE: Hello.\n", "Making the Podcast: We found a guest!"),
         ("• Politics\n• Weather\n\nCouncil Votes on the Ferry | Harbour News\n\n"
@@ -629,6 +831,159 @@ def test_24_the_title_is_the_headline(page: str, title: str) -> None:
     result = run(page)
     assert result.transcript.title == title
     assert result.yaml.count(title.strip('"')) >= 1
+
+
+TURNS = "\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n"
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [
+        # the site's lines above the headline: links, a motto, a logo's alt text, ratings
+        ("Return to Transcripts main page\n\nWatch Coast News\n\nThe Web Powered by Tidelink\n\n"
+         "Coast Radio ~ Voices of the Sea\n\nCoast Radio Logo\n\n4.2 1.3K Ratings\n\n"
+         "Home - Shows - Podcasts - Contact\n\n2 days ago\n\nThe Tide Mill Turns Again" + TURNS,
+         "The Tide Mill Turns Again"),
+        ("Home > Shows > Tide Talk\n\nListen · 4:32\n\n33 minutes\n\nGetty Images\n\n"
+         "Tide Talk\n\nThe Tide Mill Turns Again\n\nBy Ann Lee, Coast Radio" + TURNS,
+         "The Tide Mill Turns Again"),
+        ("Tide Talk\n\nBy the Numbers: Ferry Fares" + TURNS, "By the Numbers: Ferry Fares"),
+        ("Read the full transcript below\n\nPlay Episode\n\nFiled under Tides\n\nShow Notes\n\n"
+         "The Mill Turns Again" + TURNS, "The Mill Turns Again"),
+        # the headline with its dateline below it, not the news links above it
+        ("Gulls return to the old pier after ten years\n\nLarry Dean Live\n\n"
+         "The Tide Mill Turns Again\n\nAired May 2, 2007 - 9:00 p.m. ET" + TURNS,
+         "The Tide Mill Turns Again"),
+        ("Coast Chronicle\n\nThe Tide Mill Turns Again\n\nHow one small town on the coast saved"
+         " its old tide mill\n\nMarch 3, 2020" + TURNS, "The Tide Mill Turns Again"),  # standfirst
+        ("Tide Talk\n\nMarch 3, 2020\n\nThe Tide Mill Turns Again" + TURNS,
+         "The Tide Mill Turns Again"),  # the show's name above the date, the headline below
+        ("PBS Airdate: May 2, 2007\n\nThe Tide Mill Turns Again" + TURNS,
+         "The Tide Mill Turns Again"),
+        # a byline's name is not the title; the headline printed twice is; quotes go
+        ("Sunday, May 6, 2007\n\n'The Tide Mill'\n\nSermon Preached by\n\nThe Rev. Ann Lee\n\n"
+         "Listen to the Tide Mill sermon\n\n\"The Tide Mill\"" + TURNS, "The Tide Mill"),
+        # the headline the page's summary names, not the course or the credits around it
+        ("Coast Wordplay ~ Listen and Enjoy\n\nWriting Course - University of the Coast 2011\n\n"
+         "This winter we produced two of the course's scripts for radio, The Lamp and The Other"
+         " Shore, with a cast of six.\n\nThe Lamp\n\nPRODUCTION TEAM" + TURNS, "The Lamp"),
+        # a site's name ("X News", "... Transcripts") or a field ("Hosts:", "ID: 42")
+        ("Tidewater Transcripts\n\nHarbour News\n\n- Harbour News\n\nTranscript ID: 4021\n\n"
+         "Radio interview with Coast FM" + TURNS, "Radio interview with Coast FM"),
+        ("The Tide Mill Turns Again\n\nHosts: Ann Lee and Joe Roe" + TURNS,
+         "The Tide Mill Turns Again"),
+        # a "Transcript:" label and the site's name around the headline
+        ("The Tide Mill Turns Again | Tide Talk | Coast Radio" + TURNS,
+         "The Tide Mill Turns Again"),
+        ("Transcript: The Tide Mill Turns Again | Coast Weekly" + TURNS,
+         "The Tide Mill Turns Again"),
+        # a media file's name
+        ("Subtitles for clip: File:Tide Mill Meeting.webm" + TURNS, "Tide Mill Meeting"),
+        # the programme's name ("Welcome to ..."), a site's address or name above the headline
+        ("Tide Talk with Ann Lee\n\nThe Mill Turns Again\n\nHOST: Welcome to Tide Talk with Ann"
+         " Lee. Good evening.\n\nJOE ROE: Hello.\n", "The Mill Turns Again"),
+        ("Tide Talk with Ann Lee\n\nThe Mill Turns Again\n\nHOST: Welcome to Tide Talk. Good"
+         " evening.\n\nJOE ROE: Hello.\n", "The Mill Turns Again"),
+        ("coastradio.org\n\nThe Coast Review\n\nThe Mill Turns Again" + TURNS,
+         "The Mill Turns Again"),
+        ("Tide Talk\n\nThe Mill Turns Again\n\nTide Talk\n\nMarch 3, 2020" + TURNS,
+         "The Mill Turns Again"),  # the show's name around the episode's
+        ("We use cookies to give you the best experience on our site\n\nThe Mill Turns Again"
+         + TURNS, "The Mill Turns Again"),
+        # "Headline : Site" with the site's name on a line of its own; a date with a duration
+        ("Harbour Public Radio\n\nThe Mill That Would Not Stop : Harbour Public Radio\n\n"
+         "March 3, 2020 · 5:00 AM ET" + TURNS, "The Mill That Would Not Stop"),
+        ("Tide Talk\n\nThe Mill Turns Again\n\nMar 3, 2020 • 45 min" + TURNS,
+         "The Mill Turns Again"),
+        # a site's name after the headline, or a broadcaster's programme before it, goes...
+        ("The Tide Mill Turns Again - Harbour Gazette" + TURNS, "The Tide Mill Turns Again"),
+        ("Tidewater\n\nThe Tide Mill Turns Again – Tidewater" + TURNS, "The Tide Mill Turns Again"),
+        ("Late Comedy from BBC Radio 4 - Tide Talk - 5. The Mill Turns" + TURNS,
+         "Tide Talk - 5. The Mill Turns"),
+        ("The Tide Mill Turns Again - Coast Wire Service" + TURNS[:-1] + "\n\n© 2020 Coast Wire"
+         " Service\n", "The Tide Mill Turns Again"),
+        # ...but not a station's frequency, an episode's number, a guest's name or an outcry
+        ("Interview - Ann Lee\n\nHOST: Good evening, Ann Lee.\n\nANN LEE: Hello.\n",
+         "Interview - Ann Lee"),
+        ("Interview with Ann and Joe - Coast FM 101.7" + TURNS,
+         "Interview with Ann and Joe - Coast FM 101.7"),
+        ("Tide Mill Stories - Part 11" + TURNS, "Tide Mill Stories - Part 11"),
+        ("Tide Mill Episode 1 - Flooded!" + TURNS, "Tide Mill Episode 1 - Flooded!"),
+    ],
+)  # fmt: skip
+def test_24_the_title_is_the_headline_not_the_sites_lines(page: str, title: str) -> None:
+    result = run(page)
+    assert result.transcript.title == title
+    assert re.search(rf"^title: \"?{re.escape(title)}\"?$", result.yaml, re.M)  # sure: no check
+
+
+def test_24_caption_files_title_is_their_header_or_bracketed_first_line() -> None:
+    vtt = importer.import_transcript(
+        "WEBVTT - The Tide Mill Turns Again\n\n00:00:01.000 --> 00:00:04.000\n"
+        "The mill has turned every day this spring.\n",
+        "mill.vtt",
+        today=dt.date(2000, 1, 1),
+    )
+    assert vtt.transcript.title == "The Tide Mill Turns Again"
+    bracketed = run(
+        "[Tide Mill Hearing]\n[00:00:05]\nGood morning, and welcome to the hearing on the mill.\n"
+        "The board will hear the engineer's report on the sluice gates first.\n"
+    )
+    assert bracketed.transcript.title == "Tide Mill Hearing"
+    assert '"Tide Mill Hearing"  # check:' in bracketed.yaml
+    for cue in ("[Applause]", "[MUSIC PLAYING]", "[Door slams]"):
+        assert run(
+            f"{cue}\nGood morning, and welcome to the hearing on the mill.\n"
+        ).transcript.title != (cue.strip("[]"))
+    plain = importer.import_transcript(
+        "1\n00:00:01,000 --> 00:00:04,000\nThe mill has turned every day this spring.\n",
+        "tide-mill.srt",
+        today=dt.date(2000, 1, 1),
+    )
+    assert 'title: "tide-mill"  # check: no title found; this is the file name' in plain.yaml
+
+
+def test_24_a_header_of_thousands_of_lines_is_weighed_in_seconds() -> None:
+    """Only the first lines are weighed as the title (each against the others): 2,500 header
+    lines took 75 s when all were; the test's time limit catches that."""
+    header = "\n\n".join(f"Harbour Line Number {i} Goes Here" for i in range(2500))
+    result = run(header + TURNS)
+    assert result.transcript.title == "Harbour Line Number 0 Goes Here"
+
+
+def test_24_a_saved_page_whose_heading_is_the_sites_name_is_titled_by_its_headline() -> None:
+    html = (
+        "<html><head><title>The Tide Mill Turns Again | Coast Radio</title></head><body>"
+        "<h1>Coast Radio</h1><p>Tide Talk with Ann Lee</p><p>The Tide Mill Turns Again</p>"
+        "<p>HOST: Good evening.</p><p>JOE ROE: Hello.</p></body></html>"
+    )
+    result = importer.import_transcript(html, "page.html", today=dt.date(2000, 1, 1))
+    assert result.transcript.title == "The Tide Mill Turns Again"  # named by the <title>
+    assert 'title: "The Tide Mill Turns Again"\n' in result.yaml
+    labelled = html.replace("<h1>Coast Radio</h1>", "<h1>Transcript: The Mill | Coast Radio</h1>")
+    assert importer.import_transcript(labelled, "page.html").transcript.title == "The Mill"
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [
+        # a word alone (the show's name printed above and below it is not the title)
+        ("Newscast\n\nTannoyed\n\nNewscast" + TURNS, "Tannoyed"),
+        # a line of a list of short lines (a menu of a member's extras)
+        ("Members get more\n\nPodcast Extras\n\nListen Ad-Free\n\nVideo Extras" + TURNS, None),
+        # no header: the heading between the page's introduction and its first labelled turn
+        ("The council has decided that the night ferry will stop running next month, sadly.\n\n"
+         "Our night ferry\n\nAnn Lee: Will it stop?\n\nJoe Roe: It will.\n\nAnn Lee: Really?\n\n"
+         "Joe Roe: Yes.\n", "Our night ferry"),
+        # two headlines as good as each other
+        ("Harbour Weekly Review\n\nThe Tide Mill Turns Again\n\nThe Ferry Comes Back" + TURNS,
+         "The Tide Mill Turns Again"),
+    ],
+)  # fmt: skip
+def test_24_a_title_the_import_is_unsure_of_is_marked_check(page: str, title: str | None) -> None:
+    result = run(page)
+    assert re.search(r"^title: .*  # check: guessed from the page header$", result.yaml, re.M)
+    assert title is None or result.transcript.title == title
 
 
 def test_24_initials_labels_and_the_person_whose_briefing_it_is() -> None:
@@ -822,3 +1177,35 @@ def test_23_import_infers_gender_only_from_evidence_about_the_speaker(
     result = importer.import_transcript(page, "page.txt", today=dt.date(2000, 1, 1))
     voice = yaml.safe_load(result.yaml)["voices"]["kim"]["voice"]
     assert voice.get("gender") == gender
+
+
+def test_24_a_summary_left_out_above_a_transcript_heading_keeps_the_headline() -> None:
+    """Two rules together: the page's summary above its "Transcript" heading is left out, but
+    a headline above an "Episode Date:" line is still the title, and the lines below the
+    heading (a jingle, a player's line) are the programme's, never the title."""
+    summary = (
+        "The harbour board met on Tuesday to decide the ferry's future, and the captains came "
+        "to say what the crossing means to the island. We hear from both sides of the quay."
+    )
+    body = "\n\n".join(
+        [
+            "Transcript",
+            "Click on a timestamp to play from that location",
+            "0:00.0",
+            "Harbour Sounds Radio",
+            "0:05.0",
+            "Good evening, and welcome to the programme about the island and its ferry.",
+            "0:11.0",
+            "Tonight the harbour board decides whether the old ferry sails again this year.",
+            "0:17.0",
+            "We went down to the quay to ask the captains what they think of the plan.",
+        ]
+    )
+    headline = "Island Hour - 4. Will the Old Ferry Sail Again This Summer on the Crossing?"
+    dated = run(f"{headline}\nEpisode Date: March 3, 2020{summary}\n{body}\n")
+    assert dated.transcript.title == headline
+    single = run(f"Island Hour\n\nFerries\n\n{summary}\n\n{body}\n")
+    assert single.transcript.title != "Harbour Sounds Radio"
+    spoken = [p.text for s in single.transcript.stories for p in s.paragraphs if p.spoken]
+    assert spoken and not any("board met on Tuesday" in text for text in spoken)
+    assert not any("0:" in text for text in spoken)

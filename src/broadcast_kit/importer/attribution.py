@@ -40,6 +40,12 @@ from broadcast_kit.importer.words import APOS, Words, alternatives, normal
 from broadcast_kit.render.sentences import sentences
 
 _NUMBERED = re.compile(r"(?i)(?:speaker|participant|voice)\s*\d+")  # "Speaker 4"
+# a headline saying who interviews whom: "Jane Doe Interviews John Roe"
+_NAME = r"[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3}"
+_INTERVIEWS = re.compile(
+    rf"(?P<asker>{_NAME})\s+(?i:interviews|talks\s+(?:to|with)|in\s+conversation\s+with)"
+    rf"\s+(?P<guest>{_NAME})(?:\s*[:|–—-].*)?"
+)
 GUESSED_BREAK = "check: paragraph break guessed (the transcript has no line breaks)"
 
 
@@ -91,7 +97,7 @@ class _Attribution:
         self.others = any(label.kind != "host" for label in turn_labels)
         intro = self.words.self_introductions
         self.self_intro = re.compile(
-            rf"(?:^|(?<=[.!?,;]\s)|(?<=\band\s))(?i:{intro})\s+(?P<name>[A-Z][^\s,.!?;]*"
+            rf"(?:^|(?<=[.!?,;]\s)|(?<=\b[Aa]nd\s)|(?<=^Hey\s)|(?<=^Hi\s))(?i:{intro})\s+(?P<name>[A-Z][^\s,.!?;]*"
             r"(?:\s+[A-Z][^\s,.!?;]*){1,2})(?=\s*(?:[.,!?;]|and\b|$))"
         )
 
@@ -183,10 +189,15 @@ class _Attribution:
         written = label.written.rstrip(": ")
         if not re.fullmatch(r"[A-Z]{2,3}", written):
             return None
-        found = [
+        found = [  # all the initials, or the first and last ("SH": Sandra Stewart Holyoak)
             p
             for p in self.people.known
-            if len(p.tokens) == len(written) and "".join(t[0] for t in p.tokens) == written
+            if (len(p.tokens) == len(written) and "".join(t[0] for t in p.tokens) == written)
+            or (
+                len(written) == 2
+                and len(p.tokens) == 3
+                and p.tokens[0][0] + p.tokens[-1][0] == written
+            )
         ]
         return found[0] if len(found) == 1 else None
 
@@ -453,6 +464,25 @@ class _ProgrammeVoices:
         self.role_words = alternatives(r for r in roles if len(r) > 3 and r != "package")
 
     def run(self) -> None:
+        self._named_voices()
+        self._interview_headline()
+        self._introductions()
+
+    def _introductions(self) -> None:
+        """ "And I'm John Roe." standing alone, unlabelled, where John Roe is a programme
+        voice: his line, not the host's."""
+        voices = [p for p in self.transcript.people.known if p.programme is not None]
+        for para in self.spoken:
+            if para.kind != "host" or para.person is not None or len(para.text.split()) > 8:
+                continue
+            for match in self.self_intro.finditer(para.text):
+                said = match.group("name").split()
+                who = [p for p in voices if p.name == " ".join(said) or p.surname == said[-1]]
+                if len(who) == 1:
+                    para.person = who[0]
+                    para.notes.append(f"{who[0].name} ({who[0].programme}): introduces themselves")
+
+    def _named_voices(self) -> None:
         named = [
             p
             for p in self.spoken
@@ -482,6 +512,48 @@ class _ProgrammeVoices:
         for person, (role, why) in found.items():
             self._flip(person, role, why)
 
+    def _interview_headline(self) -> None:
+        """ "Katie Couric Interviews Larry King": a headline naming who interviews whom
+        decides it, even where both are labelled anchors (a host interviewed on their own
+        show)."""
+        lines = [self.transcript.title or "", *self.transcript.header_lines]
+        for line in lines:
+            match = _INTERVIEWS.fullmatch(" ".join(line.split()))
+            if match is None:
+                continue
+            by_name = {p.name.lower(): p for p in self.transcript.people.known}
+            asker, guest = by_name.get(match["asker"].lower()), by_name.get(match["guest"].lower())
+            if asker is None or guest is None or not guest.host_side:
+                return
+            why = f"the headline “{line.strip()}”"
+            theirs = self._own(guest)
+            if guest.host:  # the host's turns: their labels and the paragraphs that go on
+                turn = False
+                for para in self.spoken:
+                    if para.label is not None:
+                        turn = para.label.name in (guest.name, guest.surname)
+                    if turn and para.kind == "host" and para.person is None:
+                        theirs.append(para)
+            mine = self._own(asker)
+            guest.host, guest.programme, guest.interviewee = False, None, True
+            asker.host, asker.programme, asker.interviewee = True, None, False
+            said = ""
+            for para in sorted(theirs, key=self.spoken.index):
+                para.kind, para.person = "interview", guest
+                if para.label is not None:
+                    said = f"label “{para.label.written}” (line {para.label_line or para.line})"
+                    para.notes = [f"{guest.name}: {said}"]
+                else:
+                    para.notes = [f"{guest.name}: continues the turn of the {said}"]
+            for para in mine:
+                para.kind, para.person = "host", None
+                para.notes = [n.replace(f"{asker.name} (co-host): ", "") for n in para.notes]
+            own = theirs + mine
+            if own:
+                first = min(own, key=self.spoken.index)
+                first.notes.append(f"check: {asker.name} interviews {guest.name}: {why}")
+            return
+
     def _own(self, person: Person) -> list[Paragraph]:
         return [p for p in self.spoken if p.person is person]
 
@@ -509,6 +581,16 @@ class _ProgrammeVoices:
             return None
         labelled = [p for p in self.spoken if p.person is not None]
         asking = {p.person for p in labelled if self._questioner(p)}
+        # a questioner who opens by welcoming the guest ("good morning and welcome") is the
+        # host of a broadcast interview, not a journalist at a press event
+        first = labelled[0] if labelled else None
+        if (
+            first is not None
+            and first.person in asking
+            and first.person in people
+            and self.words.programme_openers.search(first.text)
+        ):
+            return first.person, "asks first and welcomes the guest: a broadcast interview"
         people = [p for p in people if p not in asking]
         if not people:
             return None
@@ -619,11 +701,18 @@ class _ProgrammeVoices:
         billed = re.compile(
             rf"(?<![\w-])(?i:{self.words.opener_words}|this is)\s[^.!?]{{1,60}}?"
             rf"\swith\s(?:[A-Z][\w’'-]*\s+){{0,3}}(?:and\s+)?{names}(?![\w-])"
+            # an oral history's opening: "This begins an interview with GUEST on DATE, at
+            # PLACE, with ASKER and ASKER."
+            rf"|(?i:interview\s+with)\s[^.!?]{{1,100}}?\s(?:with|by)\s"
+            rf"(?:[A-Z][\w’'-]*,?\s+){{0,3}}(?:and\s+)?{names}(?![\w-])"
         )
         for para in self.spoken[:4]:
             for match in self.self_intro.finditer(para.text):
                 said = match.group("name").split()
-                if para.person is not person and " ".join(said) == person.name:
+                if para.person is not person and (
+                    " ".join(said) == person.name
+                    or (len(person.tokens) == 1 and said[-1] == person.name)  # "MENNEL:"
+                ):
                     return True
             if para.person is not person and billed.search(para.text):
                 return True

@@ -57,13 +57,17 @@ def find_date(text: str) -> dt.date | None:
 
 def is_date_line(line: str, words: Words) -> bool:
     """A line that is a date and little else (a dateline, not a sentence mentioning one): the
-    date, times, and the word lists' date words ("Posted on", "입력")."""
+    date, times, a duration ("45 min"), a broadcaster's name, and the word lists' date words
+    ("Posted on", "입력", "Aired ... ET")."""
     if find_date(line) is None:
         return False
     rest = line
     for pattern in _DATES:
         rest = pattern.sub(" ", rest)
-    rest = re.sub(r"\d{1,2}:\d{2}(?::\d{2})?|[^\w]|_", " ", rest)
+    rest = words.broadcaster.sub(" ", rest)  # "PBS Airdate: July 26, 2005"
+    rest = re.sub(r"(?i)\b\d{1,2}(?::\d{2}){0,2}\s*[ap]\.?m\b\.?", " ", rest)  # 9:00 p.m.
+    rest = re.sub(r"(?i)\b\d+\s*(?:h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)\b", " ", rest)
+    rest = re.sub(r"\d{1,2}[:.]\d{2}(?::\d{2})?|[^\w]|_", " ", rest)  # 15:30, 10.00 GMT
     return all(word.lower() in words.date_words for word in rest.split())
 
 

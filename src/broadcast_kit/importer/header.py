@@ -1,7 +1,12 @@
 """The header of a transcript: its title, date, programme and broadcaster.
 
-The title is a `Title:` field, the page's `<h1>`, the line just above the date, or (marked
-as a guess) the longest header line; never a speaker label or tag. The date comes from a
+The title is a `Title:` field, the page's `<h1>`, or the header line with the most evidence
+of a headline (`_title_scores`: its shape, a dateline or byline below it, the page printing
+it again), never the site's own lines (links, logos, ratings, its name: `is_site_chrome`
+and the word lists' `site_chrome`), a speaker label or tag; a title the import is unsure of
+is marked `check:`. "Headline | Site", "Transcript: ..." and quotation marks around it are
+cut (`clean_title`). A caption file's title is its `WEBVTT - Title` line or a bracketed
+first line; with none the writer uses the file's name. The date comes from a
 date line (`2012-09-06`, `July 25,2013`, `입력 2017.08.08 (15:02)`), else (a guess) from any
 header line; when there is none the writer says so. The programme is a `Programme:` field,
 a line such as "Heard on X", the line below the date, or a header line the host names in
@@ -11,16 +16,19 @@ a line such as "Heard on X", the line below the date, or a header line the host 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from broadcast_kit.importer.dates import find_date, is_date_line
-from broadcast_kit.importer.page import SENTENCE_END, Block, Page, short
+from broadcast_kit.importer.page import SENTENCE_END, Block, Page, is_headline, short
 from broadcast_kit.importer.transcript import Transcript
 from broadcast_kit.importer.words import Words, normal
 
 # a capitalised name as programmes are written: "Let's Speak Daily English", "Open Air"
 _NAME = r"[A-Z][\w’'&-]*(?:\s+(?:of|and|the|for|&|[A-Z0-9][\w’'&-]*))*"
 
+
+MAX_TITLE_LINES = 60  # header lines weighed as the title: a headline is near the top
 
 _DANGLING = frozenset(
     {"by", "of", "the", "a", "an", "and", "with", "for", "to", "from", "in", "on"}
@@ -67,17 +75,203 @@ def without_publisher(title: str, words: Words) -> str:
     return title
 
 
-def _repeated(titles: list[tuple[int, Block]], lines: list[str]) -> tuple[int, Block] | None:
-    """A header line that the page prints again (the headline above the text and in the
-    page's own header, or at the head of a "Headline : Programme" line)."""
-    for index, block in titles:
-        text = block.text
-        if not _headline_like(text) or len(text.split()) < 3:
+# "By Jane Doe, Reporter", "Transcribed & Edited by ...", "Sermon Preached by"; not "By the Sea"
+_BYLINE = re.compile(
+    r"^(?:[Bb][Yy]\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&))*\s*(?:[,|–-].*)?$"
+    r"|(?i:(?:\w+\s+)?(?:(?:transcribed|edited|produced|written|posted|reported|preached"
+    r"|presented|hosted|read|directed|compiled)\s*(?:&|and|,)?\s*)+by\b))"
+)
+_SITE_NOUN = re.compile(
+    r"(?i)\b(?:news|radio|tv|media|network|online|times|post|magazine|daily|press|gazette|herald"
+    r"|tribune|journal|chronicle|broadcasting|podcasts?|fm|review|weekly|blog|archives?|library"
+    r"|channel|hub|digest|wire)$"
+)
+_NAME_LINE = re.compile(r"(?:[A-Z][\w.'’-]*\s*){1,6}$")  # "The Rev. Dr. Ann Lee": a name alone
+_COLLECTION = re.compile(r"(?i)\btranscripts\b")  # "Transcripts from the Prime Ministers"
+_MEDIA_FILE = re.compile(
+    r"(?i)^(?:[^:]*\b(?:subtitles?|captions?|transcripts?)\b[^:]*:\s*)?(?:file:\s*)?"
+    r"(?P<name>\S.*?)\.(?:webm|mp4|m4v|mov|mkv|mp3|m4a|wav|ogg|ogv|srt|vtt)$"
+)
+
+
+def is_site_chrome(text: str, words: Words) -> bool:
+    """A header line that is the site's, not the programme's: a link or button ("Return to
+    Transcripts main page", "Watch CBS News"), a logo, ratings, a link row, a byline."""
+    if any(pattern.search(text) for pattern in words.site_chrome) or _BYLINE.match(text):
+        return True
+    if text[:1] and unicodedata.category(text[0]) == "So":  # "🗓️ 21 January 2022"
+        return True
+    items = [i for i in re.split(r"\s+[-–|·]\s+|\s*\|\s*", text) if i.strip()]
+    return len(items) >= 4 and all(len(i.split()) <= 3 for i in items)  # home - contact - ...
+
+
+def _site_name(text: str) -> bool:
+    """A short run of capitalised words without digits: "Harbour Gazette", "The Tide"."""
+    names = text.split()
+    return 1 <= len(names) <= 4 and not re.search(r"\d", text) and names[-1][:1].isupper()
+
+
+def _words_of(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower().replace("’", "'").replace("'", "")))
+
+
+def _title_scores(
+    candidates: list[tuple[int, Block]],
+    header: list[Block],
+    date_at: int | None,
+    all_lines: list[str],
+    words: Words,
+    page_title: str | None = None,
+) -> list[tuple[int, int, Block]]:
+    """(score, index, block) of each header line that may be the headline, best first (the
+    earliest of equals first). Evidence for: headline shape (short, capitalised, no closing
+    full stop), a dateline or byline just below it, the page printing it again, quotation
+    marks around it, the page's <title> (`page_title`, as words). Against: one word, a site's
+    name ("X News", "... Transcripts"), the programme's name ("Welcome to X" in the text)."""
+    page = [_words_of(line) for line in all_lines if not line.rstrip().endswith(":")]
+    above = [
+        _words_of(b.text) if not is_site_chrome(b.text, words) else ""
+        for b in header[: 2 * MAX_TITLE_LINES]
+    ]
+    spoken = " ".join(all_lines)
+    # where the text names a programme: "Welcome to ", "This is " (found once, not per line)
+    intro = re.compile(rf"(?i){words.programme_intros}\s+")
+    programmes = set()
+    for found in intro.finditer(spoken):
+        if found.group(0).split()[0].lower() == "from":  # "from Harbour Town": a place too
             continue
-        again = sum(1 for line in lines if line == text or line.startswith(text + " : "))
-        if again >= 2:
-            return index, block
-    return None
+        name = re.match(_NAME, spoken[found.end() : found.end() + 80])
+        if name is not None:
+            programmes.add(re.sub(r"(?:\s+(?:of|and|the|for|&))+$", "", name.group(0)).lower())
+    # "Headline : Site", "Headline | Site": what follows the separator is the site's name
+    split = [_TITLE_SEPARATOR.split(b.text) for b in header]
+    sites = {_words_of(parts[-1]) for parts in split if len(parts) >= 2}
+    # the line the dateline belongs to: the one above it, or a Title Case headline above a
+    # sentence-case standfirst ("The Mill Turns Again" / "How one town saved its mill")
+    dated = date_at - 1 if date_at is not None else None
+    if dated is not None and dated >= 1:
+        standfirst, headline = header[dated].text, header[dated - 1].text
+        if (
+            len(standfirst.split()) >= 8
+            and not is_headline(standfirst)
+            and 4 <= len(headline.split()) < len(standfirst.split())
+            and is_headline(headline)
+            and not is_site_chrome(headline, words)
+        ):
+            dated -= 1
+    if date_at is not None and date_at + 1 < len(header):
+        above_date = header[date_at - 1].text if date_at >= 1 else ""
+        after = header[date_at + 1].text
+        if len(above_date.split()) <= 2 and len(after.split()) >= 3 and _headline_like(after):
+            dated = date_at + 1  # "Tide Talk" / the date / the episode's headline
+    scored = []
+    for index, block in candidates[:MAX_TITLE_LINES]:
+        text = block.text
+        if is_site_chrome(text, words):
+            continue
+        if (
+            index > 0
+            and header[index - 1].text.rstrip().lower().endswith(" by")
+            and _NAME_LINE.match(text)
+        ):
+            continue  # "Sermon Preached by" / the preacher's name: a byline
+        key = _words_of(text)
+        count = len(text.split())
+        if not (_headline_like(text) or (count == 1 and text[:1].isupper())):
+            continue
+        score = 3
+        below = header[index + 1].text if index + 1 < len(header) else ""
+        author = index + 2 == date_at and _NAME_LINE.match(below) and 2 <= len(below.split()) <= 4
+        if index == dated or (below and _BYLINE.match(below)) or author:
+            score += 3  # a headline with its dateline or byline ("Ann Lee" above the date)
+        elif date_at is not None and index < date_at:
+            score += 1
+        if count >= 3:
+            score += 1
+        if count == 1:
+            score -= 2
+        # a show's name printed around the episode's is no headline: two words are too few
+        again = sum(1 for line in page if line == key) if count >= 3 else 1
+        if count <= 2 and sum(1 for line in above if line == key) >= 2:
+            score -= 2  # "Newscast" above and below "Tannoyed": the show's name, twice
+        again += sum(  # named in the header's summary or another line (not a role beside it)
+            1
+            for at, line in enumerate(above)
+            if count >= 2
+            and (abs(at - index) > 1 or len(line.split()) >= 12)
+            and f" {key} " in f" {line} "
+            and line != key
+        )
+        if _TITLE_SEPARATOR.search(text) is None and key in sites:
+            score -= 3  # the site's name, printed after a headline
+        elif again >= 2:
+            score += 2  # the headline above the text and in the page's header or text
+        show = re.split(r"\s+with\s+", text.lower().rstrip(" .!"), maxsplit=1)[0]
+        if count >= 2 and show in programmes:
+            score -= 3  # "Welcome to Tide Talk": the programme's name, not this episode's
+        if page_title and key == page_title:
+            score += 3  # the page's own <title> ("Headline | Site") names it
+        if re.fullmatch(r"[\"“‘'].+[\"”’']", text.strip()):
+            score += 1
+        a_name = count <= 3 and all(w[:1].isupper() for w in text.split())
+        if (a_name and _SITE_NOUN.search(text.rstrip(" .:"))) or (
+            count <= 8 and _COLLECTION.search(text)
+        ):
+            score -= 2  # "Wakala News", "PM Transcripts": the site's name
+        scored.append((score, index, block))
+    return sorted(scored, key=lambda s: (-s[0], s[1]))
+
+
+def _bracketed_title(dropped: list[Block], words: Words) -> str | None:
+    """ "[Mayor's Press Conference]" on a page's first line: a caption export's title, set
+    aside as a cue; never a cue ("[MUSIC]", "[Applause]") or a direction ("[Door slams]")."""
+    first = dropped[0] if dropped else None
+    match = re.fullmatch(r"\[\s*([^\[\]]+?)\s*\]", first.text.strip()) if first else None
+    if first is None or match is None or first.line > 2:
+        return None
+    inner = match.group(1)
+    if words.music_cues.match(inner) or words.stage_directions.match(inner):
+        return None
+    return inner if is_headline(inner) and not inner.isupper() else None
+
+
+def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
+    """The headline without what the page puts around it: a site's name ("Headline - Harbour
+    Gazette", one the page prints elsewhere too, "BBC Sounds - Headline"), a
+    "Transcript:" label, a media file's name ("File:Briefing.webm")."""
+    title = title.strip()
+    media = _MEDIA_FILE.match(title)
+    if media is not None:
+        title = media.group("name").strip()
+    title = re.sub(r"(?i)^transcript\s*[:|–—-]\s+(?=\S+\s+\S)", "", title)
+    title = without_publisher(title, words)
+    while " | " in title and len(title.rsplit(" | ", 1)[1].split()) <= 5:  # "A | Show | Site"
+        title = title.rsplit(" | ", 1)[0].strip()
+    parts = re.split(r"\s+[|–—:-]\s+", title)
+    tail, head = parts[-1], parts[0]
+    # the outlet's name is printed elsewhere on the page too: its own line, a copyright line
+    name = _words_of(tail)
+    elsewhere = any(
+        _words_of(other) == name
+        or (re.search(r"(?i)©|\bcopyright\b", other) and f" {name} " in f" {_words_of(other)} ")
+        for other in lines
+    )
+    if (
+        len(parts) >= 2
+        and _site_name(tail)
+        and not re.search(r"[!?]", tail)
+        and not re.match(r"(?i)an?\s", tail)  # "The Lighthouse - A Play for Radio": a subtitle
+        and (_SITE_NOUN.search(tail) or elsewhere)
+    ):
+        title = title[: title.rindex(tail)].rstrip(" |–—:-").strip()
+    elif (
+        len(parts) >= 3
+        and words.broadcaster.search(head)
+        and not words.broadcaster.search(title[len(head) :])
+    ):  # "Comedy from BBC Radio 4 - Jo Doe: TL;DR - 5. Episode": the programme's name goes
+        title = title[len(head) :].lstrip(" |–—-").strip()
+    quoted = re.fullmatch(r"[\"“‘'](?P<inner>[^\"“”]+)[\"”’']", title)  # "'Trouble At Mill'"
+    return quoted.group("inner").strip() if quoted else title
 
 
 def read_header(
@@ -113,30 +307,34 @@ def read_header(
     candidates = [(i, b) for i, b in candidates if i not in used]
     if result.title is None:
         h1 = page.h1 if page.h1 and not _not_a_title(page.h1, words) else None
+        if h1 and (is_site_chrome(h1, words) or (_site_name(h1) and _SITE_NOUN.search(h1))):
+            h1 = None  # the site's name as its logo heading
         titles = [(i, b) for i, b in candidates if not _not_a_title(b.text, words)]
-        before = [(i, b) for i, b in titles if date_at is not None and i < date_at]
-        repeated = _repeated(titles, all_lines)
-        headlines = [(i, b) for i, b in titles if _headline_like(b.text)]
+        named = _words_of(clean_title(page.page_title, words)) if page.page_title else None
+        scored = _title_scores(titles, header, date_at, all_lines, words, named)
         if h1:
-            result.title = h1
+            result.title = clean_title(h1, words, all_lines)
             used |= {i for i, b in candidates if b.text == h1}
-        elif before and _headline_like(before[-1][1].text):
-            index, block = before[-1]
-            result.title, used = without_publisher(block.text, words), used | {index}
-        elif repeated is not None:
-            index, block = repeated
-            result.title, used = without_publisher(block.text, words), used | {index}
+        elif scored and scored[0][0] > 0:
+            best, index, block = scored[0]
+            result.title, used = clean_title(block.text, words, all_lines), used | {index}
             used |= {i for i, b in candidates if b.text == block.text}
-        elif headlines:
-            longer = [h for h in headlines if len(h[1].text.split()) >= 3]
-            index, block = longer[0] if longer else headlines[0]
-            result.title, used = without_publisher(block.text, words), used | {index}
-            result.title_guessed = len(headlines) > 1 and date_at is None
-        elif before:
-            index, block = before[-1]
-            result.title, used = block.text, used | {index}
-        elif candidates:
-            index, block = max(candidates, key=lambda c: len(c[1].text))
+            # sure: the first headline after the site's lines, or one that no other line
+            # matches; unsure of a word alone or a line in a list of short lines (a menu)
+            rival = max((s for s, _, b in scored[1:] if b.text != block.text), default=0)
+            first = index == min(i for _, i, _ in scored)
+            short_lines = {i for _, i, b in scored if len(b.text.split()) <= 5}
+            in_list = {index - 1, index + 1} <= short_lines or {index + 1, index + 2} <= short_lines
+            result.title_guessed = (
+                best < 4
+                or len(block.text.split()) == 1
+                or (in_list and best < 5)
+                or not (first or rival < best)
+            )
+        elif (bracketed := _bracketed_title(result.dropped, words)) is not None:
+            result.title, result.title_guessed = bracketed, True
+        elif plain := [(i, b) for i, b in candidates if not is_site_chrome(b.text, words)]:
+            index, block = max(plain, key=lambda c: len(c[1].text))
             result.title, used, result.title_guessed = block.text, used | {index}, True
         elif page.page_title:
             result.title, result.title_guessed = re.split(r"\s+[|–—-]\s+", page.page_title)[0], True
@@ -149,6 +347,24 @@ def read_header(
             used.add(after[0][0])
     used |= {date_at} if date_at is not None else set()
     result.dropped.extend(b for i, b in enumerate(header) if i not in used)
+
+
+def heading_title(result: Transcript, words: Words) -> None:
+    """A page with no header: the short heading between its introduction and its first
+    labelled turn ('"Their" ABC transcripts') is the title, marked check:, and not spoken."""
+    if result.title is not None or result.captions or not result.stories:
+        return
+    story = result.stories[0]
+    for at, para in enumerate(story.paragraphs[:3]):
+        if para.label is not None or not para.spoken or at + 1 >= len(story.paragraphs):
+            return
+        text = para.text
+        heading = 2 <= len(text.split()) <= 10 and not SENTENCE_END.search(text)
+        if at >= 1 and heading and _headline_like(text) and story.paragraphs[at + 1].label:
+            result.title, result.title_guessed = clean_title(text, words), True
+            story.paragraphs.remove(para)
+            result.dropped.append(Block(text, para.line))
+            return
 
 
 def find_programme(result: Transcript, header: Sequence[Block], words: Words) -> None:

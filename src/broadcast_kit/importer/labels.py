@@ -24,7 +24,7 @@ _CAPS_NAME = (
     rf"(?:{_CAPS_TOKEN})(?:\s+(?:{_CAPS_TOKEN})){{0,4}}(?:,?\s+(?:Jr|Sr|JR|SR)\.?)?(?:\s*#\s*\d+)?"
 )
 _HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Rev|Sen|Rep|Gov|Gen|Capt|Sgt|Lt|Col)\.?\s+"
-_ROLE = r"[A-Za-z][\w .'’&/-]{0,40}"
+_ROLE = r"[A-Za-z][\w .'’&/\"“”-]{0,40}"  # "CBS \"60 MINUTES II\"": a programme in quotes
 # NAME:, Ms. NAME (Role, "Book"):, NAME, host:, NAME #2:
 _CAPS_LABEL = re.compile(
     rf"^(?P<label>(?P<hon>{_HONORIFIC})?(?P<name>{_CAPS_NAME})"
@@ -49,7 +49,22 @@ _NUMBERED = re.compile(
     r"\s*#?\s*\d{1,2})\s*:)(?:\s*(?P<rest>.*))?$"
 )
 _DASH = re.compile(r"^\s*([A-Z][A-Z.'’]*(?:\s+[A-Z][A-Z.'’]*){0,3})\s+[-–—]\s+(?=\S)")
-_INITIALS = re.compile(r"^\s*([A-Z]{2,3}):\s")
+_CUE_DASH = re.compile(r"^(?P<role>[A-Za-z][A-Za-z/ .'’-]{0,20}?)\s+[-–—]\s+(?P<rest>\S.*)$")
+# a radio script's clip given by its in and out words: "President Trump is (audio begin)",
+# "… back to the house (audio end)"
+_CLIP_WORDS = re.compile(
+    r"(?i)^[^()]{0,80}\((?:audio|clip|tape|sound|actuality)\s+(?:begins?|in|starts?|ends?|out)\)$"
+)
+# (at a line's start, or after a sentence's end in a line that lost its breaks)
+_INITIALS = re.compile(r"(?:^[^\S\n]*|(?<=[.!?…\"”’]\s))([A-Z]{2,3}):\s", re.MULTILINE)
+# a "Name Surname:" label inside a line that lost its breaks: after a sentence's end, or
+# opening the line (after a PDF page number: "2 Patrick Lee: This begins ...")
+_MIXED_INLINE = re.compile(
+    rf"(?:(?<=[.!?…\"”’]\s)|(?<=^\d\s)|(?<=^\d\d\s)|(?<=^\d\d\d\s)|^)"
+    rf"(?P<name>{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{1,2}}):\s",
+    re.MULTILINE,
+)
+_MUSIC_WORD = re.compile(r"(?i)\bmusic(?:al)?\b")
 _CALENDAR = frozenset({"April", "May", "June", "July", "August", "Sunday"})
 _MIXED_NAME = re.compile(rf"{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{1,2}}")
 _BRACKET = re.compile(r"^\[\s*(?P<tag>[^\[\]]{1,40}?)\s*\](?:\s*(?P<rest>.*))?$")
@@ -115,16 +130,46 @@ class LabelReader:
             if (match := _MIXED_LABEL.match(" ".join(line.split()))) and not match.group("rest")
         )
         self.labels_alone = alone >= 3
+        # the surnames of full names in capital labels: "DEAN:" after "HOWARD DEAN, CHAIR:"
+        # is a label even where the surname is also a title word (Dean, Major, Judge)
+        self.surnames = {
+            match.group("name").split()[-1]
+            for line in text.splitlines()
+            if (match := _CAPS_LABEL.match(" ".join(line.split())))
+            and len(match.group("name").split()) >= 2
+        }
         # "INTERVIEWER - Hello.": a name in capitals and a dash, when the page does it again
         dashed = Counter(m.group(1) for line in text.splitlines() if (m := _DASH.match(line)))
         self.dashed = {name for name, n in dashed.items() if n >= 2}
         # initials as labels ("CO:", "JD:"), when they recur
-        initials = Counter(m.group(1) for line in text.splitlines() if (m := _INITIALS.match(line)))
+        initials = Counter(m.group(1) for m in _INITIALS.finditer(text))
         self.initials = {label for label, n in initials.items() if n >= 2}
         # "Terry Gross: Hi." once, then "TG:" again and again: the full name is a label too
-        for name in counts:
-            if "".join(t[0] for t in name.split()) in self.initials and self._person_like(name):
+        # (once the page labels by initials, one "TR:" is enough for "Tim Russell:"; "SH:"
+        # stands for "Sandra Stewart Holyoak:" too, and the full name may stand mid-line)
+        inline = Counter(m["name"] for m in _MIXED_INLINE.finditer(text))
+        for name in counts | inline:
+            tokens = name.split()
+            said = {"".join(t[0] for t in tokens), tokens[0][0] + tokens[-1][0]}
+            known = said & self.initials or (self.initials and any(initials[s] for s in said))
+            if known and self._person_like(name):
                 self.mixed.add(name)
+        # on a page whose turns are "Name:" labels, a name that speaks once is a label too:
+        # a full name (at a line's start or after a sentence), or a first name the page
+        # mentions elsewhere ("Alan, Bobby and Chuck")
+        if len(self.mixed) >= 2:
+            # each capitalised word, not followed by a colon: the mentions outside labels
+            mentioned = Counter(re.findall(r"(?<![\w'’-])([A-Z][\w'’-]*)\b(?!\s*:)", text))
+            once = {
+                name
+                for name, n in (counts | inline).items()
+                if n == 1
+                and self._person_like(name)
+                and (len(name.split()) >= 2 or mentioned[name] >= 1)
+            }
+            # a few voices heard once beside those who recur; hundreds are not a cast
+            if len(once) <= max(4, 2 * len(self.mixed)):
+                self.mixed |= once
         # a name alone on its line, again and again, with the words below it: a label
         lines = Counter(" ".join(line.split()) for line in text.splitlines())
         self.alone = {
@@ -141,6 +186,21 @@ class LabelReader:
         self.bare_q = any(_BARE_Q.match(line.strip()) for line in text.splitlines())
         # with answer labels (A:) the questioner is the interviewer, the programme's host
         self.answers = any(starts[a] for a in words.answerer_labels)
+        # unless the questions come from the audience ("AUDIENCE Q:", a page headed
+        # "Questions from the congregation"): then the one who answers is the host
+        head = "\n".join(line for line in text.splitlines()[:12] if line.strip())
+        self.audience = any(self._audience_label(key) for key in starts) or bool(
+            words.audience_questions.search(head)
+        )
+
+    def _audience_label(self, key: str) -> bool:
+        """ "audience q", "listener question": an audience word and a questioner label."""
+        tokens = key.split()
+        return any(
+            " ".join(tokens[:i]) in self.words.audience_questioners
+            and " ".join(tokens[i:]) in self.words.questioner_labels
+            for i in range(1, len(tokens))
+        )
 
     def _person_like(self, name: str) -> bool:
         tokens = name.replace("#", " ").split()
@@ -162,8 +222,14 @@ class LabelReader:
         if match is None:
             return None
         body = match.group("body").strip()
-        if self.words.music_cues.match(body):
-            return Label("music", text)
+        # a cue line in brackets: "[SFX: A door slams]", "(THEME: the band plays)"
+        inner = _ROLE_ONLY.match(body)
+        if inner is not None and normal(inner.group("role")) in self.words.music_labels:
+            return Label("music", text, role="cue line")
+        if inner is not None and normal(inner.group("role")) in self.words.sound_labels:
+            return Label("direction", text, role="cue line")
+        if self.words.music_cues.match(body) or _MUSIC_WORD.search(body):
+            return Label("music", text)  # "(MUSIC)", "(upbeat music)", "[gentle music plays]"
         if self.words.stage_directions.match(body):
             return Label("direction", text)
         letters = [c for c in body if c.isalpha()]
@@ -216,8 +282,19 @@ class LabelReader:
         return None, text
 
     def _cue_line(self, text: str) -> tuple[Label, str] | None:
-        """ "MUSIC: theme up", "SFX: a door slams": the whole line is a production cue."""
+        """ "MUSIC: theme up", "SFX: a door slams", "F/X - a door slams": the whole line is a
+        production cue."""
+        if _CLIP_WORDS.match(text):  # a recorded clip's in or out words: played, not read
+            return Label("direction", text, role="clip"), ""
         match = _ROLE_ONLY.match(text)
+        if (
+            match is not None
+            and normal(match.group("role")) in self.words.soundbite_labels
+            and not re.search(r"[A-Za-z]", match.group("rest") or "")
+        ):  # "Clip: [005 – 00:27]": a recorded clip, played where it stands
+            return Label("direction", text, role="clip"), ""
+        if match is None and (dash := _CUE_DASH.match(text)) and dash.group("role").isupper():
+            match = dash  # "F/X - ...", never "Noise - that is what kept me awake."
         if match is None:
             return None
         key = normal(match.group("role"))
@@ -248,6 +325,11 @@ class LabelReader:
         role = " ".join(match.group("role" if "role" in match.re.groupindex else "label").split())
         key = normal(role)
         rest = (match.group("rest") or "").strip()
+        if self.audience and (key in self.words.questioner_labels or self._audience_label(key)):
+            who = "Audience member"
+            return Label("voxpop", match.group("label"), who, who, by_role=True), rest
+        if self.audience and key in self.words.answerer_labels:
+            return Label("host", match.group("label"), role=role, by_role=True), rest
         if key in self.words.questioner_labels:
             shown = "Interviewer" if self.answers else "Journalist"
             kind = "host" if self.answers else "speaker"
@@ -288,7 +370,11 @@ class LabelReader:
         if any(key.startswith(v) for v in self.words.voxpop_labels):
             return Label("voxpop", written, name=title_case(name), role=role, quote=quote)
         name = re.sub(r"(?i),?\s+(?:jr|sr)\.?$", "", name)  # "SULZBERGER Jr.": the surname last
-        tokens = [t for t in title_case(name).split() if t.rstrip(".") not in self.words.titles]
+        tokens = title_case(name).split()
+        while tokens and tokens[0].rstrip(".") in self.words.titles:  # "SENATOR JANE DOE"
+            tokens = tokens[1:]  # (a title word last is a surname: "RITA JUDGE")
+        if not tokens and name in self.surnames:
+            tokens, titled = [title_case(name)], True
         # a character: "THE LIBRARIAN:", "THE DIRECTOR:" (a drama's cast in capitals)
         cased = title_case(name).split()
         if len(cased) >= 2 and cased[0] == "The" and name.isupper():
@@ -373,6 +459,9 @@ class LabelReader:
         """`line` cut before every label and around every cue inside it (a transcript that
         lost its line breaks keeps its labels: "... reporting. JANE DOE: Thank you.")."""
         cuts = {0, len(line)}
+        for match in _MIXED_INLINE.finditer(line):  # "... today? James Pressman: I was born"
+            if match["name"] in self.mixed and match.start() > 0:
+                cuts.add(match.start("name"))
         for match in _INLINE.finditer(line):
             start = match.start()
             if start == 0 and match.end() == len(line):
@@ -407,4 +496,6 @@ class LabelReader:
         before = line[:start].rstrip()
         if re.search(r"[.!?…\"”’)\]]$|\d$", before):
             return True
+        if label.written.rstrip(": ") in self.initials:  # "... born in SH: Let me ask": a
+            return True  # PDF lost the year before the page's recurring initials label
         return label.kind == "host" or len((label.name or "").split()) >= 2

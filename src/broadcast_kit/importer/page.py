@@ -26,7 +26,8 @@ ELLIPSIS = re.compile(r"^\s*[\"“‘']?(?:…|\.\.\.)\s*")
 # --- page furniture -----------------------------------------------------------------------
 
 LABELLED = re.compile(
-    r"(?i)^(title|headline|date|broadcast|aired|programme|program|show)\s*:\s*(.+)$"
+    r"(?i)^(title|headline|(?:episode |air |broadcast |release )?date|airdate|broadcast|aired"
+    r"|programme|program|show)\s*:\s*(.+)$"
 )
 TAGGED_HEADLINE = re.compile(r"^\[(?P<tag>[^\]]{1,30})\]\s*(?P<title>\S.*)$")
 # a story title with its number: "2. Concert Accidents"
@@ -292,6 +293,18 @@ class _Lines:
             or is_date_line(line, self.words)
         )
 
+    def resumes(self, previous: str, line: str) -> bool:
+        """Whether `line`, after a blank line, goes on with the sentence that `previous`
+        left open (a script's speech broken by a blank line: "... the next few" / "minutes,
+        we're going to ...")."""
+        return (
+            line[:1].islower()
+            and SENTENCE_END.search(previous) is None
+            and not previous.endswith(":")
+            and not self.standalone(previous)
+            and self.labels.split(line)[0] is None
+        )
+
     def joins(self, previous: str, line: str) -> bool:
         """Whether `line` continues the paragraph that `previous` ends."""
         if self.turns and self._words(previous) and self._words(line):
@@ -335,20 +348,30 @@ def _header_of_one_line(text: str) -> list[str]:
     return [before, date, after] if after else [before, date]
 
 
-def blocks(text: str, labels: LabelReader | None = None) -> list[Block]:
-    """Paragraphs of the text: blank lines end them; a hard-wrapped line joins the next one
-    when it was full or its sentence goes on; labels and cues inside a line are cut out."""
+def blocks(text: str, labels: LabelReader | None = None, *, captions: bool = False) -> list[Block]:
+    """Paragraphs of the text: blank lines end them (unless a sentence goes on in lower
+    case after one; never in `captions`, whose paragraphs are the speakers' turns); a
+    hard-wrapped line joins the next one when it was full or its sentence goes on; labels
+    and cues inside a line are cut out."""
     lines = _Lines(text, labels or LabelReader(default_words(), text))
     result: list[Block] = []
     current: list[str] = []
     start = 0
+    gap = False  # a blank line since the last line of `current`
     for number, line in lines.items:
-        if current and (not line or not lines.joins(current[-1], line)):
+        if not line:
+            gap = True
+            continue
+        if current and not (
+            (not captions and lines.resumes(current[-1], line))
+            if gap
+            else lines.joins(current[-1], line)
+        ):
             result.append(Block(" ".join(current), start))
             current = []
-        if line:
-            start = start if current else number
-            current.append(line)
+        start = start if current else number
+        current.append(line)
+        gap = False
     if current:
         result.append(Block(" ".join(current), start))
     return sorted(result + lines.footers, key=lambda b: b.line)

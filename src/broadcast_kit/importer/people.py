@@ -104,14 +104,18 @@ class People:
             person.mentioned = self.clock
             return person
         word = words[0]
-        matches = [p for p in self.known if word in p.tokens]
+        # "MCEVERS:" is Kelly McEvers: a label's capitals lose the name's inner capitals
+        matches = [p for p in self.known if word.lower() in (t.lower() for t in p.tokens)]
         if not matches:
             if not titled:
                 return None
             person = Person(word, first_seen=self.paragraph)
             self.known.append(person)
             matches = [person]
-        best = max(matches, key=lambda p: (p.surname == word, p.host, p.interviewee, p.mentioned))
+        best = max(
+            matches,
+            key=lambda p: (p.surname.lower() == word.lower(), p.host, p.interviewee, p.mentioned),
+        )
         best.mentioned = self.clock
         return best
 

@@ -9,6 +9,7 @@ joined into paragraphs, a new one where the captions mark a new speaker (`- `, `
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -20,20 +21,29 @@ _TIMING = re.compile(
 _FULL_CLOCK = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?"
 _BRACKET_CLOCK = r"[\[(]\s*(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\s*[\])]"
 # a line that is only times: "00:00:31-00:00:50 (20 sec)", "[00:12]", "00:01:02"
+# a short clock with tenths, as podcast players print it: "0:17.0", "12:05.5"
+_SHORT_CLOCK = r"\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _TIME_LINE = re.compile(
-    rf"^\s*(?:{_BRACKET_CLOCK}|{_FULL_CLOCK}|\d{{1,2}}:\d{{2}})"
-    rf"(?:\s*(?:-->|-|–|>)\s*(?:{_BRACKET_CLOCK}|{_FULL_CLOCK}|\d{{1,2}}:\d{{2}}))?"
+    rf"^\s*(?:{_BRACKET_CLOCK}|{_FULL_CLOCK}|{_SHORT_CLOCK})"
+    rf"(?:\s*(?:-->|-|–|>)\s*(?:{_BRACKET_CLOCK}|{_FULL_CLOCK}|{_SHORT_CLOCK}))?"
     r"(?:\s*\(\s*\d*\s*sec\s*\))?\s*:?\s*$"
 )
 # a timecode opening a line ("[00:01:23] HOST: ...", "00:01:23 Words") or closing a label
 # ("Speaker 1 (00:12):", "Jane Doe [01:02:03]:")
-_LEADING = re.compile(rf"^\s*(?:{_BRACKET_CLOCK}|{_FULL_CLOCK})\s+(?=\S)")
+# and its list number and dash in a numbered list of questions: "2. [01:58] - Q: ...", or
+# the bar of a speech recogniser's output: "00:00:02.580 | Guys, we did it."
+_LEADING = re.compile(
+    rf"^\s*(?:\d{{1,3}}[.)]\s*)?(?:{_BRACKET_CLOCK}|{_FULL_CLOCK}|\d{{1,2}}:\d{{2}}[.,]\d{{1,3}})"
+    r"(?:\s+[-–—|])?\s+(?=\S)"
+)
 _IN_LABEL = re.compile(rf"^(?P<label>[^:\n]{{1,60}}?)\s*(?:{_BRACKET_CLOCK}|{_FULL_CLOCK})\s*:")
 # "[inaudible 00:00:16]", "[crosstalk 00:01:22]": the cue stays, its time goes
 _IN_CUE = re.compile(rf"(?P<cue>\[[A-Za-z][^\[\]\d]{{0,40}}?)\s+{_FULL_CLOCK}\s*\]")
 _TAG = re.compile(r"</?(?:[a-z]+)(?:[.\w-]*)(?:\s[^>]*)?>|\{\\[^}]*\}")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+(?P<name>[^>]+)>")
 _NEW_SPEAKER = re.compile(r"^(?:-\s+|>>\s*|[A-Z][A-Z.'’ -]{1,40}:\s)")
+# a speaker named in mixed case at the start of a cue: "Mr Spicer: Wow,", "Jane Doe: Hi."
+_NAMED = re.compile(r"^(?P<name>[A-Z][a-z'’.]+(?:\s+[A-Z][a-z'’-]+){1,2}):\s")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 PAUSE = 2.0  # seconds between cues that end a paragraph
 LONG = 120  # words: a paragraph this long ends at the next sentence end
@@ -65,7 +75,13 @@ def is_captions(text: str, name: str = "") -> bool:
         return True
     lines = [line for line in text.splitlines() if line.strip()]
     timed = sum(1 for line in lines if _TIMING.match(line))
-    return timed >= 5 and timed >= 0.3 * len(lines)
+    # SRT saved as text: a cue number, then its timing, again and again
+    numbered = sum(
+        1
+        for number, timing in itertools.pairwise(lines)
+        if number.strip().isdigit() and "-->" in timing and _TIMING.match(timing)
+    )
+    return (timed >= 5 and timed >= 0.3 * len(lines)) or (numbered >= 5 and numbered >= 0.8 * timed)
 
 
 def captions(text: str, header: list[str] | None = None) -> list[Caption]:
@@ -75,6 +91,9 @@ def captions(text: str, header: list[str] | None = None) -> list[Caption]:
     blocks = re.split(r"\n[^\S\n]*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
     for block in blocks:
         lines = [line.strip() for line in block.strip("\ufeff\n").split("\n") if line.strip()]
+        if lines and lines[0].startswith("WEBVTT") and header is not None and not found:
+            title = lines[0][6:].strip(" \t-–—:|")  # "WEBVTT - Title": the file's own header
+            header += [title] if title and title.upper() != "FILE" else []
         if not lines or lines[0].startswith(("WEBVTT", "NOTE", "STYLE", "REGION")):
             continue
         timing = next((i for i, line in enumerate(lines) if _TIMING.match(line)), None)
@@ -148,6 +167,9 @@ def captions_text(text: str) -> tuple[str, tuple[str, ...], bool]:
             paragraphs.append([])
             last_end = cue.end
             continue
+        named = _NAMED.match(body)
+        if named is not None and named["name"] not in speakers:
+            speakers.append(named["name"])  # a label, for the page's label reader
         current = paragraphs[-1] if paragraphs else None
         words = sum(len(t.split()) for t in current) if current else 0
         ends = bool(current) and _SENTENCE_END.search(current[-1]) is not None if current else False
@@ -156,10 +178,11 @@ def captions_text(text: str) -> tuple[str, tuple[str, ...], bool]:
             current is None
             or (cue.voice is not None and cue.voice != voice)
             or _NEW_SPEAKER.match(body) is not None
+            or named is not None
             or (pause and ends)
             or (words >= LONG and ends)
         )
-        marked = marked or cue.voice is not None or _NEW_SPEAKER.match(body) is not None
+        marked = marked or cue.voice is not None or bool(_NEW_SPEAKER.match(body) or named)
         if cue.voice is not None and cue.voice != voice:
             body = f"{cue.voice}: {body}"
         if body.startswith(("- ", ">>")):

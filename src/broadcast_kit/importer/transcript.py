@@ -31,8 +31,13 @@ from broadcast_kit.importer.page import (
     is_tail,
 )
 from broadcast_kit.importer.people import People, Person
-from broadcast_kit.importer.words import Words
+from broadcast_kit.importer.words import Words, normal
 
+# a line that is only a voice introducing itself: "Hey, I'm Jane Doe.", "And I'm John Roe."
+_HOST_OPENING = re.compile(
+    r"(?:(?:Hey|Hi|Hello|And|Good (?:morning|evening|afternoon)),?\s+)?I['’]m\s+"
+    r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,2}\s*[.!]"
+)
 # a paragraph from a line this long, on a page of a few lines, lost its paragraph breaks
 ONE_LINE = 600
 
@@ -82,6 +87,8 @@ class Transcript:
     cue_lines: int = 0  # production cues written as lines ("SOUND: rain", "MUSIC: sting")
     sound_effects: int = 0  # (TRUCK PASSING), (HORN, BRAKES): capitals in brackets, not listed
     above_labels: int = 0  # paragraphs of sentences above the first label, left out
+    above_heading: int = 0  # paragraphs of sentences above a "Transcript" heading, left out
+    header_lines: list[str] = field(default_factory=list)  # the page's lines above the text
 
     @property
     def paragraphs(self) -> list[Paragraph]:
@@ -104,7 +111,12 @@ def is_content(text: str, started: bool) -> bool:
 
 def parse(page: Page, words: Words) -> Transcript:
     """Header, stories and paragraphs of a transcript; furniture set aside in `dropped`."""
-    from broadcast_kit.importer.header import find_broadcaster, find_programme, read_header
+    from broadcast_kit.importer.header import (
+        find_broadcaster,
+        find_programme,
+        heading_title,
+        read_header,
+    )
 
     reader = LabelReader(words, page.text, page.speakers)
     result = Transcript(
@@ -117,10 +129,16 @@ def parse(page: Page, words: Words) -> Transcript:
     waiting: tuple[Label, int] | None = None  # a label on a line of its own
     lines = [line for line in page.text.splitlines() if line.strip()]
     page_lines = [" ".join(line.split()) for line in lines]
-    found = blocks(page.text, reader)
+    found = blocks(page.text, reader, captions=page.captions)
     label_driven = _label_driven(found, reader)
-    for block in found:
+    below = _transcript_heading(found, words)
+    for index, block in enumerate(found):
         text = block.text
+        summary = index < below and not _headline_over_date(found, block)
+        if not started and summary and is_content(text, False):
+            result.dropped.append(block)  # the page's summary above its "Transcript" heading
+            result.above_heading += 1
+            continue
         if ended or is_furniture(text, words) or is_disclaimer(text, words):
             result.dropped.append(block)
             continue
@@ -128,6 +146,10 @@ def parse(page: Page, words: Words) -> Transcript:
             ended = True
             result.dropped.append(block)
             continue
+        # ": Good morning." on a page of labels: a label whose name the page lost
+        nameless = label_driven and re.match(r":\s+(?=\S)", text) is not None
+        if nameless:
+            text = text.split(":", 1)[1].strip()
         label, rest = reader.split(text)
         field_match = LABELLED.match(text)
         if field_match and not started and label is None:
@@ -137,21 +159,29 @@ def parse(page: Page, words: Words) -> Transcript:
             elif key in ("programme", "program", "show"):
                 result.programme = value
             else:
-                result.date = find_date(value)
+                result.date = find_date(re.sub(r"(\d)(?=[^\W\d_])", r"\1 ", value))
                 if result.date is None:
                     result.dropped.append(block)
             continue
         opens = label is not None and label.kind in ("host", "speaker", "reporter", "voxpop")
         content = is_content(text, False) and not label_driven  # a page of labels starts at one
+        content = content and not _headline_over_date(found, block)
+        # "Hey, I'm Jane Doe." / "And I'm John Roe.": the hosts' opening above the first label
+        content = content or (label_driven and _HOST_OPENING.fullmatch(text) is not None)
+        content = content or nameless
         if not started and (opens or (label and label.kind == "music") or content):
             started = True
             first_title, first_tag = _story_title(header)
+            result.header_lines = [b.text for b in header]
             read_header(result, header, page, words, page_lines)
             result.stories.append(Story(first_title or result.title or "", block.line, first_tag))
         if not started:
             if label_driven and is_content(text, False):
                 result.above_labels += 1
-            (result.dropped if label is not None else header).append(block)
+            # below a "Transcript" heading whose page summary was left out above it, the
+            # lines are the programme's (a jingle, a player's line), never the page's title
+            after_heading = result.above_heading > 0 and index > below
+            (result.dropped if label is not None or after_heading else header).append(block)
             continue
         story = result.stories[-1]
         if label is not None and label.role == "cue line":
@@ -172,6 +202,8 @@ def parse(page: Page, words: Words) -> Transcript:
             if waiting is not None:
                 para.label, para.label_line = waiting
                 waiting = None
+            if nameless:
+                para.notes.append("check: its label has no name on the page (“: ...”); who speaks?")
             story.paragraphs.append(para)
         elif result.title and text == result.title and not _spoken_before(story):
             result.dropped.append(block)  # the page's title again, above the transcript
@@ -186,6 +218,11 @@ def parse(page: Page, words: Words) -> Transcript:
             " or speaker labels such as HOST:); is this the programme's transcript page?"
         )
     _drop_repeats(result)
+    heading_title(result, words)
+    for para in result.paragraphs:  # "Tonight: ..." is a teaser, not a speaker's label
+        if para.spoken and (teaser := words.teaser.match(para.text)) is not None:
+            rest = para.text[teaser.end() :].strip()
+            para.text = f"{teaser.group('word')}{',' if rest else '.'} {rest}".strip()
     result.dropped += [Block(s.title, s.line) for s in result.stories if not s.paragraphs]
     result.stories = [s for s in result.stories if s.paragraphs]
     result.dropped.sort(key=lambda b: b.line)
@@ -194,6 +231,29 @@ def parse(page: Page, words: Words) -> Transcript:
     find_programme(result, header, words)
     result.broadcaster = find_broadcaster(page, header + result.dropped, words)
     return result
+
+
+def _headline_over_date(found: list[Block], block: Block) -> bool:
+    """The page's first line, a question or a sentence, above a line that opens with its date
+    ("Episode Date: August 30, 2024"): the page's headline, not the programme's words."""
+    if block is not found[0] or len(found) < 2 or len(block.text.split()) > 30:
+        return False
+    below = found[1].text
+    opening = re.match(r"(?i)^(?:[a-z]+\s+){0,2}date\s*:\s*", below)
+    if opening is None:
+        return False
+    start = re.sub(r"(\d)(?=[^\W\d_])", r"\1 ", below[opening.end() : opening.end() + 30])
+    return find_date(start) is not None  # "August 30, 2024Confused by ...": the summary glued on
+
+
+def _transcript_heading(found: list[Block], words: Words) -> int:
+    """The index of a "Transcript" heading with the transcript below it (its summary, show
+    notes and description above it are the page's), or 0 when there is none."""
+    for index, block in enumerate(found[: len(found) // 2]):
+        if normal(block.text) in words.transcript_headings:
+            after = [b for b in found[index + 1 :] if is_content(b.text, False)]
+            return index if len(after) >= 3 else 0
+    return 0
 
 
 def _label_driven(found: list[Block], reader: LabelReader) -> bool:

@@ -65,6 +65,9 @@ class WordFile(BaseModel):
     role_labels: list[Word] = []
     questioner_labels: list[Word] = []
     answerer_labels: list[Word] = []
+    audience_questioners: list[Word] = []
+    teasers: list[Word] = []
+    transcript_headings: list[Word] = []
     music_labels: list[Word] = []
     sound_labels: list[Word] = []
     not_speakers: list[Word] = []
@@ -75,6 +78,7 @@ class WordFile(BaseModel):
     navigation: list[Word] = []
     navigation_prefixes: list[Word] = []
     furniture_patterns: list[Word] = []
+    site_chrome: list[Word] = []
     tail_markers: list[Word] = []
     disclaimers: list[Word] = []
     date_words: list[Word] = []
@@ -126,6 +130,15 @@ class Words:
         self.role_labels = frozenset(normal(x) for x in merged.role_labels)
         self.questioner_labels = frozenset(normal(x) for x in merged.questioner_labels)
         self.answerer_labels = frozenset(normal(x) for x in merged.answerer_labels)
+        self.teaser = re.compile(rf"(?i)^(?P<word>{alternatives(merged.teasers)})\s*:(?=\s|$)")
+        self.transcript_headings = frozenset(normal(x) for x in merged.transcript_headings)
+        self.audience_questioners = frozenset(normal(x) for x in merged.audience_questioners)
+        # "Questions from the congregation", "Listener questions", "Audience Q&A"
+        audience = alternatives(merged.audience_questioners)
+        self.audience_questions = re.compile(
+            rf"(?i)\bquestions?\s+from\s+(?:the\s+|our\s+)?{audience}\b"
+            rf"|\b{audience}\s+(?:questions|q\s*&\s*a)\b"
+        )
         self.music_labels = frozenset(normal(x) for x in merged.music_labels)
         self.sound_labels = frozenset(normal(x) for x in merged.sound_labels)
         self.navigation = frozenset(normal(x) for x in merged.navigation)
@@ -141,6 +154,12 @@ class Words:
             raise InputError(
                 f"furniture_patterns: {exc.pattern!r} is not a regular expression ({exc})"
             ) from None
+        try:
+            self.site_chrome = [re.compile(p) for p in merged.site_chrome]
+        except re.error as exc:
+            raise InputError(
+                f"site_chrome: {exc.pattern!r} is not a regular expression ({exc})"
+            ) from None
         self.navigation_prefixes = tuple(normal(x) or x.lower() for x in merged.navigation_prefixes)
         self.disclaimers = re.compile(rf"(?i){alternatives(merged.disclaimers)}")
         told = ["us", "reporters", *merged.broadcasters, *(f"the {b}" for b in merged.broadcasters)]
@@ -152,8 +171,10 @@ class Words:
         self.report_cues = alternatives(merged.report_cues)
         self.own_events = re.compile(rf"(?i)(?<![\w-]){alternatives(merged.own_events)}(?![\w-])")
         self.opener_words = alternatives(merged.programme_openers)
+        # ("you are welcome to tune in" welcomes no one to the programme)
         self.programme_openers = re.compile(
-            rf"(?i)(?<![\w-]){alternatives(merged.programme_openers)}(?![\w-])"
+            rf"(?i)(?<![\w-])(?<!are )(?<!re )(?<!’re )(?<!is )(?<!be )"
+            rf"{alternatives(merged.programme_openers)}(?![\w-])"
         )
         nouns = [*merged.voxpop_nouns, *(_plural(n) for n in merged.voxpop_nouns)]
         self.voxpop_nouns = alternatives(nouns)

@@ -125,6 +125,12 @@ def episode_yaml(
             " label were left out",
             "# as the page's (summary, links); move any the programme says into segments:",
         ]
+    if transcript.above_heading:
+        out += [
+            f"# check: {transcript.above_heading} paragraph(s) of sentences above the"
+            " “Transcript” heading were left out",
+            "# as the page's (summary, show notes); move any the programme says into segments:",
+        ]
     if transcript.dropped:
         out.append("# left out, not spoken (page furniture, notices, headers, stage directions):")
         out += [f"#   {where(b.line)}: {short(b.text)}" for b in transcript.dropped]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -32,6 +33,7 @@ def transcripts(folder: Path) -> list[Path]:
     return copies
 
 
+@pytest.mark.timeout(120)  # imports every golden case (50+), twice: near 30 s under load
 def test_a_folder_becomes_one_episode_folder_each(show_dir: Path, tmp_path: Path) -> None:
     copies = transcripts(tmp_path / "archive")
     (tmp_path / "archive" / "Bad Encoding.TXT").write_bytes("caf\xe9".encode("latin-1"))

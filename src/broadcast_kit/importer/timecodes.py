@@ -200,18 +200,93 @@ def captions_text(text: str) -> tuple[str, tuple[str, ...], bool]:
 _CHAPTER_ENTRY = re.compile(r"^\s*\d{1,2}:\d{1,2}(?::\d{2})?\s+\S(?:[^.]{0,60}[^.,;:])?\s*$")
 
 
+# --- timestamps in a transcript's text, in every common shape ------------------------------
+# A stamp in brackets, with hours or with tenths ("[12:40]", "(00:12)", "00:01:02.500",
+# "0:17.0") is never speech; a bare "12:40" is a stamp only where a timestamp stands (a
+# line's start, after a label) on a page with several of them, and never when a time of day
+# follows ("9:30 this morning", "7:15 a.m.").
+_BRACKETED = rf"[\[(]\s*(?:\d{{1,2}}:)?\d{{1,2}}:\d{{2}}(?:[.,]\d{{1,3}})?\s*[\])]"
+_HOURS = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?"
+_TENTHS = r"\d{1,2}:\d{2}[.,]\d{1,3}"
+_BARE = r"\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
+_DAYTIME = (
+    r"\s*(?:[ap]\.?m\b|o['’]clock|h\b|hours\b|sharp\b|this\b|tonight\b|tomorrow\b|today\b"
+    r"|in\s+the\b|on\s+\w+day\b|local\b|eastern\b|pacific\b|central\b|gmt\b|utc\b"
+    r"|[ecmp][sd]?t\b)"
+)
+_ARROW = r"\s*(?:-->|->|–|—|-|to)\s*"
+
+
+def _stamp(bare: bool) -> str:
+    """A timestamp, or a range of two ("00:01:02.500 --> 00:01:04.000", "[00:12 - 00:40]")."""
+    strict = rf"{_BRACKETED}|{_HOURS}|{_TENTHS}"
+    one = rf"(?:{strict}|{_BARE}(?!{_DAYTIME}))" if bare else rf"(?:{strict})"
+    return rf"{one}(?:{_ARROW}{one})?"
+
+
+def _shapes(bare: bool) -> tuple[re.Pattern[str], ...]:
+    stamp = _stamp(bare)
+    label = r"[^:\n\[\]()]{1,60}?"
+    return (
+        # a stamp opening a line: "[00:09] Hey", "00:01:23 - Words", "2. [01:58] - Q:",
+        # "0:00:14Good" (glued to the word), "00:00:02.580 | Friends"
+        re.compile(rf"^\s*(?:\d{{1,3}}[.)]\s*)?{stamp}(?:\s*[-–—|:>]+)?\s*(?=\S)"),
+        # a stamp right after a label's colon: "Wes Bos: [00:27] Yeah", "Jane: 00:12 Hi"
+        re.compile(rf"^(?P<label>\s*{label}:)\s*{stamp}(?:\s*[-–—|]+)?(?=\s|$)"),
+        # a stamp between a label and its colon: "Speaker 1 (00:12):", "Jane Doe 0:03:"
+        re.compile(rf"^(?P<label>\s*{label})\s*{stamp}\s*(?=:)"),
+    )
+
+
+_STRICT = _shapes(bare=False)
+_LOOSE = _shapes(bare=True)
+# a speaker's name alone with a time, the words on the next line: "Speaker 1  0:03",
+# "Jane Doe [01:02:03]", "HOST (00:12)"
+_NAME = r"(?P<name>[A-Z][\w.'’-]*(?:[ ,]+(?:[A-Z][\w.'’-]*|\d{1,2})){0,4})"
+_NAME_AND_TIME = re.compile(rf"^\s*{_NAME}\s*[-–—|]?\s*(?:{_BRACKETED}|{_HOURS}|{_BARE})\s*$")
+_NAME_AND_STAMP = re.compile(rf"^\s*{_NAME}\s*[-–—|]?\s*(?:{_BRACKETED}|{_HOURS})\s*$")
+# a stamp inside a line's text: "the Undammed Distilling [00:01:00] Company"
+_INNER = re.compile(
+    rf"\s*(?:\[\s*(?:\d{{1,2}}:)?\d{{1,2}}:\d{{2}}(?:[.,]\d{{1,3}})?\s*\]|\({_HOURS}\))"
+)
+STAMPED = 3  # lines with a stamp where one stands: this many make a timestamped page
+
+
+def _stamped(lines: list[str]) -> bool:
+    """Whether the page puts a time at the start of its turns (so a bare "12:40" there is one)."""
+    count = 0
+    for line in lines:
+        if any(shape.match(line) for shape in _LOOSE) or _NAME_AND_TIME.match(line):
+            count += 1
+            if count >= STAMPED:
+                return True
+    return False
+
+
 def without_timecodes(text: str) -> str:
     """The text with its timecodes taken out: lines of times only become blank (so line
-    numbers stay), a time opening a line or inside a label goes, the words stay."""
+    numbers stay), a time opening a line, after a label or inside a label goes, a name with
+    only a time becomes a label (`Speaker 1:`), the words stay."""
+    source = text.split("\n")
+    shapes = _LOOSE if _stamped(source) else _STRICT
+    opening, after_label, in_label = shapes
     lines = []
-    for line in text.split("\n"):
+    for line in source:
         if _TIME_LINE.match(line) or (
             _CHAPTER_ENTRY.match(line) and len(line.split()) <= 9 and "." not in line
         ):
             lines.append("")
             continue
+        named = (_NAME_AND_TIME if shapes is _LOOSE else _NAME_AND_STAMP).match(line)
+        if named is not None:
+            lines.append(named["name"] + ":")
+            continue
+        line = opening.sub("", line, count=1)
         line = _LEADING.sub("", line)
+        line = after_label.sub(lambda m: m.group("label"), line, count=1)
+        line = in_label.sub(lambda m: m.group("label").rstrip(), line, count=1)
         line = _IN_LABEL.sub(lambda m: m.group("label") + ":", line)
         line = _IN_CUE.sub(lambda m: m.group("cue") + "]", line)
+        line = _INNER.sub("", line)
         lines.append(line)
     return "\n".join(lines)

@@ -205,7 +205,7 @@ _CHAPTER_ENTRY = re.compile(r"^\s*\d{1,2}:\d{1,2}(?::\d{2})?\s+\S(?:[^.]{0,60}[^
 # "0:17.0") is never speech; a bare "12:40" is a stamp only where a timestamp stands (a
 # line's start, after a label) on a page with several of them, and never when a time of day
 # follows ("9:30 this morning", "7:15 a.m.").
-_BRACKETED = rf"[\[(]\s*(?:\d{{1,2}}:)?\d{{1,2}}:\d{{2}}(?:[.,]\d{{1,3}})?\s*[\])]"
+_BRACKETED = r"[\[(]\s*(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\s*[\])]"
 _HOURS = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?"
 _TENTHS = r"\d{1,2}:\d{2}[.,]\d{1,3}"
 _BARE = r"\d{1,2}:\d{2}(?:[.,]\d{1,3})?"

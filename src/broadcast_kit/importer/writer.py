@@ -55,7 +55,8 @@ def assign_keys(people: list[Person]) -> None:
     taken = set(RESERVED)
     for person in people:
         key = _slug(person.surname)
-        if key in taken:
+        # "Speaker 2": a number is no name (and YAML would read the key as an integer)
+        if key in taken or not key[0].isalpha():
             key = _slug(person.name)
         while key in taken:
             key += "-2"

@@ -660,8 +660,8 @@ class _ProgrammeVoices:
         # two characters or more ("THE LIBRARIAN:", "THE DIRECTOR:"), not one "THE PRESIDENT:";
         # a narrator alone is not enough: a documentary's narrator hands over to guests
         characters = {label for label in labels if label.startswith("THE ")}
-        effects = self.transcript.sound_effects
-        return len(characters) >= 2 or self.transcript.cue_lines >= 2 or effects >= 3
+        effects, scenes = self.transcript.sound_effects, self.transcript.scenes
+        return len(characters) >= 2 or self.transcript.cue_lines >= 2 or effects >= 3 or scenes >= 2
 
     def _questioner(self, para: Paragraph) -> bool:
         label = para.label

@@ -69,6 +69,18 @@ _CALENDAR = frozenset({"April", "May", "June", "July", "August", "Sunday"})
 _MIXED_NAME = re.compile(rf"{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{1,2}}")
 _BRACKET = re.compile(r"^\[\s*(?P<tag>[^\[\]]{1,40}?)\s*\](?:\s*(?P<rest>.*))?$")
 _CUE = re.compile(r"^[\[(]\s*(?P<body>[^\[\]()]{1,100}?)\s*[\])]$")
+# a script's stage direction, a sentence about the scene in a bracket of its own: "(The
+# Doctor sits up.)", "[A door opens somewhere below.]" (never "(Opens in a new window)")
+_SCENE = re.compile(
+    r"^[\[(]\s*(?P<body>(?:The|A|An|His|Her|Their|They|He|She|Everyone|Someone|Later|Meanwhile)"
+    r"\s[^\[\]()]{8,600}?)\s*[\])]$"
+)
+# a radio script's music cue, in the words of the studio: "(MUSIC ... THEME ... FADE FOR)",
+# "(MUSIC: AN ACCENT, AND UNDER)", "[Music swells]"
+_PRODUCTION = re.compile(
+    r"(?i)\b(?:fades?|fading|under|segue|bridge|sting|accent|curtain|up\s+and\s+out|crossfade"
+    r"|establish(?:es|ed)?|swells?|out)\b"
+)
 _SLASH = re.compile(
     r"^(?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){1,3})\s*/\s*(?P<role>[^/.!?]{2,60})$"
 )
@@ -229,7 +241,8 @@ class LabelReader:
         if inner is not None and normal(inner.group("role")) in self.words.sound_labels:
             return Label("direction", text, role="cue line")
         if self.words.music_cues.match(body) or _MUSIC_WORD.search(body):
-            return Label("music", text)  # "(MUSIC)", "(upbeat music)", "[gentle music plays]"
+            # "(MUSIC)", "(upbeat music)", "[gentle music plays]"; in a script's words, a cue line
+            return Label("music", text, role="cue line" if _PRODUCTION.search(body) else None)
         if self.words.stage_directions.match(body):
             return Label("direction", text)
         letters = [c for c in body if c.isalpha()]
@@ -241,6 +254,9 @@ class LabelReader:
     def _direction(self, text: str) -> Label | None:
         """A line that is all one bracket: [Door slams], (Phone rings), [Sound of rain]: a
         stage direction, not words (label tags such as [Anchor] aside)."""
+        scene = _SCENE.match(text)
+        if scene is not None and not self.words.stage_directions.match(scene["body"]):
+            return Label("direction", text, role="stage direction")
         match = _CUE.match(text)
         if match is None:
             return None

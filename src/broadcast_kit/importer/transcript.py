@@ -86,6 +86,7 @@ class Transcript:
     unmarked: bool = False  # captions that never mark a new speaker: turns are not told
     cue_lines: int = 0  # production cues written as lines ("SOUND: rain", "MUSIC: sting")
     sound_effects: int = 0  # (TRUCK PASSING), (HORN, BRAKES): capitals in brackets, not listed
+    scenes: int = 0  # a script's stage directions: "(The Doctor sits up.)", above the text too
     above_labels: int = 0  # paragraphs of sentences above the first label, left out
     above_heading: int = 0  # paragraphs of sentences above a "Transcript" heading, left out
     header_lines: list[str] = field(default_factory=list)  # the page's lines above the text
@@ -151,6 +152,8 @@ def parse(page: Page, words: Words) -> Transcript:
         if nameless:
             text = text.split(":", 1)[1].strip()
         label, rest = reader.split(text)
+        if label is not None and label.role == "stage direction":
+            result.scenes += 1
         field_match = LABELLED.match(text)
         if field_match and not started and label is None:
             key, value = field_match.group(1).lower(), field_match.group(2).strip()

@@ -25,15 +25,17 @@ _CAPS_NAME = (
 )
 _HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Rev|Sen|Rep|Gov|Gen|Capt|Sgt|Lt|Col)\.?\s+"
 _ROLE = r"[A-Za-z][\w .'’&/\"“”-]{0,40}"  # "CBS \"60 MINUTES II\"": a programme in quotes
+# how a script's line is heard, in brackets after the name: "MABLI [OC]:", "Kate [on phone]:"
+_DELIVERY = r"(?:\s*\[[A-Za-z][\w. /-]{0,18}\])?"
 # NAME:, Ms. NAME (Role, "Book"):, NAME, host:, NAME #2:
 _CAPS_LABEL = re.compile(
-    rf"^(?P<label>(?P<hon>{_HONORIFIC})?(?P<name>{_CAPS_NAME})"
+    rf"^(?P<label>(?P<hon>{_HONORIFIC})?(?P<name>{_CAPS_NAME}){_DELIVERY}"
     rf"(?:\s*\((?P<paren>[^()]{{1,80}})\))?(?:\s*,\s*(?P<role>{_ROLE}))?\s*:)"
     r"(?:(?:\s+|(?=[A-Z“\"‘'(\[]))(?P<rest>.*))?$"  # "CHUCK TODD:This Sunday" too
 )
 _MIXED_TOKEN = r"[A-Z][a-z'’]+(?:-[A-Za-z][a-z]+)?"
 _MIXED_LABEL = re.compile(
-    rf"^(?P<label>(?P<name>{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{0,2}})"
+    rf"^(?P<label>(?P<name>{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{0,2}}){_DELIVERY}"
     rf"(?:\s*\((?P<paren>[^()]{{1,40}})\))?(?:\s*,\s*(?P<role>{_ROLE}))?\s*:)(?:\s+(?P<rest>.*))?$"
 )
 # a label naming a role alone ("PRIME MINISTER:", "Q:", "Journalist:"), a numbered speaker
@@ -73,7 +75,9 @@ _CUE = re.compile(r"^[\[(]\s*(?P<body>[^\[\]()]{1,100}?)\s*[\])]$")
 # Doctor sits up.)", "[A door opens somewhere below.]" (never "(Opens in a new window)")
 _SCENE = re.compile(
     r"^[\[(]\s*(?P<body>(?:The|A|An|His|Her|Their|They|He|She|Everyone|Someone|Later|Meanwhile)"
-    r"\s[^\[\]()]{8,600}?)\s*[\])]$"
+    r"\s[^\[\]()]{8,600}?"
+    # or sentences about the scene, two or more: "(Very white, very high-tech. The sound ...)"
+    r"|[A-Z][^\[\]()?]{8,600}?[.!]\s+[A-Z][^\[\]()?]{8,600}?[.!])\s*[\])]$"
 )
 # a radio script's music cue, in the words of the studio: "(MUSIC ... THEME ... FADE FOR)",
 # "(MUSIC: AN ACCENT, AND UNDER)", "[Music swells]"

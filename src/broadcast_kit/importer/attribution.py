@@ -676,7 +676,9 @@ class _ProgrammeVoices:
         names = alternatives({person.name, person.surname})
         handed = re.compile(
             rf"(?<![\w-]){names}(?:{APOS}s)?[^.!?]{{0,40}}?\s(?i:{self.words.report_cues})\b"
-            rf"|(?i:{self.role_words}),?\s+{names}(?![\w-])"
+            # "correspondent Jane Doe", "my co-host, as always, Charles W. Doe"
+            rf"|(?i:{self.role_words}),?(?:\s+(?i:as\s+always|as\s+ever|once\s+again),?)?"
+            rf"\s+(?:[A-Z][\w.'’-]*\s+){{0,3}}{names}(?![\w-])"
         )
         for para in self.spoken:
             if para.person is not person and handed.search(para.text):

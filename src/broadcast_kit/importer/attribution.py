@@ -95,6 +95,7 @@ class _Attribution:
             spoken[0].label is not None or any(label.kind == "host" for label in turn_labels)
         )
         self.others = any(label.kind != "host" for label in turn_labels)
+        self.introduced: _Turn | None = None  # the turn whose voice opened by saying its name
         intro = self.words.self_introductions
         self.self_intro = re.compile(
             rf"(?:^|(?<=[.!?,;]\s)|(?<=\b[Aa]nd\s)|(?<=^Hey\s)|(?<=^Hi\s))(?i:{intro})\s+(?P<name>[A-Z][^\s,.!?;]*"
@@ -113,6 +114,10 @@ class _Attribution:
                     result.append(para)
                 elif para.label is not None:
                     result.append(self._by_label(para, para.label, state))
+                elif state.turn is not None and self._someone_else(para, state.turn):
+                    state.turn = None  # "And I'm John Roe.": a new voice, not the turn going on
+                    self._by_evidence(para, state, number == len(story.paragraphs))
+                    result.append(para)
                 elif (
                     state.turn is not None
                     and self.turns
@@ -159,6 +164,8 @@ class _Attribution:
             else:
                 turn = _Turn("interview", label, turn.line, person)
         self._apply(para, turn, where)
+        opening = self.self_intro.search(para.text[:80])
+        self.introduced = turn if opening is not None and opening.start() <= 4 else None
         if not label.quote:
             state.turn = turn
         state.narration()
@@ -168,6 +175,25 @@ class _Attribution:
         if turn.kind == "host":
             self._self_introduction(para)
         return para
+
+    def _someone_else(self, para: Paragraph, turn: _Turn) -> bool:
+        """An unlabelled paragraph that opens with another voice saying its name, after a
+        turn that opened with its own: "I'm Jane Doe." then "And I'm John Roe."."""
+        # "That was the navigator Jane Doe, from ...": the programme back-announcing the turn
+        back = re.match(
+            r"(?i)(?:that\s+was|that['’]s|you\s+heard|you['’]re\s+hearing)\s", para.text
+        )
+        if back is not None and turn.person is not None and len(turn.person.tokens) >= 2:
+            if re.search(rf"\b{re.escape(turn.person.surname)}\b", para.text[:120]):
+                return True
+        match = self.self_intro.search(para.text[:80])
+        if turn is not self.introduced or match is None or match.start() > 4:
+            return False
+        if not re.match(r"(?i)(?:and\s+)?i['’]?m\s|(?:and\s+)?i\s+am\s", para.text):
+            return False  # "This is Jane Doe" may be the turn's own words about a picture
+        said = match.group("name").split()
+        speaker = turn.person.name if turn.person is not None else turn.label.name or ""
+        return bool(said) and said[-1] not in speaker.split() and " ".join(said) != speaker
 
     def _continue_turn(self, para: Paragraph, turn: _Turn) -> Paragraph:
         where = f"continues the turn labelled “{turn.label.written}” (line {turn.line})"
@@ -462,6 +488,7 @@ class _ProgrammeVoices:
         self.spoken = [p for p in transcript.paragraphs if p.spoken]
         roles = self.words.lists.host_labels + self.words.lists.reporter_labels
         self.role_words = alternatives(r for r in roles if len(r) > 3 and r != "package")
+        self._montage_voices: set[Person] | None = None
 
     def run(self) -> None:
         self._named_voices()
@@ -560,11 +587,31 @@ class _ProgrammeVoices:
     def _introduces(self, person: Person, opening: bool = False) -> bool:
         """Whether `person` says their own name: "I'm Jane Doe.", "This is Jane Doe." (with
         `opening`: in the first half of their first paragraph, not a sign-off at its end)."""
+        if person in self._montage():
+            return False
         for para in self._own(person)[:1] if opening else self._own(person):
             for match in self.self_intro.finditer(para.text):
                 said = match.group("name").split()
                 if opening and match.start() > len(para.text) / 2:
                     continue
+                if said and (" ".join(said) == person.name or said[-1] == person.surname):
+                    return True
+        return False
+
+    def _montage(self) -> set[Person]:
+        """Three labelled voices or more who speak once, to say their own name ("I'm Jane
+        Doe, and you're listening to ..."): a montage of guests or callers, where saying
+        one's name is no sign of a programme voice."""
+        if self._montage_voices is None:
+            people = {p.person for p in self.spoken if p.person is not None and p.label}
+            once = {p for p in people if len(self._own(p)) == 1 and self._says_name(p)}
+            self._montage_voices = once if len(once) >= 3 else set()
+        return self._montage_voices
+
+    def _says_name(self, person: Person) -> bool:
+        for para in self._own(person):
+            for match in self.self_intro.finditer(para.text):
+                said = match.group("name").split()
                 if said and (" ".join(said) == person.name or said[-1] == person.surname):
                     return True
         return False

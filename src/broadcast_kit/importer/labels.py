@@ -25,11 +25,15 @@ _CAPS_NAME = (
 )
 _HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Rev|Sen|Rep|Gov|Gen|Capt|Sgt|Lt|Col)\.?\s+"
 _ROLE = r"[A-Za-z][\w .'’&/\"“”-]{0,40}"  # "CBS \"60 MINUTES II\"": a programme in quotes
+# a given name as written and the surname in capitals: "Mary ROBINSON:", "Jo-Ann DE LA CRUZ:"
+_GIVEN_SURNAME = (
+    r"[A-Z][a-z'’]+(?:-[A-Z]?[a-z]+)?(?:\s+[A-Z][a-z'’.]+){0,2}(?:\s+[A-Z][A-Z'’-]{2,}){1,3}"
+)
 # how a script's line is heard, in brackets after the name: "MABLI [OC]:", "Kate [on phone]:"
 _DELIVERY = r"(?:\s*\[[A-Za-z][\w. /-]{0,18}\])?"
 # NAME:, Ms. NAME (Role, "Book"):, NAME, host:, NAME #2:
 _CAPS_LABEL = re.compile(
-    rf"^(?P<label>(?P<hon>{_HONORIFIC})?(?P<name>{_CAPS_NAME}){_DELIVERY}"
+    rf"^(?P<label>(?P<hon>{_HONORIFIC})?(?P<name>{_GIVEN_SURNAME}|{_CAPS_NAME}){_DELIVERY}"
     rf"(?:\s*\((?P<paren>[^()]{{1,80}})\))?(?:\s*,\s*(?P<role>{_ROLE}))?\s*:)"
     r"(?:(?:\s+|(?=[A-Z“\"‘'(\[]))(?P<rest>.*))?$"  # "CHUCK TODD:This Sunday" too
 )

@@ -183,9 +183,9 @@ class _Attribution:
         back = re.match(
             r"(?i)(?:that\s+was|that['’]s|you\s+heard|you['’]re\s+hearing)\s", para.text
         )
-        if back is not None and turn.person is not None and len(turn.person.tokens) >= 2:
-            if re.search(rf"\b{re.escape(turn.person.surname)}\b", para.text[:120]):
-                return True
+        person = turn.person
+        if back is not None and person is not None and len(person.tokens) >= 2:
+            return re.search(rf"\b{re.escape(person.surname)}\b", para.text[:120]) is not None
         match = self.self_intro.search(para.text[:80])
         if turn is not self.introduced or match is None or match.start() > 4:
             return False

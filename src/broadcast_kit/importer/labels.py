@@ -19,7 +19,8 @@ from dataclasses import dataclass, replace
 
 from broadcast_kit.importer.words import Words, normal
 
-_CAPS_TOKEN = r"[A-Z][A-Z'’.-]*[A-Z.]|[A-Z]"
+# a hyphen may be typeset as U+2010 or the non-breaking U+2011: "JO‑WILFRIED TSONGA:"
+_CAPS_TOKEN = r"[A-Z][A-Z'’.\u2010\u2011-]*[A-Z.]|[A-Z]"
 _CAPS_NAME = (
     rf"(?:{_CAPS_TOKEN})(?:\s+(?:{_CAPS_TOKEN})){{0,4}}(?:,?\s+(?:Jr|Sr|JR|SR)\.?)?(?:\s*#\s*\d+)?"
 )
@@ -37,7 +38,7 @@ _CAPS_LABEL = re.compile(
     rf"(?:\s*\((?P<paren>[^()]{{1,80}})\))?(?:\s*,\s*(?P<role>{_ROLE}))?\s*:)"
     r"(?:(?:\s+|(?=[A-Z“\"‘'(\[]))(?P<rest>.*))?$"  # "CHUCK TODD:This Sunday" too
 )
-_MIXED_TOKEN = r"[A-Z][a-z'’]+(?:-[A-Za-z][a-z]+)?"
+_MIXED_TOKEN = r"[A-Z][a-z'’]+(?:[-\u2010\u2011][A-Za-z][a-z]+)?"
 _MIXED_LABEL = re.compile(
     rf"^(?P<label>(?P<name>{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{0,2}}){_DELIVERY}"
     rf"(?:\s*\((?P<paren>[^()]{{1,40}})\))?(?:\s*,\s*(?P<role>{_ROLE}))?\s*:)(?:\s+(?P<rest>.*))?$"

@@ -264,6 +264,7 @@ def _label_driven(found: list[Block], reader: LabelReader) -> bool:
     transcript starts at the first label, and the text above it is the page's (summary,
     guest list, links), not the programme's."""
     turns = 0
+    named: list[str] = []  # "Tavis:", "Dick Cavett:": names as written, turn after turn
     for block in found:
         label, _ = reader.split(block.text)
         if label is None or not label.spoken or label.quote:
@@ -276,7 +277,11 @@ def _label_driven(found: list[Block], reader: LabelReader) -> bool:
             or re.search(r"\b[A-Z]{2,}", label.written)
         ):
             turns += 1
-    return turns >= 2
+        elif label.name:
+            named.append(label.name)
+    # names as written drive the page too in a long exchange (a short dialogue may be a
+    # lesson's example inside the host's words)
+    return turns >= 2 or (len(named) >= 8 and len(set(named)) >= 2)
 
 
 def _story_title(header: list[Block]) -> tuple[str | None, str | None]:

@@ -225,7 +225,18 @@ class _Attribution:
                 and p.tokens[0][0] + p.tokens[-1][0] == written
             )
         ]
-        return found[0] if len(found) == 1 else None
+        if found:
+            return found[0] if len(found) == 1 else None
+        # "Interview with Debbie Spillane and Ian Rogerson" above "DS:" and "IR:": the page's
+        # title or header names whom the initials stand for
+        lines = [self.transcript.title or "", *self.transcript.header_lines]
+        named = {
+            " ".join(words)
+            for line in lines
+            for words, _ in self.people.runs(line)
+            if len(words) == len(written) and "".join(w[0] for w in words) == written
+        }
+        return self.people.person(named.pop()) if len(named) == 1 else None
 
     def _programme_role(self, label: Label) -> str:
         """The role of a programme voice that is not the host: co-host, narrator, reporter."""
@@ -529,6 +540,9 @@ class _ProgrammeVoices:
             if person not in found and (why := self._reporter(person)) is not None:
                 found[person] = ("co-host" if why.startswith("co-host") else "reporter", why)
         host_found = host is not None or self.transcript.people.host is not None
+        for person in people:  # "Interview with Jane Doe and John Roe": billed with the host
+            if host is not None and person not in found and self._billed_with(person, host[0]):
+                found[person] = ("co-host", "named with the host in the page's title")
         for person in people:  # breakfast radio: presenters take turns asking one guest
             if host_found and person not in found and self._asks(person, people):
                 found[person] = ("co-host", "asks the questions, as the host does")
@@ -692,6 +706,21 @@ class _ProgrammeVoices:
             if other is not person and (o := self._own(other)) and not other.host
         ]
         return bool(others) and mean * 2 <= max(others)
+
+    def _billed_with(self, person: Person, host: Person) -> bool:
+        """Whether one line of the title or header names `person` and the host together,
+        joined by "and" ("with Jane Doe and John Roe")."""
+        lines = [self.transcript.title or "", *self.transcript.header_lines]
+        pair = {person.name, host.name}
+        for line in lines:
+            if len(host.tokens) < 2 or len(person.tokens) < 2:
+                return False
+            names = alternatives(pair)
+            if re.search(rf"{names}\s*(?:,|and|&)\s*{names}", line) and all(
+                n in line for n in pair
+            ):
+                return True
+        return False
 
     def _named_in_title(self, person: Person) -> bool:
         """ "Press Briefing by Press Secretary Jane Doe", "Jane Doe's Remarks at ...": the

@@ -540,6 +540,9 @@ class _ProgrammeVoices:
             if person not in found and (why := self._reporter(person)) is not None:
                 found[person] = ("co-host" if why.startswith("co-host") else "reporter", why)
         host_found = host is not None or self.transcript.people.host is not None
+        for person in people:  # "..., the voice of Night Vale, Cecil Baldwin!": an announcer
+            if host is not None and person not in found and self._announces(person, host[0]):
+                found[person] = ("announcer", "hands over to the host by name")
         for person in people:  # "Interview with Jane Doe and John Roe": billed with the host
             if host is not None and person not in found and self._billed_with(person, host[0]):
                 found[person] = ("co-host", "named with the host in the page's title")
@@ -706,6 +709,15 @@ class _ProgrammeVoices:
             if other is not person and (o := self._own(other)) and not other.host
         ]
         return bool(others) and mean * 2 <= max(others)
+
+    def _announces(self, person: Person, host: Person) -> bool:
+        """Whether `person` speaks only to hand over to the host, naming them last."""
+        own = self._own(person)
+        first = re.escape(host.tokens[0]) if host.tokens else None
+        if not own or len(own) > 2 or first is None:
+            return False
+        # the full name, as an announcer says it: "..., Cecil Baldwin!" (never "Thanks, Robert.")
+        return any(re.search(rf"\b{first}\s+[A-Z][\w'’-]+\s*[!.]?$", p.text) for p in own)
 
     def _billed_with(self, person: Person, host: Person) -> bool:
         """Whether one line of the title or header names `person` and the host together,

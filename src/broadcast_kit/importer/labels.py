@@ -191,6 +191,7 @@ class LabelReader:
             # a few voices heard once beside those who recur; hundreds are not a cast
             if len(once) <= max(4, 2 * len(self.mixed)):
                 self.mixed |= once
+        self.mixed |= self._handed_over(text)
         # a name alone on its line, again and again, with the words below it: a label
         lines = Counter(" ".join(line.split()) for line in text.splitlines())
         self.alone = {
@@ -222,6 +223,26 @@ class LabelReader:
             and " ".join(tokens[i:]) in self.words.questioner_labels
             for i in range(1, len(tokens))
         )
+
+    def _handed_over(self, text: str) -> set[str]:
+        """ "..., the voice of Night Vale, Cecil Baldwin!" then "Cecil: The writing ...": a
+        name handed over to at the end of a line and labelling the next is a label, and so
+        is the full name labelling the line that hands over."""
+        lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+        found: set[str] = set()
+        for before, line in itertools.pairwise(lines):
+            match = _MIXED_LABEL.match(line)
+            if match is None or not match.group("rest") or not self._person_like(match["name"]):
+                continue
+            name = match["name"]
+            tail = before[-60:]
+            if re.search(rf"\b{re.escape(name)}(?:\s+[A-Z][\w'’-]+)?\s*[!.]?$", tail):
+                found.add(name)
+                said = _MIXED_LABEL.match(before)
+                full = said is not None and len(said["name"].split()) >= 2
+                if said is not None and full and self._person_like(said["name"]):
+                    found.add(said["name"])
+        return found
 
     def _person_like(self, name: str) -> bool:
         tokens = name.replace("#", " ").split()

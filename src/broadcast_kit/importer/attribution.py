@@ -677,6 +677,8 @@ class _ProgrammeVoices:
                 evidence.append((3, "answers the journalists"))
             if labelled and labelled[0].person is person:
                 evidence.append((2, "opens the programme"))
+            if self._announced(person):
+                evidence.append((2, "announced by name as they come on"))
             if labelled and labelled[-1].person is person and len(people) > 1:
                 evidence.append((1, "closes it"))
             asked = sum(1 for p in own if ends_with_question(p.text))
@@ -709,6 +711,15 @@ class _ProgrammeVoices:
             if other is not person and (o := self._own(other)) and not other.host
         ]
         return bool(others) and mean * 2 <= max(others)
+
+    def _announced(self, person: Person) -> bool:
+        """ "ANNOUNCER: Ladies and gentlemen, Jane Doe!" just before Jane Doe first speaks."""
+        own = self._own(person)
+        index = self.spoken.index(own[0]) if own else 0
+        before = self.spoken[index - 1] if index > 0 else None
+        if before is None or before.kind != "host" or len(person.tokens) < 2:
+            return False
+        return re.search(rf"{re.escape(person.name)}\s*[!.]?$", before.text) is not None
 
     def _announces(self, person: Person, host: Person) -> bool:
         """Whether `person` speaks only to hand over to the host, naming them last."""

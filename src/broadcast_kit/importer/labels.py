@@ -84,6 +84,12 @@ _SCENE = re.compile(
     # or sentences about the scene, two or more: "(Very white, very high-tech. The sound ...)"
     r"|[A-Z][^\[\]()?]{8,600}?[.!]\s+[A-Z][^\[\]()?]{8,600}?[.!])\s*[\])]$"
 )
+# "[ as Jane crosses the stage, she waves ]": what a character does, said of them in the third
+# person (never "I", "we" or "you": those are words someone speaks)
+_ACTION = re.compile(
+    r"^\[\s*(?P<body>(?=[^\[\]]*\b(?:he|she|they|his|her|their|him|them)\b)"
+    r"(?![^\[\]]*\b(?:I|I['’]m|we|you|my|our|your|me|us)\b)[^\[\]]{8,600}?)\s*\]$"
+)
 # a radio script's music cue, in the words of the studio: "(MUSIC ... THEME ... FADE FOR)",
 # "(MUSIC: AN ACCENT, AND UNDER)", "[Music swells]"
 _PRODUCTION = re.compile(
@@ -229,6 +235,7 @@ class LabelReader:
         name handed over to at the end of a line and labelling the next is a label, and so
         is the full name labelling the line that hands over."""
         lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+        lines = [line for line in lines if not re.fullmatch(r"\[[^\[\]]*\]|\([^()]*\)", line)]
         found: set[str] = set()
         for before, line in itertools.pairwise(lines):
             match = _MIXED_LABEL.match(line)
@@ -236,7 +243,9 @@ class LabelReader:
                 continue
             name = match["name"]
             tail = before[-60:]
-            if re.search(rf"\b{re.escape(name)}(?:\s+[A-Z][\w'’-]+)?\s*[!.]?$", tail):
+            if re.search(rf"\b{re.escape(name)}(?:\s+[A-Z][\w'’-]+)?\s*[!.]?$", tail) or (
+                len(name.split()) >= 2 and tail.endswith((f"{name}.", f"{name}!", name))
+            ):
                 found.add(name)
                 said = _MIXED_LABEL.match(before)
                 full = said is not None and len(said["name"].split()) >= 2
@@ -284,7 +293,7 @@ class LabelReader:
     def _direction(self, text: str) -> Label | None:
         """A line that is all one bracket: [Door slams], (Phone rings), [Sound of rain]: a
         stage direction, not words (label tags such as [Anchor] aside)."""
-        scene = _SCENE.match(text)
+        scene = _SCENE.match(text) or _ACTION.match(text)
         if scene is not None and not self.words.stage_directions.match(scene["body"]):
             return Label("direction", text, role="stage direction")
         match = _CUE.match(text)

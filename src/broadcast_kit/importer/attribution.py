@@ -760,7 +760,25 @@ class _ProgrammeVoices:
         # a narrator alone is not enough: a documentary's narrator hands over to guests
         characters = {label for label in labels if label.startswith("THE ")}
         effects, scenes = self.transcript.sound_effects, self.transcript.scenes
-        return len(characters) >= 2 or self.transcript.cue_lines >= 2 or effects >= 3 or scenes >= 2
+        if len(characters) >= 2 or self.transcript.cue_lines >= 2 or effects >= 3 or scenes >= 2:
+            return True
+        # a cast list above the script, under its heading: "Characters", then "Alex – (Female)
+        # mid 20s – Radio presenter" (a panel's guest list is no cast)
+        lines = [*self.transcript.header_lines, *(b.text for b in self.transcript.dropped)]
+        heading = re.compile(
+            r"(?i)(?:the\s+)?(?:cast|characters?)(?:\s+(?:list|of\s+characters))?"
+            r"|dramatis\s+personae|(?:in\s+)?order\s+of\s+appearance"
+        )
+        if not any(heading.fullmatch(line.strip(" :")) for line in lines):
+            return False
+        names = {p.person.name for p in self.spoken if p.person is not None and p.label}
+        listed = {
+            name
+            for name in names
+            for line in lines
+            if re.match(rf"(?i){re.escape(name)}\s*(?:[–—:-]|\(|,)\s*\S", line.strip())
+        }
+        return len(listed) >= 2
 
     def _questioner(self, para: Paragraph) -> bool:
         label = para.label

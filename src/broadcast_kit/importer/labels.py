@@ -56,6 +56,11 @@ _NUMBERED = re.compile(
     r"\s*#?\s*\d{1,2})\s*:)(?:\s*(?P<rest>.*))?$"
 )
 _DASH = re.compile(r"^\s*([A-Z][A-Z.'’]*(?:\s+[A-Z][A-Z.'’]*){0,3})\s+[-–—]\s+(?=\S)")
+# a script laid out as a table, the speaker in the first cell: "BILL | Bye! |", "EXTRA (m) | ..."
+_PIPED = re.compile(
+    r"^\s*\|?\s*(?P<name>[A-Z][A-Z.'’]*(?:\s+[A-Z][A-Z.'’]*){0,3}(?:\s*\([^()|]{1,20}\))?)"
+    r"\s*:?\s*\|\s*(?P<rest>[^|]*[^|\s])\s*\|?\s*$"
+)
 _CUE_DASH = re.compile(r"^(?P<role>[A-Za-z][A-Za-z/ .'’-]{0,20}?)\s+[-–—]\s+(?P<rest>\S.*)$")
 # a radio script's clip given by its in and out words: "President Trump is (audio begin)",
 # "… back to the house (audio end)"
@@ -123,6 +128,19 @@ class Label:
     @property
     def spoken(self) -> bool:
         return self.kind in ("host", "speaker", "reporter", "voxpop")
+
+
+def without_table_cells(text: str) -> str:
+    """A script laid out as a table ("BILL | Bye! |", "SFX | DOOR OPENS |") as labelled lines
+    ("BILL: Bye!"), when the page has five rows or more and its names recur."""
+    lines = text.split("\n")
+    rows = [m for line in lines if (m := _PIPED.match(line))]
+    names = Counter(m["name"] for m in rows)
+    if len(rows) < 5 or not any(n >= 2 for n in names.values()):
+        return text
+    return "\n".join(
+        f"{m['name']}: {m['rest']}" if (m := _PIPED.match(line)) else line for line in lines
+    )
 
 
 def title_case(name: str) -> str:

@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 
 from broadcast_kit.errors import InputError
 from broadcast_kit.importer.dates import is_date_line, split_at_date
-from broadcast_kit.importer.labels import LabelReader
+from broadcast_kit.importer.labels import LabelReader, without_table_cells
 from broadcast_kit.importer.timecodes import captions_text, is_captions, without_timecodes
 from broadcast_kit.importer.words import APOS, Words, default_words, normal
 from broadcast_kit.limits import MAX_HTML_DEPTH
@@ -210,7 +210,7 @@ def page_text(raw: str, name: str = "page") -> Page:
         if is_captions(text, name):
             words, speakers, marked = captions_text(text)
             return Page(words, captions=True, speakers=speakers, speaker_marks=marked)
-        return Page(_without_inline_footers(without_timecodes(text)))
+        return Page(_without_inline_footers(without_table_cells(without_timecodes(text))))
     parser = _PageText(name)
     parser.feed(raw)
     parser.close()
@@ -260,7 +260,14 @@ class _Lines:
         self.paragraphs = sum(1 for _, t in inner if not t) >= 2
         # no blank lines, and labels on lines of their own: a turn runs to the next label
         labelled = [t for _, t in self.items if t and labels.split(t)[0] is not None]
-        alone = sum(1 for t in labelled if not labels.split(t)[1])
+        # (a cue line, "SFX: a door opens", has no words after it either, but is no turn)
+        alone = sum(
+            1
+            for t in labelled
+            if not (split := labels.split(t))[1]
+            and split[0] is not None
+            and split[0].kind not in ("music", "direction")
+        )
         blank = sum(1 for _, t in inner if not t)
         self.turns = alone >= 3 and blank < 0.5 * alone
         self.hard = (

@@ -30,8 +30,9 @@ _ROLE = r"[A-Za-z][\w .'’&/\"“”-]{0,40}"  # "CBS \"60 MINUTES II\"": a pro
 _GIVEN_SURNAME = (
     r"[A-Z][a-z'’]+(?:-[A-Z]?[a-z]+)?(?:\s+[A-Z][a-z'’.]+){0,2}(?:\s+[A-Z][A-Z'’-]{2,}){1,3}"
 )
-# how a script's line is heard, in brackets after the name: "MABLI [OC]:", "Kate [on phone]:"
-_DELIVERY = r"(?:\s*\[[A-Za-z][\w. /-]{0,18}\])?"
+# how a line is heard or who says it, in brackets after the name: "MABLI [OC]:", "Kate [on
+# phone]:", "ADM. JANE DOE [Chief of Naval Operations] :"
+_DELIVERY = r"(?:\s*\[[A-Za-z][\w.,'’ /&-]{0,60}\])?"
 # NAME:, Ms. NAME (Role, "Book"):, NAME, host:, NAME #2:
 _CAPS_LABEL = re.compile(
     rf"^(?P<label>(?P<hon>{_HONORIFIC})?(?P<name>{_GIVEN_SURNAME}|{_CAPS_NAME}){_DELIVERY}"

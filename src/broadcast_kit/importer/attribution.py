@@ -500,6 +500,7 @@ class _ProgrammeVoices:
         roles = self.words.lists.host_labels + self.words.lists.reporter_labels
         self.role_words = alternatives(r for r in roles if len(r) > 3 and r != "package")
         self._montage_voices: set[Person] | None = None
+        self.host_found: Person | None = None
 
     def run(self) -> None:
         self._named_voices()
@@ -536,6 +537,7 @@ class _ProgrammeVoices:
         host = self._host(people)
         if host is not None:
             found[host[0]] = ("host", host[1])
+        self.host_found = host[0] if host is not None else None
         for person in people:
             if person not in found and (why := self._reporter(person)) is not None:
                 found[person] = ("co-host" if why.startswith("co-host") else "reporter", why)
@@ -703,6 +705,16 @@ class _ProgrammeVoices:
             return False  # "Speaker 4": a voice the transcript could not name
         asked = sum(1 for p in own if ends_with_question(p.text))
         if asked < 1 or asked < len(own) / 3:
+            return False
+        # who answers: a guest putting questions to the host (a test, a quiz) is no co-host
+        after = [
+            self.spoken[i + 1]
+            for i, p in enumerate(self.spoken[:-1])
+            if p.person is person and ends_with_question(p.text)
+        ]
+        host = self.host_found or self.transcript.people.host
+        by_host = [p for p in after if (p.kind == "host" and p.person is None) or p.person is host]
+        if len(by_host) > len(after) / 2:
             return False
         mean = sum(len(p.text.split()) for p in own) / len(own)
         others = [

@@ -36,7 +36,8 @@ _DELIVERY = r"(?:\s*\[[A-Za-z][\w.,'’ /&-]{0,60}\])?"
 # NAME:, Ms. NAME (Role, "Book"):, NAME, host:, NAME #2:
 _CAPS_LABEL = re.compile(
     rf"^(?P<label>(?P<hon>{_HONORIFIC})?(?P<name>{_GIVEN_SURNAME}|{_CAPS_NAME}){_DELIVERY}"
-    rf"(?:\s*\((?P<paren>[^()]{{1,80}})\))?(?:\s*,\s*(?P<role>{_ROLE}))?\s*:)"
+    # a role and a book or programme: "NAME, AUTHOR, \"THE BOOK\":"
+    rf"(?:\s*\((?P<paren>[^()]{{1,80}})\))?(?:\s*,\s*(?P<role>{_ROLE}(?:,\s*[\"“]{_ROLE})?))?\s*:)"
     r"(?:(?:\s+|(?=[A-Z“\"‘'(\[]))(?P<rest>.*))?$"  # "CHUCK TODD:This Sunday" too
 )
 _MIXED_TOKEN = r"[A-Z][a-z'’]+(?:[-\u2010\u2011][A-Za-z][a-z]+)?"

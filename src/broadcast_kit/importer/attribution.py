@@ -534,6 +534,15 @@ class _ProgrammeVoices:
         if not people:
             return
         found: dict[Person, tuple[str, str]] = {}
+        # "Intro:", "Cold open:": a part of the programme, its own voice, never its host
+        for person in people:
+            if normal(person.name) in self.words.segment_labels:
+                found[person] = ("announcer", "a part of the programme, not a person")
+        people = [p for p in people if p not in found]
+        if not people:
+            for person, (role, why) in found.items():
+                self._flip(person, role, why)
+            return
         host = self._host(people)
         if host is not None:
             found[host[0]] = ("host", host[1])

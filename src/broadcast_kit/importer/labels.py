@@ -510,6 +510,7 @@ class LabelReader:
             and not (self.labels_alone and not match.group("rest"))
             and self._role_kind(role) is None
             and self._role_kind(name) is None
+            and normal(name) not in self.words.segment_labels  # "Intro:", once, is a label
         ):
             return None  # "Jane Doe, host:" and "Announcer:" need no repetition; "Anna:" must recur
         if normal(name) in self.words.not_speakers:

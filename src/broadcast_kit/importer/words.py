@@ -69,6 +69,7 @@ class WordFile(BaseModel):
     teasers: list[Word] = []
     transcript_headings: list[Word] = []
     music_labels: list[Word] = []
+    segment_labels: list[Word] = []
     sound_labels: list[Word] = []
     not_speakers: list[Word] = []
     music_cues: list[Word] = []
@@ -140,6 +141,7 @@ class Words:
             rf"|\b{audience}\s+(?:questions|q\s*&\s*a)\b"
         )
         self.music_labels = frozenset(normal(x) for x in merged.music_labels)
+        self.segment_labels = frozenset(normal(x) for x in merged.segment_labels)
         self.sound_labels = frozenset(normal(x) for x in merged.sound_labels)
         self.navigation = frozenset(normal(x) for x in merged.navigation)
         self.publishers = frozenset(normal(x) for x in merged.publishers)

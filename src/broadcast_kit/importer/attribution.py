@@ -540,8 +540,8 @@ class _ProgrammeVoices:
                 found[person] = ("announcer", "a part of the programme, not a person")
         people = [p for p in people if p not in found]
         if not people:
-            for person, (role, why) in found.items():
-                self._flip(person, role, why)
+            for person, (role, evidence) in found.items():
+                self._flip(person, role, evidence)
             return
         host = self._host(people)
         if host is not None:

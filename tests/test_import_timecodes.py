@@ -54,6 +54,11 @@ def test_bare_clocks_go_only_where_the_page_puts_its_stamps() -> None:
     )
 
 
+def test_a_list_of_names_with_times_is_a_chapter_list() -> None:
+    text = "Chapters\nOpening (00:00)\nThe Harbour (12:30)\nLetters (31:05)\n\nHello."
+    assert without_timecodes(text) == "Chapters\n\n\n\n\nHello."
+
+
 @pytest.mark.parametrize(
     "text",
     [

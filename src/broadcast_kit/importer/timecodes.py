@@ -270,8 +270,12 @@ def without_timecodes(text: str) -> str:
     source = text.split("\n")
     shapes = _LOOSE if _stamped(source) else _STRICT
     opening, after_label, in_label = shapes
+    # for each line, the next and the previous line with text ("" past either end)
+    texts = [i for i, line in enumerate(source) if line.strip()]
+    after = {a: b for a, b in itertools.pairwise(texts)}
+    before = {b: a for a, b in itertools.pairwise(texts)}
     lines = []
-    for line in source:
+    for index, line in enumerate(source):
         if _TIME_LINE.match(line) or (
             _CHAPTER_ENTRY.match(line) and len(line.split()) <= 9 and "." not in line
         ):
@@ -279,7 +283,12 @@ def without_timecodes(text: str) -> str:
             continue
         named = (_NAME_AND_TIME if shapes is _LOOSE else _NAME_AND_STAMP).match(line)
         if named is not None:
-            lines.append(named["name"] + ":")
+            following = source[after[index]] if index in after else ""
+            preceding = source[before[index]] if index in before else ""
+            # a list of such lines is a chapter list ("Part 2 (12:30)"), not speakers
+            entry = _NAME_AND_TIME if shapes is _LOOSE else _NAME_AND_STAMP
+            listed = entry.match(following) or entry.match(preceding)
+            lines.append("" if listed else named["name"] + ":")
             continue
         line = opening.sub("", line, count=1)
         line = _LEADING.sub("", line)

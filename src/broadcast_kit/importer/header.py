@@ -88,6 +88,22 @@ _SITE_NOUN = re.compile(
 )
 _NAME_LINE = re.compile(r"(?:[A-Z][\w.'’-]*\s*){1,6}$")  # "The Rev. Dr. Ann Lee": a name alone
 _COLLECTION = re.compile(r"(?i)\btranscripts\b")  # "Transcripts from the Prime Ministers"
+# a headline that carries its own date: "Briefing - March 8, 2018", "Show, 6/4/2015"
+_NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE_IN = re.compile(
+    rf"(?i)\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2})\b"
+)
+_CLOCK = re.compile(r"(?i)^\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?$")  # 2:46 p.m. EST
+# "Doctor Who S11 • Episode 5", "Season 2, Episode 3": the episode's number above its title
+_EPISODE_NUMBER = re.compile(
+    r"(?i)\b(?:episode|ep\.?)\s*\d+$"
+)
+_CRUMB_SEPARATOR = re.compile(r"\s[>›»]\s|:\s")
+# "Issues: 2015 Year End Awards", "Episode: The Long Night": the field that names the episode
+_EPISODE_FIELD = re.compile(r"(?i)^(?:issues?|episode(?:\s+title)?|segment)\s*:\s*(?=\S)")
+_DATE_FIELD = re.compile(r"^[A-Z][\w ]{0,20}:\s*(?P<value>\S.*)$")  # "Taped: Friday, January 1"
 _MEDIA_FILE = re.compile(
     r"(?i)^(?:[^:]*\b(?:subtitles?|captions?|transcripts?)\b[^:]*:\s*)?(?:file:\s*)?"
     r"(?P<name>\S.*?)\.(?:webm|mp4|m4v|mov|mkv|mp3|m4a|wav|ogg|ogv|srt|vtt)$"
@@ -103,6 +119,38 @@ def is_site_chrome(text: str, words: Words) -> bool:
         return True
     items = [i for i in re.split(r"\s+[-–|·]\s+|\s*\|\s*", text) if i.strip()]
     return len(items) >= 4 and all(len(i.split()) <= 3 for i in items)  # home - contact - ...
+
+
+def _holds_date(text: str) -> bool:
+    return find_date(text) is not None or _NUMERIC_DATE.search(text) is not None
+
+
+def _dated_headline(text: str) -> bool:
+    """ "Press Briefing - March 8, 2018", "Briefing by X, 6/4/2015", "Transcripts January 17,
+    2017: Remarks": a headline that carries its date as one of its parts, after its first
+    words (not a date line with words after it, nor a byline's "on ... 18:24:00")."""
+    found = _DATE_IN.search(text)
+    if found is None:
+        return False
+    before, after = text[: found.start()], text[found.end() :]
+    return (
+        len(before.split()) >= 2
+        and (re.search(r"[,|:–—-]\s*$", before) or re.match(r"\s*[:|–—-]\s", after))
+        and re.search(r"\d:\d\d", text) is None
+        and _holds_date(found.group(0))
+    )
+
+
+def breadcrumb_tail(text: str) -> str | None:
+    """The last item of a breadcrumb ("You are here: BBC > Horizon > From the Editor",
+    "You are in: Events: Newsnight"): the page's own name for itself."""
+    here = re.match(r"(?i)^you\s+are\s+(?:here|in)\s*:\s*(?P<crumbs>.+)$", text.strip())
+    if here is None:  # "Home > Shows > Tide Talk" may end at the show's page, not this one
+        return None
+    items = [i.strip() for i in _CRUMB_SEPARATOR.split(here.group("crumbs")) if i.strip()]
+    if not items:
+        return None
+    return items[-1] if 1 <= len(items[-1].split()) <= 15 else None
 
 
 def _site_name(text: str) -> bool:
@@ -167,8 +215,14 @@ def _title_scores(
     scored = []
     for index, block in candidates[:MAX_TITLE_LINES]:
         text = block.text
-        if is_site_chrome(text, words):
+        crumb = breadcrumb_tail(text)
+        if crumb is not None and not is_site_chrome(crumb, words):
+            text, block = crumb, Block(crumb, block.line)  # the page's name for itself
+        elif is_site_chrome(text, words) or _CLOCK.match(text.strip()):
             continue
+        lettered = sum(1 for w in text.split() if re.search(r"[^\W\d_]{2}", w))
+        if len(text.split()) >= 3 and lettered * 2 < len(text.split()):
+            continue  # "2.49/ 5 491 votes": figures, not words
         if (
             index > 0
             and header[index - 1].text.rstrip().lower().endswith(" by")
@@ -188,6 +242,17 @@ def _title_scores(
             score += 1
         if count >= 3:
             score += 1
+        if crumb is not None:
+            score += 4  # "You are in: Events: Newsnight": the page's name for itself
+        elif _EPISODE_FIELD.match(text):
+            score += 3  # "Issues: 2015 Year End Awards": the field naming the episode
+        field = _DATE_FIELD.match(text)
+        if field is not None and _holds_date(field.group("value")[:40]):
+            score -= 2  # "Taped: Friday, January 1, 2016": a date field, not a headline
+        elif count >= 4 and _dated_headline(text):
+            score += 2  # "Briefing - March 8, 2018": a headline with its own date
+        if _EPISODE_NUMBER.search(text.rstrip(" .:")) and index + 1 < len(header):
+            score -= 2  # "Doctor Who S11 • Episode 5": the number above the episode's title
         if count == 1:
             score -= 2
         # a show's name printed around the episode's is no headline: two words are too few
@@ -244,6 +309,9 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
     if media is not None:
         title = media.group("name").strip()
     title = re.sub(r"(?i)^transcript\s*[:|–—-]\s+(?=\S+\s+\S)", "", title)
+    title = _EPISODE_FIELD.sub("", title)
+    # "Breakfast Show transcript starts at 11:29", "X transcript": the headline is before it
+    title = re.sub(r"^(?P<head>(?:\S+\s+){2,}?\S+)\s+transcript(?:\s+[a-z0-9:.]+)+$", r"\g<head>", title)
     title = without_publisher(title, words)
     while " | " in title and len(title.rsplit(" | ", 1)[1].split()) <= 5:  # "A | Show | Site"
         title = title.rsplit(" | ", 1)[0].strip()

@@ -31,7 +31,7 @@ _NAME = r"[A-Z][\w’'&-]*(?:\s+(?:of|and|the|for|&|[A-Z0-9][\w’'&-]*))*"
 MAX_TITLE_LINES = 60  # header lines weighed as the title: a headline is near the top
 
 _DANGLING = frozenset(
-    {"by", "of", "the", "a", "an", "and", "with", "for", "to", "from", "in", "on"}
+    {"by", "of", "the", "a", "an", "and", "with", "for", "to", "from", "in", "on", "at"}
 )
 _BULLET = re.compile(r"^\s*(?:[•·▪►*–—-]|\d+[.)])\s")
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—]|-|::?)\s+")

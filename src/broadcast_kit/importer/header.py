@@ -97,12 +97,12 @@ _DATE_IN = re.compile(
 )
 _CLOCK = re.compile(r"(?i)^\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?$")  # 2:46 p.m. EST
 # "Doctor Who S11 • Episode 5", "Season 2, Episode 3": the episode's number above its title
-_EPISODE_NUMBER = re.compile(
-    r"(?i)\b(?:episode|ep\.?)\s*\d+$"
-)
+_EPISODE_NUMBER = re.compile(r"(?i)\b(?:episode|ep\.?)\s*\d+$")
 _CRUMB_SEPARATOR = re.compile(r"\s[>›»]\s|:\s")
 # "Issues: 2015 Year End Awards", "Episode: The Long Night": the field that names the episode
 _EPISODE_FIELD = re.compile(r"(?i)^(?:issues?|episode(?:\s+title)?|segment)\s*:\s*(?=\S)")
+# "Breakfast Show transcript starts at 11:29": the headline is before the note
+_TRANSCRIPT_NOTE = re.compile(r"^(?P<head>(?:\S+\s+){2,}?\S+)\s+transcript(?:\s+[a-z0-9:.]+)+$")
 _DATE_FIELD = re.compile(r"^[A-Z][\w ]{0,20}:\s*(?P<value>\S.*)$")  # "Taped: Friday, January 1"
 _MEDIA_FILE = re.compile(
     r"(?i)^(?:[^:]*\b(?:subtitles?|captions?|transcripts?)\b[^:]*:\s*)?(?:file:\s*)?"
@@ -135,7 +135,7 @@ def _dated_headline(text: str) -> bool:
     before, after = text[: found.start()], text[found.end() :]
     return (
         len(before.split()) >= 2
-        and (re.search(r"[,|:–—-]\s*$", before) or re.match(r"\s*[:|–—-]\s", after))
+        and bool(re.search(r"[,|:–—-]\s*$", before) or re.match(r"\s*[:|–—-]\s", after))
         and re.search(r"\d:\d\d", text) is None
         and _holds_date(found.group(0))
     )
@@ -310,8 +310,7 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
         title = media.group("name").strip()
     title = re.sub(r"(?i)^transcript\s*[:|–—-]\s+(?=\S+\s+\S)", "", title)
     title = _EPISODE_FIELD.sub("", title)
-    # "Breakfast Show transcript starts at 11:29", "X transcript": the headline is before it
-    title = re.sub(r"^(?P<head>(?:\S+\s+){2,}?\S+)\s+transcript(?:\s+[a-z0-9:.]+)+$", r"\g<head>", title)
+    title = _TRANSCRIPT_NOTE.sub(r"\g<head>", title)
     title = without_publisher(title, words)
     while " | " in title and len(title.rsplit(" | ", 1)[1].split()) <= 5:  # "A | Show | Site"
         title = title.rsplit(" | ", 1)[0].strip()

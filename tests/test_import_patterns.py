@@ -926,6 +926,9 @@ TURNS = "\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n"
          "Tide Talk"),
         ("Tide Talk Breakfast Show transcript starts at 11:29" + TURNS,
          "Tide Talk Breakfast Show"),
+        # the author's name and outlet between the headline and its date
+        ("Sign in\n\nThe Mill Turns Again: How a Town Saved Its Mill\n\nAnn Lee, Coast Radio\n\n"
+         "March 3, 2020" + TURNS, "The Mill Turns Again: How a Town Saved Its Mill"),
     ],
 )  # fmt: skip
 def test_24_the_title_is_the_headline_not_the_sites_lines(page: str, title: str) -> None:

@@ -86,6 +86,11 @@ _SITE_NOUN = re.compile(
     r"|tribune|journal|chronicle|broadcasting|podcasts?|fm|review|weekly|blog|archives?|library"
     r"|channel|hub|digest|wire)$"
 )
+# "Ann Lee, Coast Radio", "Ann Lee | Reporter": an author's name and outlet above the date
+# (not a place's: "Harbour Town, CA")
+_AUTHOR_LINE = re.compile(
+    r"^[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}\s*[,|–—-]\s*[A-Z][^.!?,|]{0,40}[a-z][^.!?,|]*$"
+)
 _NAME_LINE = re.compile(r"(?:[A-Z][\w.'’-]*\s*){1,6}$")  # "The Rev. Dr. Ann Lee": a name alone
 _COLLECTION = re.compile(r"(?i)\btranscripts\b")  # "Transcripts from the Prime Ministers"
 # a headline that carries its own date: "Briefing - March 8, 2018", "Show, 6/4/2015"
@@ -207,6 +212,10 @@ def _title_scores(
             and not is_site_chrome(headline, words)
         ):
             dated -= 1
+    if dated is not None and dated >= 1 and _AUTHOR_LINE.match(header[dated].text):
+        headline = header[dated - 1].text
+        if len(headline.split()) >= 3 and _headline_like(headline):
+            dated -= 1  # "The Mill Turns Again" / "Ann Lee, Coast Radio" / the date
     if date_at is not None and date_at + 1 < len(header):
         above_date = header[date_at - 1].text if date_at >= 1 else ""
         after = header[date_at + 1].text

@@ -926,6 +926,10 @@ TURNS = "\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n"
          "Tide Talk"),
         ("Tide Talk Breakfast Show transcript starts at 11:29" + TURNS,
          "Tide Talk Breakfast Show"),
+        # a transcript's label or an episode's number before the headline
+        ("Full Transcript: The Mill Turns Again" + TURNS, "The Mill Turns Again"),
+        ("Read the transcript: The Mill Turns Again" + TURNS, "The Mill Turns Again"),
+        ("Episode 12 | The Mill Turns Again | Tide Talk" + TURNS, "The Mill Turns Again"),
         # the author's name and outlet between the headline and its date
         ("Sign in\n\nThe Mill Turns Again: How a Town Saved Its Mill\n\nAnn Lee, Coast Radio\n\n"
          "March 3, 2020" + TURNS, "The Mill Turns Again: How a Town Saved Its Mill"),

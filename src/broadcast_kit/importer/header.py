@@ -317,7 +317,12 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
     media = _MEDIA_FILE.match(title)
     if media is not None:
         title = media.group("name").strip()
-    title = re.sub(r"(?i)^transcript\s*[:|–—-]\s+(?=\S+\s+\S)", "", title)
+    # "Transcript: X", "Full Transcript: X", "Read the transcript: X"
+    title = re.sub(
+        r"(?i)^(?:read\s+)?(?:the\s+)?(?:full\s+)?transcript\s*[:|–—-]\s+(?=\S+\s+\S)", "", title
+    )
+    # "Episode 12 | The Mill Turns Again | Tide Talk": the episode's number is no title
+    title = re.sub(r"(?i)^(?:episode|ep\.?|no\.?|#)\s*\d+\s+\|\s+(?=\S+\s+\S)", "", title)
     title = _EPISODE_FIELD.sub("", title)
     title = _TRANSCRIPT_NOTE.sub(r"\g<head>", title)
     title = without_publisher(title, words)

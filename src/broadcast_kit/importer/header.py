@@ -390,6 +390,11 @@ def read_header(
         h1 = page.h1 if page.h1 and not _not_a_title(page.h1, words) else None
         if h1 and (is_site_chrome(h1, words) or (_site_name(h1) and _SITE_NOUN.search(h1))):
             h1 = None  # the site's name as its logo heading
+        named_page = page.page_title or ""
+        site = _TITLE_SEPARATOR.split(named_page)
+        if h1 and len(site) >= 2 and _words_of(site[-1]) == _words_of(h1) != _words_of(site[0]):
+            # <title>Headline - Tide Talk</title> over <h1>Tide Talk</h1>: the h1 is the show's
+            h1 = named_page[: named_page.rindex(site[-1])].rstrip(" |–—:-").strip()
         titles = [(i, b) for i, b in candidates if not _not_a_title(b.text, words)]
         named = _words_of(clean_title(page.page_title, words)) if page.page_title else None
         scored = _title_scores(titles, header, date_at, all_lines, words, named)

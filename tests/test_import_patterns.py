@@ -930,6 +930,7 @@ TURNS = "\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n"
         ("Full Transcript: The Mill Turns Again" + TURNS, "The Mill Turns Again"),
         ("Read the transcript: The Mill Turns Again" + TURNS, "The Mill Turns Again"),
         ("Episode 12 | The Mill Turns Again | Tide Talk" + TURNS, "The Mill Turns Again"),
+        ("Coast Radio | The Mill Turns Again" + TURNS, "The Mill Turns Again"),  # the site first
         # the author's name and outlet between the headline and its date
         ("Sign in\n\nThe Mill Turns Again: How a Town Saved Its Mill\n\nAnn Lee, Coast Radio\n\n"
          "March 3, 2020" + TURNS, "The Mill Turns Again: How a Town Saved Its Mill"),

@@ -61,6 +61,10 @@ def _headline_like(text: str) -> bool:
     )
 
 
+def _is_publisher(text: str, words: Words) -> bool:
+    return bool(words.broadcaster.fullmatch(text.strip())) or normal(text) in words.publishers
+
+
 def without_publisher(title: str, words: Words) -> str:
     """ "Headline | Site", "Headline – Washington Post": the headline alone."""
     title = re.sub(r"^\d{1,4}:\s+(?=\S)", "", title)  # "500: 500!": an episode number
@@ -325,6 +329,9 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
     title = re.sub(r"(?i)^(?:episode|ep\.?|no\.?|#)\s*\d+\s+\|\s+(?=\S+\s+\S)", "", title)
     title = _EPISODE_FIELD.sub("", title)
     title = _TRANSCRIPT_NOTE.sub(r"\g<head>", title)
+    first, _, rest = title.partition(" | ")
+    if rest and ((_site_name(first) and _SITE_NOUN.search(first)) or _is_publisher(first, words)):
+        title = rest.strip()  # "Coast Radio | Headline": the site's name first
     title = without_publisher(title, words)
     while " | " in title and len(title.rsplit(" | ", 1)[1].split()) <= 5:  # "A | Show | Site"
         title = title.rsplit(" | ", 1)[0].strip()

@@ -931,6 +931,9 @@ TURNS = "\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n"
         ("Read the transcript: The Mill Turns Again" + TURNS, "The Mill Turns Again"),
         ("Episode 12 | The Mill Turns Again | Tide Talk" + TURNS, "The Mill Turns Again"),
         ("Coast Radio | The Mill Turns Again" + TURNS, "The Mill Turns Again"),  # the site first
+        # a line whose address was lost ("Email the show at") is no headline; "At" may end one
+        ("Email the show at\n\nThe Mill Turns Again" + TURNS, "The Mill Turns Again"),
+        ("Coast Radio\n\nWhere It's At" + TURNS, "Where It's At"),
         # the author's name and outlet between the headline and its date
         ("Sign in\n\nThe Mill Turns Again: How a Town Saved Its Mill\n\nAnn Lee, Coast Radio\n\n"
          "March 3, 2020" + TURNS, "The Mill Turns Again: How a Town Saved Its Mill"),

@@ -31,7 +31,7 @@ _NAME = r"[A-Z][\w’'&-]*(?:\s+(?:of|and|the|for|&|[A-Z0-9][\w’'&-]*))*"
 MAX_TITLE_LINES = 60  # header lines weighed as the title: a headline is near the top
 
 _DANGLING = frozenset(
-    {"by", "of", "the", "a", "an", "and", "with", "for", "to", "from", "in", "on", "at"}
+    {"by", "of", "the", "a", "an", "and", "with", "for", "to", "from", "in", "on"}
 )
 _BULLET = re.compile(r"^\s*(?:[•·▪►*–—-]|\d+[.)])\s")
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—]|-|::?)\s+")
@@ -53,6 +53,8 @@ def _headline_like(text: str) -> bool:
     words = text.split()
     first = text.lstrip("\"“‘'")[:1]
     if not words or words[-1].lower() in _DANGLING:  # "Sermon Preached by": the line goes on
+        return False
+    if words[-1] == "at":  # "Email the show at" (an address lost), not "Where It's At"
         return False
     return (
         2 <= len(words) <= 30

@@ -924,6 +924,7 @@ TURNS = "\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n"
         # a breadcrumb's last item names the page; "... transcript starts at" is not its title
         ("Coast Radio Homepage World Service\n\nYou are in: Events: Tide Talk" + TURNS,
          "Tide Talk"),
+        ("You are here: Home\n\nThe Mill Turns Again" + TURNS, "The Mill Turns Again"),
         ("Tide Talk Breakfast Show transcript starts at 11:29" + TURNS,
          "Tide Talk Breakfast Show"),
         # a transcript's label or an episode's number before the headline

@@ -231,7 +231,9 @@ def _title_scores(
     for index, block in candidates[:MAX_TITLE_LINES]:
         text = block.text
         crumb = breadcrumb_tail(text)
-        if crumb is not None and not is_site_chrome(crumb, words):
+        if crumb is not None and (is_site_chrome(crumb, words) or _not_a_title(crumb, words)):
+            continue  # "You are here: Home"
+        if crumb is not None:
             text, block = crumb, Block(crumb, block.line)  # the page's name for itself
         elif is_site_chrome(text, words) or _CLOCK.match(text.strip()):
             continue

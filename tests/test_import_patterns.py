@@ -909,6 +909,35 @@ TURNS = "\n\nHOST: Good evening.\n\nJOE ROE: Hello.\n"
          "Interview with Ann and Joe - Coast FM 101.7"),
         ("Tide Mill Stories - Part 11" + TURNS, "Tide Mill Stories - Part 11"),
         ("Tide Mill Episode 1 - Flooded!" + TURNS, "Tide Mill Episode 1 - Flooded!"),
+        # a headline carrying its date beats the programme's name and a clock line below it
+        ("Harbour Board Briefing - March 8, 2021\n\nAnn Lee\n\nHarbour Board Briefing\n\n"
+         "Harbour Town, CA\n\nMarch 8, 2021\n\n2:46 p.m. EST" + TURNS,
+         "Harbour Board Briefing - March 8, 2021"),
+        ("Search form\n\nThe Coast House\n\nOffice of the Harbour Master\n\nFor Immediate"
+         " Release\n\nDaily Briefing by Harbour Master Ann Lee, 6/4/2015\n\nThe Briefing Room"
+         "\n\n12:40 P.M. EDT" + TURNS, "Daily Briefing by Harbour Master Ann Lee, 6/4/2015"),
+        # the episode's number and the ratings around its title; a field naming the episode
+        ("Skip to content\n\nTide Mill S11 • Episode 5\n\nThe Sluice Gate Puzzle\n\n"
+         "2.49/ 5 491 votes" + TURNS, "The Sluice Gate Puzzle"),
+        ("The Coast Group\n\nIssues: Year End Awards Part Two\n\nAnn Lee, Host\n\n"
+         "Taped: Friday, January 1, 2016" + TURNS, "Year End Awards Part Two"),
+        # a breadcrumb's last item names the page; "... transcript starts at" is not its title
+        ("Coast Radio Homepage World Service\n\nYou are in: Events: Tide Talk" + TURNS,
+         "Tide Talk"),
+        ("You are here: Home\n\nThe Mill Turns Again" + TURNS, "The Mill Turns Again"),
+        ("Tide Talk Breakfast Show transcript starts at 11:29" + TURNS,
+         "Tide Talk Breakfast Show"),
+        # a transcript's label or an episode's number before the headline
+        ("Full Transcript: The Mill Turns Again" + TURNS, "The Mill Turns Again"),
+        ("Read the transcript: The Mill Turns Again" + TURNS, "The Mill Turns Again"),
+        ("Episode 12 | The Mill Turns Again | Tide Talk" + TURNS, "The Mill Turns Again"),
+        ("Coast Radio | The Mill Turns Again" + TURNS, "The Mill Turns Again"),  # the site first
+        # a line whose address was lost ("Email the show at") is no headline; "At" may end one
+        ("Email the show at\n\nThe Mill Turns Again" + TURNS, "The Mill Turns Again"),
+        ("Coast Radio\n\nWhere It's At" + TURNS, "Where It's At"),
+        # the author's name and outlet between the headline and its date
+        ("Sign in\n\nThe Mill Turns Again: How a Town Saved Its Mill\n\nAnn Lee, Coast Radio\n\n"
+         "March 3, 2020" + TURNS, "The Mill Turns Again: How a Town Saved Its Mill"),
     ],
 )  # fmt: skip
 def test_24_the_title_is_the_headline_not_the_sites_lines(page: str, title: str) -> None:

@@ -54,11 +54,17 @@ def _headline_like(text: str) -> bool:
     first = text.lstrip("\"“‘'")[:1]
     if not words or words[-1].lower() in _DANGLING:  # "Sermon Preached by": the line goes on
         return False
+    if words[-1] == "at":  # "Email the show at" (an address lost), not "Where It's At"
+        return False
     return (
         2 <= len(words) <= 30
         and not re.search(r"[.,;]$", text)
         and (first.isupper() or first.isdigit())
     )
+
+
+def _is_publisher(text: str, words: Words) -> bool:
+    return bool(words.broadcaster.fullmatch(text.strip())) or normal(text) in words.publishers
 
 
 def without_publisher(title: str, words: Words) -> str:
@@ -86,8 +92,29 @@ _SITE_NOUN = re.compile(
     r"|tribune|journal|chronicle|broadcasting|podcasts?|fm|review|weekly|blog|archives?|library"
     r"|channel|hub|digest|wire)$"
 )
+# "Ann Lee, Coast Radio", "Ann Lee | Reporter": an author's name and outlet above the date
+# (not a place's: "Harbour Town, CA")
+_AUTHOR_LINE = re.compile(
+    r"^[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}\s*[,|–—-]\s*[A-Z][^.!?,|]{0,40}[a-z][^.!?,|]*$"
+)
 _NAME_LINE = re.compile(r"(?:[A-Z][\w.'’-]*\s*){1,6}$")  # "The Rev. Dr. Ann Lee": a name alone
 _COLLECTION = re.compile(r"(?i)\btranscripts\b")  # "Transcripts from the Prime Ministers"
+# a headline that carries its own date: "Briefing - March 8, 2018", "Show, 6/4/2015"
+_NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE_IN = re.compile(
+    rf"(?i)\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2})\b"
+)
+_CLOCK = re.compile(r"(?i)^\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?$")  # 2:46 p.m. EST
+# "Doctor Who S11 • Episode 5", "Season 2, Episode 3": the episode's number above its title
+_EPISODE_NUMBER = re.compile(r"(?i)\b(?:episode|ep\.?)\s*\d+$")
+_CRUMB_SEPARATOR = re.compile(r"\s[>›»]\s|:\s")
+# "Issues: 2015 Year End Awards", "Episode: The Long Night": the field that names the episode
+_EPISODE_FIELD = re.compile(r"(?i)^(?:issues?|episode(?:\s+title)?|segment)\s*:\s*(?=\S)")
+# "Breakfast Show transcript starts at 11:29": the headline is before the note
+_TRANSCRIPT_NOTE = re.compile(r"^(?P<head>(?:\S+\s+){2,}?\S+)\s+transcript(?:\s+[a-z0-9:.]+)+$")
+_DATE_FIELD = re.compile(r"^[A-Z][\w ]{0,20}:\s*(?P<value>\S.*)$")  # "Taped: Friday, January 1"
 _MEDIA_FILE = re.compile(
     r"(?i)^(?:[^:]*\b(?:subtitles?|captions?|transcripts?)\b[^:]*:\s*)?(?:file:\s*)?"
     r"(?P<name>\S.*?)\.(?:webm|mp4|m4v|mov|mkv|mp3|m4a|wav|ogg|ogv|srt|vtt)$"
@@ -103,6 +130,38 @@ def is_site_chrome(text: str, words: Words) -> bool:
         return True
     items = [i for i in re.split(r"\s+[-–|·]\s+|\s*\|\s*", text) if i.strip()]
     return len(items) >= 4 and all(len(i.split()) <= 3 for i in items)  # home - contact - ...
+
+
+def _holds_date(text: str) -> bool:
+    return find_date(text) is not None or _NUMERIC_DATE.search(text) is not None
+
+
+def _dated_headline(text: str) -> bool:
+    """ "Press Briefing - March 8, 2018", "Briefing by X, 6/4/2015", "Transcripts January 17,
+    2017: Remarks": a headline that carries its date as one of its parts, after its first
+    words (not a date line with words after it, nor a byline's "on ... 18:24:00")."""
+    found = _DATE_IN.search(text)
+    if found is None:
+        return False
+    before, after = text[: found.start()], text[found.end() :]
+    return (
+        len(before.split()) >= 2
+        and bool(re.search(r"[,|:–—-]\s*$", before) or re.match(r"\s*[:|–—-]\s", after))
+        and re.search(r"\d:\d\d", text) is None
+        and _holds_date(found.group(0))
+    )
+
+
+def breadcrumb_tail(text: str) -> str | None:
+    """The last item of a breadcrumb ("You are here: BBC > Horizon > From the Editor",
+    "You are in: Events: Newsnight"): the page's own name for itself."""
+    here = re.match(r"(?i)^you\s+are\s+(?:here|in)\s*:\s*(?P<crumbs>.+)$", text.strip())
+    if here is None:  # "Home > Shows > Tide Talk" may end at the show's page, not this one
+        return None
+    items = [i.strip() for i in _CRUMB_SEPARATOR.split(here.group("crumbs")) if i.strip()]
+    if not items:
+        return None
+    return items[-1] if 1 <= len(items[-1].split()) <= 15 else None
 
 
 def _site_name(text: str) -> bool:
@@ -159,6 +218,10 @@ def _title_scores(
             and not is_site_chrome(headline, words)
         ):
             dated -= 1
+    if dated is not None and dated >= 1 and _AUTHOR_LINE.match(header[dated].text):
+        headline = header[dated - 1].text
+        if len(headline.split()) >= 3 and _headline_like(headline):
+            dated -= 1  # "The Mill Turns Again" / "Ann Lee, Coast Radio" / the date
     if date_at is not None and date_at + 1 < len(header):
         above_date = header[date_at - 1].text if date_at >= 1 else ""
         after = header[date_at + 1].text
@@ -167,8 +230,16 @@ def _title_scores(
     scored = []
     for index, block in candidates[:MAX_TITLE_LINES]:
         text = block.text
-        if is_site_chrome(text, words):
+        crumb = breadcrumb_tail(text)
+        if crumb is not None and (is_site_chrome(crumb, words) or _not_a_title(crumb, words)):
+            continue  # "You are here: Home"
+        if crumb is not None:
+            text, block = crumb, Block(crumb, block.line)  # the page's name for itself
+        elif is_site_chrome(text, words) or _CLOCK.match(text.strip()):
             continue
+        lettered = sum(1 for w in text.split() if re.search(r"[^\W\d_]{2}", w))
+        if len(text.split()) >= 3 and lettered * 2 < len(text.split()):
+            continue  # "2.49/ 5 491 votes": figures, not words
         if (
             index > 0
             and header[index - 1].text.rstrip().lower().endswith(" by")
@@ -188,6 +259,17 @@ def _title_scores(
             score += 1
         if count >= 3:
             score += 1
+        if crumb is not None:
+            score += 4  # "You are in: Events: Newsnight": the page's name for itself
+        elif _EPISODE_FIELD.match(text):
+            score += 3  # "Issues: 2015 Year End Awards": the field naming the episode
+        field = _DATE_FIELD.match(text)
+        if field is not None and _holds_date(field.group("value")[:40]):
+            score -= 2  # "Taped: Friday, January 1, 2016": a date field, not a headline
+        elif count >= 4 and _dated_headline(text):
+            score += 2  # "Briefing - March 8, 2018": a headline with its own date
+        if _EPISODE_NUMBER.search(text.rstrip(" .:")) and index + 1 < len(header):
+            score -= 2  # "Doctor Who S11 • Episode 5": the number above the episode's title
         if count == 1:
             score -= 2
         # a show's name printed around the episode's is no headline: two words are too few
@@ -243,7 +325,17 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
     media = _MEDIA_FILE.match(title)
     if media is not None:
         title = media.group("name").strip()
-    title = re.sub(r"(?i)^transcript\s*[:|–—-]\s+(?=\S+\s+\S)", "", title)
+    # "Transcript: X", "Full Transcript: X", "Read the transcript: X"
+    title = re.sub(
+        r"(?i)^(?:read\s+)?(?:the\s+)?(?:full\s+)?transcript\s*[:|–—-]\s+(?=\S+\s+\S)", "", title
+    )
+    # "Episode 12 | The Mill Turns Again | Tide Talk": the episode's number is no title
+    title = re.sub(r"(?i)^(?:episode|ep\.?|no\.?|#)\s*\d+\s+\|\s+(?=\S+\s+\S)", "", title)
+    title = _EPISODE_FIELD.sub("", title)
+    title = _TRANSCRIPT_NOTE.sub(r"\g<head>", title)
+    first, _, rest = title.partition(" | ")
+    if rest and ((_site_name(first) and _SITE_NOUN.search(first)) or _is_publisher(first, words)):
+        title = rest.strip()  # "Coast Radio | Headline": the site's name first
     title = without_publisher(title, words)
     while " | " in title and len(title.rsplit(" | ", 1)[1].split()) <= 5:  # "A | Show | Site"
         title = title.rsplit(" | ", 1)[0].strip()
@@ -309,6 +401,11 @@ def read_header(
         h1 = page.h1 if page.h1 and not _not_a_title(page.h1, words) else None
         if h1 and (is_site_chrome(h1, words) or (_site_name(h1) and _SITE_NOUN.search(h1))):
             h1 = None  # the site's name as its logo heading
+        named_page = page.page_title or ""
+        site = _TITLE_SEPARATOR.split(named_page)
+        if h1 and len(site) >= 2 and _words_of(site[-1]) == _words_of(h1) != _words_of(site[0]):
+            # <title>Headline - Tide Talk</title> over <h1>Tide Talk</h1>: the h1 is the show's
+            h1 = named_page[: named_page.rindex(site[-1])].rstrip(" |–—:-").strip()
         titles = [(i, b) for i, b in candidates if not _not_a_title(b.text, words)]
         named = _words_of(clean_title(page.page_title, words)) if page.page_title else None
         scored = _title_scores(titles, header, date_at, all_lines, words, named)

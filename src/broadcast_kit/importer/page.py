@@ -62,9 +62,13 @@ def is_furniture(text: str, words: Words) -> bool:
     return len(items) > 1 and all(i in words.navigation or _LINK_ITEM.fullmatch(i) for i in items)
 
 
+_COUNTED = re.compile(r"(?i)\(\d+\)\s*:?$|^\s*\d+\s+(?=comments?\b|responses?\b)")  # (3), 12
+
+
 def is_tail(text: str, words: Words) -> bool:
-    """ "Editor's Pick", "Related Articles", "Comments (3)": the site's, after the transcript."""
-    key = normal(re.sub(r"\(\d+\)\s*:?$", "", text))
+    """ "Editor's Pick", "Related Articles", "Comments (3)", "12 Comments": the site's, after
+    the transcript."""
+    key = normal(_COUNTED.sub("", text))
     if key in words.tail_markers:
         return True
     return len(key.split()) <= 6 and any(

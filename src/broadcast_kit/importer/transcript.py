@@ -251,11 +251,18 @@ def _headline_over_date(found: list[Block], block: Block) -> bool:
 
 def _transcript_heading(found: list[Block], words: Words) -> int:
     """The index of a "Transcript" heading with the transcript below it (its summary, show
-    notes and description above it are the page's), or 0 when there is none."""
-    for index, block in enumerate(found[: len(found) // 2]):
-        if normal(block.text) in words.transcript_headings:
+    notes and description above it are the page's), or 0 when there is none. Past the
+    page's first two thirds, the text below it must be longer than the text above it."""
+    for index, block in enumerate(found):
+        key = normal(block.text)
+        # "Video transcript", "Interview transcript": a short heading naming the transcript
+        if key in words.transcript_headings or re.fullmatch(r"(?:[a-z]+\s+){1,2}transcript", key):
             after = [b for b in found[index + 1 :] if is_content(b.text, False)]
-            return index if len(after) >= 3 else 0
+            longer = sum(len(b.text.split()) for b in found[index + 1 :]) > sum(
+                len(b.text.split()) for b in found[:index]
+            )
+            early = index < 2 * len(found) // 3
+            return index if len(after) >= 3 and (early or longer) else 0
     return 0
 
 

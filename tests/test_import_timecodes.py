@@ -70,3 +70,28 @@ def test_a_list_of_names_with_times_is_a_chapter_list() -> None:
 )
 def test_times_of_day_in_speech_stay(text: str) -> None:
     assert without_timecodes(text) == text
+
+
+def test_a_diarizing_recognisers_srt_is_read_with_its_speakers() -> None:
+    """WhisperX-style captions, each cue "[SPEAKER_00]: words": the tags are speakers
+    (counted from 1, as people count), never spoken, and the import does not fail."""
+    import datetime as dt
+
+    from broadcast_kit import importer
+
+    cues = [
+        ("SPEAKER_00", "The ferry has crossed to the island every morning for forty years."),
+        ("SPEAKER_00", "Everybody on the quay knows it."),
+        ("SPEAKER_01", "So why would the board stop it now?"),
+        ("SPEAKER_00", "Because the engine is older than most of the captains who sail it."),
+    ]
+    srt = "".join(
+        f"{n}\n00:00:{2 * n:02d},000 --> 00:00:{2 * n + 1:02d},500\n[{who}]: {words}\n\n"
+        for n, (who, words) in enumerate(cues, 1)
+    )
+    result = importer.import_transcript(srt, "ferry.srt", today=dt.date(2000, 1, 1))
+    spoken = [p for s in result.transcript.stories for p in s.paragraphs if p.spoken]
+    text = " ".join(p.text for p in spoken)
+    assert "SPEAKER" not in text and "[" not in text and "-->" not in text
+    assert "forty years" in text and "why would the board" in text
+    assert '"Speaker 2"' in result.yaml

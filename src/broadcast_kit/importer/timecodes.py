@@ -136,7 +136,14 @@ def _music(text: str) -> bool:
     return bool(re.fullmatch(r"[♪♫#\s]+|[♪♫].*[♪♫]", text))
 
 
-_TAGGED = re.compile(r"^\[(?P<name>[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,2})\]\s+(?P<rest>\S.*)$")
+# "[Name] words", and a diarizing recogniser's "[SPEAKER_00]: words" (WhisperX)
+_TAGGED = re.compile(r"^\[(?P<name>[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,2})\]:?\s+(?P<rest>\S.*)$")
+
+
+def _tag_name(name: str) -> str:
+    """A recogniser's SPEAKER_00 is "Speaker 1", as people count; other names as written."""
+    numbered = re.fullmatch(r"(?i)speaker_?(\d+)", name)
+    return f"Speaker {int(numbered.group(1)) + 1}" if numbered else name
 
 
 def captions_text(text: str) -> tuple[str, tuple[str, ...], bool]:
@@ -154,7 +161,7 @@ def captions_text(text: str) -> tuple[str, tuple[str, ...], bool]:
         body = cue.text
         tagged = _TAGGED.match(body)
         if tagged is not None and not re.search(r"(?i)music|sound|applause|laugh", body):
-            cue = Caption(cue.start, cue.end, tagged.group("rest"), tagged.group("name"))
+            cue = Caption(cue.start, cue.end, tagged.group("rest"), _tag_name(tagged.group("name")))
             body = cue.text
         if cue.voice is not None and cue.voice not in speakers:
             speakers.append(cue.voice)

@@ -150,18 +150,8 @@ class Words:
         self.audiences = dict(merged.audiences)
         self.music_cues = re.compile(rf"(?i)^{alternatives(merged.music_cues)}\b")
         self.stage_directions = re.compile(rf"(?i)^{alternatives(merged.stage_directions)}\b")
-        try:
-            self.furniture = [re.compile(p) for p in merged.furniture_patterns]
-        except re.error as exc:
-            raise InputError(
-                f"furniture_patterns: {exc.pattern!r} is not a regular expression ({exc})"
-            ) from None
-        try:
-            self.site_chrome = [re.compile(p) for p in merged.site_chrome]
-        except re.error as exc:
-            raise InputError(
-                f"site_chrome: {exc.pattern!r} is not a regular expression ({exc})"
-            ) from None
+        self.furniture = _patterns("furniture_patterns", merged.furniture_patterns)
+        self.site_chrome = _patterns("site_chrome", merged.site_chrome)
         self.navigation_prefixes = tuple(normal(x) or x.lower() for x in merged.navigation_prefixes)
         self.disclaimers = re.compile(rf"(?i){alternatives(merged.disclaimers)}")
         told = ["us", "reporters", *merged.broadcasters, *(f"the {b}" for b in merged.broadcasters)]
@@ -263,3 +253,11 @@ def load_words(extra: Sequence[Path] = ()) -> Words:
 def default_words() -> Words:
     """The package's lists alone (what the tests and library callers get by default)."""
     return Words(_merge(_package()), PACKAGE_FILES)
+
+
+def _patterns(field: str, patterns: list[str]) -> list[re.Pattern[str]]:
+    """A word list of regular expressions, compiled; a bad one is an error naming its list."""
+    try:
+        return [re.compile(p) for p in patterns]
+    except re.error as exc:
+        raise InputError(f"{field}: {exc.pattern!r} is not a regular expression ({exc})") from None

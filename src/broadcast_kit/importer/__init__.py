@@ -29,10 +29,11 @@ from broadcast_kit.files import atomic_open, blocking_file
 from broadcast_kit.importer.attribution import attribute
 from broadcast_kit.importer.cues import Cue, find_cue
 from broadcast_kit.importer.dates import find_date
+from broadcast_kit.importer.document import Paragraph, Story, Transcript
 from broadcast_kit.importer.page import ELLIPSIS, Block, Page, blocks, is_html, page_text
 from broadcast_kit.importer.people import People, Person, mentions
 from broadcast_kit.importer.show import COVER_FILE, find_show, show_music, starter_show
-from broadcast_kit.importer.transcript import Paragraph, Story, Transcript, parse
+from broadcast_kit.importer.transcript import parse
 from broadcast_kit.importer.words import ENV, Words, default_words, load_words
 from broadcast_kit.importer.writer import assign_keys, block, episode_yaml, quote
 from broadcast_kit.limits import MAX_TRANSCRIPT_BYTES, MAX_TRANSCRIPT_LINES, read_bounded

@@ -32,10 +32,10 @@ from broadcast_kit.importer.cues import (
     patterns,
     unquoted,
 )
+from broadcast_kit.importer.document import Paragraph, Story, Transcript
 from broadcast_kit.importer.labels import Label
 from broadcast_kit.importer.page import short
 from broadcast_kit.importer.people import People, Person, mentions
-from broadcast_kit.importer.transcript import Paragraph, Story, Transcript
 from broadcast_kit.importer.words import APOS, Words, alternatives, normal
 from broadcast_kit.render.sentences import sentences
 

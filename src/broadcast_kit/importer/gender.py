@@ -9,8 +9,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from broadcast_kit.importer.document import Transcript
 from broadcast_kit.importer.people import Person, mentions, name_runs
-from broadcast_kit.importer.transcript import Transcript
 from broadcast_kit.importer.words import Words, alternatives
 from broadcast_kit.render.sentences import sentences
 

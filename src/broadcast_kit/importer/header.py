@@ -20,8 +20,8 @@ import unicodedata
 from collections.abc import Sequence
 
 from broadcast_kit.importer.dates import find_date, is_date_line
+from broadcast_kit.importer.document import Transcript
 from broadcast_kit.importer.page import SENTENCE_END, Block, Page, is_headline, short
-from broadcast_kit.importer.transcript import Transcript
 from broadcast_kit.importer.words import Words, normal
 
 # a capitalised name as programmes are written: "Let's Speak Daily English", "Open Air"

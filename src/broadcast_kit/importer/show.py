@@ -16,7 +16,7 @@ from pathlib import Path
 
 from broadcast_kit import loader, model
 from broadcast_kit.errors import BroadcastKitError
-from broadcast_kit.importer.transcript import Transcript
+from broadcast_kit.importer.document import Transcript
 from broadcast_kit.importer.writer import quote
 
 COVER_FILE = "cover.png"

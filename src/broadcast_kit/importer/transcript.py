@@ -10,12 +10,17 @@ spoken, even one cut off mid-sentence: no word of the page is lost.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from dataclasses import dataclass, field
 
 from broadcast_kit.errors import InputError
 from broadcast_kit.importer.dates import find_date
+from broadcast_kit.importer.document import Paragraph, Story, Transcript
+from broadcast_kit.importer.header import (
+    find_broadcaster,
+    find_programme,
+    heading_title,
+    read_header,
+)
 from broadcast_kit.importer.labels import Label, LabelReader
 from broadcast_kit.importer.page import (
     LABELLED,
@@ -30,7 +35,7 @@ from broadcast_kit.importer.page import (
     is_headline,
     is_tail,
 )
-from broadcast_kit.importer.people import People, Person
+from broadcast_kit.importer.people import People
 from broadcast_kit.importer.words import Words, normal
 
 # a line that is only a voice introducing itself: "Hey, I'm Jane Doe.", "And I'm John Roe."
@@ -40,60 +45,6 @@ _HOST_OPENING = re.compile(
 )
 # a paragraph from a line this long, on a page of a few lines, lost its paragraph breaks
 ONE_LINE = 600
-
-
-@dataclass
-class Paragraph:
-    text: str
-    line: int
-    kind: str = "host"  # host, interview, voxpop, music (a music cue in the transcript)
-    person: Person | None = None
-    description: str | None = None  # voxpop: who speaks, as printed
-    voice: str | None = None  # voxpop voice key
-    label: Label | None = None  # the label on the page that opened it
-    label_line: int = 0  # where that label stands
-    cue: str | None = None  # music: the cue as written, "(SOUNDBITE OF MUSIC)"
-    role: str | None = None  # music: intro, sting or outro
-    one_line: bool = False  # part of a transcript that lost its paragraph breaks
-    notes: list[str] = field(default_factory=list)  # comments; "check: ..." for guesses
-
-    @property
-    def spoken(self) -> bool:
-        return self.kind != "music"
-
-
-@dataclass
-class Story:
-    title: str
-    line: int
-    tag: str | None = None  # "[Interview]", or the number of a numbered title
-    paragraphs: list[Paragraph] = field(default_factory=list)
-
-
-@dataclass
-class Transcript:
-    title: str | None = None
-    title_guessed: bool = False
-    date: dt.date | None = None
-    date_note: str | None = None  # how the date was found when it was a guess
-    programme: str | None = None
-    broadcaster: str | None = None
-    stories: list[Story] = field(default_factory=list)
-    dropped: list[Block] = field(default_factory=list)
-    people: People = field(default_factory=People)
-    cut_off: bool = False  # the last spoken paragraph stops mid-sentence
-    captions: bool = False  # read from a caption file: paragraphs are the cues joined
-    unmarked: bool = False  # captions that never mark a new speaker: turns are not told
-    cue_lines: int = 0  # production cues written as lines ("SOUND: rain", "MUSIC: sting")
-    sound_effects: int = 0  # (TRUCK PASSING), (HORN, BRAKES): capitals in brackets, not listed
-    scenes: int = 0  # a script's stage directions: "(The Doctor sits up.)", above the text too
-    above_labels: int = 0  # paragraphs of sentences above the first label, left out
-    above_heading: int = 0  # paragraphs of sentences above a "Transcript" heading, left out
-    header_lines: list[str] = field(default_factory=list)  # the page's lines above the text
-
-    @property
-    def paragraphs(self) -> list[Paragraph]:
-        return [p for s in self.stories for p in s.paragraphs]
 
 
 def is_content(text: str, started: bool) -> bool:
@@ -112,13 +63,6 @@ def is_content(text: str, started: bool) -> bool:
 
 def parse(page: Page, words: Words) -> Transcript:
     """Header, stories and paragraphs of a transcript; furniture set aside in `dropped`."""
-    from broadcast_kit.importer.header import (
-        find_broadcaster,
-        find_programme,
-        heading_title,
-        read_header,
-    )
-
     reader = LabelReader(words, page.text, page.speakers)
     result = Transcript(
         people=People(words),

@@ -11,10 +11,10 @@ from pathlib import Path
 import yaml
 
 from broadcast_kit.importer import lexicon
+from broadcast_kit.importer.document import Paragraph, Transcript
 from broadcast_kit.importer.gender import Gender, infer
 from broadcast_kit.importer.page import ELLIPSIS, short
 from broadcast_kit.importer.people import Person
-from broadcast_kit.importer.transcript import Paragraph, Transcript
 from broadcast_kit.render.sentences import sentences
 
 # --- YAML ---------------------------------------------------------------------------------

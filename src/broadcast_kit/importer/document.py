@@ -1,0 +1,66 @@
+"""The imported transcript as data: its stories (chapters) and paragraphs, with what the
+header gave (title, date, programme) and what was set aside. `transcript.parse` builds it,
+`header` fills in its title and date, `attribution` its speakers, `writer` writes it out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from broadcast_kit.importer.labels import Label
+from broadcast_kit.importer.page import Block
+from broadcast_kit.importer.people import People, Person
+
+
+@dataclass
+class Paragraph:
+    text: str
+    line: int
+    kind: str = "host"  # host, interview, voxpop, music (a music cue in the transcript)
+    person: Person | None = None
+    description: str | None = None  # voxpop: who speaks, as printed
+    voice: str | None = None  # voxpop voice key
+    label: Label | None = None  # the label on the page that opened it
+    label_line: int = 0  # where that label stands
+    cue: str | None = None  # music: the cue as written, "(SOUNDBITE OF MUSIC)"
+    role: str | None = None  # music: intro, sting or outro
+    one_line: bool = False  # part of a transcript that lost its paragraph breaks
+    notes: list[str] = field(default_factory=list)  # comments; "check: ..." for guesses
+
+    @property
+    def spoken(self) -> bool:
+        return self.kind != "music"
+
+
+@dataclass
+class Story:
+    title: str
+    line: int
+    tag: str | None = None  # "[Interview]", or the number of a numbered title
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+
+@dataclass
+class Transcript:
+    title: str | None = None
+    title_guessed: bool = False
+    date: dt.date | None = None
+    date_note: str | None = None  # how the date was found when it was a guess
+    programme: str | None = None
+    broadcaster: str | None = None
+    stories: list[Story] = field(default_factory=list)
+    dropped: list[Block] = field(default_factory=list)
+    people: People = field(default_factory=People)
+    cut_off: bool = False  # the last spoken paragraph stops mid-sentence
+    captions: bool = False  # read from a caption file: paragraphs are the cues joined
+    unmarked: bool = False  # captions that never mark a new speaker: turns are not told
+    cue_lines: int = 0  # production cues written as lines ("SOUND: rain", "MUSIC: sting")
+    sound_effects: int = 0  # (TRUCK PASSING), (HORN, BRAKES): capitals in brackets, not listed
+    scenes: int = 0  # a script's stage directions: "(The Doctor sits up.)", above the text too
+    above_labels: int = 0  # paragraphs of sentences above the first label, left out
+    above_heading: int = 0  # paragraphs of sentences above a "Transcript" heading, left out
+    header_lines: list[str] = field(default_factory=list)  # the page's lines above the text
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [p for s in self.stories for p in s.paragraphs]

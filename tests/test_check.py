@@ -1072,3 +1072,32 @@ def test_a_bitrate_below_the_floor(dist: Path, tmp_path: Path) -> None:
     reencode(mp3_of(dist), low, 44100, ["-b:a", "48k"])
     failed = rules_failed(low)
     assert list(failed) == ["mp3-bitrate"] and "48 kbit/s" in failed["mp3-bitrate"][0]
+
+
+def test_a_caption_files_bad_cues_are_named_and_the_rest_checked(tmp_path: Path) -> None:
+    """VTT and SRT share one reader of cues: a block whose timing is not one is a -format
+    finding naming the cue; the good cues are still checked; no cue at all skips the rest."""
+    from broadcast_kit.check.rules import FileResult
+
+    def check(kind: str, text: str) -> FileResult:
+        path = tmp_path / f"x.{kind}"
+        path.write_text(text)
+        result = FileResult(str(path), kind, frozenset(r for r in RULES if r.startswith(kind)))  # type: ignore[arg-type]
+        getattr(sidecars, f"check_{kind}")(path, None, result)
+        return result
+
+    vtt = check(
+        "vtt", "WEBVTT\n\n00:00:01 --> soon\nHello.\n\n00:00:02.000 --> 00:00:03.000\nThere.\n"
+    )
+    assert [f.message for f in vtt.findings if f.rule == "vtt-format"] == [
+        "cue 1: '00:00:01 --> soon' is not a timing line (HH:MM:SS.mmm --> HH:MM:SS.mmm); fix it"
+    ]
+    assert "vtt-order" in vtt.checked and "vtt-lines" in vtt.checked
+    srt = check("srt", "one\nHello.\n\n2\n00:00:02,000 --> 00:00:03,000\nThere.\n")
+    assert [f.message for f in srt.findings if f.rule == "srt-format"] == [
+        "cue 1 ('one') is not a number, a timing line (HH:MM:SS,mmm --> HH:MM:SS,mmm) and"
+        " text; fix it"
+    ]
+    empty = check("srt", "\n")
+    assert [f.message for f in empty.findings] == ["no cues; the file is empty or not SRT"]
+    assert "srt-order" in empty.skipped

@@ -238,25 +238,13 @@ def check_vtt(path: Path, audio: Audio | None, result: FileResult) -> None:
         )
         result.skip(rules, "not a WebVTT file")
         return
-    cues: list[Cue] = []
-    for block in vtt.blocks(text):
-        if block.note:
-            continue
-        if block.times is None:
-            result.add(
-                "vtt-format",
-                f"cue {len(cues) + 1}: {quote(block.timing)} is not a timing line"
-                " (HH:MM:SS.mmm --> HH:MM:SS.mmm); fix it",
-            )
-            continue
-        cues.append(Cue(len(cues) + 1, *block.times, block.lines))
-    if not cues:
-        result.add("vtt-format", "no cues; write the transcript's cues after the WEBVTT line")
-        result.skip(rules, "no cues")
+    cues = _cues(
+        [(b.times, b.lines, f"{quote(b.timing)} is not a timing line (HH:MM:SS.mmm -->"
+          " HH:MM:SS.mmm); fix it") for b in vtt.blocks(text) if not b.note],
+        "vtt", "write the transcript's cues after the WEBVTT line", rules, result,
+    )  # fmt: skip
+    if cues is None:
         return
-    result.ran("vtt-order")
-    _timing_problems(cues, "cue", result, "vtt-order")
-    result.ran("vtt-lines")
     long = [(c, line) for c in cues for line in c.lines if shown_length(line) > vtt.LINE]
     if long:
         cue, line = long[0]
@@ -277,6 +265,33 @@ def check_vtt(path: Path, audio: Audio | None, result: FileResult) -> None:
         _after_end(cues, audio, result, "vtt-after-end", "cue")
 
 
+def _cues(
+    blocks: list[tuple[tuple[int, int] | None, tuple[str, ...], str]],
+    fmt: str,
+    empty: str,
+    rules: list[str],
+    result: FileResult,
+) -> list[Cue] | None:
+    """A caption file's cues from its blocks (times or None, lines, what is wrong when the
+    times are None), each bad block a `{fmt}-format` problem; then the cues' timing checked
+    (`{fmt}-order`). None, with the other rules skipped, when there is no cue."""
+    cues: list[Cue] = []
+    for times, lines, wrong in blocks:
+        if times is None:
+            sep = ": " if wrong[0] != "(" else " "
+            result.add(f"{fmt}-format", f"cue {len(cues) + 1}{sep}{wrong}")
+            continue
+        cues.append(Cue(len(cues) + 1, *times, lines))
+    if not cues:
+        result.add(f"{fmt}-format", f"no cues; {empty}")
+        result.skip(rules, "no cues")
+        return None
+    result.ran(f"{fmt}-order")
+    _timing_problems(cues, "cue", result, f"{fmt}-order")
+    result.ran(f"{fmt}-lines")
+    return cues
+
+
 # --- SRT ----------------------------------------------------------------------------------
 
 
@@ -287,23 +302,13 @@ def check_srt(path: Path, audio: Audio | None, result: FileResult) -> None:
         result.skip(rules, "the file cannot be read")
         return
     result.ran("srt-format")
-    cues: list[Cue] = []
-    for block in srt.blocks(text):
-        if block.times is None:
-            result.add(
-                "srt-format",
-                f"cue {len(cues) + 1} ({quote(block.first, 30)}) is not a number, a timing line"
-                " (HH:MM:SS,mmm --> HH:MM:SS,mmm) and text; fix it",
-            )
-            continue
-        cues.append(Cue(len(cues) + 1, *block.times, block.lines))
-    if not cues:
-        result.add("srt-format", "no cues; the file is empty or not SRT")
-        result.skip(rules, "no cues")
+    cues = _cues(
+        [(b.times, b.lines, f"({quote(b.first, 30)}) is not a number, a timing line"
+          " (HH:MM:SS,mmm --> HH:MM:SS,mmm) and text; fix it") for b in srt.blocks(text)],
+        "srt", "the file is empty or not SRT", rules, result,
+    )  # fmt: skip
+    if cues is None:
         return
-    result.ran("srt-order")
-    _timing_problems(cues, "cue", result, "srt-order")
-    result.ran("srt-lines")
     crowded = [
         c for c in cues if len(c.lines) > srt.LINES or any(len(x) > srt.LINE for x in c.lines)
     ]

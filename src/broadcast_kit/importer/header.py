@@ -30,8 +30,9 @@ _NAME = r"[A-Z][\w’'&-]*(?:\s+(?:of|and|the|for|&|[A-Z0-9][\w’'&-]*))*"
 
 MAX_TITLE_LINES = 60  # header lines weighed as the title: a headline is near the top
 
+# a last word that leaves the line unfinished: "Sermon Preached by", a link's "View our"
 _DANGLING = frozenset(
-    {"by", "of", "the", "a", "an", "and", "with", "for", "to", "from", "in", "on"}
+    {"by", "of", "the", "a", "an", "and", "with", "for", "to", "from", "in", "on", "our", "your"}
 )
 _BULLET = re.compile(r"^\s*(?:[•·▪►*–—-]|\d+[.)])\s")
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—]|-|::?)\s+")
@@ -52,7 +53,8 @@ def _headline_like(text: str) -> bool:
     """A headline: a short line of words without a closing full stop (any capitals)."""
     words = text.split()
     first = text.lstrip("\"“‘'")[:1]
-    if not words or words[-1].lower() in _DANGLING:  # "Sermon Preached by": the line goes on
+    # "Sermon Preached by": the line goes on ("Q & A" ends in a letter, not an article)
+    if not words or (words[-1].lower() in _DANGLING and words[-1] != "A"):
         return False
     if words[-1] == "at":  # "Email the show at" (an address lost), not "Where It's At"
         return False
@@ -61,6 +63,14 @@ def _headline_like(text: str) -> bool:
         and not re.search(r"[.,;]$", text)
         and (first.isupper() or first.isdigit())
     )
+
+
+def _sentence_shaped(text: str) -> bool:
+    """A long line in sentence case: a summary or a site's description, not a headline
+    (a headline of ten words or more capitalises a quarter of them or more)."""
+    words = text.split()
+    capitals = sum(1 for w in words[1:] if w.lstrip("\"“‘'(")[:1].isupper())
+    return len(words) >= 10 and capitals < len(words) / 4
 
 
 def _is_publisher(text: str, words: Words) -> bool:
@@ -237,7 +247,7 @@ def _title_scores(
             text, block = crumb, Block(crumb, block.line)  # the page's name for itself
         elif is_site_chrome(text, words) or _CLOCK.match(text.strip()):
             continue
-        lettered = sum(1 for w in text.split() if re.search(r"[^\W\d_]{2}", w))
+        lettered = sum(1 for w in text.split() if re.search(r"[^\W\d_]{2}|^[^\W\d_]\W?$", w))
         if len(text.split()) >= 3 and lettered * 2 < len(text.split()):
             continue  # "2.49/ 5 491 votes": figures, not words
         if (
@@ -272,6 +282,8 @@ def _title_scores(
             score -= 2  # "Doctor Who S11 • Episode 5": the number above the episode's title
         if count == 1:
             score -= 2
+        if _sentence_shaped(text):
+            score -= 2  # "Parses captions for ... in a readable format": a description
         # a show's name printed around the episode's is no headline: two words are too few
         again = sum(1 for line in page if line == key) if count >= 3 else 1
         if count <= 2 and sum(1 for line in above if line == key) >= 2:

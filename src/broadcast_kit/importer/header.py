@@ -124,6 +124,14 @@ _CRUMB_SEPARATOR = re.compile(r"\s[>›»]\s|:\s")
 _EPISODE_FIELD = re.compile(r"(?i)^(?:issues?|episode(?:\s+title)?|segment)\s*:\s*(?=\S)")
 # "Breakfast Show transcript starts at 11:29": the headline is before the note
 _TRANSCRIPT_NOTE = re.compile(r"^(?P<head>(?:\S+\s+){2,}?\S+)\s+transcript(?:\s+[a-z0-9:.]+)+$")
+# "VOASE0121_This Is America", "EP042_The Mill": a file or catalogue code glued to the title
+_FILE_CODE = re.compile(r"^[A-Za-z]*\d[A-Za-z0-9]*_+(?=[A-Z])")
+# what a site adds after the headline: "- full transcript", "Read online", "| Listen now" (not
+# a headline's own "Interview: Full Transcript")
+_SITE_ACTION = re.compile(
+    r"(?i)(?:\s+[|–—-]\s+(?:the\s+)?(?:full|complete)\s+transcript"
+    r"|(?:\s+[|–—-])?\s+(?:read|listen|watch|view)\s+(?:it\s+)?(?:online|now|here|free|more))\W*$"
+)
 _DATE_FIELD = re.compile(r"^[A-Z][\w ]{0,20}:\s*(?P<value>\S.*)$")  # "Taped: Friday, January 1"
 _MEDIA_FILE = re.compile(
     r"(?i)^(?:[^:]*\b(?:subtitles?|captions?|transcripts?)\b[^:]*:\s*)?(?:file:\s*)?"
@@ -345,6 +353,10 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
     title = re.sub(r"(?i)^(?:episode|ep\.?|no\.?|#)\s*\d+\s+\|\s+(?=\S+\s+\S)", "", title)
     title = _EPISODE_FIELD.sub("", title)
     title = _TRANSCRIPT_NOTE.sub(r"\g<head>", title)
+    title = _FILE_CODE.sub("", title)
+    title = _SITE_ACTION.sub("", title)
+    # "Show (2022–): Season 1, Episode 3 - The Episode": the series and number before it go
+    title = re.sub(r"(?i)^.*\bseason\s*\d+\s*[,.:]?\s*episode\s*\d+\s*[|–—:-]\s+(?=\S+)", "", title)
     first, _, rest = title.partition(" | ")
     if rest and ((_site_name(first) and _SITE_NOUN.search(first)) or _is_publisher(first, words)):
         title = rest.strip()  # "Coast Radio | Headline": the site's name first

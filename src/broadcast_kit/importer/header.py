@@ -188,6 +188,12 @@ def _site_name(text: str) -> bool:
     return 1 <= len(names) <= 4 and not re.search(r"\d", text) and names[-1][:1].isupper()
 
 
+def _show_name(text: str) -> str:
+    """ "Tide Talk with Ann Lee", "EP12_Tide Talk": the programme's name a header line holds,
+    lower case, to compare with the names the text gives ("Welcome to Tide Talk")."""
+    return re.split(r"\s+with\s+", _FILE_CODE.sub("", text).lower().rstrip(" .!"), maxsplit=1)[0]
+
+
 def _words_of(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower().replace("’", "'").replace("'", "")))
 
@@ -243,7 +249,9 @@ def _title_scores(
     if date_at is not None and date_at + 1 < len(header):
         above_date = header[date_at - 1].text if date_at >= 1 else ""
         after = header[date_at + 1].text
-        if len(above_date.split()) <= 2 and len(after.split()) >= 3 and _headline_like(after):
+        show_above = _show_name(above_date) in programmes  # "Welcome to Tide Talk" names it
+        short_above = len(above_date.split()) <= 2 or show_above
+        if short_above and len(after.split()) >= 3 and _headline_like(after):
             dated = date_at + 1  # "Tide Talk" / the date / the episode's headline
     scored = []
     for index, block in candidates[:MAX_TITLE_LINES]:
@@ -308,8 +316,7 @@ def _title_scores(
             score -= 3  # the site's name, printed after a headline
         elif again >= 2:
             score += 2  # the headline above the text and in the page's header or text
-        show = re.split(r"\s+with\s+", text.lower().rstrip(" .!"), maxsplit=1)[0]
-        if count >= 2 and show in programmes:
+        if count >= 2 and _show_name(text) in programmes:
             score -= 3  # "Welcome to Tide Talk": the programme's name, not this episode's
         if page_title and key == page_title:
             score += 3  # the page's own <title> ("Headline | Site") names it

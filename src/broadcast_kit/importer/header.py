@@ -150,6 +150,12 @@ def is_site_chrome(text: str, words: Words) -> bool:
     return len(items) >= 4 and all(len(i.split()) <= 3 for i in items)  # home - contact - ...
 
 
+def _numbered_episode(text: str) -> bool:
+    """ "Season 4 Episode 24", "Tide Mill S11 • Episode 5": a short line that ends in the
+    episode's number; the episode's title is the line below it."""
+    return len(text.split()) <= 8 and _EPISODE_NUMBER.search(text.rstrip(" .:")) is not None
+
+
 def _holds_date(text: str) -> bool:
     return find_date(text) is not None or _NUMERIC_DATE.search(text) is not None
 
@@ -264,7 +270,7 @@ def _title_scores(
         elif is_site_chrome(text, words) or _CLOCK.match(text.strip()):
             continue
         lettered = sum(1 for w in text.split() if re.search(r"[^\W\d_]{2}|^[^\W\d_]\W?$", w))
-        if len(text.split()) >= 3 and lettered * 2 < len(text.split()):
+        if len(text.split()) >= 3 and lettered * 2 < len(text.split()) and not _holds_date(text):
             continue  # "2.49/ 5 491 votes": figures, not words
         if (
             index > 0
@@ -296,6 +302,8 @@ def _title_scores(
             score += 2  # "Briefing - March 8, 2018": a headline with its own date
         if _EPISODE_NUMBER.search(text.rstrip(" .:")) and index + 1 < len(header):
             score -= 2  # "Doctor Who S11 • Episode 5": the number above the episode's title
+        if index >= 1 and _numbered_episode(header[index - 1].text):
+            score += 2  # the episode's title below its number
         if count == 1:
             score -= 2
         if _sentence_shaped(text):
@@ -416,8 +424,14 @@ def read_header(
                 result.date = found
                 result.date_note = f"read from “{short(block.text, 50)}”"
                 break
+    # an episode named by its date: "Season 4 Episode 24" / "November 17, 2006"
+    named_by_date = {
+        i for i, b in enumerate(header) if i >= 1 and _numbered_episode(header[i - 1].text)
+    }
     candidates = [
-        (i, b) for i, b in enumerate(header) if i != date_at and not is_date_line(b.text, words)
+        (i, b)
+        for i, b in enumerate(header)
+        if i in named_by_date or (i != date_at and not is_date_line(b.text, words))
     ]
     used: set[int] = set()
     intro = re.compile(rf"(?i)^{words.programme_intros}\s+(?P<name>\S.*)$")

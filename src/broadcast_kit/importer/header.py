@@ -132,6 +132,11 @@ _SITE_ACTION = re.compile(
     r"(?i)(?:\s+[|–—-]\s+(?:the\s+)?(?:full|complete)\s+transcript"
     r"|(?:\s+[|–—-])?\s+(?:read|listen|watch|view)\s+(?:it\s+)?(?:online|now|here|free|more))\W*$"
 )
+# a letterhead's street, postcode or telephone line: "303 E Street, S.W.", "(202) 358-1600"
+_ADDRESS = re.compile(
+    r"(?i)^\d+\s+(?:\w+\s+){0,3}(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|drive|square)\b"
+    r"|^\W*\(?\+?\d{2,4}\)?[\s.-]*\d{3,4}[\s.-]\d{3,4}\W*$|\b(?:[A-Z]\.?){2}\s+\d{5}(?:-\d{4})?$"
+)
 _DATE_FIELD = re.compile(r"^[A-Z][\w ]{0,20}:\s*(?P<value>\S.*)$")  # "Taped: Friday, January 1"
 _MEDIA_FILE = re.compile(
     r"(?i)^(?:[^:]*\b(?:subtitles?|captions?|transcripts?)\b[^:]*:\s*)?(?:file:\s*)?"
@@ -306,6 +311,8 @@ def _title_scores(
             score += 2  # the episode's title below its number
         if count == 1:
             score -= 2
+        if any(_ADDRESS.search(b.text) for b in header[index + 1 : index + 3]):
+            score -= 3  # "Office of Public Affairs" / "303 E Street": a letterhead
         if _sentence_shaped(text):
             score -= 2  # "Parses captions for ... in a readable format": a description
         # a show's name printed around the episode's is no headline: two words are too few

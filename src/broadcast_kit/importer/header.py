@@ -487,6 +487,8 @@ def read_header(
             result.title, used, result.title_guessed = block.text, used | {index}, True
         elif page.page_title:
             result.title, result.title_guessed = re.split(r"\s+[|–—-]\s+", page.page_title)[0], True
+        elif date_at is not None and (dateline := _date_title(header[date_at], page)):
+            result.title, result.title_guessed = dateline, True  # better than the file's name
     else:
         used |= {i for i, b in candidates if b.text == result.title}
     if result.programme is None and date_at is not None:
@@ -496,6 +498,16 @@ def read_header(
             used.add(after[0][0])
     used |= {date_at} if date_at is not None else set()
     result.dropped.extend(b for i, b in enumerate(header) if i not in used)
+
+
+def _date_title(block: Block, page: Page) -> str | None:
+    """ "OCTOBER 29, 2003 (ABC)": a page whose header is only its date line is titled by
+    that line as printed (a network's name in brackets, set aside as a cue, included)."""
+    lines = page.text.split("\n")
+    line = " ".join(lines[block.line - 1].split()) if 0 < block.line <= len(lines) else ""
+    if block.text not in line or len(line.split()) > 12 or SENTENCE_END.search(line):
+        line = block.text
+    return line if len(line.split()) <= 12 else None
 
 
 def heading_title(result: Transcript, words: Words) -> None:

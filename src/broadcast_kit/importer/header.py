@@ -156,9 +156,14 @@ def is_site_chrome(text: str, words: Words) -> bool:
 
 
 def _numbered_episode(text: str) -> bool:
-    """ "Season 4 Episode 24", "Tide Mill S11 • Episode 5": a short line that ends in the
-    episode's number; the episode's title is the line below it."""
-    return len(text.split()) <= 8 and _EPISODE_NUMBER.search(text.rstrip(" .:")) is not None
+    """ "Season 4 Episode 24", "S2 • Ep. 5": a line that is the episode's number alone (not
+    "The Signal Box, Episode 3"); the episode's title is the line below it."""
+    return (
+        re.fullmatch(
+            r"(?i)(?:(?:season|series|s)\s*\d+\W*)?(?:episode|ep\.?|e)\s*\d+", text.strip(" .:")
+        )
+        is not None
+    )
 
 
 def _holds_date(text: str) -> bool:

@@ -155,6 +155,21 @@ def is_site_chrome(text: str, words: Words) -> bool:
     return len(items) >= 4 and all(len(i.split()) <= 3 for i in items)  # home - contact - ...
 
 
+def _person_line(text: str, words: Words) -> bool:
+    """ "Ann Lee", "The Rev. Dr. Ann Lee": a person's name alone (an author's, between a
+    headline and its date), not a headline in capitals ("The Mill Turns Again")."""
+    tokens = text.split()
+    if tokens[:1] == ["The"] and len(tokens) > 1 and tokens[1].rstrip(".") in words.titles:
+        tokens = tokens[1:]
+    while tokens and tokens[0].rstrip(".") in words.titles:
+        tokens = tokens[1:]
+    return (
+        _NAME_LINE.fullmatch(text.strip()) is not None
+        and 2 <= len(tokens) <= 4
+        and not any(t.lower() in _DANGLING or t.lower() == "again" for t in tokens)
+    )
+
+
 def _numbered_episode(text: str) -> bool:
     """ "Season 4 Episode 24", "S2 • Ep. 5": a line that is the episode's number alone (not
     "The Signal Box, Episode 3"); the episode's title is the line below it."""
@@ -294,7 +309,7 @@ def _title_scores(
             continue
         score = 3
         below = header[index + 1].text if index + 1 < len(header) else ""
-        author = index + 2 == date_at and _NAME_LINE.match(below) and 2 <= len(below.split()) <= 4
+        author = index + 2 == date_at and _person_line(below, words)
         if index == dated or (below and _BYLINE.match(below)) or author:
             score += 3  # a headline with its dateline or byline ("Ann Lee" above the date)
         elif date_at is not None and index < date_at:

@@ -124,6 +124,8 @@ _CRUMB_SEPARATOR = re.compile(r"\s[>›»]\s|:\s")
 _EPISODE_FIELD = re.compile(r"(?i)^(?:issues?|episode(?:\s+title)?|segment)\s*:\s*(?=\S)")
 # "Breakfast Show transcript starts at 11:29": the headline is before the note
 _TRANSCRIPT_NOTE = re.compile(r"^(?P<head>(?:\S+\s+){2,}?\S+)\s+transcript(?:\s+[a-z0-9:.]+)+$")
+# a markdown heading or a line in bold: "# Title", "## **Title**", "**Title**"
+_MARKDOWN_HEADING = re.compile(r"^(?:#{1,6}\s+(?:\*\*|__)?|\*\*|__)(?=\S)(?!.*:\*\*\s*\S)|(?:\*\*|__)$")
 # "VOASE0121_This Is America", "EP042_The Mill": a file or catalogue code glued to the title
 _FILE_CODE = re.compile(r"^[A-Za-z]*\d[A-Za-z0-9]*_+(?=[A-Z])")
 # what a site adds after the headline: "- full transcript", "Read online", "| Listen now" (not
@@ -287,6 +289,10 @@ def _title_scores(
     scored = []
     for index, block in candidates[:MAX_TITLE_LINES]:
         text = block.text
+        heading = _MARKDOWN_HEADING.match(text)
+        if heading is not None:  # "# The Mill Turns Again": the document's own heading
+            text = _MARKDOWN_HEADING.sub("", text)
+            block = Block(text, block.line)
         crumb = breadcrumb_tail(text)
         if crumb is not None and (is_site_chrome(crumb, words) or _not_a_title(crumb, words)):
             continue  # "You are here: Home"
@@ -331,6 +337,8 @@ def _title_scores(
             score += 2  # the episode's title below its number
         if count == 1:
             score -= 2
+        if heading is not None:
+            score += 2
         if any(_ADDRESS.search(b.text) for b in header[index + 1 : index + 3]):
             score -= 3  # "Office of Public Affairs" / "303 E Street": a letterhead
         if _sentence_shaped(text):

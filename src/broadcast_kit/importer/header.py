@@ -125,7 +125,17 @@ _EPISODE_FIELD = re.compile(r"(?i)^(?:issues?|episode(?:\s+title)?|segment)\s*:\
 # "Breakfast Show transcript starts at 11:29": the headline is before the note
 _TRANSCRIPT_NOTE = re.compile(r"^(?P<head>(?:\S+\s+){2,}?\S+)\s+transcript(?:\s+[a-z0-9:.]+)+$")
 # a markdown heading or a line in bold: "# Title", "## **Title**", "**Title**"
-_MARKDOWN_HEADING = re.compile(r"^(?:#{1,6}\s+(?:\*\*|__)?|\*\*|__)(?=\S)(?!.*:\*\*\s*\S)|(?:\*\*|__)$")
+_MARKDOWN_HEADING = re.compile(
+    r"^(?:#{1,6}\s+(?:\*\*|__)?|\*\*|__)(?=\S)(?!.*:\*\*\s*\S)|(?:\*\*|__)$"  # not "**Ann:** Hi"
+)
+_DURATION = re.compile(
+    r"(?i)^\d+\s*(?:h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)$|^\d{1,2}:\d{2}(?::\d{2})?$"
+)
+# a field's name on a line of its own, its value below it
+_FIELD_NAME = re.compile(
+    r"(?i)categor(?:y|ies)|tags?|topics?|genres?|sections?|type|language|duration|length|source"
+    r"|published|updated|filed\s+under|channel|format|keywords?"
+)
 # "VOASE0121_This Is America", "EP042_The Mill": a file or catalogue code glued to the title
 _FILE_CODE = re.compile(r"^[A-Za-z]*\d[A-Za-z0-9]*_+(?=[A-Z])")
 # what a site adds after the headline: "- full transcript", "Read online", "| Listen now" (not
@@ -136,8 +146,11 @@ _SITE_ACTION = re.compile(
 )
 # a letterhead's street, postcode or telephone line: "303 E Street, S.W.", "(202) 358-1600"
 _ADDRESS = re.compile(
-    r"(?i)^\d+\s+(?:\w+\s+){0,3}(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|drive|square)\b"
-    r"|^\W*\(?\+?\d{2,4}\)?[\s.-]*\d{3,4}[\s.-]\d{3,4}\W*$|\b(?:[A-Z]\.?){2}\s+\d{5}(?:-\d{4})?$"
+    r"(?i)^\d+[a-z]?\s+(?:\w+\s+){0,3}(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln"
+    r"|drive|dr|square|sq|quay|way|place|pl|court|ct|plaza|parkway|highway|hwy|terrace|crescent"
+    r"|row|suite|floor)\b\.?(?:,|$)"
+    r"|^\W*\(?\+?\d{2,4}\)?[\s.-]*\d{3,4}[\s.-]\d{3,4}\W*$"
+    r"|,\s*(?:[A-Z]\.?){2,3}\s+\d{4,5}(?:-\d{4})?$"
 )
 _DATE_FIELD = re.compile(r"^[A-Z][\w ]{0,20}:\s*(?P<value>\S.*)$")  # "Taped: Friday, January 1"
 _MEDIA_FILE = re.compile(
@@ -154,7 +167,13 @@ def is_site_chrome(text: str, words: Words) -> bool:
     if text[:1] and unicodedata.category(text[0]) == "So":  # "🗓️ 21 January 2022"
         return True
     items = [i for i in re.split(r"\s+[-–|·]\s+|\s*\|\s*", text) if i.strip()]
-    return len(items) >= 4 and all(len(i.split()) <= 3 for i in items)  # home - contact - ...
+    if len(items) >= 4 and all(len(i.split()) <= 3 for i in items):  # home - contact - ...
+        return True
+    # "Episode 123 · March 3, 2020 · 45 min", "Politics • News": a row of facts or tags
+    facts = [i for i in re.split(r"\s*[·•]\s*", text) if i.strip()]
+    dated = any(_holds_date(i) or _DURATION.search(i) for i in facts)
+    longest = max((len(i.split()) for i in facts), default=0)
+    return len(facts) >= 2 and (longest <= 2 or (dated and longest <= 5))
 
 
 def _person_line(text: str, words: Words) -> bool:
@@ -170,6 +189,15 @@ def _person_line(text: str, words: Words) -> bool:
         and 2 <= len(tokens) <= 4
         and not any(t.lower() in _DANGLING or t.lower() == "again" for t in tokens)
     )
+
+
+def _field_value(header: list[Block], index: int) -> bool:
+    """Whether the line at `index` is the value of a field named on the line above it
+    ("Category" / "Short film"), lines of symbols ("🎥") between them skipped."""
+    for block in reversed(header[max(0, index - 3) : index]):
+        if re.search(r"[^\W\d_]", block.text):
+            return _FIELD_NAME.fullmatch(block.text.strip(" :")) is not None
+    return False
 
 
 def _numbered_episode(text: str) -> bool:
@@ -298,8 +326,10 @@ def _title_scores(
             continue  # "You are here: Home"
         if crumb is not None:
             text, block = crumb, Block(crumb, block.line)  # the page's name for itself
-        elif is_site_chrome(text, words) or _CLOCK.match(text.strip()):
+        elif is_site_chrome(text, words) or _CLOCK.match(text.strip()) or _ADDRESS.search(text):
             continue
+        if _field_value(header, index):
+            continue  # "Category" / "Short film": a field's value, not a headline
         lettered = sum(1 for w in text.split() if re.search(r"[^\W\d_]{2}|^[^\W\d_]\W?$", w))
         if len(text.split()) >= 3 and lettered * 2 < len(text.split()) and not _holds_date(text):
             continue  # "2.49/ 5 491 votes": figures, not words
@@ -510,7 +540,13 @@ def read_header(
             )
         elif (bracketed := _bracketed_title(result.dropped, words)) is not None:
             result.title, result.title_guessed = bracketed, True
-        elif plain := [(i, b) for i, b in candidates if not is_site_chrome(b.text, words)]:
+        elif plain := [
+            (i, b)
+            for i, b in candidates
+            if not (
+                is_site_chrome(b.text, words) or _ADDRESS.search(b.text) or _field_value(header, i)
+            )
+        ]:
             index, block = max(plain, key=lambda c: len(c[1].text))
             result.title, used, result.title_guessed = block.text, used | {index}, True
         elif page.page_title:

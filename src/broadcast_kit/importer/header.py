@@ -131,6 +131,10 @@ _MARKDOWN_HEADING = re.compile(
 _DURATION = re.compile(
     r"(?i)^\d+\s*(?:h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)$|^\d{1,2}:\d{2}(?::\d{2})?$"
 )
+# what a transcript is of (besides the host's own events: briefing, remarks, sermon, ...)
+_EVENT = re.compile(
+    r"(?i)\b(?:interview|conversation|debate|hearing|meeting|discussion|q\s*&\s*a|podcast episode)\b"
+)
 # a field's name on a line of its own, its value below it
 _FIELD_NAME = re.compile(
     r"(?i)categor(?:y|ies)|tags?|topics?|genres?|sections?|type|language|duration|length|source"
@@ -369,6 +373,8 @@ def _title_scores(
             score -= 2
         if heading is not None:
             score += 2
+        if count >= 3 and (words.own_events.search(text) or _EVENT.search(text)):
+            score += 1  # "Remarks by ...", "Interview with ...": it names what is transcribed
         if any(_ADDRESS.search(b.text) for b in header[index + 1 : index + 3]):
             score -= 3  # "Office of Public Affairs" / "303 E Street": a letterhead
         if _sentence_shaped(text):

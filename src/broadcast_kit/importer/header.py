@@ -563,7 +563,8 @@ def read_header(
         used |= {i for i, b in candidates if b.text == result.title}
     if result.programme is None and date_at is not None:
         after = [(i, b) for i, b in candidates if i > date_at and i not in used]
-        if after and after[0][0] == date_at + 1:
+        # (not "Aired Friday 10:00 PM Nov 17, 2006": the date again, with the time)
+        if after and after[0][0] == date_at + 1 and not _holds_date(after[0][1].text):
             result.programme = after[0][1].text
             used.add(after[0][0])
     used |= {date_at} if date_at is not None else set()

@@ -133,7 +133,7 @@ _DURATION = re.compile(
 )
 # what a transcript is of (besides the host's own events: briefing, remarks, sermon, ...)
 _EVENT = re.compile(
-    r"(?i)\b(?:interview|conversation|debate|hearing|meeting|discussion|q\s*&\s*a|podcast episode)\b"
+    r"(?i)\b(?:interview|conversation|debate|hearing|meeting|discussion|q\s*&\s*a)\b"
 )
 # a field's name on a line of its own, its value below it
 _FIELD_NAME = re.compile(

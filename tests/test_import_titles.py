@@ -1,0 +1,146 @@
+"""`kit import` picks the episode's title from the page's head (issue 24, round 4): the
+headline among the site's lines (menus, cut link text, page counters, repository blurbs,
+bylines as fields, letterheads, rows of facts), cleaned of what the site adds around it (a
+file's code, "- full transcript", "Read online", the series and episode number), an episode
+named by its date, and the date line when the page has nothing else; unsure titles say
+`check:`, and a page with no title line keeps the file's name, marked `check:` too.
+
+Every page here is invented; the golden cases (tests/data/import) hold one whole page for
+each mechanism.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from broadcast_kit import importer
+
+TURNS = (
+    "\n\nHOST: Good evening and welcome to the programme tonight.\n\n"
+    "JOE ROE: Hello, it is good to be here.\n"
+)
+
+
+def run(page: str, name: str = "page.txt") -> importer.Imported:
+    return importer.import_transcript(page, name, engine="fake", today=dt.date(2000, 1, 1))
+
+
+def title_line(result: importer.Imported) -> str:
+    found = re.search(r"^title: .*$", result.yaml, re.M)
+    assert found is not None
+    return found.group(0)
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # a document viewer's page counter, in any language
+        ("Você está na página 1 de 12\n\nHarbour Board Briefing", "Harbour Board Briefing"),
+        ("Page 1 of 12\n\nTRANSCRIPT\n\nHARBOUR BOARD MEETING\n\nMarch 3, 2020",
+         "HARBOUR BOARD MEETING"),
+        # a repository's page: its name, its blurb (a sentence), "on GitHub"; "Q & A" is words
+        ("tide-notes\n\nA tool that turns the board's captions into readable transcripts for"
+         " everyone\n\nView the Project on GitHub ann/tide-notes\n\nQ & A", "Q & A"),
+        # a role given as a field is a byline; "Transcript needs checking" is its status
+        ("Instructor: Prof. Ann Lee\n\nRecitation 2", "Recitation 2"),
+        ("Transcript Needs checking\n\nThe Sluice Gate Puzzle", "The Sluice Gate Puzzle"),
+        # links whose words the page lost ("View our"), a menu's "Browse by", "Subscribe to"
+        ("Browse by Sport\n\nCoast Sports RSS Subscribe to RSS\n\nCoast Sports Media Kit View"
+         " our\n\nThe Regatta Press Conference", "The Regatta Press Conference"),
+        # a press office's furniture; a line naming what is transcribed beats an office's name
+        ("For Immediate Release\n\nOffice of the Harbour Master\n\nRemarks by Harbour Master"
+         " Ann Lee at the Quay Opening", "Remarks by Harbour Master Ann Lee at the Quay Opening"),
+        # a site's motto is not the headline that its dateline sits under
+        ("Menu\n\nSearch\n\nTide Talk — conversations about the sea\n\nThe Mill Turns Again\n\n"
+         "March 3, 2020", "The Mill Turns Again"),
+        ("Tide Talk with Ann\n\nThe Mill Turns Again\n\nMarch 3, 2020", "The Mill Turns Again"),
+        ("The Mill Turns Again\n\nThe Rev. Dr. Ann Lee\n\nMarch 3, 2020", "The Mill Turns Again"),
+        # a row of facts or tags
+        ("Episode 123 · March 3, 2020 · 45 min\n\nThe Mill Turns Again", "The Mill Turns Again"),
+        ("Politics • Harbour\n\nThe Mill Turns Again", "The Mill Turns Again"),
+        # a letterhead: the office's name above its street, postcode and telephone
+        ("COAST HARBOUR AUTHORITY\n\n12 Quay Street\n\nPort Ellis, ME 04101\n\n(207) 555-0142\n\n"
+         "HARBOUR BOARD BRIEFING", "HARBOUR BOARD BRIEFING"),
+        # a markdown heading, its marks gone
+        ("# The Mill Turns Again", "The Mill Turns Again"),
+        ("## Episode 12: The Mill Turns Again\n\n*Posted March 3, 2020*",
+         "Episode 12: The Mill Turns Again"),
+        # what a site adds around the headline
+        ("Tide Country (2021–…): Season 1, Episode 3 - The Sluice Gate - full transcript",
+         "The Sluice Gate"),
+        ("Radio Plays Read online\n\nPARTWAY UP THE MAST", "Radio Plays"),
+        ("The Mill Turns Again | Listen now", "The Mill Turns Again"),
+        # ...but not a headline's own words
+        ("The Mill Interview: Full Transcript", "The Mill Interview: Full Transcript"),
+        ("Harbour Briefing 4/10/23 Transcript", "Harbour Briefing 4/10/23 Transcript"),
+    ],
+)  # fmt: skip
+def test_the_title_is_the_headline_among_the_sites_lines(head: str, title: str) -> None:
+    assert run(head + TURNS).transcript.title == title
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # a file's code glued to the programme's name, which the host names ("Welcome to")
+        ("3.24.2020\n\nTIDE0324_Tide Talk Tonight\n\n24 March 2020\n\nThe Mill Turns Again After"
+         " a Hundred Years", "The Mill Turns Again After a Hundred Years"),
+        # the episode's number alone above its date: the episode is named by its date
+        ("Late Tide With Ann Lee\n\nSeason 2 Episode 7\n\nMarch 3, 2020\n\nAired Tuesday 9:00 PM"
+         " Mar 3, 2020", "March 3, 2020"),
+        # ...not a title that ends in its number
+        ("The Signal Box, Episode 3\n\nOctober 1, 2020", "The Signal Box, Episode 3"),
+    ],
+)  # fmt: skip
+def test_dates_and_numbers_around_the_headline(head: str, title: str) -> None:
+    page = head + TURNS.replace("Good evening and welcome", "Welcome to TIDE TALK TONIGHT")
+    assert run(page).transcript.title == title
+
+
+def test_the_programmes_line_is_not_its_date_again() -> None:
+    result = run("Season 2 Episode 7\n\nMarch 3, 2020\n\nAired Tuesday 9:00 PM Mar 3, 2020" + TURNS)
+    assert result.transcript.programme is None
+    named = run("The Mill Turns Again\n\nMarch 3, 2020\n\nTide Talk" + TURNS).transcript
+    assert (named.title, named.programme) == ("The Mill Turns Again", "Tide Talk")
+
+
+def test_a_date_line_alone_titles_the_page_marked_check() -> None:
+    result = run(
+        "MARCH 4, 2020 (COAST TV)\n\nAnn Lee: Welcome, Joe. What keeps you sailing?\n\n"
+        "Joe Roe: The quiet. Out past the point you hear nothing but the water.\n"
+    )
+    assert result.transcript.title == "MARCH 4, 2020 (COAST TV)"
+    assert result.transcript.date == dt.date(2020, 3, 4)
+    assert (
+        title_line(result)
+        == 'title: "MARCH 4, 2020 (COAST TV)"  # check: guessed from the page header'
+    )
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "Category\n\n🎥\n\nShort filmTranscript",  # a field's value below its name
+        "- 4 hours ago\n\nCategory\n\nShort film",
+        "12 Quay Street\n\nPort Ellis, ME 04101",  # an address
+    ],
+)
+def test_no_headline_keeps_the_files_name_marked_check(head: str) -> None:
+    result = run(head + TURNS, "late-show-clip.txt")
+    assert result.transcript.title is None
+    assert (
+        title_line(result)
+        == 'title: "late-show-clip"  # check: no title found; this is the file name'
+    )
+
+
+def test_a_headline_after_the_sites_lines_is_sure_and_a_lone_name_is_checked() -> None:
+    sure = run("home jobs contact us\n\nBrowse by Sport\n\nThe Regatta Press Conference" + TURNS)
+    assert title_line(sure) == 'title: "The Regatta Press Conference"'
+    name = run("Browse by Sport\n\nCoast Sports Media Kit View our\n\nMarch 4, 2020\n\nNora Vale"
+               + TURNS)  # fmt: skip
+    assert name.transcript.title == "Nora Vale"
+    assert "# check:" in title_line(name)

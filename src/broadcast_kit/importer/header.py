@@ -3,14 +3,17 @@
 The title is a `Title:` field, the page's `<h1>`, or the header line with the most evidence
 of a headline (`_title_scores`: its shape, a dateline or byline below it, the page printing
 it again), never the site's own lines (links, logos, ratings, its name: `is_site_chrome`
-and the word lists' `site_chrome`), a speaker label or tag; a title the import is unsure of
-is marked `check:`. "Headline | Site", "Transcript: ..." and quotation marks around it are
-cut (`clean_title`). A caption file's title is its `WEBVTT - Title` line or a bracketed
-first line; with none the writer uses the file's name. The date comes from a
-date line (`2012-09-06`, `July 25,2013`, `입력 2017.08.08 (15:02)`), else (a guess) from any
-header line; when there is none the writer says so. The programme is a `Programme:` field,
-a line such as "Heard on X", the line below the date, or a header line the host names in
-"Welcome to X"; the broadcaster is the first of the word list's broadcasters on the page.
+and the word lists' `site_chrome`; letterheads, address lines, a field's value, rows of
+facts), a speaker label or tag; a title the import is unsure of is marked `check:`.
+"Headline | Site", "Transcript: ...", quotation marks around it, a file's code, "- full
+transcript" and "Season 1, Episode 3 -" are cut (`clean_title`). An episode named by its
+date stands below its number; a page whose header is only its date line is titled by that
+line. A caption file's title is its `WEBVTT - Title` line or a bracketed first line; with
+none the writer uses the file's name. The date comes from a date line (`2012-09-06`, `July
+25,2013`, `입력 2017.08.08 (15:02)`), else (a guess) from any header line; when there is none
+the writer says so. The programme is a `Programme:` field, a line such as "Heard on X", the
+line below the date, or a header line the host names in "Welcome to X"; the broadcaster is
+the first of the word list's broadcasters on the page.
 """
 
 from __future__ import annotations

@@ -44,6 +44,9 @@ def title_line(result: importer.Imported) -> str:
         # a repository's page: its name, its blurb (a sentence), "on GitHub"; "Q & A" is words
         ("tide-notes\n\nA tool that turns the board's captions into readable transcripts for"
          " everyone\n\nView the Project on GitHub ann/tide-notes\n\nQ & A", "Q & A"),
+        # ...but a headline in sentence case is a headline
+        ("Tide Talk\n\nHow one town saved its old mill from the river",
+         "How one town saved its old mill from the river"),
         # a role given as a field is a byline; "Transcript needs checking" is its status
         ("Instructor: Prof. Ann Lee\n\nRecitation 2", "Recitation 2"),
         ("Transcript Needs checking\n\nThe Sluice Gate Puzzle", "The Sluice Gate Puzzle"),

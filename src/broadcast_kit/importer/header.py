@@ -70,10 +70,10 @@ def _headline_like(text: str) -> bool:
 
 def _sentence_shaped(text: str) -> bool:
     """A long line in sentence case: a summary or a site's description, not a headline
-    (a headline of ten words or more capitalises a quarter of them or more)."""
+    (a headline of thirteen words or more capitalises a quarter of them or more)."""
     words = text.split()
     capitals = sum(1 for w in words[1:] if w.lstrip("\"“‘'(")[:1].isupper())
-    return len(words) >= 10 and capitals < len(words) / 4
+    return len(words) >= 13 and capitals < len(words) / 4
 
 
 def _is_publisher(text: str, words: Words) -> bool:

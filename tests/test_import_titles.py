@@ -77,6 +77,10 @@ def title_line(result: importer.Imported) -> str:
         ("Radio Plays Read online\n\nPARTWAY UP THE MAST", "Radio Plays"),
         ("The Mill Turns Again | Listen now", "The Mill Turns Again"),
         # ...but not a headline's own words
+        ("Coast Radio\n\n100 Days on the Road", "100 Days on the Road"),
+        ("Coast Radio\n\nScaling Search at Facebook with Ann Lee",
+         "Scaling Search at Facebook with Ann Lee"),
+        ("Coast Radio\n\nBooks You Should Read Now", "Books You Should Read Now"),
         ("The Mill Interview: Full Transcript", "The Mill Interview: Full Transcript"),
         ("Harbour Briefing 4/10/23 Transcript", "Harbour Briefing 4/10/23 Transcript"),
     ],

@@ -149,13 +149,14 @@ _FILE_CODE = re.compile(r"^[A-Za-z]*\d[A-Za-z0-9]*_+(?=[A-Z])")
 # a headline's own "Interview: Full Transcript")
 _SITE_ACTION = re.compile(
     r"(?i)(?:\s+[|–—-]\s+(?:the\s+)?(?:full|complete)\s+transcript"
-    r"|(?:\s+[|–—-])?\s+(?:read|listen|watch|view)\s+(?:it\s+)?(?:online|now|here|free|more))\W*$"
+    r"|\s+[|–—-]\s+(?:read|listen|watch|view)\s+(?:it\s+)?(?:online|now|here|free|more)"
+    r"|\s+(?:read|listen|watch)\s+online)\W*$"
 )
 # a letterhead's street, postcode or telephone line: "303 E Street, S.W.", "(202) 358-1600"
 _ADDRESS = re.compile(
-    r"(?i)^\d+[a-z]?\s+(?:\w+\s+){0,3}(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln"
-    r"|drive|dr|square|sq|quay|way|place|pl|court|ct|plaza|parkway|highway|hwy|terrace|crescent"
-    r"|row|suite|floor)\b\.?(?:,|$)"
+    r"^\d+[A-Za-z]?\s+(?:[A-Z][\w.'’]*\s+){0,3}(?i:street|st|avenue|ave|road|rd|boulevard|blvd"
+    r"|lane|ln|drive|dr|square|sq|quay|way|place|pl|court|ct|plaza|parkway|highway|hwy|terrace"
+    r"|crescent|row|suite|floor)\b\.?(?:,|$)"
     r"|^\W*\(?\+?\d{2,4}\)?[\s.-]*\d{3,4}[\s.-]\d{3,4}\W*$"
     r"|,\s*(?:[A-Z]\.?){2,3}\s+\d{4,5}(?:-\d{4})?$"
 )

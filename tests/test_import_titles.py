@@ -151,3 +151,20 @@ def test_a_headline_after_the_sites_lines_is_sure_and_a_lone_name_is_checked() -
                + TURNS)  # fmt: skip
     assert name.transcript.title == "Nora Vale"
     assert "# check:" in title_line(name)
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        ("Late Tide With Ann Lee\n\nThe Mill Turns Again", "The Mill Turns Again"),
+        ("An Interview with Ann Lee", "An Interview with Ann Lee"),  # the event, not the show
+        ("The Mill Turns Again\n\nLate Tide With Ann Lee", "The Mill Turns Again"),
+    ],
+)
+def test_a_show_named_after_its_labelled_host_is_not_the_episodes_title(
+    head: str, title: str
+) -> None:
+    page = (
+        head + "\n\nANN LEE: Good evening, and welcome.\n\nJOE ROE: Hello, it is good to be here.\n"
+    )
+    assert run(page).transcript.title == title

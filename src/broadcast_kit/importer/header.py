@@ -138,6 +138,10 @@ _DURATION = re.compile(
 _EVENT = re.compile(
     r"(?i)\b(?:interview|conversation|debate|hearing|meeting|discussion|q\s*&\s*a)\b"
 )
+# a speaker's label: "BILL MAHER:", "• Ann Lee:", "Ann Lee (host):"
+_VOICE_LABEL = re.compile(
+    r"^\W{0,3}([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3})\s*(?:\([^)]{1,30}\))?\s*:"
+)
 # a field's name on a line of its own, its value below it
 _FIELD_NAME = re.compile(
     r"(?i)categor(?:y|ies)|tags?|topics?|genres?|sections?|type|language|duration|length|source"
@@ -197,6 +201,16 @@ def _person_line(text: str, words: Words) -> bool:
         and 2 <= len(tokens) <= 4
         and not any(t.lower() in _DANGLING or t.lower() == "again" for t in tokens)
     )
+
+
+def _named_after_voice(text: str, voices: set[str], words: Words) -> bool:
+    """ "Late Tide With Ann Lee" on a page where Ann Lee's turns are labelled: a programme
+    named after its host (not "Interview with Ann Lee", which names the event)."""
+    found = re.fullmatch(r"(?i)(?P<show>.+?)\s+with\s+(?P<name>[^,;:()]+?)\W*", text.strip())
+    if found is None or found.group("name").lower() not in voices:
+        return False
+    show = found.group("show")
+    return not (words.own_events.search(show) or _EVENT.search(show) or len(show.split()) > 5)
 
 
 def _field_value(header: list[Block], index: int) -> bool:
@@ -295,6 +309,8 @@ def _title_scores(
         name = re.match(_NAME, spoken[found.end() : found.end() + 80])
         if name is not None:
             programmes.add(re.sub(r"(?:\s+(?:of|and|the|for|&))+$", "", name.group(0)).lower())
+    # the voices labelled on the page ("BILL MAHER:", "• Ann Lee:"), for "Show With Ann Lee"
+    voices = {m.group(1).lower() for line in all_lines if (m := _VOICE_LABEL.match(line))}
     # "Headline : Site", "Headline | Site": what follows the separator is the site's name
     split = [_TITLE_SEPARATOR.split(b.text) for b in header]
     sites = {_words_of(parts[-1]) for parts in split if len(parts) >= 2}
@@ -401,6 +417,8 @@ def _title_scores(
             score += 2  # the headline above the text and in the page's header or text
         if count >= 2 and _show_name(text) in programmes:
             score -= 3  # "Welcome to Tide Talk": the programme's name, not this episode's
+        elif _named_after_voice(text, voices, words):
+            score -= 2  # "Late Tide With Ann Lee" over Ann Lee's turns: the show's name
         if page_title and key == page_title:
             score += 3  # the page's own <title> ("Headline | Site") names it
         if re.fullmatch(r"[\"“‘'].+[\"”’']", text.strip()):

@@ -168,3 +168,14 @@ def test_a_show_named_after_its_labelled_host_is_not_the_episodes_title(
         head + "\n\nANN LEE: Good evening, and welcome.\n\nJOE ROE: Hello, it is good to be here.\n"
     )
     assert run(page).transcript.title == title
+
+
+def test_a_notice_naming_the_programme_and_date_titles_a_page_without_a_header() -> None:
+    result = run(
+        'This is a rush transcript from "Harbour Sunday" March 8, 2020. This copy may be'
+        " updated." + TURNS
+    )
+    assert result.transcript.title == "Harbour Sunday, March 8, 2020"
+    assert result.transcript.date == dt.date(2020, 3, 8)
+    assert "# check:" in title_line(result)
+    assert "rush transcript" not in " ".join(p.text for p in result.transcript.paragraphs)

@@ -581,6 +581,10 @@ def read_header(
             result.title, result.title_guessed = re.split(r"\s+[|–—-]\s+", page.page_title)[0], True
         elif date_at is not None and (dateline := _date_title(header[date_at], page)):
             result.title, result.title_guessed = dateline, True  # better than the file's name
+        elif (noted := _noted_programme(result.dropped)) is not None:
+            result.title, result.title_guessed = noted, True
+            if result.date is None and (found := find_date(noted)) is not None:
+                result.date, result.date_note = found, "read from the transcript's notice"
     else:
         used |= {i for i, b in candidates if b.text == result.title}
     if result.programme is None and date_at is not None:
@@ -601,6 +605,21 @@ def _date_title(block: Block, page: Page) -> str | None:
     if block.text not in line or len(line.split()) > 12 or SENTENCE_END.search(line):
         line = block.text
     return line if len(line.split()) <= 12 else None
+
+
+def _noted_programme(dropped: list[Block]) -> str | None:
+    """ "This is a rush transcript from “Tide Talk” December 13, 2020.": a notice above the
+    text that names the programme (in quotation marks) and its date titles a page that has no
+    header: "Tide Talk, December 13, 2020"."""
+    for block in dropped:
+        found = re.search(
+            rf"(?i)\btranscript\b[^“\"]{{0,40}}[“\"](?P<show>[^”\"]{{3,60}}?),?[”\"],?\s*(?:on\s+)?"
+            rf"(?P<date>{_DATE_IN.pattern.removeprefix('(?i)')})",
+            block.text,
+        )
+        if found is not None:
+            return f"{found.group('show').strip()}, {found.group('date')}"
+    return None
 
 
 def heading_title(result: Transcript, words: Words) -> None:

@@ -61,6 +61,14 @@ def title_line(result: importer.Imported) -> str:
          "March 3, 2020", "The Mill Turns Again"),
         ("Tide Talk with Ann\n\nThe Mill Turns Again\n\nMarch 3, 2020", "The Mill Turns Again"),
         ("The Mill Turns Again\n\nThe Rev. Dr. Ann Lee\n\nMarch 3, 2020", "The Mill Turns Again"),
+        # an author's name (and the site's lines) between the headline and its date
+        ("The Mill Turns Again\n\nHow a small town saved the mill that its grandparents built"
+         " a century ago\n\nAnn Lee\n\nMar 3, 2020\n\nShare", "The Mill Turns Again"),
+        ("March 3, 2020: Address on the Harbour\n\nAbout this speech\n\nAnn Lee\n\n"
+         "March 03, 2020", "March 3, 2020: Address on the Harbour"),
+        # a show named after a person
+        ("Tide Talk with Ann Lee\n\nEpisode 42: The Mill Turns Again",
+         "Episode 42: The Mill Turns Again"),
         # a row of facts or tags
         ("Episode 123 · March 3, 2020 · 45 min\n\nThe Mill Turns Again", "The Mill Turns Again"),
         ("Politics • Harbour\n\nThe Mill Turns Again", "The Mill Turns Again"),
@@ -179,3 +187,12 @@ def test_a_notice_naming_the_programme_and_date_titles_a_page_without_a_header()
     assert result.transcript.date == dt.date(2020, 3, 8)
     assert "# check:" in title_line(result)
     assert "rush transcript" not in " ".join(p.text for p in result.transcript.paragraphs)
+
+
+def test_a_chapter_heading_naming_an_interview_is_not_preferred() -> None:
+    """ "Ann Lee's Interview", one of a list of interviews, names no event of the page's own
+    ("Interview with Ann Lee" would)."""
+    page = "Coast Voices\n\nThe Race for the Harbour\n\nAnn Lee's Interview" + TURNS
+    assert run(page).transcript.title != "Ann Lee's Interview"
+    page = "Coast Voices\n\nThe Race for the Harbour\n\nAn Interview with Ann Lee" + TURNS
+    assert run(page).transcript.title == "An Interview with Ann Lee"

@@ -134,9 +134,12 @@ _MARKDOWN_HEADING = re.compile(
 _DURATION = re.compile(
     r"(?i)^\d+\s*(?:h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)$|^\d{1,2}:\d{2}(?::\d{2})?$"
 )
-# what a transcript is of (besides the host's own events: briefing, remarks, sermon, ...)
+# what a transcript is of, and whose or where: "Remarks by ...", "Interview with ..." (not a
+# list's "Ann Lee's Interview")
 _EVENT = re.compile(
-    r"(?i)\b(?:interview|conversation|debate|hearing|meeting|discussion|q\s*&\s*a)\b"
+    r"(?i)\b(?:interview|conversation|debate|hearing|meeting|discussion|remarks|briefing"
+    r"|press\s+conference|speech|address|statement|lecture|sermon)"
+    r"\s+(?:with|by|of|at|on|to|before|between|about)\s|\bq\s*&\s*a\b"
 )
 # a speaker's label: "BILL MAHER:", "• Ann Lee:", "Ann Lee (host):"
 _VOICE_LABEL = re.compile(
@@ -203,14 +206,19 @@ def _person_line(text: str, words: Words) -> bool:
     )
 
 
-def _named_after_voice(text: str, voices: set[str], words: Words) -> bool:
-    """ "Late Tide With Ann Lee" on a page where Ann Lee's turns are labelled: a programme
-    named after its host (not "Interview with Ann Lee", which names the event)."""
+def _named_after(text: str, voices: set[str], words: Words) -> int:
+    """ "Late Tide With Ann Lee": a programme named after its host - 2 when the page labels
+    Ann Lee's turns, 1 when it is a person's name; 0 for "Interview with Ann Lee" (the event)
+    or anything else."""
     found = re.fullmatch(r"(?i)(?P<show>.+?)\s+with\s+(?P<name>[^,;:()]+?)\W*", text.strip())
-    if found is None or found.group("name").lower() not in voices:
-        return False
-    show = found.group("show")
-    return not (words.own_events.search(show) or _EVENT.search(show) or len(show.split()) > 5)
+    if found is None:
+        return 0
+    show, name = found.group("show"), found.group("name")
+    if words.own_events.search(show) or _EVENT.search(f"{show} with ") or len(show.split()) > 5:
+        return 0
+    if name.lower() in voices:
+        return 2
+    return 1 if _person_line(name, words) and show.istitle() else 0
 
 
 def _field_value(header: list[Block], index: int) -> bool:
@@ -317,6 +325,12 @@ def _title_scores(
     # the line the dateline belongs to: the one above it, or a Title Case headline above a
     # sentence-case standfirst ("The Mill Turns Again" / "How one town saved its mill")
     dated = date_at - 1 if date_at is not None else None
+    # the headline / "About this speech" / "Ann Lee" / the date: the site's lines and the
+    # author's name stand between a headline and its date
+    if dated is not None and dated >= 1 and _person_line(header[dated].text, words):
+        dated -= 1
+        while dated >= 1 and date_at - dated <= 3 and is_site_chrome(header[dated].text, words):
+            dated -= 1
     if dated is not None and dated >= 1:
         standfirst, headline = header[dated].text, header[dated - 1].text
         if (
@@ -393,7 +407,7 @@ def _title_scores(
             score -= 2
         if heading is not None:
             score += 2
-        if count >= 3 and (words.own_events.search(text) or _EVENT.search(text)):
+        if count >= 3 and _EVENT.search(text):
             score += 1  # "Remarks by ...", "Interview with ...": it names what is transcribed
         if any(_ADDRESS.search(b.text) for b in header[index + 1 : index + 3]):
             score -= 3  # "Office of Public Affairs" / "303 E Street": a letterhead
@@ -417,8 +431,8 @@ def _title_scores(
             score += 2  # the headline above the text and in the page's header or text
         if count >= 2 and _show_name(text) in programmes:
             score -= 3  # "Welcome to Tide Talk": the programme's name, not this episode's
-        elif _named_after_voice(text, voices, words):
-            score -= 2  # "Late Tide With Ann Lee" over Ann Lee's turns: the show's name
+        else:
+            score -= _named_after(text, voices, words)  # "Late Tide With Ann Lee": the show's
         if page_title and key == page_title:
             score += 3  # the page's own <title> ("Headline | Site") names it
         if re.fullmatch(r"[\"“‘'].+[\"”’']", text.strip()):

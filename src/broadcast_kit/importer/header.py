@@ -327,8 +327,8 @@ def _title_scores(
     dated = date_at - 1 if date_at is not None else None
     # the headline / "About this speech" / "Ann Lee" / the date: the site's lines and the
     # author's name stand between a headline and its date
-    if dated is not None and dated >= 1 and _person_line(header[dated].text, words):
-        dated -= 1
+    if date_at is not None and date_at >= 2 and _person_line(header[date_at - 1].text, words):
+        dated = date_at - 2
         while dated >= 1 and date_at - dated <= 3 and is_site_chrome(header[dated].text, words):
             dated -= 1
     if dated is not None and dated >= 1:

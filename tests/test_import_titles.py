@@ -66,6 +66,16 @@ def title_line(result: importer.Imported) -> str:
          " a century ago\n\nAnn Lee\n\nMar 3, 2020\n\nShare", "The Mill Turns Again"),
         ("March 3, 2020: Address on the Harbour\n\nAbout this speech\n\nAnn Lee\n\n"
          "March 03, 2020", "March 3, 2020: Address on the Harbour"),
+        # a programme's name with its byline, a blog's author, "Follow", a reading time
+        ("The Mill Turns Again\n\nAM / By Ann Lee\n\nPosted Tue 3 Mar 2020 at 6:08am",
+         "The Mill Turns Again"),
+        ("The Mill Turns Again\n\nAnn Lee\n\nFollow\n\n5 min read\n\n·\n\nMar 3, 2020",
+         "The Mill Turns Again"),
+        # an episode's number written "#42"
+        ("Tide Talk\n\n#42: The Mill Turns Again", "#42: The Mill Turns Again"),
+        # a podcast platform's page title: the platform and the show go
+        ("The Mill Turns Again – Tide Talk – Podcast on Spotify", "The Mill Turns Again"),
+        ("The Mill Turns Again - Tide Talk (podcast) | Listen Notes", "The Mill Turns Again"),
         # a show named after a person
         ("Tide Talk with Ann Lee\n\nEpisode 42: The Mill Turns Again",
          "Episode 42: The Mill Turns Again"),

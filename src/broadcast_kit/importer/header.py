@@ -55,7 +55,7 @@ def _not_a_title(text: str, words: Words) -> bool:
 def _headline_like(text: str) -> bool:
     """A headline: a short line of words without a closing full stop (any capitals)."""
     words = text.split()
-    first = text.lstrip("\"“‘'")[:1]
+    first = re.sub(r"^#(?=\d)", "", text.lstrip("\"“‘'"))[:1]  # "#42: Title": a number
     # "Sermon Preached by": the line goes on ("Q & A" ends in a letter, not an article)
     if not words or (words[-1].lower() in _DANGLING and words[-1] != "A"):
         return False
@@ -87,10 +87,15 @@ def without_publisher(title: str, words: Words) -> str:
     if len(parts) < 2:
         return title
     tail = parts[-1].strip()
+    # "Podcast on Spotify", "Episode on Apple Podcasts": the platform the page is on
+    platform = re.sub(r"(?i)^(?:the\s+)?(?:podcast|episode|show)\s+on\s+", "", tail)
     if " | " in title and len(tail.split()) <= 5:
         return title[: title.rindex(" | ")].strip()
-    if words.broadcaster.fullmatch(tail) or normal(tail) in words.publishers:
-        return title[: title.rindex(tail)].rstrip(" |–—-:").strip()
+    if words.broadcaster.fullmatch(tail) or normal(platform) in words.publishers:
+        head = title[: title.rindex(tail)].rstrip(" |–—-:").strip()
+        if platform != tail:  # "Episode – Show – Podcast on Spotify": the show's name goes too
+            head = re.sub(r"\s+[|–—-]\s+[^|–—-]+$", "", head)
+        return head
     return title
 
 
@@ -178,6 +183,8 @@ def is_site_chrome(text: str, words: Words) -> bool:
     """A header line that is the site's, not the programme's: a link or button ("Return to
     Transcripts main page", "Watch CBS News"), a logo, ratings, a link row, a byline."""
     if any(pattern.search(text) for pattern in words.site_chrome) or _BYLINE.match(text):
+        return True
+    if re.search(r"\s[/|·•]\s+[Bb][Yy]\s+[A-Z]", text):  # "AM / By Ann Lee": a show and byline
         return True
     if text[:1] and unicodedata.category(text[0]) == "So":  # "🗓️ 21 January 2022"
         return True
@@ -327,10 +334,16 @@ def _title_scores(
     dated = date_at - 1 if date_at is not None else None
     # the headline / "About this speech" / "Ann Lee" / the date: the site's lines and the
     # author's name stand between a headline and its date
-    if date_at is not None and date_at >= 2 and _person_line(header[date_at - 1].text, words):
-        dated = date_at - 2
-        while dated >= 1 and date_at - dated <= 3 and is_site_chrome(header[dated].text, words):
-            dated -= 1
+    if date_at is not None:
+        at, named = date_at - 1, False
+        while at >= 1 and date_at - at <= 6:
+            line = header[at].text
+            if _person_line(line, words):
+                named = True
+            elif not (is_site_chrome(line, words) or not re.search(r"[^\W\d_]", line)):
+                break
+            at -= 1
+        dated = at if named else dated
     if dated is not None and dated >= 1:
         standfirst, headline = header[dated].text, header[dated - 1].text
         if (
@@ -494,13 +507,13 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
         or (re.search(r"(?i)©|\bcopyright\b", other) and f" {name} " in f" {_words_of(other)} ")
         for other in lines
     )
-    if (
-        len(parts) >= 2
-        and _site_name(tail)
+    site_tail = (
+        _site_name(tail)
         and not re.search(r"[!?]", tail)
         and not re.match(r"(?i)an?\s", tail)  # "The Lighthouse - A Play for Radio": a subtitle
         and (_SITE_NOUN.search(tail) or elsewhere)
-    ):
+    )
+    if len(parts) >= 2 and (site_tail or re.search(r"(?i)\(podcast\)$", tail)):  # "X (podcast)"
         title = title[: title.rindex(tail)].rstrip(" |–—:-").strip()
     elif (
         len(parts) >= 3

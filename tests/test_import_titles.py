@@ -76,6 +76,9 @@ def title_line(result: importer.Imported) -> str:
         # a podcast platform's page title: the platform and the show go
         ("The Mill Turns Again – Tide Talk – Podcast on Spotify", "The Mill Turns Again"),
         ("The Mill Turns Again - Tide Talk (podcast) | Listen Notes", "The Mill Turns Again"),
+        # a site's address after the headline; "- Transcript" before the site's name
+        ("Tide Talk - The Mill Turns Again - tidescripts.co", "Tide Talk - The Mill Turns Again"),
+        ("The Mill Turns Again - Transcript | Tide Scribe", "The Mill Turns Again"),
         # a show named after a person
         ("Tide Talk with Ann Lee\n\nEpisode 42: The Mill Turns Again",
          "Episode 42: The Mill Turns Again"),

@@ -91,7 +91,10 @@ def without_publisher(title: str, words: Words) -> str:
     platform = re.sub(r"(?i)^(?:the\s+)?(?:podcast|episode|show)\s+on\s+", "", tail)
     if " | " in title and len(tail.split()) <= 5:
         return title[: title.rindex(" | ")].strip()
-    if words.broadcaster.fullmatch(tail) or normal(platform) in words.publishers:
+    domain = re.fullmatch(
+        r"(?i)(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|co|org|net|io|fm|tv|uk|au)", tail
+    )
+    if words.broadcaster.fullmatch(tail) or normal(platform) in words.publishers or domain:
         head = title[: title.rindex(tail)].rstrip(" |–—-:").strip()
         if platform != tail:  # "Episode – Show – Podcast on Spotify": the show's name goes too
             head = re.sub(r"\s+[|–—-]\s+[^|–—-]+$", "", head)
@@ -160,7 +163,7 @@ _FILE_CODE = re.compile(r"^[A-Za-z]*\d[A-Za-z0-9]*_+(?=[A-Z])")
 # what a site adds after the headline: "- full transcript", "Read online", "| Listen now" (not
 # a headline's own "Interview: Full Transcript")
 _SITE_ACTION = re.compile(
-    r"(?i)(?:\s+[|–—-]\s+(?:the\s+)?(?:full|complete)\s+transcript"
+    r"(?i)(?:\s+[|–—-]\s+(?:the\s+)?(?:(?:full|complete)\s+)?transcript"
     r"|\s+[|–—-]\s+(?:read|listen|watch|view)\s+(?:it\s+)?(?:online|now|here|free|more)"
     r"|\s+(?:read|listen|watch)\s+online)\W*$"
 )
@@ -498,6 +501,7 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
     title = without_publisher(title, words)
     while " | " in title and len(title.rsplit(" | ", 1)[1].split()) <= 5:  # "A | Show | Site"
         title = title.rsplit(" | ", 1)[0].strip()
+    title = _SITE_ACTION.sub("", title)  # "X - Transcript | Happy Scribe": the site's words
     parts = re.split(r"\s+[|–—:-]\s+", title)
     tail, head = parts[-1], parts[0]
     # the outlet's name is printed elsewhere on the page too: its own line, a copyright line

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import urllib.parse
 import json
 import re
 import sys
+import urllib.parse
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field

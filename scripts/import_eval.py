@@ -26,6 +26,7 @@ import datetime as dt
 import json
 import re
 import sys
+import urllib.parse
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -111,6 +112,16 @@ class CorpusPage:
     @property
     def text_name(self) -> str:
         return self.text_file or f"{self.id}.txt"
+
+    @property
+    def source_name(self) -> str:
+        """The name the producer's file has: a transcript or caption file's own name from
+        its address (`kit import transcript.srt` falls back on "transcript" for a title),
+        else the saved text's name."""
+        name = urllib.parse.unquote(urllib.parse.urlsplit(self.url).path.rsplit("/", 1)[-1])
+        if Path(name).suffix.lower() in (".srt", ".vtt", ".txt", ".md"):
+            return name
+        return self.text_name
 
 
 def load_page(path: Path) -> CorpusPage:
@@ -343,7 +354,7 @@ def score_page(page: CorpusPage, text: str) -> Score:
     score = Score(page.id, page.outlet, page.format, page.split, labels=len(page.labels))
     score.spoken_labels = sum(1 for lab in page.labels if lab.kind in ("host", "guest"))
     try:
-        parts, aside, title = import_parts(text, page.text_name)
+        parts, aside, title = import_parts(text, page.source_name)
     except Exception as exc:  # the importer's failure is a score, not a crash of the eval
         score.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
         return score

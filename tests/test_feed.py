@@ -454,8 +454,31 @@ def test_guids_are_never_made_up_when_the_old_feed_cannot_be_read(
     assert result.exit_code == 2 and result.stderr.count("error:") == 1
     assert "cannot read the feed being replaced" in result.stderr
     assert "restore guids.yaml from version control" in result.stderr
+    assert "or pass --force to replace the feed" in result.stderr
     assert (site_dir / "feed.xml").read_bytes() == damaged  # nothing replaced
     assert guids_file(show_dir) == {}
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not ours"])
+def test_force_replaces_a_feed_that_cannot_be_read_and_says_what_it_cost(
+    site_dir: Path, show_dir: Path, damage: str
+) -> None:
+    before = item_guids(publish(site_dir))
+    (show_dir / "guids.yaml").write_text("")
+    feed_path = site_dir / "feed.xml"
+    if damage == "truncated":
+        feed_path.write_bytes(feed_path.read_bytes()[:-200])
+    else:
+        feed_path.write_text("<html><body>an old page that is not a feed</body></html")
+    assert kit("feed", "--out", str(site_dir)).exit_code == 2  # without --force: refused
+    result = kit("feed", "--out", str(site_dir), "--force")
+    assert result.exit_code == 0, result.stderr
+    warning = [line for line in result.stderr.splitlines() if "replaced without reading" in line]
+    assert len(warning) == 1 and "2 episodes not in guids.yaml got new guids" in warning[0]
+    after = item_guids(etree.fromstring((site_dir / "feed.xml").read_bytes()))
+    assert set(after) == set(before) and not set(after.values()) & set(before.values())
+    assert guids_file(show_dir) == {"ep1": after["1"], "ep2": after["2"]}
+    podcastparser.parse("feed.xml", io.BytesIO((site_dir / "feed.xml").read_bytes()))
 
 
 def test_guids_yaml_is_input(site_dir: Path, show_dir: Path) -> None:

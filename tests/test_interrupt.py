@@ -76,15 +76,25 @@ def show(tmp_path: Path) -> Path:
 
 
 def interrupt(
-    args: list[str], show: Path, plugin: Path, tmp_path: Path, after: bytes, wait: float
+    args: list[str],
+    show: Path,
+    plugin: Path,
+    tmp_path: Path,
+    after: bytes,
+    wait: float,
+    disposition: signal.Handlers = signal.SIG_DFL,
 ) -> tuple[int, str]:
     """Run `kit ARGS` in a process group of its own; once stderr has shown `after` and
-    `wait` seconds more have passed, send SIGINT to the group. Exit code and stderr."""
+    `wait` seconds more have passed, send SIGINT to the group. Exit code and stderr.
+
+    kit starts with SIGINT's `disposition` set, whatever this process has: the default, as
+    a terminal's foreground job has it (a test run started in the background by a script
+    ignores SIGINT, and that is inherited), or ignored, as a script's background job."""
     env = dict(os.environ, PYTHONPATH=str(plugin), BROADCAST_KIT_CACHE_DIR=str(tmp_path / "c"))
     kit = Path(sys.executable).with_name("kit")
     process = subprocess.Popen(
         [str(kit), *args], cwd=show, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        start_new_session=True,
+        start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, disposition),
     )  # fmt: skip
     assert process.stderr is not None and process.stdout is not None
     seen = b""
@@ -156,6 +166,23 @@ def test_ctrl_c_during_a_batch_with_two_jobs(
     assert "Traceback" not in err and "Exception" not in err, err
     assert err.splitlines()[-1].startswith("error: interrupted; "), err
     assert_nothing_half_written(out)
+
+
+def test_a_kit_that_ignores_ctrl_c_renders_the_batch_to_the_end(
+    show: Path, plugin: Path, tmp_path: Path
+) -> None:
+    """A script's background job ignores SIGINT (so does a `nohup kit ...`): the terminal's
+    Ctrl-C is not for it. Its workers, started after and during the signal, ignore it too:
+    none stops the episode it renders while kit goes on and waits for it."""
+    out = tmp_path / "dist"
+    code, err = interrupt(
+        ["render", "a/episode.yaml", "b/episode.yaml", "--jobs", "2", "--out", str(out)],
+        show, plugin, tmp_path, b"rendering 2 episodes", 1.0, signal.SIG_IGN,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "error" not in err and "[2/2] " in err, err
+    assert_nothing_half_written(out)
+    assert len(list(out.glob("*.mp3"))) == 2, err
 
 
 @pytest.mark.parametrize(

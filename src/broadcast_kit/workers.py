@@ -37,7 +37,7 @@ def starting() -> Iterator[None]:
         return
     held: list[Any] = []
     handler = None
-    if threading.current_thread() is threading.main_thread():
+    if threading.current_thread() is threading.main_thread() and not _ignored():
         handler = signal.signal(signal.SIGINT, lambda *args: held.append(args))
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
@@ -53,8 +53,11 @@ def starting() -> Iterator[None]:
 def quiet_when_idle() -> None:
     """In a worker process's initializer: from now on SIGINT interrupts the job under way,
     and makes every later job stop at once, but never raises while the worker waits (one
-    that arrived while the worker was starting is delivered now)."""
-    signal.signal(signal.SIGINT, _interrupt)
+    that arrived while the worker was starting is delivered now). A `kit` that ignores
+    SIGINT (started in the background by a script, or by nohup) has workers that ignore it
+    too: they inherit that through exec, and must not stop the work `kit` goes on with."""
+    if not _ignored():
+        signal.signal(signal.SIGINT, _interrupt)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
@@ -71,6 +74,12 @@ def job() -> Iterator[None]:
         yield
     finally:
         _busy = False
+
+
+def _ignored() -> bool:
+    """Whether this process ignores SIGINT: a shell starts a background job of a script
+    that way, and a process it starts inherits it (a caught signal is reset by exec)."""
+    return signal.getsignal(signal.SIGINT) is signal.SIG_IGN
 
 
 def _interrupt(_signum: int, _frame: FrameType | None) -> None:

@@ -32,6 +32,7 @@ from broadcast_kit.formats.report import (
     RenderReport,
     UnreadableReport,
 )
+from broadcast_kit.text import count
 
 GUIDS_FILE = "guids.yaml"
 MAX_FEED_BYTES = 32 * limits.MIB  # the feed being replaced, read for guids (as kit check reads)
@@ -192,7 +193,7 @@ def _known_guids(lock: Path) -> dict[str, str]:
 def _guids_in_feed(feed_path: Path, wanted: list[Entry]) -> dict[str, str]:
     """The guids the feed being replaced gave the `wanted` episodes, by slug: an item is an
     episode's when one of its URLs names a file of the episode (its sidecars keep their
-    names; its MP3 is `<slug>-<hash>.mp3`)."""
+    names; its MP3 is `<slug>-<hash>.mp3`). ValueError saying why when it cannot be read."""
     where = loader.display(feed_path)
     try:
         data = limits.read_bounded(
@@ -202,13 +203,8 @@ def _guids_in_feed(feed_path: Path, wanted: list[Entry]) -> dict[str, str]:
             raise ValueError("it has a DOCTYPE")
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
         root = etree.fromstring(data, parser)
-    except (InputError, OSError, ValueError, etree.XMLSyntaxError) as exc:
-        slugs = ", ".join(repr(e.slug) for e in wanted[:3]) + (", ..." if len(wanted) > 3 else "")
-        raise InputError(
-            f"{where}: cannot read the feed being replaced ({exc}), which holds the guids of"
-            f" {slugs} that {GUIDS_FILE} lacks; restore {GUIDS_FILE} from version control,"
-            " or move the feed away to give those episodes new guids"
-        ) from None
+    except (InputError, OSError, etree.XMLSyntaxError) as exc:
+        raise ValueError(str(exc)) from None
     by_file: dict[str, str] = {}
     for item in root.iterfind("channel/item"):
         guid = (item.findtext("guid") or "").strip()
@@ -237,10 +233,17 @@ _LINKED = {
 }
 
 
-def guids(show_path: Path, entries: list[Entry], feed_path: Path | None = None) -> dict[str, str]:
+def guids(
+    show_path: Path,
+    entries: list[Entry],
+    feed_path: Path | None = None,
+    warnings: list[str] | None = None,
+) -> dict[str, str]:
     """Every entry's guid by slug: its override, else the one in guids.yaml beside the show,
     else the one the feed being replaced (`feed_path`) gave it (guids.yaml emptied or lost),
-    else a new one; those are recorded in guids.yaml (atomically) before they are used."""
+    else a new one; those are recorded in guids.yaml (atomically) before they are used. A
+    feed that cannot be read is an error, unless `warnings` is given (the producer said to
+    replace it): then it is noted there and its episodes get new guids."""
     lock = show_path.parent / GUIDS_FILE
     known = _known_guids(lock) if lock.exists() else {}
     missing = [e for e in entries if e.slug not in known]
@@ -248,7 +251,24 @@ def guids(show_path: Path, entries: list[Entry], feed_path: Path | None = None) 
     if feed_path is not None and feed_path.is_file():
         unrecorded = [e for e in missing if e.guid_override is None]
         if unrecorded:
-            recovered = _guids_in_feed(feed_path, unrecorded)
+            try:
+                recovered = _guids_in_feed(feed_path, unrecorded)
+            except ValueError as exc:
+                where = loader.display(feed_path)
+                if warnings is None:
+                    slugs = ", ".join(repr(e.slug) for e in unrecorded[:3])
+                    slugs += ", ..." if len(unrecorded) > 3 else ""
+                    raise InputError(
+                        f"{where}: cannot read the feed being replaced ({exc}), which holds the"
+                        f" guids of {slugs} that {GUIDS_FILE} lacks; restore {GUIDS_FILE} from"
+                        " version control, or pass --force to replace the feed and give those"
+                        " episodes new guids"
+                    ) from None
+                episodes = count(len(unrecorded), "episode")
+                warnings.append(
+                    f"{where}: replaced without reading it ({exc}); {episodes} not in"
+                    f" {GUIDS_FILE} got new guids, so podcast apps list them as new"
+                )
     added = {e.slug: recovered.get(e.slug) or str(uuid.uuid4()) for e in missing}
     if added:
         known = {**known, **added}

@@ -110,7 +110,9 @@ def build(
             " apps cannot load it and kit check fails the feed; kit serve previews the feed"
             " for the show's base_url without making another"
         )
-    guids = catalog.guids(show_path, entries, folder / feed.FEED_FILE)
+    guids = catalog.guids(
+        show_path, entries, folder / feed.FEED_FILE, warnings if take_over else None
+    )
     today = today or dt.date.today()
     chosen, left_out = [], []
     for entry in entries:

@@ -66,6 +66,9 @@ def title_line(result: importer.Imported) -> str:
          " a century ago\n\nAnn Lee\n\nMar 3, 2020\n\nShare", "The Mill Turns Again"),
         ("March 3, 2020: Address on the Harbour\n\nAbout this speech\n\nAnn Lee\n\n"
          "March 03, 2020", "March 3, 2020: Address on the Harbour"),
+        # a printed title block: a line after "BEFORE THE" goes on, capitals are no author
+        ("THE MILL TURNS AGAIN\n\nHEARING\n\nBEFORE THE\n\nCOMMITTEE ON HARBOURS\n\nFIRST"
+         " SESSION\n\nMARCH 3, 2020\n\nSerial No. 116-12", "THE MILL TURNS AGAIN"),
         # a programme's name with its byline, a blog's author, "Follow", a reading time
         ("The Mill Turns Again\n\nAM / By Ann Lee\n\nPosted Tue 3 Mar 2020 at 6:08am",
          "The Mill Turns Again"),

@@ -211,6 +211,7 @@ def _person_line(text: str, words: Words) -> bool:
         tokens = tokens[1:]
     return (
         _NAME_LINE.fullmatch(text.strip()) is not None
+        and not text.isupper()  # "FIRST SESSION": a heading's line, a name in capitals is not told
         and 2 <= len(tokens) <= 4
         and not any(t.lower() in _DANGLING or t.lower() == "again" for t in tokens)
     )
@@ -393,6 +394,9 @@ def _title_scores(
             and _NAME_LINE.match(text)
         ):
             continue  # "Sermon Preached by" / the preacher's name: a byline
+        before = header[index - 1].text.split() if index > 0 else []
+        if before and before[-1].lower() in {"the", "of", "a", "an", "and", "for", "to"}:
+            continue  # "HEARING / BEFORE THE / COMMITTEE ON HARBOURS": the line goes on
         key = _words_of(text)
         count = len(text.split())
         if not (_headline_like(text) or (count == 1 and text[:1].isupper())):
@@ -621,7 +625,14 @@ def read_header(
     if result.programme is None and date_at is not None:
         after = [(i, b) for i, b in candidates if i > date_at and i not in used]
         # (not "Aired Friday 10:00 PM Nov 17, 2006": the date again, with the time)
-        if after and after[0][0] == date_at + 1 and not _holds_date(after[0][1].text):
+        below = after[0][1].text if after else ""
+        if (
+            after
+            and after[0][0] == date_at + 1
+            and not (
+                _holds_date(below) or is_site_chrome(below, words)  # nor "Serial No. 116-12"
+            )
+        ):
             result.programme = after[0][1].text
             used.add(after[0][0])
     used |= {date_at} if date_at is not None else set()

@@ -253,9 +253,11 @@ def _start_worker(sink: Sink, cores: int | None = None) -> None:
     global _sink
     _sink = sink
     workers.quiet_when_idle()
+    from broadcast_kit.render import media
     from broadcast_kit.tts import synth
 
     synth.set_share(cores)
+    media.remember()  # a season's theme and beds: decoded once per worker, not per episode
 
 
 class Reporter:

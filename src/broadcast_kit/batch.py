@@ -472,6 +472,21 @@ class LocalExecutor:
         for channel in (*self._old, self._queue):
             channel.close()
             channel.join_thread()
+        if self._forked:
+            _stop_fork_server()
+
+
+def _stop_fork_server() -> None:
+    """End the fork server and wait for it, as for a spawned worker: its workers' CPU time
+    is then counted in this process's children (what `time kit render` shows), and no
+    process is left behind once the batch is over."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    stop = getattr(server, "_stop", None)  # CPython's own, for its tests; no public way
+    if stop is not None:
+        with contextlib.suppress(OSError):
+            stop()
 
 
 Event = Literal["progress", "finished"]

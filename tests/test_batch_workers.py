@@ -5,6 +5,7 @@ when its pool starts, not as they were when the fork server started."""
 from __future__ import annotations
 
 import resource
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from broadcast_kit import batch
 from tests.test_batch import make_batch
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
 def test_forked_workers_take_this_process_environment_and_folder(
     show_dir: Path, music_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import time
 import traceback
 from collections import deque
@@ -391,11 +392,11 @@ class Executor(Protocol):
 
 class LocalExecutor:
     """Worker processes on this machine, started fresh: no state copied from here. One
-    worker is spawned; several are forked from a fork server that imported the render stack
-    once (`PRELOAD`), so that N workers do not each spend a second and a half of CPU on the
-    same imports, and each gets this process's environment and folder as a spawned one
-    would. A worker that dies (killed, out of memory) breaks the pool; the next job gets a
-    new one, and run() starts the episodes it held again."""
+    worker is spawned; several are forked (on Linux) from a fork server that imported the
+    render stack once (`PRELOAD`), so that N workers do not each spend a second and a half
+    of CPU on the same imports, and each gets this process's environment and folder as a
+    spawned one would. A worker that dies (killed, out of memory) breaks the pool; the next
+    job gets a new one, and run() starts the episodes it held again."""
 
     retries = 2
 
@@ -403,7 +404,8 @@ class LocalExecutor:
         import multiprocessing
 
         self.slots = max(1, jobs)
-        self._forked = self.slots > 1 and "forkserver" in multiprocessing.get_all_start_methods()
+        # Linux only: macOS's system libraries (numpy's Accelerate) are not safe to fork
+        self._forked = self.slots > 1 and sys.platform == "linux"  # and Windows cannot fork
         self._context = multiprocessing.get_context("forkserver" if self._forked else "spawn")
         if self._forked:
             self._context.set_forkserver_preload(PRELOAD)

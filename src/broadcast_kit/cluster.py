@@ -261,11 +261,13 @@ def _publisher(topic: str) -> Callable[[Report], None]:
 def _share(hosts: dict[str, int]) -> None:
     """This worker process's share of its machine's cores: the machine's cores over the
     threads of all Dask workers on it."""
+    from broadcast_kit.render import media
     from broadcast_kit.tts import synth
 
     worker = _worker()
     threads = hosts.get(str(worker.address).rsplit(":", 1)[0], 1) if worker is not None else 1
     synth.set_share(max(1, (os.cpu_count() or 1) // max(1, threads)))
+    media.remember()  # a season's theme and beds: decoded once per worker, not per episode
 
 
 @dataclasses.dataclass(frozen=True)

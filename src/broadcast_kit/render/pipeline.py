@@ -24,7 +24,7 @@ from typing import IO
 
 import numpy as np
 
-from broadcast_kit import __version__, ffmpeg, fingerprint, loader, model
+from broadcast_kit import __version__, fingerprint, loader, model
 from broadcast_kit import options as options_module
 from broadcast_kit.audio import AudioSegment, resample, to_array
 from broadcast_kit.errors import InputError, OutputError
@@ -36,7 +36,7 @@ from broadcast_kit.loudness import target as loudness_target
 from broadcast_kit.options import RenderOptions
 from broadcast_kit.problems import Problems
 from broadcast_kit.progress import Advance
-from broadcast_kit.render import estimate, master, mix, sidecars, tags, timeline
+from broadcast_kit.render import estimate, master, media, mix, sidecars, tags, timeline
 from broadcast_kit.render.report import build as build_report
 from broadcast_kit.render.sentences import sentences
 from broadcast_kit.text import count
@@ -184,11 +184,11 @@ class Sources:
             try:
                 if isinstance(part, model.MusicPart):
                     if part.music not in self.music:
-                        decoded = ffmpeg.decode(part.music, self.rate, self.channels)
+                        decoded = media.decode(part.music, self.rate, self.channels)
                         self.music[part.music] = self.keep(decoded)
                     frames = len(self.music[part.music])
                 elif isinstance(part, model.InterviewPart) and part.audio is not None:
-                    decoded = ffmpeg.decode(
+                    decoded = media.decode(
                         part.audio, self.rate, self.channels, part.start, part.end
                     )
                     self.clips[index] = self.keep(decoded)

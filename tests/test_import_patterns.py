@@ -1238,3 +1238,56 @@ def test_24_a_summary_left_out_above_a_transcript_heading_keeps_the_headline() -
     spoken = [p.text for s in single.transcript.stories for p in s.paragraphs if p.spoken]
     assert spoken and not any("board met on Tuesday" in text for text in spoken)
     assert not any("0:" in text for text in spoken)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "**Ada Moss:** Thank you, it is good to be here.",
+        "**Ada Moss**: Thank you, it is good to be here.",
+        "__Ada Moss:__ Thank you, it is good to be here.",
+        "- **Ada Moss:** Thank you, it is good to be here.",
+        "    • Ada Moss: Thank you, it is good to be here.",
+        "> Ada Moss: Thank you, it is good to be here.",
+    ],
+)
+def test_24_a_label_in_markdown_or_after_a_bullet_is_a_label(line: str) -> None:
+    result = run(
+        f"Kay Mills: Welcome back to Field Notes.\n\n{line}\n\n"
+        "Kay Mills: Was the road long?\n\nAda Moss: \\[laughs\\] Very long, and muddy.\n"
+    )
+    assert who(result) == [
+        ("host", "host"), ("interview", "Ada Moss"), ("host", "host"), ("interview", "Ada Moss")
+    ]  # fmt: skip
+    spoken = " ".join(p.text for p in result.transcript.paragraphs)
+    assert not re.search(r"\*|_|•|>|Moss:|\\|laughs", spoken)
+
+
+def test_24_bold_words_that_are_no_label_keep_their_text() -> None:
+    page = "**Note:** the **harbour** was closed for a week, and nobody minded at all.\n"
+    assert importer.page_text(page).text.startswith("Note: the **harbour** was")
+
+
+def test_24_the_opening_and_the_title_bill_the_programme_voices() -> None:
+    body = (
+        "Tom Reyes: Hello, all, and thank you for having me on.\n\n"
+        "Ben Ortiz: It did, and the vote was close, nine to eight.\n\n"
+        "Tom Reyes: I still think the tax was a mistake from day one.\n\n"
+        "Kay Mills: Thank you, Tom.\n\n"
+        "Ben Ortiz: Thank you.\n"
+    )
+    billing = (
+        "Kay Mills: Your hosts today are Kay Mills and Ben Ortiz, and our guest is Tom Reyes.\n\n"
+    )
+    # the opening bills its voices and its guest, whoever speaks first
+    first, rest = body.split("\n\n", 1)
+    for page in (billing + body, f"{first}\n\n{billing}{rest}"):
+        rows = who(run(page))
+        assert ("interview", "Tom Reyes") in rows
+        assert all(kind == "host" for kind, name in rows if name != "Tom Reyes"), rows
+    # the programme's name says whose show it is ("... with NAME"); an interview's does not
+    rows = who(run(f"Late Supper with Kay Mills\n\n{body}Kay Mills: Goodbye.\n"))
+    assert ("host", "host") in rows and ("interview", "Tom Reyes") in rows
+    unbilled = who(run(f"Late Supper\n\n{body}Kay Mills: Goodbye.\n"))
+    assert ("interview", "Kay Mills") in unbilled
+    assert who(run(f"Interview with Tom Reyes\n\n{body}Kay Mills: Goodbye.\n")) == unbilled

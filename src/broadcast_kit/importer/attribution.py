@@ -678,6 +678,11 @@ class _ProgrammeVoices:
         for person in people:
             own = self._own(person)
             evidence: list[tuple[int, str]] = []
+            billed = self._billed(person)
+            if billed == "guest":
+                continue
+            if billed == "host":
+                evidence.append((3, "billed as the programme's voice"))
             if self._introduces(person):
                 evidence.append((3, "introduces themselves"))
             if any(self.words.programme_openers.search(p.text) for p in own):
@@ -823,12 +828,37 @@ class _ProgrammeVoices:
                 return "handed over to as a reporter"
         if self._opening_names(person):
             return "co-host: named as the programme opens (“I'm ...”, “... with ... and ...”)"
+        if self._billed(person) == "host":
+            return "co-host: billed as one of the programme's voices (“your hosts today ...”)"
         if self._introduces(person):
             own = self._own(person)
             opens = own and self.spoken.index(own[0]) <= 3 and self._introduces(person, True)
             if opens:  # "Good evening, I'm ..." at the top
                 return "co-host: introduces themselves as the programme opens"
             return "signs off with their name"
+        return None
+
+    def _billed(self, person: Person) -> str | None:
+        """How the programme bills `person`: "host" when its opening calls them one of its
+        voices ("Your hosts today are Jane Doe and John Roe") or the title's "with" names
+        them ("Real Time with Jane Doe"); "guest" when the opening calls them a guest ("our
+        two guests today are ..."); None when it does not say."""
+        if len(person.tokens) < 2:
+            return None
+        name = re.escape(person.name)
+        lines = [self.transcript.title or "", *self.transcript.header_lines]
+        for line in lines:
+            match = re.search(rf"(?P<before>[\w&'’-]+)\s+(?i:with)\s+{name}(?![\w-])", line)
+            if match and not re.fullmatch(rf"(?i){self.words.guest_events}", match["before"]):
+                return "host"
+        for para in self.spoken[:4]:
+            for sentence in re.split(r"(?<=[.!?])\s+", para.text):
+                at = re.search(rf"(?<![\w-]){name}(?![\w-])", sentence)
+                if at is None:
+                    continue
+                found = list(self.words.billing.finditer(sentence[: at.start()]))
+                if found:
+                    return "host" if found[-1]["host"] else "guest"
         return None
 
     def _opening_names(self, person: Person) -> bool:

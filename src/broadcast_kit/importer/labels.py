@@ -145,6 +145,32 @@ def without_table_cells(text: str) -> str:
     )
 
 
+# emphasis around a label at a line's start: "**Jane Doe:**", "**Jane Doe**:", "__HOST:__"
+_EMPHASIS_LABEL = re.compile(
+    r"^(?P<indent>[^\S\n]*)(?P<mark>\*\*|__|\*|_)(?P<label>[^\W\d_][^*_:\n]{0,80}?)\s*"
+    r"(?:(?P=mark)\s*:|:\s*(?P=mark))",
+    re.MULTILINE,
+)
+# a list bullet before a label: "• Jane Doe: ...", "- HOST: ...", "> Jane Doe: ..."
+_BULLET_LABEL = re.compile(
+    r"^(?P<indent>[^\S\n]*)(?:[•·▪◦‣∙*+>–—-][^\S\n]+)+"
+    r"(?=(?:\*\*|__|\*|_)?[^\W\d_][^:\n]{0,80}:(?:\*\*|__|\*|_)?(?:\s|$))",
+    re.MULTILINE,
+)
+# a Markdown escape: "\[laughs\]", "\*", "\_"
+_ESCAPE = re.compile(r"\\([\[\]()*_#.!>`+-])")
+
+
+def without_label_markup(text: str) -> str:
+    """Labels out of their markup: Markdown's emphasis ("**Jane Doe:** Words" -> "Jane Doe:
+    Words"), a list bullet before a label ("• Jane Doe: Words") and Markdown's escapes
+    ("\\[laughs\\]" -> "[laughs]"); whether the words before the colon are a label is for
+    the label reader to say."""
+    text = _ESCAPE.sub(r"\1", text)
+    text = _BULLET_LABEL.sub(lambda m: m["indent"], text)
+    return _EMPHASIS_LABEL.sub(lambda m: f"{m['indent']}{m['label'].rstrip()}:", text)
+
+
 def title_case(name: str) -> str:
     """'JANE DOE' -> 'Jane Doe', 'HAN MI-RAE' -> 'Han Mi-rae' (Korean given names)."""
     words = []

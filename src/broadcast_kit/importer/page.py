@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 
 from broadcast_kit.errors import InputError
 from broadcast_kit.importer.dates import is_date_line, split_at_date
-from broadcast_kit.importer.labels import LabelReader, without_table_cells
+from broadcast_kit.importer.labels import LabelReader, without_label_markup, without_table_cells
 from broadcast_kit.importer.timecodes import captions_text, is_captions, without_timecodes
 from broadcast_kit.importer.words import APOS, Words, default_words, normal
 from broadcast_kit.limits import MAX_HTML_DEPTH
@@ -214,7 +214,8 @@ def page_text(raw: str, name: str = "page") -> Page:
         if is_captions(text, name):
             words, speakers, marked = captions_text(text)
             return Page(words, captions=True, speakers=speakers, speaker_marks=marked)
-        return Page(_without_inline_footers(without_table_cells(without_timecodes(text))))
+        text = without_timecodes(without_label_markup(text))
+        return Page(_without_inline_footers(without_table_cells(text)))
     parser = _PageText(name)
     parser.feed(raw)
     parser.close()

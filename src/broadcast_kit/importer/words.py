@@ -56,6 +56,8 @@ class WordFile(BaseModel):
     report_cues: list[Word] = []
     programme_openers: list[Word] = []
     own_events: list[Word] = []
+    guest_words: list[Word] = []
+    guest_events: list[Word] = []
     voxpop_nouns: list[Word] = []
     audiences: dict[Word, Word] = {}
     host_labels: list[Word] = []
@@ -162,6 +164,17 @@ class Words:
         self.hand_over = alternatives(merged.hand_over_phrases)
         self.report_cues = alternatives(merged.report_cues)
         self.own_events = re.compile(rf"(?i)(?<![\w-]){alternatives(merged.own_events)}(?![\w-])")
+        # "Your hosts today are Jane Doe and John Roe", "our guest, John Roe": the nearest of
+        # these before a name in the programme's opening bills them as a voice or a guest
+        hosts = [*merged.host_labels, *(_plural(h) for h in merged.host_labels)]
+        guests = [*merged.guest_words, *(_plural(g) for g in merged.guest_words)]
+        self.billing = re.compile(
+            rf"(?i)(?<![\w-])(?:(?P<host>{alternatives(hosts)})|(?P<guest>{alternatives(guests)}))"
+            r"(?![\w-])"
+        )
+        # "Interview with Jane Doe", "An Evening with Jane Doe": a title's "with" naming a
+        # guest (elsewhere, "Real Time with Jane Doe", it names the programme's host)
+        self.guest_events = alternatives(merged.guest_events)
         self.opener_words = alternatives(merged.programme_openers)
         # ("you are welcome to tune in" welcomes no one to the programme)
         self.programme_openers = re.compile(

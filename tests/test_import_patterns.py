@@ -1291,3 +1291,30 @@ def test_24_the_opening_and_the_title_bill_the_programme_voices() -> None:
     unbilled = who(run(f"Late Supper\n\n{body}Kay Mills: Goodbye.\n"))
     assert ("interview", "Kay Mills") in unbilled
     assert who(run(f"Interview with Tom Reyes\n\n{body}Kay Mills: Goodbye.\n")) == unbilled
+
+
+def test_24_mixed_case_labels_with_a_title_an_honorific_or_an_initial() -> None:
+    result = run(
+        "Mr Aldo F. Brennan (Moderator): Prime Minister, were you pleased?\n\n"
+        "PM Tavita Okafor: We were pleased.\n\nModerator: And the ferry?\n\n"
+        "PM Okafor: It sails on.\n\nModerator: Thank you.\n\nPM Okafor: Thank you.\n"
+    )
+    assert who(result) == [
+        ("host", "host"), ("interview", "Tavita Okafor"), ("host", "host"),
+        ("interview", "Tavita Okafor"), ("host", "host"), ("interview", "Tavita Okafor"),
+    ]  # fmt: skip
+    assert result.transcript.people.host is not None
+    assert result.transcript.people.host.name == "Aldo F. Brennan"
+
+
+def test_24_voices_heard_once_may_be_as_many_as_the_turns_of_those_who_recur() -> None:
+    once = "".join(
+        f"{name}: I was there in {year}, and it was cold.\n\nAnn Lee: Thank you.\n\n"
+        f"Jo Park: Next.\n\n"
+        for name, year in (("Ted Roe", 1950), ("Bo Quill", 1951), ("Alma Minter", 1952),
+                           ("Cy Dorn", 1953), ("Ed Fenn", 1954))
+    )  # fmt: skip
+    result = run("Ann Lee: Welcome, all of you, to the reunion.\n\nJo Park: Welcome.\n\n" + once)
+    spoken = " ".join(p.text for p in result.transcript.paragraphs)
+    assert not re.search(r"[A-Z][a-z]+ [A-Z][a-z]+:", spoken)
+    assert ("interview", "Cy Dorn") in who(result)

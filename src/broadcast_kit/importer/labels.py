@@ -41,8 +41,12 @@ _CAPS_LABEL = re.compile(
     r"(?:(?:\s+|(?=[A-Z“\"‘'(\[]))(?P<rest>.*))?$"  # "CHUCK TODD:This Sunday" too
 )
 _MIXED_TOKEN = r"[A-Z][a-z'’]+(?:[-\u2010\u2011][A-Za-z][a-z]+)?"
+# before a mixed-case name: an honorific ("Mr David Roe") or a title in capitals ("PM Lee",
+# "MP Jane Roe"); inside it, a middle initial ("David M. Roe")
+_MIXED_PREFIX = rf"(?:{_HONORIFIC}|[A-Z]{{2,3}}\s+(?=[A-Z][a-z]))"
 _MIXED_LABEL = re.compile(
-    rf"^(?P<label>(?P<name>{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{0,2}}){_DELIVERY}"
+    rf"^(?P<label>(?P<name>{_MIXED_PREFIX}?{_MIXED_TOKEN}(?:\s+(?:[A-Z]\.\s+)?{_MIXED_TOKEN}){{0,2}})"
+    rf"{_DELIVERY}"
     rf"(?:\s*\((?P<paren>[^()]{{1,40}})\))?(?:\s*,\s*(?P<role>{_ROLE}))?\s*:)(?:\s+(?P<rest>.*))?$"
 )
 # a label naming a role alone ("PRIME MINISTER:", "Q:", "Journalist:"), a numbered speaker
@@ -240,8 +244,10 @@ class LabelReader:
                 and self._person_like(name)
                 and (len(name.split()) >= 2 or mentioned[name] >= 1)
             }
-            # a few voices heard once beside those who recur; hundreds are not a cast
-            if len(once) <= max(4, 2 * len(self.mixed)):
+            # voices heard once, no more of them than the turns of those who recur, up to a
+            # dozen (an oral history's interviewees, one turn each); hundreds are not a cast
+            turns = sum(n for name, n in (counts | inline).items() if name in self.mixed)
+            if len(once) <= max(4, 2 * len(self.mixed), min(turns, 12)):
                 self.mixed |= once
         self.mixed |= self._handed_over(text)
         # a name alone on its line, again and again, with the words below it: a label
@@ -472,8 +478,11 @@ class LabelReader:
             return Label("voxpop", written, name=title_case(name), role=role, quote=quote)
         name = re.sub(r"(?i),?\s+(?:jr|sr)\.?$", "", name)  # "SULZBERGER Jr.": the surname last
         tokens = title_case(name).split()
-        while tokens and tokens[0].rstrip(".") in self.words.titles:  # "SENATOR JANE DOE"
-            tokens = tokens[1:]  # (a title word last is a surname: "RITA JUDGE")
+        # "SENATOR JANE DOE", "PM Lee" (a title word last is a surname: "RITA JUDGE")
+        if len(tokens) >= 2 and re.fullmatch(r"[A-Z]{2,3}", name.split()[0]) and not name.isupper():
+            tokens = tokens[1:]
+        while tokens and tokens[0].rstrip(".") in self.words.titles:
+            tokens = tokens[1:]
         if not tokens and name in self.surnames:
             tokens, titled = [title_case(name)], True
         # a character: "THE LIBRARIAN:", "THE DIRECTOR:" (a drama's cast in capitals)

@@ -1318,3 +1318,18 @@ def test_24_voices_heard_once_may_be_as_many_as_the_turns_of_those_who_recur() -
     spoken = " ".join(p.text for p in result.transcript.paragraphs)
     assert not re.search(r"[A-Z][a-z]+ [A-Z][a-z]+:", spoken)
     assert ("interview", "Cy Dorn") in who(result)
+
+
+def test_24_a_numbered_voice_that_says_its_name_is_that_person() -> None:
+    result = run(
+        "SPEAKER 1: Good evening, and welcome. I'm Ada Moss.\n\n"
+        "SPEAKER 2: This is Tom Hart, who sailed the strait alone. Tom?\n\n"
+        "SPEAKER 3: Thank you, Ada.\n\nSPEAKER 1: How long did it take?\n\n"
+        "SPEAKER 3: Nine days, more or less.\n"
+    )
+    names = [p.person.name if p.person else None for p in result.transcript.paragraphs]
+    # the first voice is Ada Moss, the host; "This is Tom Hart" names someone else
+    assert result.transcript.people.host is not None
+    assert result.transcript.people.host.name == "Ada Moss"
+    assert "Tom Hart" not in names and "Speaker 2" in names
+    assert "Speaker 1 says their name: Ada Moss" in result.yaml

@@ -33,13 +33,14 @@ from broadcast_kit.importer.cues import (
     unquoted,
 )
 from broadcast_kit.importer.document import Paragraph, Story, Transcript
-from broadcast_kit.importer.labels import Label
+from broadcast_kit.importer.labels import NUMBER_WORDS, Label
 from broadcast_kit.importer.page import short
 from broadcast_kit.importer.people import People, Person, mentions
 from broadcast_kit.importer.words import APOS, Words, alternatives, normal
 from broadcast_kit.render.sentences import sentences
 
-_NUMBERED = re.compile(r"(?i)(?:speaker|participant|voice)\s*\d+")  # "Speaker 4"
+# "Speaker 4", "Voice One": a voice the transcript numbers
+_NUMBERED = re.compile(rf"(?i)(?:speaker|participant|voice)(?:\s*\d+|\s+(?:{NUMBER_WORDS}))")
 # a headline saying who interviews whom: "Jane Doe Interviews John Roe"
 _NAME = r"[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3}"
 _INTERVIEWS = re.compile(
@@ -96,6 +97,8 @@ class _Attribution:
         )
         self.others = any(label.kind != "host" for label in turn_labels)
         self.introduced: _Turn | None = None  # the turn whose voice opened by saying its name
+        # numbered voices that said their names: "VOICE ONE: ... I'm Jane Doe." -> Jane Doe
+        self.named_voices: dict[str, Person] = {}
         intro = self.words.self_introductions
         self.self_intro = re.compile(
             rf"(?:^|(?<=[.!?,;]\s)|(?<=\b[Aa]nd\s)|(?<=^Hey\s)|(?<=^Hi\s))(?i:{intro})\s+(?P<name>[A-Z][^\s,.!?;]*"
@@ -151,6 +154,7 @@ class _Attribution:
             person = (
                 self._by_role(label)
                 or self._by_initials(label)
+                or self._numbered_voice(label, para)
                 or self.people.person(label.name or "Reporter")
             )
             person.role = person.role or ("reporter" if label.kind == "reporter" else label.role)
@@ -209,6 +213,30 @@ class _Attribution:
             return None
         role = normal(label.role)
         return next((p for p in self.people.known if p.role and normal(p.role) == role), None)
+
+    def _numbered_voice(self, label: Label, para: Paragraph) -> Person | None:
+        """The person a numbered label stands for once its voice says its name in its first
+        turn ("VOICE ONE: Welcome to the show. I'm Jane Doe."): a programme's voices are
+        often numbered on the page and named only in what they say."""
+        if label.name is None or not _NUMBERED.fullmatch(label.name):
+            return None
+        if label.name in self.named_voices:
+            return self.named_voices[label.name]
+        if any(p.name == label.name for p in self.people.known):
+            return None  # it spoke before without saying its name
+        for match in self.self_intro.finditer(para.text[:300]):
+            if match.group(0).lower().startswith("this"):
+                continue  # "This is Jane Doe" may hand over to her
+            runs = list(self.people.runs(match.group("name")))
+            if len(runs) != 1 or len(runs[0][0]) < 2:
+                continue
+            person = self.people.person(" ".join(runs[0][0]))
+            if person.host_side or person.interviewee or person in self.named_voices.values():
+                continue
+            self.named_voices[label.name] = person
+            para.notes.append(f"{label.name} says their name: {person.name}")
+            return person
+        return None
 
     def _by_initials(self, label: Label) -> Person | None:
         """The person "CO:" means once "CAROL OFF:" has spoken: their initials."""

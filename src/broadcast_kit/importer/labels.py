@@ -57,9 +57,11 @@ _ROLE_ONLY = re.compile(
 )
 _BARE_Q = re.compile(r"^(?P<label>Q)(?:\s{2,}|\.\s+)(?P<rest>\S.*)$")
 _ONE_SPACE_Q = re.compile(r"^(?P<label>Q)\s+(?P<rest>[A-Z“\"‘'(\[].*)$")  # once the page has them
+# a speaker the transcript numbers: "Speaker 2:", "CALLER #1:", "VOICE ONE:"
+NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten"
 _NUMBERED = re.compile(
     r"^(?P<label>(?P<name>(?:Speaker|SPEAKER|Participant|PARTICIPANT|Voice|VOICE|Caller|CALLER)"
-    r"\s*#?\s*\d{1,2})\s*:)(?:\s*(?P<rest>.*))?$"
+    rf"(?:\s*#?\s*\d{{1,2}}|\s+(?i:{NUMBER_WORDS})))\s*:)(?:\s*(?P<rest>.*))?$"
 )
 _DASH = re.compile(r"^\s*([A-Z][A-Z.'’]*(?:\s+[A-Z][A-Z.'’]*){0,3})\s+[-–—]\s+(?=\S)")
 # a script laid out as a table, the speaker in the first cell: "BILL | Bye! |", "EXTRA (m) | ..."

@@ -1333,3 +1333,33 @@ def test_24_a_numbered_voice_that_says_its_name_is_that_person() -> None:
     assert result.transcript.people.host.name == "Ada Moss"
     assert "Tom Hart" not in names and "Speaker 2" in names
     assert "Speaker 1 says their name: Ada Moss" in result.yaml
+
+
+def test_24_cue_words_without_a_colon_are_cues_when_the_page_repeats_them() -> None:
+    script = (
+        "Ada: Is that the ferry?\n\nSFX a horn, twice\n\nTom: It is.\n\n"
+        "SD he waves\n\nAda: Wave back, then.\n\nSFX gulls\n\nSD she waves\n\n"
+        "Ada: Goodbye!\n"
+    )
+    result = run(script)
+    spoken = " ".join(p.text for p in result.transcript.paragraphs if p.spoken)
+    assert not re.search(r"SFX|SD|horn|gulls|waves", spoken)
+    # once only, the capitals are words: "SD he waves" on its own is kept
+    once = run("Ada: Is that the ferry?\n\nSD he waves\n\nTom: It is.\n\nAda: Good.\n\nTom: Yes.\n")
+    assert any("SD he waves" in p.text for p in once.transcript.paragraphs)
+
+
+def test_24_a_scripts_characters_may_be_roles_and_speak_once() -> None:
+    result = run(
+        "MUSIC: Theme.\n\nAda: Is that the ferry?\n\nSOUND: A horn.\n\n"
+        "Radio Officer: Message from the ferry, madam.\n\nCaptain (on deck): Let her in.\n\n"
+        "Ada: At last.\n"
+    )
+    assert [p.person.name for p in result.transcript.paragraphs if p.person] == [
+        "Radio Officer", "Captain"
+    ]  # fmt: skip
+    assert not any(":" in p.text for p in result.transcript.paragraphs if p.spoken)
+    assert all(p.kind == "host" for p in result.transcript.paragraphs if p.spoken)
+    # without cue lines a role once ("Radio Officer:") is no label
+    plain = run("Ada: Is that the ferry?\n\nRadio Officer: Message for you.\n\nAda: Good.\n")
+    assert any(p.text.startswith("Radio Officer:") for p in plain.transcript.paragraphs)

@@ -69,6 +69,8 @@ _PIPED = re.compile(
     r"^\s*\|?\s*(?P<name>[A-Z][A-Z.'’]*(?:\s+[A-Z][A-Z.'’]*){0,3}(?:\s*\([^()|]{1,20}\))?)"
     r"\s*:?\s*\|\s*(?P<rest>[^|]*[^|\s])\s*\|?\s*$"
 )
+# a cue line without a colon: "SFX mild applause", "GRAMS theme up", "SD she leaves"
+_BARE_CUE = re.compile(r"^(?P<role>[A-Z][A-Z/]{1,11})\s+(?P<rest>\S.*)$")
 _CUE_DASH = re.compile(r"^(?P<role>[A-Za-z][A-Za-z/ .'’-]{0,20}?)\s+[-–—]\s+(?P<rest>\S.*)$")
 # a radio script's clip given by its in and out words: "President Trump is (audio begin)",
 # "… back to the house (audio end)"
@@ -217,6 +219,21 @@ class LabelReader:
             if (match := _CAPS_LABEL.match(" ".join(line.split())))
             and len(match.group("name").split()) >= 2
         }
+        # "SFX mild applause": a cue word in capitals without a colon, again and again
+        bare = Counter(
+            normal(m["role"]) for line in text.splitlines() if (m := _BARE_CUE.match(line.strip()))
+        )
+        cue_words = words.music_labels | words.sound_labels | words.direction_labels
+        self.bare_cues = {word for word, n in bare.items() if n >= 2 and word in cue_words}
+        # a script: production cue lines again and again ("SFX: ...", "MUSIC: ...", "SFX ...");
+        # its characters may be named by a role ("Radio Officer:", "Captain:"), and speak once
+        cue_lines = sum(
+            1
+            for line in text.splitlines()
+            if ((m := _ROLE_ONLY.match(line.strip())) and normal(m["role"]) in cue_words)
+            or ((m := _BARE_CUE.match(line.strip())) and normal(m["role"]) in self.bare_cues)
+        )
+        self.script = cue_lines >= 2
         # "INTERVIEWER - Hello.": a name in capitals and a dash, when the page does it again
         dashed = Counter(m.group(1) for line in text.splitlines() if (m := _DASH.match(line)))
         self.dashed = {name for name, n in dashed.items() if n >= 2}
@@ -404,12 +421,17 @@ class LabelReader:
             return Label("direction", text, role="clip"), ""
         if match is None and (dash := _CUE_DASH.match(text)) and dash.group("role").isupper():
             match = dash  # "F/X - ...", never "Noise - that is what kept me awake."
+        bare = _BARE_CUE.match(text) if match is None else None
+        if bare is not None and normal(bare["role"]) in self.bare_cues:
+            match = bare  # "SFX mild applause", on a page that does it again
         if match is None:
             return None
         key = normal(match.group("role"))
         if key in self.words.music_labels:
             return Label("music", text, role="cue line"), ""
         if key in self.words.sound_labels:
+            return Label("direction", text, role="cue line"), ""
+        if key in self.words.direction_labels and (len(key) > 3 or key in self.bare_cues):
             return Label("direction", text, role="cue line"), ""
         return None
 
@@ -468,7 +490,13 @@ class LabelReader:
         return None
 
     def _named(
-        self, written: str, name: str, role: str | None, quote: bool, titled: bool = False
+        self,
+        written: str,
+        name: str,
+        role: str | None,
+        quote: bool,
+        titled: bool = False,
+        character: bool = False,
     ) -> Label | None:
         """A label naming someone: the host, the reporter, a voxpop or a speaker."""
         key = normal(re.sub(r"#\s*\d+", "", name))
@@ -487,6 +515,8 @@ class LabelReader:
             tokens = tokens[1:]
         if not tokens and name in self.surnames:
             tokens, titled = [title_case(name)], True
+        if character:  # a script's character: "Captain:", "Radio Officer:", "Voice:"
+            tokens, titled = tokens or title_case(name).split(), True
         # a character: "THE LIBRARIAN:", "THE DIRECTOR:" (a drama's cast in capitals)
         cased = title_case(name).split()
         if len(cased) >= 2 and cased[0] == "The" and name.isupper():
@@ -542,8 +572,11 @@ class LabelReader:
         if match is None:
             return None
         name, role = match.group("name"), match.group("role") or match.group("paren")
+        # a script's character, seen once or named by a role ("Radio Officer:")
+        character = self.script and bool(match.group("rest")) and self._character(name)
         if (
             name not in self.mixed
+            and not character
             and not (self.labels_alone and not match.group("rest"))
             and self._role_kind(role) is None
             and self._role_kind(name) is None
@@ -552,10 +585,23 @@ class LabelReader:
             return None  # "Jane Doe, host:" and "Announcer:" need no repetition; "Anna:" must recur
         if normal(name) in self.words.not_speakers:
             return None
-        label = self._named(match.group("label"), name, role, quote=False)
+        label = self._named(match.group("label"), name, role, quote=False, character=character)
         if label is None:
             return None
         return label, (match.group("rest") or "").strip()
+
+    def _character(self, name: str) -> bool:
+        """A name a script's character may have: words that are no function word, heading
+        or field name ("Scene:", "Note:", "The:")."""
+        tokens = name.split()
+        stop = self.words.not_speakers | self.words.segment_labels | self.words.music_labels
+        function = {"The", "A", "An", "This", "That", "And", "But", "So", "Well", "Now", "Then"}
+        return not (
+            any(normal(t) in stop for t in tokens)
+            or normal(name) in stop
+            or tokens[0] in function
+            or normal(name) in self.words.sound_labels | self.words.direction_labels
+        )
 
     def _slash(self, text: str) -> tuple[Label, str] | None:
         match = _SLASH.match(text)

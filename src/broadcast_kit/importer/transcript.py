@@ -98,6 +98,8 @@ def parse(page: Page, words: Words) -> Transcript:
         label, rest = reader.split(text)
         if label is not None and label.role == "stage direction":
             result.scenes += 1
+        if label is not None and label.role == "cue line":  # above the first turn too
+            result.cue_lines += 1
         field_match = LABELLED.match(text)
         if field_match and not started and label is None:
             key, value = field_match.group(1).lower(), field_match.group(2).strip()
@@ -131,8 +133,6 @@ def parse(page: Page, words: Words) -> Transcript:
             (result.dropped if label is not None or after_heading else header).append(block)
             continue
         story = result.stories[-1]
-        if label is not None and label.role == "cue line":
-            result.cue_lines += 1
         if label is not None and label.role == "sound effect":
             result.sound_effects += 1
         if label is not None and label.kind == "direction":

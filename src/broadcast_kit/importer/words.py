@@ -73,6 +73,7 @@ class WordFile(BaseModel):
     music_labels: list[Word] = []
     segment_labels: list[Word] = []
     sound_labels: list[Word] = []
+    direction_labels: list[Word] = []
     not_speakers: list[Word] = []
     music_cues: list[Word] = []
     stage_directions: list[Word] = []
@@ -145,6 +146,7 @@ class Words:
         self.music_labels = frozenset(normal(x) for x in merged.music_labels)
         self.segment_labels = frozenset(normal(x) for x in merged.segment_labels)
         self.sound_labels = frozenset(normal(x) for x in merged.sound_labels)
+        self.direction_labels = frozenset(normal(x) for x in merged.direction_labels)
         self.navigation = frozenset(normal(x) for x in merged.navigation)
         self.publishers = frozenset(normal(x) for x in merged.publishers)
         self.tail_markers = frozenset(normal(x) for x in merged.tail_markers)

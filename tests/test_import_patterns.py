@@ -1363,3 +1363,25 @@ def test_24_a_scripts_characters_may_be_roles_and_speak_once() -> None:
     # without cue lines a role once ("Radio Officer:") is no label
     plain = run("Ada: Is that the ferry?\n\nRadio Officer: Message for you.\n\nAda: Good.\n")
     assert any(p.text.startswith("Radio Officer:") for p in plain.transcript.paragraphs)
+
+
+def test_24_at_a_press_call_the_office_holder_is_the_host_and_reporters_ask() -> None:
+    result = run(
+        "Operator: First question, from the Courier.\n\n"
+        "Reporter: Governor, how many homes are without power?\n\n"
+        "Governor Ines Calloway: About four thousand.\n\n"
+        "Operator: Next question.\n\nReporter: Will the schools open?\n\n"
+        "Governor Ines Calloway: They will.\n"
+    )
+    assert who(result) == [
+        ("host", "Operator"), ("interview", "Reporter"), ("host", "host"),
+        ("host", "Operator"), ("interview", "Reporter"), ("host", "host"),
+    ]  # fmt: skip
+    assert result.transcript.people.host is not None
+    assert result.transcript.people.host.name == "Ines Calloway"
+    # a reporter who files a report is the programme's
+    report = run(
+        "HOST: The floods are receding.\n\nREPORTER: The water fell a foot overnight.\n\n"
+        "HOST: Thank you.\n\nREPORTER: It is still raining upstream, though.\n"
+    )
+    assert ("host", "Reporter") in who(report)

@@ -33,7 +33,7 @@ from broadcast_kit.importer.cues import (
     unquoted,
 )
 from broadcast_kit.importer.document import Paragraph, Story, Transcript
-from broadcast_kit.importer.labels import NUMBER_WORDS, Label
+from broadcast_kit.importer.labels import NUMBER_WORDS, Label, title_case
 from broadcast_kit.importer.page import short
 from broadcast_kit.importer.people import People, Person, mentions
 from broadcast_kit.importer.words import APOS, Words, alternatives, normal
@@ -145,9 +145,9 @@ class _Attribution:
             self.voxpops += 1
             turn = _Turn("voxpop", label, turn.line, None, label.role or label.name or "Voxpop")
             turn.voice = f"voxpop-{self.voxpops}"
-        elif label.kind == "host" and normal(label.written) in ("announcer", "voiceover"):
-            # "ANNOUNCER:" is the programme's, but not its host: a voice of its own
-            person = self.people.person("Announcer")
+        elif label.kind == "host" and normal(label.written) in self.words.announcer_labels:
+            # "ANNOUNCER:", "Operator:" are the programme's, but not its host: a voice of its own
+            person = self.people.person(normal(label.written).title())
             person.programme = person.programme or "announcer"
             turn.person = person
         elif label.kind in ("speaker", "reporter") or label.name:
@@ -528,12 +528,34 @@ class _ProgrammeVoices:
         roles = self.words.lists.host_labels + self.words.lists.reporter_labels
         self.role_words = alternatives(r for r in roles if len(r) > 3 and r != "package")
         self._montage_voices: set[Person] | None = None
+        self.journalists: set[Person] = set()  # "Reporter:" voices that ask the questions
         self.host_found: Person | None = None
 
     def run(self) -> None:
+        self._journalists()
         self._named_voices()
         self._interview_headline()
         self._introductions()
+
+    def _journalists(self) -> None:
+        """ "Reporter:" turns that ask question after question: journalists at a press event,
+        guests (a programme's reporter files a report; it does not ask)."""
+        for person in {p.person for p in self.spoken if p.person is not None}:
+            own = self._own(person)
+            labels = {normal(p.label.written) for p in own if p.label is not None}
+            if person.programme != "reporter" or not labels <= self.words.reporter_labels:
+                continue
+            asked = sum(1 for p in own if ends_with_question(p.text))
+            if asked < 2 or asked < 0.6 * len(own):
+                continue
+            person.programme, person.interviewee = None, True
+            self.journalists.add(person)
+            for para in own:
+                para.kind = "interview"
+                para.notes = [
+                    n.replace(f"{person.name} (reporter): ", f"{person.name}: ") for n in para.notes
+                ]
+            own[0].notes.append(f"check: {person.name} taken as a journalist: asks the questions")
 
     def _introductions(self) -> None:
         """ "And I'm John Roe." standing alone, unlabelled, where John Roe is a programme
@@ -683,7 +705,7 @@ class _ProgrammeVoices:
         if len(unlabelled) > 1 and self.spoken[0].label is None:
             return None
         labelled = [p for p in self.spoken if p.person is not None]
-        asking = {p.person for p in labelled if self._questioner(p)}
+        asking = {p.person for p in labelled if self._questioner(p)} | self.journalists
         # a questioner who opens by welcoming the guest ("good morning and welcome") is the
         # host of a broadcast interview, not a journalist at a press event
         first = labelled[0] if labelled else None
@@ -717,6 +739,8 @@ class _ProgrammeVoices:
                 evidence.append((2, "welcomes or signs off"))
             if self._named_in_title(person):
                 evidence.append((3, "the title names their briefing or remarks"))
+            if self._office(person):
+                evidence.append((2, "holds the office their label names"))
             if answers and answers.most_common(1)[0][0] is person:
                 evidence.append((3, "answers the journalists"))
             if labelled and labelled[0].person is person:
@@ -796,6 +820,17 @@ class _ProgrammeVoices:
             if re.search(rf"{names}\s*(?:,|and|&)\s*{names}", line) and all(
                 n in line for n in pair
             ):
+                return True
+        return False
+
+    def _office(self, person: Person) -> bool:
+        """Whether the label `person` speaks under names an office before their name
+        ("Prime Minister Jane Doe:", "ADMINISTRATOR DOE:"): an official, who answers."""
+        for para in self._own(person):
+            if para.label is None or person.name not in title_case(para.label.written):
+                continue
+            before = title_case(para.label.written).split(person.tokens[0])[0]
+            if self.words.office_titles.search(before):
                 return True
         return False
 

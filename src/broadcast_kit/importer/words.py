@@ -56,11 +56,13 @@ class WordFile(BaseModel):
     report_cues: list[Word] = []
     programme_openers: list[Word] = []
     own_events: list[Word] = []
+    office_titles: list[Word] = []
     guest_words: list[Word] = []
     guest_events: list[Word] = []
     voxpop_nouns: list[Word] = []
     audiences: dict[Word, Word] = {}
     host_labels: list[Word] = []
+    announcer_labels: list[Word] = []
     reporter_labels: list[Word] = []
     soundbite_labels: list[Word] = []
     voxpop_labels: list[Word] = []
@@ -127,6 +129,7 @@ class Words:
             | {w for b in merged.broadcasters for w in b.split()}
         )
         self.host_labels = frozenset(normal(x) for x in merged.host_labels)
+        self.announcer_labels = frozenset(normal(x) for x in merged.announcer_labels)
         self.reporter_labels = frozenset(normal(x) for x in merged.reporter_labels)
         self.soundbite_labels = frozenset(normal(x) for x in merged.soundbite_labels)
         self.voxpop_labels = frozenset(normal(x) for x in merged.voxpop_labels)
@@ -165,6 +168,10 @@ class Words:
         self.quote_verbs = alternatives(merged.quote_verbs)
         self.hand_over = alternatives(merged.hand_over_phrases)
         self.report_cues = alternatives(merged.report_cues)
+        # "Prime Minister Trudeau:", "ADMINISTRATOR GRIFFIN:": an office in a speaker's label
+        self.office_titles = re.compile(
+            rf"(?i)(?<![\w-]){alternatives(merged.office_titles)}(?![\w-])"
+        )
         self.own_events = re.compile(rf"(?i)(?<![\w-]){alternatives(merged.own_events)}(?![\w-])")
         # "Your hosts today are Jane Doe and John Roe", "our guest, John Roe": the nearest of
         # these before a name in the programme's opening bills them as a voice or a guest

@@ -1385,3 +1385,24 @@ def test_24_at_a_press_call_the_office_holder_is_the_host_and_reporters_ask() ->
         "HOST: Thank you.\n\nREPORTER: It is still raining upstream, though.\n"
     )
     assert ("host", "Reporter") in who(report)
+
+
+def test_24_after_name_reports_the_narration_is_the_reporters_and_a_quote_its_speakers() -> None:
+    result = run(
+        "The keepers met in Portnell today for the last time.\n\nOdile Marsh reports.\n\n"
+        "(Click here to listen to the full report)\n\n"
+        "There were eleven of them in the old harbour hall that afternoon.\n\n"
+        "But Senator Tobias Wren says the stairs were never the hard part of the job.\n\n"
+        '"I count them on the way up and on the way down, every single time."\n\n'
+        "The keepers are now writing down what they remember of the lights.\n"
+    )
+    assert who(result) == [
+        ("host", "host"), ("host", "host"), ("host", "Odile Marsh"), ("host", "Odile Marsh"),
+        ("interview", "Tobias Wren"), ("host", "Odile Marsh"),
+    ]  # fmt: skip
+    assert "Click" not in " ".join(p.text for p in result.transcript.paragraphs)
+
+
+def test_24_a_title_after_a_function_word_still_marks_a_name() -> None:
+    people = importer.People()
+    assert [p.name for p in people.named_in("But Senator Xenophon says so.")] == ["Xenophon"]

@@ -133,6 +133,7 @@ class _Attribution:
                     self._by_evidence(para, state, number == len(story.paragraphs))
                     result.append(para)
             story.paragraphs = result
+            self._reports(story)
         _ProgrammeVoices(self.transcript, self.words, self.self_intro).run()
         self._music_roles()
 
@@ -411,6 +412,40 @@ class _Attribution:
         if voice is not None:
             return "continues"
         return "clear" if last else "unclear"
+
+    # --- 3b. a reporter's package ----------------------------------------------------------
+
+    def _reports(self, story: Story) -> None:
+        """ "Jane Doe reports." ending the anchor's words: the narration after it, to the
+        story's end or the next host label, is the reporter's (quotes inside it stay their
+        speakers')."""
+        names = r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}"
+        handed = re.compile(
+            rf"(?:^|(?<=[.!?]\s))(?:(?i:our|the)\s+[a-z]+(?:\s+[a-z]+)?\s+)?(?P<who>{names})\s+"
+            rf"(?i:{self.words.report_cues})(?:\s+(?:from|in)\s+[^.!?]{{1,40}})?\.\s*$"
+        )
+        reporter: Person | None = None
+        cue = ""
+        for para in story.paragraphs:
+            if para.label is not None and para.label.kind == "host":
+                reporter = None
+            if not para.spoken or para.kind != "host" or para.person is not None:
+                continue
+            if para.label is None and reporter is not None:
+                para.person = reporter
+                para.notes.append(f"check: {reporter.name} (reporter): after “{cue}”")
+                continue
+            match = handed.search(para.text)
+            if match is None:
+                continue
+            runs = list(self.people.runs(match["who"]))
+            if len(runs) != 1 or len(runs[0][0]) < 2:
+                continue
+            person = self.people.person(" ".join(runs[0][0]))
+            if person.host or person.interviewee:
+                continue
+            person.programme = person.programme or "reporter"
+            reporter, cue = person, match.group(0).strip()
 
     # --- 4. the host ----------------------------------------------------------------------
 

@@ -118,6 +118,9 @@ def parse(page: Page, words: Words) -> Transcript:
         # "Hey, I'm Jane Doe." / "And I'm John Roe.": the hosts' opening above the first label
         content = content or (label_driven and _HOST_OPENING.fullmatch(text) is not None)
         content = content or nameless
+        # the transcript begins right below its "Transcript" heading, short lines and all
+        # (a page of labels begins at its first label)
+        content = content or (not label_driven and 0 < below < index and not is_headline(text))
         if not started and (opens or (label and label.kind == "music") or content):
             started = True
             first_title, first_tag = _story_title(header)

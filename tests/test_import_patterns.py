@@ -1406,3 +1406,15 @@ def test_24_after_name_reports_the_narration_is_the_reporters_and_a_quote_its_sp
 def test_24_a_title_after_a_function_word_still_marks_a_name() -> None:
     people = importer.People()
     assert [p.name for p in people.named_in("But Senator Xenophon says so.")] == ["Xenophon"]
+
+
+def test_24_a_report_handed_over_inside_a_paragraph_gets_its_own() -> None:
+    result = run(
+        "The storm closed every road on the coast overnight, and eleven ferries stayed in port"
+        " Our correspondent on the coast, Odile Marsh, reports. The wind began at midnight and"
+        " it has not stopped since.\n"
+    )
+    paragraphs = [p for p in result.transcript.paragraphs if p.spoken]
+    assert paragraphs[-1].text == "The wind began at midnight and it has not stopped since."
+    assert paragraphs[-1].person is not None and paragraphs[-1].person.name == "Odile Marsh"
+    assert paragraphs[0].person is None and paragraphs[0].text.endswith("reports.")

@@ -418,15 +418,16 @@ class _Attribution:
     def _reports(self, story: Story) -> None:
         """ "Jane Doe reports." ending the anchor's words: the narration after it, to the
         story's end or the next host label, is the reporter's (quotes inside it stay their
-        speakers')."""
-        names = r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}"
+        speakers'). A paragraph that goes on after the hand-over lost its break there."""
         handed = re.compile(
-            rf"(?:^|(?<=[.!?]\s))(?:(?i:our|the)\s+[a-z]+(?:\s+[a-z]+)?\s+)?(?P<who>{names})\s+"
-            rf"(?i:{self.words.report_cues})(?:\s+(?:from|in)\s+[^.!?]{{1,40}})?\.\s*$"
+            rf"(?:^|(?<=[.!?]\s))(?P<who>[^.!?]{{3,200}}?)\s+(?i:{self.words.report_cues})"
+            r"(?:\s+(?:from|in)\s+[^.!?]{1,40})?\.(?=\s+[A-Z“\"‘]|\s*$)"
         )
         reporter: Person | None = None
         cue = ""
+        paragraphs: list[Paragraph] = []
         for para in story.paragraphs:
+            paragraphs.append(para)
             if para.label is not None and para.label.kind == "host":
                 reporter = None
             if not para.spoken or para.kind != "host" or para.person is not None:
@@ -438,14 +439,20 @@ class _Attribution:
             match = handed.search(para.text)
             if match is None:
                 continue
-            runs = list(self.people.runs(match["who"]))
-            if len(runs) != 1 or len(runs[0][0]) < 2:
+            runs = [words for words, _ in self.people.runs(match["who"]) if len(words) >= 2]
+            if not runs:
                 continue
-            person = self.people.person(" ".join(runs[0][0]))
+            person = self.people.person(" ".join(runs[-1]))
             if person.host or person.interviewee:
                 continue
             person.programme = person.programme or "reporter"
             reporter, cue = person, match.group(0).strip()
+            rest = para.text[match.end() :].strip()
+            if rest:  # "... Jane Doe reports. The battle has begun.": a break lost
+                para.text = para.text[: match.end()].strip()
+                notes = [GUESSED_BREAK, f"check: {reporter.name} (reporter): after “{cue}”"]
+                paragraphs.append(Paragraph(rest, para.line, person=reporter, notes=notes))
+        story.paragraphs = paragraphs
 
     # --- 4. the host ----------------------------------------------------------------------
 

@@ -1418,3 +1418,13 @@ def test_24_a_report_handed_over_inside_a_paragraph_gets_its_own() -> None:
     assert paragraphs[-1].text == "The wind began at midnight and it has not stopped since."
     assert paragraphs[-1].person is not None and paragraphs[-1].person.name == "Odile Marsh"
     assert paragraphs[0].person is None and paragraphs[0].text.endswith("reports.")
+
+
+def test_24_hi_its_name_introduces_the_host() -> None:
+    result = run(
+        "Harbour Hour\n\nHi, it's Ada Moss, and today I have something a little different.\n\n"
+        "Tom Hart came to the studio last week.\n\nI have wanted to meet him for years.\n"
+    )
+    assert result.transcript.people.host is not None
+    assert result.transcript.people.host.name == "Ada Moss"
+    assert "the host introduces themselves: Ada Moss" in result.yaml

@@ -1268,6 +1268,17 @@ def test_24_bold_words_that_are_no_label_keep_their_text() -> None:
     assert importer.page_text(page).text.startswith("Note: the **harbour** was")
 
 
+def test_24_a_line_all_in_bold_is_a_headings_words() -> None:
+    assert (
+        importer.page_text("**Harbour Board**\n\n**Ferries\n").text == "Harbour Board\n\nFerries\n"
+    )
+    result = run(
+        "Good afternoon, I will start with the harbour and then take questions.\n\n"
+        "**Harbour Board\n\nThe harbour board meets today to decide on the ferry.\n"
+    )
+    assert [s.title for s in result.transcript.stories][-1] == "Harbour Board"
+
+
 def test_24_the_opening_and_the_title_bill_the_programme_voices() -> None:
     body = (
         "Tom Reyes: Hello, all, and thank you for having me on.\n\n"

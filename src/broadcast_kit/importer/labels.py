@@ -165,16 +165,22 @@ _BULLET_LABEL = re.compile(
     r"(?=(?:\*\*|__|\*|_)?[^\W\d_][^:\n]{0,80}:(?:\*\*|__|\*|_)?(?:\s|$))",
     re.MULTILINE,
 )
+# a line that is all bold, a heading: "**Security Council**", "**Iraq" (the close left off)
+_BOLD_LINE = re.compile(
+    r"^(?P<indent>[^\S\n]*)(?P<mark>\*\*|__)(?P<text>[^*_\n]{1,100}?)(?P=mark)?[^\S\n]*$",
+    re.MULTILINE,
+)
 # a Markdown escape: "\[laughs\]", "\*", "\_"
 _ESCAPE = re.compile(r"\\([\[\]()*_#.!>`+-])")
 
 
 def without_label_markup(text: str) -> str:
     """Labels out of their markup: Markdown's emphasis ("**Jane Doe:** Words" -> "Jane Doe:
-    Words"), a list bullet before a label ("• Jane Doe: Words") and Markdown's escapes
-    ("\\[laughs\\]" -> "[laughs]"); whether the words before the colon are a label is for
-    the label reader to say."""
+    Words"; a line all in bold is a heading's words), a list bullet before a label ("• Jane
+    Doe: Words") and Markdown's escapes ("\\[laughs\\]" -> "[laughs]"); whether the words
+    before the colon are a label is for the label reader to say."""
     text = _ESCAPE.sub(r"\1", text)
+    text = _BOLD_LINE.sub(lambda m: f"{m['indent']}{m['text'].strip()}", text)
     text = _BULLET_LABEL.sub(lambda m: m["indent"], text)
     return _EMPHASIS_LABEL.sub(lambda m: f"{m['indent']}{m['label'].rstrip()}:", text)
 

@@ -1439,3 +1439,18 @@ def test_24_hi_its_name_introduces_the_host() -> None:
     assert result.transcript.people.host is not None
     assert result.transcript.people.host.name == "Ada Moss"
     assert "the host introduces themselves: Ada Moss" in result.yaml
+
+
+@pytest.mark.parametrize(
+    ("reply", "kind"),
+    [("It has rained for nine days now.", "host"), ("Thanks for having me, Ada.", "interview")],
+)
+def test_24_numbered_voices_are_all_the_programmes_unless_a_guest_is_heard(
+    reply: str, kind: str
+) -> None:
+    result = run(
+        "Speaker 1: Good evening, this is the late shift, and it is raining again.\n\n"
+        f"Speaker 2: {reply}\n\nSpeaker 1: The ferry is running, at least.\n\n"
+        "Speaker 2: It is, and the tide is in by six.\n"
+    )
+    assert [k for k, name in who(result) if name == "Speaker 2"] == [kind, kind]

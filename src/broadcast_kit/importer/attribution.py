@@ -656,8 +656,22 @@ class _ProgrammeVoices:
             for person in people:
                 why = "a drama (cue lines, effects, characters)"
                 found.setdefault(person, ("voice actor", why))
+        if host is not None and self._numbered_only() and not self._guest_heard():
+            for person in people:  # "Speaker 1", "Speaker 2", and no one is a guest
+                why = "the transcript only numbers its voices and welcomes no guest"
+                found.setdefault(person, ("co-host", why))
         for person, (role, why) in found.items():
             self._flip(person, role, why)
+
+    def _numbered_only(self) -> bool:
+        """Whether every labelled voice is one the transcript only numbers ("Speaker 2")."""
+        voices = {p.person for p in self.spoken if p.person is not None and p.label is not None}
+        return bool(voices) and all(_NUMBERED.fullmatch(p.name) for p in voices)
+
+    def _guest_heard(self) -> bool:
+        """Whether the page shows a guest: welcomed or billed as one ("my guest", "joining
+        us"), or answering as one ("thanks for having me")."""
+        return any(self.words.guest_heard.search(p.text) for p in self.spoken)
 
     def _interview_headline(self) -> None:
         """ "Katie Couric Interviews Larry King": a headline naming who interviews whom

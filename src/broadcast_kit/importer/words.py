@@ -59,6 +59,7 @@ class WordFile(BaseModel):
     office_titles: list[Word] = []
     guest_words: list[Word] = []
     guest_events: list[Word] = []
+    guest_phrases: list[Word] = []
     voxpop_nouns: list[Word] = []
     audiences: dict[Word, Word] = {}
     host_labels: list[Word] = []
@@ -184,6 +185,8 @@ class Words:
         # "Interview with Jane Doe", "An Evening with Jane Doe": a title's "with" naming a
         # guest (elsewhere, "Real Time with Jane Doe", it names the programme's host)
         self.guest_events = alternatives(merged.guest_events)
+        guests_said = [*guests, *merged.guest_phrases]
+        self.guest_heard = re.compile(rf"(?i)(?<![\w-]){alternatives(guests_said)}(?![\w-])")
         self.opener_words = alternatives(merged.programme_openers)
         # ("you are welcome to tune in" welcomes no one to the programme)
         self.programme_openers = re.compile(

@@ -1454,3 +1454,11 @@ def test_24_numbered_voices_are_all_the_programmes_unless_a_guest_is_heard(
         "Speaker 2: It is, and the tide is in by six.\n"
     )
     assert [k for k, name in who(result) if name == "Speaker 2"] == [kind, kind]
+
+
+def test_24_a_numbered_list_keeps_its_numbers_and_court_style_lines_lose_them() -> None:
+    listed = "".join(f"{n} Item number {n} of the list.\n" for n in (1, 2, 3, 4))
+    assert importer.page_text(listed).text == listed
+    court = "\n\n".join(f"{n} words of line {n} of the page go on" for n in range(1, 16))
+    text = importer.page_text(court + "\n").text
+    assert not re.search(r"^\d", text, re.M) and "words of line 15" in text

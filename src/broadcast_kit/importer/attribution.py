@@ -656,6 +656,11 @@ class _ProgrammeVoices:
             for person in people:
                 why = "a drama (cue lines, effects, characters)"
                 found.setdefault(person, ("voice actor", why))
+        for person in people:  # "ADMINISTRATOR DOE:" at the agency's briefing
+            if host is not None and person not in found and self._office(person):
+                lines = [self.transcript.title or "", *self.transcript.header_lines]
+                if any(self.words.own_events.search(line) for line in lines):
+                    found[person] = ("co-host", "an official, at their briefing")
         if host is not None and self._numbered_only() and not self._guest_heard():
             for person in people:  # "Speaker 1", "Speaker 2", and no one is a guest
                 why = "the transcript only numbers its voices and welcomes no guest"
@@ -883,10 +888,9 @@ class _ProgrammeVoices:
         """Whether the label `person` speaks under names an office before their name
         ("Prime Minister Jane Doe:", "ADMINISTRATOR DOE:"): an official, who answers."""
         for para in self._own(person):
-            if para.label is None or person.name not in title_case(para.label.written):
-                continue
-            before = title_case(para.label.written).split(person.tokens[0])[0]
-            if self.words.office_titles.search(before):
+            written = title_case(para.label.written) if para.label is not None else ""
+            first = person.tokens[0] if person.name in written else person.surname
+            if first in written and self.words.office_titles.search(written.split(first)[0]):
                 return True
         return False
 

@@ -656,6 +656,29 @@ class _ProgrammeVoices:
             for person in people:
                 why = "a drama (cue lines, effects, characters)"
                 found.setdefault(person, ("voice actor", why))
+        # at a press conference the panel answers the journalists: each who answers is host
+        # side, and so is whoever moderates it ("THE MODERATOR:")
+        asking = {
+            p.person
+            for p in self.spoken
+            if p.kind == "interview" and (self._questioner(p) or p.person in self.journalists)
+        }
+        if asking and (host is None or host[0] not in asking):
+            answering = {  # an answer, not a "Thank you."
+                b.person
+                for a, b in itertools.pairwise(self.spoken)
+                if a.person in asking
+                and b.person is not None
+                and b.person not in asking
+                and len(b.text.split()) >= 12
+            }
+            for person in people:
+                if person in found or person in asking:
+                    continue
+                if person in answering:
+                    found[person] = ("co-host", "answers the journalists at a press conference")
+                elif normal(person.name).removeprefix("the ") in self.words.moderator_labels:
+                    found[person] = ("co-host", "moderates the press conference")
         for person in people:  # "ADMINISTRATOR DOE:" at the agency's briefing
             if host is not None and person not in found and self._office(person):
                 lines = [self.transcript.title or "", *self.transcript.header_lines]

@@ -87,7 +87,10 @@ _MIXED_INLINE = re.compile(
     re.MULTILINE,
 )
 _MUSIC_WORD = re.compile(r"(?i)\bmusic(?:al)?\b")
-_CALENDAR = frozenset({"April", "May", "June", "July", "August", "Sunday"})
+# months and days that are names too, in a label of two words or more ("TILLY MARCH:")
+_CALENDAR = frozenset(
+    {"January", "March", "April", "May", "June", "July", "August", "September", "Sunday"}
+)
 _MIXED_NAME = re.compile(rf"{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{1,2}}")
 _BRACKET = re.compile(r"^\[\s*(?P<tag>[^\[\]]{1,40}?)\s*\](?:\s*(?P<rest>.*))?$")
 _CUE = re.compile(r"^[\[(]\s*(?P<body>[^\[\]()]{1,100}?)\s*[\])]$")

@@ -64,6 +64,7 @@ class WordFile(BaseModel):
     audiences: dict[Word, Word] = {}
     host_labels: list[Word] = []
     announcer_labels: list[Word] = []
+    moderator_labels: list[Word] = []
     reporter_labels: list[Word] = []
     soundbite_labels: list[Word] = []
     voxpop_labels: list[Word] = []
@@ -131,6 +132,7 @@ class Words:
         )
         self.host_labels = frozenset(normal(x) for x in merged.host_labels)
         self.announcer_labels = frozenset(normal(x) for x in merged.announcer_labels)
+        self.moderator_labels = frozenset(normal(x) for x in merged.moderator_labels)
         self.reporter_labels = frozenset(normal(x) for x in merged.reporter_labels)
         self.soundbite_labels = frozenset(normal(x) for x in merged.soundbite_labels)
         self.voxpop_labels = frozenset(normal(x) for x in merged.voxpop_labels)

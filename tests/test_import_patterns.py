@@ -1299,6 +1299,10 @@ def test_24_the_opening_and_the_title_bill_the_programme_voices() -> None:
     # the programme's name says whose show it is ("... with NAME"); an interview's does not
     rows = who(run(f"Late Supper with Kay Mills\n\n{body}Kay Mills: Goodbye.\n"))
     assert ("host", "host") in rows and ("interview", "Tom Reyes") in rows
+    summary = "We sat down with Kay Mills."  # a summary's sentence bills no one
+    assert who(run(f"Late Supper\n\n{summary}\n\n{body}Kay Mills: Goodbye.\n")) == who(
+        run(f"Late Supper\n\n{body}Kay Mills: Goodbye.\n")
+    )
     unbilled = who(run(f"Late Supper\n\n{body}Kay Mills: Goodbye.\n"))
     assert ("interview", "Kay Mills") in unbilled
     assert who(run(f"Interview with Tom Reyes\n\n{body}Kay Mills: Goodbye.\n")) == unbilled
@@ -1390,12 +1394,13 @@ def test_24_at_a_press_call_the_office_holder_is_the_host_and_reporters_ask() ->
     ]  # fmt: skip
     assert result.transcript.people.host is not None
     assert result.transcript.people.host.name == "Ines Calloway"
-    # a reporter who files a report is the programme's
-    report = run(
-        "HOST: The floods are receding.\n\nREPORTER: The water fell a foot overnight.\n\n"
-        "HOST: Thank you.\n\nREPORTER: It is still raining upstream, though.\n"
-    )
-    assert ("host", "Reporter") in who(report)
+    # a reporter who files a report is the programme's, even asking in a vox pop
+    for said in ("The water fell a foot.", "How high did it come?"):
+        report = run(
+            f"HOST: The floods are receding.\n\nREPORTER: {said}\n\n"
+            "HOST: Thank you.\n\nREPORTER: And did the sandbags hold?\n"
+        )
+        assert ("host", "Reporter") in who(report)
 
 
 def test_24_after_name_reports_the_narration_is_the_reporters_and_a_quote_its_speakers() -> None:

@@ -34,7 +34,7 @@ from broadcast_kit.importer.cues import (
 )
 from broadcast_kit.importer.document import Paragraph, Story, Transcript
 from broadcast_kit.importer.labels import NUMBER_WORDS, Label, title_case
-from broadcast_kit.importer.page import short
+from broadcast_kit.importer.page import SENTENCE_END, short
 from broadcast_kit.importer.people import People, Person, mentions
 from broadcast_kit.importer.words import APOS, Words, alternatives, normal
 from broadcast_kit.render.sentences import sentences
@@ -582,7 +582,13 @@ class _ProgrammeVoices:
     def _journalists(self) -> None:
         """ "Reporter:" turns that ask question after question: journalists at a press event,
         guests (a programme's reporter files a report; it does not ask)."""
-        for person in {p.person for p in self.spoken if p.person is not None}:
+        hosted = any(  # a page with a host's label is a programme: its reporter reports
+            p.label is not None
+            and p.label.kind == "host"
+            and normal(p.label.written) not in self.words.announcer_labels
+            for p in self.spoken
+        )
+        for person in {p.person for p in self.spoken if p.person is not None and not hosted}:
             own = self._own(person)
             labels = {normal(p.label.written) for p in own if p.label is not None}
             if person.programme != "reporter" or not labels <= self.words.reporter_labels:
@@ -992,7 +998,10 @@ class _ProgrammeVoices:
         if len(person.tokens) < 2:
             return None
         name = re.escape(person.name)
-        lines = [self.transcript.title or "", *self.transcript.header_lines]
+        # the title, the programme's name and headline-like lines (a summary's "we sat down
+        # with NAME." is no billing)
+        heads = [h for h in self.transcript.header_lines if not SENTENCE_END.search(h)]
+        lines = [self.transcript.title or "", self.transcript.programme or "", *heads]
         for line in lines:
             match = re.search(rf"(?P<before>[\w&'’-]+)\s+(?i:with)\s+{name}(?![\w-])", line)
             if match and not re.fullmatch(rf"(?i){self.words.guest_events}", match["before"]):

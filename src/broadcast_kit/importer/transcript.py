@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from broadcast_kit.errors import InputError
-from broadcast_kit.importer.dates import find_date
+from broadcast_kit.importer.dates import find_date, is_date_line
 from broadcast_kit.importer.document import Paragraph, Story, Transcript
 from broadcast_kit.importer.header import (
     find_broadcaster,
@@ -120,7 +120,10 @@ def parse(page: Page, words: Words) -> Transcript:
         content = content or nameless
         # the transcript begins right below its "Transcript" heading, short lines and all
         # (a page of labels begins at its first label)
-        content = content or (not label_driven and 0 < below < index and not is_headline(text))
+        below_heading = not label_driven and 0 < below < index
+        content = content or (
+            below_heading and not is_headline(text) and not is_date_line(text, words)
+        )
         if not started and (opens or (label and label.kind == "music") or content):
             started = True
             first_title, first_tag = _story_title(header)

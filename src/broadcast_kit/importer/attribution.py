@@ -68,6 +68,7 @@ class _State:
 
     audience: str
     turn: _Turn | None = None
+    voice: _Turn | None = None  # the last programme voice's turn (host side)
     active: Person | None = None  # the interviewee who spoke the paragraph before
     pending: Cue | None = None  # the cue that ended the paragraph before
     named: list[Person] = field(default_factory=list)  # people the narration before named
@@ -117,6 +118,14 @@ class _Attribution:
                     result.append(para)
                 elif para.label is not None:
                     result.append(self._by_label(para, para.label, state))
+                elif state.turn is not None and self._narration_resumes(para, state.turn):
+                    # back to the programme voice whose turn the clip interrupted
+                    state.turn = state.voice
+                    if state.voice is not None:
+                        result.append(self._continue_turn(para, state.voice))
+                    else:
+                        self._by_evidence(para, state, number == len(story.paragraphs))
+                        result.append(para)
                 elif state.turn is not None and self._someone_else(para, state.turn):
                     state.turn = None  # "And I'm John Roe.": a new voice, not the turn going on
                     self._by_evidence(para, state, number == len(story.paragraphs))
@@ -173,6 +182,8 @@ class _Attribution:
         self.introduced = turn if opening is not None and opening.start() <= 4 else None
         if not label.quote:
             state.turn = turn
+            if turn.kind == "host":
+                state.voice = turn
         state.narration()
         if turn.person is not None and turn.kind == "interview":
             state.last_person = turn.person
@@ -180,6 +191,17 @@ class _Attribution:
         if turn.kind == "host":
             self._self_introduction(para)
         return para
+
+    def _narration_resumes(self, para: Paragraph, turn: _Turn) -> bool:
+        """ "Zelenska pressed her country's appeal ...": a guest's name opening the unlabelled
+        paragraph after their clip is the narration talking about them, not their words."""
+        person = turn.person
+        if person is None or turn.kind != "interview" or person.host_side:
+            return False
+        if para.text.startswith(("“", '"', "‘", "'")):
+            return False
+        opening = re.match(r"(?:(?:But|And|Now|So|Then)\s+)?(?:[A-Z][\w.'’-]*\s+){0,3}", para.text)
+        return opening is not None and person.surname in opening.group(0).split()
 
     def _someone_else(self, para: Paragraph, turn: _Turn) -> bool:
         """An unlabelled paragraph that opens with another voice saying its name, after a

@@ -1467,3 +1467,18 @@ def test_24_a_numbered_list_keeps_its_numbers_and_court_style_lines_lose_them() 
     court = "\n\n".join(f"{n} words of line {n} of the page go on" for n in range(1, 16))
     text = importer.page_text(court + "\n").text
     assert not re.search(r"^\d", text, re.M) and "words of line 15" in text
+
+
+def test_24_narration_naming_someone_after_a_clip_is_the_anchors_again() -> None:
+    result = run(
+        "ANN LEE, NEWS ANCHOR: The harbour master, Ilse Voss, spoke on Tuesday.\n\n"
+        "VOSS: The old pier is not safe.\n\n"
+        "Harbour Secretary Jo Pike hinted at a new pier by the spring.\n\n"
+        "PIKE: We will build it, and we will build it on time.\n\n"
+        "Voss asked for the money before the winter.\n\n"
+        "VOSS: We cannot wait.\n\nAnd we will not wait, either.\n"
+    )
+    assert [(kind, name) for kind, name in who(result)] == [
+        ("host", "host"), ("interview", "Voss"), ("host", "host"), ("interview", "Pike"),
+        ("host", "host"), ("interview", "Voss"), ("interview", "Voss"),
+    ]  # fmt: skip

@@ -118,7 +118,7 @@ class _Attribution:
                     result.append(para)
                 elif para.label is not None:
                     result.append(self._by_label(para, para.label, state))
-                elif state.turn is not None and self._narration_resumes(para, state.turn):
+                elif state.turn is not None and self._narration_resumes(para, state.turn, result):
                     # back to the programme voice whose turn the clip interrupted
                     state.turn = state.voice
                     if state.voice is not None:
@@ -192,16 +192,29 @@ class _Attribution:
             self._self_introduction(para)
         return para
 
-    def _narration_resumes(self, para: Paragraph, turn: _Turn) -> bool:
-        """ "Zelenska pressed her country's appeal ...": a guest's name opening the unlabelled
-        paragraph after their clip is the narration talking about them, not their words."""
+    def _narration_resumes(self, para: Paragraph, turn: _Turn, before: list[Paragraph]) -> bool:
+        """ "Zelenska pressed her country's appeal ...", "Defense Secretary Jane Doe hinted
+        ...": an unlabelled paragraph after a guest's clip that opens with someone's name
+        (the guest's, a full name, or a known surname) and a verb is the narration talking
+        about them, not the guest's words. Only after a clip: a guest the narration named
+        before their label."""
         person = turn.person
         if person is None or turn.kind != "interview" or person.host_side:
             return False
-        if para.text.startswith(("“", '"', "‘", "'")):
+        surname = re.compile(rf"(?<![\w-]){re.escape(person.surname)}(?![\w-])")
+        if not any(p.person is not person and surname.search(p.text) for p in before):
             return False
-        opening = re.match(r"(?:(?:But|And|Now|So|Then)\s+)?(?:[A-Z][\w.'’-]*\s+){0,3}", para.text)
-        return opening is not None and person.surname in opening.group(0).split()
+        opening = re.match(
+            r"(?:(?:But|And|Now|So|Then)\s+)?(?P<names>(?:[A-Z][\w.'’-]*\s+(?:of\s+)?){1,8})(?=[a-z])",
+            para.text,
+        )
+        if opening is None:
+            return False
+        surnames = {p.surname for p in self.people.known}
+        for tokens, _ in self.people.runs(opening["names"]):
+            if person.surname in tokens or len(tokens) >= 2 or tokens[-1] in surnames:
+                return True
+        return False
 
     def _someone_else(self, para: Paragraph, turn: _Turn) -> bool:
         """An unlabelled paragraph that opens with another voice saying its name, after a

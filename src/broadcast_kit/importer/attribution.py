@@ -201,9 +201,6 @@ class _Attribution:
         person = turn.person
         if person is None or turn.kind != "interview" or person.host_side:
             return False
-        surname = re.compile(rf"(?<![\w-]){re.escape(person.surname)}(?![\w-])")
-        if not any(p.person is not person and surname.search(p.text) for p in before):
-            return False
         opening = re.match(
             r"(?:(?:But|And|Now|So|Then)\s+)?(?P<names>(?:[A-Z][\w.'’-]*\s+(?:of\s+)?){1,8})(?=[a-z])",
             para.text,
@@ -211,10 +208,13 @@ class _Attribution:
         if opening is None:
             return False
         surnames = {p.surname for p in self.people.known}
-        for tokens, _ in self.people.runs(opening["names"]):
-            if person.surname in tokens or len(tokens) >= 2 or tokens[-1] in surnames:
-                return True
-        return False
+        if not any(
+            person.surname in tokens or len(tokens) >= 2 or tokens[-1] in surnames
+            for tokens, _ in self.people.runs(opening["names"])
+        ):
+            return False
+        surname = re.compile(rf"(?<![\w-]){re.escape(person.surname)}(?![\w-])")
+        return any(p.person is not person and surname.search(p.text) for p in before)
 
     def _someone_else(self, para: Paragraph, turn: _Turn) -> bool:
         """An unlabelled paragraph that opens with another voice saying its name, after a

@@ -1482,3 +1482,16 @@ def test_24_narration_naming_someone_after_a_clip_is_the_anchors_again() -> None
         ("host", "host"), ("interview", "Voss"), ("host", "host"), ("interview", "Pike"),
         ("host", "host"), ("interview", "Voss"), ("interview", "Voss"),
     ]  # fmt: skip
+
+
+def test_24_a_label_glued_to_the_page_text_and_a_role_in_two_parts() -> None:
+    result = run(
+        "Support our station and learn moreabout sponsorshipANN LEE: Good evening.\n"
+        "Tonight, the harbour plans for more storms.\n"
+        "JO PIKE, Senior Harbour Planner, Dunmore: In the future, this will happen monthly.\n"
+        "ANN LEE: Thank you.\n"
+    )
+    spoken = " ".join(p.text for p in result.transcript.paragraphs if p.spoken)
+    assert "LEE:" not in spoken and "PIKE" not in spoken and "Planner" not in spoken
+    assert ("interview", "Jo Pike") in who(result)
+    assert result.transcript.paragraphs[0].text == "Good evening."

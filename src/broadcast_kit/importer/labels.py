@@ -37,7 +37,7 @@ _DELIVERY = r"(?:\s*\[[A-Za-z][\w.,'’ /&-]{0,60}\])?"
 _CAPS_LABEL = re.compile(
     rf"^(?P<label>(?P<hon>{_HONORIFIC})?(?P<name>{_GIVEN_SURNAME}|{_CAPS_NAME}){_DELIVERY}"
     # a role and a book or programme: "NAME, AUTHOR, \"THE BOOK\":"
-    rf"(?:\s*\((?P<paren>[^()]{{1,80}})\))?(?:\s*,\s*(?P<role>{_ROLE}(?:,\s*[\"“]{_ROLE})?))?\s*:)"
+    rf"(?:\s*\((?P<paren>[^()]{{1,80}})\))?(?:\s*,\s*(?P<role>{_ROLE}(?:,\s*[\"“]?{_ROLE})?))?\s*:)"
     r"(?:(?:\s+|(?=[A-Z“\"‘'(\[]))(?P<rest>.*))?$"  # "CHUCK TODD:This Sunday" too
 )
 _MIXED_TOKEN = r"[A-Z][a-z'’]+(?:[-\u2010\u2011][A-Za-z][a-z]+)?"
@@ -173,6 +173,9 @@ _BOLD_LINE = re.compile(
     r"^(?P<indent>[^\S\n]*)(?P<mark>\*\*|__)(?P<text>[^*_\n]{1,100}?)(?P=mark)?[^\S\n]*$",
     re.MULTILINE,
 )
+# a label in capitals glued to the page's text before it, where a scraped page lost the
+# break: "... online sponsorshipJUDY WOODRUFF: Good evening."
+_GLUED_LABEL = re.compile(r"(?<=[a-z]{4})(?=[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){1,4}:\s)")
 # a Markdown escape: "\[laughs\]", "\*", "\_"
 _ESCAPE = re.compile(r"\\([\[\]()*_#.!>`+-])")
 
@@ -183,6 +186,7 @@ def without_label_markup(text: str) -> str:
     Doe: Words") and Markdown's escapes ("\\[laughs\\]" -> "[laughs]"); whether the words
     before the colon are a label is for the label reader to say."""
     text = _ESCAPE.sub(r"\1", text)
+    text = _GLUED_LABEL.sub(" ", text)
     text = _BOLD_LINE.sub(lambda m: f"{m['indent']}{m['text'].strip()}", text)
     text = _BULLET_LABEL.sub(lambda m: m["indent"], text)
     return _EMPHASIS_LABEL.sub(lambda m: f"{m['indent']}{m['label'].rstrip()}:", text)

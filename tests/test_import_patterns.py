@@ -1238,3 +1238,260 @@ def test_24_a_summary_left_out_above_a_transcript_heading_keeps_the_headline() -
     spoken = [p.text for s in single.transcript.stories for p in s.paragraphs if p.spoken]
     assert spoken and not any("board met on Tuesday" in text for text in spoken)
     assert not any("0:" in text for text in spoken)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "**Ada Moss:** Thank you, it is good to be here.",
+        "**Ada Moss**: Thank you, it is good to be here.",
+        "__Ada Moss:__ Thank you, it is good to be here.",
+        "- **Ada Moss:** Thank you, it is good to be here.",
+        "    • Ada Moss: Thank you, it is good to be here.",
+        "> Ada Moss: Thank you, it is good to be here.",
+    ],
+)
+def test_24_a_label_in_markdown_or_after_a_bullet_is_a_label(line: str) -> None:
+    result = run(
+        f"Kay Mills: Welcome back to Field Notes.\n\n{line}\n\n"
+        "Kay Mills: Was the road long?\n\nAda Moss: \\[laughs\\] Very long, and muddy.\n"
+    )
+    assert who(result) == [
+        ("host", "host"), ("interview", "Ada Moss"), ("host", "host"), ("interview", "Ada Moss")
+    ]  # fmt: skip
+    spoken = " ".join(p.text for p in result.transcript.paragraphs)
+    assert not re.search(r"\*|_|•|>|Moss:|\\|laughs", spoken)
+
+
+def test_24_bold_words_that_are_no_label_keep_their_text() -> None:
+    page = "**Note:** the **harbour** was closed for a week, and nobody minded at all.\n"
+    assert importer.page_text(page).text.startswith("Note: the **harbour** was")
+
+
+def test_24_a_line_all_in_bold_is_a_headings_words() -> None:
+    assert (
+        importer.page_text("**Harbour Board**\n\n**Ferries\n").text == "Harbour Board\n\nFerries\n"
+    )
+    result = run(
+        "Good afternoon, I will start with the harbour and then take questions.\n\n"
+        "**Harbour Board\n\nThe harbour board meets today to decide on the ferry.\n"
+    )
+    assert [s.title for s in result.transcript.stories][-1] == "Harbour Board"
+
+
+def test_24_the_opening_and_the_title_bill_the_programme_voices() -> None:
+    body = (
+        "Tom Reyes: Hello, all, and thank you for having me on.\n\n"
+        "Ben Ortiz: It did, and the vote was close, nine to eight.\n\n"
+        "Tom Reyes: I still think the tax was a mistake from day one.\n\n"
+        "Kay Mills: Thank you, Tom.\n\n"
+        "Ben Ortiz: Thank you.\n"
+    )
+    billing = (
+        "Kay Mills: Your hosts today are Kay Mills and Ben Ortiz, and our guest is Tom Reyes.\n\n"
+    )
+    # the opening bills its voices and its guest, whoever speaks first
+    first, rest = body.split("\n\n", 1)
+    for page in (billing + body, f"{first}\n\n{billing}{rest}"):
+        rows = who(run(page))
+        assert ("interview", "Tom Reyes") in rows
+        assert all(kind == "host" for kind, name in rows if name != "Tom Reyes"), rows
+    # the programme's name says whose show it is ("... with NAME"); an interview's does not
+    rows = who(run(f"Late Supper with Kay Mills\n\n{body}Kay Mills: Goodbye.\n"))
+    assert ("host", "host") in rows and ("interview", "Tom Reyes") in rows
+    summary = "We sat down with Kay Mills."  # a summary's sentence bills no one
+    assert who(run(f"Late Supper\n\n{summary}\n\n{body}Kay Mills: Goodbye.\n")) == who(
+        run(f"Late Supper\n\n{body}Kay Mills: Goodbye.\n")
+    )
+    unbilled = who(run(f"Late Supper\n\n{body}Kay Mills: Goodbye.\n"))
+    assert ("interview", "Kay Mills") in unbilled
+    assert who(run(f"Interview with Tom Reyes\n\n{body}Kay Mills: Goodbye.\n")) == unbilled
+
+
+def test_24_mixed_case_labels_with_a_title_an_honorific_or_an_initial() -> None:
+    result = run(
+        "Mr Aldo F. Brennan (Moderator): Prime Minister, were you pleased?\n\n"
+        "PM Tavita Okafor: We were pleased.\n\nModerator: And the ferry?\n\n"
+        "PM Okafor: It sails on.\n\nModerator: Thank you.\n\nPM Okafor: Thank you.\n"
+    )
+    assert who(result) == [
+        ("host", "host"), ("interview", "Tavita Okafor"), ("host", "host"),
+        ("interview", "Tavita Okafor"), ("host", "host"), ("interview", "Tavita Okafor"),
+    ]  # fmt: skip
+    assert result.transcript.people.host is not None
+    assert result.transcript.people.host.name == "Aldo F. Brennan"
+
+
+def test_24_voices_heard_once_may_be_as_many_as_the_turns_of_those_who_recur() -> None:
+    once = "".join(
+        f"{name}: I was there in {year}, and it was cold.\n\nAnn Lee: Thank you.\n\n"
+        f"Jo Park: Next.\n\n"
+        for name, year in (("Ted Roe", 1950), ("Bo Quill", 1951), ("Alma Minter", 1952),
+                           ("Cy Dorn", 1953), ("Ed Fenn", 1954))
+    )  # fmt: skip
+    result = run("Ann Lee: Welcome, all of you, to the reunion.\n\nJo Park: Welcome.\n\n" + once)
+    spoken = " ".join(p.text for p in result.transcript.paragraphs)
+    assert not re.search(r"[A-Z][a-z]+ [A-Z][a-z]+:", spoken)
+    assert ("interview", "Cy Dorn") in who(result)
+
+
+def test_24_a_numbered_voice_that_says_its_name_is_that_person() -> None:
+    result = run(
+        "SPEAKER 1: Good evening, and welcome. I'm Ada Moss.\n\n"
+        "SPEAKER 2: This is Tom Hart, who sailed the strait alone. Tom?\n\n"
+        "SPEAKER 3: Thank you, Ada.\n\nSPEAKER 1: How long did it take?\n\n"
+        "SPEAKER 3: Nine days, more or less.\n"
+    )
+    names = [p.person.name if p.person else None for p in result.transcript.paragraphs]
+    # the first voice is Ada Moss, the host; "This is Tom Hart" names someone else
+    assert result.transcript.people.host is not None
+    assert result.transcript.people.host.name == "Ada Moss"
+    assert "Tom Hart" not in names and "Speaker 2" in names
+    assert "Speaker 1 says their name: Ada Moss" in result.yaml
+
+
+def test_24_cue_words_without_a_colon_are_cues_when_the_page_repeats_them() -> None:
+    script = (
+        "Ada: Is that the ferry?\n\nSFX a horn, twice\n\nTom: It is.\n\n"
+        "SD he waves\n\nAda: Wave back, then.\n\nSFX gulls\n\nSD she waves\n\n"
+        "Ada: Goodbye!\n"
+    )
+    result = run(script)
+    spoken = " ".join(p.text for p in result.transcript.paragraphs if p.spoken)
+    assert not re.search(r"SFX|SD|horn|gulls|waves", spoken)
+    # once only, the capitals are words: "SD he waves" on its own is kept
+    once = run("Ada: Is that the ferry?\n\nSD he waves\n\nTom: It is.\n\nAda: Good.\n\nTom: Yes.\n")
+    assert any("SD he waves" in p.text for p in once.transcript.paragraphs)
+
+
+def test_24_a_scripts_characters_may_be_roles_and_speak_once() -> None:
+    result = run(
+        "MUSIC: Theme.\n\nAda: Is that the ferry?\n\nSOUND: A horn.\n\n"
+        "Radio Officer: Message from the ferry, madam.\n\nCaptain (on deck): Let her in.\n\n"
+        "Ada: At last.\n"
+    )
+    assert [p.person.name for p in result.transcript.paragraphs if p.person] == [
+        "Radio Officer", "Captain"
+    ]  # fmt: skip
+    assert not any(":" in p.text for p in result.transcript.paragraphs if p.spoken)
+    assert all(p.kind == "host" for p in result.transcript.paragraphs if p.spoken)
+    # without cue lines a role once ("Radio Officer:") is no label
+    plain = run("Ada: Is that the ferry?\n\nRadio Officer: Message for you.\n\nAda: Good.\n")
+    assert any(p.text.startswith("Radio Officer:") for p in plain.transcript.paragraphs)
+
+
+def test_24_at_a_press_call_the_office_holder_is_the_host_and_reporters_ask() -> None:
+    result = run(
+        "Operator: First question, from the Courier.\n\n"
+        "Reporter: Governor, how many homes are without power?\n\n"
+        "Governor Ines Calloway: About four thousand.\n\n"
+        "Operator: Next question.\n\nReporter: Will the schools open?\n\n"
+        "Governor Ines Calloway: They will.\n"
+    )
+    assert who(result) == [
+        ("host", "Operator"), ("interview", "Reporter"), ("host", "host"),
+        ("host", "Operator"), ("interview", "Reporter"), ("host", "host"),
+    ]  # fmt: skip
+    assert result.transcript.people.host is not None
+    assert result.transcript.people.host.name == "Ines Calloway"
+    # a reporter who files a report is the programme's, even asking in a vox pop
+    for said in ("The water fell a foot.", "How high did it come?"):
+        report = run(
+            f"HOST: The floods are receding.\n\nREPORTER: {said}\n\n"
+            "HOST: Thank you.\n\nREPORTER: And did the sandbags hold?\n"
+        )
+        assert ("host", "Reporter") in who(report)
+
+
+def test_24_after_name_reports_the_narration_is_the_reporters_and_a_quote_its_speakers() -> None:
+    result = run(
+        "The keepers met in Portnell today for the last time.\n\nOdile Marsh reports.\n\n"
+        "(Click here to listen to the full report)\n\n"
+        "There were eleven of them in the old harbour hall that afternoon.\n\n"
+        "But Senator Tobias Wren says the stairs were never the hard part of the job.\n\n"
+        '"I count them on the way up and on the way down, every single time."\n\n'
+        "The keepers are now writing down what they remember of the lights.\n"
+    )
+    assert who(result) == [
+        ("host", "host"), ("host", "host"), ("host", "Odile Marsh"), ("host", "Odile Marsh"),
+        ("interview", "Tobias Wren"), ("host", "Odile Marsh"),
+    ]  # fmt: skip
+    assert "Click" not in " ".join(p.text for p in result.transcript.paragraphs)
+
+
+def test_24_a_title_after_a_function_word_still_marks_a_name() -> None:
+    people = importer.People()
+    assert [p.name for p in people.named_in("But Senator Xenophon says so.")] == ["Xenophon"]
+
+
+def test_24_a_report_handed_over_inside_a_paragraph_gets_its_own() -> None:
+    result = run(
+        "The storm closed every road on the coast overnight, and eleven ferries stayed in port"
+        " Our correspondent on the coast, Odile Marsh, reports. The wind began at midnight and"
+        " it has not stopped since.\n"
+    )
+    paragraphs = [p for p in result.transcript.paragraphs if p.spoken]
+    assert paragraphs[-1].text == "The wind began at midnight and it has not stopped since."
+    assert paragraphs[-1].person is not None and paragraphs[-1].person.name == "Odile Marsh"
+    assert paragraphs[0].person is None and paragraphs[0].text.endswith("reports.")
+
+
+def test_24_hi_its_name_introduces_the_host() -> None:
+    result = run(
+        "Harbour Hour\n\nHi, it's Ada Moss, and today I have something a little different.\n\n"
+        "Tom Hart came to the studio last week.\n\nI have wanted to meet him for years.\n"
+    )
+    assert result.transcript.people.host is not None
+    assert result.transcript.people.host.name == "Ada Moss"
+    assert "the host introduces themselves: Ada Moss" in result.yaml
+
+
+@pytest.mark.parametrize(
+    ("reply", "kind"),
+    [("It has rained for nine days now.", "host"), ("Thanks for having me, Ada.", "interview")],
+)
+def test_24_numbered_voices_are_all_the_programmes_unless_a_guest_is_heard(
+    reply: str, kind: str
+) -> None:
+    result = run(
+        "Speaker 1: Good evening, this is the late shift, and it is raining again.\n\n"
+        f"Speaker 2: {reply}\n\nSpeaker 1: The ferry is running, at least.\n\n"
+        "Speaker 2: It is, and the tide is in by six.\n"
+    )
+    assert [k for k, name in who(result) if name == "Speaker 2"] == [kind, kind]
+
+
+def test_24_a_numbered_list_keeps_its_numbers_and_court_style_lines_lose_them() -> None:
+    listed = "".join(f"{n} Item number {n} of the list.\n" for n in (1, 2, 3, 4))
+    assert importer.page_text(listed).text == listed
+    court = "\n\n".join(f"{n} words of line {n} of the page go on" for n in range(1, 16))
+    text = importer.page_text(court + "\n").text
+    assert not re.search(r"^\d", text, re.M) and "words of line 15" in text
+
+
+def test_24_narration_naming_someone_after_a_clip_is_the_anchors_again() -> None:
+    result = run(
+        "ANN LEE, NEWS ANCHOR: The harbour master, Ilse Voss, spoke on Tuesday.\n\n"
+        "VOSS: The old pier is not safe.\n\n"
+        "Harbour Secretary Jo Pike hinted at a new pier by the spring.\n\n"
+        "PIKE: We will build it, and we will build it on time.\n\n"
+        "Voss asked for the money before the winter.\n\n"
+        "VOSS: We cannot wait.\n\nAnd we will not wait, either.\n"
+    )
+    assert [(kind, name) for kind, name in who(result)] == [
+        ("host", "host"), ("interview", "Voss"), ("host", "host"), ("interview", "Pike"),
+        ("host", "host"), ("interview", "Voss"), ("interview", "Voss"),
+    ]  # fmt: skip
+
+
+def test_24_a_label_glued_to_the_page_text_and_a_role_in_two_parts() -> None:
+    result = run(
+        "Support our station and learn moreabout sponsorshipANN LEE: Good evening.\n"
+        "Tonight, the harbour plans for more storms.\n"
+        "JO PIKE, Senior Harbour Planner, Dunmore: In the future, this will happen monthly.\n"
+        "ANN LEE: Thank you.\n"
+    )
+    spoken = " ".join(p.text for p in result.transcript.paragraphs if p.spoken)
+    assert "LEE:" not in spoken and "PIKE" not in spoken and "Planner" not in spoken
+    assert ("interview", "Jo Pike") in who(result)
+    assert result.transcript.paragraphs[0].text == "Good evening."

@@ -33,13 +33,14 @@ from broadcast_kit.importer.cues import (
     unquoted,
 )
 from broadcast_kit.importer.document import Paragraph, Story, Transcript
-from broadcast_kit.importer.labels import Label
-from broadcast_kit.importer.page import short
+from broadcast_kit.importer.labels import NUMBER_WORDS, Label, title_case
+from broadcast_kit.importer.page import SENTENCE_END, short
 from broadcast_kit.importer.people import People, Person, mentions
 from broadcast_kit.importer.words import APOS, Words, alternatives, normal
 from broadcast_kit.render.sentences import sentences
 
-_NUMBERED = re.compile(r"(?i)(?:speaker|participant|voice)\s*\d+")  # "Speaker 4"
+# "Speaker 4", "Voice One": a voice the transcript numbers
+_NUMBERED = re.compile(rf"(?i)(?:speaker|participant|voice)(?:\s*\d+|\s+(?:{NUMBER_WORDS}))")
 # a headline saying who interviews whom: "Jane Doe Interviews John Roe"
 _NAME = r"[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3}"
 _INTERVIEWS = re.compile(
@@ -67,6 +68,7 @@ class _State:
 
     audience: str
     turn: _Turn | None = None
+    voice: _Turn | None = None  # the last programme voice's turn (host side)
     active: Person | None = None  # the interviewee who spoke the paragraph before
     pending: Cue | None = None  # the cue that ended the paragraph before
     named: list[Person] = field(default_factory=list)  # people the narration before named
@@ -96,6 +98,8 @@ class _Attribution:
         )
         self.others = any(label.kind != "host" for label in turn_labels)
         self.introduced: _Turn | None = None  # the turn whose voice opened by saying its name
+        # numbered voices that said their names: "VOICE ONE: ... I'm Jane Doe." -> Jane Doe
+        self.named_voices: dict[str, Person] = {}
         intro = self.words.self_introductions
         self.self_intro = re.compile(
             rf"(?:^|(?<=[.!?,;]\s)|(?<=\b[Aa]nd\s)|(?<=^Hey\s)|(?<=^Hi\s))(?i:{intro})\s+(?P<name>[A-Z][^\s,.!?;]*"
@@ -114,6 +118,14 @@ class _Attribution:
                     result.append(para)
                 elif para.label is not None:
                     result.append(self._by_label(para, para.label, state))
+                elif state.turn is not None and self._narration_resumes(para, state.turn, result):
+                    # back to the programme voice whose turn the clip interrupted
+                    state.turn = state.voice
+                    if state.voice is not None:
+                        result.append(self._continue_turn(para, state.voice))
+                    else:
+                        self._by_evidence(para, state, number == len(story.paragraphs))
+                        result.append(para)
                 elif state.turn is not None and self._someone_else(para, state.turn):
                     state.turn = None  # "And I'm John Roe.": a new voice, not the turn going on
                     self._by_evidence(para, state, number == len(story.paragraphs))
@@ -130,6 +142,7 @@ class _Attribution:
                     self._by_evidence(para, state, number == len(story.paragraphs))
                     result.append(para)
             story.paragraphs = result
+            self._reports(story)
         _ProgrammeVoices(self.transcript, self.words, self.self_intro).run()
         self._music_roles()
 
@@ -142,15 +155,16 @@ class _Attribution:
             self.voxpops += 1
             turn = _Turn("voxpop", label, turn.line, None, label.role or label.name or "Voxpop")
             turn.voice = f"voxpop-{self.voxpops}"
-        elif label.kind == "host" and normal(label.written) in ("announcer", "voiceover"):
-            # "ANNOUNCER:" is the programme's, but not its host: a voice of its own
-            person = self.people.person("Announcer")
+        elif label.kind == "host" and normal(label.written) in self.words.announcer_labels:
+            # "ANNOUNCER:", "Operator:" are the programme's, but not its host: a voice of its own
+            person = self.people.person(normal(label.written).title())
             person.programme = person.programme or "announcer"
             turn.person = person
         elif label.kind in ("speaker", "reporter") or label.name:
             person = (
                 self._by_role(label)
                 or self._by_initials(label)
+                or self._numbered_voice(label, para)
                 or self.people.person(label.name or "Reporter")
             )
             person.role = person.role or ("reporter" if label.kind == "reporter" else label.role)
@@ -168,6 +182,8 @@ class _Attribution:
         self.introduced = turn if opening is not None and opening.start() <= 4 else None
         if not label.quote:
             state.turn = turn
+            if turn.kind == "host":
+                state.voice = turn
         state.narration()
         if turn.person is not None and turn.kind == "interview":
             state.last_person = turn.person
@@ -175,6 +191,30 @@ class _Attribution:
         if turn.kind == "host":
             self._self_introduction(para)
         return para
+
+    def _narration_resumes(self, para: Paragraph, turn: _Turn, before: list[Paragraph]) -> bool:
+        """ "Zelenska pressed her country's appeal ...", "Defense Secretary Jane Doe hinted
+        ...": an unlabelled paragraph after a guest's clip that opens with someone's name
+        (the guest's, a full name, or a known surname) and a verb is the narration talking
+        about them, not the guest's words. Only after a clip: a guest the narration named
+        before their label."""
+        person = turn.person
+        if person is None or turn.kind != "interview" or person.host_side:
+            return False
+        opening = re.match(
+            r"(?:(?:But|And|Now|So|Then)\s+)?(?P<names>(?:[A-Z][\w.'’-]*\s+(?:of\s+)?){1,8})(?=[a-z])",
+            para.text,
+        )
+        if opening is None:
+            return False
+        surnames = {p.surname for p in self.people.known}
+        if not any(
+            person.surname in tokens or len(tokens) >= 2 or tokens[-1] in surnames
+            for tokens, _ in self.people.runs(opening["names"])
+        ):
+            return False
+        surname = re.compile(rf"(?<![\w-]){re.escape(person.surname)}(?![\w-])")
+        return any(p.person is not person and surname.search(p.text) for p in before)
 
     def _someone_else(self, para: Paragraph, turn: _Turn) -> bool:
         """An unlabelled paragraph that opens with another voice saying its name, after a
@@ -209,6 +249,30 @@ class _Attribution:
             return None
         role = normal(label.role)
         return next((p for p in self.people.known if p.role and normal(p.role) == role), None)
+
+    def _numbered_voice(self, label: Label, para: Paragraph) -> Person | None:
+        """The person a numbered label stands for once its voice says its name in its first
+        turn ("VOICE ONE: Welcome to the show. I'm Jane Doe."): a programme's voices are
+        often numbered on the page and named only in what they say."""
+        if label.name is None or not _NUMBERED.fullmatch(label.name):
+            return None
+        if label.name in self.named_voices:
+            return self.named_voices[label.name]
+        if any(p.name == label.name for p in self.people.known):
+            return None  # it spoke before without saying its name
+        for match in self.self_intro.finditer(para.text[:300]):
+            if match.group(0).lower().startswith("this"):
+                continue  # "This is Jane Doe" may hand over to her
+            runs = list(self.people.runs(match.group("name")))
+            if len(runs) != 1 or len(runs[0][0]) < 2:
+                continue
+            person = self.people.person(" ".join(runs[0][0]))
+            if person.host_side or person.interviewee or person in self.named_voices.values():
+                continue
+            self.named_voices[label.name] = person
+            para.notes.append(f"{label.name} says their name: {person.name}")
+            return person
+        return None
 
     def _by_initials(self, label: Label) -> Person | None:
         """The person "CO:" means once "CAROL OFF:" has spoken: their initials."""
@@ -384,6 +448,47 @@ class _Attribution:
             return "continues"
         return "clear" if last else "unclear"
 
+    # --- 3b. a reporter's package ----------------------------------------------------------
+
+    def _reports(self, story: Story) -> None:
+        """ "Jane Doe reports." ending the anchor's words: the narration after it, to the
+        story's end or the next host label, is the reporter's (quotes inside it stay their
+        speakers'). A paragraph that goes on after the hand-over lost its break there."""
+        handed = re.compile(
+            rf"(?:^|(?<=[.!?]\s))(?P<who>[^.!?]{{3,200}}?)\s+(?i:{self.words.report_cues})"
+            r"(?:\s+(?:from|in)\s+[^.!?]{1,40})?\.(?=\s+[A-Z“\"‘]|\s*$)"
+        )
+        reporter: Person | None = None
+        cue = ""
+        paragraphs: list[Paragraph] = []
+        for para in story.paragraphs:
+            paragraphs.append(para)
+            if para.label is not None and para.label.kind == "host":
+                reporter = None
+            if not para.spoken or para.kind != "host" or para.person is not None:
+                continue
+            if para.label is None and reporter is not None:
+                para.person = reporter
+                para.notes.append(f"check: {reporter.name} (reporter): after “{cue}”")
+                continue
+            match = handed.search(para.text)
+            if match is None:
+                continue
+            runs = [words for words, _ in self.people.runs(match["who"]) if len(words) >= 2]
+            if not runs:
+                continue
+            person = self.people.person(" ".join(runs[-1]))
+            if person.host or person.interviewee:
+                continue
+            person.programme = person.programme or "reporter"
+            reporter, cue = person, match.group(0).strip()
+            rest = para.text[match.end() :].strip()
+            if rest:  # "... Jane Doe reports. The battle has begun.": a break lost
+                para.text = para.text[: match.end()].strip()
+                notes = [GUESSED_BREAK, f"check: {reporter.name} (reporter): after “{cue}”"]
+                paragraphs.append(Paragraph(rest, para.line, person=reporter, notes=notes))
+        story.paragraphs = paragraphs
+
     # --- 4. the host ----------------------------------------------------------------------
 
     def _narration(
@@ -500,12 +605,40 @@ class _ProgrammeVoices:
         roles = self.words.lists.host_labels + self.words.lists.reporter_labels
         self.role_words = alternatives(r for r in roles if len(r) > 3 and r != "package")
         self._montage_voices: set[Person] | None = None
+        self.journalists: set[Person] = set()  # "Reporter:" voices that ask the questions
         self.host_found: Person | None = None
 
     def run(self) -> None:
+        self._journalists()
         self._named_voices()
         self._interview_headline()
         self._introductions()
+
+    def _journalists(self) -> None:
+        """ "Reporter:" turns that ask question after question: journalists at a press event,
+        guests (a programme's reporter files a report; it does not ask)."""
+        hosted = any(  # a page with a host's label is a programme: its reporter reports
+            p.label is not None
+            and p.label.kind == "host"
+            and normal(p.label.written) not in self.words.announcer_labels
+            for p in self.spoken
+        )
+        for person in {p.person for p in self.spoken if p.person is not None and not hosted}:
+            own = self._own(person)
+            labels = {normal(p.label.written) for p in own if p.label is not None}
+            if person.programme != "reporter" or not labels <= self.words.reporter_labels:
+                continue
+            asked = sum(1 for p in own if ends_with_question(p.text))
+            if asked < 2 or asked < 0.6 * len(own):
+                continue
+            person.programme, person.interviewee = None, True
+            self.journalists.add(person)
+            for para in own:
+                para.kind = "interview"
+                para.notes = [
+                    n.replace(f"{person.name} (reporter): ", f"{person.name}: ") for n in para.notes
+                ]
+            own[0].notes.append(f"check: {person.name} taken as a journalist: asks the questions")
 
     def _introductions(self) -> None:
         """ "And I'm John Roe." standing alone, unlabelled, where John Roe is a programme
@@ -564,8 +697,50 @@ class _ProgrammeVoices:
             for person in people:
                 why = "a drama (cue lines, effects, characters)"
                 found.setdefault(person, ("voice actor", why))
+        # at a press conference the panel answers the journalists: each who answers is host
+        # side, and so is whoever moderates it ("THE MODERATOR:")
+        asking = {
+            p.person
+            for p in self.spoken
+            if p.kind == "interview" and (self._questioner(p) or p.person in self.journalists)
+        }
+        if asking and (host is None or host[0] not in asking):
+            answering = {  # an answer, not a "Thank you."
+                b.person
+                for a, b in itertools.pairwise(self.spoken)
+                if a.person in asking
+                and b.person is not None
+                and b.person not in asking
+                and len(b.text.split()) >= 12
+            }
+            for person in people:
+                if person in found or person in asking:
+                    continue
+                if person in answering:
+                    found[person] = ("co-host", "answers the journalists at a press conference")
+                elif normal(person.name).removeprefix("the ") in self.words.moderator_labels:
+                    found[person] = ("co-host", "moderates the press conference")
+        for person in people:  # "ADMINISTRATOR DOE:" at the agency's briefing
+            if host is not None and person not in found and self._office(person):
+                lines = [self.transcript.title or "", *self.transcript.header_lines]
+                if any(self.words.own_events.search(line) for line in lines):
+                    found[person] = ("co-host", "an official, at their briefing")
+        if host is not None and self._numbered_only() and not self._guest_heard():
+            for person in people:  # "Speaker 1", "Speaker 2", and no one is a guest
+                why = "the transcript only numbers its voices and welcomes no guest"
+                found.setdefault(person, ("co-host", why))
         for person, (role, why) in found.items():
             self._flip(person, role, why)
+
+    def _numbered_only(self) -> bool:
+        """Whether every labelled voice is one the transcript only numbers ("Speaker 2")."""
+        voices = {p.person for p in self.spoken if p.person is not None and p.label is not None}
+        return bool(voices) and all(_NUMBERED.fullmatch(p.name) for p in voices)
+
+    def _guest_heard(self) -> bool:
+        """Whether the page shows a guest: welcomed or billed as one ("my guest", "joining
+        us"), or answering as one ("thanks for having me")."""
+        return any(self.words.guest_heard.search(p.text) for p in self.spoken)
 
     def _interview_headline(self) -> None:
         """ "Katie Couric Interviews Larry King": a headline naming who interviews whom
@@ -655,7 +830,7 @@ class _ProgrammeVoices:
         if len(unlabelled) > 1 and self.spoken[0].label is None:
             return None
         labelled = [p for p in self.spoken if p.person is not None]
-        asking = {p.person for p in labelled if self._questioner(p)}
+        asking = {p.person for p in labelled if self._questioner(p)} | self.journalists
         # a questioner who opens by welcoming the guest ("good morning and welcome") is the
         # host of a broadcast interview, not a journalist at a press event
         first = labelled[0] if labelled else None
@@ -678,12 +853,19 @@ class _ProgrammeVoices:
         for person in people:
             own = self._own(person)
             evidence: list[tuple[int, str]] = []
+            billed = self._billed(person)
+            if billed == "guest":
+                continue
+            if billed == "host":
+                evidence.append((3, "billed as the programme's voice"))
             if self._introduces(person):
                 evidence.append((3, "introduces themselves"))
             if any(self.words.programme_openers.search(p.text) for p in own):
                 evidence.append((2, "welcomes or signs off"))
             if self._named_in_title(person):
                 evidence.append((3, "the title names their briefing or remarks"))
+            if self._office(person):
+                evidence.append((2, "holds the office their label names"))
             if answers and answers.most_common(1)[0][0] is person:
                 evidence.append((3, "answers the journalists"))
             if labelled and labelled[0].person is person:
@@ -766,6 +948,16 @@ class _ProgrammeVoices:
                 return True
         return False
 
+    def _office(self, person: Person) -> bool:
+        """Whether the label `person` speaks under names an office before their name
+        ("Prime Minister Jane Doe:", "ADMINISTRATOR DOE:"): an official, who answers."""
+        for para in self._own(person):
+            written = title_case(para.label.written) if para.label is not None else ""
+            first = person.tokens[0] if person.name in written else person.surname
+            if first in written and self.words.office_titles.search(written.split(first)[0]):
+                return True
+        return False
+
     def _named_in_title(self, person: Person) -> bool:
         """ "Press Briefing by Press Secretary Jane Doe", "Jane Doe's Remarks at ...": the
         event is theirs (an interview *with* someone names the guest instead)."""
@@ -823,12 +1015,40 @@ class _ProgrammeVoices:
                 return "handed over to as a reporter"
         if self._opening_names(person):
             return "co-host: named as the programme opens (“I'm ...”, “... with ... and ...”)"
+        if self._billed(person) == "host":
+            return "co-host: billed as one of the programme's voices (“your hosts today ...”)"
         if self._introduces(person):
             own = self._own(person)
             opens = own and self.spoken.index(own[0]) <= 3 and self._introduces(person, True)
             if opens:  # "Good evening, I'm ..." at the top
                 return "co-host: introduces themselves as the programme opens"
             return "signs off with their name"
+        return None
+
+    def _billed(self, person: Person) -> str | None:
+        """How the programme bills `person`: "host" when its opening calls them one of its
+        voices ("Your hosts today are Jane Doe and John Roe") or the title's "with" names
+        them ("Real Time with Jane Doe"); "guest" when the opening calls them a guest ("our
+        two guests today are ..."); None when it does not say."""
+        if len(person.tokens) < 2:
+            return None
+        name = re.escape(person.name)
+        # the title, the programme's name and headline-like lines (a summary's "we sat down
+        # with NAME." is no billing)
+        heads = [h for h in self.transcript.header_lines if not SENTENCE_END.search(h)]
+        lines = [self.transcript.title or "", self.transcript.programme or "", *heads]
+        for line in lines:
+            match = re.search(rf"(?P<before>[\w&'’-]+)\s+(?i:with)\s+{name}(?![\w-])", line)
+            if match and not re.fullmatch(rf"(?i){self.words.guest_events}", match["before"]):
+                return "host"
+        for para in self.spoken[:4]:
+            for sentence in re.split(r"(?<=[.!?])\s+", para.text):
+                at = re.search(rf"(?<![\w-]){name}(?![\w-])", sentence)
+                if at is None:
+                    continue
+                found = list(self.words.billing.finditer(sentence[: at.start()]))
+                if found:
+                    return "host" if found[-1]["host"] else "guest"
         return None
 
     def _opening_names(self, person: Person) -> bool:

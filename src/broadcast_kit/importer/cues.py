@@ -191,9 +191,15 @@ def unquoted(text: str) -> str:
     return _QUOTED.sub(" ", text)
 
 
+# a paragraph that is one quotation and nothing else: a soundbite printed in quotes
+_WHOLE_QUOTE = re.compile(r"^\s*[“\"](?P<inner>[^“”\"]+)[”\"]\s*$")
+
+
 def first_person(text: str) -> str | None:
-    """'singular' or 'plural' when the paragraph speaks in the first person (quotes aside)."""
-    plain = unquoted(text)
+    """'singular' or 'plural' when the paragraph speaks in the first person (quotes aside,
+    unless the paragraph is one quotation: then it is the quoted voice's)."""
+    whole = _WHOLE_QUOTE.match(text)
+    plain = whole["inner"] if whole is not None else unquoted(text)
     if _FIRST_SINGULAR.search(plain):
         return "singular"
     if _FIRST_PLURAL.search(plain):

@@ -37,12 +37,16 @@ _DELIVERY = r"(?:\s*\[[A-Za-z][\w.,'’ /&-]{0,60}\])?"
 _CAPS_LABEL = re.compile(
     rf"^(?P<label>(?P<hon>{_HONORIFIC})?(?P<name>{_GIVEN_SURNAME}|{_CAPS_NAME}){_DELIVERY}"
     # a role and a book or programme: "NAME, AUTHOR, \"THE BOOK\":"
-    rf"(?:\s*\((?P<paren>[^()]{{1,80}})\))?(?:\s*,\s*(?P<role>{_ROLE}(?:,\s*[\"“]{_ROLE})?))?\s*:)"
+    rf"(?:\s*\((?P<paren>[^()]{{1,80}})\))?(?:\s*,\s*(?P<role>{_ROLE}(?:,\s*[\"“]?{_ROLE})?))?\s*:)"
     r"(?:(?:\s+|(?=[A-Z“\"‘'(\[]))(?P<rest>.*))?$"  # "CHUCK TODD:This Sunday" too
 )
 _MIXED_TOKEN = r"[A-Z][a-z'’]+(?:[-\u2010\u2011][A-Za-z][a-z]+)?"
+# before a mixed-case name: an honorific ("Mr David Roe") or a title in capitals ("PM Lee",
+# "MP Jane Roe"); inside it, a middle initial ("David M. Roe")
+_MIXED_PREFIX = rf"(?:{_HONORIFIC}|[A-Z]{{2,3}}\s+(?=[A-Z][a-z]))"
 _MIXED_LABEL = re.compile(
-    rf"^(?P<label>(?P<name>{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{0,2}}){_DELIVERY}"
+    rf"^(?P<label>(?P<name>{_MIXED_PREFIX}?{_MIXED_TOKEN}(?:\s+(?:[A-Z]\.\s+)?{_MIXED_TOKEN}){{0,2}})"
+    rf"{_DELIVERY}"
     rf"(?:\s*\((?P<paren>[^()]{{1,40}})\))?(?:\s*,\s*(?P<role>{_ROLE}))?\s*:)(?:\s+(?P<rest>.*))?$"
 )
 # a label naming a role alone ("PRIME MINISTER:", "Q:", "Journalist:"), a numbered speaker
@@ -53,9 +57,11 @@ _ROLE_ONLY = re.compile(
 )
 _BARE_Q = re.compile(r"^(?P<label>Q)(?:\s{2,}|\.\s+)(?P<rest>\S.*)$")
 _ONE_SPACE_Q = re.compile(r"^(?P<label>Q)\s+(?P<rest>[A-Z“\"‘'(\[].*)$")  # once the page has them
+# a speaker the transcript numbers: "Speaker 2:", "CALLER #1:", "VOICE ONE:"
+NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten"
 _NUMBERED = re.compile(
     r"^(?P<label>(?P<name>(?:Speaker|SPEAKER|Participant|PARTICIPANT|Voice|VOICE|Caller|CALLER)"
-    r"\s*#?\s*\d{1,2})\s*:)(?:\s*(?P<rest>.*))?$"
+    rf"(?:\s*#?\s*\d{{1,2}}|\s+(?i:{NUMBER_WORDS})))\s*:)(?:\s*(?P<rest>.*))?$"
 )
 _DASH = re.compile(r"^\s*([A-Z][A-Z.'’]*(?:\s+[A-Z][A-Z.'’]*){0,3})\s+[-–—]\s+(?=\S)")
 # a script laid out as a table, the speaker in the first cell: "BILL | Bye! |", "EXTRA (m) | ..."
@@ -63,6 +69,8 @@ _PIPED = re.compile(
     r"^\s*\|?\s*(?P<name>[A-Z][A-Z.'’]*(?:\s+[A-Z][A-Z.'’]*){0,3}(?:\s*\([^()|]{1,20}\))?)"
     r"\s*:?\s*\|\s*(?P<rest>[^|]*[^|\s])\s*\|?\s*$"
 )
+# a cue line without a colon: "SFX mild applause", "GRAMS theme up", "SD she leaves"
+_BARE_CUE = re.compile(r"^(?P<role>[A-Z][A-Z/]{1,11})\s+(?P<rest>\S.*)$")
 _CUE_DASH = re.compile(r"^(?P<role>[A-Za-z][A-Za-z/ .'’-]{0,20}?)\s+[-–—]\s+(?P<rest>\S.*)$")
 # a radio script's clip given by its in and out words: "President Trump is (audio begin)",
 # "… back to the house (audio end)"
@@ -79,7 +87,10 @@ _MIXED_INLINE = re.compile(
     re.MULTILINE,
 )
 _MUSIC_WORD = re.compile(r"(?i)\bmusic(?:al)?\b")
-_CALENDAR = frozenset({"April", "May", "June", "July", "August", "Sunday"})
+# months and days that are names too, in a label of two words or more ("TILLY MARCH:")
+_CALENDAR = frozenset(
+    {"January", "March", "April", "May", "June", "July", "August", "September", "Sunday"}
+)
 _MIXED_NAME = re.compile(rf"{_MIXED_TOKEN}(?:\s+{_MIXED_TOKEN}){{1,2}}")
 _BRACKET = re.compile(r"^\[\s*(?P<tag>[^\[\]]{1,40}?)\s*\](?:\s*(?P<rest>.*))?$")
 _CUE = re.compile(r"^[\[(]\s*(?P<body>[^\[\]()]{1,100}?)\s*[\])]$")
@@ -145,6 +156,42 @@ def without_table_cells(text: str) -> str:
     )
 
 
+# emphasis around a label at a line's start: "**Jane Doe:**", "**Jane Doe**:", "__HOST:__"
+_EMPHASIS_LABEL = re.compile(
+    r"^(?P<indent>[^\S\n]*)(?P<mark>\*\*|__|\*|_)(?P<label>[^\W\d_][^*_:\n]{0,80}?)\s*"
+    r"(?:(?P=mark)\s*:|:\s*(?P=mark))",
+    re.MULTILINE,
+)
+# a list bullet before a label: "• Jane Doe: ...", "- HOST: ...", "> Jane Doe: ..."
+_BULLET_LABEL = re.compile(
+    r"^(?P<indent>[^\S\n]*)(?:[•·▪◦‣∙*+>–—-][^\S\n]+)+"
+    r"(?=(?:\*\*|__|\*|_)?[^\W\d_][^:\n]{0,80}:(?:\*\*|__|\*|_)?(?:\s|$))",
+    re.MULTILINE,
+)
+# a line that is all bold, a heading: "**Security Council**", "**Iraq" (the close left off)
+_BOLD_LINE = re.compile(
+    r"^(?P<indent>[^\S\n]*)(?P<mark>\*\*|__)(?P<text>[^*_\n]{1,100}?)(?P=mark)?[^\S\n]*$",
+    re.MULTILINE,
+)
+# a label in capitals glued to the page's text before it, where a scraped page lost the
+# break: "... online sponsorshipJUDY WOODRUFF: Good evening."
+_GLUED_LABEL = re.compile(r"(?<=[a-z]{4})(?=[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){1,4}:\s)")
+# a Markdown escape: "\[laughs\]", "\*", "\_"
+_ESCAPE = re.compile(r"\\([\[\]()*_#.!>`+-])")
+
+
+def without_label_markup(text: str) -> str:
+    """Labels out of their markup: Markdown's emphasis ("**Jane Doe:** Words" -> "Jane Doe:
+    Words"; a line all in bold is a heading's words), a list bullet before a label ("• Jane
+    Doe: Words") and Markdown's escapes ("\\[laughs\\]" -> "[laughs]"); whether the words
+    before the colon are a label is for the label reader to say."""
+    text = _ESCAPE.sub(r"\1", text)
+    text = _GLUED_LABEL.sub(" ", text)
+    text = _BOLD_LINE.sub(lambda m: f"{m['indent']}{m['text'].strip()}", text)
+    text = _BULLET_LABEL.sub(lambda m: m["indent"], text)
+    return _EMPHASIS_LABEL.sub(lambda m: f"{m['indent']}{m['label'].rstrip()}:", text)
+
+
 def title_case(name: str) -> str:
     """'JANE DOE' -> 'Jane Doe', 'HAN MI-RAE' -> 'Han Mi-rae' (Korean given names)."""
     words = []
@@ -185,6 +232,21 @@ class LabelReader:
             if (match := _CAPS_LABEL.match(" ".join(line.split())))
             and len(match.group("name").split()) >= 2
         }
+        # "SFX mild applause": a cue word in capitals without a colon, again and again
+        bare = Counter(
+            normal(m["role"]) for line in text.splitlines() if (m := _BARE_CUE.match(line.strip()))
+        )
+        cue_words = words.music_labels | words.sound_labels | words.direction_labels
+        self.bare_cues = {word for word, n in bare.items() if n >= 2 and word in cue_words}
+        # a script: production cue lines again and again ("SFX: ...", "MUSIC: ...", "SFX ...");
+        # its characters may be named by a role ("Radio Officer:", "Captain:"), and speak once
+        cue_lines = sum(
+            1
+            for line in text.splitlines()
+            if ((m := _ROLE_ONLY.match(line.strip())) and normal(m["role"]) in cue_words)
+            or ((m := _BARE_CUE.match(line.strip())) and normal(m["role"]) in self.bare_cues)
+        )
+        self.script = cue_lines >= 2
         # "INTERVIEWER - Hello.": a name in capitals and a dash, when the page does it again
         dashed = Counter(m.group(1) for line in text.splitlines() if (m := _DASH.match(line)))
         self.dashed = {name for name, n in dashed.items() if n >= 2}
@@ -214,8 +276,10 @@ class LabelReader:
                 and self._person_like(name)
                 and (len(name.split()) >= 2 or mentioned[name] >= 1)
             }
-            # a few voices heard once beside those who recur; hundreds are not a cast
-            if len(once) <= max(4, 2 * len(self.mixed)):
+            # voices heard once, no more of them than the turns of those who recur, up to a
+            # dozen (an oral history's interviewees, one turn each); hundreds are not a cast
+            turns = sum(n for name, n in (counts | inline).items() if name in self.mixed)
+            if len(once) <= max(4, 2 * len(self.mixed), min(turns, 12)):
                 self.mixed |= once
         self.mixed |= self._handed_over(text)
         # a name alone on its line, again and again, with the words below it: a label
@@ -370,12 +434,17 @@ class LabelReader:
             return Label("direction", text, role="clip"), ""
         if match is None and (dash := _CUE_DASH.match(text)) and dash.group("role").isupper():
             match = dash  # "F/X - ...", never "Noise - that is what kept me awake."
+        bare = _BARE_CUE.match(text) if match is None else None
+        if bare is not None and normal(bare["role"]) in self.bare_cues:
+            match = bare  # "SFX mild applause", on a page that does it again
         if match is None:
             return None
         key = normal(match.group("role"))
         if key in self.words.music_labels:
             return Label("music", text, role="cue line"), ""
         if key in self.words.sound_labels:
+            return Label("direction", text, role="cue line"), ""
+        if key in self.words.direction_labels and (len(key) > 3 or key in self.bare_cues):
             return Label("direction", text, role="cue line"), ""
         return None
 
@@ -434,7 +503,13 @@ class LabelReader:
         return None
 
     def _named(
-        self, written: str, name: str, role: str | None, quote: bool, titled: bool = False
+        self,
+        written: str,
+        name: str,
+        role: str | None,
+        quote: bool,
+        titled: bool = False,
+        character: bool = False,
     ) -> Label | None:
         """A label naming someone: the host, the reporter, a voxpop or a speaker."""
         key = normal(re.sub(r"#\s*\d+", "", name))
@@ -446,10 +521,15 @@ class LabelReader:
             return Label("voxpop", written, name=title_case(name), role=role, quote=quote)
         name = re.sub(r"(?i),?\s+(?:jr|sr)\.?$", "", name)  # "SULZBERGER Jr.": the surname last
         tokens = title_case(name).split()
-        while tokens and tokens[0].rstrip(".") in self.words.titles:  # "SENATOR JANE DOE"
-            tokens = tokens[1:]  # (a title word last is a surname: "RITA JUDGE")
+        # "SENATOR JANE DOE", "PM Lee" (a title word last is a surname: "RITA JUDGE")
+        if len(tokens) >= 2 and re.fullmatch(r"[A-Z]{2,3}", name.split()[0]) and not name.isupper():
+            tokens = tokens[1:]
+        while tokens and tokens[0].rstrip(".") in self.words.titles:
+            tokens = tokens[1:]
         if not tokens and name in self.surnames:
             tokens, titled = [title_case(name)], True
+        if character:  # a script's character: "Captain:", "Radio Officer:", "Voice:"
+            tokens, titled = tokens or title_case(name).split(), True
         # a character: "THE LIBRARIAN:", "THE DIRECTOR:" (a drama's cast in capitals)
         cased = title_case(name).split()
         if len(cased) >= 2 and cased[0] == "The" and name.isupper():
@@ -505,8 +585,11 @@ class LabelReader:
         if match is None:
             return None
         name, role = match.group("name"), match.group("role") or match.group("paren")
+        # a script's character, seen once or named by a role ("Radio Officer:")
+        character = self.script and bool(match.group("rest")) and self._character(name)
         if (
             name not in self.mixed
+            and not character
             and not (self.labels_alone and not match.group("rest"))
             and self._role_kind(role) is None
             and self._role_kind(name) is None
@@ -515,10 +598,23 @@ class LabelReader:
             return None  # "Jane Doe, host:" and "Announcer:" need no repetition; "Anna:" must recur
         if normal(name) in self.words.not_speakers:
             return None
-        label = self._named(match.group("label"), name, role, quote=False)
+        label = self._named(match.group("label"), name, role, quote=False, character=character)
         if label is None:
             return None
         return label, (match.group("rest") or "").strip()
+
+    def _character(self, name: str) -> bool:
+        """A name a script's character may have: words that are no function word, heading
+        or field name ("Scene:", "Note:", "The:")."""
+        tokens = name.split()
+        stop = self.words.not_speakers | self.words.segment_labels | self.words.music_labels
+        function = {"The", "A", "An", "This", "That", "And", "But", "So", "Well", "Now", "Then"}
+        return not (
+            any(normal(t) in stop for t in tokens)
+            or normal(name) in stop
+            or tokens[0] in function
+            or normal(name) in self.words.sound_labels | self.words.direction_labels
+        )
 
     def _slash(self, text: str) -> tuple[Label, str] | None:
         match = _SLASH.match(text)

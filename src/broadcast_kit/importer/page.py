@@ -7,14 +7,16 @@ and what follows it) is recognised here so that later stages can leave it out.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from broadcast_kit.errors import InputError
 from broadcast_kit.importer.dates import is_date_line, split_at_date
-from broadcast_kit.importer.labels import LabelReader, without_table_cells
+from broadcast_kit.importer.labels import LabelReader, without_label_markup, without_table_cells
 from broadcast_kit.importer.timecodes import captions_text, is_captions, without_timecodes
 from broadcast_kit.importer.words import APOS, Words, default_words, normal
 from broadcast_kit.limits import MAX_HTML_DEPTH
@@ -206,6 +208,51 @@ def _without_inline_footers(text: str) -> str:
     )
 
 
+_NUMBERED_LINE = re.compile(r"^[^\S\n]*(\d{1,2})(?:[^\S\n]+(?=\S)|[^\S\n]*$)")
+
+
+def _without_line_numbers(text: str) -> str:
+    """A court-style transcript numbers its lines, 1 to 25 again on each page: the numbers
+    out, the words kept. Told by shape: most lines of text numbered, each one more than
+    the last (a list's "1 apple" does not run on like that)."""
+    lines = text.split("\n")
+    numbers = [
+        (i, int(m.group(1))) for i, line in enumerate(lines) if (m := _NUMBERED_LINE.match(line))
+    ]
+    filled = sum(1 for line in lines if line.strip())
+    steps = sum(1 for (_, a), (_, b) in itertools.pairwise(numbers) if b == a + 1)
+    if steps < 10 or len(numbers) < 0.5 * filled or steps < 0.6 * len(numbers):
+        return text
+    for i, _ in numbers:
+        lines[i] = _NUMBERED_LINE.sub("", lines[i], count=1)
+    # the running header or footer of each page ("MALLOY TRANSCRIPTION SERVICE", a phone
+    # number): a line printed again and again that is no sentence
+    seen = Counter(" ".join(line.split()) for line in lines if line.strip())
+    lines = [
+        "" if seen[key := " ".join(line.split())] >= 2 and not SENTENCE_END.search(key) else line
+        for line in lines
+    ]
+    return _single_spaced("\n".join(lines))
+
+
+def _single_spaced(text: str) -> str:
+    """Double-spaced numbered lines (a court-style PDF's, each followed by a blank line) as
+    single-spaced, so that a sentence wrapped onto the next line stays one paragraph. Told
+    by shape: nearly every line of text followed by one blank line, many of them stopping
+    mid-sentence."""
+    lines = text.split("\n")
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    gaps = [b - a - 1 for a, b in itertools.pairwise(filled)]
+    if len(filled) < 12 or sum(1 for g in gaps if g == 1) < 0.6 * len(gaps):
+        return text
+    wrapped = sum(1 for i in filled if not SENTENCE_END.search(lines[i].rstrip()))
+    if wrapped < 0.4 * len(filled):
+        return text
+    keep = set(filled) | {b - 1 for a, b in itertools.pairwise(filled) if b - a - 1 >= 2}
+    # the blank lines go; where two or more stood, one stays (a paragraph's end)
+    return "\n".join(line if i in keep else "" for i, line in enumerate(lines) if i in keep)
+
+
 def page_text(raw: str, name: str = "page") -> Page:
     """The visible text of a transcript: plain text as is, HTML with its tags removed
     (`name` is the file as shown in errors)."""
@@ -214,7 +261,8 @@ def page_text(raw: str, name: str = "page") -> Page:
         if is_captions(text, name):
             words, speakers, marked = captions_text(text)
             return Page(words, captions=True, speakers=speakers, speaker_marks=marked)
-        return Page(_without_inline_footers(without_table_cells(without_timecodes(text))))
+        text = without_timecodes(without_label_markup(_without_line_numbers(text)))
+        return Page(_without_inline_footers(without_table_cells(text)))
     parser = _PageText(name)
     parser.feed(raw)
     parser.close()

@@ -58,6 +58,8 @@ def name_runs(
         if any(match.group(0) in n for n in skip):
             continue
         titled = False
+        while tokens and tokens[0] in blocked:  # "But Senator Xenophon": "But" first
+            tokens = tokens[1:]
         while tokens and tokens[0].rstrip(".") in words.titles:
             tokens, titled = tokens[1:], True
         while tokens and tokens[0] in blocked:

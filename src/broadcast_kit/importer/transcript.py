@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from broadcast_kit.errors import InputError
-from broadcast_kit.importer.dates import find_date
+from broadcast_kit.importer.dates import find_date, is_date_line
 from broadcast_kit.importer.document import Paragraph, Story, Transcript
 from broadcast_kit.importer.header import (
     find_broadcaster,
@@ -98,6 +98,8 @@ def parse(page: Page, words: Words) -> Transcript:
         label, rest = reader.split(text)
         if label is not None and label.role == "stage direction":
             result.scenes += 1
+        if label is not None and label.role == "cue line":  # above the first turn too
+            result.cue_lines += 1
         field_match = LABELLED.match(text)
         if field_match and not started and label is None:
             key, value = field_match.group(1).lower(), field_match.group(2).strip()
@@ -116,6 +118,12 @@ def parse(page: Page, words: Words) -> Transcript:
         # "Hey, I'm Jane Doe." / "And I'm John Roe.": the hosts' opening above the first label
         content = content or (label_driven and _HOST_OPENING.fullmatch(text) is not None)
         content = content or nameless
+        # the transcript begins right below its "Transcript" heading, short lines and all
+        # (a page of labels begins at its first label)
+        below_heading = not label_driven and 0 < below < index
+        content = content or (
+            below_heading and not is_headline(text) and not is_date_line(text, words)
+        )
         if not started and (opens or (label and label.kind == "music") or content):
             started = True
             first_title, first_tag = _story_title(header)
@@ -131,8 +139,6 @@ def parse(page: Page, words: Words) -> Transcript:
             (result.dropped if label is not None or after_heading else header).append(block)
             continue
         story = result.stories[-1]
-        if label is not None and label.role == "cue line":
-            result.cue_lines += 1
         if label is not None and label.role == "sound effect":
             result.sound_effects += 1
         if label is not None and label.kind == "direction":

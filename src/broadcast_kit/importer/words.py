@@ -56,9 +56,15 @@ class WordFile(BaseModel):
     report_cues: list[Word] = []
     programme_openers: list[Word] = []
     own_events: list[Word] = []
+    office_titles: list[Word] = []
+    guest_words: list[Word] = []
+    guest_events: list[Word] = []
+    guest_phrases: list[Word] = []
     voxpop_nouns: list[Word] = []
     audiences: dict[Word, Word] = {}
     host_labels: list[Word] = []
+    announcer_labels: list[Word] = []
+    moderator_labels: list[Word] = []
     reporter_labels: list[Word] = []
     soundbite_labels: list[Word] = []
     voxpop_labels: list[Word] = []
@@ -71,6 +77,7 @@ class WordFile(BaseModel):
     music_labels: list[Word] = []
     segment_labels: list[Word] = []
     sound_labels: list[Word] = []
+    direction_labels: list[Word] = []
     not_speakers: list[Word] = []
     music_cues: list[Word] = []
     stage_directions: list[Word] = []
@@ -124,6 +131,8 @@ class Words:
             | {w for b in merged.broadcasters for w in b.split()}
         )
         self.host_labels = frozenset(normal(x) for x in merged.host_labels)
+        self.announcer_labels = frozenset(normal(x) for x in merged.announcer_labels)
+        self.moderator_labels = frozenset(normal(x) for x in merged.moderator_labels)
         self.reporter_labels = frozenset(normal(x) for x in merged.reporter_labels)
         self.soundbite_labels = frozenset(normal(x) for x in merged.soundbite_labels)
         self.voxpop_labels = frozenset(normal(x) for x in merged.voxpop_labels)
@@ -143,6 +152,7 @@ class Words:
         self.music_labels = frozenset(normal(x) for x in merged.music_labels)
         self.segment_labels = frozenset(normal(x) for x in merged.segment_labels)
         self.sound_labels = frozenset(normal(x) for x in merged.sound_labels)
+        self.direction_labels = frozenset(normal(x) for x in merged.direction_labels)
         self.navigation = frozenset(normal(x) for x in merged.navigation)
         self.publishers = frozenset(normal(x) for x in merged.publishers)
         self.tail_markers = frozenset(normal(x) for x in merged.tail_markers)
@@ -161,7 +171,24 @@ class Words:
         self.quote_verbs = alternatives(merged.quote_verbs)
         self.hand_over = alternatives(merged.hand_over_phrases)
         self.report_cues = alternatives(merged.report_cues)
+        # "Prime Minister Trudeau:", "ADMINISTRATOR GRIFFIN:": an office in a speaker's label
+        self.office_titles = re.compile(
+            rf"(?i)(?<![\w-]){alternatives(merged.office_titles)}(?![\w-])"
+        )
         self.own_events = re.compile(rf"(?i)(?<![\w-]){alternatives(merged.own_events)}(?![\w-])")
+        # "Your hosts today are Jane Doe and John Roe", "our guest, John Roe": the nearest of
+        # these before a name in the programme's opening bills them as a voice or a guest
+        hosts = [*merged.host_labels, *(_plural(h) for h in merged.host_labels)]
+        guests = [*merged.guest_words, *(_plural(g) for g in merged.guest_words)]
+        self.billing = re.compile(
+            rf"(?i)(?<![\w-])(?:(?P<host>{alternatives(hosts)})|(?P<guest>{alternatives(guests)}))"
+            r"(?![\w-])"
+        )
+        # "Interview with Jane Doe", "An Evening with Jane Doe": a title's "with" naming a
+        # guest (elsewhere, "Real Time with Jane Doe", it names the programme's host)
+        self.guest_events = alternatives(merged.guest_events)
+        guests_said = [*guests, *merged.guest_phrases]
+        self.guest_heard = re.compile(rf"(?i)(?<![\w-]){alternatives(guests_said)}(?![\w-])")
         self.opener_words = alternatives(merged.programme_openers)
         # ("you are welcome to tune in" welcomes no one to the programme)
         self.programme_openers = re.compile(

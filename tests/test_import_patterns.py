@@ -1495,3 +1495,12 @@ def test_24_a_label_glued_to_the_page_text_and_a_role_in_two_parts() -> None:
     assert "LEE:" not in spoken and "PIKE" not in spoken and "Planner" not in spoken
     assert ("interview", "Jo Pike") in who(result)
     assert result.transcript.paragraphs[0].text == "Good evening."
+
+
+def test_24_a_name_after_the_is_no_person() -> None:
+    result = run(
+        "I'm Nell Garvey and we are coming to you from the Dunmore Fringe.\n\n"
+        "I have not seen this much rain since the ferry sank.\n"
+    )
+    assert who(result) == [("host", "host"), ("host", "host")]
+    assert all(p.name != "Dunmore Fringe" for p in result.transcript.people.known)

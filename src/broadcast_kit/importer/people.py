@@ -72,6 +72,10 @@ def name_runs(
         before = text[: match.start()].split()[-1:] if match.start() else []
         if before and before[0].rstrip(".,").capitalize() in words.titles:
             titled = True
+        # "the Edinburgh Fringe", "the Johnson Space Center": a name run after a lowercase
+        # "the" names a thing (a person is "the actor Jane Doe", never "the Jane Doe")
+        if before == ["the"] and not titled and match.group(0).split()[0] == tokens[0]:
+            continue
         yield tokens, titled
 
 

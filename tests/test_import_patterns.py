@@ -1504,3 +1504,9 @@ def test_24_a_name_after_the_is_no_person() -> None:
     )
     assert who(result) == [("host", "host"), ("host", "host")]
     assert all(p.name != "Dunmore Fringe" for p in result.transcript.people.known)
+
+
+def test_24_a_voice_that_answers_the_hosts_questions_is_no_reporter_signing_off() -> None:
+    result = run((DATA / "guest-says-name-then-answers.txt").read_text(encoding="utf-8"))
+    assert [kind for kind, name in who(result) if name == "Ada Lind"] == ["interview"] * 4
+    assert "signs off" not in result.yaml

@@ -1022,8 +1022,21 @@ class _ProgrammeVoices:
             opens = own and self.spoken.index(own[0]) <= 3 and self._introduces(person, True)
             if opens:  # "Good evening, I'm ..." at the top
                 return "co-host: introduces themselves as the programme opens"
-            return "signs off with their name"
+            if not self._answers_host(person):  # "Hi, this is Jane Doe." then answers: a guest
+                return "signs off with their name"
         return None
+
+    def _answers_host(self, person: Person) -> bool:
+        """Whether most of `person`'s turns (two at least) answer a question the host just
+        asked: an interviewee's turns, whatever they say of their name."""
+        turns = answered = 0
+        for before, para in itertools.pairwise(self.spoken):
+            if para.person is not person or before.person is person:
+                continue
+            turns += 1
+            host = before.kind == "host" and (before.person is None or before.person.host)
+            answered += host and ends_with_question(before.text)
+        return answered >= 2 and answered * 2 >= turns
 
     def _billed(self, person: Person) -> str | None:
         """How the programme bills `person`: "host" when its opening calls them one of its

@@ -1510,3 +1510,23 @@ def test_24_a_voice_that_answers_the_hosts_questions_is_no_reporter_signing_off(
     result = run((DATA / "guest-says-name-then-answers.txt").read_text(encoding="utf-8"))
     assert [kind for kind, name in who(result) if name == "Ada Lind"] == ["interview"] * 4
     assert "signs off" not in result.yaml
+
+
+def test_24_a_second_voice_opening_its_own_programme_takes_the_floor() -> None:
+    result = run((DATA / "second-host-opens-own-show.txt").read_text(encoding="utf-8"))
+    rows = who(result)
+    start = next(
+        i for i, p in enumerate(result.transcript.paragraphs) if p.text == "This is Tide Talk."
+    )
+    assert rows[start:] == [("host", "Tom Hart")] * (len(rows) - start)
+    assert rows[:start] == [("host", "host")] * start
+    assert result.transcript.people.host is not None
+    assert result.transcript.people.host.name == "Ada Moss"
+
+
+def test_24_a_guest_saying_their_name_without_a_programme_opener_opens_nothing() -> None:
+    result = run(
+        "Hi, it's Ada Moss.\n\nI went down to the docks to meet a fisherman.\n\n"
+        "I'm Tom Hart. I have fished here for forty years.\n\nThe nets are empty now.\n"
+    )
+    assert all(p.programme is None for p in result.transcript.people.known)

@@ -143,8 +143,85 @@ class _Attribution:
                     result.append(para)
             story.paragraphs = result
             self._reports(story)
+        self._second_voice()
         _ProgrammeVoices(self.transcript, self.words, self.self_intro).run()
         self._music_roles()
+
+    def _second_voice(self) -> None:
+        """On a page with no labels, after the host introduced themselves: another voice
+        opening a programme of its own ("This is Talk Easy. / I'm John Roe. / Welcome to the
+        show."), a self-introduction beside a programme opener. The paragraphs from there,
+        to the next voice saying its name, are that voice's (a programme voice); paragraphs
+        given to them before as a guest's, on first-person evidence alone, go back to the
+        host."""
+        spoken = [p for p in self.transcript.paragraphs if p.spoken]
+        host = self.people.host
+        if host is None or any(p.label is not None for p in spoken):
+            return
+        said_by = re.compile(r"(?i)(?:and\s+)?(?:i['’]m|i\s+am|my\s+name\s+is)\s")
+        start: int | None = None
+        voice: Person | None = None
+        for index in range(len(spoken)):
+            found = self._opens_programme(spoken, index, said_by)
+            if found is None:
+                continue
+            if found is host or found.host_side:
+                if start is not None:  # the first host, or another voice, takes the floor
+                    break
+                continue
+            if start is None:
+                voice, start = found, index
+        if voice is None or start is None:
+            return
+        end = next(
+            (
+                i
+                for i in range(start + 1, len(spoken))
+                if (m := self.self_intro.search(spoken[i].text[:80])) is not None
+                and m.start() <= 4
+                and said_by.match(spoken[i].text)
+            ),
+            len(spoken),
+        )
+        first = start
+        if start > 0 and re.match(r"This\s+is\s+[A-Z][^.!?]{0,60}[.!]?$", spoken[start - 1].text):
+            first = start - 1  # "This is Talk Easy." just before: the programme's name, theirs
+        for para in spoken[:first]:
+            if para.person is voice and para.kind == "interview":
+                para.kind, para.person = "host", None
+                para.notes = [n for n in para.notes if not n.startswith(f"check: {voice.name}:")]
+                para.notes.append(
+                    f"check: the host's, not {voice.name}'s: {voice.name} opens a programme"
+                    " of their own later"
+                )
+        voice.interviewee, voice.programme = False, "co-host"
+        for para in spoken[first:end]:
+            if para.kind == "host" and para.person is None:
+                para.person = voice
+                para.notes = [n for n in para.notes if host.name not in n]
+        spoken[first].notes.append(
+            f"check: {voice.name} (co-host) from here: introduces themselves as another"
+            f" programme opens; the paragraphs after are theirs until a voice says its name"
+        )
+
+    def _opens_programme(
+        self, spoken: list[Paragraph], index: int, said_by: re.Pattern[str]
+    ) -> Person | None:
+        """The person an unlabelled paragraph opening "I'm Jane Doe." names, when a
+        programme opener ("Welcome to the show.", "This is The Show.") is in it or just
+        beside it."""
+        para = spoken[index]
+        match = self.self_intro.search(para.text[:80])
+        if match is None or match.start() > 4 or not said_by.match(para.text):
+            return None
+        runs = list(self.people.runs(match.group("name")))
+        if len(runs) != 1 or len(runs[0][0]) < 2:
+            return None
+        near = spoken[max(0, index - 1) : index + 2]
+        opener = re.compile(rf"{self.words.programme_openers.pattern}|(?:^|\.\s)This\s+is\s+[A-Z]")
+        if not any(opener.search(p.text) for p in near):
+            return None
+        return self.people.person(" ".join(runs[0][0]))
 
     # --- 1. labels ------------------------------------------------------------------------
 

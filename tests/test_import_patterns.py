@@ -1530,3 +1530,10 @@ def test_24_a_guest_saying_their_name_without_a_programme_opener_opens_nothing()
         "I'm Tom Hart. I have fished here for forty years.\n\nThe nets are empty now.\n"
     )
     assert all(p.programme is None for p in result.transcript.people.known)
+
+
+def test_24_a_panelist_asking_back_in_a_big_panel_stays_a_guest() -> None:
+    result = run((DATA / "panel-guest-asks-back.txt").read_text(encoding="utf-8"))
+    assert {kind for kind, name in who(result) if name == "Hale"} == {"interview"}
+    assert result.transcript.people.host is not None
+    assert result.transcript.people.host.name == "Quill"

@@ -971,6 +971,10 @@ class _ProgrammeVoices:
             return False
         if _NUMBERED.fullmatch(person.name):
             return False  # "Speaker 4": a voice the transcript could not name
+        # presenters asking in turn face a guest or two; a panel of many voices trading
+        # short jabs ("Is he right?") is a debate among guests
+        if sum(1 for o in people if o not in (person, self.host_found) and not o.host) > 3:
+            return False
         asked = sum(1 for p in own if ends_with_question(p.text))
         if asked < 1 or asked < len(own) / 3:
             return False

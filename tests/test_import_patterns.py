@@ -1537,3 +1537,19 @@ def test_24_a_panelist_asking_back_in_a_big_panel_stays_a_guest() -> None:
     assert {kind for kind, name in who(result) if name == "Hale"} == {"interview"}
     assert result.transcript.people.host is not None
     assert result.transcript.people.host.name == "Quill"
+
+
+@pytest.mark.parametrize(
+    ("handover", "reader"),
+    [("First, the news.", "Newsreader"), ("Now the news, with Ruth Okafor.", "Ruth Okafor")],
+)
+def test_24_a_hand_over_to_the_news_gives_the_bulletin_to_its_reader(
+    handover: str, reader: str
+) -> None:
+    result = run(
+        f"Good morning, and a year of storms ahead. {handover}\n\n"
+        "Heavy snow has closed every road into Dunmore overnight.\n\n"
+        "The ferry is cancelled until Tuesday.\n"
+    )
+    assert who(result) == [("host", "host"), ("host", reader), ("host", reader)]
+    assert f"check: {reader} (newsreader): after “{handover}”" in result.yaml

@@ -535,19 +535,37 @@ class _Attribution:
             rf"(?:^|(?<=[.!?]\s))(?P<who>[^.!?]{{3,200}}?)\s+(?i:{self.words.report_cues})"
             r"(?:\s+(?:from|in)\s+[^.!?]{1,40})?\.(?=\s+[A-Z“\"‘]|\s*$)"
         )
+        # "First, the news." ending the host's words: the bulletin's reader speaks next
+        bulletin = re.compile(
+            rf"(?:^|(?<=[.!?]\s))(?i:{self.words.news_handovers})"
+            r"(?:,?\s+(?:with|read\s+by)\s+(?P<who>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}))?[.!:]?$"
+        )
         reporter: Person | None = None
+        reader: Person | None = None
         cue = ""
         paragraphs: list[Paragraph] = []
         for para in story.paragraphs:
             paragraphs.append(para)
             if para.label is not None and para.label.kind == "host":
-                reporter = None
+                reporter = reader = None
             if not para.spoken or para.kind != "host" or para.person is not None:
                 continue
             if para.label is None and reporter is not None:
                 para.person = reporter
                 para.notes.append(f"check: {reporter.name} (reporter): after “{cue}”")
                 continue
+            if para.label is None and reader is not None:
+                para.person = reader
+                para.notes.append(f"check: {reader.name} (newsreader): after “{cue}”")
+            elif (news := bulletin.search(para.text.strip())) is not None:
+                reader = self.people.person(news["who"] or "Newsreader")
+                if reader.host or reader.interviewee:
+                    reader = None
+                else:
+                    reader.programme = (
+                        reader.programme or "announcer"
+                    )  # the cast has no newsreader role
+                    cue = news.group(0)
             match = handed.search(para.text)
             if match is None:
                 continue

@@ -54,6 +54,7 @@ class WordFile(BaseModel):
     quote_verbs: list[Word] = []
     hand_over_phrases: list[Word] = []
     report_cues: list[Word] = []
+    news_handovers: list[Word] = []
     programme_openers: list[Word] = []
     own_events: list[Word] = []
     office_titles: list[Word] = []
@@ -171,6 +172,7 @@ class Words:
         self.quote_verbs = alternatives(merged.quote_verbs)
         self.hand_over = alternatives(merged.hand_over_phrases)
         self.report_cues = alternatives(merged.report_cues)
+        self.news_handovers = alternatives(merged.news_handovers)
         # "Prime Minister Trudeau:", "ADMINISTRATOR GRIFFIN:": an office in a speaker's label
         self.office_titles = re.compile(
             rf"(?i)(?<![\w-]){alternatives(merged.office_titles)}(?![\w-])"

@@ -1553,3 +1553,25 @@ def test_24_a_hand_over_to_the_news_gives_the_bulletin_to_its_reader(
     )
     assert who(result) == [("host", "host"), ("host", reader), ("host", reader)]
     assert f"check: {reader} (newsreader): after “{handover}”" in result.yaml
+
+
+_FERRIES = "Dunmore Ferries sail to the islands every day of the week."
+
+
+@pytest.mark.parametrize(
+    ("opening", "announced"),
+    [
+        (f"This message comes from Dunmore Ferries and the harbour board.\n\n{_FERRIES}", 2),
+        (_FERRIES, 0),
+    ],
+)
+def test_24_a_network_ident_before_the_programme_opens_is_the_announcers(
+    opening: str, announced: int
+) -> None:
+    result = run(
+        f"Harbour Hour\n\n{opening}\n\n"
+        "Welcome to Harbour Hour, the show that reads the tide tables for you.\n\n"
+        "I'm Nell Garvey and this week the ferry has stopped again.\n"
+    )
+    assert [name for _, name in who(result)].count("Announcer") == announced
+    assert who(result)[-2:] == [("host", "host"), ("host", "host")]

@@ -143,9 +143,43 @@ class _Attribution:
                     result.append(para)
             story.paragraphs = result
             self._reports(story)
+        self._idents()
         self._second_voice()
         _ProgrammeVoices(self.transcript, self.words, self.self_intro).run()
         self._music_roles()
+
+    def _idents(self) -> None:
+        """On a page with no labels, the paragraphs that open it before the programme does
+        ("This is the BBC.", "This message comes from ...", "BBC Sounds. Music, radio,
+        podcasts."), with no one speaking in the first person or welcoming yet, once one of
+        them is a network's ident or sponsor message: an announcer's, not the host's."""
+        spoken = [p for p in self.transcript.paragraphs if p.spoken]
+        if any(p.label is not None for p in spoken):
+            return
+        ident = re.compile(rf"(?i)^(?:{self.words.network_idents})\b")
+        block: list[Paragraph] = []
+        seen = False
+        for para in spoken:
+            if para.kind != "host" or para.person is not None:
+                break
+            if any(ident.match(sentence) for sentence in sentences(para.text)):
+                seen = True
+            elif (
+                self.words.programme_openers.search(para.text)
+                or self.self_intro.search(para.text)
+                or first_person(para.text)
+            ):
+                break
+            block.append(para)
+        if not seen or len(block) == len(spoken):
+            return
+        announcer = self.people.person("Announcer")
+        announcer.programme = announcer.programme or "announcer"
+        for para in block:
+            para.person = announcer
+            para.notes.append(
+                "check: Announcer: a network's ident or sponsor message before the programme opens"
+            )
 
     def _second_voice(self) -> None:
         """On a page with no labels, after the host introduced themselves: another voice

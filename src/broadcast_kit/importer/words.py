@@ -55,6 +55,7 @@ class WordFile(BaseModel):
     hand_over_phrases: list[Word] = []
     report_cues: list[Word] = []
     news_handovers: list[Word] = []
+    network_idents: list[Word] = []
     programme_openers: list[Word] = []
     own_events: list[Word] = []
     office_titles: list[Word] = []
@@ -173,6 +174,7 @@ class Words:
         self.hand_over = alternatives(merged.hand_over_phrases)
         self.report_cues = alternatives(merged.report_cues)
         self.news_handovers = alternatives(merged.news_handovers)
+        self.network_idents = alternatives(merged.network_idents)
         # "Prime Minister Trudeau:", "ADMINISTRATOR GRIFFIN:": an office in a speaker's label
         self.office_titles = re.compile(
             rf"(?i)(?<![\w-]){alternatives(merged.office_titles)}(?![\w-])"

@@ -1575,3 +1575,9 @@ def test_24_a_network_ident_before_the_programme_opens_is_the_announcers(
     )
     assert [name for _, name in who(result)].count("Announcer") == announced
     assert who(result)[-2:] == [("host", "host"), ("host", "host")]
+
+
+def test_24_its_name_who_introduces_someone_else() -> None:
+    result = run((DATA / "its-name-who-introduces-someone.txt").read_text(encoding="utf-8"))
+    assert result.transcript.people.host is None
+    assert who(result)[-1] == ("interview", "Ada Lind")

@@ -104,6 +104,8 @@ class _Attribution:
         self.self_intro = re.compile(
             rf"(?:^|(?<=[.!?,;]\s)|(?<=\b[Aa]nd\s)|(?<=^Hey\s)|(?<=^Hi\s))(?i:{intro})\s+(?P<name>[A-Z][^\s,.!?;]*"
             r"(?:\s+[A-Z][^\s,.!?;]*){1,2})(?=\s*(?:[.,!?;]|and\b|$))"
+            # "it's Jane Doe, who's a voice-over artist": someone introduced, not oneself
+            rf"(?!\s*,\s*who(?:{APOS}s)?\b)"
         )
 
     def run(self) -> None:

@@ -1581,3 +1581,13 @@ def test_24_its_name_who_introduces_someone_else() -> None:
     result = run((DATA / "its-name-who-introduces-someone.txt").read_text(encoding="utf-8"))
     assert result.transcript.people.host is None
     assert who(result)[-1] == ("interview", "Ada Lind")
+
+
+@pytest.mark.parametrize(("source", "kind"), [("[From “Wet Feet”] ", "host"), ("", "interview")])
+def test_24_a_clip_that_names_its_source_ends_with_its_words(source: str, kind: str) -> None:
+    result = run(
+        "NELL GARVEY, HOST: The show began in a shed by the harbour, twenty years ago.\n\n"
+        f"JO PIKE: {source}The first thing you notice out there is the cold.\n\n"
+        "The early shows grew out of the books I was writing in the shed.\n"
+    )
+    assert who(result)[-1][0] == kind

@@ -60,6 +60,11 @@ class _Turn:
     person: Person | None = None
     description: str | None = None
     voice: str | None = None
+    clip: bool = False  # its words open with a clip's source: "[From “The Show”]", "[Archival]"
+
+
+# a clip's source written before its words: "[From “The Show”]", "(archival)", "[ARCHIVE TAPE]"
+_CLIP_SOURCE = re.compile(r"(?i)\s*[\[(]\s*(?:from\s|archiv|archive\s+tape|clip\b)")
 
 
 @dataclass
@@ -120,8 +125,12 @@ class _Attribution:
                     result.append(para)
                 elif para.label is not None:
                     result.append(self._by_label(para, para.label, state))
-                elif state.turn is not None and self._narration_resumes(para, state.turn, result):
-                    # back to the programme voice whose turn the clip interrupted
+                elif state.turn is not None and (
+                    (state.turn.clip and state.turn.kind != "host")
+                    or self._narration_resumes(para, state.turn, result)
+                ):
+                    # back to the programme voice whose turn the clip interrupted (a clip
+                    # that names its source, "[From “The Show”] ...", ends with its words)
                     state.turn = state.voice
                     if state.voice is not None:
                         result.append(self._continue_turn(para, state.voice))
@@ -290,6 +299,7 @@ class _Attribution:
                 turn.person = person
             else:
                 turn = _Turn("interview", label, turn.line, person)
+        turn.clip = _CLIP_SOURCE.match(para.text) is not None
         self._apply(para, turn, where)
         opening = self.self_intro.search(para.text[:80])
         self.introduced = turn if opening is not None and opening.start() <= 4 else None

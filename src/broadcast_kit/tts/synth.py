@@ -427,14 +427,19 @@ class _Workers:
     def __exit__(self, kind: object, error: object, trace: object) -> None:
         if error is not None:
             self.errors.append(RuntimeError("stopped"))  # the slots drop what is left
+        done = False
         try:
             self._end_slots()
+            done = not self.errors
         except BaseException:  # Ctrl-C while waiting for the slots: they drop what is left
             self.errors.append(RuntimeError("stopped"))
             self._end_slots()  # and end first: none may deliver to a caller that has gone on
             raise
         finally:  # always: a worker process left waiting for work would keep kit from exiting
             for pool in self.pools:
-                pool.shutdown(wait=True, cancel_futures=True)
+                # every sentence done: the processes end together while the render goes on
+                # to mixing (each took a few tenths of a second, one after the other);
+                # stopped or failed: they have ended when this returns
+                pool.shutdown(wait=not done, cancel_futures=True)
         if error is None and self.errors:
             raise self.errors[0]

@@ -1,0 +1,50 @@
+"""`kit import` reads the page's structure (issue 24, round 5): which lines are the header
+(a headline with its byline or dateline below it, a programme's fields such as "Host: Ann
+Lee"), which are the transcript, and where captions without labels change speaker.
+
+Every page here is invented; the golden cases (tests/data/import) hold one whole page for
+each mechanism.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from broadcast_kit import importer
+from broadcast_kit.importer.page import blocks
+
+TURNS = (
+    "\n\nHOST: Good evening and welcome to the programme tonight.\n\n"
+    "JOE ROE: Hello, it is good to be here.\n"
+)
+
+
+def run(page: str, name: str = "page.txt") -> importer.Imported:
+    return importer.import_transcript(page, name, engine="fake", today=dt.date(2000, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        ("The Lantern Road (1938)\nby Ann Lee", "The Lantern Road (1938)"),
+        (
+            "Remarks at the Guild Supper\ndelivered 3 March 2020, Wexmoor",
+            "Remarks at the Guild Supper",
+        ),
+    ],
+)
+def test_a_lower_case_byline_or_dateline_is_not_part_of_the_headline(head: str, title: str) -> None:
+    result = run(head + TURNS)
+    assert result.transcript.title == title
+    assert head.split("\n")[1] not in " ".join(p.text for p in result.transcript.paragraphs)
+
+
+def test_a_sentence_broken_after_capitalised_words_still_joins() -> None:
+    """Only a byline ("by Name") or a line holding a date stays apart from a headline-shaped
+    line: the rest of a broken sentence in lower case joins it."""
+    text = "We met The Harbour Master of Port Elms\nand walked with him along the quay.\n"
+    assert [b.text for b in blocks(text)] == [
+        "We met The Harbour Master of Port Elms and walked with him along the quay."
+    ]

@@ -48,3 +48,17 @@ def test_a_sentence_broken_after_capitalised_words_still_joins() -> None:
     assert [b.text for b in blocks(text)] == [
         "We met The Harbour Master of Port Elms and walked with him along the quay."
     ]
+
+
+@pytest.mark.parametrize("field", ["Host: Ann Lee", "Anchor: Dr. Ann Lee", "PRESENTER: Ann Lee"])
+def test_a_host_field_above_the_headline_does_not_start_the_transcript(field: str) -> None:
+    result = run(f"{field}\n\nThe Salt Marsh Comes Back\n\nApril 9, 2019{TURNS}")
+    assert result.transcript.title == "The Salt Marsh Comes Back"
+    assert [s.title for s in result.transcript.stories] == ["The Salt Marsh Comes Back"]
+    assert "Ann Lee" not in " ".join(p.text for p in result.transcript.paragraphs)
+
+
+def test_a_host_label_with_a_sentence_still_opens_the_transcript() -> None:
+    """Only a name alone is a field: "Host: Ann Lee here, good evening." is the first turn."""
+    result = run("Host: Ann Lee here, with the news tonight.\n\nJOE ROE: Thank you, Ann.\n")
+    assert result.transcript.paragraphs[0].text == "Ann Lee here, with the news tonight."

@@ -102,11 +102,11 @@ def parse(page: Page, words: Words) -> Transcript:
         if label is not None and label.role == "cue line":  # above the first turn too
             result.cue_lines += 1
         field_match = LABELLED.match(text)
-        if not started and label is not None and label.spoken and label.name is None:
-            # "Host: Ann Lee" above the headline: the programme's field, not a turn
-            if is_name_field(rest, words):
-                result.dropped.append(block)
-                continue
+        # "Host: Ann Lee" above the headline: the programme's field, not a turn
+        role_only = label is not None and label.spoken and label.name is None
+        if not started and role_only and is_name_field(rest, words):
+            result.dropped.append(block)
+            continue
         if field_match and not started and label is None:
             key, value = field_match.group(1).lower(), field_match.group(2).strip()
             if key in ("title", "headline"):

@@ -14,6 +14,7 @@ import pytest
 
 from broadcast_kit import importer
 from broadcast_kit.importer.page import blocks
+from broadcast_kit.importer.timecodes import captions_text
 
 TURNS = (
     "\n\nHOST: Good evening and welcome to the programme tonight.\n\n"
@@ -62,3 +63,51 @@ def test_a_host_label_with_a_sentence_still_opens_the_transcript() -> None:
     """Only a name alone is a field: "Host: Ann Lee here, good evening." is the first turn."""
     result = run("Host: Ann Lee here, with the news tonight.\n\nJOE ROE: Thank you, Ann.\n")
     assert result.transcript.paragraphs[0].text == "Ann Lee here, with the news tonight."
+
+
+def _cues(*bodies: str) -> str:
+    return "".join(
+        f"{n}\n00:00:{2 * n:02d},000 --> 00:00:{2 * n + 1:02d},500\n{body}\n\n"
+        for n, body in enumerate(bodies, start=1)
+    )
+
+
+def test_a_dash_on_a_cues_second_line_is_a_new_speaker() -> None:
+    text, _, marked = captions_text(
+        _cues("- Did you see the boats come in?\n- Not yet, I was at the market.", ">>And you?")
+    )
+    assert marked
+    assert text.split("\n\n") == [
+        "Did you see the boats come in?",
+        "Not yet, I was at the market.",
+        "And you?\n",
+    ]
+
+
+def test_a_bracketed_name_twice_is_a_voice_and_a_sound_is_not() -> None:
+    text, speakers, _ = captions_text(
+        _cues(
+            "(MARA) The tide is late.",
+            "(LAUGHS) It always is.",
+            "(TOBIAS) Then we wait.",
+            "(MARA) (LAUGHS) We do.",
+            "(TOBIAS) Look there.",
+            "(CROWD CHEERING) Here they come.",
+            "(CROWD CHEERING) At last.",
+        )
+    )
+    assert speakers == ("Mara", "Tobias")
+    assert text.split("\n\n") == [
+        "Mara: The tide is late. (LAUGHS) It always is.",
+        "Tobias: Then we wait.",
+        "Mara: (LAUGHS) We do.",
+        "Tobias: Look there. (CROWD CHEERING) Here they come. (CROWD CHEERING) At last.\n",
+    ]
+
+
+def test_a_caption_that_is_a_name_alone_labels_the_next() -> None:
+    text, _, marked = captions_text(
+        _cues("The tide is late tonight.", "HARBOURMASTER:", "Nobody goes out on the pier.")
+    )
+    assert marked
+    assert text.split("\n\n")[-1] == "HARBOURMASTER: Nobody goes out on the pier.\n"

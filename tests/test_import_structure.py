@@ -13,8 +13,10 @@ import datetime as dt
 import pytest
 
 from broadcast_kit import importer
+from broadcast_kit.importer.labels import LabelReader
 from broadcast_kit.importer.page import blocks
 from broadcast_kit.importer.timecodes import captions_text
+from broadcast_kit.importer.words import default_words
 
 TURNS = (
     "\n\nHOST: Good evening and welcome to the programme tonight.\n\n"
@@ -111,3 +113,26 @@ def test_a_caption_that_is_a_name_alone_labels_the_next() -> None:
     )
     assert marked
     assert text.split("\n\n")[-1] == "HARBOURMASTER: Nobody goes out on the pier.\n"
+
+
+@pytest.mark.parametrize(
+    ("label", "kind", "name"),
+    [
+        ("HOST 1:", "host", "Host 1"),
+        ("Host 2:", "host", "Host 2"),
+        ("PRESENTER TWO:", "host", "Presenter Two"),
+        ("GUEST 2:", "speaker", "Guest 2"),
+        ("REPORTER 1:", "speaker", "Reporter 1"),
+    ],
+)
+def test_a_numbered_role_alone_on_its_line_is_a_label(label: str, kind: str, name: str) -> None:
+    """A programme with two hosts numbers them ("HOST 1:" / "HOST 2:"): each is a voice of
+    its own, so the short opening below the label is spoken, not taken for a headline."""
+    found, rest = LabelReader(default_words()).split(label)
+    assert found is not None and (found.kind, found.name, rest) == (kind, name, "")
+    page = (
+        f"{label}\nWelcome to Tide Talk. I'm Ann Lee.\n\nJOE ROE:\nHello, it is good to be here.\n"
+    )
+    result = run(page)
+    assert result.transcript.paragraphs[0].text == "Welcome to Tide Talk. I'm Ann Lee."
+    assert label not in " ".join(p.text for p in result.transcript.paragraphs)

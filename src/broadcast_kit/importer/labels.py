@@ -59,8 +59,13 @@ _BARE_Q = re.compile(r"^(?P<label>Q)(?:\s{2,}|\.\s+)(?P<rest>\S.*)$")
 _ONE_SPACE_Q = re.compile(r"^(?P<label>Q)\s+(?P<rest>[A-Z“\"‘'(\[].*)$")  # once the page has them
 # a speaker the transcript numbers: "Speaker 2:", "CALLER #1:", "VOICE ONE:"
 NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten"
+# (and a role numbered when a programme has two: "HOST 1:", "Guest 2:", "PRESENTER TWO:")
+NUMBERED_ROLES = (
+    "Speaker|Participant|Voice|Caller|Host|Co-host|Presenter|Anchor|Guest|Reporter|Narrator"
+    "|Interviewer|Panelist|Panellist|Announcer|Correspondent"
+)
 _NUMBERED = re.compile(
-    r"^(?P<label>(?P<name>(?:Speaker|SPEAKER|Participant|PARTICIPANT|Voice|VOICE|Caller|CALLER)"
+    rf"^(?P<label>(?P<name>(?:{NUMBERED_ROLES}|{NUMBERED_ROLES.upper()})"
     rf"(?:\s*#?\s*\d{{1,2}}|\s+(?i:{NUMBER_WORDS})))\s*:)(?:\s*(?P<rest>.*))?$"
 )
 _DASH = re.compile(r"^\s*([A-Z][A-Z.'’]*(?:\s+[A-Z][A-Z.'’]*){0,3})\s+[-–—]\s+(?=\S)")
@@ -457,6 +462,8 @@ class LabelReader:
         written, rest = match.group("label"), (match.group("rest") or "").strip()
         if any(normal(name).startswith(v) for v in self.words.voxpop_labels):
             return Label("voxpop", written, name=name, role=name), rest
+        if normal(name.rsplit(" ", 1)[0]) in self.words.host_labels:  # "HOST 2:": a co-host
+            return Label("host", written, name=name), rest
         return Label("speaker", written, name=name), rest
 
     def _role_only(self, text: str) -> tuple[Label, str] | None:

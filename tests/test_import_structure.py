@@ -136,3 +136,31 @@ def test_a_numbered_role_alone_on_its_line_is_a_label(label: str, kind: str, nam
     result = run(page)
     assert result.transcript.paragraphs[0].text == "Welcome to Tide Talk. I'm Ann Lee."
     assert label not in " ".join(p.text for p in result.transcript.paragraphs)
+
+
+def test_voices_the_page_counts_are_labels_and_its_chapters_are_not() -> None:
+    page = (
+        "MAN 1: Hello.\nMAN 2: Hi.\nSpeaker A: Yes.\nSpeaker B: No.\nChapter 1: Go\nChapter 2: On\n"
+    )
+    reader = LabelReader(default_words(), page)
+    assert [reader.split(x)[0] is not None for x in ("MAN 2:", "Speaker B:", "Chapter 2: On")] == [
+        True,
+        True,
+        False,
+    ]
+    assert reader.split("GIRL 3:")[0] is None  # only the stems the page numbers twice or more
+
+
+def test_a_line_of_capitals_and_its_colon_twice_alone_is_a_label() -> None:
+    """ "MAN A:" alone on its line, twice, with a short question below the first: the question
+    is the first turn, never the page's headline, and the label lines are not spoken."""
+    page = (
+        "MAN A:\nIs this the last boat?\n\nWOMAN B:\nIt is, until the morning.\n\n"
+        "MAN A:\nThen I will wait here on the quay for it.\n"
+    )
+    result = run(page)
+    texts = [p.text for p in result.transcript.paragraphs]
+    assert texts[0] == "Is this the last boat?"
+    assert not any(t.endswith(":") for t in texts)
+    notes = LabelReader(default_words(), "NOTE:\nx\nNOTE:\ny\n")
+    assert notes.split("NOTE:")[0] is None  # a field name, however often

@@ -164,3 +164,18 @@ def test_a_line_of_capitals_and_its_colon_twice_alone_is_a_label() -> None:
     assert not any(t.endswith(":") for t in texts)
     notes = LabelReader(default_words(), "NOTE:\nx\nNOTE:\ny\n")
     assert notes.split("NOTE:")[0] is None  # a field name, however often
+
+
+@pytest.mark.parametrize(
+    "line", ["a conversation with Bram Tolver", "with Ann Lee and Bram Tolver", "read by Ann Lee"]
+)
+def test_a_lower_case_line_naming_who_speaks_is_not_the_headlines_tail(line: str) -> None:
+    result = run(f"The Salt Marsh Returns\n{line}\n\nApril 9, 2019{TURNS}")
+    assert result.transcript.title == "The Salt Marsh Returns"
+
+
+def test_fields_on_one_line_above_the_headline_are_not_spoken() -> None:
+    page = f"THE SALT MARSH RETURNS\n\nHost: Ann Lee | Guest: Bram Tolver\n\nApril 9, 2019{TURNS}"
+    result = run(page)
+    assert result.transcript.date == dt.date(2019, 4, 9)
+    assert "Bram Tolver" not in " ".join(p.text for p in result.transcript.paragraphs)

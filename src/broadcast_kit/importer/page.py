@@ -282,6 +282,16 @@ class Block:
     line: int
 
 
+# a lower-case line naming who made or speaks the piece: "by Ann Lee", "with Ann Lee and
+# Joe Roe", "a conversation with Ann Lee", "presented by Ann Lee", "read by Ann Lee"
+_BYLINE = re.compile(
+    r"(?:(?:an?\s+)?(?:conversation|interview|talk|discussion|chat)\s+with"
+    r"|(?:(?:written|presented|hosted|read|narrated|produced|directed|translated|edited"
+    r"|introduced|performed|composed|reported|interviewed)\s+)?by"
+    r"|with|featuring|starring|in\s+conversation\s+with)\s+[A-Z]"
+)
+
+
 class _Lines:
     """The page's lines with what the joining rules need to know about each."""
 
@@ -373,7 +383,7 @@ class _Lines:
             is_headline(previous)
             and len(line.split()) <= 10
             and not (self.hard and len(previous) >= 0.6 * self.width)
-            and (re.match(r"by\s+[A-Z]", line) is not None or find_date(line) is not None)
+            and (_BYLINE.match(line) is not None or find_date(line) is not None)
         )
 
     def joins(self, previous: str, line: str) -> bool:

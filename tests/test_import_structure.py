@@ -179,3 +179,16 @@ def test_fields_on_one_line_above_the_headline_are_not_spoken() -> None:
     result = run(page)
     assert result.transcript.date == dt.date(2019, 4, 9)
     assert "Bram Tolver" not in " ".join(p.text for p in result.transcript.paragraphs)
+
+
+def test_a_bracketed_name_alone_labels_the_next_caption_and_a_sound_does_not() -> None:
+    text, speakers, _ = captions_text(
+        _cues("[Ann Lee]", "Where were you?", "[VIDEO PLAYBACK]", "[Applause]", "[Applause]")
+    )
+    assert speakers == ("Ann Lee",)
+    assert text.split("\n\n") == ["Ann Lee: Where were you?", "[VIDEO PLAYBACK]", "[Applause]\n"]
+
+
+def test_a_label_in_capitals_on_a_cues_second_line_starts_a_turn() -> None:
+    text, _, _ = captions_text(_cues("Thank you, Joe.\nJOE ROE: My pleasure."))
+    assert text.split("\n\n") == ["Thank you, Joe.", "JOE ROE: My pleasure.\n"]

@@ -121,10 +121,11 @@ def captions(text: str, header: list[str] | None = None) -> list[Caption]:
 
 def _turns(lines: list[str]) -> list[str]:
     """A cue's lines as the turns it holds: a line after the first that opens with "- " or
-    ">>" is a new speaker's ("- Did you see it?" / "- Not yet."); other lines join."""
+    ">>" or a label in capitals is a new speaker's ("- Did you see it?" / "- Not yet.",
+    "Thank you." / "JOE ROE: My pleasure."); other lines join."""
     turns: list[list[str]] = []
     for line in lines:
-        if not turns or re.match(r"-\s|>>", line):
+        if not turns or re.match(r"-\s|>>", line) or _CAPS_TURN.match(line):
             turns.append([line])
         else:
             turns[-1].append(line)
@@ -152,6 +153,10 @@ def _music(text: str) -> bool:
 _PAREN_TAG = re.compile(
     r"^\((?P<name>[A-Z][A-Za-z.'’-]*(?:\s[A-Z][A-Za-z.'’-]*){0,2})\)\s+(?P<rest>\S.*)$"
 )
+# a caption that is a name in brackets alone: "[Ann Lee]", "[MARA]"
+_BRACKET_NAME = re.compile(r"\[\s*(?P<name>[A-Z][A-Za-z.'’-]*(?:\s[A-Z][A-Za-z.'’-]*){0,2})\s*\]")
+# a label in capitals opening a cue's later line: "JOE ROE: My pleasure."
+_CAPS_TURN = re.compile(r"[A-Z][A-Z.'’ -]{1,40}:\s")
 # a caption that is a speaker's name alone, the words in the next: "MARA:", "Mara Lind:"
 _NAME_ALONE = re.compile(
     r"(?P<name>[A-Z][A-Z.'’ -]{1,40}|[A-Z][a-z'’.]+(?:\s+[A-Z][a-z'’-]+){0,2}):"
@@ -192,6 +197,49 @@ _SOUND_WORDS = frozenset(
         "phone",
         "door",
         "knock",
+        "playback",
+        "video",
+        "audio",
+        "clip",
+        "end",
+        "indistinct",
+        "unintelligible",
+        "foreign",
+        "language",
+        "chatter",
+        "footsteps",
+        "gunfire",
+        "explosion",
+        "wind",
+        "rain",
+        "siren",
+        "sirens",
+        "horn",
+        "beep",
+        "bleep",
+        "whistle",
+        "pause",
+        "beat",
+        "blank",
+        "untranslated",
+        "song",
+        "theme",
+        "jingle",
+        "intro",
+        "outro",
+        "break",
+        "commercial",
+        "cheer",
+        "groan",
+        "sniff",
+        "cough",
+        "scream",
+        "boo",
+        "boos",
+        "silent",
+        "off",
+        "mic",
+        "camera",
     ]
 )
 
@@ -228,6 +276,7 @@ def captions_text(text: str) -> tuple[str, tuple[str, ...], bool]:
     header: list[str] = []
     cues = captions(text, header)
     tags = Counter(m["name"] for cue in cues if (m := _PAREN_TAG.match(cue.text)))
+    bracketed = Counter(m["name"] for cue in cues if (m := _BRACKET_NAME.fullmatch(cue.text)))
     named_tags = {name for name, n in tags.items() if n >= 2 and _name_like(name)}
     for cue in cues:
         body = cue.text
@@ -242,6 +291,12 @@ def captions_text(text: str) -> tuple[str, tuple[str, ...], bool]:
             body = cue.text
         if cue.voice is not None and cue.voice not in speakers:
             speakers.append(cue.voice)
+        alone_tag = _BRACKET_NAME.fullmatch(body)  # "[Ann Lee]": the next caption is theirs
+        if alone_tag is not None and _name_like(alone_tag["name"]):
+            name = alone_tag["name"]
+            if (len(name.split()) >= 2 and not name.isupper()) or bracketed[name] >= 2:
+                body = f"{name}:"
+                cue = Caption(cue.start, cue.end, body, cue.voice)
         if re.fullmatch(r"\[[^\[\]]+\]|\([^()]+\)", body):  # "[ Door slams ]": a cue of its own
             paragraphs += [[body], []]
             last_end = cue.end

@@ -28,3 +28,4 @@ register            # tts/registry.register: the public API for engines not inst
 intra_op_num_threads  # tts/piper.py, tts/kokoro.py: onnxruntime reads its session options
 inter_op_num_threads  # tts/kokoro.py: likewise
 evicted             # tts/synth.py: in the tts area (issue 27 part B: engine base class)
+writeable           # render/media.py: numpy's flag, set so that shared samples are read-only

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -192,3 +193,55 @@ def test_a_batch_worker_synthesizes_in_its_own_process_within_its_share(
     loads = [line.split()[1] for line in log.read_text().splitlines() if line[:5] == "load "]
     assert loads == [str(os.getpid())]
     assert registry.get(ProcessEngine.name).threads == 1  # type: ignore[attr-defined]
+
+
+class BusyEngine(FakeEngine):
+    """A voice computed here in threads, 0.2 s a sentence, noting how many are under way."""
+
+    name = "busy-fake"
+    workers = 2
+    under_way = 0
+    most = 0
+    guard = threading.Lock()
+
+    def synthesize(self, text: str, voice: VoiceRequest):  # type: ignore[no-untyped-def]
+        cls = BusyEngine
+        with cls.guard:
+            cls.under_way += 1
+            cls.most = max(cls.most, cls.under_way)
+        try:
+            time.sleep(0.2)
+            return super().synthesize(text, voice)
+        finally:
+            with cls.guard:
+                cls.under_way -= 1
+
+
+class OtherBusyEngine(BusyEngine):
+    name = "busy-fake-2"
+
+
+def test_engines_together_synthesize_no_more_sentences_at_once_than_cores(
+    show_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two engines of two slots each, on a share of two cores: never more than two
+    sentences at once, and two at once all the same (the cores are used)."""
+    monkeypatch.setattr(registry, "_instances", {})
+    for engine in (BusyEngine, OtherBusyEngine):
+        monkeypatch.setitem(registry._extra, engine.name, engine)
+    monkeypatch.setattr(BusyEngine, "most", 0)
+    monkeypatch.setattr(synth, "_share", 2)
+    lines = [
+        f"  - host: Sentence {n} from the host.\n"
+        f"  - interview: Sentence {n} from the guest.\n    speaker: guest\n"
+        for n in range(4)
+    ]
+    episode = write_episode(
+        show_dir,
+        "title: Busy\ndate: 2024-01-01\nvoices:\n"
+        f"  host: {{engine: {BusyEngine.name}}}\n  guest: {{engine: {OtherBusyEngine.name}}}\n"
+        "segments:\n" + "".join(lines),
+    )
+    result = pipeline.render(episode, tmp_path / "dist", cache=SpeechCache(tmp_path / "speech"))
+    assert result.report.as_dict()["synthesis"]["synthesized"] == 8
+    assert BusyEngine.most == 2

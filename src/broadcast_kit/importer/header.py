@@ -217,6 +217,23 @@ def _person_line(text: str, words: Words) -> bool:
     )
 
 
+def is_name_field(text: str, words: Words) -> bool:
+    """ "Ann Lee", "Dr. Ann Lee, historian": the value of a "Host:" field above the
+    transcript, a person's name alone (with a few words of role after a comma), and more
+    fields after it on the line ("Ann Lee | Guest: Bram Tolver")."""
+    first, *others = re.split(r"\s+[|·•]\s+|;\s+", text.strip())
+    others = [re.sub(r"^[A-Z][\w -]{0,20}:\s*", "", field) for field in others]
+    for field in [first, *others]:
+        name, _, role = field.partition(",")
+        if not (
+            _person_line(name.strip(), words)
+            and len(role.split()) <= 4
+            and re.search(r"[.!?:;]$", role.strip()) is None
+        ):
+            return False
+    return True
+
+
 def _named_after(text: str, voices: set[str], words: Words) -> int:
     """ "Late Tide With Ann Lee": a programme named after its host - 2 when the page labels
     Ann Lee's turns, 1 when it is a person's name; 0 for "Interview with Ann Lee" (the event)

@@ -59,9 +59,52 @@ _BARE_Q = re.compile(r"^(?P<label>Q)(?:\s{2,}|\.\s+)(?P<rest>\S.*)$")
 _ONE_SPACE_Q = re.compile(r"^(?P<label>Q)\s+(?P<rest>[A-Z“\"‘'(\[].*)$")  # once the page has them
 # a speaker the transcript numbers: "Speaker 2:", "CALLER #1:", "VOICE ONE:"
 NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten"
+# (and a role numbered when a programme has two: "HOST 1:", "Guest 2:", "PRESENTER TWO:")
+NUMBERED_ROLES = (
+    "Speaker|Participant|Voice|Caller|Host|Co-host|Presenter|Anchor|Guest|Reporter|Narrator"
+    "|Interviewer|Panelist|Panellist|Announcer|Correspondent"
+)
 _NUMBERED = re.compile(
-    r"^(?P<label>(?P<name>(?:Speaker|SPEAKER|Participant|PARTICIPANT|Voice|VOICE|Caller|CALLER)"
+    rf"^(?P<label>(?P<name>(?:{NUMBERED_ROLES}|{NUMBERED_ROLES.upper()})"
     rf"(?:\s*#?\s*\d{{1,2}}|\s+(?i:{NUMBER_WORDS})))\s*:)(?:\s*(?P<rest>.*))?$"
+)
+# what a document numbers that is no voice: "Day 2:", "Act 1:", "Round 3:"
+_DIVISIONS = frozenset(
+    {
+        "act",
+        "day",
+        "round",
+        "section",
+        "unit",
+        "level",
+        "phase",
+        "stage",
+        "track",
+        "item",
+        "point",
+        "page",
+        "figure",
+        "table",
+        "slide",
+        "verse",
+        "season",
+        "option",
+        "rule",
+        "article",
+        "exhibit",
+        "lesson",
+        "week",
+        "session",
+        "hour",
+        "minute",
+    }
+)
+# a line of capitals ending with a colon, a label standing alone: "MAN A:", "THE STRANGER:"
+_CAPS_ALONE = re.compile(r"[A-Z][A-Z0-9 .'’#&-]{0,30}:")
+# any voice the page counts, when it counts two of them: "MAN 2:", "Speaker B:", "Kid #1:"
+_COUNTED = re.compile(
+    r"^(?P<label>(?P<name>(?P<stem>[A-Z][A-Za-z'’-]*(?:\s[A-Z][A-Za-z'’-]*)?)\s*#?\s*"
+    r"(?P<n>\d{1,2}|[A-Da-d]))\s*:)(?:\s*(?P<rest>.*))?$"
 )
 _DASH = re.compile(r"^\s*([A-Z][A-Z.'’]*(?:\s+[A-Z][A-Z.'’]*){0,3})\s+[-–—]\s+(?=\S)")
 # a script laid out as a table, the speaker in the first cell: "BILL | Bye! |", "EXTRA (m) | ..."
@@ -282,8 +325,29 @@ class LabelReader:
             if len(once) <= max(4, 2 * len(self.mixed), min(turns, 12)):
                 self.mixed |= once
         self.mixed |= self._handed_over(text)
+        # voices the page numbers or letters, two or more of each ("MAN 1:" and "MAN 2:",
+        # "Speaker A:" and "Speaker B:", "Student 1:" and "Student 2:")
+        numbers: dict[str, set[str]] = {}
+        for line in text.splitlines():
+            if (found := _COUNTED.match(line.strip())) is not None:
+                numbers.setdefault(found["stem"].lower(), set()).add(found["n"].upper())
+        stop = words.not_speakers | words.segment_labels | words.music_labels | words.sound_labels
+        self.counted = {
+            stem
+            for stem, seen in numbers.items()
+            if len(seen) >= 2 and stem not in stop and stem not in _DIVISIONS
+        }
         # a name alone on its line, again and again, with the words below it: a label
         lines = Counter(" ".join(line.split()) for line in text.splitlines())
+        # in capitals with its colon ("MAN A:", "THE STRANGER:"), whatever it names
+        self.caps_alone = {
+            line[:-1].strip()
+            for line, n in lines.items()
+            if n >= 2
+            and _CAPS_ALONE.fullmatch(line)
+            and normal(line[:-1]) not in stop
+            and normal(line[:-1]).split()[0] not in _DIVISIONS
+        }
         self.alone = {
             line
             for line, n in lines.items()
@@ -401,6 +465,9 @@ class LabelReader:
             return direction, ""
         if text in self.alone:
             return Label("speaker", text, name=text), ""
+        if text.endswith(":") and text[:-1].strip() in self.caps_alone:
+            found = self._numbered(text) or self._role_only(text) or self._caps(text)
+            return found or (Label("speaker", text, name=title_case(text[:-1].title())), "")
         dash = _DASH.match(text)
         if dash is not None and dash.group(1) in self.dashed:  # read as "NAME: words"
             label, rest = self.split(f"{dash.group(1)}: {text[dash.end() :]}")
@@ -452,11 +519,16 @@ class LabelReader:
         """ "Speaker 2:", "CALLER 1:": a speaker the transcript numbers, not names."""
         match = _NUMBERED.match(text)
         if match is None:
-            return None
+            counted = _COUNTED.match(text)
+            if counted is None or counted["stem"].lower() not in self.counted:
+                return None
+            match = counted
         name = " ".join(match.group("name").replace("#", " ").split()).title()
         written, rest = match.group("label"), (match.group("rest") or "").strip()
         if any(normal(name).startswith(v) for v in self.words.voxpop_labels):
             return Label("voxpop", written, name=name, role=name), rest
+        if normal(name.rsplit(" ", 1)[0]) in self.words.host_labels:  # "HOST 2:": a co-host
+            return Label("host", written, name=name), rest
         return Label("speaker", written, name=name), rest
 
     def _role_only(self, text: str) -> tuple[Label, str] | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from broadcast_kit.errors import InputError
-from broadcast_kit.importer.dates import is_date_line, split_at_date
+from broadcast_kit.importer.dates import find_date, is_date_line, split_at_date
 from broadcast_kit.importer.labels import LabelReader, without_label_markup, without_table_cells
 from broadcast_kit.importer.timecodes import captions_text, is_captions, without_timecodes
 from broadcast_kit.importer.words import APOS, Words, default_words, normal
@@ -282,6 +282,16 @@ class Block:
     line: int
 
 
+# a lower-case line naming who made or speaks the piece: "by Ann Lee", "with Ann Lee and
+# Joe Roe", "a conversation with Ann Lee", "presented by Ann Lee", "read by Ann Lee"
+_BYLINE = re.compile(
+    r"(?:(?:an?\s+)?(?:conversation|interview|talk|discussion|chat)\s+with"
+    r"|(?:(?:written|presented|hosted|read|narrated|produced|directed|translated|edited"
+    r"|introduced|performed|composed|reported|interviewed)\s+)?by"
+    r"|with|featuring|starring|in\s+conversation\s+with)\s+[A-Z]"
+)
+
+
 class _Lines:
     """The page's lines with what the joining rules need to know about each."""
 
@@ -364,6 +374,18 @@ class _Lines:
             and self.labels.split(line)[0] is None
         )
 
+    def under_headline(self, previous: str, line: str) -> bool:
+        """Whether lower-case `line` is a byline or dateline under the headline `previous`
+        ("The Lantern Road (1938)" / "by Ann Lee", "Remarks at the Dinner" / "delivered 3
+        March 2020, Port Elms"), not the rest of its sentence: a short line in a short text
+        that opens with "by Name" or holds a date."""
+        return (
+            is_headline(previous)
+            and len(line.split()) <= 10
+            and not (self.hard and len(previous) >= 0.6 * self.width)
+            and (_BYLINE.match(line) is not None or find_date(line) is not None)
+        )
+
     def joins(self, previous: str, line: str) -> bool:
         """Whether `line` continues the paragraph that `previous` ends."""
         if self.turns and self._words(previous) and self._words(line):
@@ -373,7 +395,7 @@ class _Lines:
         if self.labels.split(line)[0] is not None:
             return False  # a label starts a paragraph
         ends = SENTENCE_END.search(previous) is not None
-        if not ends and line[:1].islower():
+        if not ends and line[:1].islower() and not self.under_headline(previous, line):
             return True  # a sentence broken over two lines
         if not ends and len(previous) >= 0.6 * self.width and (self.hard or self.paragraphs):
             return True  # a long line whose sentence goes on (a short one is a heading)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 _CLOCK = r"\d{0,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\.?"
@@ -112,11 +113,23 @@ def captions(text: str, header: list[str] | None = None) -> list[Caption]:
             if (found_voice := _VOICE.search(line)) is not None:
                 voice = found_voice.group("name").strip()
             cleaned.append(" ".join(_TAG.sub("", line).split()))
-        body = " ".join(c for c in cleaned if c)
-        if body:
-            start, end = _seconds(match.group("start")), _seconds(match.group("end"))
-            found.append(Caption(start, end, body, voice))
+        start, end = _seconds(match.group("start")), _seconds(match.group("end"))
+        for turn in _turns([c for c in cleaned if c]):
+            found.append(Caption(start, end, turn, voice))
     return _without_rollups(found)
+
+
+def _turns(lines: list[str]) -> list[str]:
+    """A cue's lines as the turns it holds: a line after the first that opens with "- " or
+    ">>" or a label in capitals is a new speaker's ("- Did you see it?" / "- Not yet.",
+    "Thank you." / "JOE ROE: My pleasure."); other lines join."""
+    turns: list[list[str]] = []
+    for line in lines:
+        if not turns or re.match(r"-\s|>>", line) or _CAPS_TURN.match(line):
+            turns.append([line])
+        else:
+            turns[-1].append(line)
+    return [" ".join(t) for t in turns]
 
 
 def _without_rollups(cues: list[Caption]) -> list[Caption]:
@@ -134,6 +147,111 @@ def _without_rollups(cues: list[Caption]) -> list[Caption]:
 
 def _music(text: str) -> bool:
     return bool(re.fullmatch(r"[♪♫#\s]+|[♪♫].*[♪♫]", text))
+
+
+# "(MARA) words", "(Mara Lind) words": a voice named in brackets, when the captions name it twice
+_PAREN_TAG = re.compile(
+    r"^\((?P<name>[A-Z][A-Za-z.'’-]*(?:\s[A-Z][A-Za-z.'’-]*){0,2})\)\s+(?P<rest>\S.*)$"
+)
+# a caption that is a name in brackets alone: "[Ann Lee]", "[MARA]"
+_BRACKET_NAME = re.compile(r"\[\s*(?P<name>[A-Z][A-Za-z.'’-]*(?:\s[A-Z][A-Za-z.'’-]*){0,2})\s*\]")
+# a label in capitals opening a cue's later line: "JOE ROE: My pleasure."
+_CAPS_TURN = re.compile(r"[A-Z][A-Z.'’ -]{1,40}:\s")
+# a caption that is a speaker's name alone, the words in the next: "MARA:", "Mara Lind:"
+_NAME_ALONE = re.compile(
+    r"(?P<name>[A-Z][A-Z.'’ -]{1,40}|[A-Z][a-z'’.]+(?:\s+[A-Z][a-z'’-]+){0,2}):"
+)
+# what a bracket at a caption's start names when it is a sound, not a voice: "(LAUGHS)"
+_SOUND_WORDS = frozenset(
+    [
+        "applause",
+        "laughter",
+        "laughs",
+        "laugh",
+        "sighs",
+        "sigh",
+        "gasps",
+        "gasp",
+        "chuckles",
+        "screams",
+        "groans",
+        "cheers",
+        "coughs",
+        "cries",
+        "whispers",
+        "shouts",
+        "sniffs",
+        "sobs",
+        "grunts",
+        "music",
+        "sound",
+        "noise",
+        "inaudible",
+        "crosstalk",
+        "continues",
+        "silence",
+        "static",
+        "thunder",
+        "bell",
+        "bells",
+        "phone",
+        "door",
+        "knock",
+        "playback",
+        "video",
+        "audio",
+        "clip",
+        "end",
+        "indistinct",
+        "unintelligible",
+        "foreign",
+        "language",
+        "chatter",
+        "footsteps",
+        "gunfire",
+        "explosion",
+        "wind",
+        "rain",
+        "siren",
+        "sirens",
+        "horn",
+        "beep",
+        "bleep",
+        "whistle",
+        "pause",
+        "beat",
+        "blank",
+        "untranslated",
+        "song",
+        "theme",
+        "jingle",
+        "intro",
+        "outro",
+        "break",
+        "commercial",
+        "cheer",
+        "groan",
+        "sniff",
+        "cough",
+        "scream",
+        "boo",
+        "boos",
+        "silent",
+        "off",
+        "mic",
+        "camera",
+    ]
+)
+
+
+def _name_like(tag: str) -> bool:
+    """ "MARA", "Tobias Wren": a bracket naming a voice, not a sound ("LAUGHS", "CROWD
+    CHEERING", "SPEAKING FRENCH", "IN FRENCH")."""
+    words = tag.lower().split()
+    return not any(
+        w in _SOUND_WORDS or w.endswith(("ing", "ed")) or w in ("in", "on", "off", "over")
+        for w in words
+    )
 
 
 # "[Name] words", and a diarizing recogniser's "[SPEAKER_00]: words" (WhisperX)
@@ -157,14 +275,28 @@ def captions_text(text: str) -> tuple[str, tuple[str, ...], bool]:
     last_end: float | None = None
     header: list[str] = []
     cues = captions(text, header)
+    tags = Counter(m["name"] for cue in cues if (m := _PAREN_TAG.match(cue.text)))
+    bracketed = Counter(m["name"] for cue in cues if (m := _BRACKET_NAME.fullmatch(cue.text)))
+    named_tags = {name for name, n in tags.items() if n >= 2 and _name_like(name)}
     for cue in cues:
         body = cue.text
         tagged = _TAGGED.match(body)
         if tagged is not None and not re.search(r"(?i)music|sound|applause|laugh", body):
             cue = Caption(cue.start, cue.end, tagged.group("rest"), _tag_name(tagged.group("name")))
             body = cue.text
+        paren = _PAREN_TAG.match(body)
+        if paren is not None and paren["name"] in named_tags:  # "(MARA) The tide is late."
+            name = paren["name"].title() if paren["name"].isupper() else paren["name"]
+            cue = Caption(cue.start, cue.end, paren["rest"], name)
+            body = cue.text
         if cue.voice is not None and cue.voice not in speakers:
             speakers.append(cue.voice)
+        alone_tag = _BRACKET_NAME.fullmatch(body)  # "[Ann Lee]": the next caption is theirs
+        if alone_tag is not None and _name_like(alone_tag["name"]):
+            name = alone_tag["name"]
+            if (len(name.split()) >= 2 and not name.isupper()) or bracketed[name] >= 2:
+                body = f"{name}:"
+                cue = Caption(cue.start, cue.end, body, cue.voice)
         if re.fullmatch(r"\[[^\[\]]+\]|\([^()]+\)", body):  # "[ Door slams ]": a cue of its own
             paragraphs += [[body], []]
             last_end = cue.end
@@ -177,6 +309,9 @@ def captions_text(text: str) -> tuple[str, tuple[str, ...], bool]:
         named = _NAMED.match(body)
         if named is not None and named["name"] not in speakers:
             speakers.append(named["name"])  # a label, for the page's label reader
+        alone = _NAME_ALONE.fullmatch(body)  # "MARA:": the next caption is theirs
+        if alone is not None and not alone["name"].isupper() and alone["name"] not in speakers:
+            speakers.append(alone["name"])  # a mixed-case label, for the page's label reader
         current = paragraphs[-1] if paragraphs else None
         words = sum(len(t.split()) for t in current) if current else 0
         ends = bool(current) and _SENTENCE_END.search(current[-1]) is not None if current else False
@@ -186,10 +321,11 @@ def captions_text(text: str) -> tuple[str, tuple[str, ...], bool]:
             or (cue.voice is not None and cue.voice != voice)
             or _NEW_SPEAKER.match(body) is not None
             or named is not None
+            or alone is not None
             or (pause and ends)
             or (words >= LONG and ends)
         )
-        marked = marked or cue.voice is not None or bool(_NEW_SPEAKER.match(body) or named)
+        marked = marked or cue.voice is not None or bool(_NEW_SPEAKER.match(body) or named or alone)
         if cue.voice is not None and cue.voice != voice:
             body = f"{cue.voice}: {body}"
         if body.startswith(("- ", ">>")):

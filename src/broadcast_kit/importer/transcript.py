@@ -19,6 +19,7 @@ from broadcast_kit.importer.header import (
     find_broadcaster,
     find_programme,
     heading_title,
+    is_name_field,
     read_header,
 )
 from broadcast_kit.importer.labels import Label, LabelReader
@@ -101,6 +102,11 @@ def parse(page: Page, words: Words) -> Transcript:
         if label is not None and label.role == "cue line":  # above the first turn too
             result.cue_lines += 1
         field_match = LABELLED.match(text)
+        # "Host: Ann Lee" above the headline: the programme's field, not a turn
+        role_only = label is not None and label.spoken and label.name is None
+        if not started and role_only and is_name_field(rest, words):
+            result.dropped.append(block)
+            continue
         if field_match and not started and label is None:
             key, value = field_match.group(1).lower(), field_match.group(2).strip()
             if key in ("title", "headline"):

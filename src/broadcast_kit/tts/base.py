@@ -70,6 +70,8 @@ class Engine(ABC):
     - `processes = True`: a cold cache is synthesized in up to `workers` worker processes,
       each with its own instance of the engine class (which must be importable), and
       `threads` is set to each one's share of the cores (None: the engine decides);
+    - `local = False`: the engine waits on a service rather than computing here, so its
+      sentences do not count against the cores;
     - `voice_id(voice)`: what identifies a voice's data (a model file's sha256), in cache
       keys and the render's fingerprint; by default the voice's name.
     """
@@ -85,6 +87,9 @@ class Engine(ABC):
     processes: ClassVar[bool] = False
     #: threads for this instance's model, set by the synthesis stage (None: every core)
     threads: int | None = None
+    #: synthesizes on this machine's cores (False: a service over the network), so the
+    #: synthesis stage runs no more of its sentences, with other engines', than there are cores
+    local: ClassVar[bool] = True
 
     @property
     @abstractmethod

@@ -44,6 +44,7 @@ class GttsEngine(Engine):
     name: ClassVar[str] = "gtts"
     native: ClassVar[frozenset[str]] = frozenset()
     workers: ClassVar[int] = 4  # network-bound
+    local: ClassVar[bool] = False
 
     def available(self) -> str | None:
         return None  # reachability is only known when it is used

@@ -16,13 +16,16 @@ synthesizes one sentence twice at once.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import multiprocessing
 import os
 import queue
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -226,12 +229,44 @@ def _work(req: VoiceRequest, text: str) -> tuple[bytes, int, int, int]:
     return audio.raw_data, audio.sample_width, audio.frame_rate, audio.channels
 
 
+class _Streams:
+    """At most `streams` sentences synthesized at once across all of a render's engines, a
+    free stream going to the longest sentence waiting: each engine has slots for every core,
+    so without this a render of three engines ran five models at once on two cores, each
+    slowed by the others and the last to finish holding up the stage."""
+
+    def __init__(self, streams: int) -> None:
+        self.free = streams
+        self.changed = threading.Condition()
+        self.waiting: list[tuple[int, int]] = []  # (-length, arrival): a heap
+        self.arrivals = itertools.count()
+
+    @contextmanager
+    def held(self, length: int) -> Iterator[None]:
+        with self.changed:
+            ticket = (-length, next(self.arrivals))
+            heapq.heappush(self.waiting, ticket)
+            while not (self.free and self.waiting[0] == ticket):
+                self.changed.wait()
+            heapq.heappop(self.waiting)
+            self.free -= 1
+            self.changed.notify_all()  # the next in line may take another free stream
+        try:
+            yield
+        finally:
+            with self.changed:
+                self.free += 1
+                self.changed.notify_all()
+
+
 class _Workers:
     """Synthesizes the cache misses, each engine's in its own slots, each slot taking the
     next sentence as soon as it is free. An engine that asks for `processes` gets up to its
     `workers` (and the machine's cores) slots: this process's own instance in one, worker
     processes started for the others (one engine and model each); a single sentence is
-    synthesized here, with no process to start. Other engines get `workers` threads."""
+    synthesized here, with no process to start. Other engines get `workers` threads. Engines
+    that compute here (`local`) share the cores: no more of their sentences at once than
+    there are cores (`_Streams`)."""
 
     def __init__(
         self,
@@ -254,6 +289,7 @@ class _Workers:
         #: keys another render was making when a slot came to them: taken at the end
         self.deferred: dict[str, list[str]] = {}
         self.found = 0  # of the keys submitted, those another render made meanwhile
+        self.streams = _Streams(share())
 
     def __enter__(self) -> _Workers:
         return self
@@ -348,6 +384,16 @@ class _Workers:
     def _synthesize(
         self, engine: Engine, pool: ProcessPoolExecutor | None, req: VoiceRequest, text: str
     ) -> AudioSegment:
+        if not engine.local:
+            return self._run(engine, pool, req, text)
+        with self.streams.held(len(text)):
+            if self.errors:  # stopped while waiting for a stream
+                raise RuntimeError("stopped")
+            return self._run(engine, pool, req, text)
+
+    def _run(
+        self, engine: Engine, pool: ProcessPoolExecutor | None, req: VoiceRequest, text: str
+    ) -> AudioSegment:
         if pool is None:
             audio = _synthesize(engine, req, text)
         else:
@@ -381,14 +427,19 @@ class _Workers:
     def __exit__(self, kind: object, error: object, trace: object) -> None:
         if error is not None:
             self.errors.append(RuntimeError("stopped"))  # the slots drop what is left
+        done = False
         try:
             self._end_slots()
+            done = not self.errors
         except BaseException:  # Ctrl-C while waiting for the slots: they drop what is left
             self.errors.append(RuntimeError("stopped"))
             self._end_slots()  # and end first: none may deliver to a caller that has gone on
             raise
         finally:  # always: a worker process left waiting for work would keep kit from exiting
             for pool in self.pools:
-                pool.shutdown(wait=True, cancel_futures=True)
+                # every sentence done: the processes end together while the render goes on
+                # to mixing (each took a few tenths of a second, one after the other);
+                # stopped or failed: they have ended when this returns
+                pool.shutdown(wait=not done, cancel_futures=True)
         if error is None and self.errors:
             raise self.errors[0]

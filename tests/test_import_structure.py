@@ -1,0 +1,194 @@
+"""`kit import` reads the page's structure (issue 24, round 5): which lines are the header
+(a headline with its byline or dateline below it, a programme's fields such as "Host: Ann
+Lee"), which are the transcript, and where captions without labels change speaker.
+
+Every page here is invented; the golden cases (tests/data/import) hold one whole page for
+each mechanism.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from broadcast_kit import importer
+from broadcast_kit.importer.labels import LabelReader
+from broadcast_kit.importer.page import blocks
+from broadcast_kit.importer.timecodes import captions_text
+from broadcast_kit.importer.words import default_words
+
+TURNS = (
+    "\n\nHOST: Good evening and welcome to the programme tonight.\n\n"
+    "JOE ROE: Hello, it is good to be here.\n"
+)
+
+
+def run(page: str, name: str = "page.txt") -> importer.Imported:
+    return importer.import_transcript(page, name, engine="fake", today=dt.date(2000, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        ("The Lantern Road (1938)\nby Ann Lee", "The Lantern Road (1938)"),
+        (
+            "Remarks at the Guild Supper\ndelivered 3 March 2020, Wexmoor",
+            "Remarks at the Guild Supper",
+        ),
+    ],
+)
+def test_a_lower_case_byline_or_dateline_is_not_part_of_the_headline(head: str, title: str) -> None:
+    result = run(head + TURNS)
+    assert result.transcript.title == title
+    assert head.split("\n")[1] not in " ".join(p.text for p in result.transcript.paragraphs)
+
+
+def test_a_sentence_broken_after_capitalised_words_still_joins() -> None:
+    """Only a byline ("by Name") or a line holding a date stays apart from a headline-shaped
+    line: the rest of a broken sentence in lower case joins it."""
+    text = "We met The Harbour Master of Port Elms\nand walked with him along the quay.\n"
+    assert [b.text for b in blocks(text)] == [
+        "We met The Harbour Master of Port Elms and walked with him along the quay."
+    ]
+
+
+@pytest.mark.parametrize("field", ["Host: Ann Lee", "Anchor: Dr. Ann Lee", "PRESENTER: Ann Lee"])
+def test_a_host_field_above_the_headline_does_not_start_the_transcript(field: str) -> None:
+    result = run(f"{field}\n\nThe Salt Marsh Comes Back\n\nApril 9, 2019{TURNS}")
+    assert result.transcript.title == "The Salt Marsh Comes Back"
+    assert [s.title for s in result.transcript.stories] == ["The Salt Marsh Comes Back"]
+    assert "Ann Lee" not in " ".join(p.text for p in result.transcript.paragraphs)
+
+
+def test_a_host_label_with_a_sentence_still_opens_the_transcript() -> None:
+    """Only a name alone is a field: "Host: Ann Lee here, good evening." is the first turn."""
+    result = run("Host: Ann Lee here, with the news tonight.\n\nJOE ROE: Thank you, Ann.\n")
+    assert result.transcript.paragraphs[0].text == "Ann Lee here, with the news tonight."
+
+
+def _cues(*bodies: str) -> str:
+    return "".join(
+        f"{n}\n00:00:{2 * n:02d},000 --> 00:00:{2 * n + 1:02d},500\n{body}\n\n"
+        for n, body in enumerate(bodies, start=1)
+    )
+
+
+def test_a_dash_on_a_cues_second_line_is_a_new_speaker() -> None:
+    text, _, marked = captions_text(
+        _cues("- Did you see the boats come in?\n- Not yet, I was at the market.", ">>And you?")
+    )
+    assert marked
+    assert text.split("\n\n") == [
+        "Did you see the boats come in?",
+        "Not yet, I was at the market.",
+        "And you?\n",
+    ]
+
+
+def test_a_bracketed_name_twice_is_a_voice_and_a_sound_is_not() -> None:
+    text, speakers, _ = captions_text(
+        _cues(
+            "(MARA) The tide is late.",
+            "(LAUGHS) It always is.",
+            "(TOBIAS) Then we wait.",
+            "(MARA) (LAUGHS) We do.",
+            "(TOBIAS) Look there.",
+            "(CROWD CHEERING) Here they come.",
+            "(CROWD CHEERING) At last.",
+        )
+    )
+    assert speakers == ("Mara", "Tobias")
+    assert text.split("\n\n") == [
+        "Mara: The tide is late. (LAUGHS) It always is.",
+        "Tobias: Then we wait.",
+        "Mara: (LAUGHS) We do.",
+        "Tobias: Look there. (CROWD CHEERING) Here they come. (CROWD CHEERING) At last.\n",
+    ]
+
+
+def test_a_caption_that_is_a_name_alone_labels_the_next() -> None:
+    text, _, marked = captions_text(
+        _cues("The tide is late tonight.", "HARBOURMASTER:", "Nobody goes out on the pier.")
+    )
+    assert marked
+    assert text.split("\n\n")[-1] == "HARBOURMASTER: Nobody goes out on the pier.\n"
+
+
+@pytest.mark.parametrize(
+    ("label", "kind", "name"),
+    [
+        ("HOST 1:", "host", "Host 1"),
+        ("Host 2:", "host", "Host 2"),
+        ("PRESENTER TWO:", "host", "Presenter Two"),
+        ("GUEST 2:", "speaker", "Guest 2"),
+        ("REPORTER 1:", "speaker", "Reporter 1"),
+    ],
+)
+def test_a_numbered_role_alone_on_its_line_is_a_label(label: str, kind: str, name: str) -> None:
+    """A programme with two hosts numbers them ("HOST 1:" / "HOST 2:"): each is a voice of
+    its own, so the short opening below the label is spoken, not taken for a headline."""
+    found, rest = LabelReader(default_words()).split(label)
+    assert found is not None and (found.kind, found.name, rest) == (kind, name, "")
+    page = (
+        f"{label}\nWelcome to Tide Talk. I'm Ann Lee.\n\nJOE ROE:\nHello, it is good to be here.\n"
+    )
+    result = run(page)
+    assert result.transcript.paragraphs[0].text == "Welcome to Tide Talk. I'm Ann Lee."
+    assert label not in " ".join(p.text for p in result.transcript.paragraphs)
+
+
+def test_voices_the_page_counts_are_labels_and_its_chapters_are_not() -> None:
+    page = (
+        "MAN 1: Hello.\nMAN 2: Hi.\nSpeaker A: Yes.\nSpeaker B: No.\nChapter 1: Go\nChapter 2: On\n"
+    )
+    reader = LabelReader(default_words(), page)
+    assert [reader.split(x)[0] is not None for x in ("MAN 2:", "Speaker B:", "Chapter 2: On")] == [
+        True,
+        True,
+        False,
+    ]
+    assert reader.split("GIRL 3:")[0] is None  # only the stems the page numbers twice or more
+
+
+def test_a_line_of_capitals_and_its_colon_twice_alone_is_a_label() -> None:
+    """ "MAN A:" alone on its line, twice, with a short question below the first: the question
+    is the first turn, never the page's headline, and the label lines are not spoken."""
+    page = (
+        "MAN A:\nIs this the last boat?\n\nWOMAN B:\nIt is, until the morning.\n\n"
+        "MAN A:\nThen I will wait here on the quay for it.\n"
+    )
+    result = run(page)
+    texts = [p.text for p in result.transcript.paragraphs]
+    assert texts[0] == "Is this the last boat?"
+    assert not any(t.endswith(":") for t in texts)
+    notes = LabelReader(default_words(), "NOTE:\nx\nNOTE:\ny\n")
+    assert notes.split("NOTE:")[0] is None  # a field name, however often
+
+
+@pytest.mark.parametrize(
+    "line", ["a conversation with Bram Tolver", "with Ann Lee and Bram Tolver", "read by Ann Lee"]
+)
+def test_a_lower_case_line_naming_who_speaks_is_not_the_headlines_tail(line: str) -> None:
+    result = run(f"The Salt Marsh Returns\n{line}\n\nApril 9, 2019{TURNS}")
+    assert result.transcript.title == "The Salt Marsh Returns"
+
+
+def test_fields_on_one_line_above_the_headline_are_not_spoken() -> None:
+    page = f"THE SALT MARSH RETURNS\n\nHost: Ann Lee | Guest: Bram Tolver\n\nApril 9, 2019{TURNS}"
+    result = run(page)
+    assert result.transcript.date == dt.date(2019, 4, 9)
+    assert "Bram Tolver" not in " ".join(p.text for p in result.transcript.paragraphs)
+
+
+def test_a_bracketed_name_alone_labels_the_next_caption_and_a_sound_does_not() -> None:
+    text, speakers, _ = captions_text(
+        _cues("[Ann Lee]", "Where were you?", "[VIDEO PLAYBACK]", "[Applause]", "[Applause]")
+    )
+    assert speakers == ("Ann Lee",)
+    assert text.split("\n\n") == ["Ann Lee: Where were you?", "[VIDEO PLAYBACK]", "[Applause]\n"]
+
+
+def test_a_label_in_capitals_on_a_cues_second_line_starts_a_turn() -> None:
+    text, _, _ = captions_text(_cues("Thank you, Joe.\nJOE ROE: My pleasure."))
+    assert text.split("\n\n") == ["Thank you, Joe.", "JOE ROE: My pleasure.\n"]

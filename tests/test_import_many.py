@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from broadcast_kit import importer, loader
 from broadcast_kit.cli import app
+from tests.conftest import make_show
 
 DATA = Path(__file__).parent / "data" / "import"
 runner = CliRunner()
@@ -95,3 +96,30 @@ def test_two_transcripts_for_one_folder_and_no_out(tmp_path: Path) -> None:
     empty.mkdir()
     nothing = runner.invoke(app, ["import", str(empty), "-o", str(out)])
     assert nothing.exit_code == 2 and "has no transcripts" in nothing.stderr
+
+
+@pytest.mark.parametrize(
+    ("out", "written"),
+    [
+        ("shows/harbour/ep.yaml", "shows/harbour/ep.yaml"),  # a file, as named
+        ("shows/harbour", "shows/harbour/late-tide/episode.yaml"),  # holds show.yaml
+        ("shows/harbour/night-ferry", "shows/harbour/night-ferry/episode.yaml"),  # a folder
+        ("shows/empty", "shows/empty/episode.yaml"),  # a folder that exists
+    ],
+)
+def test_out_for_one_transcript_is_a_file_or_a_folder(
+    tmp_path: Path, out: str, written: str
+) -> None:
+    """-o names the episode file, its folder, or the show's folder (which gets a folder
+    named after the transcript, as with several): never a file without .yaml, nor a
+    folder to overwrite with --force."""
+    (tmp_path / "shows").mkdir()
+    show = make_show(tmp_path / "shows" / "harbour") / "show.yaml"
+    before = show.read_text()
+    (tmp_path / "shows" / "empty").mkdir()
+    source = Path(shutil.copy(DATA / "no-interview.txt", tmp_path / "Late Tide.txt"))
+    result = runner.invoke(app, ["import", str(source), "-o", str(tmp_path / out), "-e", "fake"])
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / written).is_file()
+    assert f"wrote {tmp_path / written}" in result.stderr
+    assert show.read_text() == before

@@ -34,10 +34,11 @@ def import_(
         typer.Option(
             "--out",
             "-o",
-            help="Where to write the episode, e.g. episodes/<slug>/episode.yaml. With no"
-            " show.yaml in its folder or above, a starter show.yaml and cover are written"
-            " beside it. Default: print it. With several transcripts: the folder that"
-            " receives <name>/episode.yaml for each.",
+            help="Where to write the episode, e.g. episodes/<slug>/episode.yaml, or its"
+            " folder (episodes/<slug>); a folder holding show.yaml receives"
+            " <name>/episode.yaml. With no show.yaml in its folder or above, a starter"
+            " show.yaml and cover are written beside it. Default: print it. With several"
+            " transcripts: the folder that receives <name>/episode.yaml for each.",
         ),
     ] = None,
     engine: Annotated[
@@ -64,7 +65,18 @@ def import_(
     if len(transcripts) > 1 or transcripts[0].is_dir():
         _import_many(transcripts, out, engine, force, words or [])
         return
-    _import_one(transcripts[0], out, engine, force, words or [])
+    _import_one(transcripts[0], _episode_file(transcripts[0], out), engine, force, words or [])
+
+
+def _episode_file(transcript: Path, out: Path | None) -> Path | None:
+    """Where --out puts one transcript's episode: a .yaml file as named; a folder holding
+    show.yaml receives <name>/episode.yaml (as with several transcripts); any other folder,
+    or a name without .yaml, is the episode's folder (<out>/episode.yaml)."""
+    if out is None or out.suffix.lower() in (".yaml", ".yml"):
+        return out
+    if (out / "show.yaml").is_file():
+        return out / _folder_name(transcript) / "episode.yaml"
+    return out / "episode.yaml"
 
 
 def _import_one(

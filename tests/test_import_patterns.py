@@ -1591,3 +1591,19 @@ def test_24_a_clip_that_names_its_source_ends_with_its_words(source: str, kind: 
         "The early shows grew out of the books I was writing in the shed.\n"
     )
     assert who(result)[-1][0] == kind
+
+
+def test_24_a_briefing_with_bare_q_and_a_is_held_by_whoever_answers() -> None:
+    """A page headed as a press conference, with bare "Q:" and "A:": the spokesperson
+    answering holds it (the host); the journalists asking are guests, not the host."""
+    result = run(
+        "Port Office Spokesperson Ben Ode's Press Briefing on June 3, 2030\n\n"
+        "Q: Is the bridge safe?\n\nA: It is, and it was checked in May.\n\n"
+        "Q: When does it open?\n\nA: On Monday.\n"
+    )
+    assert who(result) == [("interview", "Journalist"), ("host", "host")] * 2
+    # the same bare labels under an interview's headline: the one asking is the host
+    result = run(
+        "An Interview with Ben Ode\n\nQ: Is the bridge safe?\n\nA: It is, and it was checked.\n"
+    )
+    assert who(result)[0][0] == "host"

@@ -212,3 +212,14 @@ def test_a_chapter_heading_naming_an_interview_is_not_preferred() -> None:
     assert run(page).transcript.title != "Ann Lee's Interview"
     page = "Coast Voices\n\nThe Race for the Harbour\n\nAn Interview with Ann Lee" + TURNS
     assert run(page).transcript.title == "An Interview with Ann Lee"
+
+
+def test_a_page_that_names_itself_a_transcript_beats_a_name_printed_twice() -> None:
+    """ "Transcript for Episode 2: ..." at the top names the page, though a voice's name
+    printed alone above its words twice looks more like a repeated headline."""
+    page = (
+        "Transcript for Episode 2: The Sluice Gate\n\nNotes at the end.\n\n"
+        "Woman Passerby 1\nWhat I like is the river at night.\n\n"
+        "Is it safe, though?\n\nWoman Passerby 1\nMostly. The lamps are new.\n"
+    )
+    assert run(page).transcript.title == "Transcript for Episode 2: The Sluice Gate"

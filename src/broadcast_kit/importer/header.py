@@ -144,6 +144,8 @@ _DURATION = re.compile(
 )
 # what a transcript is of, and whose or where: "Remarks by ...", "Interview with ..." (not a
 # list's "Ann Lee's Interview")
+# "Transcript for Episode 3: ...", "Full transcript of ...": the page's own name for itself
+_TRANSCRIPT_OF = re.compile(r"(?i)^(?:full\s+|complete\s+)?transcripts?\s+(?:for|of)\s+\S")
 _EVENT = re.compile(
     r"(?i)\b(?:interview|conversation|debate|hearing|meeting|discussion|remarks|briefing"
     r"|press\s+conference|speech|address|statement|lecture|sermon)"
@@ -446,6 +448,8 @@ def _title_scores(
             score += 2
         if count >= 3 and _EVENT.search(text):
             score += 1  # "Remarks by ...", "Interview with ...": it names what is transcribed
+        if count >= 3 and _TRANSCRIPT_OF.match(text):
+            score += 3  # "Transcript for Episode 3: The Long Night": the page names itself
         if any(_ADDRESS.search(b.text) for b in header[index + 1 : index + 3]):
             score -= 3  # "Office of Public Affairs" / "303 E Street": a letterhead
         if _sentence_shaped(text):

@@ -1607,3 +1607,24 @@ def test_24_a_briefing_with_bare_q_and_a_is_held_by_whoever_answers() -> None:
         "An Interview with Ben Ode\n\nQ: Is the bridge safe?\n\nA: It is, and it was checked.\n"
     )
     assert who(result)[0][0] == "host"
+
+
+def test_24_a_voice_labelled_only_under_bare_questions_answers_them() -> None:
+    """An interview that labels only the answers, each under a question printed bare: the
+    labelled voice is the guest and the bare questions are the host's, though it opens the
+    page and speaks most."""
+    result = run(
+        "Was the harbour year a good one? What comes next?\n\n"
+        "ANN LEE: It was a fine year. The new quay opened and the ferries ran.\n\n"
+        "We rebuilt the lighthouse too, and the pilots trained four new crews.\n\n"
+        "But the strike cost you a month. Is that not a failure?\n\n"
+        "ANN LEE: A month, yes, and we learnt from it. The talks go on.\n\n"
+        "Nobody lost pay in the end.\n"
+    )
+    assert who(result) == [
+        ("interview", "Ann Lee"),
+        ("interview", "Ann Lee"),
+        ("host", "host"),
+        ("interview", "Ann Lee"),
+        ("interview", "Ann Lee"),
+    ]

@@ -1628,3 +1628,23 @@ def test_24_a_voice_labelled_only_under_bare_questions_answers_them() -> None:
         ("interview", "Ann Lee"),
         ("interview", "Ann Lee"),
     ]
+
+
+def test_24_a_reporter_whose_question_runs_on_is_a_journalist_asking() -> None:
+    """ "Reporter:" turns at a media session, one question cut off after its "?" ("... And
+    secondly, about ..."), one a bare "Yes.": still a journalist asking, so a guest, and the
+    official answering holds the session."""
+    result = run(
+        "Reporter: Will the quay reopen this week? And secondly, about the ferries ...\n\n"
+        "Ann Lee: The quay opens on Friday.\n\n"
+        "Reporter: No, I mean the north quay.\n\n"
+        "Ann Lee: The north quay too.\n\n"
+        "Reporter: Are you sure about Friday?\n\n"
+        "Ann Lee: Quite sure.\n\n"
+        "Reporter: And the lighthouse, when does it open?\n\n"
+        "Ann Lee: In July.\n\n"
+        "Reporter: Yes.\n\n"
+        "Ann Lee: Thank you all.\n"
+    )
+    kinds = [kind for kind, _ in who(result)]
+    assert kinds == ["interview", "host"] * 5

@@ -769,7 +769,8 @@ class _ProgrammeVoices:
             labels = {normal(p.label.written) for p in own if p.label is not None}
             if person.programme != "reporter" or not labels <= self.words.reporter_labels:
                 continue
-            asked = sum(1 for p in own if ends_with_question(p.text))
+            # a question anywhere in the turn ("...? And secondly, about ..." cut off) asks
+            asked = sum(1 for p in own if ends_with_question(p.text) or "? " in p.text)
             if asked < 2 or asked < 0.6 * len(own):
                 continue
             person.programme, person.interviewee = None, True

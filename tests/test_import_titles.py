@@ -107,6 +107,9 @@ def title_line(result: importer.Imported) -> str:
         ("Coast Radio\n\nBooks You Should Read Now", "Books You Should Read Now"),
         ("The Mill Interview: Full Transcript", "The Mill Interview: Full Transcript"),
         ("Harbour Briefing 4/10/23 Transcript", "Harbour Briefing 4/10/23 Transcript"),
+        # a section's name above the fuller headline that starts with it
+        ("Press Briefing\n\nPress Briefing of Harbour Spokesperson Ann Lee\n\nEvent Press Briefing",
+         "Press Briefing of Harbour Spokesperson Ann Lee"),
     ],
 )  # fmt: skip
 def test_the_title_is_the_headline_among_the_sites_lines(head: str, title: str) -> None:

@@ -448,6 +448,14 @@ def _title_scores(
             score += 2
         if count >= 3 and _EVENT.search(text):
             score += 1  # "Remarks by ...", "Interview with ...": it names what is transcribed
+        if any(
+            _words_of(b.text).startswith(f"{key} ")
+            and len(b.text.split()) >= count + 3
+            and _headline_like(b.text)
+            and not b.text.rstrip().endswith(".")
+            for b in header[index + 1 : index + 3]
+        ):
+            score -= 3  # "Press Briefing" above "Press Briefing of ...": its section, not it
         if count >= 3 and _TRANSCRIPT_OF.match(text):
             score += 3  # "Transcript for Episode 3: The Long Night": the page names itself
         if any(_ADDRESS.search(b.text) for b in header[index + 1 : index + 3]):

@@ -110,6 +110,8 @@ def title_line(result: importer.Imported) -> str:
         # a section's name above the fuller headline that starts with it
         ("Press Briefing\n\nPress Briefing of Harbour Spokesperson Ann Lee\n\nEvent Press Briefing",
          "Press Briefing of Harbour Spokesperson Ann Lee"),
+        # a bracket the page's link text left open and cut
+        ("Coast Radio News 2030-01-14 (Listen onl", "Coast Radio News 2030-01-14"),
     ],
 )  # fmt: skip
 def test_the_title_is_the_headline_among_the_sites_lines(head: str, title: str) -> None:

@@ -112,6 +112,8 @@ def title_line(result: importer.Imported) -> str:
          "Press Briefing of Harbour Spokesperson Ann Lee"),
         # a bracket the page's link text left open and cut
         ("Coast Radio News 2030-01-14 (Listen onl", "Coast Radio News 2030-01-14"),
+        # a script site's words after the episode's code
+        ("Harbour Quiz (2031) s03e07 Episode Script", "Harbour Quiz (2031) s03e07"),
     ],
 )  # fmt: skip
 def test_the_title_is_the_headline_among_the_sites_lines(head: str, title: str) -> None:

@@ -558,6 +558,8 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
         and not words.broadcaster.search(title[len(head) :])
     ):  # "Comedy from BBC Radio 4 - Jo Doe: TL;DR - 5. Episode": the programme's name goes
         title = title[len(head) :].lstrip(" |–—-").strip()
+    # "Show (2005) s22e04 Episode Script": a script site's words after the episode's code
+    title = re.sub(r"(?i)(?<=\bs\d\de\d\d)\s+(?:episode\s+)?(?:script|transcript)$", "", title)
     # "Headline (Listen onl": a bracket the page's link text left open and cut
     title = re.sub(r"\s*[(（][^()（）]{0,20}$", "", title) if len(title.split()) >= 2 else title
     quoted = re.fullmatch(r"[\"“‘'](?P<inner>[^\"“”]+)[\"”’']", title)  # "'Trouble At Mill'"

@@ -1591,3 +1591,60 @@ def test_24_a_clip_that_names_its_source_ends_with_its_words(source: str, kind: 
         "The early shows grew out of the books I was writing in the shed.\n"
     )
     assert who(result)[-1][0] == kind
+
+
+def test_24_a_briefing_with_bare_q_and_a_is_held_by_whoever_answers() -> None:
+    """A page headed as a press conference, with bare "Q:" and "A:": the spokesperson
+    answering holds it (the host); the journalists asking are guests, not the host."""
+    result = run(
+        "Port Office Spokesperson Ben Ode's Press Briefing on June 3, 2030\n\n"
+        "Q: Is the bridge safe?\n\nA: It is, and it was checked in May.\n\n"
+        "Q: When does it open?\n\nA: On Monday.\n"
+    )
+    assert who(result) == [("interview", "Journalist"), ("host", "host")] * 2
+    # the same bare labels under an interview's headline: the one asking is the host
+    result = run(
+        "An Interview with Ben Ode\n\nQ: Is the bridge safe?\n\nA: It is, and it was checked.\n"
+    )
+    assert who(result)[0][0] == "host"
+
+
+def test_24_a_voice_labelled_only_under_bare_questions_answers_them() -> None:
+    """An interview that labels only the answers, each under a question printed bare: the
+    labelled voice is the guest and the bare questions are the host's, though it opens the
+    page and speaks most."""
+    result = run(
+        "Was the harbour year a good one? What comes next?\n\n"
+        "ANN LEE: It was a fine year. The new quay opened and the ferries ran.\n\n"
+        "We rebuilt the lighthouse too, and the pilots trained four new crews.\n\n"
+        "But the strike cost you a month. Is that not a failure?\n\n"
+        "ANN LEE: A month, yes, and we learnt from it. The talks go on.\n\n"
+        "Nobody lost pay in the end.\n"
+    )
+    assert who(result) == [
+        ("interview", "Ann Lee"),
+        ("interview", "Ann Lee"),
+        ("host", "host"),
+        ("interview", "Ann Lee"),
+        ("interview", "Ann Lee"),
+    ]
+
+
+def test_24_a_reporter_whose_question_runs_on_is_a_journalist_asking() -> None:
+    """ "Reporter:" turns at a media session, one question cut off after its "?" ("... And
+    secondly, about ..."), one a bare "Yes.": still a journalist asking, so a guest, and the
+    official answering holds the session."""
+    result = run(
+        "Reporter: Will the quay reopen this week? And secondly, about the ferries ...\n\n"
+        "Ann Lee: The quay opens on Friday.\n\n"
+        "Reporter: No, I mean the north quay.\n\n"
+        "Ann Lee: The north quay too.\n\n"
+        "Reporter: Are you sure about Friday?\n\n"
+        "Ann Lee: Quite sure.\n\n"
+        "Reporter: And the lighthouse, when does it open?\n\n"
+        "Ann Lee: In July.\n\n"
+        "Reporter: Yes.\n\n"
+        "Ann Lee: Thank you all.\n"
+    )
+    kinds = [kind for kind, _ in who(result)]
+    assert kinds == ["interview", "host"] * 5

@@ -107,6 +107,13 @@ def title_line(result: importer.Imported) -> str:
         ("Coast Radio\n\nBooks You Should Read Now", "Books You Should Read Now"),
         ("The Mill Interview: Full Transcript", "The Mill Interview: Full Transcript"),
         ("Harbour Briefing 4/10/23 Transcript", "Harbour Briefing 4/10/23 Transcript"),
+        # a section's name above the fuller headline that starts with it
+        ("Press Briefing\n\nPress Briefing of Harbour Spokesperson Ann Lee\n\nEvent Press Briefing",
+         "Press Briefing of Harbour Spokesperson Ann Lee"),
+        # a bracket the page's link text left open and cut
+        ("Coast Radio News 2030-01-14 (Listen onl", "Coast Radio News 2030-01-14"),
+        # a script site's words after the episode's code
+        ("Harbour Quiz (2031) s03e07 Episode Script", "Harbour Quiz (2031) s03e07"),
     ],
 )  # fmt: skip
 def test_the_title_is_the_headline_among_the_sites_lines(head: str, title: str) -> None:
@@ -212,3 +219,14 @@ def test_a_chapter_heading_naming_an_interview_is_not_preferred() -> None:
     assert run(page).transcript.title != "Ann Lee's Interview"
     page = "Coast Voices\n\nThe Race for the Harbour\n\nAn Interview with Ann Lee" + TURNS
     assert run(page).transcript.title == "An Interview with Ann Lee"
+
+
+def test_a_page_that_names_itself_a_transcript_beats_a_name_printed_twice() -> None:
+    """ "Transcript for Episode 2: ..." at the top names the page, though a voice's name
+    printed alone above its words twice looks more like a repeated headline."""
+    page = (
+        "Transcript for Episode 2: The Sluice Gate\n\nNotes at the end.\n\n"
+        "Woman Passerby 1\nWhat I like is the river at night.\n\n"
+        "Is it safe, though?\n\nWoman Passerby 1\nMostly. The lamps are new.\n"
+    )
+    assert run(page).transcript.title == "Transcript for Episode 2: The Sluice Gate"

@@ -769,7 +769,8 @@ class _ProgrammeVoices:
             labels = {normal(p.label.written) for p in own if p.label is not None}
             if person.programme != "reporter" or not labels <= self.words.reporter_labels:
                 continue
-            asked = sum(1 for p in own if ends_with_question(p.text))
+            # a question anywhere in the turn ("...? And secondly, about ..." cut off) asks
+            asked = sum(1 for p in own if ends_with_question(p.text) or "? " in p.text)
             if asked < 2 or asked < 0.6 * len(own):
                 continue
             person.programme, person.interviewee = None, True
@@ -992,6 +993,8 @@ class _ProgrammeVoices:
         most = max(counts.values())
         best: tuple[int, list[str], Person] | None = None
         for person in people:
+            if self._answers_unlabelled(person):
+                continue  # it answers an interviewer the page leaves unlabelled: a guest
             own = self._own(person)
             evidence: list[tuple[int, str]] = []
             billed = self._billed(person)
@@ -1027,6 +1030,30 @@ class _ProgrammeVoices:
         if best is None:
             return None
         return best[2], ", ".join(best[1])
+
+    def _answers_unlabelled(self, person: Person) -> bool:
+        """Whether every labelled turn of `person` (two at least) follows an unlabelled
+        question: an interview that labels only the answers ("PRIME MINISTER: ...") under
+        questions printed bare (the first may be the headline-like line above it). The
+        questions are then the interviewer's: the host's, not the answerer's."""
+        turns = [i for i, p in enumerate(self.spoken) if p.person is person and p.label]
+        if len(turns) < 2:
+            return False
+        questions = []
+        for i in turns:
+            if i == 0:
+                head = self.transcript.header_lines[-1:] or [""]
+                if not ends_with_question(head[0]):
+                    return False
+                continue
+            before = self.spoken[i - 1]
+            if before.label is not None or not ends_with_question(before.text):
+                return False
+            questions.append(before)
+        for para in questions:
+            para.kind, para.person = "host", None
+            para.notes = ["check: an unlabelled question before a labelled answer: the host's"]
+        return True
 
     def _asks(self, person: Person, people: list[Person]) -> bool:
         """A voice that mostly asks, in short turns, beside one who answers at length."""

@@ -144,6 +144,8 @@ _DURATION = re.compile(
 )
 # what a transcript is of, and whose or where: "Remarks by ...", "Interview with ..." (not a
 # list's "Ann Lee's Interview")
+# "Transcript for Episode 3: ...", "Full transcript of ...": the page's own name for itself
+_TRANSCRIPT_OF = re.compile(r"(?i)^(?:full\s+|complete\s+)?transcripts?\s+(?:for|of)\s+\S")
 _EVENT = re.compile(
     r"(?i)\b(?:interview|conversation|debate|hearing|meeting|discussion|remarks|briefing"
     r"|press\s+conference|speech|address|statement|lecture|sermon)"
@@ -446,6 +448,16 @@ def _title_scores(
             score += 2
         if count >= 3 and _EVENT.search(text):
             score += 1  # "Remarks by ...", "Interview with ...": it names what is transcribed
+        if any(
+            _words_of(b.text).startswith(f"{key} ")
+            and len(b.text.split()) >= count + 3
+            and _headline_like(b.text)
+            and not b.text.rstrip().endswith(".")
+            for b in header[index + 1 : index + 3]
+        ):
+            score -= 3  # "Press Briefing" above "Press Briefing of ...": its section, not it
+        if count >= 3 and _TRANSCRIPT_OF.match(text):
+            score += 3  # "Transcript for Episode 3: The Long Night": the page names itself
         if any(_ADDRESS.search(b.text) for b in header[index + 1 : index + 3]):
             score -= 3  # "Office of Public Affairs" / "303 E Street": a letterhead
         if _sentence_shaped(text):
@@ -546,6 +558,10 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
         and not words.broadcaster.search(title[len(head) :])
     ):  # "Comedy from BBC Radio 4 - Jo Doe: TL;DR - 5. Episode": the programme's name goes
         title = title[len(head) :].lstrip(" |–—-").strip()
+    # "Show (2005) s22e04 Episode Script": a script site's words after the episode's code
+    title = re.sub(r"(?i)(?<=\bs\d\de\d\d)\s+(?:episode\s+)?(?:script|transcript)$", "", title)
+    # "Headline (Listen onl": a bracket the page's link text left open and cut
+    title = re.sub(r"\s*[(（][^()（）]{0,20}$", "", title) if len(title.split()) >= 2 else title
     quoted = re.fullmatch(r"[\"“‘'](?P<inner>[^\"“”]+)[\"”’']", title)  # "'Trouble At Mill'"
     return quoted.group("inner").strip() if quoted else title
 

@@ -368,6 +368,10 @@ class LabelReader:
         self.audience = any(self._audience_label(key) for key in starts) or bool(
             words.audience_questions.search(head)
         )
+        # a page headed as a briefing ("Spokesperson's Regular Press Conference") whose
+        # answers are bare "A:": the one answering holds the briefing (the host), the
+        # journalists asking are its guests
+        self.briefing = self.answers and not self.audience and bool(words.press_event.search(head))
 
     def _audience_label(self, key: str) -> bool:
         """ "audience q", "listener question": an audience word and a questioner label."""
@@ -545,6 +549,10 @@ class LabelReader:
             who = "Audience member"
             return Label("voxpop", match.group("label"), who, who, by_role=True), rest
         if self.audience and key in self.words.answerer_labels:
+            return Label("host", match.group("label"), role=role, by_role=True), rest
+        if self.briefing and key in self.words.questioner_labels:
+            return Label("speaker", match.group("label"), "Journalist", role, by_role=True), rest
+        if self.briefing and key in self.words.answerer_labels:
             return Label("host", match.group("label"), role=role, by_role=True), rest
         if key in self.words.questioner_labels:
             shown = "Interviewer" if self.answers else "Journalist"

@@ -74,6 +74,7 @@ class WordFile(BaseModel):
     questioner_labels: list[Word] = []
     answerer_labels: list[Word] = []
     audience_questioners: list[Word] = []
+    press_events: list[Word] = []
     teasers: list[Word] = []
     transcript_headings: list[Word] = []
     music_labels: list[Word] = []
@@ -147,6 +148,8 @@ class Words:
         self.audience_questioners = frozenset(normal(x) for x in merged.audience_questioners)
         # "Questions from the congregation", "Listener questions", "Audience Q&A"
         audience = alternatives(merged.audience_questioners)
+        # "Regular Press Conference", "Press Briefing": a page headed so is someone's briefing
+        self.press_event = re.compile(rf"(?i)\b(?:{alternatives(merged.press_events)})\b")
         self.audience_questions = re.compile(
             rf"(?i)\bquestions?\s+from\s+(?:the\s+|our\s+)?{audience}\b"
             rf"|\b{audience}\s+(?:questions|q\s*&\s*a)\b"

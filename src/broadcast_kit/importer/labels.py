@@ -199,9 +199,11 @@ def without_table_cells(text: str) -> str:
     )
 
 
-# emphasis around a label at a line's start: "**Jane Doe:**", "**Jane Doe**:", "__HOST:__"
+# emphasis around a label at a line's start: "**Jane Doe:**", "**Jane Doe**:", "__HOST:__",
+# "**[00:53] Jane Doe:**" (the stamp stays, for the timecode reader)
 _EMPHASIS_LABEL = re.compile(
-    r"^(?P<indent>[^\S\n]*)(?P<mark>\*\*|__|\*|_)(?P<label>[^\W\d_][^*_:\n]{0,80}?)\s*"
+    r"^(?P<indent>[^\S\n]*)(?P<mark>\*\*|__|\*|_)(?P<stamp>\[[\d:.,]{4,12}\][^\S\n]*)?"
+    r"(?P<label>[^\W\d_][^*_:\n]{0,80}?)\s*"
     r"(?:(?P=mark)\s*:|:\s*(?P=mark))",
     re.MULTILINE,
 )
@@ -219,6 +221,12 @@ _BOLD_LINE = re.compile(
 # a label in capitals glued to the page's text before it, where a scraped page lost the
 # break: "... online sponsorshipJUDY WOODRUFF: Good evening."
 _GLUED_LABEL = re.compile(r"(?<=[a-z]{4})(?=[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){1,4}:\s)")
+# a diarizing recogniser's tag as a label, counted from 0: "SPEAKER_00:", "**SPEAKER_01:**"
+_RECOGNISER_TAG = re.compile(
+    r"^(?P<pre>[^\S\n]*(?:\*\*|__|\*)?(?:\[[\d:.,]{4,12}\][^\S\n]*)?)"
+    r"(?i:speaker)_(?P<n>\d{1,2})(?=(?:\*\*|__|\*)?\s*:)",
+    re.MULTILINE,
+)
 # a Markdown escape: "\[laughs\]", "\*", "\_"
 _ESCAPE = re.compile(r"\\([\[\]()*_#.!>`+-])")
 
@@ -229,10 +237,14 @@ def without_label_markup(text: str) -> str:
     Doe: Words") and Markdown's escapes ("\\[laughs\\]" -> "[laughs]"); whether the words
     before the colon are a label is for the label reader to say."""
     text = _ESCAPE.sub(r"\1", text)
+    # SPEAKER_00 is "Speaker 1", as people count (and as the captions reader names it)
+    text = _RECOGNISER_TAG.sub(lambda m: f"{m['pre']}Speaker {int(m['n']) + 1}", text)
     text = _GLUED_LABEL.sub(" ", text)
     text = _BOLD_LINE.sub(lambda m: f"{m['indent']}{m['text'].strip()}", text)
     text = _BULLET_LABEL.sub(lambda m: m["indent"], text)
-    return _EMPHASIS_LABEL.sub(lambda m: f"{m['indent']}{m['label'].rstrip()}:", text)
+    return _EMPHASIS_LABEL.sub(
+        lambda m: f"{m['indent']}{m['stamp'] or ''}{m['label'].rstrip()}:", text
+    )
 
 
 def title_case(name: str) -> str:

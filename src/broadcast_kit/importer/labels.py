@@ -334,7 +334,20 @@ class LabelReader:
             # voices heard once, no more of them than the turns of those who recur, up to a
             # dozen (an oral history's interviewees, one turn each); hundreds are not a cast
             turns = sum(n for name, n in (counts | inline).items() if name in self.mixed)
-            if len(once) <= max(4, 2 * len(self.mixed), min(turns, 12)):
+            # "Lisa Owen:" once, then "Owen:" again and again: the page names each voice in
+            # full at its first turn; where it does so twice or more, every full name heard
+            # once is a voice, however many (a news review's clips), and so is the surname
+            # it goes on with once ("James Shaw:" ... "Shaw:")
+            surnames = {name.split()[-1] for name in once if len(name.split()) >= 2}
+            introduced = {n for n in once if len(n.split()) >= 2 and n.split()[-1] in self.mixed}
+            if len(introduced) >= 2:
+                self.mixed |= {n for n in once if len(n.split()) >= 2}
+                self.mixed |= {
+                    name
+                    for name, n in counts.items()
+                    if n == 1 and name in surnames and self._person_like(name)
+                }
+            elif len(once) <= max(4, 2 * len(self.mixed), min(turns, 12)):
                 self.mixed |= once
         self.mixed |= self._handed_over(text)
         # voices the page numbers or letters, two or more of each ("MAN 1:" and "MAN 2:",

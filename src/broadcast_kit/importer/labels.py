@@ -40,7 +40,8 @@ _CAPS_LABEL = re.compile(
     rf"(?:\s*\((?P<paren>[^()]{{1,80}})\))?(?:\s*,\s*(?P<role>{_ROLE}(?:,\s*[\"“]?{_ROLE})?))?\s*:)"
     r"(?:(?:\s+|(?=[A-Z“\"‘'(\[]))(?P<rest>.*))?$"  # "CHUCK TODD:This Sunday" too
 )
-_MIXED_TOKEN = r"[A-Z][a-z'’]+(?:[-\u2010\u2011][A-Za-z][a-z]+)?"
+# (capitals inside a name: "McCartney", "DeShawn", a handle "ModerateKenyan")
+_MIXED_TOKEN = r"[A-Z][a-z'’]+(?:[A-Z][a-z]+){0,2}(?:[-\u2010\u2011][A-Za-z][a-z]+)?"
 # before a mixed-case name: an honorific ("Mr David Roe") or a title in capitals ("PM Lee",
 # "MP Jane Roe"); inside it, a middle initial ("David M. Roe")
 _MIXED_PREFIX = rf"(?:{_HONORIFIC}|[A-Z]{{2,3}}\s+(?=[A-Z][a-z]))"

@@ -685,9 +685,19 @@ class LabelReader:
         name, role = match.group("name"), match.group("role") or match.group("paren")
         # a script's character, seen once or named by a role ("Radio Officer:")
         character = self.script and bool(match.group("rest")) and self._character(name)
+        # "Denise Batters, Senator:" once, on a page with recurring name labels: a full name
+        # with its title is a voice, heard once (a clip in a programme's opening)
+        billed = (
+            bool(self.mixed)
+            and match.group("role") is not None
+            and len(name.split()) >= 2
+            and len(match.group("role").split()) <= 4
+            and self._person_like(name)
+        )
         if (
             name not in self.mixed
             and not character
+            and not billed
             and not (self.labels_alone and not match.group("rest"))
             and self._role_kind(role) is None
             and self._role_kind(name) is None

@@ -40,7 +40,8 @@ _CAPS_LABEL = re.compile(
     rf"(?:\s*\((?P<paren>[^()]{{1,80}})\))?(?:\s*,\s*(?P<role>{_ROLE}(?:,\s*[\"“]?{_ROLE})?))?\s*:)"
     r"(?:(?:\s+|(?=[A-Z“\"‘'(\[]))(?P<rest>.*))?$"  # "CHUCK TODD:This Sunday" too
 )
-_MIXED_TOKEN = r"[A-Z][a-z'’]+(?:[-\u2010\u2011][A-Za-z][a-z]+)?"
+# (capitals inside a name: "McCartney", "DeShawn", a handle "ModerateKenyan")
+_MIXED_TOKEN = r"[A-Z][a-z'’]+(?:[A-Z][a-z]+){0,2}(?:[-\u2010\u2011][A-Za-z][a-z]+)?"
 # before a mixed-case name: an honorific ("Mr David Roe") or a title in capitals ("PM Lee",
 # "MP Jane Roe"); inside it, a middle initial ("David M. Roe")
 _MIXED_PREFIX = rf"(?:{_HONORIFIC}|[A-Z]{{2,3}}\s+(?=[A-Z][a-z]))"
@@ -199,9 +200,11 @@ def without_table_cells(text: str) -> str:
     )
 
 
-# emphasis around a label at a line's start: "**Jane Doe:**", "**Jane Doe**:", "__HOST:__"
+# emphasis around a label at a line's start: "**Jane Doe:**", "**Jane Doe**:", "__HOST:__",
+# "**[00:53] Jane Doe:**" (the stamp stays, for the timecode reader)
 _EMPHASIS_LABEL = re.compile(
-    r"^(?P<indent>[^\S\n]*)(?P<mark>\*\*|__|\*|_)(?P<label>[^\W\d_][^*_:\n]{0,80}?)\s*"
+    r"^(?P<indent>[^\S\n]*)(?P<mark>\*\*|__|\*|_)(?P<stamp>\[[\d:.,]{4,12}\][^\S\n]*)?"
+    r"(?P<label>[^\W\d_][^*_:\n]{0,80}?)\s*"
     r"(?:(?P=mark)\s*:|:\s*(?P=mark))",
     re.MULTILINE,
 )
@@ -219,6 +222,12 @@ _BOLD_LINE = re.compile(
 # a label in capitals glued to the page's text before it, where a scraped page lost the
 # break: "... online sponsorshipJUDY WOODRUFF: Good evening."
 _GLUED_LABEL = re.compile(r"(?<=[a-z]{4})(?=[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){1,4}:\s)")
+# a diarizing recogniser's tag as a label, counted from 0: "SPEAKER_00:", "**SPEAKER_01:**"
+_RECOGNISER_TAG = re.compile(
+    r"^(?P<pre>[^\S\n]*(?:\*\*|__|\*)?(?:\[[\d:.,]{4,12}\][^\S\n]*)?)"
+    r"(?i:speaker)_(?P<n>\d{1,2})(?=(?:\*\*|__|\*)?\s*:)",
+    re.MULTILINE,
+)
 # a Markdown escape: "\[laughs\]", "\*", "\_"
 _ESCAPE = re.compile(r"\\([\[\]()*_#.!>`+-])")
 
@@ -229,10 +238,14 @@ def without_label_markup(text: str) -> str:
     Doe: Words") and Markdown's escapes ("\\[laughs\\]" -> "[laughs]"); whether the words
     before the colon are a label is for the label reader to say."""
     text = _ESCAPE.sub(r"\1", text)
+    # SPEAKER_00 is "Speaker 1", as people count (and as the captions reader names it)
+    text = _RECOGNISER_TAG.sub(lambda m: f"{m['pre']}Speaker {int(m['n']) + 1}", text)
     text = _GLUED_LABEL.sub(" ", text)
     text = _BOLD_LINE.sub(lambda m: f"{m['indent']}{m['text'].strip()}", text)
     text = _BULLET_LABEL.sub(lambda m: m["indent"], text)
-    return _EMPHASIS_LABEL.sub(lambda m: f"{m['indent']}{m['label'].rstrip()}:", text)
+    return _EMPHASIS_LABEL.sub(
+        lambda m: f"{m['indent']}{m['stamp'] or ''}{m['label'].rstrip()}:", text
+    )
 
 
 def title_case(name: str) -> str:
@@ -322,7 +335,20 @@ class LabelReader:
             # voices heard once, no more of them than the turns of those who recur, up to a
             # dozen (an oral history's interviewees, one turn each); hundreds are not a cast
             turns = sum(n for name, n in (counts | inline).items() if name in self.mixed)
-            if len(once) <= max(4, 2 * len(self.mixed), min(turns, 12)):
+            # "Lisa Owen:" once, then "Owen:" again and again: the page names each voice in
+            # full at its first turn; where it does so twice or more, every full name heard
+            # once is a voice, however many (a news review's clips), and so is the surname
+            # it goes on with once ("James Shaw:" ... "Shaw:")
+            surnames = {name.split()[-1] for name in once if len(name.split()) >= 2}
+            introduced = {n for n in once if len(n.split()) >= 2 and n.split()[-1] in self.mixed}
+            if len(introduced) >= 2:
+                self.mixed |= {n for n in once if len(n.split()) >= 2}
+                self.mixed |= {
+                    name
+                    for name, n in counts.items()
+                    if n == 1 and name in surnames and self._person_like(name)
+                }
+            elif len(once) <= max(4, 2 * len(self.mixed), min(turns, 12)):
                 self.mixed |= once
         self.mixed |= self._handed_over(text)
         # voices the page numbers or letters, two or more of each ("MAN 1:" and "MAN 2:",
@@ -667,9 +693,19 @@ class LabelReader:
         name, role = match.group("name"), match.group("role") or match.group("paren")
         # a script's character, seen once or named by a role ("Radio Officer:")
         character = self.script and bool(match.group("rest")) and self._character(name)
+        # "Denise Batters, Senator:" once, on a page with recurring name labels: a full name
+        # with its title is a voice, heard once (a clip in a programme's opening)
+        billed = (
+            bool(self.mixed)
+            and match.group("role") is not None
+            and len(name.split()) >= 2
+            and len(match.group("role").split()) <= 4
+            and self._person_like(name)
+        )
         if (
             name not in self.mixed
             and not character
+            and not billed
             and not (self.labels_alone and not match.group("rest"))
             and self._role_kind(role) is None
             and self._role_kind(name) is None

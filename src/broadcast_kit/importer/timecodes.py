@@ -392,6 +392,9 @@ _NAME_AND_STAMP = re.compile(rf"^\s*{_NAME}\s*[-–—|]?\s*(?:{_BRACKETED}|{_HO
 _INNER = re.compile(
     rf"\s*(?:\[\s*(?:\d{{1,2}}:)?\d{{1,2}}:\d{{2}}(?:[.,]\d{{1,3}})?\s*\]|\({_HOURS}\))"
 )
+# a speaker's tag in brackets next to a line's stamp: "[Speaker 1] [00:00] Words",
+# "[00:12] [Jane Doe] Words" (the tag is the label: a tag alone, with no stamp, is a cue)
+_TAG_NAME = r"\[\s*(?P<name>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|\d{1,2})){0,3})\s*\]"
 STAMPED = 3  # lines with a stamp where one stands: this many make a timestamped page
 
 
@@ -433,6 +436,15 @@ def without_timecodes(text: str) -> str:
             listed = entry.match(following) or entry.match(preceding)
             lines.append("" if listed else named["name"] + ":")
             continue
+        stamp = _stamp(shapes is _LOOSE)
+        tagged = re.match(rf"^\s*{_TAG_NAME}\s*(?:{stamp})\s*[-–—|:]*\s*(?=\S)", line)
+        if tagged is None:
+            stamped = opening.match(line)
+            if stamped is not None:
+                tagged = re.match(rf"{_TAG_NAME}\s*[-–—|:]*\s*(?=\S)", line[stamped.end() :])
+                line = line[stamped.end() :] if tagged is not None else line
+        if tagged is not None and _name_like(tagged["name"]):
+            line = tagged["name"] + ": " + line[tagged.end() :]
         line = opening.sub("", line, count=1)
         line = _LEADING.sub("", line)
         line = after_label.sub(lambda m: m.group("label"), line, count=1)

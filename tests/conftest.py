@@ -3,6 +3,7 @@ and the fake engine, which only the tests register (users' `kit voices` does not
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sys
@@ -14,7 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import settings
 
-from broadcast_kit import ffmpeg
+from broadcast_kit import ffmpeg, importer
 from broadcast_kit.testing import FakeEngine
 from broadcast_kit.tts import registry
 from broadcast_kit.tts.cache import SpeechCache
@@ -218,3 +219,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         if count:
             message = banner.format(reason=reason)
             terminalreporter.write_sep("!", f"{count} {message}", red=True, bold=True)
+
+
+# two labelled turns: a transcript for an invented page head to sit above
+IMPORT_TURNS = (
+    "\n\nHOST: Good evening and welcome to the programme tonight.\n\n"
+    "JOE ROE: Hello, it is good to be here.\n"
+)
+
+
+def import_page(page: str, name: str = "page.txt") -> importer.Imported:
+    """`kit import` of an invented page, with the fake engine and a fixed today."""
+    return importer.import_transcript(page, name, engine="fake", today=dt.date(2000, 1, 1))

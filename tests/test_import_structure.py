@@ -12,20 +12,14 @@ import datetime as dt
 
 import pytest
 
-from broadcast_kit import importer
 from broadcast_kit.importer.labels import LabelReader
 from broadcast_kit.importer.page import blocks
 from broadcast_kit.importer.timecodes import captions_text
 from broadcast_kit.importer.words import default_words
+from tests.conftest import IMPORT_TURNS, import_page
 
-TURNS = (
-    "\n\nHOST: Good evening and welcome to the programme tonight.\n\n"
-    "JOE ROE: Hello, it is good to be here.\n"
-)
-
-
-def run(page: str, name: str = "page.txt") -> importer.Imported:
-    return importer.import_transcript(page, name, engine="fake", today=dt.date(2000, 1, 1))
+TURNS = IMPORT_TURNS
+run = import_page
 
 
 @pytest.mark.parametrize(

@@ -17,15 +17,10 @@ import re
 import pytest
 
 from broadcast_kit import importer
+from tests.conftest import IMPORT_TURNS, import_page
 
-TURNS = (
-    "\n\nHOST: Good evening and welcome to the programme tonight.\n\n"
-    "JOE ROE: Hello, it is good to be here.\n"
-)
-
-
-def run(page: str, name: str = "page.txt") -> importer.Imported:
-    return importer.import_transcript(page, name, engine="fake", today=dt.date(2000, 1, 1))
+TURNS = IMPORT_TURNS
+run = import_page
 
 
 def title_line(result: importer.Imported) -> str:

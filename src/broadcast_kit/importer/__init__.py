@@ -108,6 +108,8 @@ def import_transcript(
             f"unknown engine '{engine}' for --engine; installed engines:"
             f" {', '.join(registry.names())}"
         )
+    if not is_html(raw):  # plain text keeps its lines: refused before each is read
+        _within_line_limit(raw, source_name)
     page = page_text(raw, source_name)
     _within_line_limit(page.text, source_name)
     try:

@@ -1182,8 +1182,9 @@ class _ProgrammeVoices:
             rf"|(?i:{self.role_words}),?(?:\s+(?i:as\s+always|as\s+ever|once\s+again),?)?"
             rf"\s+(?:[A-Z][\w.'’-]*\s+){{0,3}}{names}(?![\w-])"
         )
+        named = re.compile(names)  # both shapes name them: the long pattern only where one does
         for para in self.spoken:
-            if para.person is not person and handed.search(para.text):
+            if para.person is not person and named.search(para.text) and handed.search(para.text):
                 return "handed over to as a reporter"
         if self._opening_names(person):
             return "co-host: named as the programme opens (“I'm ...”, “... with ... and ...”)"

@@ -62,8 +62,9 @@ def _titles_and_roles(person: Person, transcript: Transcript, words: Words) -> l
         texts.append((para.text, 0))
         if para.label is not None and para.person is person:
             texts.append((para.label.written, re.IGNORECASE))
+    mention = {flags: _mention(person, flags) for flags in (0, re.IGNORECASE)}  # once, not per text
     for text, flags in texts:
-        for match in _mention(person, flags).finditer(text):
+        for match in mention[flags].finditer(text):
             before = text[: match.start()].split()[-1:]
             if before and (gender := _word_gender(before[0], words)):
                 shown = f"{before[0]} {match.group(0)}"

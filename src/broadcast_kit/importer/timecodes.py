@@ -416,6 +416,9 @@ def without_timecodes(text: str) -> str:
     source = text.split("\n")
     shapes = _LOOSE if _stamped(source) else _STRICT
     opening, after_label, in_label = shapes
+    stamp = _stamp(shapes is _LOOSE)
+    tag_then_stamp = re.compile(rf"^\s*{_TAG_NAME}\s*(?:{stamp})\s*[-–—|:]*\s*(?=\S)")
+    tag_after_stamp = re.compile(rf"{_TAG_NAME}\s*[-–—|:]*\s*(?=\S)")
     # for each line, the next and the previous line with text ("" past either end)
     texts = [i for i, line in enumerate(source) if line.strip()]
     after = {a: b for a, b in itertools.pairwise(texts)}
@@ -436,12 +439,11 @@ def without_timecodes(text: str) -> str:
             listed = entry.match(following) or entry.match(preceding)
             lines.append("" if listed else named["name"] + ":")
             continue
-        stamp = _stamp(shapes is _LOOSE)
-        tagged = re.match(rf"^\s*{_TAG_NAME}\s*(?:{stamp})\s*[-–—|:]*\s*(?=\S)", line)
+        tagged = tag_then_stamp.match(line)
         if tagged is None:
             stamped = opening.match(line)
             if stamped is not None:
-                tagged = re.match(rf"{_TAG_NAME}\s*[-–—|:]*\s*(?=\S)", line[stamped.end() :])
+                tagged = tag_after_stamp.match(line[stamped.end() :])
                 line = line[stamped.end() :] if tagged is not None else line
         if tagged is not None and _name_like(tagged["name"]):
             line = tagged["name"] + ": " + line[tagged.end() :]

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broadcast_kit import ffmpeg
-from broadcast_kit.files import sha256
+from broadcast_kit.errors import InputError
+from broadcast_kit.fingerprint import FileHashes
 
 if TYPE_CHECKING:
     import numpy as np
@@ -30,6 +31,7 @@ _limit = 0  # 0: remember nothing (a single render)
 _kept: OrderedDict[Key, np.ndarray] = OrderedDict()
 _bytes = 0
 _lock = threading.Lock()  # a Dask worker may render several episodes at once, in threads
+_hashes = FileHashes()  # each file read once per (path, size, mtime), not once per episode
 
 
 def remember(limit: int = BATCH_LIMIT) -> None:
@@ -48,8 +50,8 @@ def decode(
     if not _limit:
         return ffmpeg.decode(path, rate, channels, start, end)
     try:
-        digest = sha256(path)
-    except OSError:  # missing or unreadable: ffmpeg says so in its own words
+        digest = _hashes(path)
+    except InputError:  # missing or unreadable: ffmpeg says so in its own words
         return ffmpeg.decode(path, rate, channels, start, end)
     key = (digest, rate, channels, start, end)
     with _lock:

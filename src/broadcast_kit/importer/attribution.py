@@ -31,6 +31,7 @@ from broadcast_kit.importer.cues import (
     is_voxpop,
     patterns,
     unquoted,
+    whole_quote,
 )
 from broadcast_kit.importer.document import Paragraph, Story, Transcript
 from broadcast_kit.importer.labels import NUMBER_WORDS, Label, title_case
@@ -78,11 +79,13 @@ class _State:
     pending: Cue | None = None  # the cue that ended the paragraph before
     named: list[Person] = field(default_factory=list)  # people the narration before named
     asked: bool = False  # the narration before ended with a question
+    said: str = ""  # the narration before, as written
     interviewees: list[Person] = field(default_factory=list)
     last_person: Person | None = None
 
     def narration(self) -> None:
         self.active, self.pending, self.named, self.asked = None, None, [], False
+        self.said = ""
 
 
 class _Attribution:
@@ -499,16 +502,26 @@ class _Attribution:
         if state.active is not None:
             resumes = self._resumes(text, state.active, voice, cue_here is not None, last)
         candidates = [p for p in state.named if not p.host]
-        if pending is not None and pending.person is not None:
+        handed = [pending.person] if pending is not None and pending.person is not None else []
+        billed = self._billed_as_host(state.said, [*candidates, *handed])
+        if billed is not None and (voice is not None or whole_quote(text)):
+            self._programme_voice(para, *billed)
+        elif pending is not None and pending.person is not None:
             self._speak(para, pending.person, f"hand-over cue “{pending.sentence}”")
         elif state.active is not None and resumes == "continues":
             note = "continues in the first person"
             if voice != "singular":
                 note = "still them? ('we', no cue)"
             self._speak(para, state.active, note)
-        elif voice == "singular" and candidates and not self.transcript.unmarked:
+        elif (
+            (voice == "singular" or whole_quote(text))
+            and candidates
+            and not self.transcript.unmarked
+        ):
             person = self._introduced(candidates)
             note = "first person after the narration named them"
+            if voice != "singular":  # a soundbite printed in quotes: "..." after "X said"
+                note = "a quote on its own after the narration named them"
             if len(candidates) > 1:
                 others = ", ".join(p.name for p in candidates if p is not person)
                 note = f"{note} (it also named {others})"
@@ -528,10 +541,41 @@ class _Attribution:
             state.pending, state.named, state.asked = None, [], False
             return
         state.active, state.named, state.pending = None, named_here, cue_here
+        state.said = text
         state.last_person = named_here[-1] if named_here else state.last_person
         state.asked = ends_with_question(text)
         if cue_here is not None and cue_here.person is not None:
             cue_here.person.interviewee = True
+
+    def _billed_as_host(self, said: str, candidates: list[Person]) -> tuple[Person, str] | None:
+        """The person the narration before hands over to as the programme's own voice:
+        "Please welcome your host, Jane Doe!", "... with your presenter Jane Doe." (the
+        nearest billing word before the name, a few words before it, is a host word)."""
+        for person in candidates:
+            if person.interviewee:
+                continue
+            names = alternatives({person.name, person.surname})
+            for sentence in re.split(r"(?<=[.!?])\s+", said):
+                at = re.search(rf"(?<![\w-]){names}(?![\w-])", sentence)
+                if at is None:
+                    continue
+                found = list(self.words.billing.finditer(sentence[: at.start()]))
+                if found and found[-1]["host"] and at.start() - found[-1].end() <= 12:
+                    return person, sentence
+        return None
+
+    def _programme_voice(self, para: Paragraph, person: Person, billing: str) -> None:
+        """The words after narration that billed `person` as the host: theirs, a programme
+        voice (the host, unless the page has one already), never a guest."""
+        why = f"check: {person.name}: billed as the programme's voice (“{short(billing, 50)}”)"
+        if self.people.host is None or self.people.host is person:
+            person.host = True
+            para.kind, para.person = "host", None
+            para.notes.append(f"{why}: the host")
+            return
+        person.programme = person.programme or "co-host"
+        para.kind, para.person = "host", person
+        para.notes.append(f"{why}: {person.programme}")
 
     def _introduced(self, candidates: list[Person]) -> Person:
         """Of the people the narration named, the one it hands over to: someone who spoke

@@ -556,7 +556,7 @@ class _Attribution:
                 continue
             names = alternatives({person.name, person.surname})
             for sentence in re.split(r"(?<=[.!?])\s+", said):
-                at = re.search(rf"(?<![\w-]){names}(?![\w-])", sentence)
+                at = re.search(rf"(?<![\w-]){names}(?![\w-])(?!\s*:)", sentence)
                 if at is None:
                     continue
                 found = list(self.words.billing.finditer(sentence[: at.start()]))
@@ -1147,7 +1147,16 @@ class _ProgrammeVoices:
         if not own or len(own) > 2 or first is None:
             return False
         # the full name, as an announcer says it: "..., Cecil Baldwin!" (never "Thanks, Robert.")
-        return any(re.search(rf"\b{first}\s+[A-Z][\w'’-]+\s*[!.]?$", p.text) for p in own)
+        if any(re.search(rf"\b{first}\s+[A-Z][\w'’-]+\s*[!.]?$", p.text) for p in own):
+            return True
+        # a moderator opening a briefing: "Let's now have Spokesperson Jane Doe. Good
+        # morning." just before the host's first words (a label may give the surname alone)
+        theirs = self._own(host)
+        if not theirs or self.spoken.index(theirs[0]) == 0:
+            return False
+        before = self.spoken[self.spoken.index(theirs[0]) - 1]
+        surname = re.escape(host.surname)
+        return before in own and re.search(rf"[A-Z][\w'’-]+\s+{surname}\b", before.text) is not None
 
     def _billed_with(self, person: Person, host: Person) -> bool:
         """Whether one line of the title or header names `person` and the host together,
@@ -1273,7 +1282,8 @@ class _ProgrammeVoices:
                 return "host"
         for para in self.spoken[:4]:
             for sentence in re.split(r"(?<=[.!?])\s+", para.text):
-                at = re.search(rf"(?<![\w-]){name}(?![\w-])", sentence)
+                # "NAME:" inside a line is a label run into the text, not a mention
+                at = re.search(rf"(?<![\w-]){name}(?![\w-])(?!\s*:)", sentence)
                 if at is None:
                     continue
                 found = list(self.words.billing.finditer(sentence[: at.start()]))

@@ -64,6 +64,14 @@ class _Turn:
     clip: bool = False  # its words open with a clip's source: "[From “The Show”]", "[Archival]"
 
 
+# a recording played in the programme, marked on lines of their own around it: "[VIDEO
+# PLAYBACK]" ... "[END PLAYBACK]", "(BEGIN VIDEO CLIP)" ... "(END VIDEO CLIP)"
+_MEDIA = r"(?:video|audio|videotape|tape|clip|playback|sound\s*bite)"
+_PLAYED = re.compile(
+    rf"(?i)[\[(]\s*(?:begin\s+{_MEDIA}(?:\s+{_MEDIA})?|(?:video|audio)\s+(?:playback|clip)"
+    r"|videotape|playback)\s*[\])]"
+)
+_PLAYED_END = re.compile(rf"(?i)[\[(]\s*end\s+(?:of\s+)?{_MEDIA}(?:\s+{_MEDIA})?\s*[\])]")
 # a clip's source written before its words: "[From “The Show”]", "(archival)", "[ARCHIVE TAPE]"
 _CLIP_SOURCE = re.compile(r"(?i)\s*[\[(]\s*(?:from\s|archiv|archive\s+tape|clip\b)")
 
@@ -82,6 +90,7 @@ class _State:
     said: str = ""  # the narration before, as written
     interviewees: list[Person] = field(default_factory=list)
     last_person: Person | None = None
+    clip_voice: str | None = None  # the voice of a played recording's unlabelled words
 
     def narration(self) -> None:
         self.active, self.pending, self.named, self.asked = None, None, [], False
@@ -116,18 +125,55 @@ class _Attribution:
             rf"(?!\s*,\s*who(?:{APOS}s)?\b)"
         )
 
+    def _played(self) -> list[tuple[int, int, str]]:
+        """The recordings the page marks as played, by the lines of their markers: (start,
+        end, the markers as written); an end never marked runs to the next label."""
+        marks = sorted(
+            (b.line, b.text.strip())
+            for b in self.transcript.dropped
+            if _PLAYED.fullmatch(b.text.strip()) or _PLAYED_END.fullmatch(b.text.strip())
+        )
+        spans: list[tuple[int, int, str]] = []
+        for (line, text), after in itertools.zip_longest(marks, marks[1:]):
+            if not _PLAYED.fullmatch(text):
+                continue
+            if after is not None and _PLAYED_END.fullmatch(after[1]):
+                spans.append((line, after[0], f"between the cues “{text}” and “{after[1]}”"))
+            else:
+                labelled = [p.line for p in self.transcript.paragraphs if p.label and p.line > line]
+                spans.append((line, min(labelled, default=10**9), f"after the cue “{text}”"))
+        return spans
+
+    def _clip_voice(self, para: Paragraph, where: str, state: _State) -> None:
+        """An unlabelled paragraph inside a played recording: the recording's voice, not the
+        turn that was going on before it."""
+        if state.clip_voice is None:
+            self.voxpops += 1
+            state.clip_voice = f"voxpop-{self.voxpops}"
+        para.kind, para.voice, para.description = "voxpop", state.clip_voice, "Clip"
+        para.notes.append(f"check: voxpop: a played recording's words ({where}); who speaks?")
+
     def run(self) -> None:
+        played = self._played()
         for story in self.transcript.stories:
             story.paragraphs = list(self._split_one_line(story.paragraphs))
             state = _State(audience=self._audience(story))
             result: list[Paragraph] = []
+            playing: tuple[int, int, str] | None = None
             for number, para in enumerate(story.paragraphs, start=1):
                 self.paragraph += 1
                 self.people.paragraph = self.paragraph
+                now = next((s for s in played if s[0] < para.line < s[1]), None)
+                if now is not playing:  # a recording starts or ends: no turn goes on across it
+                    state.turn = state.voice if playing is not None and now is None else None
+                    state.clip_voice, playing = None, now
                 if not para.spoken:
                     result.append(para)
                 elif para.label is not None:
                     result.append(self._by_label(para, para.label, state))
+                elif playing is not None and state.turn is None:
+                    self._clip_voice(para, playing[2], state)
+                    result.append(para)
                 elif state.turn is not None and (
                     (state.turn.clip and state.turn.kind != "host")
                     or self._narration_resumes(para, state.turn, result)

@@ -72,6 +72,14 @@ _PLAYED = re.compile(
     r"|videotape|playback)\s*[\])]"
 )
 _PLAYED_END = re.compile(rf"(?i)[\[(]\s*end\s+(?:of\s+)?{_MEDIA}(?:\s+{_MEDIA})?\s*[\])]")
+# an announcer handing over to the programme's host as it opens: "Please welcome your host,
+# Jane Doe!", "Let's have a welcome from Jane Doe.", "Welcome to the stage founder Jane Doe!"
+_WELCOMES = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=,\s))[^.!?]{0,40}?(?i:please\s+welcome|would\s+you\s+welcome"
+    r"|welcome\s+(?:to\s+the\s+stage|your\s+host)|let['’]s\s+have\s+a\s+(?:big\s+)?welcome"
+    r"\s+(?:for|from|to)|put\s+your\s+hands\s+together\s+for|give\s+it\s+up\s+for)"
+    r"[,\s]+(?:[^.!?]{0,60}?[\s,]+)?(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\s*[!.]+"
+)
 # a clip's source written before its words: "[From “The Show”]", "(archival)", "[ARCHIVE TAPE]"
 _CLIP_SOURCE = re.compile(r"(?i)\s*[\[(]\s*(?:from\s|archiv|archive\s+tape|clip\b)")
 
@@ -204,6 +212,7 @@ class _Attribution:
             story.paragraphs = result
             self._reports(story)
         self._idents()
+        self._announcer_opens()
         self._second_voice()
         _ProgrammeVoices(self.transcript, self.words, self.self_intro).run()
         self._music_roles()
@@ -240,6 +249,57 @@ class _Attribution:
             para.notes.append(
                 "check: Announcer: a network's ident or sponsor message before the programme opens"
             )
+
+    def _announcer_opens(self) -> None:
+        """On a page with no labels, an opening that ends by handing over to someone by name
+        ("Please welcome your host, Jane Doe!", "Let's have a welcome from Jane Doe.") who
+        then speaks: the opening is an announcer's and the person handed to is the host (a
+        paragraph that goes on after the hand-over lost its break there)."""
+        spoken = [p for p in self.transcript.paragraphs if p.spoken]
+        if any(p.label is not None for p in spoken):
+            return
+        for index, para in enumerate(spoken[:4]):
+            match = _WELCOMES.search(para.text)
+            if match is None:
+                continue
+            billed = list(self.words.billing.finditer(match.group(0)))
+            if billed and not billed[-1]["host"]:
+                return  # "Please welcome my guest, Jane Doe!": the host speaks already
+            rest = para.text[match.end() :].strip()
+            if not rest and index + 1 == len(spoken):
+                return
+            runs = list(self.people.runs(match["name"]))
+            if len(runs) != 1 or len(runs[0][0]) < 2:
+                return
+            person = self.people.person(" ".join(runs[0][0]))
+            host = self.people.host
+            opening = spoken[: index + 1]
+            if (host is not None and host is not person) or any(
+                p.kind != "host" or any(self._self_intros(p.text)) for p in opening
+            ):
+                return
+            person.host, person.interviewee, person.programme = True, False, None
+            announcer = self.people.person("Announcer")
+            announcer.programme = announcer.programme or "announcer"
+            if rest:  # "... your host, Jane Doe! Hello and welcome ...": a break lost there
+                for story in self.transcript.stories:
+                    if para in story.paragraphs:
+                        at = story.paragraphs.index(para)
+                        para.text = para.text[: match.end()].strip()
+                        notes = [f"check: paragraph break guessed: handed over to {person.name}"]
+                        story.paragraphs.insert(at + 1, Paragraph(rest, para.line, notes=notes))
+            said = short(match.group(0).strip(), 60)
+            why = f"hands over to {person.name} as the programme opens (“{said}”)"
+            for item in opening:
+                item.person = announcer
+                item.notes = [f"check: Announcer: {why}"]
+            for item in self.transcript.paragraphs:
+                if item.person is person and item.kind == "interview":
+                    item.kind, item.person = "host", None
+                    item.notes = [
+                        n for n in item.notes if not n.startswith(f"check: {person.name}:")
+                    ]
+            return
 
     def _second_voice(self) -> None:
         """On a page with no labels, after the host introduced themselves: another voice
@@ -747,11 +807,19 @@ class _Attribution:
         elif voice == "singular":
             para.notes.append("check: first person but no one named before it; who speaks?")
 
+    def _self_intros(self, text: str) -> Iterable[re.Match[str]]:
+        """The places `text` says a name of the speaker's own ("I'm Jane Doe."); not "...,
+        it's Jane Doe!", an announcer presenting someone."""
+        for match in self.self_intro.finditer(text):
+            presented = text[match.end() :].lstrip().startswith("!")
+            if not (presented and re.match(r"(?i)(?:it|this)\b", match.group(0))):
+                yield match
+
     def _self_introduction(self, para: Paragraph) -> Person | None:
         """The host introducing themselves ("I'm Jane Doe."), the first time they do."""
         if self.people.host is not None:
             return None
-        for match in self.self_intro.finditer(para.text):
+        for match in self._self_intros(para.text):
             runs = list(self.people.runs(match.group("name")))
             if len(runs) == 1 and len(runs[0][0]) >= 2:
                 person = self.people.person(" ".join(runs[0][0]))

@@ -80,6 +80,13 @@ _WELCOMES = re.compile(
     r"\s+(?:for|from|to)|put\s+your\s+hands\s+together\s+for|give\s+it\s+up\s+for)"
     r"[,\s]+(?:[^.!?]{0,60}?[\s,]+)?(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\s*[!.]+"
 )
+# the same in captions without punctuation, where the name ends at the next lower-case word:
+# "... welcome to the stage founder and CEO Jane Doe welcome everyone ..."
+_WELCOMES_BARE = re.compile(
+    r"(?i:please\s+welcome|welcome\s+to\s+the\s+stage|let['’]s\s+have\s+a\s+(?:big\s+)?welcome"
+    r"\s+(?:for|from|to)|put\s+your\s+hands\s+together\s+for|give\s+it\s+up\s+for)"
+    r"\s+(?:[\w'’-]+\s+){0,8}?(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})(?=\s+[a-z])"
+)
 # a clip's source written before its words: "[From “The Show”]", "(archival)", "[ARCHIVE TAPE]"
 _CLIP_SOURCE = re.compile(r"(?i)\s*[\[(]\s*(?:from\s|archiv|archive\s+tape|clip\b)")
 
@@ -260,6 +267,8 @@ class _Attribution:
             return
         for index, para in enumerate(spoken[:4]):
             match = _WELCOMES.search(para.text)
+            if match is None and self.transcript.unmarked:
+                match = _WELCOMES_BARE.search(para.text)
             if match is None:
                 continue
             billed = list(self.words.billing.finditer(match.group(0)))
@@ -274,8 +283,11 @@ class _Attribution:
             person = self.people.person(" ".join(runs[0][0]))
             host = self.people.host
             opening = spoken[: index + 1]
-            if (host is not None and host is not person) or any(
-                p.kind != "host" or any(self._self_intros(p.text)) for p in opening
+            heads = [p.text for p in opening[:-1]] + [para.text[: match.end()]]
+            if (
+                (host is not None and host is not person)
+                or any(p.kind != "host" for p in opening)
+                or any(any(self._self_intros(head)) for head in heads)
             ):
                 return
             person.host, person.interviewee, person.programme = True, False, None

@@ -288,6 +288,8 @@ class _Attribution:
                 (host is not None and host is not person)
                 or any(p.kind != "host" for p in opening)
                 or any(any(self._self_intros(head)) for head in heads)
+                # "I" before the hand-over: the host welcoming a guest, not an announcer
+                or any(first_person(head) == "singular" for head in heads)
             ):
                 return
             person.host, person.interviewee, person.programme = True, False, None

@@ -74,18 +74,22 @@ _PLAYED = re.compile(
 _PLAYED_END = re.compile(rf"(?i)[\[(]\s*end\s+(?:of\s+)?{_MEDIA}(?:\s+{_MEDIA})?\s*[\])]")
 # an announcer handing over to the programme's host as it opens: "Please welcome your host,
 # Jane Doe!", "Let's have a welcome from Jane Doe.", "Welcome to the stage founder Jane Doe!"
+_HANDING = (
+    r"(?i:please\s+welcome|would\s+you\s+(?:please\s+)?welcome|welcome\s+to\s+the\s+stage"
+    r"|welcome\s+your\s+host|here(?:['’]s|\s+is)\s+your\s+host"
+    r"|let['’]s\s+have\s+a\s+(?:\w+\s+)?welcome\s+(?:for|from|to)"
+    r"|(?:please\s+)?give\s+(?:a\s+)?(?:\w+\s+)?(?:welcome|round\s+of\s+applause)\s+(?:to|for)"
+    r"|put\s+your\s+hands\s+together\s+for|give\s+it\s+up\s+for)"
+)
 _WELCOMES = re.compile(
-    r"(?:^|(?<=[.!?]\s)|(?<=,\s))[^.!?]{0,40}?(?i:please\s+welcome|would\s+you\s+welcome"
-    r"|welcome\s+(?:to\s+the\s+stage|your\s+host)|let['’]s\s+have\s+a\s+(?:big\s+)?welcome"
-    r"\s+(?:for|from|to)|put\s+your\s+hands\s+together\s+for|give\s+it\s+up\s+for)"
+    rf"(?:^|(?<=[.!?]\s)|(?<=,\s))[^.!?]{{0,40}}?{_HANDING}"
     r"[,\s]+(?:[^.!?]{0,60}?[\s,]+)?(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\s*[!.]+"
 )
 # the same in captions without punctuation, where the name ends at the next lower-case word:
 # "... welcome to the stage founder and CEO Jane Doe welcome everyone ..."
 _WELCOMES_BARE = re.compile(
-    r"(?i:please\s+welcome|welcome\s+to\s+the\s+stage|let['’]s\s+have\s+a\s+(?:big\s+)?welcome"
-    r"\s+(?:for|from|to)|put\s+your\s+hands\s+together\s+for|give\s+it\s+up\s+for)"
-    r"\s+(?:[\w'’-]+\s+){0,8}?(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})(?=\s+[a-z])"
+    rf"{_HANDING}\s+(?:[\w'’-]+\s+){{0,8}}?"
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})(?=\s+[a-z])"
 )
 # a clip's source written before its words: "[From “The Show”]", "(archival)", "[ARCHIVE TAPE]"
 _CLIP_SOURCE = re.compile(r"(?i)\s*[\[(]\s*(?:from\s|archiv|archive\s+tape|clip\b)")

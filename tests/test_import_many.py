@@ -41,7 +41,7 @@ def transcripts(folder: Path) -> list[Path]:
 @pytest.mark.timeout(120)  # imports twenty-odd golden cases twice: near 10 s under load
 def test_a_folder_becomes_one_episode_folder_each(show_dir: Path, tmp_path: Path) -> None:
     copies = transcripts(tmp_path / "archive")
-    (tmp_path / "archive" / "Bad Encoding.TXT").write_bytes("caf\xe9".encode("latin-1"))
+    (tmp_path / "archive" / "Bad Encoding.TXT").write_bytes(b"caf\xe9 \x81\x8d")
     result = runner.invoke(
         app, ["import", str(tmp_path / "archive"), "-o", str(show_dir), "--engine", "fake"]
     )

@@ -16,6 +16,8 @@ and writes the episode (and a starter show where there is none).
 
 from __future__ import annotations
 
+import codecs
+import dataclasses
 import datetime as dt
 import itertools
 import re
@@ -54,6 +56,7 @@ __all__ = [
     "Written",
     "block",
     "blocks",
+    "decode_transcript",
     "default_words",
     "find_cue",
     "find_date",
@@ -195,10 +198,15 @@ def import_file(
             " choose another -o"
         )
     lists = load_words(words)
-    raw = read_transcript(path)
+    raw, encoding = _read(path)
     show = find_show(out) if out is not None else None
     music = show_music(show, out) if show is not None and out is not None else {}
     imported = import_transcript(raw, path.name, engine, today, words=lists, music=music)
+    if encoding is not None:
+        read_as = (
+            f"{path.name} is not UTF-8: it was read as {encoding}; check its quotes and accents"
+        )
+        imported = dataclasses.replace(imported, notes=[read_as, *imported.notes])
     if out is None:
         return Written(imported, None)
     if out.exists() and not force:
@@ -230,6 +238,12 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def read_transcript(path: Path) -> str:
+    """The text of the transcript file at `path`, whatever encoding a user's tools saved it in
+    (see `decode_transcript`)."""
+    return _read(path)[0]
+
+
+def _read(path: Path) -> tuple[str, str | None]:
     try:
         data = read_bounded(
             path,
@@ -238,15 +252,64 @@ def read_transcript(path: Path) -> str:
             "transcripts",
             "import one programme at a time, or copy the transcript out of the page into a .txt",
         )
-        return data.decode("utf-8-sig")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: not UTF-8 text (byte {exc.start}); save the page or transcript as UTF-8"
-        ) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
+    return decode_transcript(data, str(path))
+
+
+# what a file that is no text starts with, and what to do instead
+_NOT_TEXT = {
+    b"PK\x03\x04": "a Word document or other zip file; save it as plain text (.txt)",
+    b"%PDF": "a PDF; copy its text into a .txt file",
+    b"{\\rtf": "an RTF document; save it as plain text (.txt)",
+    b"\xd0\xcf\x11\xe0": "an old Word (.doc) document; save it as plain text (.txt)",
+}
+
+
+def decode_transcript(data: bytes, shown: str) -> tuple[str, str | None]:
+    """The text of a transcript file's bytes, and the encoding it was read in when that was
+    a guess (to say so in a note). UTF-8 with or without a byte-order mark, UTF-16 (as
+    Windows Notepad saves "Unicode") with or without one, and Windows-1252 (Western European
+    text saved by older Windows tools, curly quotes as bytes 0x93/0x94) are read; other
+    bytes, and files that are no text at all, are refused naming the fix."""
+    for start, fix in _NOT_TEXT.items():
+        if data.startswith(start):
+            raise InputError(f"{shown}: not a text file but {fix}")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decoded(data, "utf-16", shown), None
+    if data.startswith(codecs.BOM_UTF8):
+        return _decoded(data, "utf-8-sig", shown), None
+    half = len(data) // 2
+    if half >= 8:  # UTF-16 with no byte-order mark: every other byte of ASCII text is zero
+        if data[1::2].count(0) >= 0.4 * half and data[0::2].count(0) < 0.05 * half:
+            return _decoded(data, "utf-16-le", shown), None
+        if data[0::2].count(0) >= 0.4 * half and data[1::2].count(0) < 0.05 * half:
+            return _decoded(data, "utf-16-be", shown), None
+    if b"\x00" in data:
+        raise InputError(f"{shown}: not a text file (it holds zero bytes); save it as plain text")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        utf8 = exc
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{shown}: not UTF-8 text (byte {utf8.start}), nor Windows-1252; save the page or"
+            " transcript as UTF-8"
+        ) from None
+
+
+def _decoded(data: bytes, encoding: str, shown: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{shown}: not {encoding.upper().removesuffix('-SIG')} text (byte {exc.start}) though"
+            " it starts like it; save the page or transcript as UTF-8"
+        ) from None
 
 
 def write_episode(text: str, path: Path, force: bool = False) -> Path:

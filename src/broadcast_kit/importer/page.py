@@ -253,11 +253,30 @@ def _single_spaced(text: str) -> str:
     return "\n".join(line if i in keep else "" for i, line in enumerate(lines) if i in keep)
 
 
+# line ends of other systems and tools: Windows' CRLF, old Macs' lone CR, a Word line break
+# (vertical tab), Unicode's line and paragraph separators, NEL, the file/group/record
+# separators (str.splitlines breaks at all of these; the stages split at "\n" alone)
+_LINE_END = re.compile("\r\n?|[\x0b\x1c-\x1e\x85\u2028]")
+# a page break (form feed) beside a line end is no extra line
+_PAGE_BREAK = re.compile("\n?\x0c\n?")
+# no part of any word, and nothing YAML can hold: zero-width spaces and word joiners, a
+# byte-order mark inside the text, soft hyphens, control characters, non-characters
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\x00-\x08\x0e-\x1b\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def plain(text: str) -> str:
+    """Text as every stage reads it: each line ends in a line feed whatever the file used, and
+    invisible characters a copy and paste brings along are gone."""
+    text = _LINE_END.sub("\n", text).replace("\u2029", "\n\n")
+    return _INVISIBLE.sub("", _PAGE_BREAK.sub("\n", text))
+
+
 def page_text(raw: str, name: str = "page") -> Page:
     """The visible text of a transcript: plain text as is, HTML with its tags removed
     (`name` is the file as shown in errors)."""
+    raw = plain(raw)
     if not is_html(raw):
-        text = raw.replace("\r\n", "\n").replace("\r", "\n")
+        text = raw
         if is_captions(text, name):
             words, speakers, marked = captions_text(text)
             return Page(words, captions=True, speakers=speakers, speaker_marks=marked)
@@ -266,10 +285,10 @@ def page_text(raw: str, name: str = "page") -> Page:
     parser = _PageText(name)
     parser.feed(raw)
     parser.close()
-    text = "".join(parser.out)
+    text = plain("".join(parser.out))  # a character reference may name an invisible one
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
-    h1 = " ".join("".join(parser.h1).split()) or None
-    title = " ".join("".join(parser.title).split()) or None
+    h1 = " ".join(plain("".join(parser.h1)).split()) or None
+    title = " ".join(plain("".join(parser.title)).split()) or None
     return Page("\n\n".join(p for p in paragraphs if p) + "\n", h1, title)
 
 

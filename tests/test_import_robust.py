@@ -161,3 +161,29 @@ def test_entities_for_invisible_characters_in_html_change_nothing(show_dir: Path
     want = importer.import_transcript(clean, "page.html", engine="fake")
     assert got.yaml == want.yaml
     assert "\u200b" not in got.yaml and "\u00ad" not in got.yaml
+
+
+@pytest.mark.parametrize(
+    "case", ["oral-history-one-line.txt", "speaker-numbers-and-times.txt", "npr-style-labels.txt"]
+)
+@pytest.mark.parametrize(
+    "space", ["\u00a0", "\u202f", "\u2009"], ids=["nbsp", "narrow-nbsp", "thin-space"]
+)
+def test_no_break_spaces_are_spaces(case: str, space: str, show_dir: Path, tmp_path: Path) -> None:
+    """Text copied out of a web page or word processor with no-break spaces (all of them, as
+    some editors paste): the same labels, speakers and parts."""
+    text = (DATA / case).read_text(encoding="utf-8")
+    copy = stored(tmp_path, DATA / case, text.replace(" ", space).encode("utf-8"))
+    assert parts(copy, show_dir) == parts(DATA / case, show_dir)
+
+
+@pytest.mark.parametrize("indent", ["\t", "    ", " \t"], ids=["tab", "spaces", "mixed"])
+def test_indented_lines_are_the_same_transcript(
+    indent: str, show_dir: Path, tmp_path: Path
+) -> None:
+    """Every line indented (a word processor's first-line indent, saved as text): the label
+    after a page's line number is still a label and no words are taken for the header."""
+    case = DATA / "oral-history-one-line.txt"
+    text = case.read_text(encoding="utf-8")
+    copy = stored(tmp_path, case, re.sub(r"(?m)^(?=\S)", indent, text).encode("utf-8"))
+    assert parts(copy, show_dir) == parts(case, show_dir)

@@ -262,13 +262,16 @@ _PAGE_BREAK = re.compile("\n?\x0c\n?")
 # no part of any word, and nothing YAML can hold: zero-width spaces and word joiners, a
 # byte-order mark inside the text, soft hyphens, control characters, non-characters
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\x00-\x08\x0e-\x1b\x1f\x7f-\x9f\ufffe\uffff]")
+# spaces of other widths and no-break spaces (a web page's &nbsp;, a word processor's): the
+# label and header patterns are written for plain spaces
+_SPACE = re.compile("[\u00a0\u2000-\u200a\u202f\u205f]")
 
 
 def plain(text: str) -> str:
-    """Text as every stage reads it: each line ends in a line feed whatever the file used, and
-    invisible characters a copy and paste brings along are gone."""
+    """Text as every stage reads it: each line ends in a line feed whatever the file used,
+    invisible characters a copy and paste brings along are gone, every space is a space."""
     text = _LINE_END.sub("\n", text).replace("\u2029", "\n\n")
-    return _INVISIBLE.sub("", _PAGE_BREAK.sub("\n", text))
+    return _SPACE.sub(" ", _INVISIBLE.sub("", _PAGE_BREAK.sub("\n", text)))
 
 
 def page_text(raw: str, name: str = "page") -> Page:
@@ -276,7 +279,8 @@ def page_text(raw: str, name: str = "page") -> Page:
     (`name` is the file as shown in errors)."""
     raw = plain(raw)
     if not is_html(raw):
-        text = raw
+        # a line's indentation (tabs, spaces) and trailing blanks are layout, not words
+        text = "\n".join(line.strip() for line in raw.split("\n"))
         if is_captions(text, name):
             words, speakers, marked = captions_text(text)
             return Page(words, captions=True, speakers=speakers, speaker_marks=marked)

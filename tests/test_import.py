@@ -444,9 +444,11 @@ def test_html_line_breaks_keep_every_word() -> None:
         "<html><body><p>The capital city of the<br>region was full of people for the"
         " whole day<br/>long.</p><p>Next one.<br><br>A new paragraph.</p></body></html>"
     )
-    assert "The capital city of the region was full of people for the whole day long." in (
-        page.text
-    )
+    assert [b.text for b in importer.blocks(page.text)] == [  # a sentence a <br> broke is one
+        "The capital city of the region was full of people for the whole day long.",
+        "Next one.",
+        "A new paragraph.",
+    ]
     assert "Next one.\n\nA new paragraph." in page.text
 
 

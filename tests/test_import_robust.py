@@ -7,6 +7,7 @@ data/import/ are the transcripts; each test changes only how the same text is st
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from pathlib import Path
 from typing import Any
@@ -187,3 +188,37 @@ def test_indented_lines_are_the_same_transcript(
     text = case.read_text(encoding="utf-8")
     copy = stored(tmp_path, case, re.sub(r"(?m)^(?=\S)", indent, text).encode("utf-8"))
     assert parts(copy, show_dir) == parts(case, show_dir)
+
+
+def as_html(text: str) -> str:
+    """The text as a page that writes each paragraph as a <p> and breaks its lines with <br>
+    (as a blog or CMS shows a transcript pasted into it), with entities."""
+    paragraphs = re.split(r"\n\s*\n", text.strip("\n"))
+    body = "\n".join(
+        "<p>" + "<br>\n".join(html.escape(line) for line in p.split("\n")) + "</p>"
+        for p in paragraphs
+    )
+    return f"<!DOCTYPE html>\n<html><body>\n{body}\n</body></html>\n"
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "full-name-then-surname.txt",
+        "second-host-opens-own-show.txt",
+        "tagged-stamps.txt",
+        "names-take-turns.txt",
+        "script-table.txt",
+    ],
+)
+def test_a_page_breaking_turns_with_br_reads_as_its_text(
+    case: str, show_dir: Path, tmp_path: Path
+) -> None:
+    """Turns on lines of their own inside one <p>, each ended by <br>: the same speakers,
+    turns and words as the plain text (a <br> used to be taken for a wrapped line, so the
+    turns ran together into one host part; timecodes and table cells are read as in text)."""
+    text = (DATA / case).read_text(encoding="utf-8")
+    page = stored(tmp_path, DATA / case, as_html(text).encode("utf-8"), case[:-4] + ".html")
+    want = [(r["kind"], r["speaker"], r["text"]) for r in parts(DATA / case, show_dir)]
+    got = [(r["kind"], r["speaker"], r["text"]) for r in parts(page, show_dir)]
+    assert got == want

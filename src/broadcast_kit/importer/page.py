@@ -284,16 +284,27 @@ def page_text(raw: str, name: str = "page") -> Page:
         if is_captions(text, name):
             words, speakers, marked = captions_text(text)
             return Page(words, captions=True, speakers=speakers, speaker_marks=marked)
-        text = without_timecodes(without_label_markup(_without_line_numbers(text)))
-        return Page(_without_inline_footers(without_table_cells(text)))
+        return Page(_lines_read(text))
     parser = _PageText(name)
     parser.feed(raw)
     parser.close()
     text = plain("".join(parser.out))  # a character reference may name an invisible one
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+    # a <br> ends a line, as a plain-text line ends (turns, a header's lines); the blocks
+    # join a sentence it broke, as they join hard-wrapped text
+    paragraphs = [
+        "\n".join(" ".join(line.split()) for line in p.split("\n") if line.strip())
+        for p in re.split(r"\n\s*\n", text)
+    ]
     h1 = " ".join(plain("".join(parser.h1)).split()) or None
     title = " ".join(plain("".join(parser.title)).split()) or None
-    return Page("\n\n".join(p for p in paragraphs if p) + "\n", h1, title)
+    return Page(_lines_read("\n\n".join(p for p in paragraphs if p) + "\n"), h1, title)
+
+
+def _lines_read(text: str) -> str:
+    """The page's lines as the blocks read them: line numbers, label markup, timecodes,
+    table cells and page footers out, every word kept."""
+    text = without_timecodes(without_label_markup(_without_line_numbers(text)))
+    return _without_inline_footers(without_table_cells(text))
 
 
 # --- blocks: the paragraphs and lines of the text -----------------------------------------

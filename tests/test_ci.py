@@ -71,7 +71,7 @@ def test_kit_check_imports_no_audio_stack(good: Path) -> None:
     commands = {
         m.removeprefix("broadcast_kit.cli.") for m in modules if m.startswith("broadcast_kit.cli.")
     }
-    assert commands == {"_boundary", "_lazy", "check"}
+    assert commands == {"_boundary", "_lazy", "_richhelp", "check"}
 
 
 def test_kit_looks_for_no_pydantic_plugins(good: Path) -> None:
@@ -87,6 +87,18 @@ def test_kit_looks_for_no_pydantic_plugins(good: Path) -> None:
         )  # fmt: skip
         assert done.returncode == 0, done.stderr
         assert done.stderr.splitlines()[-1] == f'MODULES ["{found}"]', done.stderr
+
+
+def test_kit_check_imports_no_engine(good: Path) -> None:
+    """A show alone needs no engine nor the script reader (the loader imports them where it
+    loads an episode)."""
+    code, modules = imported_by("check", str(good))
+    assert code == 0
+    assert "broadcast_kit.loader" in modules  # the show was loaded
+    episode_only = {
+        m for m in modules if m.startswith(("broadcast_kit.tts", "broadcast_kit.script"))
+    }
+    assert not episode_only, sorted(episode_only)
 
 
 @pytest.mark.parametrize("args", [["--version"], ["--help"], []])

@@ -134,6 +134,21 @@ def test_help_read_from_the_source_is_the_help_of_the_imported_commands(
     assert cli.invoke(app, ["--help"], terminal_width=100).stdout == eager.stdout
 
 
+def test_help_is_read_from_the_command_s_statement_else_from_the_whole_source() -> None:
+    source = 'import x\n\n@app.command()\ndef cmd(\n    a: int,\n) -> None:\n    """Do it."""\n'
+    assert _lazy._statement(source, "cmd") == source.split("@app.command()\n")[1]
+    assert _lazy._statement('app = typer.Typer(\n    help="Hi",\n)\nx = 1\n', "app") == (
+        'app = typer.Typer(\n    help="Hi",\n)\n'
+    )
+    # a line at column 0 inside the body cuts the statement short: it does not parse, and
+    # help_text parses the whole source instead
+    cut = _lazy._statement('def cmd():\n    """Do it."""\n    x = """\nflush\n"""\n', "cmd")
+    assert cut == 'def cmd():\n    """Do it."""\n    x = """\n'
+    with pytest.raises(SyntaxError):
+        compile(cut, "cut", "exec")
+    assert _lazy._statement("x = 1\n", "cmd") == "x = 1\n"  # not found: the whole source
+
+
 DATA = ROOT / "src" / "broadcast_kit" / "data"
 
 

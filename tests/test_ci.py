@@ -71,7 +71,7 @@ def test_kit_check_imports_no_audio_stack(good: Path) -> None:
     commands = {
         m.removeprefix("broadcast_kit.cli.") for m in modules if m.startswith("broadcast_kit.cli.")
     }
-    assert commands == {"_boundary", "_lazy", "_richhelp", "check"}
+    assert commands == {"_boundary", "_lazy", "check"}
 
 
 def test_kit_looks_for_no_pydantic_plugins(good: Path) -> None:

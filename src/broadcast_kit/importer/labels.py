@@ -11,6 +11,7 @@ until the next label, a quote label (soundbite, `Name/ Role`) for the quote it o
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import Counter
@@ -787,3 +788,193 @@ class LabelReader:
         if label.written.rstrip(": ") in self.initials:  # "... born in SH: Let me ask": a
             return True  # PDF lost the year before the page's recurring initials label
         return label.kind == "host" or len((label.name or "").split()) >= 2
+
+
+# --- the page's own label syntax, found by repetition -------------------------------------
+
+# a word of a name in a label: "Jane", "DOE", "O'Brien", "J.", "Mi-rae"; "de", "van" inside
+_NAME_WORD = r"[A-Z][\w'’.\u2010\u2011-]*"
+_PARTICLE = r"(?:de|da|del|der|di|du|la|le|van|von|bin|al|el|ibn|dos|das)"
+_SYNTAX_NAME = rf"{_NAME_WORD}(?:[ ](?:{_NAME_WORD}|{_PARTICLE}(?=[ ]))){{0,3}}(?:[ ]?#?\d{{1,2}})?"
+_SYNTAX_EXTRA = r"(?:[ ]?\([^()\n]{1,40}\))?"
+# the punctuation that may close a label: a colon written another way, a dash, an arrow...
+_SYNTAX_SEP = r"::|[:：>|=~;»]"
+_CLOSING = {"[": "]", "(": ")", "<": ">", "{": "}", "**": "**", "__": "__"}
+# the name wrapped: "[Jane Doe] words", "<JD> words", "**Jane Doe** words", "(JANE) — words"
+_SYNTAX_WRAPPED = re.compile(
+    rf"^(?P<open>\[|\(|<|\{{|\*\*|__)[ ]?(?P<name>{_SYNTAX_NAME})(?P<extra>{_SYNTAX_EXTRA})[ ]?"
+    rf"(?P<close>\]|\)|>|\}}|\*\*|__)(?:[ ]?(?P<sep>{_SYNTAX_SEP}|[\-–—]{{1,2}})(?=[ \t]|$))?"
+    r"(?:[ \t]*(?P<rest>\S.*))?$"
+)
+# the name and a separator: "Jane Doe — words", "JD> words", "Jane Doe | words", "JANE\twords"
+_SYNTAX_SEPARATED = re.compile(
+    rf"^(?P<name>{_SYNTAX_NAME})(?P<extra>{_SYNTAX_EXTRA})"
+    rf"(?:[ ]?(?P<sep>{_SYNTAX_SEP})|[ ](?P<dash>[\-–—]{{1,2}})|(?P<gap>\t+|[ ]{{3,}}))"
+    r"(?:[ \t]*(?P<rest>\S.*))?$"
+)
+# a name in capitals running straight into the words: "JANE DOE Good evening."
+_CAPS_WORD = r"[A-Z][A-Z'’.\u2010\u2011-]+"
+_SYNTAX_CAPS = re.compile(
+    rf"^(?P<name>{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{0,3}}(?:[ ]#?\d{{1,2}})?)"
+    r"(?P<extra>[ ]?\([^()\n]{1,40}\))?[ ](?P<rest>[A-Z\"“‘'(¿¡](?![A-Z]).*)$"
+)
+# a name alone on its line, the words below it: "JANE DOE", "Jane Doe (V/O)", "JANE DOE -"
+_SYNTAX_ALONE = re.compile(
+    rf"^(?P<name>{_SYNTAX_NAME})(?P<extra>{_SYNTAX_EXTRA})"
+    rf"(?:[ ]?(?P<sep>{_SYNTAX_SEP}|[\-–—]{{1,2}}))?$"
+)
+
+
+@dataclass(frozen=True)
+class _Shaped:
+    """A line that may open with a label in the page's own punctuation."""
+
+    index: int  # the line's index in the text
+    form: str  # how the label is written: "[]", "—", "caps", "alone:" ...
+    name: str
+    extra: str  # a bracket after the name: "(host)", "(V/O)"
+    rest: str  # the words after it; "" when the name stands alone on its line
+
+
+def _shaped(index: int, line: str) -> _Shaped | None:
+    """The label shape `line` opens with, whether or not it is a label."""
+    line = line.strip()
+    if (match := _SYNTAX_WRAPPED.match(line)) is not None:
+        if _CLOSING[match["open"]] != match["close"]:
+            return None
+        form = f"{match['open']}{match['close']}{match['sep'] or ''}"
+    elif (match := _SYNTAX_SEPARATED.match(line)) is not None:
+        if match["sep"] in (":", None) and match["dash"] is None and match["gap"] is None:
+            return None  # "Jane Doe: words" is the label reader's own form
+        form = match["sep"] or match["dash"] or "gap"
+    elif (match := _SYNTAX_CAPS.match(line)) is not None:
+        form = "caps"
+        if match["name"].endswith(".") and not re.search(r"\b[A-Z]\.$", match["name"]):
+            name = match["name"].rstrip(".")  # "JANE DOE. Good evening."
+            return _Shaped(index, "caps.", name, "", match["rest"].strip())
+    elif (match := _SYNTAX_ALONE.match(line)) is not None:
+        form = match["sep"] or ""
+    else:
+        return None
+    rest = (match.groupdict().get("rest") or "").strip()
+    extra = " ".join((match["extra"] or "").split())
+    return _Shaped(index, form if rest else f"alone{form}", match["name"], extra, rest)
+
+
+def _label_like(name: str, words: Words) -> bool:
+    """Words that may name a voice: no function word, cue, heading or field name."""
+    key = normal(name)
+    roles = (
+        words.host_labels
+        | words.reporter_labels
+        | words.questioner_labels
+        | words.answerer_labels
+        | words.role_labels
+        | words.voxpop_labels
+    )
+    if key in roles:
+        return True
+    tokens = name.replace("#", " ").split()
+    cues = words.music_labels | words.sound_labels | words.direction_labels
+    if (
+        key in words.not_speakers | words.segment_labels | cues
+        or words.stage_directions.match(name)
+        or words.music_cues.match(name)
+        or _MUSIC_WORD.search(name)
+        or tokens[0].lower() in _DIVISIONS
+        or any(t.isdigit() for t in tokens[:-1])
+    ):
+        return False
+    return not any(title_case(t) in words.not_names for t in tokens if not t.isdigit())
+
+
+SENTENCE_END_MARK = re.compile(r"[.!?…:\"”’)\]]$")
+
+
+def _next_line(lines: list[str], filled: list[int], index: int) -> str:
+    at = bisect.bisect_right(filled, index)
+    return lines[filled[at]] if at < len(filled) else ""
+
+
+def _talk(text: str) -> bool:
+    """Words someone says: three words or more, in lower case too."""
+    return len(re.findall(r"[^\W\d_]+", text)) >= 3 and re.search(r"[a-z]", text) is not None
+
+
+def with_page_label_syntax(text: str, words: Words) -> str:
+    """Labels written in the page's own punctuation, rewritten as "Name: words" for the
+    label reader: the same shape of short prefix (a name or role, in brackets, before a dash,
+    an arrow, a bar, a gap, or in capitals straight before the words, or alone on its line
+    above them) opening lines again and again, two names or more taking turns, each followed
+    by talk. Shapes the page uses once ("Note - ...", "Yes — ...") are words."""
+    lines = text.split("\n")
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    by_form: dict[str, list[_Shaped]] = {}
+    for shape in _label_shapes(lines, filled, words):
+        by_form.setdefault(shape.form, []).append(shape)
+    rewritten: dict[int, str] = {}
+    for form, shapes in by_form.items():
+        if len(shapes) >= 0.1 * len(filled):
+            rewritten |= _page_labels(form, shapes, lines, filled, text)
+    if not rewritten:
+        return text
+    # the label reader knows some of these lines already ("[Anchor] ...", "[Soundbite] ...");
+    # a name in brackets alone is no stage direction when the page labels with it
+    reader = LabelReader(words, text)
+    for index, line in rewritten.items():
+        known, _ = reader.split(" ".join(lines[index].split()))
+        if known is None or known.kind == "direction":
+            indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
+            lines[index] = indent + line
+    return "\n".join(lines)
+
+
+def _label_shapes(lines: list[str], filled: list[int], words: Words) -> list[_Shaped]:
+    """The lines that open with a name-like prefix in some shape; a name alone on its line
+    only where talk follows it and no other name stands alone above or below it."""
+    found: list[_Shaped] = []
+    for position, index in enumerate(filled):
+        shape = _shaped(index, lines[index])
+        if shape is None or not _label_like(shape.name, words):
+            continue
+        if not shape.rest:
+            after = lines[filled[position + 1]].strip() if position + 1 < len(filled) else ""
+            if not re.search(r"[a-z]", after) or _CUE.match(after):
+                continue
+            before = lines[index - 1].strip() if index else ""
+            if before and not SENTENCE_END_MARK.search(before):
+                continue  # "This is" above "Greater Boston": a sentence going on
+            near = [filled[p] for p in (position - 1, position + 1) if 0 <= p < len(filled)]
+            stacked = [s for i in near if (s := _shaped(i, lines[i])) is not None and not s.rest]
+            if any(_label_like(s.name, words) for s in stacked):
+                continue  # "Jane Doe" above "Very Positive" above the words: which is the label?
+        found.append(shape)
+    return found
+
+
+def _page_labels(
+    form: str, shapes: list[_Shaped], lines: list[str], filled: list[int], text: str
+) -> dict[int, str]:
+    """The lines of one shape rewritten as "Name: words", when the shape is the page's
+    label syntax: two names or more come back after another spoke, and talk follows."""
+    names = Counter(s.name for s in shapes)
+    # turns: a name comes back after another one ("ASAP Sports ..." twice in a row at the
+    # page's top is no dialogue)
+    order = [s.name for s in shapes]
+    turns = Counter(name for before, name in itertools.pairwise(["", *order]) if before != name)
+    recurring = {name for name, n in turns.items() if n >= 2}
+    if form.startswith("caps"):
+        # capitals that the text uses inside its sentences too ("NASA", "UN") are its words
+        recurring = {n for n in recurring if not re.search(rf"(?<=[\w,;] ){re.escape(n)}\b", text)}
+    said = [s.rest or _next_line(lines, filled, s.index) for s in shapes]
+    if len(recurring) < 2 or sum(1 for words in said if _talk(words)) * 2 < len(said):
+        return {}
+    caps = 2 * sum(names[n] for n in recurring if n.isupper()) >= sum(names[n] for n in recurring)
+    rewritten = {}
+    for shape in shapes:
+        # a voice heard once, written like the others: a full name, or in capitals
+        once = shape.name.isupper() == caps and (len(shape.name.split()) >= 2 or form != "caps")
+        if shape.name in recurring or once:
+            label = f"{shape.name} {shape.extra}".strip()
+            rewritten[shape.index] = f"{label}: {shape.rest}" if shape.rest else f"{label}:"
+    return rewritten

@@ -11,6 +11,7 @@ spoken, even one cut off mid-sentence: no word of the page is lost.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from broadcast_kit.errors import InputError
 from broadcast_kit.importer.dates import find_date, is_date_line
@@ -22,7 +23,7 @@ from broadcast_kit.importer.header import (
     is_name_field,
     read_header,
 )
-from broadcast_kit.importer.labels import Label, LabelReader
+from broadcast_kit.importer.labels import Label, LabelReader, with_page_label_syntax
 from broadcast_kit.importer.page import (
     LABELLED,
     NUMBERED_HEADLINE,
@@ -64,6 +65,8 @@ def is_content(text: str, started: bool) -> bool:
 
 def parse(page: Page, words: Words) -> Transcript:
     """Header, stories and paragraphs of a transcript; furniture set aside in `dropped`."""
+    if not page.captions:
+        page = replace(page, text=with_page_label_syntax(page.text, words))
     reader = LabelReader(words, page.text, page.speakers)
     result = Transcript(
         people=People(words),

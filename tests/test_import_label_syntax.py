@@ -1,0 +1,113 @@
+"""`kit import` reads the page's own label syntax: a shape of short prefix (a name in
+brackets, before a dash, an arrow or a gap, in capitals before the words, alone on its line)
+that opens paragraph after paragraph, two names or more taking turns, is a label however it
+is punctuated; a shape the page uses once, or that is not followed by talk, is words."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from broadcast_kit import importer
+from broadcast_kit.importer.labels import with_page_label_syntax
+
+TURNS = [
+    ("Lena Morgan", "Good evening and welcome, tonight we talk about the old canal and its boats."),
+    ("Sami Okafor", "Thank you for having me, it is a pleasure to be here with you tonight."),
+    ("Lena Morgan", "How did the canal change over the last ten years in your town?"),
+    ("Sami Okafor", "It silted up every summer, and the barges stopped coming in the end."),
+    ("Lena Morgan", "What did the boatyards along the banks do about it at the time?"),
+    ("Sami Okafor", "They dredged their own stretch, which moved the mud to everyone else."),
+    ("Lena Morgan", "Sami Okafor, thank you very much for talking to us this evening."),
+    ("Sami Okafor", "Thank you, it was good to talk."),
+]
+FORMS = {
+    "em dash": "{n} — {t}",
+    "hyphen": "{n} - {t}",
+    "capitals and a dash": "{N} -- {t}",
+    "brackets": "[{n}] {t}",
+    "brackets in capitals": "[{N}] {t}",
+    "parentheses": "({n}) {t}",
+    "angle brackets": "<{n}> {t}",
+    "arrow": "{n} > {t}",
+    "bar": "{n} | {t}",
+    "tab": "{N}\t{t}",
+    "gap of spaces": "{N}    {t}",
+    "capitals straight before the words": "{N} {t}",
+    "capitals and a full stop": "{N}. {t}",
+    "double colon": "{n}:: {t}",
+    "full-width colon": "{n}： {t}",
+    "bold without a colon": "**{n}** {t}",
+    "semicolon": "{n}; {t}",
+    "equals sign": "{n} = {t}",
+    "name alone on its line": "{n}\n{t}",
+    "capitals alone on their line": "{N}\n{t}",
+    "brackets alone on their line": "[{N}]\n{t}",
+    "name and a role in brackets": "{n} (studio) — {t}",
+}
+
+
+def dialogue(form: str) -> str:
+    turns = [FORMS[form].format(n=n, N=n.upper(), t=t) for n, t in TURNS]
+    return "Canals in Trouble\n\nMarch 3, 2024\n\n" + "\n\n".join(turns) + "\n"
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_label_form_the_page_repeats_is_read_as_labels(form: str) -> None:
+    result = importer.import_transcript(dialogue(form), "canal.txt", today=dt.date(2000, 1, 1))
+    paragraphs = [p for p in result.transcript.paragraphs if p.spoken]
+    assert [p.text for p in paragraphs] == [t for _, t in TURNS]  # no label read aloud
+    voices = [p.person.name if p.person else "host" for p in paragraphs]
+    assert len(set(voices[0::2])) == 1 and len(set(voices[1::2])) == 1  # turns kept apart
+    assert voices[0] != voices[1]
+    assert voices[1] == "Sami Okafor"
+
+
+PROSE = """\
+Canals in Trouble
+
+Note: this programme was recorded before the council meeting.
+
+Yes — the canal is lower than it has been for a century, and the boatmen know it.
+
+UN officials said on Monday that the valley needs a new plan for its water.
+
+US engineers have offered to help measure the flow every month this year.
+
+UN experts will visit the valley in the spring to see the locks for themselves.
+
+US money will pay for part of the work, the embassy said in a statement.
+
+Weekdays - the council meets in the town hall at seven in the evening.
+
+Weekends - the boatmen meet in the school to talk about the locks.
+
+The water is the town's future, and the UN and the US both say so.
+"""
+
+
+def test_shapes_the_page_uses_once_or_words_it_uses_in_sentences_are_words() -> None:
+    """ "Note:" and "Yes —" once, capitals the text also uses mid-sentence ("UN", "US"), two
+    list items with a dash: no labels, the text is left as it is."""
+    assert with_page_label_syntax(PROSE, importer.default_words()) == PROSE
+
+
+def test_names_stacked_above_a_rating_are_not_taken_for_labels() -> None:
+    """A page's layout that puts a name, then a rating, alone on lines above each quote: which
+    line is the label is not told by shape, so neither is rewritten."""
+    rows = [
+        f"{name}\n\n{rating}\n\n“{said}”"
+        for (name, said), rating in zip(TURNS, ["Neutral", "Very Positive"] * 4, strict=True)
+    ]
+    text = "\n\n".join(rows) + "\n"
+    assert with_page_label_syntax(text, importer.default_words()) == text
+
+
+def test_a_line_going_on_from_the_one_above_is_no_label() -> None:
+    """ "This is" above "Harbour Radio" above a cue: a sentence and a programme, not a label."""
+    text = dialogue("capitals alone on their line").replace(
+        "Canals in Trouble\n", "Canals in Trouble\n\nThis is\nHarbour Radio\n[Phone ringing]\n"
+    )
+    rewritten = with_page_label_syntax(text, importer.default_words())
+    assert "\nHarbour Radio\n" in rewritten and "LENA MORGAN:" in rewritten

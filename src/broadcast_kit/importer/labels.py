@@ -12,6 +12,7 @@ until the next label, a quote label (soundbite, `Name/ Role`) for the quote it o
 from __future__ import annotations
 
 import bisect
+import csv
 import itertools
 import re
 from collections import Counter
@@ -233,11 +234,82 @@ _RECOGNISER_TAG = re.compile(
 _ESCAPE = re.compile(r"\\([\[\]()*_#.!>`+-])")
 
 
+# a cell of a time column: "00:00:01.000", "1.25", "0:05", "12"
+_TIME_CELL = re.compile(r"\s*\d{1,2}(?:[:.,]\d{1,3}){0,3}\s*")
+# a header's name for the column of words, or of who speaks
+_TEXT_COLUMNS = frozenset(
+    {"text", "transcript", "content", "utterance", "caption", "sentence", "words", "line"}
+    | {"dialogue", "dialog", "body", "speech", "subtitle", "value"}
+)
+_SPEAKER_COLUMNS = frozenset({"speaker", "name", "who", "voice", "character", "speaker name"})
+
+
+def without_delimited_rows(text: str) -> str:
+    """A transcript exported as rows of cells (CSV or tab-separated: speaker, start, end,
+    text) as one line per row, "Speaker: words", line for line. Told by shape: three rows or
+    more with the same number of cells, a column of times or a header naming the column of
+    words; the words are the column with the most of them, the speaker a column of short
+    names that recur."""
+    rows_text = text.split("\n")
+    if len(rows_text) > 20_000 or not any(d in text[:2000] for d in (",", "\t", ";")):
+        return text
+    for delimiter in ("\t", ",", ";"):
+        parsed = [next(csv.reader([line], delimiter=delimiter), []) for line in rows_text]
+        filled = [i for i, row in enumerate(parsed) if any(c.strip() for c in row)]
+        widths = Counter(len(parsed[i]) for i in filled)
+        if not widths:
+            return text
+        width, count = widths.most_common(1)[0]
+        if width < 2 or count < 3 or count < 0.8 * len(filled):
+            continue
+        table = [i for i in filled if len(parsed[i]) == width]
+        header = [c.strip().lower() for c in parsed[table[0]]]
+        named = any(c in _TEXT_COLUMNS for c in header)
+        body = table[1:] if named or any(c in _SPEAKER_COLUMNS for c in header) else table
+        columns = list(zip(*(parsed[i] for i in body), strict=True))
+        timed = any(all(_TIME_CELL.fullmatch(c) for c in column) for column in columns)
+        if not (named or timed) or len(body) < 3:
+            continue
+        said = max(range(width), key=lambda c: sum(len(v.split()) for v in columns[c]))
+        if sum(len(v.split()) for v in columns[said]) < 3 * len(body):
+            continue
+        who = _speaker_column(columns, header if body is not table else [], said)
+        lines = list(rows_text)
+        for i in filled:
+            row = parsed[i]
+            if i not in body:
+                lines[i] = ""  # the header, or a row of another shape
+                continue
+            words = " ".join(row[said].split())
+            name = " ".join(row[who].split()) if who is not None else ""
+            lines[i] = f"{name}: {words}" if name else words
+        return "\n".join(lines)
+    return text
+
+
+def _speaker_column(columns: list[tuple[str, ...]], header: list[str], said: int) -> int | None:
+    """The column naming who speaks: the header says so, or short names that recur."""
+    for at, name in enumerate(header):
+        if name in _SPEAKER_COLUMNS and at != said:
+            return at
+    for at, column in enumerate(columns):
+        values = Counter(" ".join(v.split()) for v in column)
+        if (
+            at != said
+            and all(re.search(r"[^\W\d_]", v) and len(v.split()) <= 4 for v in values)
+            and len(values) <= max(1, len(column) // 2)
+        ):
+            return at
+    return None
+
+
 def without_label_markup(text: str) -> str:
     """Labels out of their markup: Markdown's emphasis ("**Jane Doe:** Words" -> "Jane Doe:
     Words"; a line all in bold is a heading's words), a list bullet before a label ("• Jane
     Doe: Words") and Markdown's escapes ("\\[laughs\\]" -> "[laughs]"); whether the words
-    before the colon are a label is for the label reader to say."""
+    before the colon are a label is for the label reader to say. A transcript exported as
+    rows of cells becomes labelled lines first."""
+    text = without_delimited_rows(text)
     text = _ESCAPE.sub(r"\1", text)
     # SPEAKER_00 is "Speaker 1", as people count (and as the captions reader names it)
     text = _RECOGNISER_TAG.sub(lambda m: f"{m['pre']}Speaker {int(m['n']) + 1}", text)

@@ -45,6 +45,9 @@ FORMS = {
     "capitals alone on their line": "{N}\n{t}",
     "brackets alone on their line": "[{N}]\n{t}",
     "name and a role in brackets": "{n} (studio) — {t}",
+    "capitals, a role and a dash": "{N}, STUDIO — {t}",
+    "a script's indented name above the words": "                    {N}\n          {t}",
+    "a script's name, how it is said, the words": "          {N}\n     (quietly)\n  {t}",
 }
 
 

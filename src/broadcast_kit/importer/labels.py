@@ -879,8 +879,9 @@ _SYNTAX_WRAPPED = re.compile(
     r"(?:[ \t]*(?P<rest>\S.*))?$"
 )
 # the name and a separator: "Jane Doe — words", "JD> words", "Jane Doe | words", "JANE\twords"
+# (a role after a comma: "JANE DOE, HOST — words")
 _SYNTAX_SEPARATED = re.compile(
-    rf"^(?P<name>{_SYNTAX_NAME})(?P<extra>{_SYNTAX_EXTRA})"
+    rf"^(?P<name>{_SYNTAX_NAME})(?P<extra>(?:,[ ]?[A-Za-z][\w.'’&/ -]{{0,30}}?)?{_SYNTAX_EXTRA})"
     rf"(?:[ ]?(?P<sep>{_SYNTAX_SEP})|[ ](?P<dash>[\-–—]{{1,2}})|(?P<gap>\t+|[ ]{{3,}}))"
     r"(?:[ \t]*(?P<rest>\S.*))?$"
 )
@@ -930,6 +931,8 @@ def _shaped(index: int, line: str) -> _Shaped | None:
         return None
     rest = (match.groupdict().get("rest") or "").strip()
     extra = " ".join((match["extra"] or "").split())
+    if extra.startswith(","):  # "JANE DOE, HOST": the label reader reads the role
+        return _Shaped(index, form if rest else f"alone{form}", match["name"] + extra, "", rest)
     return _Shaped(index, form if rest else f"alone{form}", match["name"], extra, rest)
 
 
@@ -964,7 +967,10 @@ SENTENCE_END_MARK = re.compile(r"[.!?…:\"”’)\]]$")
 
 
 def _next_line(lines: list[str], filled: list[int], index: int) -> str:
+    """The next line with text below `index`, past a script's "(quietly)"."""
     at = bisect.bisect_right(filled, index)
+    if at + 1 < len(filled) and _CUE.match(lines[filled[at]].strip()):
+        at += 1
     return lines[filled[at]] if at < len(filled) else ""
 
 
@@ -1010,7 +1016,10 @@ def _label_shapes(lines: list[str], filled: list[int], words: Words) -> list[_Sh
         if shape is None or not _label_like(shape.name, words):
             continue
         if not shape.rest:
-            after = lines[filled[position + 1]].strip() if position + 1 < len(filled) else ""
+            below = [lines[i].strip() for i in filled[position + 1 : position + 3]]
+            if below and _CUE.match(below[0]):  # "(quietly)": how a script's line is said
+                below = below[1:]
+            after = below[0] if below else ""
             if not re.search(r"[a-z]", after) or _CUE.match(after):
                 continue
             before = lines[index - 1].strip() if index else ""

@@ -936,6 +936,12 @@ def _shaped(index: int, line: str) -> _Shaped | None:
     return _Shaped(index, form if rest else f"alone{form}", match["name"], extra, rest)
 
 
+def _in_capitals(name: str) -> bool:
+    """A name written in capitals, or its surname: "JANE DOE", "Jane DOE"."""
+    last = name.split(",")[0].split()[-1]
+    return (last.isupper() and len(last) > 1) or name.isupper()
+
+
 def _label_like(name: str, words: Words) -> bool:
     """Words that may name a voice: no function word, cue, heading or field name."""
     key = normal(name)
@@ -947,9 +953,10 @@ def _label_like(name: str, words: Words) -> bool:
         | words.role_labels
         | words.voxpop_labels
     )
-    if key in roles:
-        return True
     tokens = name.replace("#", " ").split()
+    keys = key.split()
+    if any(" ".join(keys[i:]) in roles for i in range(len(keys))):  # "Foreign Minister"
+        return True
     cues = words.music_labels | words.sound_labels | words.direction_labels
     if (
         key in words.not_speakers | words.segment_labels | cues
@@ -960,6 +967,8 @@ def _label_like(name: str, words: Words) -> bool:
         or any(t.isdigit() for t in tokens[:-1])
     ):
         return False
+    if re.fullmatch(r"[A-Z]{2,3}", name):  # initials ("CO", "JD"), however they read
+        return True
     return not any(title_case(t) in words.not_names for t in tokens if not t.isdigit())
 
 
@@ -990,20 +999,33 @@ def with_page_label_syntax(text: str, words: Words) -> str:
     by_form: dict[str, list[_Shaped]] = {}
     for shape in _label_shapes(lines, filled, words):
         by_form.setdefault(shape.form, []).append(shape)
+    # the turns of voices labelled the usual way ("JANE DOE, HOST:") between them
+    colons = {
+        i: ""
+        for i in filled
+        if any(
+            shape.match(lines[i].strip())
+            for shape in (_CAPS_LABEL, _MIXED_LABEL, _ROLE_ONLY, _BARE_Q, _ONE_SPACE_Q)
+        )
+    }
     rewritten: dict[int, str] = {}
     for form, shapes in by_form.items():
-        if len(shapes) >= 0.1 * len(filled):
-            rewritten |= _page_labels(form, shapes, lines, filled, text)
+        if len(shapes) >= max(4, 0.05 * len(filled)):
+            rewritten |= _page_labels(form, shapes, lines, filled, text, colons)
     if not rewritten:
         return text
-    # the label reader knows some of these lines already ("[Anchor] ...", "[Soundbite] ...");
-    # a name in brackets alone is no stage direction when the page labels with it
+    # the label reader knows some of these lines already: "[Anchor] ..." reads the same as
+    # "Anchor: ...", but "[Soundbite] NAME: ..." opens a quote, not a turn of "Soundbite"; a
+    # name in brackets alone is no stage direction when the page labels with it
     reader = LabelReader(words, text)
     for index, line in rewritten.items():
         known, _ = reader.split(" ".join(lines[index].split()))
-        if known is None or known.kind == "direction":
-            indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
-            lines[index] = indent + line
+        if known is not None and known.kind != "direction":
+            again, _ = reader.split(line)
+            if known.quote or again is None or again.kind != known.kind:
+                continue
+        indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
+        lines[index] = indent + line
     return "\n".join(lines)
 
 
@@ -1034,27 +1056,45 @@ def _label_shapes(lines: list[str], filled: list[int], words: Words) -> list[_Sh
 
 
 def _page_labels(
-    form: str, shapes: list[_Shaped], lines: list[str], filled: list[int], text: str
+    form: str,
+    shapes: list[_Shaped],
+    lines: list[str],
+    filled: list[int],
+    text: str,
+    colons: dict[int, str],
 ) -> dict[int, str]:
     """The lines of one shape rewritten as "Name: words", when the shape is the page's
     label syntax: two names or more come back after another spoke, and talk follows."""
     names = Counter(s.name for s in shapes)
     # turns: a name comes back after another one ("ASAP Sports ..." twice in a row at the
     # page's top is no dialogue)
-    order = [s.name for s in shapes]
+    # (a voice labelled with a colon takes a turn between them too)
+    order = [name for _, name in sorted(colons.items() | {(s.index, s.name) for s in shapes})]
     turns = Counter(name for before, name in itertools.pairwise(["", *order]) if before != name)
+    del turns[""]
     recurring = {name for name, n in turns.items() if n >= 2}
     if form.startswith("caps"):
         # capitals that the text uses inside its sentences too ("NASA", "UN") are its words
         recurring = {n for n in recurring if not re.search(rf"(?<=[\w,;] ){re.escape(n)}\b", text)}
+    # a dialogue: two names come back (a name in capitals straight before the words, the
+    # weakest shape, needs that), or one comes back between others, turn after turn (an
+    # anchor between the voices heard once)
+    dialogue = len(recurring) >= 2 or (
+        len(recurring) == 1 and len(names) >= 3 and sum(turns.values()) >= 5
+    )
     said = [s.rest or _next_line(lines, filled, s.index) for s in shapes]
-    if len(recurring) < 2 or sum(1 for words in said if _talk(words)) * 2 < len(said):
+    if form.startswith("caps") and len(recurring) < 2:
         return {}
-    caps = 2 * sum(names[n] for n in recurring if n.isupper()) >= sum(names[n] for n in recurring)
+    if not dialogue or sum(1 for words in said if _talk(words)) * 2 < len(said):
+        return {}
+    caps = 2 * sum(names[n] for n in recurring if _in_capitals(n)) >= sum(
+        names[n] for n in recurring
+    )
     rewritten = {}
     for shape in shapes:
         # a voice heard once, written like the others: a full name, or in capitals
-        once = shape.name.isupper() == caps and (len(shape.name.split()) >= 2 or form != "caps")
+        alike = _in_capitals(shape.name) == caps
+        once = alike and (len(shape.name.split()) >= 2 or form != "caps")
         if shape.name in recurring or once:
             label = f"{shape.name} {shape.extra}".strip()
             rewritten[shape.index] = f"{label}: {shape.rest}" if shape.rest else f"{label}:"

@@ -952,6 +952,7 @@ def _label_like(name: str, words: Words) -> bool:
         | words.answerer_labels
         | words.role_labels
         | words.voxpop_labels
+        | words.soundbite_labels
     )
     tokens = name.replace("#", " ").split()
     keys = key.split()
@@ -1080,7 +1081,7 @@ def _page_labels(
     # weakest shape, needs that), or one comes back between others, turn after turn (an
     # anchor between the voices heard once)
     dialogue = len(recurring) >= 2 or (
-        len(recurring) == 1 and len(names) >= 3 and sum(turns.values()) >= 5
+        len(recurring) == 1 and (max(turns.values()) >= 3 or sum(turns.values()) >= 4)
     )
     said = [s.rest or _next_line(lines, filled, s.index) for s in shapes]
     if form.startswith("caps") and len(recurring) < 2:
@@ -1094,7 +1095,10 @@ def _page_labels(
     for shape in shapes:
         # a voice heard once, written like the others: a full name, or in capitals
         alike = _in_capitals(shape.name) == caps
-        once = alike and (len(shape.name.split()) >= 2 or form != "caps")
+        tokens = shape.name.split()
+        # or the full name of initials that take turns: "Terry Gross" once, then "TG" again
+        initials = len(tokens) >= 2 and "".join(t[0] for t in tokens).upper() in recurring
+        once = initials or (alike and (len(tokens) >= 2 or form != "caps"))
         if shape.name in recurring or once:
             label = f"{shape.name} {shape.extra}".strip()
             rewritten[shape.index] = f"{label}: {shape.rest}" if shape.rest else f"{label}:"

@@ -920,13 +920,13 @@ def _shaped(index: int, line: str) -> _Shaped | None:
         if match["sep"] in (":", None) and match["dash"] is None and match["gap"] is None:
             return None  # "Jane Doe: words" is the label reader's own form
         form = match["sep"] or match["dash"] or "gap"
+    elif (match := _SYNTAX_ALONE.match(line)) is not None:
+        form = match["sep"] or ""
     elif (match := _SYNTAX_CAPS.match(line)) is not None:
         form = "caps"
         if match["name"].endswith(".") and not re.search(r"\b[A-Z]\.$", match["name"]):
             name = match["name"].rstrip(".")  # "JANE DOE. Good evening."
             return _Shaped(index, "caps.", name, "", match["rest"].strip())
-    elif (match := _SYNTAX_ALONE.match(line)) is not None:
-        form = match["sep"] or ""
     else:
         return None
     rest = (match.groupdict().get("rest") or "").strip()
@@ -973,7 +973,7 @@ def _label_like(name: str, words: Words) -> bool:
     return not any(title_case(t) in words.not_names for t in tokens if not t.isdigit())
 
 
-SENTENCE_END_MARK = re.compile(r"[.!?…:\"”’)\]]$")
+SENTENCE_END_MARK = re.compile(r"[.!?…:\"”’)\]–—-]$")  # (or cut off: "Tell me about –")
 
 
 def _next_line(lines: list[str], filled: list[int], index: int) -> str:
@@ -1032,8 +1032,12 @@ def with_page_label_syntax(text: str, words: Words) -> str:
 
 def _label_shapes(lines: list[str], filled: list[int], words: Words) -> list[_Shaped]:
     """The lines that open with a name-like prefix in some shape; a name alone on its line
-    only where talk follows it and no other name stands alone above or below it."""
+    only where talk follows it. Where two names stand alone one above the other, the lower
+    one, next to the words, is the label ("Prime Minister" above "JANE DOE" above her
+    words), unless the page does that again and again: a layout ("Jane Doe" above "Very
+    Positive" above each quote) that shape cannot tell."""
     found: list[_Shaped] = []
+    alone: dict[int, bool] = {}  # a name alone on its line -> another stands right above it
     for position, index in enumerate(filled):
         shape = _shaped(index, lines[index])
         if shape is None or not _label_like(shape.name, words):
@@ -1048,12 +1052,14 @@ def _label_shapes(lines: list[str], filled: list[int], words: Words) -> list[_Sh
             before = lines[index - 1].strip() if index else ""
             if before and not SENTENCE_END_MARK.search(before):
                 continue  # "This is" above "Greater Boston": a sentence going on
-            near = [filled[p] for p in (position - 1, position + 1) if 0 <= p < len(filled)]
-            stacked = [s for i in near if (s := _shaped(i, lines[i])) is not None and not s.rest]
-            if any(_label_like(s.name, words) for s in stacked):
-                continue  # "Jane Doe" above "Very Positive" above the words: which is the label?
+            above = _shaped(filled[position - 1], lines[filled[position - 1]]) if position else None
+            alone[index] = above is not None and not above.rest and _label_like(above.name, words)
         found.append(shape)
-    return found
+    stacks = {index for index, stacked in alone.items() if stacked}
+    uppers = {filled[filled.index(index) - 1] for index in stacks}
+    if 3 * len(stacks) >= len(alone):
+        return [s for s in found if s.index not in stacks | uppers]
+    return [s for s in found if s.index not in uppers]
 
 
 def _page_labels(

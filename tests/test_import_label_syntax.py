@@ -114,3 +114,33 @@ def test_a_line_going_on_from_the_one_above_is_no_label() -> None:
     )
     rewritten = with_page_label_syntax(text, importer.default_words())
     assert "\nHarbour Radio\n" in rewritten and "LENA MORGAN:" in rewritten
+
+
+NEWS = """\
+Harbour Week
+
+MARTA SILVA, HOST: Good evening. The ferry strike enters its third day tonight.
+
+DEV ANAND — We will not go back until the rota is fair, and that is all we ask.
+
+SILVA — The operator says the rota was agreed with the union two years ago.
+
+RUTH KEMP — It was agreed for a summer timetable, not for the whole year round.
+
+SILVA — Commuters, meanwhile, are sleeping in their offices on the far shore.
+
+OWEN PRICE — I have not seen my children since Monday, and I live four miles away.
+
+SILVA — Talks resume tomorrow morning at the harbour master's office.
+"""
+
+
+def test_an_anchor_between_voices_heard_once_is_a_dialogue() -> None:
+    """One name comes back between others, each heard once; the anchor's first label is
+    written the usual way ("NAME, HOST:"): the dashes are the page's labels."""
+    result = importer.import_transcript(NEWS, "harbour.txt", today=dt.date(2000, 1, 1))
+    paragraphs = result.transcript.paragraphs
+    assert all("—" not in p.text for p in paragraphs)
+    voices = [p.person.name if p.person else "host" for p in paragraphs]
+    assert voices[1::2] == ["Dev Anand", "Ruth Kemp", "Owen Price"]
+    assert len(set(voices[0::2])) == 1

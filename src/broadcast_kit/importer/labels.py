@@ -970,6 +970,8 @@ def _label_like(name: str, words: Words) -> bool:
         return False
     if re.fullmatch(r"[A-Z]{2,3}", name):  # initials ("CO", "JD"), however they read
         return True
+    if name.isupper() and len(tokens) >= 2 and tokens[0] == "THE":  # a cast: "THE LIBRARIAN"
+        tokens = tokens[1:]
     return not any(title_case(t) in words.not_names for t in tokens if not t.isdigit())
 
 

@@ -1039,7 +1039,7 @@ def _label_shapes(lines: list[str], filled: list[int], words: Words) -> list[_Sh
     words), unless the page does that again and again: a layout ("Jane Doe" above "Very
     Positive" above each quote) that shape cannot tell."""
     found: list[_Shaped] = []
-    alone: dict[int, bool] = {}  # a name alone on its line -> another stands right above it
+    alone: dict[int, int | None] = {}  # a name alone on its line -> another one right above
     for position, index in enumerate(filled):
         shape = _shaped(index, lines[index])
         if shape is None or not _label_like(shape.name, words):
@@ -1055,12 +1055,13 @@ def _label_shapes(lines: list[str], filled: list[int], words: Words) -> list[_Sh
             if before and not SENTENCE_END_MARK.search(before):
                 continue  # "This is" above "Greater Boston": a sentence going on
             above = _shaped(filled[position - 1], lines[filled[position - 1]]) if position else None
-            alone[index] = above is not None and not above.rest and _label_like(above.name, words)
+            stacked = above is not None and not above.rest and _label_like(above.name, words)
+            alone[index] = filled[position - 1] if stacked else None
         found.append(shape)
-    stacks = {index for index, stacked in alone.items() if stacked}
-    uppers = {filled[filled.index(index) - 1] for index in stacks}
+    stacks = {index for index, upper in alone.items() if upper is not None}
+    uppers = {upper for upper in alone.values() if upper is not None}
     if 3 * len(stacks) >= len(alone):
-        return [s for s in found if s.index not in stacks | uppers]
+        return [s for s in found if s.index not in stacks and s.index not in uppers]
     return [s for s in found if s.index not in uppers]
 
 

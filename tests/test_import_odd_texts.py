@@ -98,3 +98,9 @@ def test_scores_and_dates_opening_lines_are_words_even_when_they_rise() -> None:
     assert without_timecodes(scores) == scores
     dates = "12/03 the nets came in.\n14/03 rain all day.\n20/03 the boat was mended.\n"
     assert without_timecodes(dates) == dates
+
+
+def test_a_line_too_long_for_a_table_cell_is_no_table() -> None:
+    """csv refuses a cell over 128 KiB: the text is then no table, not an error."""
+    text = '"' + "word, " * 30_000 + "\n"
+    assert without_delimited_rows(text) == text

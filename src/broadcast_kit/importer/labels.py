@@ -251,10 +251,13 @@ def without_delimited_rows(text: str) -> str:
     words; the words are the column with the most of them, the speaker a column of short
     names that recur."""
     rows_text = text.split("\n")
-    if len(rows_text) > 20_000 or not any(d in text[:2000] for d in (",", "\t", ";")):
+    if not any(d in text[:2000] for d in (",", "\t", ";")):
         return text
     for delimiter in ("\t", ",", ";"):
-        parsed = [next(csv.reader([line], delimiter=delimiter), []) for line in rows_text]
+        try:
+            parsed = [next(csv.reader([line], delimiter=delimiter), []) for line in rows_text]
+        except csv.Error:  # a cell longer than any row of a transcript's: no table
+            return text
         filled = [i for i, row in enumerate(parsed) if any(c.strip() for c in row)]
         widths = Counter(len(parsed[i]) for i in filled)
         if not widths:

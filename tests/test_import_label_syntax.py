@@ -144,3 +144,46 @@ def test_an_anchor_between_voices_heard_once_is_a_dialogue() -> None:
     voices = [p.person.name if p.person else "host" for p in paragraphs]
     assert voices[1::2] == ["Dev Anand", "Ruth Kemp", "Owen Price"]
     assert len(set(voices[0::2])) == 1
+
+
+ACCENTED = [
+    ("Chloé Dubois", "Good evening and welcome, tonight we talk about the old canal."),
+    ("Łukasz Nowak", "Thank you for having me, it is a pleasure to be here tonight."),
+    ("Chloé Dubois", "How did the canal change over the last ten years in your town?"),
+    ("Łukasz Nowak", "It silted up every summer, and the barges stopped coming."),
+    ("Chloé Dubois", "And the boats that used to come up from the coast each year?"),
+    ("Łukasz Nowak", "They come no more, and the boatyard closed two winters ago."),
+]
+
+
+@pytest.mark.parametrize("form", ["{n}: {t}", "{N}: {t}", "{n} — {t}", "{N}\n{t}", "[{n}] {t}"])
+def test_names_with_accents_are_labels_and_keep_their_spelling(form: str) -> None:
+    """ "Chloé", "ŁUKASZ": a letter with a diacritic is a letter of a name (the label
+    patterns read A-Z, the page is read with its letters folded), spelt as on the page."""
+    turns = [form.format(n=n, N=n.upper(), t=t) for n, t in ACCENTED]
+    text = "Canals\n\nMarch 3, 2024\n\n" + "\n\n".join(turns) + "\n"
+    result = importer.import_transcript(text, "canal.txt", today=dt.date(2000, 1, 1))
+    paragraphs = result.transcript.paragraphs
+    assert [p.text for p in paragraphs] == [t for _, t in ACCENTED]
+    assert {p.person.name for p in paragraphs if p.person} == {"Łukasz Nowak"}
+    assert "Chloé Dubois (the host)" in result.yaml
+
+
+def test_the_text_below_a_transcript_heading_is_spoken_on_a_page_of_labels() -> None:
+    """A "Video transcript" heading says where the programme starts, even where the labels
+    of its clips ("SIR JOHN KEMP" alone above his words) make it a page of labels."""
+    text = (
+        "From the Editor\n\nThe series editor looks back on a year of science films.\n\n"
+        "Video transcript\n\n"
+        "For something that has been on air this long, it always has to change and grow.\n\n"
+        "We tried a drama this year, with actors playing the scientists themselves.\n\n"
+        "SIR JOHN KEMP\nCan someone tell me what the two of them are up to downstairs?\n\n"
+        "ANNA REYES\nThey're building a model of the molecule out of wire and card.\n\n"
+        "SIR JOHN KEMP\nI don't like it, they should be getting on with their own work.\n\n"
+        "ANNA REYES\nIt's one of their hunches, and the hunches are usually right.\n\n"
+        "That scene was the one people wrote to us about most, by a long way.\n"
+    )
+    result = importer.import_transcript(text, "editor.txt", today=dt.date(2000, 1, 1))
+    spoken = [p.text for p in result.transcript.paragraphs if p.spoken]
+    assert spoken[0].startswith("For something that has been on air")
+    assert not any("SIR JOHN KEMP" in t or "ANNA REYES" in t for t in spoken)

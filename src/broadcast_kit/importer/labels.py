@@ -15,6 +15,7 @@ import bisect
 import csv
 import itertools
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -171,6 +172,42 @@ _INLINE = re.compile(
     rf"(?<!\S)(?:\[[^\[\]]{{1,40}}\]|\([^()]{{1,100}}\)|(?:{_HONORIFIC})?{_CAPS_NAME}"
     rf"(?:\s*\([^()]{{1,80}}\))?(?:\s*,\s*{_ROLE})?\s*:(?=\s))"
 )
+
+
+def _fold_table() -> dict[int, str]:
+    """Each Latin letter with a diacritic as its base letter, one character for one."""
+    special = dict(zip("ŁłØøĐđÆæŒœßÞþÐðĦħı", "LlOoDdAaOosTtDdHhi", strict=True))
+    table = {}
+    for code in range(0xC0, 0x250):
+        char = chr(code)
+        base = special.get(char) or unicodedata.normalize("NFD", char)[0]
+        if base.isascii() and base.isalpha():
+            table[code] = base
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    """`text` with "Chloé" as "Chloe" and "ŁUKASZ" as "LUKASZ", each character where it
+    stood: the label patterns are written for A-Z, the names on a page are not."""
+    return text.translate(_FOLD)
+
+
+def _unfold(value: str, original: str, folded: str) -> str:
+    """`value`, read from `folded`, spelt again as `original` spells it ("Chloe Dubois" from
+    "CHLOÉ DUBOIS: ..." is "Chloé Dubois"), keeping the case `value` was given."""
+    at = folded.find(value)
+    if at < 0:
+        at = folded.lower().find(value.lower())
+    if at < 0:
+        return value
+    spelt = original[at : at + len(value)]
+    return "".join(
+        o.upper() if v.isupper() else o.lower() if v.islower() else o
+        for v, o in zip(value, spelt, strict=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -339,8 +376,11 @@ class LabelReader:
     """Recognises the labels and cues of one page (mixed-case labels must recur on it)."""
 
     def __init__(self, words: Words, text: str = "", speakers: Iterable[str] = ()) -> None:
-        """`speakers`: names a caption file tagged as speakers (`<v Name>`, `[Name]`)."""
+        """`speakers`: names a caption file tagged as speakers (`<v Name>`, `[Name]`).
+        The page is read with its letters folded to A-Z (`fold`); what `split` gives back is
+        spelt as the page spells it."""
         self.words = words
+        text, speakers = fold(text), [fold(name) for name in speakers]
         counts = Counter(
             match.group("name")
             for line in text.splitlines()
@@ -564,6 +604,26 @@ class LabelReader:
 
     def split(self, text: str) -> tuple[Label | None, str]:
         """The label or cue that opens `text`, and the words after it."""
+        folded = fold(text)
+        label, rest = self._split(folded)
+        if folded == text:
+            return label, rest
+        if label is None:
+            return None, text
+        if rest and folded.endswith(rest):
+            rest = text[len(text) - len(rest) :]
+        return self._spelt(label, text, folded), rest
+
+    def _spelt(self, label: Label, text: str, folded: str) -> Label:
+        """`label`, read from the folded `text`, with the names as the page spells them."""
+        return replace(
+            label,
+            written=_unfold(label.written, text, folded),
+            name=_unfold(label.name, text, folded) if label.name else label.name,
+            role=_unfold(label.role, text, folded) if label.role else label.role,
+        )
+
+    def _split(self, text: str) -> tuple[Label | None, str]:
         cue = self.cue(text)
         if cue is not None:
             return cue, ""
@@ -576,7 +636,7 @@ class LabelReader:
             return found or (Label("speaker", text, name=title_case(text[:-1].title())), "")
         dash = _DASH.match(text)
         if dash is not None and dash.group(1) in self.dashed:  # read as "NAME: words"
-            label, rest = self.split(f"{dash.group(1)}: {text[dash.end() :]}")
+            label, rest = self._split(f"{dash.group(1)}: {text[dash.end() :]}")
             if label is not None:
                 return replace(label, written=text[: dash.end()].strip()), rest
         for read in (
@@ -822,6 +882,7 @@ class LabelReader:
     def split_inline(self, line: str) -> list[str]:
         """`line` cut before every label and around every cue inside it (a transcript that
         lost its line breaks keeps its labels: "... reporting. JANE DOE: Thank you.")."""
+        original, line = line, fold(line)  # (the same length: the cuts stand in both)
         cuts = {0, len(line)}
         for match in _MIXED_INLINE.finditer(line):  # "... today? James Pressman: I was born"
             if match["name"] in self.mixed and match.start() > 0:
@@ -835,7 +896,7 @@ class LabelReader:
             if candidate.startswith(("[", "(")):
                 label = self.cue(candidate)
                 if label is None:
-                    label = self.split(piece)[0]
+                    label = self._split(piece)[0]
                     if label is not None and label.kind == "direction":
                         continue  # "(Talk Easy with Sam Fragoso)" inside a line is words
                 if label is None:
@@ -844,12 +905,12 @@ class LabelReader:
                     cuts |= {start, match.end()}
                     continue
             else:
-                label, _ = self.split(piece)
+                label, _ = self._split(piece)
                 if label is None or not self._inline_start(line, start, label):
                     continue
             cuts.add(start)
         ordered = sorted(cuts)
-        pieces = [line[a:b].strip() for a, b in itertools.pairwise(ordered)]
+        pieces = [original[a:b].strip() for a, b in itertools.pairwise(ordered)]
         return [p for p in pieces if p]
 
     def _inline_start(self, line: str, start: int, label: Label) -> bool:
@@ -1000,6 +1061,7 @@ def with_page_label_syntax(text: str, words: Words) -> str:
     an arrow, a bar, a gap, or in capitals straight before the words, or alone on its line
     above them) opening lines again and again, two names or more taking turns, each followed
     by talk. Shapes the page uses once ("Note - ...", "Yes — ...") are words."""
+    original, text = text.split("\n"), fold(text)  # "CHLOÉ DUBOIS" reads as "CHLOE DUBOIS"
     lines = text.split("\n")
     filled = [i for i, line in enumerate(lines) if line.strip()]
     by_form: dict[str, list[_Shaped]] = {}
@@ -1019,7 +1081,7 @@ def with_page_label_syntax(text: str, words: Words) -> str:
         if len(shapes) >= max(4, 0.05 * len(filled)):
             rewritten |= _page_labels(form, shapes, lines, filled, text, colons)
     if not rewritten:
-        return text
+        return "\n".join(original)
     # the label reader knows some of these lines already: "[Anchor] ..." reads the same as
     # "Anchor: ...", but "[Soundbite] NAME: ..." opens a quote, not a turn of "Soundbite"; a
     # name in brackets alone is no stage direction when the page labels with it
@@ -1031,8 +1093,18 @@ def with_page_label_syntax(text: str, words: Words) -> str:
             if known.quote or again is None or again.kind != known.kind:
                 continue
         indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
-        lines[index] = indent + line
-    return "\n".join(lines)
+        original[index] = indent + _respelt(line, original[index].strip(), lines[index].strip())
+    return "\n".join(original)
+
+
+def _respelt(line: str, original: str, folded: str) -> str:
+    """A label line rewritten from the folded text ("Chloe Dubois: words"), spelt as the page
+    spells it ("Chloé Dubois: words")."""
+    head, _, rest = line.partition(": ") if ": " in line else (line[:-1], ":", "")
+    if rest and folded.endswith(rest):
+        rest = original[len(original) - len(rest) :]
+    head = " ".join(_unfold(token, original, folded) for token in head.split(" "))
+    return f"{head}: {rest}" if rest else f"{head}:"
 
 
 def _label_shapes(lines: list[str], filled: list[int], words: Words) -> list[_Shaped]:

@@ -129,7 +129,7 @@ def parse(page: Page, words: Words) -> Transcript:
         content = content or nameless
         # the transcript begins right below its "Transcript" heading, short lines and all
         # (a page of labels begins at its first label)
-        below_heading = not label_driven and 0 < below < index
+        below_heading = 0 < below < index and (not label_driven or is_content(text, False))
         content = content or (
             below_heading and not is_headline(text) and not is_date_line(text, words)
         )

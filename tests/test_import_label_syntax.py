@@ -187,3 +187,22 @@ def test_the_text_below_a_transcript_heading_is_spoken_on_a_page_of_labels() -> 
     spoken = [p.text for p in result.transcript.paragraphs if p.spoken]
     assert spoken[0].startswith("For something that has been on air")
     assert not any("SIR JOHN KEMP" in t or "ANNA REYES" in t for t in spoken)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "guest"),
+    [
+        ("speaker 1: {t}", "speaker 2: {t}", "Speaker 2"),  # as a recogniser writes them
+        ("Host (Lena Morgan): {t}", "Guest (Sami Okafor): {t}", "Sami Okafor"),
+        ("HOST (LENA MORGAN): {t}", "GUEST (SAMI OKAFOR): {t}", "Sami Okafor"),
+    ],
+)
+def test_numbered_voices_in_lower_case_and_a_role_before_the_name(
+    first: str, second: str, guest: str
+) -> None:
+    turns = [(first if i % 2 == 0 else second).format(t=t) for i, (_, t) in enumerate(TURNS)]
+    text = "Canals in Trouble\n\nMarch 3, 2024\n\n" + "\n\n".join(turns) + "\n"
+    result = importer.import_transcript(text, "canal.txt", today=dt.date(2000, 1, 1))
+    paragraphs = result.transcript.paragraphs
+    assert [p.text for p in paragraphs] == [t for _, t in TURNS]
+    assert {p.person.name for p in paragraphs[1::2] if p.person} == {guest}

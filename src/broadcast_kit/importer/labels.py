@@ -59,6 +59,11 @@ _ROLE_ONLY = re.compile(
     r"^(?P<label>(?P<role>[A-Za-z][A-Za-z .'’-]{0,30}?)\s*(?:\((?P<paren>[^()]{1,30})\))?\s*:)"
     r"(?:\s*(?P<rest>.*))?$"
 )
+# a role, then the name in brackets: "Host (Jane Doe):", "GUEST (JOHN ROE):"
+_ROLE_THEN_NAME = re.compile(
+    r"^(?P<label>(?P<role>[A-Za-z][A-Za-z .'’-]{0,30}?)\s*\((?P<name>[^()\d]{3,40})\)\s*:)"
+    r"(?:\s*(?P<rest>.*))?$"
+)
 _BARE_Q = re.compile(r"^(?P<label>Q)(?:\s{2,}|\.\s+)(?P<rest>\S.*)$")
 _ONE_SPACE_Q = re.compile(r"^(?P<label>Q)\s+(?P<rest>[A-Z“\"‘'(\[].*)$")  # once the page has them
 # a speaker the transcript numbers: "Speaker 2:", "CALLER #1:", "VOICE ONE:"
@@ -69,7 +74,7 @@ NUMBERED_ROLES = (
     "|Interviewer|Panelist|Panellist|Announcer|Correspondent"
 )
 _NUMBERED = re.compile(
-    rf"^(?P<label>(?P<name>(?:{NUMBERED_ROLES}|{NUMBERED_ROLES.upper()})"
+    rf"^(?P<label>(?P<name>(?i:{NUMBERED_ROLES})"  # "speaker 1:", as a recogniser writes it
     rf"(?:\s*#?\s*\d{{1,2}}|\s+(?i:{NUMBER_WORDS})))\s*:)(?:\s*(?P<rest>.*))?$"
 )
 # what a document numbers that is no voice: "Day 2:", "Act 1:", "Round 3:"
@@ -642,6 +647,7 @@ class LabelReader:
         for read in (
             self._cue_line,
             self._numbered,
+            self._role_then_name,
             self._role_only,
             self._bracket,
             self._caps,
@@ -696,6 +702,31 @@ class LabelReader:
         if normal(name.rsplit(" ", 1)[0]) in self.words.host_labels:  # "HOST 2:": a co-host
             return Label("host", written, name=name), rest
         return Label("speaker", written, name=name), rest
+
+    def _role_then_name(self, text: str) -> tuple[Label, str] | None:
+        """ "Host (Jane Doe):", "GUEST (JOHN ROE):": a role the page names, and the person in
+        brackets after it (a full name, never "Host (audio):")."""
+        match = _ROLE_THEN_NAME.match(text)
+        if match is None:
+            return None
+        role, name = " ".join(match["role"].split()), " ".join(match["name"].split())
+        words = self.words
+        known = (
+            words.host_labels
+            | words.reporter_labels
+            | words.role_labels
+            | words.moderator_labels
+            | words.questioner_labels
+            | words.answerer_labels
+            | {normal(g) for g in words.lists.guest_words}
+        )
+        full = _MIXED_NAME.fullmatch(name) is not None or (
+            name.isupper() and len(name.split()) >= 2
+        )
+        if normal(role) not in known or not full or not self._person_like(title_case(name)):
+            return None
+        label = self._named(match["label"], name, role, quote=False, titled=True)
+        return (label, (match["rest"] or "").strip()) if label is not None else None
 
     def _role_only(self, text: str) -> tuple[Label, str] | None:
         """A speaker named by role alone: "PRIME MINISTER:", "PM:", "Q:", "A:"."""

@@ -206,3 +206,23 @@ def test_numbered_voices_in_lower_case_and_a_role_before_the_name(
     paragraphs = result.transcript.paragraphs
     assert [p.text for p in paragraphs] == [t for _, t in TURNS]
     assert {p.person.name for p in paragraphs[1::2] if p.person} == {guest}
+
+
+@pytest.mark.parametrize(
+    "form",
+    ["{j}. {n}: {t}", "{j}) {N}: {t}", "{j}. {n} — {t}", "{n} · 00:0{j}:12\n{t}"],
+)
+def test_turns_numbered_as_rows_or_stamped_after_a_dot(form: str) -> None:
+    """ "1. Jane Doe: ...": a row number before each label goes when the numbers rise;
+    "Jane Doe · 00:01:12" above the words is a label and a stamp."""
+    turns = [form.format(j=i + 1, n=n, N=n.upper(), t=t) for i, (n, t) in enumerate(TURNS)]
+    text = "Canals in Trouble\n\nMarch 3, 2024\n\n" + "\n\n".join(turns) + "\n"
+    result = importer.import_transcript(text, "canal.txt", today=dt.date(2000, 1, 1))
+    paragraphs = result.transcript.paragraphs
+    assert [p.text for p in paragraphs] == [t for _, t in TURNS]
+    assert {p.person.name for p in paragraphs[1::2] if p.person} == {"Sami Okafor"}
+
+
+def test_a_numbered_list_of_points_keeps_its_numbers() -> None:
+    text = "Plan\n\n1. Share the water\n2. Measure it every month\n3. Report\n4. Repeat\n"
+    assert with_page_label_syntax(text, importer.default_words()) == text

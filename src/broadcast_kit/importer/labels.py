@@ -1092,7 +1092,8 @@ def with_page_label_syntax(text: str, words: Words) -> str:
     an arrow, a bar, a gap, or in capitals straight before the words, or alone on its line
     above them) opening lines again and again, two names or more taking turns, each followed
     by talk. Shapes the page uses once ("Note - ...", "Yes — ...") are words."""
-    original, text = text.split("\n"), fold(text)  # "CHLOÉ DUBOIS" reads as "CHLOE DUBOIS"
+    original = _without_row_numbers(text.split("\n"))
+    text = fold("\n".join(original))  # "CHLOÉ DUBOIS" reads as "CHLOE DUBOIS"
     lines = text.split("\n")
     filled = [i for i, line in enumerate(lines) if line.strip()]
     by_form: dict[str, list[_Shaped]] = {}
@@ -1126,6 +1127,31 @@ def with_page_label_syntax(text: str, words: Words) -> str:
         indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
         original[index] = indent + _respelt(line, original[index].strip(), lines[index].strip())
     return "\n".join(original)
+
+
+_ROW_NUMBER = re.compile(r"^(?P<indent>[^\S\n]*)(?P<n>\d{1,4})[.)][^\S\n]+(?=\S)")
+
+
+def _without_row_numbers(lines: list[str]) -> list[str]:
+    """Turns numbered as rows ("1. JANE DOE: ...", "2) Omar Haddad — ..."), four or more with
+    the numbers rising: the numbers go, so that the labels open their lines. A numbered list
+    of points or headlines ("2. Concert Accidents") keeps its numbers."""
+    rows = [(i, m) for i, line in enumerate(lines) if (m := _ROW_NUMBER.match(line))]
+    labelled = [
+        (i, m)
+        for i, m in rows
+        if _CAPS_LABEL.match(rest := fold(lines[i][m.end() :]).strip())
+        or _MIXED_LABEL.match(rest)
+        or (_shaped(i, rest) or _Shaped(i, "", "", "", "")).rest
+    ]
+    numbers = [int(m["n"]) for _, m in labelled]
+    rising = sum(1 for a, b in itertools.pairwise(numbers) if b > a)
+    if len(labelled) < 4 or 2 * len(labelled) < len(rows) or rising < 0.8 * (len(numbers) - 1):
+        return lines
+    out = list(lines)
+    for i, m in labelled:
+        out[i] = m["indent"] + lines[i][m.end() :]
+    return out
 
 
 def _respelt(line: str, original: str, folded: str) -> str:

@@ -386,8 +386,8 @@ _LOOSE = _shapes(bare=True)
 # a speaker's name alone with a time, the words on the next line: "Speaker 1  0:03",
 # "Jane Doe [01:02:03]", "HOST (00:12)"
 _NAME = r"(?P<name>[A-Z][\w.'’-]*(?:[ ,]+(?:[A-Z][\w.'’-]*|\d{1,2})){0,4})"
-_NAME_AND_TIME = re.compile(rf"^\s*{_NAME}\s*[-–—|]?\s*(?:{_BRACKETED}|{_HOURS}|{_BARE})\s*$")
-_NAME_AND_STAMP = re.compile(rf"^\s*{_NAME}\s*[-–—|]?\s*(?:{_BRACKETED}|{_HOURS})\s*$")
+_NAME_AND_TIME = re.compile(rf"^\s*{_NAME}\s*[-–—|·•]?\s*(?:{_BRACKETED}|{_HOURS}|{_BARE})\s*$")
+_NAME_AND_STAMP = re.compile(rf"^\s*{_NAME}\s*[-–—|·•]?\s*(?:{_BRACKETED}|{_HOURS})\s*$")
 # a stamp inside a line's text: "the Undammed Distilling [00:01:00] Company"
 _INNER = re.compile(
     rf"\s*(?:\[\s*(?:\d{{1,2}}:)?\d{{1,2}}:\d{{2}}(?:[.,]\d{{1,3}})?\s*\]|\({_HOURS}\))"

@@ -1217,7 +1217,9 @@ def _page_labels(
     recurring = {name for name, n in turns.items() if n >= 2}
     if form.startswith("caps"):
         # capitals that the text uses inside its sentences too ("NASA", "UN") are its words
-        recurring = {n for n in recurring if not re.search(rf"(?<=[\w,;] ){re.escape(n)}\b", text)}
+        recurring = {
+            n for n in recurring if not re.search(rf"(?<=[a-z0-9,;] ){re.escape(n)}\b", text)
+        }
     # a dialogue: two names come back (a name in capitals straight before the words, the
     # weakest shape, needs that), or one comes back between others, turn after turn (an
     # anchor between the voices heard once)

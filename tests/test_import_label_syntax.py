@@ -226,3 +226,18 @@ def test_turns_numbered_as_rows_or_stamped_after_a_dot(form: str) -> None:
 def test_a_numbered_list_of_points_keeps_its_numbers() -> None:
     text = "Plan\n\n1. Share the water\n2. Measure it every month\n3. Report\n4. Repeat\n"
     assert with_page_label_syntax(text, importer.default_words()) == text
+
+
+def test_capitals_straight_before_the_words_an_anchor_between_voices_heard_once() -> None:
+    """The weakest shape (no punctuation at all): one full name coming back between voices
+    heard once is enough."""
+    lines = [line for line in NEWS.splitlines() if " — " in line]
+    turns = ["MARTA SILVA Good evening. The ferry strike enters its third day tonight."]
+    turns += [line.replace("SILVA — ", "MARTA SILVA ").replace(" — ", " ") for line in lines]
+    text = "Harbour Week\n\n" + "\n\n".join(turns) + "\n"
+    result = importer.import_transcript(text, "harbour.txt", today=dt.date(2000, 1, 1))
+    paragraphs = result.transcript.paragraphs
+    assert not any(p.text.startswith(("MARTA", "DEV", "RUTH", "OWEN")) for p in paragraphs)
+    voices = [p.person.name if p.person else "host" for p in paragraphs]
+    assert voices[1::2] == ["Dev Anand", "Ruth Kemp", "Owen Price"]
+    assert len(set(voices[0::2])) == 1

@@ -1227,8 +1227,12 @@ def _page_labels(
         len(recurring) == 1 and (max(turns.values()) >= 3 or sum(turns.values()) >= 4)
     )
     said = [s.rest or _next_line(lines, filled, s.index) for s in shapes]
-    if form.startswith("caps") and len(recurring) < 2:
-        return {}
+    if (
+        form.startswith("caps")
+        and len(recurring) < 2
+        and all(len(n.split()) < 2 for n in recurring)
+    ):
+        return {}  # (the weakest shape: one voice coming back needs a full name)
     if not dialogue or sum(1 for words in said if _talk(words)) * 2 < len(said):
         return {}
     caps = 2 * sum(names[n] for n in recurring if _in_capitals(n)) >= sum(

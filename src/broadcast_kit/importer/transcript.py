@@ -11,6 +11,7 @@ spoken, even one cut off mid-sentence: no word of the page is lost.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from broadcast_kit.errors import InputError
 from broadcast_kit.importer.dates import find_date, is_date_line
@@ -22,7 +23,7 @@ from broadcast_kit.importer.header import (
     is_name_field,
     read_header,
 )
-from broadcast_kit.importer.labels import Label, LabelReader
+from broadcast_kit.importer.labels import Label, LabelReader, with_page_label_syntax
 from broadcast_kit.importer.page import (
     LABELLED,
     NUMBERED_HEADLINE,
@@ -64,6 +65,8 @@ def is_content(text: str, started: bool) -> bool:
 
 def parse(page: Page, words: Words) -> Transcript:
     """Header, stories and paragraphs of a transcript; furniture set aside in `dropped`."""
+    if not page.captions:
+        page = replace(page, text=with_page_label_syntax(page.text, words))
     reader = LabelReader(words, page.text, page.speakers)
     result = Transcript(
         people=People(words),
@@ -126,7 +129,7 @@ def parse(page: Page, words: Words) -> Transcript:
         content = content or nameless
         # the transcript begins right below its "Transcript" heading, short lines and all
         # (a page of labels begins at its first label)
-        below_heading = not label_driven and 0 < below < index
+        below_heading = 0 < below < index and (not label_driven or is_content(text, False))
         content = content or (
             below_heading and not is_headline(text) and not is_date_line(text, words)
         )
@@ -172,10 +175,7 @@ def parse(page: Page, words: Words) -> Transcript:
             tag = _tag(match) if match is not None else None
             result.stories.append(Story(title, block.line, tag))
     if not any(p.spoken for s in result.stories for p in s.paragraphs):
-        raise InputError(
-            "no transcript paragraphs found (sentences of 8 words or more ending with . ? or !,"
-            " or speaker labels such as HOST:); is this the programme's transcript page?"
-        )
+        _read_every_line(result, page, reader, words, page_lines)
     _drop_repeats(result)
     heading_title(result, words)
     for para in result.paragraphs:  # "Tonight: ..." is a teaser, not a speaker's label
@@ -190,6 +190,66 @@ def parse(page: Page, words: Words) -> Transcript:
     find_programme(result, header, words)
     result.broadcaster = find_broadcaster(page, header + result.dropped, words)
     return result
+
+
+# a Markdown heading ("## Opening") and a list item's mark ("- ", "* ", "• ", "3. ", "b) ")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(?P<text>.*?)\s*#*$")
+_LIST_MARK = re.compile(r"^(?:[-*+•·▪◦‣>–—]|\d{1,3}[.)]|[a-z][.)])\s+")
+
+
+def _read_every_line(
+    result: Transcript, page: Page, reader: LabelReader, words: Words, page_lines: list[str]
+) -> None:
+    """A page with words but no sentence or label to start a transcript at (notes, a list
+    of points, headings, a few short lines): every line with words is the host's, headings
+    are chapters, and the first part says `check:`. Only a page with nothing to say (no
+    words, or only furniture, cues and bare labels) is refused."""
+    result.stories, result.dropped = [], []
+    header: list[Block] = []
+    for number, line in enumerate(page.text.split("\n"), 1):
+        text = " ".join(line.split())
+        if not re.search(r"[^\W\d_]", text):
+            continue
+        heading = _MARKDOWN_HEADING.match(text)
+        text = _LIST_MARK.sub("", heading["text"] if heading else text).strip()
+        if not text:
+            continue
+        if is_furniture(text, words) or is_disclaimer(text, words):  # (a list's item is not)
+            result.dropped.append(Block(text, number))
+            continue
+        label, rest = reader.split(text)
+        if label is not None and (not label.spoken or not rest):
+            result.dropped.append(Block(text, number))  # a cue, a label with no words
+            continue
+        first = not result.stories and not header
+        if heading is not None or (first and text[:1].isupper() and _title_like(text)):
+            if first:
+                header.append(Block(text, number))  # the page's heading: its title
+            else:
+                result.stories.append(Story(text, number))
+            continue
+        if not result.stories:
+            result.stories.append(Story(header[0].text if header else "", number))
+        para = Paragraph(rest if label is not None else text, number, label=label)
+        para.label_line = number if label is not None else 0
+        result.stories[-1].paragraphs.append(para)
+    if not any(s.paragraphs for s in result.stories):
+        raise InputError(
+            "no transcript paragraphs found: no words to speak, only page furniture, cues or"
+            " labels without words; is this the programme's transcript page?"
+        )
+    result.header_lines = [b.text for b in header]
+    read_header(result, header, page, words, page_lines)
+    opening = next(p for s in result.stories for p in s.paragraphs)
+    opening.notes.append(
+        "check: no sentences or speaker labels found, so every line with words is read as"
+        " the host's (headings as chapters): is this the programme's transcript?"
+    )
+
+
+def _title_like(text: str) -> bool:
+    """A short line without a sentence's end: a heading."""
+    return len(text.split()) <= 12 and SENTENCE_END.search(text) is None
 
 
 def _headline_over_date(found: list[Block], block: Block) -> bool:

@@ -139,6 +139,8 @@ _MIXED_INLINE = re.compile(
     re.MULTILINE,
 )
 _MUSIC_WORD = re.compile(r"(?i)\bmusic(?:al)?\b")
+# a played recording's marker ("(BEGIN VIDEO CLIP)", "[END PLAYBACK]") names no voice
+_MEDIA_MARK = re.compile(r"(?i)^(?:begin|end)\b|\b(?:video(?:tape)?|playback|clip)\b")
 # months and days that are names too, in a label of two words or more ("TILLY MARCH:")
 _CALENDAR = frozenset(
     {"January", "March", "April", "May", "June", "July", "August", "September", "Sunday"}
@@ -1049,6 +1051,8 @@ def _label_like(name: str, words: Words) -> bool:
         | words.voxpop_labels
         | words.soundbite_labels
     )
+    if _MEDIA_MARK.search(name) and len(name.split()) > 1:  # "Clip" alone is a label
+        return False
     tokens = name.replace("#", " ").split()
     keys = key.split()
     if any(" ".join(keys[i:]) in roles for i in range(len(keys))):  # "Foreign Minister"

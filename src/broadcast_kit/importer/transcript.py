@@ -130,6 +130,11 @@ def parse(page: Page, words: Words) -> Transcript:
         content = content or (
             below_heading and not is_headline(text) and not is_date_line(text, words)
         )
+        # above a "Transcript" heading nothing starts the transcript: a name alone there is
+        # the page's headline or byline, not a speaker's label
+        if not started and index < below:
+            header.append(block)
+            continue
         if not started and (opens or (label and label.kind == "music") or content):
             started = True
             first_title, first_tag = _story_title(header)

@@ -225,3 +225,22 @@ def test_a_page_that_names_itself_a_transcript_beats_a_name_printed_twice() -> N
         "Is it safe, though?\n\nWoman Passerby 1\nMostly. The lamps are new.\n"
     )
     assert run(page).transcript.title == "Transcript for Episode 2: The Sluice Gate"
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [
+        # a markdown level used twice names sections: no title among them, the file's name
+        ("# OPENING\n\nthank the volunteers, check the microphone\n\n# THE TIDE TABLES\n\n"
+         "## Why they matter" + TURNS + "\n## Who reads the gauge\n\nHOST: Ann does.\n", None),
+        # ...one heading at its level is the document's own
+        ("# Tide Talk Notes\n\n## Why they matter" + TURNS + "\n## Who reads the gauge\n\n"
+         "HOST: Ann does.\n", "Tide Talk Notes"),
+    ],
+)  # fmt: skip
+def test_markdown_sections_are_not_the_title(page: str, title: str | None) -> None:
+    result = run(page, "notes.md")
+    assert result.transcript.title == title
+    if title is None:
+        assert title_line(result).endswith("# check: no title found; this is the file name")
+    assert all("#" not in p.text for p in result.transcript.paragraphs)

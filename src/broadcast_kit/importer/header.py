@@ -20,11 +20,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 
 from broadcast_kit.importer.dates import find_date, is_date_line
 from broadcast_kit.importer.document import Transcript
-from broadcast_kit.importer.page import SENTENCE_END, Block, Page, is_headline, short
+from broadcast_kit.importer.page import (
+    MARKDOWN_SECTION,
+    SENTENCE_END,
+    Block,
+    Page,
+    is_headline,
+    short,
+)
 from broadcast_kit.importer.words import Words, normal
 
 # a capitalised name as programmes are written: "Let's Speak Daily English", "Open Air"
@@ -74,6 +82,28 @@ def _sentence_shaped(text: str) -> bool:
     words = text.split()
     capitals = sum(1 for w in words[1:] if w.lstrip("\"“‘'(")[:1].isupper())
     return len(words) >= 13 and capitals < len(words) / 4
+
+
+def _section_levels(lines: Sequence[str]) -> Counter[int]:
+    """How many lines head each markdown level ("# Introduction", "# Overview": 2 at level 1);
+    a level used twice or more names sections, not the document."""
+    levels = Counter(len(m.group("level")) for line in lines if (m := MARKDOWN_SECTION.match(line)))
+    levels[0] = 0  # a line in bold is no section heading
+    return levels
+
+
+def _section(text: str, levels: Counter[int]) -> bool:
+    found = MARKDOWN_SECTION.match(text)
+    return found is not None and levels[len(found.group("level"))] >= 2
+
+
+def _prose(text: str) -> bool:
+    """A line of running text, never a title even when nothing better is there: it starts in
+    lower case ("welcome in Maori, thank the volunteers"), or it is long and stops at a comma
+    or semicolon, or it is a markdown section's heading."""
+    text = MARKDOWN_SECTION.sub("", text).strip()
+    first = text.lstrip("\"“‘'([")[:1]
+    return first.islower() or (len(text.split()) >= 12 and re.search(r"[,;:]$", text) is not None)
 
 
 def _is_publisher(text: str, words: Words) -> bool:
@@ -388,10 +418,12 @@ def _title_scores(
         short_above = len(above_date.split()) <= 2 or show_above
         if short_above and len(after.split()) >= 3 and _headline_like(after):
             dated = date_at + 1  # "Tide Talk" / the date / the episode's headline
+    sections = _section_levels(all_lines)
     scored = []
     for index, block in candidates[:MAX_TITLE_LINES]:
         text = block.text
         heading = _MARKDOWN_HEADING.match(text)
+        level = len(m.group("level")) if (m := MARKDOWN_SECTION.match(text)) else 0
         if heading is not None:  # "# The Mill Turns Again": the document's own heading
             text = _MARKDOWN_HEADING.sub("", text)
             block = Block(text, block.line)
@@ -444,8 +476,10 @@ def _title_scores(
             score += 2  # the episode's title below its number
         if count == 1:
             score -= 2
-        if heading is not None:
-            score += 2
+        if heading is not None and sections[level] < 2:
+            score += 2  # the document's own heading
+        elif heading is not None:
+            score -= 4  # "# Introduction" ... "# Overview": a level used again names sections
         if count >= 3 and _EVENT.search(text):
             score += 1  # "Remarks by ...", "Interview with ...": it names what is transcribed
         if any(
@@ -603,6 +637,7 @@ def read_header(
                 result.programme, used = match.group("name").strip(), used | {i}
                 break
     candidates = [(i, b) for i, b in candidates if i not in used]
+    levels = _section_levels(all_lines)
     if result.title is None:
         h1 = page.h1 if page.h1 and not _not_a_title(page.h1, words) else None
         if h1 and (is_site_chrome(h1, words) or (_site_name(h1) and _SITE_NOUN.search(h1))):
@@ -640,7 +675,11 @@ def read_header(
             (i, b)
             for i, b in candidates
             if not (
-                is_site_chrome(b.text, words) or _ADDRESS.search(b.text) or _field_value(header, i)
+                is_site_chrome(b.text, words)
+                or _ADDRESS.search(b.text)
+                or _field_value(header, i)
+                or _prose(b.text)
+                or _section(b.text, levels)
             )
         ]:
             index, block = max(plain, key=lambda c: len(c[1].text))

@@ -34,6 +34,8 @@ LABELLED = re.compile(
 TAGGED_HEADLINE = re.compile(r"^\[(?P<tag>[^\]]{1,30})\]\s*(?P<title>\S.*)$")
 # a story title with its number: "2. Concert Accidents"
 NUMBERED_HEADLINE = re.compile(r"^(?P<number>\d{1,2})\s*[.)]\s+(?P<title>[A-Z“\"'‘].{2,100})$")
+# a markdown heading ("# Overview", "## The Mill"): a line of its own, never a paragraph's start
+MARKDOWN_SECTION = re.compile(r"^(?P<level>#{1,6})\s+(?=\S)")
 SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*$")
 ONE_LINE_HEADER = 200  # a first line this long may hold the title and date before the text
 _FONT_BUTTONS = re.compile(r"[aA+\-\s]{1,5}")
@@ -357,6 +359,7 @@ class _Lines:
             or TAGGED_HEADLINE.match(line)
             or NUMBERED_HEADLINE.match(line)
             or LABELLED.match(line)
+            or MARKDOWN_SECTION.match(line)
             or is_tail(line, self.words)
             or is_furniture(line, self.words)
             or is_date_line(line, self.words)
@@ -469,6 +472,8 @@ def is_headline(text: str) -> bool:
     short line of mostly capitalised words without closing punctuation."""
     if TAGGED_HEADLINE.match(text) or NUMBERED_HEADLINE.match(text):
         return True
+    if MARKDOWN_SECTION.match(text):  # "## Who reads the gauge": a heading, whatever its case
+        return 1 <= len(text.split()) - 1 <= 16 and not SENTENCE_END.search(text)
     words = text.split()
     if not 2 <= len(words) <= 16 or re.search(r"[.,;:]$", text) or not text[0].isupper():
         return False

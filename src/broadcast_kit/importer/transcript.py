@@ -25,6 +25,7 @@ from broadcast_kit.importer.header import (
 from broadcast_kit.importer.labels import Label, LabelReader
 from broadcast_kit.importer.page import (
     LABELLED,
+    MARKDOWN_SECTION,
     NUMBERED_HEADLINE,
     SENTENCE_END,
     TAGGED_HEADLINE,
@@ -173,7 +174,7 @@ def parse(page: Page, words: Words) -> Transcript:
             result.dropped.append(block)  # the page's title again, above the transcript
         else:
             match = TAGGED_HEADLINE.match(text) or NUMBERED_HEADLINE.match(text)
-            title = match.group("title").strip() if match else text
+            title = match.group("title").strip() if match else MARKDOWN_SECTION.sub("", text)
             tag = _tag(match) if match is not None else None
             result.stories.append(Story(title, block.line, tag))
     if not any(p.spoken for s in result.stories for p in s.paragraphs):

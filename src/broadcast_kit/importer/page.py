@@ -66,6 +66,20 @@ def is_furniture(text: str, words: Words) -> bool:
     return len(items) > 1 and all(i in words.navigation or _LINK_ITEM.fullmatch(i) for i in items)
 
 
+_ADDRESS_IN = re.compile(r"(?i)https?://|www\.\S|\S@\S+\.\w")
+
+
+def is_page_line(text: str, words: Words) -> bool:
+    """A line that is the page's rather than anyone's words, by its shape: furniture, a
+    heading in capitals or without closing punctuation, a link or address, a short line."""
+    return (
+        is_furniture(text, words)
+        or _ADDRESS_IN.search(text) is not None
+        or (text.upper() == text and any(c.isalpha() for c in text))
+        or (len(text.split()) <= 12 and SENTENCE_END.search(text) is None)
+    )
+
+
 _COUNTED = re.compile(r"(?i)\(\d+\)\s*:?$|^\s*\d+\s+(?=comments?\b|responses?\b)")  # (3), 12
 
 

@@ -35,6 +35,7 @@ from broadcast_kit.importer.page import (
     is_disclaimer,
     is_furniture,
     is_headline,
+    is_page_line,
     is_tail,
 )
 from broadcast_kit.importer.people import People
@@ -78,6 +79,7 @@ def parse(page: Page, words: Words) -> Transcript:
     page_lines = [" ".join(line.split()) for line in lines]
     found = blocks(page.text, reader, captions=page.captions)
     label_driven = _label_driven(found, reader)
+    notes_end = _notes_above_labels(found, reader, words)
     below = _transcript_heading(found, words)
     for index, block in enumerate(found):
         text = block.text
@@ -132,9 +134,14 @@ def parse(page: Page, words: Words) -> Transcript:
             below_heading and not is_headline(text) and not is_date_line(text, words)
         )
         # above a "Transcript" heading nothing starts the transcript: a name alone there is
-        # the page's headline or byline, not a speaker's label
-        if not started and index < below:
-            header.append(block)
+        # the page's headline or byline, not a speaker's label; nor in the show notes above
+        # the first voice that speaks again and again
+        if not started and (index < below or index < notes_end):
+            if index >= below and is_content(text, False):
+                result.above_labels += 1
+                result.dropped.append(block)
+            else:
+                header.append(block)
             continue
         if not started and (opens or (label and label.kind == "music") or content):
             started = True
@@ -251,6 +258,33 @@ def _label_driven(found: list[Block], reader: LabelReader) -> bool:
     # names as written drive the page too in a long exchange (a short dialogue may be a
     # lesson's example inside the host's words)
     return turns >= 2 or (len(named) >= 8 and len(set(named)) >= 2)
+
+
+def _notes_above_labels(found: list[Block], reader: LabelReader, words: Words) -> int:
+    """The index of the first turn of a voice labelled again and again, when the blocks
+    above it are show notes (headings in capitals, links, addresses, "Support the show",
+    short lines: most are not sentences), else 0: evidence from the page that the lines above
+    the first voice are the page's, not the programme's."""
+    names: dict[str, list[int]] = {}
+    for index, block in enumerate(found):
+        label = reader.split(block.text)[0]
+        if label is not None and label.spoken and not label.quote:
+            names.setdefault(label.written.lower(), []).append(index)
+    recurring = sorted(at[0] for at in names.values() if len(at) >= 2)
+    if not recurring or recurring[0] < 6 or sum(len(at) for at in names.values()) < 4:
+        return 0
+    above = [b.text for b in found[: recurring[0]]]
+    notes = sum(1 for text in above if is_page_line(text, words))
+    # a turn above it with words of a sentence: the programme has begun (an answer, a clip)
+    spoken = any(
+        (split := reader.split(text))[0] is not None and not is_page_line(split[1], words)
+        for text in above
+    )
+    links = sum(1 for text in above if _LINK_LINE.search(text))
+    return recurring[0] if notes >= 0.7 * len(above) and links >= 2 and not spoken else 0
+
+
+_LINK_LINE = re.compile(r"(?i)https?://|www\.\S")
 
 
 def _story_title(header: list[Block]) -> tuple[str | None, str | None]:

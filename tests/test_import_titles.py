@@ -244,3 +244,12 @@ def test_markdown_sections_are_not_the_title(page: str, title: str | None) -> No
     if title is None:
         assert title_line(result).endswith("# check: no title found; this is the file name")
     assert all("#" not in p.text for p in result.transcript.paragraphs)
+
+
+def test_the_headline_printed_again_with_the_sites_crumbs_is_no_link_card() -> None:
+    page = (
+        "Apr 11, 2023\n\nHarbour Board Briefing 4/10/23 Transcript\n\n"
+        "Harbour Board Briefing 4/10/23 Transcript\n"
+        "CoastScribeBlogHarbour Board Briefing 4/10/23 Transcript" + TURNS
+    )
+    assert run(page).transcript.title == "Harbour Board Briefing 4/10/23 Transcript"

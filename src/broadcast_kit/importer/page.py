@@ -80,6 +80,27 @@ def is_page_line(text: str, words: Words) -> bool:
     )
 
 
+def link_cards(found: list[Block]) -> set[int]:
+    """The blocks of a link to another story: its headline, then the same headline with the
+    story's first words after it ("Flood Closes the Quay" / "Flood Closes the Quay The harbour
+    office said ..."). Evidence from the page itself: no one says a line twice over, the second
+    time running on."""
+    cards: set[int] = set()
+    lines = Counter(block.text for block in found)
+    for at in range(len(found) - 1):
+        head, card = found[at].text, found[at + 1].text
+        if (
+            lines[head] == 1  # the page's own headline, printed again, is no link
+            and len(head.split()) >= 3
+            and SENTENCE_END.search(head) is None
+            and card.startswith(head + " ")
+            and head not in card[len(head) :]  # "Headline Headline Site > Section": a header
+            and len(card) > len(head) + 10
+        ):
+            cards |= {at, at + 1}
+    return cards
+
+
 _COUNTED = re.compile(r"(?i)\(\d+\)\s*:?$|^\s*\d+\s+(?=comments?\b|responses?\b)")  # (3), 12
 
 

@@ -37,6 +37,7 @@ from broadcast_kit.importer.page import (
     is_headline,
     is_page_line,
     is_tail,
+    link_cards,
 )
 from broadcast_kit.importer.people import People
 from broadcast_kit.importer.words import Words, normal
@@ -81,6 +82,7 @@ def parse(page: Page, words: Words) -> Transcript:
     label_driven = _label_driven(found, reader)
     notes_end = _notes_above_labels(found, reader, words)
     below = _transcript_heading(found, words)
+    cards = link_cards(found)
     for index, block in enumerate(found):
         text = block.text
         summary = index < below and not _headline_over_date(found, block)
@@ -89,6 +91,9 @@ def parse(page: Page, words: Words) -> Transcript:
             result.above_heading += 1
             continue
         if ended or is_furniture(text, words) or is_disclaimer(text, words):
+            result.dropped.append(block)
+            continue
+        if index in cards:  # a link to another story: never the transcript's start or words
             result.dropped.append(block)
             continue
         if started and is_tail(text, words):

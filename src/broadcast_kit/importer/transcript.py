@@ -173,6 +173,8 @@ def parse(page: Page, words: Words) -> Transcript:
             waiting = (label, block.line)
         elif label is not None:
             story.paragraphs.append(Paragraph(rest, block.line, label=label, label_line=block.line))
+        elif waiting is None and text in result.header_lines and not _spoken_before(story):
+            result.dropped.append(block)  # a header line printed again, above the text
         elif is_content(text, started) or not is_headline(text) or waiting is not None:
             para = Paragraph(text, block.line)
             para.one_line = len(text) >= ONE_LINE and len(lines) <= 3

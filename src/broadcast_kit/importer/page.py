@@ -80,6 +80,21 @@ def is_page_line(text: str, words: Words) -> bool:
     )
 
 
+_FIELD_LINE = re.compile(r"^[\w() -]{1,30}:(?:\s|$)|^-\s")
+
+
+def front_matter(found: list[Block]) -> int:
+    """The index of the `---` that closes a Markdown document's front matter (`---` on its
+    first line, then `key: value` lines), or -1 when the page has none."""
+    if not found or found[0].text.strip() != "---":
+        return -1
+    for at, block in enumerate(found[1:61], start=1):
+        if block.text.strip() == "---":
+            fields = sum(1 for b in found[1:at] if _FIELD_LINE.match(b.text))
+            return at if at > 1 and fields >= 0.6 * (at - 1) else -1
+    return -1
+
+
 def link_cards(found: list[Block]) -> set[int]:
     """The blocks of a link to another story: its headline, then the same headline with the
     story's first words after it ("Flood Closes the Quay" / "Flood Closes the Quay The harbour

@@ -32,6 +32,7 @@ from broadcast_kit.importer.page import (
     Block,
     Page,
     blocks,
+    front_matter,
     is_disclaimer,
     is_furniture,
     is_headline,
@@ -83,6 +84,7 @@ def parse(page: Page, words: Words) -> Transcript:
     notes_end = _notes_above_labels(found, reader, words)
     below = _transcript_heading(found, words)
     cards = link_cards(found)
+    front = front_matter(found)
     for index, block in enumerate(found):
         text = block.text
         summary = index < below and not _headline_over_date(found, block)
@@ -91,6 +93,9 @@ def parse(page: Page, words: Words) -> Transcript:
             result.above_heading += 1
             continue
         if ended or is_furniture(text, words) or is_disclaimer(text, words):
+            result.dropped.append(block)
+            continue
+        if index <= front and not LABELLED.match(text):  # a document's metadata, not its text
             result.dropped.append(block)
             continue
         if index in cards:  # a link to another story: never the transcript's start or words
@@ -117,8 +122,8 @@ def parse(page: Page, words: Words) -> Transcript:
             continue
         if field_match and not started and label is None:
             key, value = field_match.group(1).lower(), field_match.group(2).strip()
-            if key in ("title", "headline"):
-                result.title = value
+            if key in ("title", "headline"):  # (a YAML field's quotation marks go)
+                result.title = re.sub(r"^([\"'“])(.+)[\"'”]$", r"\2", value)
             elif key in ("programme", "program", "show"):
                 result.programme = value
             else:
@@ -250,8 +255,13 @@ def _label_driven(found: list[Block], reader: LabelReader) -> bool:
     named: list[str] = []  # "Tavis:", "Dick Cavett:": names as written, turn after turn
     for block in found:
         label, _ = reader.split(block.text)
-        if label is None or not label.spoken or label.quote:
-            continue
+        if (
+            label is None
+            or not label.spoken
+            or label.quote
+            or is_furniture(block.text, reader.words)
+        ):
+            continue  # ("PDF: https://...": a link in the page's furniture, no turn)
         numbered = re.match(r"(?i)speaker\s*\d", label.written) is not None  # "Speaker 2:"
         if (
             label.kind == "host"

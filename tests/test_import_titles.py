@@ -253,3 +253,21 @@ def test_the_headline_printed_again_with_the_sites_crumbs_is_no_link_card() -> N
         "CoastScribeBlogHarbour Board Briefing 4/10/23 Transcript" + TURNS
     )
     assert run(page).transcript.title == "Harbour Board Briefing 4/10/23 Transcript"
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # a blog's archive page above the post: the post's hashtag headline is the title
+        ("Category Archives: TideTalk\n\n#TideTalk: Ann Lee on the Mill",
+         "#TideTalk: Ann Lee on the Mill"),
+        ("Tag Archives: harbour\n\nThe Mill Turns Again", "The Mill Turns Again"),
+        # the show's name printed twice before the episode's own words: both go
+        ("Harbour Notes: Harbour Notes - The Mill Turns Again", "The Mill Turns Again"),
+        ("Tide Talk | Tide Talk: Episode 4", "Episode 4"),
+        # ...a name said twice inside the title is the title's own
+        ("Talk: Talk of the Town", "Talk: Talk of the Town"),
+    ],
+)  # fmt: skip
+def test_archive_lines_hashtags_and_a_repeated_show_name(head: str, title: str) -> None:
+    assert run(head + TURNS).transcript.title == title

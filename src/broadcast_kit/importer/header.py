@@ -63,7 +63,8 @@ def _not_a_title(text: str, words: Words) -> bool:
 def _headline_like(text: str) -> bool:
     """A headline: a short line of words without a closing full stop (any capitals)."""
     words = text.split()
-    first = re.sub(r"^#(?=\d)", "", text.lstrip("\"“‘'"))[:1]  # "#42: Title": a number
+    first = re.sub(r"^#(?=\w)", "", text.lstrip("\"“‘'"))[:1]  # "#42: Title", "#TideTalk: ..."
+
     # "Sermon Preached by": the line goes on ("Q & A" ends in a letter, not an article)
     if not words or (words[-1].lower() in _DANGLING and words[-1] != "A"):
         return False
@@ -550,6 +551,7 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
     media = _MEDIA_FILE.match(title)
     if media is not None:
         title = media.group("name").strip()
+    title = _without_repeated_name(title)
     # "Transcript: X", "Full Transcript: X", "Read the transcript: X"
     title = re.sub(
         r"(?i)^(?:read\s+)?(?:the\s+)?(?:full\s+)?transcript\s*[:|–—-]\s+(?=\S+\s+\S)", "", title
@@ -598,6 +600,19 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
     title = re.sub(r"\s*[(（][^()（）]{0,20}$", "", title) if len(title.split()) >= 2 else title
     quoted = re.fullmatch(r"[\"“‘'](?P<inner>[^\"“”]+)[\"”’']", title)  # "'Trouble At Mill'"
     return quoted.group("inner").strip() if quoted else title
+
+
+def _without_repeated_name(title: str) -> str:
+    """ "Harbour Notes: Harbour Notes - Episode 4": a show's name printed twice before the
+    episode's own words; both go ("Episode 4"), the rest is the episode's title."""
+    parts = re.split(r"(\s*(?:[|–—:]|\s-)\s+)", title, maxsplit=1)
+    if len(parts) < 3:
+        return title
+    name, rest = parts[0].strip(), parts[2]
+    again = re.match(rf"(?i){re.escape(name)}\s*(?:[|–—:]|\s-)\s+(?=\S)", rest)
+    if not name or again is None:
+        return title
+    return rest[again.end() :].strip() or title
 
 
 def read_header(

@@ -271,3 +271,15 @@ def test_the_headline_printed_again_with_the_sites_crumbs_is_no_link_card() -> N
 )  # fmt: skip
 def test_archive_lines_hashtags_and_a_repeated_show_name(head: str, title: str) -> None:
     assert run(head + TURNS).transcript.title == title
+
+
+def test_a_numbered_part_heading_is_not_the_title() -> None:
+    """ "Caller 8" / ... / "Caller 2" / "Caller 7": lines numbered in a series head the
+    page's parts; the first of them is no title (the file's name is, marked check:)."""
+    page = "".join(
+        f"Caller {n}\n\nWhat I like about the harbour is the light on the water, {n} times.\n\n"
+        for n in (8, 2, 7)
+    )
+    result = run(page, "harbour-callers.txt")
+    assert result.transcript.title is None
+    assert title_line(result).startswith('title: "harbour-callers"  # check: no title found')

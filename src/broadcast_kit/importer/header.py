@@ -85,6 +85,21 @@ def _sentence_shaped(text: str) -> bool:
     return len(words) >= 13 and capitals < len(words) / 4
 
 
+def _numbered_shape(line: str) -> str:
+    """A line with its numbers masked: "Female Interview 8" and "Female Interview 2" alike."""
+    return re.sub(r"\d+", "#", " ".join(line.split()).lower())
+
+
+def _series(lines: Sequence[str]) -> Counter[str]:
+    """How many different lines the page numbers in each series ("Interview 2", "Interview
+    7": lines numbered alike head the page's parts)."""
+    return Counter(_numbered_shape(line) for line in set(lines) if re.search(r"\d", line))
+
+
+def _in_series(text: str, series: Counter[str]) -> bool:
+    return re.search(r"\d", text) is not None and series[_numbered_shape(text)] >= 3
+
+
 def _section_levels(lines: Sequence[str]) -> Counter[int]:
     """How many lines head each markdown level ("# Introduction", "# Overview": 2 at level 1);
     a level used twice or more names sections, not the document."""
@@ -104,7 +119,11 @@ def _prose(text: str) -> bool:
     or semicolon, or it is a markdown section's heading."""
     text = MARKDOWN_SECTION.sub("", text).strip()
     first = text.lstrip("\"“‘'([")[:1]
-    return first.islower() or (len(text.split()) >= 12 and re.search(r"[,;:]$", text) is not None)
+    long = len(text.split()) >= 12
+    # (or it holds a sentence's end and the next one's start: "... at dusk. It is ...")
+    ends = re.search(r"[,;:]$", text) is not None
+    ends = ends or re.search(r"[a-z]{3}[.!?]\s+[A-Z]", text) is not None
+    return first.islower() or (long and ends)
 
 
 def _is_publisher(text: str, words: Words) -> bool:
@@ -420,6 +439,7 @@ def _title_scores(
         if short_above and len(after.split()) >= 3 and _headline_like(after):
             dated = date_at + 1  # "Tide Talk" / the date / the episode's headline
     sections = _section_levels(all_lines)
+    series = _series(all_lines)
     scored = []
     for index, block in candidates[:MAX_TITLE_LINES]:
         text = block.text
@@ -437,6 +457,8 @@ def _title_scores(
             continue
         if _field_value(header, index):
             continue  # "Category" / "Short film": a field's value, not a headline
+        if _in_series(text, series) or _prose(text):
+            continue  # "Interview 8" among "Interview 2", "Interview 7": a part's heading
         lettered = sum(1 for w in text.split() if re.search(r"[^\W\d_]{2}|^[^\W\d_]\W?$", w))
         if len(text.split()) >= 3 and lettered * 2 < len(text.split()) and not _holds_date(text):
             continue  # "2.49/ 5 491 votes": figures, not words
@@ -652,7 +674,7 @@ def read_header(
                 result.programme, used = match.group("name").strip(), used | {i}
                 break
     candidates = [(i, b) for i, b in candidates if i not in used]
-    levels = _section_levels(all_lines)
+    levels, series = _section_levels(all_lines), _series(all_lines)
     if result.title is None:
         h1 = page.h1 if page.h1 and not _not_a_title(page.h1, words) else None
         if h1 and (is_site_chrome(h1, words) or (_site_name(h1) and _SITE_NOUN.search(h1))):
@@ -695,6 +717,7 @@ def read_header(
                 or _field_value(header, i)
                 or _prose(b.text)
                 or _section(b.text, levels)
+                or _in_series(b.text, series)
             )
         ]:
             index, block = max(plain, key=lambda c: len(c[1].text))

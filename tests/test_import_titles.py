@@ -283,3 +283,24 @@ def test_a_numbered_part_heading_is_not_the_title() -> None:
     result = run(page, "harbour-callers.txt")
     assert result.transcript.title is None
     assert title_line(result).startswith('title: "harbour-callers"  # check: no title found')
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # a newsletter's post: headline, standfirst, author, date (the standfirst is no title)
+        ("Tide Notes\n\nSubscribe\n\nSign in\n\nThe Mill Turns Again\n\nA conversation with Ann"
+         " Lee about the town that saved its mill\n\nAnn Lee\n\nMar 3, 2020\n\nShare",
+         "The Mill Turns Again"),
+        # a menu of three words; the byline below the headline was set aside as furniture
+        ("COAST RADIO\n\nNEWS | SPORT | WEATHER\n\nThe Mill Turns Again\n\nBy Ann Lee | 3 March"
+         " 2020", "The Mill Turns Again"),
+        # a podcast platform's title: the platform and the show go
+        ("The Mill Turns Again - Tide Talk - Apple Podcasts", "The Mill Turns Again"),
+        # the site's name before a dash goes; a programme named with its date stays
+        ("Coast Radio — The Mill Turns Again", "The Mill Turns Again"),
+        ("Meet the Harbour Press - March 3, 2020", "Meet the Harbour Press - March 3, 2020"),
+    ],
+)  # fmt: skip
+def test_newsletter_menu_platform_and_site_name_first(head: str, title: str) -> None:
+    assert run(head + TURNS).transcript.title == title

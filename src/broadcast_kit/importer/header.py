@@ -18,6 +18,7 @@ the first of the word list's broadcasters on the page.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -146,7 +147,9 @@ def without_publisher(title: str, words: Words) -> str:
     )
     if words.broadcaster.fullmatch(tail) or normal(platform) in words.publishers or domain:
         head = title[: title.rindex(tail)].rstrip(" |–—-:").strip()
-        if platform != tail:  # "Episode – Show – Podcast on Spotify": the show's name goes too
+        # "Episode – Show – Podcast on Spotify", "Episode - Show - Apple Podcasts": the show's
+        # name goes too
+        if platform != tail or (len(parts) >= 3 and normal(tail) in words.publishers):
             head = re.sub(r"\s+[|–—-]\s+[^|–—-]+$", "", head)
         return head
     return title
@@ -245,6 +248,8 @@ def is_site_chrome(text: str, words: Words) -> bool:
         return True
     items = [i for i in re.split(r"\s+[-–|·]\s+|\s*\|\s*", text) if i.strip()]
     if len(items) >= 4 and all(len(i.split()) <= 3 for i in items):  # home - contact - ...
+        return True
+    if len(items) >= 3 and all(len(i.split()) == 1 for i in items):  # NEWS | SPORT | WEATHER
         return True
     # "Episode 123 · March 3, 2020 · 45 min", "Politics • News": a row of facts or tags
     facts = [i for i in re.split(r"\s*[·•]\s*", text) if i.strip()]
@@ -376,6 +381,7 @@ def _title_scores(
     all_lines: list[str],
     words: Words,
     page_title: str | None = None,
+    dropped: list[Block] | None = None,
 ) -> list[tuple[int, int, Block]]:
     """(score, index, block) of each header line that may be the headline, best first (the
     earliest of equals first). Evidence for: headline shape (short, capitalised, no closing
@@ -440,6 +446,24 @@ def _title_scores(
             dated = date_at + 1  # "Tide Talk" / the date / the episode's headline
     sections = _section_levels(all_lines)
     series = _series(all_lines)
+    # the byline below a line, set aside as furniture before the header was read
+    ordered = sorted([*header, *(dropped or [])], key=lambda b: b.line)
+    bylines = {
+        above.line
+        for above, below in itertools.pairwise(ordered)
+        if _BYLINE.match(below.text) and below in (dropped or [])
+    }
+    # ...a standfirst's byline is its headline's: "The Mill Turns Again" / "How one town ..."
+    for at in range(1, min(len(header), 5)):
+        standfirst, headline = header[at].text, header[at - 1].text
+        if (
+            header[at].line in bylines
+            and len(standfirst.split()) >= 8
+            and not is_headline(standfirst)
+            and 3 <= len(headline.split()) < len(standfirst.split())
+            and is_headline(headline)
+        ):
+            bylines = (bylines - {header[at].line}) | {header[at - 1].line}
     scored = []
     for index, block in candidates[:MAX_TITLE_LINES]:
         text = block.text
@@ -477,8 +501,12 @@ def _title_scores(
             continue
         score = 3
         below = header[index + 1].text if index + 1 < len(header) else ""
-        author = index + 2 == date_at and _person_line(below, words)
-        if index == dated or (below and _BYLINE.match(below)) or author:
+        # (not a standfirst whose headline above it holds the dateline: "dated" says which)
+        author = index + 2 == date_at and _person_line(below, words) and (dated or 0) >= index
+        # "By Ann Lee | 3 March 2020", set aside as furniture, below the headline: near the
+        # top (above the date), not under a book's title in the show notes further down
+        byline = block.line in bylines and index < min(date_at or 5, 5)
+        if index == dated or (below and _BYLINE.match(below)) or author or byline:
             score += 3  # a headline with its dateline or byline ("Ann Lee" above the date)
         elif date_at is not None and index < date_at:
             score += 1
@@ -587,6 +615,9 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
     # "Show (2022–): Season 1, Episode 3 - The Episode": the series and number before it go
     title = re.sub(r"(?i)^.*\bseason\s*\d+\s*[,.:]?\s*episode\s*\d+\s*[|–—:-]\s+(?=\S+)", "", title)
     first, _, rest = title.partition(" | ")
+    if not rest:  # "Coast Radio — Headline" (not "Meet the Press - November 5, 2017": its date)
+        first, rest = next(iter(re.findall(r"^(.+?)\s+[–—-]\s+(\S.*)$", title)), (title, ""))
+        rest = "" if _holds_date(rest) and len(rest.split()) <= 5 else rest
     if rest and ((_site_name(first) and _SITE_NOUN.search(first)) or _is_publisher(first, words)):
         title = rest.strip()  # "Coast Radio | Headline": the site's name first
     title = without_publisher(title, words)
@@ -650,8 +681,10 @@ def read_header(
     date_at = next((i for i, b in enumerate(header) if is_date_line(b.text, words)), None)
     if result.date is None and date_at is not None:
         result.date = find_date(header[date_at].text)
-    if result.date is None:
-        for block in header:
+    if result.date is None:  # (a byline set aside as furniture holds it too: "By Ann Lee | date")
+        first = header[0].line if header else 0
+        bylines = [b for b in result.dropped if _BYLINE.match(b.text) and b.line <= first + 20]
+        for block in [*header, *bylines]:
             if (found := find_date(block.text)) is not None:
                 result.date = found
                 result.date_note = f"read from “{short(block.text, 50)}”"
@@ -686,7 +719,7 @@ def read_header(
             h1 = named_page[: named_page.rindex(site[-1])].rstrip(" |–—:-").strip()
         titles = [(i, b) for i, b in candidates if not _not_a_title(b.text, words)]
         named = _words_of(clean_title(page.page_title, words)) if page.page_title else None
-        scored = _title_scores(titles, header, date_at, all_lines, words, named)
+        scored = _title_scores(titles, header, date_at, all_lines, words, named, result.dropped)
         if h1:
             result.title = clean_title(h1, words, all_lines)
             used |= {i for i, b in candidates if b.text == h1}

@@ -95,6 +95,44 @@ def front_matter(found: list[Block]) -> int:
     return -1
 
 
+def _capitalised(text: str) -> bool:
+    significant = [w for w in text.split() if len(w) > 3]
+    return bool(significant) and sum(w[0].isupper() for w in significant) >= 0.6 * len(significant)
+
+
+def loose_lines(found: list[Block], labels: LabelReader) -> set[int]:
+    """Short lines without closing punctuation between paragraphs on a page whose paragraphs
+    all end their sentences: a photo's caption ("Ann Lee is welcomed by the harbour
+    master"), not anyone's words. Evidence from the page itself: nearly every paragraph of
+    fifteen words or more ends with . ? or !, the line is no label or headline, and the
+    paragraphs on either side end and start sentences."""
+    texts = [b.text for b in found]
+    # (the last paragraph aside, a page cut off mid-sentence; and long headlines in capitals)
+    long = [
+        t
+        for t in texts[:-1]
+        if len(t.split()) >= 15 and labels.split(t)[0] is None and not _capitalised(t)
+    ]
+    ended = sum(1 for t in long if SENTENCE_END.search(t))
+    if len(long) < 6 or ended < 0.9 * len(long):
+        return set()
+    loose = set()
+    for at in range(1, len(texts) - 1):
+        text, before, after = texts[at], texts[at - 1], texts[at + 1]
+        if (
+            4 <= len(text.split()) <= 14
+            and re.search(r"[.!?…,;:\"'”’)\]]$", text) is None
+            and not is_headline(text)
+            and labels.split(text)[0] is None
+            and SENTENCE_END.search(before) is not None
+            and after[:1].isupper()
+            and len(before.split()) >= 8
+            and len(after.split()) >= 8
+        ):
+            loose.add(at)
+    return loose
+
+
 def link_cards(found: list[Block]) -> set[int]:
     """The blocks of a link to another story: its headline, then the same headline with the
     story's first words after it ("Flood Closes the Quay" / "Flood Closes the Quay The harbour

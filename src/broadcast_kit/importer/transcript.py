@@ -39,6 +39,7 @@ from broadcast_kit.importer.page import (
     is_page_line,
     is_tail,
     link_cards,
+    loose_lines,
 )
 from broadcast_kit.importer.people import People
 from broadcast_kit.importer.words import Words, normal
@@ -84,6 +85,7 @@ def parse(page: Page, words: Words) -> Transcript:
     notes_end = _notes_above_labels(found, reader, words)
     below = _transcript_heading(found, words)
     cards = link_cards(found)
+    captions = set() if page.captions else loose_lines(found, reader)
     front = front_matter(found)
     for index, block in enumerate(found):
         text = block.text
@@ -180,6 +182,8 @@ def parse(page: Page, words: Words) -> Transcript:
             story.paragraphs.append(Paragraph(rest, block.line, label=label, label_line=block.line))
         elif waiting is None and text in result.header_lines and not _spoken_before(story):
             result.dropped.append(block)  # a header line printed again, above the text
+        elif waiting is None and index in captions:
+            result.dropped.append(block)  # a photo's caption between punctuated paragraphs
         elif is_content(text, started) or not is_headline(text) or waiting is not None:
             para = Paragraph(text, block.line)
             para.one_line = len(text) >= ONE_LINE and len(lines) <= 3

@@ -804,7 +804,7 @@ def test_24_characters_in_capitals_are_a_drama_cast() -> None:
 def test_24_a_labelled_page_starts_at_its_first_label_and_says_what_it_left_out() -> None:
     result = run(
         "Tonight: the mayor answers questions about the new bridge and its budget.\n\n"
-        "Subscribe to our newsletter for more stories like this one every week.\n\n"
+        "The council votes on the budget for the bridge next week, after the hearing.\n\n"
         "MAYOR: Good afternoon.\n\nQUESTION: When will the bridge open, Mayor?\n"
     )
     spoken = [p.text for p in result.transcript.paragraphs]

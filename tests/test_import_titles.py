@@ -304,3 +304,16 @@ def test_a_numbered_part_heading_is_not_the_title() -> None:
 )  # fmt: skip
 def test_newsletter_menu_platform_and_site_name_first(head: str, title: str) -> None:
     assert run(head + TURNS).transcript.title == title
+
+
+def test_a_sentence_naming_the_transcript_after_the_date_gives_the_title() -> None:
+    """ "date 2030-01-14 The full transcription of X's interview to Y.": the words after the
+    date name the page; a line of several sentences (a question and its lead) is no title."""
+    page = (
+        "date 2030-01-14 The full transcription of Harbour Master Ann Lee's interview to Coast"
+        " Radio.\n\n2029 was not a good year for the quay, floods twice. Are you confident the"
+        " mill will open?" + TURNS
+    )
+    result = run(page)
+    assert result.transcript.title == "Harbour Master Ann Lee's interview to Coast Radio"
+    assert "# check: guessed from the page header" in title_line(result)

@@ -24,7 +24,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
-from broadcast_kit.importer.dates import find_date, is_date_line
+from broadcast_kit.importer.dates import find_date, is_date_line, split_at_date
 from broadcast_kit.importer.document import Transcript
 from broadcast_kit.importer.page import (
     MARKDOWN_SECTION,
@@ -198,6 +198,11 @@ _DURATION = re.compile(
 # what a transcript is of, and whose or where: "Remarks by ...", "Interview with ..." (not a
 # list's "Ann Lee's Interview")
 # "Transcript for Episode 3: ...", "Full transcript of ...": the page's own name for itself
+# "The full transcription of X's interview to Y.": a sentence naming what the page holds
+_TRANSCRIPT_NAMED = re.compile(
+    r"(?i)^(?:the\s+|a\s+)?(?:full\s+|complete\s+|edited\s+)?transcript(?:ion)?\s+of\s+(?:the\s+)?"
+    r"(?=\S+\s+\S)"
+)
 _TRANSCRIPT_OF = re.compile(r"(?i)^(?:full\s+|complete\s+)?transcripts?\s+(?:for|of)\s+\S")
 _EVENT = re.compile(
     r"(?i)\b(?:interview|conversation|debate|hearing|meeting|discussion|remarks|briefing"
@@ -602,6 +607,8 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
     if media is not None:
         title = media.group("name").strip()
     title = _without_repeated_name(title)
+    if _TRANSCRIPT_NAMED.match(title) and title.endswith(".") and title.lower().startswith("the "):
+        title = _TRANSCRIPT_NAMED.sub("", title).rstrip(".")  # "The full transcription of X."
     # "Transcript: X", "Full Transcript: X", "Read the transcript: X"
     title = re.sub(
         r"(?i)^(?:read\s+)?(?:the\s+)?(?:full\s+)?transcript\s*[:|–—-]\s+(?=\S+\s+\S)", "", title
@@ -678,6 +685,7 @@ def read_header(
     """Title, date and programme from the lines above the first paragraph (`all_lines`: the
     page's lines, to find the headline printed twice)."""
     all_lines = all_lines if all_lines is not None else [b.text for b in header]
+    header = _with_named_transcript(header)
     date_at = next((i for i, b in enumerate(header) if is_date_line(b.text, words)), None)
     if result.date is None and date_at is not None:
         result.date = find_date(header[date_at].text)
@@ -754,7 +762,8 @@ def read_header(
             )
         ]:
             index, block = max(plain, key=lambda c: len(c[1].text))
-            result.title, used, result.title_guessed = block.text, used | {index}, True
+            title = clean_title(block.text, words, all_lines)
+            result.title, used, result.title_guessed = title, used | {index}, True
         elif page.page_title:
             result.title, result.title_guessed = re.split(r"\s+[|–—-]\s+", page.page_title)[0], True
         elif date_at is not None and (dateline := _date_title(header[date_at], page)):
@@ -780,6 +789,17 @@ def read_header(
             used.add(after[0][0])
     used |= {date_at} if date_at is not None else set()
     result.dropped.extend(b for i, b in enumerate(header) if i not in used)
+
+
+def _with_named_transcript(header: list[Block]) -> list[Block]:
+    """The header with "The full transcription of X's interview." after a date on its line
+    ("date 2019-01-01 The full ...") as a line of its own, to be weighed as the title."""
+    for at, block in enumerate(header[:10]):
+        split = split_at_date(block.text)
+        tail = split[2] if split is not None else ""
+        if _TRANSCRIPT_NAMED.match(tail) and len(tail.split()) >= 5:
+            return [*header[: at + 1], Block(tail, block.line), *header[at + 1 :]]
+    return header
 
 
 def _date_title(block: Block, page: Page) -> str | None:

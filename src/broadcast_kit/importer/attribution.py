@@ -31,6 +31,7 @@ from broadcast_kit.importer.cues import (
     is_voxpop,
     patterns,
     unquoted,
+    whole_quote,
 )
 from broadcast_kit.importer.document import Paragraph, Story, Transcript
 from broadcast_kit.importer.labels import NUMBER_WORDS, Label, title_case
@@ -63,6 +64,33 @@ class _Turn:
     clip: bool = False  # its words open with a clip's source: "[From “The Show”]", "[Archival]"
 
 
+# a recording played in the programme, marked on lines of their own around it: "[VIDEO
+# PLAYBACK]" ... "[END PLAYBACK]", "(BEGIN VIDEO CLIP)" ... "(END VIDEO CLIP)"
+_MEDIA = r"(?:video|audio|videotape|tape|clip|playback|sound\s*bite)"
+_PLAYED = re.compile(
+    rf"(?i)[\[(]\s*(?:begin\s+{_MEDIA}(?:\s+{_MEDIA})?|(?:video|audio)\s+(?:playback|clip)"
+    r"|videotape|playback)\s*[\])]"
+)
+_PLAYED_END = re.compile(rf"(?i)[\[(]\s*end\s+(?:of\s+)?{_MEDIA}(?:\s+{_MEDIA})?\s*[\])]")
+# an announcer handing over to the programme's host as it opens: "Please welcome your host,
+# Jane Doe!", "Let's have a welcome from Jane Doe.", "Welcome to the stage founder Jane Doe!"
+_HANDING = (
+    r"(?i:please\s+welcome|would\s+you\s+(?:please\s+)?welcome|welcome\s+to\s+the\s+stage"
+    r"|welcome\s+your\s+host|here(?:['’]s|\s+is)\s+your\s+host"
+    r"|let['’]s\s+have\s+a\s+(?:\w+\s+)?welcome\s+(?:for|from|to)"
+    r"|(?:please\s+)?give\s+(?:a\s+)?(?:\w+\s+)?(?:welcome|round\s+of\s+applause)\s+(?:to|for)"
+    r"|put\s+your\s+hands\s+together\s+for|give\s+it\s+up\s+for)"
+)
+_WELCOMES = re.compile(
+    rf"(?:^|(?<=[.!?]\s)|(?<=,\s))[^.!?]{{0,40}}?{_HANDING}"
+    r"[,\s]+(?:[^.!?]{0,60}?[\s,]+)?(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})\s*[!.]+"
+)
+# the same in captions without punctuation, where the name ends at the next lower-case word:
+# "... welcome to the stage founder and CEO Jane Doe welcome everyone ..."
+_WELCOMES_BARE = re.compile(
+    rf"{_HANDING}\s+(?:[\w'’-]+\s+){{0,8}}?"
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})(?=\s+[a-z])"
+)
 # a clip's source written before its words: "[From “The Show”]", "(archival)", "[ARCHIVE TAPE]"
 _CLIP_SOURCE = re.compile(r"(?i)\s*[\[(]\s*(?:from\s|archiv|archive\s+tape|clip\b)")
 
@@ -78,11 +106,14 @@ class _State:
     pending: Cue | None = None  # the cue that ended the paragraph before
     named: list[Person] = field(default_factory=list)  # people the narration before named
     asked: bool = False  # the narration before ended with a question
+    said: str = ""  # the narration before, as written
     interviewees: list[Person] = field(default_factory=list)
     last_person: Person | None = None
+    clip_voice: str | None = None  # the voice of a played recording's unlabelled words
 
     def narration(self) -> None:
         self.active, self.pending, self.named, self.asked = None, None, [], False
+        self.said = ""
 
 
 class _Attribution:
@@ -113,18 +144,55 @@ class _Attribution:
             rf"(?!\s*,\s*who(?:{APOS}s)?\b)"
         )
 
+    def _played(self) -> list[tuple[int, int, str]]:
+        """The recordings the page marks as played, by the lines of their markers: (start,
+        end, the markers as written); an end never marked runs to the next label."""
+        marks = sorted(
+            (b.line, b.text.strip())
+            for b in self.transcript.dropped
+            if _PLAYED.fullmatch(b.text.strip()) or _PLAYED_END.fullmatch(b.text.strip())
+        )
+        spans: list[tuple[int, int, str]] = []
+        for (line, text), after in itertools.zip_longest(marks, marks[1:]):
+            if not _PLAYED.fullmatch(text):
+                continue
+            if after is not None and _PLAYED_END.fullmatch(after[1]):
+                spans.append((line, after[0], f"between the cues “{text}” and “{after[1]}”"))
+            else:
+                labelled = [p.line for p in self.transcript.paragraphs if p.label and p.line > line]
+                spans.append((line, min(labelled, default=10**9), f"after the cue “{text}”"))
+        return spans
+
+    def _clip_voice(self, para: Paragraph, where: str, state: _State) -> None:
+        """An unlabelled paragraph inside a played recording: the recording's voice, not the
+        turn that was going on before it."""
+        if state.clip_voice is None:
+            self.voxpops += 1
+            state.clip_voice = f"voxpop-{self.voxpops}"
+        para.kind, para.voice, para.description = "voxpop", state.clip_voice, "Clip"
+        para.notes.append(f"check: voxpop: a played recording's words ({where}); who speaks?")
+
     def run(self) -> None:
+        played = self._played()
         for story in self.transcript.stories:
             story.paragraphs = list(self._split_one_line(story.paragraphs))
             state = _State(audience=self._audience(story))
             result: list[Paragraph] = []
+            playing: tuple[int, int, str] | None = None
             for number, para in enumerate(story.paragraphs, start=1):
                 self.paragraph += 1
                 self.people.paragraph = self.paragraph
+                now = next((s for s in played if s[0] < para.line < s[1]), None)
+                if now is not playing:  # a recording starts or ends: no turn goes on across it
+                    state.turn = state.voice if playing is not None and now is None else None
+                    state.clip_voice, playing = None, now
                 if not para.spoken:
                     result.append(para)
                 elif para.label is not None:
                     result.append(self._by_label(para, para.label, state))
+                elif playing is not None and state.turn is None:
+                    self._clip_voice(para, playing[2], state)
+                    result.append(para)
                 elif state.turn is not None and (
                     (state.turn.clip and state.turn.kind != "host")
                     or self._narration_resumes(para, state.turn, result)
@@ -155,6 +223,7 @@ class _Attribution:
             story.paragraphs = result
             self._reports(story)
         self._idents()
+        self._announcer_opens()
         self._second_voice()
         _ProgrammeVoices(self.transcript, self.words, self.self_intro).run()
         self._music_roles()
@@ -191,6 +260,64 @@ class _Attribution:
             para.notes.append(
                 "check: Announcer: a network's ident or sponsor message before the programme opens"
             )
+
+    def _announcer_opens(self) -> None:
+        """On a page with no labels, an opening that ends by handing over to someone by name
+        ("Please welcome your host, Jane Doe!", "Let's have a welcome from Jane Doe.") who
+        then speaks: the opening is an announcer's and the person handed to is the host (a
+        paragraph that goes on after the hand-over lost its break there)."""
+        spoken = [p for p in self.transcript.paragraphs if p.spoken]
+        if any(p.label is not None for p in spoken):
+            return
+        for index, para in enumerate(spoken[:4]):
+            match = _WELCOMES.search(para.text)
+            if match is None and self.transcript.unmarked:
+                match = _WELCOMES_BARE.search(para.text)
+            if match is None:
+                continue
+            billed = list(self.words.billing.finditer(match.group(0)))
+            if billed and not billed[-1]["host"]:
+                return  # "Please welcome my guest, Jane Doe!": the host speaks already
+            rest = para.text[match.end() :].strip()
+            if not rest and index + 1 == len(spoken):
+                return
+            runs = list(self.people.runs(match["name"]))
+            if len(runs) != 1 or len(runs[0][0]) < 2:
+                return
+            person = self.people.person(" ".join(runs[0][0]))
+            host = self.people.host
+            opening = spoken[: index + 1]
+            heads = [p.text for p in opening[:-1]] + [para.text[: match.end()]]
+            if (
+                (host is not None and host is not person)
+                or any(p.kind != "host" for p in opening)
+                or any(any(self._self_intros(head)) for head in heads)
+                # "I" before the hand-over: the host welcoming a guest, not an announcer
+                or any(first_person(head) == "singular" for head in heads)
+            ):
+                return
+            person.host, person.interviewee, person.programme = True, False, None
+            announcer = self.people.person("Announcer")
+            announcer.programme = announcer.programme or "announcer"
+            if rest:  # "... your host, Jane Doe! Hello and welcome ...": a break lost there
+                for story in self.transcript.stories:
+                    if para in story.paragraphs:
+                        at = story.paragraphs.index(para)
+                        para.text = para.text[: match.end()].strip()
+                        notes = [f"check: paragraph break guessed: handed over to {person.name}"]
+                        story.paragraphs.insert(at + 1, Paragraph(rest, para.line, notes=notes))
+            said = short(match.group(0).strip(), 60)
+            why = f"hands over to {person.name} as the programme opens (“{said}”)"
+            for item in opening:
+                item.person = announcer
+                item.notes = [f"check: Announcer: {why}"]
+            for item in self.transcript.paragraphs:
+                if item.person is person and item.kind == "interview":
+                    item.kind, item.person = "host", None
+                    item.notes = [
+                        n for n in item.notes if not n.startswith(f"check: {person.name}:")
+                    ]
+            return
 
     def _second_voice(self) -> None:
         """On a page with no labels, after the host introduced themselves: another voice
@@ -499,16 +626,26 @@ class _Attribution:
         if state.active is not None:
             resumes = self._resumes(text, state.active, voice, cue_here is not None, last)
         candidates = [p for p in state.named if not p.host]
-        if pending is not None and pending.person is not None:
+        handed = [pending.person] if pending is not None and pending.person is not None else []
+        billed = self._billed_as_host(state.said, [*candidates, *handed])
+        if billed is not None and (voice is not None or whole_quote(text)):
+            self._programme_voice(para, *billed)
+        elif pending is not None and pending.person is not None:
             self._speak(para, pending.person, f"hand-over cue “{pending.sentence}”")
         elif state.active is not None and resumes == "continues":
             note = "continues in the first person"
             if voice != "singular":
                 note = "still them? ('we', no cue)"
             self._speak(para, state.active, note)
-        elif voice == "singular" and candidates and not self.transcript.unmarked:
+        elif (
+            (voice == "singular" or whole_quote(text))
+            and candidates
+            and not self.transcript.unmarked
+        ):
             person = self._introduced(candidates)
             note = "first person after the narration named them"
+            if voice != "singular":  # a soundbite printed in quotes: "..." after "X said"
+                note = "a quote on its own after the narration named them"
             if len(candidates) > 1:
                 others = ", ".join(p.name for p in candidates if p is not person)
                 note = f"{note} (it also named {others})"
@@ -528,10 +665,41 @@ class _Attribution:
             state.pending, state.named, state.asked = None, [], False
             return
         state.active, state.named, state.pending = None, named_here, cue_here
+        state.said = text
         state.last_person = named_here[-1] if named_here else state.last_person
         state.asked = ends_with_question(text)
         if cue_here is not None and cue_here.person is not None:
             cue_here.person.interviewee = True
+
+    def _billed_as_host(self, said: str, candidates: list[Person]) -> tuple[Person, str] | None:
+        """The person the narration before hands over to as the programme's own voice:
+        "Please welcome your host, Jane Doe!", "... with your presenter Jane Doe." (the
+        nearest billing word before the name, a few words before it, is a host word)."""
+        for person in candidates:
+            if person.interviewee:
+                continue
+            names = alternatives({person.name, person.surname})
+            for sentence in re.split(r"(?<=[.!?])\s+", said):
+                at = re.search(rf"(?<![\w-]){names}(?![\w-])(?!\s*:)", sentence)
+                if at is None:
+                    continue
+                found = list(self.words.billing.finditer(sentence[: at.start()]))
+                if found and found[-1]["host"] and at.start() - found[-1].end() <= 12:
+                    return person, sentence
+        return None
+
+    def _programme_voice(self, para: Paragraph, person: Person, billing: str) -> None:
+        """The words after narration that billed `person` as the host: theirs, a programme
+        voice (the host, unless the page has one already), never a guest."""
+        why = f"check: {person.name}: billed as the programme's voice (“{short(billing, 50)}”)"
+        if self.people.host is None or self.people.host is person:
+            person.host = True
+            para.kind, para.person = "host", None
+            para.notes.append(f"{why}: the host")
+            return
+        person.programme = person.programme or "co-host"
+        para.kind, para.person = "host", person
+        para.notes.append(f"{why}: {person.programme}")
 
     def _introduced(self, candidates: list[Person]) -> Person:
         """Of the people the narration named, the one it hands over to: someone who spoke
@@ -657,11 +825,19 @@ class _Attribution:
         elif voice == "singular":
             para.notes.append("check: first person but no one named before it; who speaks?")
 
+    def _self_intros(self, text: str) -> Iterable[re.Match[str]]:
+        """The places `text` says a name of the speaker's own ("I'm Jane Doe."); not "...,
+        it's Jane Doe!", an announcer presenting someone."""
+        for match in self.self_intro.finditer(text):
+            presented = text[match.end() :].lstrip().startswith("!")
+            if not (presented and re.match(r"(?i)(?:it|this)\b", match.group(0))):
+                yield match
+
     def _self_introduction(self, para: Paragraph) -> Person | None:
         """The host introducing themselves ("I'm Jane Doe."), the first time they do."""
         if self.people.host is not None:
             return None
-        for match in self.self_intro.finditer(para.text):
+        for match in self._self_intros(para.text):
             runs = list(self.people.runs(match.group("name")))
             if len(runs) == 1 and len(runs[0][0]) >= 2:
                 person = self.people.person(" ".join(runs[0][0]))
@@ -1103,7 +1279,16 @@ class _ProgrammeVoices:
         if not own or len(own) > 2 or first is None:
             return False
         # the full name, as an announcer says it: "..., Cecil Baldwin!" (never "Thanks, Robert.")
-        return any(re.search(rf"\b{first}\s+[A-Z][\w'’-]+\s*[!.]?$", p.text) for p in own)
+        if any(re.search(rf"\b{first}\s+[A-Z][\w'’-]+\s*[!.]?$", p.text) for p in own):
+            return True
+        # a moderator opening a briefing: "Let's now have Spokesperson Jane Doe. Good
+        # morning." just before the host's first words (a label may give the surname alone)
+        theirs = self._own(host)
+        if not theirs or self.spoken.index(theirs[0]) == 0:
+            return False
+        before = self.spoken[self.spoken.index(theirs[0]) - 1]
+        surname = re.escape(host.surname)
+        return before in own and re.search(rf"[A-Z][\w'’-]+\s+{surname}\b", before.text) is not None
 
     def _billed_with(self, person: Person, host: Person) -> bool:
         """Whether one line of the title or header names `person` and the host together,
@@ -1229,7 +1414,8 @@ class _ProgrammeVoices:
                 return "host"
         for para in self.spoken[:4]:
             for sentence in re.split(r"(?<=[.!?])\s+", para.text):
-                at = re.search(rf"(?<![\w-]){name}(?![\w-])", sentence)
+                # "NAME:" inside a line is a label run into the text, not a mention
+                at = re.search(rf"(?<![\w-]){name}(?![\w-])(?!\s*:)", sentence)
                 if at is None:
                     continue
                 found = list(self.words.billing.finditer(sentence[: at.start()]))

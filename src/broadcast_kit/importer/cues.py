@@ -195,6 +195,11 @@ def unquoted(text: str) -> str:
 _WHOLE_QUOTE = re.compile(r"^\s*[“\"](?P<inner>[^“”\"]+)[”\"]\s*$")
 
 
+def whole_quote(text: str) -> bool:
+    """Whether the paragraph is one quotation and nothing else: a soundbite printed in quotes."""
+    return _WHOLE_QUOTE.match(text) is not None
+
+
 def first_person(text: str) -> str | None:
     """'singular' or 'plural' when the paragraph speaks in the first person (quotes aside,
     unless the paragraph is one quotation: then it is the quoted voice's)."""

@@ -61,6 +61,13 @@ class Transcript:
     above_heading: int = 0  # paragraphs of sentences above a "Transcript" heading, left out
     header_lines: list[str] = field(default_factory=list)  # the page's lines above the text
 
+    def episode_date(self, today: dt.date) -> tuple[dt.date, str | None]:
+        """The episode's date and, when it is a guess, why: the one text that both the
+        import's note and the episode file's `# check:` comment give."""
+        if self.date is None:
+            return today, "no date found on the page; this is today's, write the broadcast date"
+        return self.date, self.date_note
+
     @property
     def paragraphs(self) -> list[Paragraph]:
         return [p for s in self.stories for p in s.paragraphs]

@@ -142,15 +142,8 @@ def episode_yaml(
     elif transcript.title_guessed:
         note = "  # check: guessed from the page header"
     out.append(f"title: {quote(title)}{note}")
-    if transcript.date is None:
-        out.append(
-            f"date: {today.isoformat()}  # check: no date found on the page; this is today's,"
-            " write the broadcast date"
-        )
-    elif transcript.date_note:
-        out.append(f"date: {transcript.date.isoformat()}  # check: {transcript.date_note}")
-    else:
-        out.append(f"date: {transcript.date.isoformat()}")
+    date, check = transcript.episode_date(today)
+    out.append(f"date: {date.isoformat()}" + (f"  # check: {check}" if check else ""))
     paragraphs = transcript.paragraphs
     first = next((p.text for p in paragraphs if p.spoken), "")
     lead = sentences(ELLIPSIS.sub("", first))

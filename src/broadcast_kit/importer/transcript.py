@@ -26,16 +26,21 @@ from broadcast_kit.importer.header import (
 from broadcast_kit.importer.labels import Label, LabelReader, with_page_label_syntax
 from broadcast_kit.importer.page import (
     LABELLED,
+    MARKDOWN_SECTION,
     NUMBERED_HEADLINE,
     SENTENCE_END,
     TAGGED_HEADLINE,
     Block,
     Page,
     blocks,
+    front_matter,
     is_disclaimer,
     is_furniture,
     is_headline,
+    is_page_line,
     is_tail,
+    link_cards,
+    loose_lines,
 )
 from broadcast_kit.importer.people import People
 from broadcast_kit.importer.words import Words, normal
@@ -80,7 +85,11 @@ def parse(page: Page, words: Words) -> Transcript:
     page_lines = [" ".join(line.split()) for line in lines]
     found = blocks(page.text, reader, captions=page.captions)
     label_driven = _label_driven(found, reader)
+    notes_end = _notes_above_labels(found, reader, words)
     below = _transcript_heading(found, words)
+    cards = link_cards(found)
+    captions = set() if page.captions else loose_lines(found, reader)
+    front = front_matter(found)
     for index, block in enumerate(found):
         text = block.text
         summary = index < below and not _headline_over_date(found, block)
@@ -89,6 +98,12 @@ def parse(page: Page, words: Words) -> Transcript:
             result.above_heading += 1
             continue
         if ended or is_furniture(text, words) or is_disclaimer(text, words):
+            result.dropped.append(block)
+            continue
+        if index <= front and not LABELLED.match(text):  # a document's metadata, not its text
+            result.dropped.append(block)
+            continue
+        if index in cards:  # a link to another story: never the transcript's start or words
             result.dropped.append(block)
             continue
         if started and is_tail(text, words):
@@ -112,8 +127,8 @@ def parse(page: Page, words: Words) -> Transcript:
             continue
         if field_match and not started and label is None:
             key, value = field_match.group(1).lower(), field_match.group(2).strip()
-            if key in ("title", "headline"):
-                result.title = value
+            if key in ("title", "headline"):  # (a YAML field's quotation marks go)
+                result.title = re.sub(r"^([\"'“])(.+)[\"'”]$", r"\2", value)
             elif key in ("programme", "program", "show"):
                 result.programme = value
             else:
@@ -133,6 +148,16 @@ def parse(page: Page, words: Words) -> Transcript:
         content = content or (
             below_heading and not is_headline(text) and not is_date_line(text, words)
         )
+        # above a "Transcript" heading nothing starts the transcript: a name alone there is
+        # the page's headline or byline, not a speaker's label; nor in the show notes above
+        # the first voice that speaks again and again
+        if not started and (index < below or index < notes_end):
+            if index >= below and is_content(text, False):
+                result.above_labels += 1
+                result.dropped.append(block)
+            else:
+                header.append(block)
+            continue
         if not started and (opens or (label and label.kind == "music") or content):
             started = True
             first_title, first_tag = _story_title(header)
@@ -158,6 +183,10 @@ def parse(page: Page, words: Words) -> Transcript:
             waiting = (label, block.line)
         elif label is not None:
             story.paragraphs.append(Paragraph(rest, block.line, label=label, label_line=block.line))
+        elif waiting is None and text in result.header_lines and not _spoken_before(story):
+            result.dropped.append(block)  # a header line printed again, above the text
+        elif waiting is None and index in captions:
+            result.dropped.append(block)  # a photo's caption between punctuated paragraphs
         elif is_content(text, started) or not is_headline(text) or waiting is not None:
             para = Paragraph(text, block.line)
             para.one_line = len(text) >= ONE_LINE and len(lines) <= 3
@@ -171,7 +200,7 @@ def parse(page: Page, words: Words) -> Transcript:
             result.dropped.append(block)  # the page's title again, above the transcript
         else:
             match = TAGGED_HEADLINE.match(text) or NUMBERED_HEADLINE.match(text)
-            title = match.group("title").strip() if match else text
+            title = match.group("title").strip() if match else MARKDOWN_SECTION.sub("", text)
             tag = _tag(match) if match is not None else None
             result.stories.append(Story(title, block.line, tag))
     if not any(p.spoken for s in result.stories for p in s.paragraphs):
@@ -290,8 +319,13 @@ def _label_driven(found: list[Block], reader: LabelReader) -> bool:
     named: list[str] = []  # "Tavis:", "Dick Cavett:": names as written, turn after turn
     for block in found:
         label, _ = reader.split(block.text)
-        if label is None or not label.spoken or label.quote:
-            continue
+        if (
+            label is None
+            or not label.spoken
+            or label.quote
+            or is_furniture(block.text, reader.words)
+        ):
+            continue  # ("PDF: https://...": a link in the page's furniture, no turn)
         numbered = re.match(r"(?i)speaker\s*\d", label.written) is not None  # "Speaker 2:"
         if (
             label.kind == "host"
@@ -305,6 +339,33 @@ def _label_driven(found: list[Block], reader: LabelReader) -> bool:
     # names as written drive the page too in a long exchange (a short dialogue may be a
     # lesson's example inside the host's words)
     return turns >= 2 or (len(named) >= 8 and len(set(named)) >= 2)
+
+
+def _notes_above_labels(found: list[Block], reader: LabelReader, words: Words) -> int:
+    """The index of the first turn of a voice labelled again and again, when the blocks
+    above it are show notes (headings in capitals, links, addresses, "Support the show",
+    short lines: most are not sentences), else 0: evidence from the page that the lines above
+    the first voice are the page's, not the programme's."""
+    names: dict[str, list[int]] = {}
+    for index, block in enumerate(found):
+        label = reader.split(block.text)[0]
+        if label is not None and label.spoken and not label.quote:
+            names.setdefault(label.written.lower(), []).append(index)
+    recurring = sorted(at[0] for at in names.values() if len(at) >= 2)
+    if not recurring or recurring[0] < 6 or sum(len(at) for at in names.values()) < 4:
+        return 0
+    above = [b.text for b in found[: recurring[0]]]
+    notes = sum(1 for text in above if is_page_line(text, words))
+    # a turn above it with words of a sentence: the programme has begun (an answer, a clip)
+    spoken = any(
+        (split := reader.split(text))[0] is not None and not is_page_line(split[1], words)
+        for text in above
+    )
+    links = sum(1 for text in above if _LINK_LINE.search(text))
+    return recurring[0] if notes >= 0.7 * len(above) and links >= 2 and not spoken else 0
+
+
+_LINK_LINE = re.compile(r"(?i)https?://|www\.\S")
 
 
 def _story_title(header: list[Block]) -> tuple[str | None, str | None]:

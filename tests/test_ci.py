@@ -89,6 +89,18 @@ def test_kit_looks_for_no_pydantic_plugins(good: Path) -> None:
         assert done.stderr.splitlines()[-1] == f'MODULES ["{found}"]', done.stderr
 
 
+def test_kit_check_imports_no_engine(good: Path) -> None:
+    """A show alone needs no engine nor the script reader (the loader imports them where it
+    loads an episode)."""
+    code, modules = imported_by("check", str(good))
+    assert code == 0
+    assert "broadcast_kit.loader" in modules  # the show was loaded
+    episode_only = {
+        m for m in modules if m.startswith(("broadcast_kit.tts", "broadcast_kit.script"))
+    }
+    assert not episode_only, sorted(episode_only)
+
+
 @pytest.mark.parametrize("args", [["--version"], ["--help"], []])
 def test_version_and_help_import_no_command(args: list[str]) -> None:
     code, modules = imported_by(*args)
@@ -120,6 +132,21 @@ def test_help_read_from_the_source_is_the_help_of_the_imported_commands(
     monkeypatch.undo()
     monkeypatch.setattr(_lazy, "help_text", lambda _name: None)
     assert cli.invoke(app, ["--help"], terminal_width=100).stdout == eager.stdout
+
+
+def test_help_is_read_from_the_command_s_statement_else_from_the_whole_source() -> None:
+    source = 'import x\n\n@app.command()\ndef cmd(\n    a: int,\n) -> None:\n    """Do it."""\n'
+    assert _lazy._statement(source, "cmd") == source.split("@app.command()\n")[1]
+    assert _lazy._statement('app = typer.Typer(\n    help="Hi",\n)\nx = 1\n', "app") == (
+        'app = typer.Typer(\n    help="Hi",\n)\n'
+    )
+    # a line at column 0 inside the body cuts the statement short: it does not parse, and
+    # help_text parses the whole source instead
+    cut = _lazy._statement('def cmd():\n    """Do it."""\n    x = """\nflush\n"""\n', "cmd")
+    assert cut == 'def cmd():\n    """Do it."""\n    x = """\n'
+    with pytest.raises(SyntaxError):
+        compile(cut, "cut", "exec")
+    assert _lazy._statement("x = 1\n", "cmd") == "x = 1\n"  # not found: the whole source
 
 
 DATA = ROOT / "src" / "broadcast_kit" / "data"

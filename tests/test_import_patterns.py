@@ -804,7 +804,7 @@ def test_24_characters_in_capitals_are_a_drama_cast() -> None:
 def test_24_a_labelled_page_starts_at_its_first_label_and_says_what_it_left_out() -> None:
     result = run(
         "Tonight: the mayor answers questions about the new bridge and its budget.\n\n"
-        "Subscribe to our newsletter for more stories like this one every week.\n\n"
+        "The council votes on the budget for the bridge next week, after the hearing.\n\n"
         "MAYOR: Good afternoon.\n\nQUESTION: When will the bridge open, Mayor?\n"
     )
     spoken = [p.text for p in result.transcript.paragraphs]
@@ -975,9 +975,11 @@ def test_24_caption_files_title_is_their_header_or_bracketed_first_line() -> Non
 def test_24_a_header_of_thousands_of_lines_is_weighed_in_seconds() -> None:
     """Only the first lines are weighed as the title (each against the others): 2,500 header
     lines took 75 s when all were; the test's time limit catches that."""
-    header = "\n\n".join(f"Harbour Line Number {i} Goes Here" for i in range(2500))
+    # (spelled in letters: lines numbered in a series are part headings, never the title)
+    names = ("".join("abcdefghij"[int(d)] for d in str(i)) for i in range(2500))
+    header = "\n\n".join(f"Harbour Line {name.title()} Goes Here" for name in names)
     result = run(header + TURNS)
-    assert result.transcript.title == "Harbour Line Number 0 Goes Here"
+    assert result.transcript.title == "Harbour Line A Goes Here"
 
 
 def test_24_a_saved_page_whose_heading_is_the_sites_name_is_titled_by_its_headline() -> None:

@@ -225,3 +225,95 @@ def test_a_page_that_names_itself_a_transcript_beats_a_name_printed_twice() -> N
         "Is it safe, though?\n\nWoman Passerby 1\nMostly. The lamps are new.\n"
     )
     assert run(page).transcript.title == "Transcript for Episode 2: The Sluice Gate"
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [
+        # a markdown level used twice names sections: no title among them, the file's name
+        ("# OPENING\n\nthank the volunteers, check the microphone\n\n# THE TIDE TABLES\n\n"
+         "## Why they matter" + TURNS + "\n## Who reads the gauge\n\nHOST: Ann does.\n", None),
+        # ...one heading at its level is the document's own
+        ("# Tide Talk Notes\n\n## Why they matter" + TURNS + "\n## Who reads the gauge\n\n"
+         "HOST: Ann does.\n", "Tide Talk Notes"),
+    ],
+)  # fmt: skip
+def test_markdown_sections_are_not_the_title(page: str, title: str | None) -> None:
+    result = run(page, "notes.md")
+    assert result.transcript.title == title
+    if title is None:
+        assert title_line(result).endswith("# check: no title found; this is the file name")
+    assert all("#" not in p.text for p in result.transcript.paragraphs)
+
+
+def test_the_headline_printed_again_with_the_sites_crumbs_is_no_link_card() -> None:
+    page = (
+        "Apr 11, 2023\n\nHarbour Board Briefing 4/10/23 Transcript\n\n"
+        "Harbour Board Briefing 4/10/23 Transcript\n"
+        "CoastScribeBlogHarbour Board Briefing 4/10/23 Transcript" + TURNS
+    )
+    assert run(page).transcript.title == "Harbour Board Briefing 4/10/23 Transcript"
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # a blog's archive page above the post: the post's hashtag headline is the title
+        ("Category Archives: TideTalk\n\n#TideTalk: Ann Lee on the Mill",
+         "#TideTalk: Ann Lee on the Mill"),
+        ("Tag Archives: harbour\n\nThe Mill Turns Again", "The Mill Turns Again"),
+        # the show's name printed twice before the episode's own words: both go
+        ("Harbour Notes: Harbour Notes - The Mill Turns Again", "The Mill Turns Again"),
+        ("Tide Talk | Tide Talk: Episode 4", "Episode 4"),
+        # ...a name said twice inside the title is the title's own
+        ("Talk: Talk of the Town", "Talk: Talk of the Town"),
+    ],
+)  # fmt: skip
+def test_archive_lines_hashtags_and_a_repeated_show_name(head: str, title: str) -> None:
+    assert run(head + TURNS).transcript.title == title
+
+
+def test_a_numbered_part_heading_is_not_the_title() -> None:
+    """ "Caller 8" / ... / "Caller 2" / "Caller 7": lines numbered in a series head the
+    page's parts; the first of them is no title (the file's name is, marked check:)."""
+    page = "".join(
+        f"Caller {n}\n\nWhat I like about the harbour is the light on the water, {n} times.\n\n"
+        for n in (8, 2, 7)
+    )
+    result = run(page, "harbour-callers.txt")
+    assert result.transcript.title is None
+    assert title_line(result).startswith('title: "harbour-callers"  # check: no title found')
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # a newsletter's post: headline, standfirst, author, date (the standfirst is no title)
+        ("Tide Notes\n\nSubscribe\n\nSign in\n\nThe Mill Turns Again\n\nA conversation with Ann"
+         " Lee about the town that saved its mill\n\nAnn Lee\n\nMar 3, 2020\n\nShare",
+         "The Mill Turns Again"),
+        # a menu of three words; the byline below the headline was set aside as furniture
+        ("COAST RADIO\n\nNEWS | SPORT | WEATHER\n\nThe Mill Turns Again\n\nBy Ann Lee | 3 March"
+         " 2020", "The Mill Turns Again"),
+        # a podcast platform's title: the platform and the show go
+        ("The Mill Turns Again - Tide Talk - Apple Podcasts", "The Mill Turns Again"),
+        # the site's name before a dash goes; a programme named with its date stays
+        ("Coast Radio — The Mill Turns Again", "The Mill Turns Again"),
+        ("Meet the Harbour Press - March 3, 2020", "Meet the Harbour Press - March 3, 2020"),
+    ],
+)  # fmt: skip
+def test_newsletter_menu_platform_and_site_name_first(head: str, title: str) -> None:
+    assert run(head + TURNS).transcript.title == title
+
+
+def test_a_sentence_naming_the_transcript_after_the_date_gives_the_title() -> None:
+    """ "date 2030-01-14 The full transcription of X's interview to Y.": the words after the
+    date name the page; a line of several sentences (a question and its lead) is no title."""
+    page = (
+        "date 2030-01-14 The full transcription of Harbour Master Ann Lee's interview to Coast"
+        " Radio.\n\n2029 was not a good year for the quay, floods twice. Are you confident the"
+        " mill will open?" + TURNS
+    )
+    result = run(page)
+    assert result.transcript.title == "Harbour Master Ann Lee's interview to Coast Radio"
+    assert "# check: guessed from the page header" in title_line(result)

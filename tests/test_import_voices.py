@@ -89,3 +89,24 @@ def test_a_clip_marked_on_its_own_lines_speaks_with_its_own_voice() -> None:
     )
     rows = speakers(import_page(page))
     assert rows == [("host", "host"), ("voxpop", "Clip"), ("host", "host")]
+
+
+def test_a_numbered_caller_heard_twice_is_one_voice_and_a_bare_caller_label_is_not() -> None:
+    """'Caller 2' coming back is the same caller (one voice); 'CALLER:' twice may be two."""
+    numbered = import_page(
+        "HOST: Lines are open. First caller, go ahead.\n\n"
+        "CALLER 2: I have lived by the quay all my life and I love the light.\n\n"
+        "CALLER 7: The fish market on a Saturday is what I would miss most.\n\n"
+        "CALLER 2: And the ferry, which I take even when I do not need to go anywhere.\n\n"
+        "HOST: Thank you both for calling in tonight.\n"
+    )
+    voices = [p.voice for p in numbered.transcript.paragraphs if p.kind == "voxpop"]
+    assert len(voices) == 3 and voices[0] == voices[2] != voices[1], voices
+    bare = import_page(
+        "HOST: Lines are open. First caller, go ahead.\n\n"
+        "CALLER: I have lived by the quay all my life and I love the light.\n\n"
+        "CALLER: The fish market on a Saturday is what I would miss most.\n\n"
+        "HOST: Thank you both for calling in tonight.\n"
+    )
+    voices = [p.voice for p in bare.transcript.paragraphs if p.kind == "voxpop"]
+    assert len(voices) == 2 and voices[0] != voices[1], voices

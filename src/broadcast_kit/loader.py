@@ -17,12 +17,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from broadcast_kit import cover, limits, model, script, text, yamlerrors, yamltree
+from broadcast_kit import cover, limits, model, text, yamlerrors, yamltree
 from broadcast_kit.errors import BroadcastKitError, ConfigError, InputError
 from broadcast_kit.model import (
     AudioSettings,
@@ -39,9 +39,12 @@ from broadcast_kit.model import (
     VoiceWanted,
 )
 from broadcast_kit.problems import Problems, field_hint, segment_kind_hint
-from broadcast_kit.tts import casting, registry
-from broadcast_kit.tts.lexicon import EMPTY, Lexicon
-from broadcast_kit.tts.voices import ResolvedVoice, check, resolve
+
+# the script reader and the engines (tts.*) are imported by the functions that load an
+# episode: a show alone (kit check, kit feed) needs neither
+if TYPE_CHECKING:
+    from broadcast_kit.tts.lexicon import Lexicon
+    from broadcast_kit.tts.voices import ResolvedVoice
 
 SHOW_FILE = "show.yaml"
 DEFAULT_VOICES = {
@@ -69,6 +72,12 @@ class Source:
         return f"{display(self.path)}:{self.line(loc)}"
 
 
+def _no_lexicon() -> Lexicon:
+    from broadcast_kit.tts.lexicon import EMPTY
+
+    return EMPTY
+
+
 @dataclass(frozen=True)
 class Production:
     """An episode ready to render: its show, merged voices and parts with resolved paths."""
@@ -83,7 +92,8 @@ class Production:
     part_lines: list[str] = field(default_factory=list)  # "file:line" of each part
     voice_lines: dict[str, str] = field(default_factory=dict)  # "file:line" of each voice
     warnings: list[str] = field(default_factory=list)
-    lexicon: Lexicon = EMPTY  # the show's pronunciations with the episode's over them
+    #: the show's pronunciations with the episode's over them (default: tts.lexicon.EMPTY)
+    lexicon: Lexicon = field(default_factory=_no_lexicon)
     #: voices given by description -> the engine voice cast ("kokoro jm_kumo (male jp)")
     cast: dict[str, str] = field(default_factory=dict)
     #: every voice the episode speaks with, resolved once by its engine (tts.voices)
@@ -565,6 +575,9 @@ def load(episode_path: Path, show_path: Path | None = None, *, engines: bool = F
     episode, the show and their voices is reported at once: a ConfigError whose `problems`
     are ordered by file and line. With `engines`, also check that every voice the episode
     speaks with is usable on this machine (what a render needs, not `kit segment`)."""
+    from broadcast_kit.tts import casting, registry
+    from broadcast_kit.tts.lexicon import Lexicon
+
     problems = Problems()
     files = [display(episode_path)]
     try:
@@ -675,6 +688,8 @@ def _listed(
 ) -> list[tuple[model.Part, str]]:
     """The episode's parts, each with its "file:line": from its script, or its segments one
     by one (those that do not validate were reported with the episode's fields)."""
+    from broadcast_kit import script
+
     if episode.script is not None or episode.script_file is not None:
         if "segments" in (source.data or {}):
             return []  # the schema reported "exactly one of"
@@ -750,6 +765,8 @@ def _voice_lines(voices: dict[str, Voice], *sources: Source) -> dict[str, str]:
 def _check_engines(
     voices: dict[str, Voice], voice_lines: dict[str, str], problems: Problems
 ) -> None:
+    from broadcast_kit.tts import registry
+
     names = registry.names()
     for key, voice in voices.items():
         if isinstance(voice.voice, VoiceWanted) and "engine" not in voice.model_fields_set:
@@ -770,6 +787,8 @@ def resolve_voices(
 ) -> tuple[dict[str, ResolvedVoice], dict[str, str]]:
     """The voices `used` (of installed engines, cast), each resolved by its engine once; and
     why each of the others cannot be resolved on this machine."""
+    from broadcast_kit.tts.voices import resolve
+
     resolved: dict[str, ResolvedVoice] = {}
     unresolved: dict[str, str] = {}
     for key in sorted(used):
@@ -788,6 +807,8 @@ def check_voices(
 ) -> None:
     """Every voice the episode speaks with is usable here: its engine is installed and
     works on this machine, and knows the voice."""
+    from broadcast_kit.tts.voices import check
+
     for key in sorted({*resolved, *unresolved}):
         where = f"{voice_lines.get(key, 'voices')}: voices.{key}"
         if key in unresolved:
@@ -803,6 +824,8 @@ def _check_phonemes(
     source: Source, entries: dict[str, str | Pronunciation], problems: Problems
 ) -> None:
     """Phonemes are given for engines that read them (or engines of a missing extra)."""
+    from broadcast_kit.tts import registry
+
     for word, entry in entries.items():
         if isinstance(entry, str):
             continue

@@ -58,9 +58,40 @@ def help_text(name: str) -> str | None:
         return None
     try:
         with open(spec.origin, encoding="utf-8") as handle:
-            tree = ast.parse(handle.read())
-    except (OSError, SyntaxError, ValueError):
+            source = handle.read()
+    except (OSError, ValueError):
         return None
+    # parsing the one statement that defines the command is a fraction of parsing the file
+    for text in (_statement(source, attr), source):
+        try:
+            found = _help_in(ast.parse(text), attr)
+        except (SyntaxError, ValueError):
+            continue
+        if found is not None:
+            return found
+    return None
+
+
+def _statement(source: str, attr: str) -> str:
+    """The top-level statement of `source` that defines `attr` (`def attr(` or `attr = `):
+    from its first line to the next line that starts another statement."""
+    text = "\n" + source
+    for opening in (f"\ndef {attr}(", f"\n{attr} = "):
+        start = text.find(opening)
+        if start >= 0:
+            break
+    else:
+        return source
+    lines = text[start + 1 :].splitlines(keepends=True)
+    taken = lines[:1]
+    for line in lines[1:]:
+        if line[:1] not in (" ", "\t", "\r", "\n", ")", "]", "}", "#"):
+            break
+        taken.append(line)
+    return "".join(taken)
+
+
+def _help_in(tree: ast.Module, attr: str) -> str | None:
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name == attr:
             return ast.get_docstring(node)

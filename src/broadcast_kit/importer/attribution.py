@@ -122,6 +122,7 @@ class _Attribution:
         self.people: People = transcript.people
         self.words: Words = self.people.words
         self.voxpops = 0
+        self.numbered_voxpops: dict[str, str] = {}  # "Caller 2" -> its voice, each time
         self.paragraph = 0
         # a page that labels the host, or opens with a label, labels every turn: a paragraph
         # without a label continues the last one (a dialogue lesson that labels only its
@@ -401,9 +402,14 @@ class _Attribution:
         where = f"label “{label.written}” (line {para.label_line or para.line})"
         turn = _Turn("host", label, para.label_line or para.line)
         if label.kind == "voxpop":
-            self.voxpops += 1
             turn = _Turn("voxpop", label, turn.line, None, label.role or label.name or "Voxpop")
-            turn.voice = f"voxpop-{self.voxpops}"
+            # "CALLER:" twice may be two callers, "Caller 2" twice is one
+            numbered = normal(label.written) if re.search(r"\d", label.written) else None
+            if numbered is None or numbered not in self.numbered_voxpops:
+                self.voxpops += 1
+                if numbered is not None:
+                    self.numbered_voxpops[numbered] = f"voxpop-{self.voxpops}"
+            turn.voice = self.numbered_voxpops.get(numbered or "", f"voxpop-{self.voxpops}")
         elif label.kind == "host" and normal(label.written) in self.words.announcer_labels:
             # "ANNOUNCER:", "Operator:" are the programme's, but not its host: a voice of its own
             person = self.people.person(normal(label.written).title())

@@ -18,13 +18,22 @@ the first of the word list's broadcasters on the page.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 
-from broadcast_kit.importer.dates import find_date, is_date_line
+from broadcast_kit.importer.dates import find_date, is_date_line, split_at_date
 from broadcast_kit.importer.document import Transcript
-from broadcast_kit.importer.page import SENTENCE_END, Block, Page, is_headline, short
+from broadcast_kit.importer.page import (
+    MARKDOWN_SECTION,
+    SENTENCE_END,
+    Block,
+    Page,
+    is_headline,
+    short,
+)
 from broadcast_kit.importer.words import Words, normal
 
 # a capitalised name as programmes are written: "Let's Speak Daily English", "Open Air"
@@ -55,7 +64,8 @@ def _not_a_title(text: str, words: Words) -> bool:
 def _headline_like(text: str) -> bool:
     """A headline: a short line of words without a closing full stop (any capitals)."""
     words = text.split()
-    first = re.sub(r"^#(?=\d)", "", text.lstrip("\"“‘'"))[:1]  # "#42: Title": a number
+    first = re.sub(r"^#(?=\w)", "", text.lstrip("\"“‘'"))[:1]  # "#42: Title", "#TideTalk: ..."
+
     # "Sermon Preached by": the line goes on ("Q & A" ends in a letter, not an article)
     if not words or (words[-1].lower() in _DANGLING and words[-1] != "A"):
         return False
@@ -74,6 +84,47 @@ def _sentence_shaped(text: str) -> bool:
     words = text.split()
     capitals = sum(1 for w in words[1:] if w.lstrip("\"“‘'(")[:1].isupper())
     return len(words) >= 13 and capitals < len(words) / 4
+
+
+def _numbered_shape(line: str) -> str:
+    """A line with its numbers masked: "Female Interview 8" and "Female Interview 2" alike."""
+    return re.sub(r"\d+", "#", " ".join(line.split()).lower())
+
+
+def _series(lines: Sequence[str]) -> Counter[str]:
+    """How many different lines the page numbers in each series ("Interview 2", "Interview
+    7": lines numbered alike head the page's parts)."""
+    return Counter(_numbered_shape(line) for line in set(lines) if re.search(r"\d", line))
+
+
+def _in_series(text: str, series: Counter[str]) -> bool:
+    return re.search(r"\d", text) is not None and series[_numbered_shape(text)] >= 3
+
+
+def _section_levels(lines: Sequence[str]) -> Counter[int]:
+    """How many lines head each markdown level ("# Introduction", "# Overview": 2 at level 1);
+    a level used twice or more names sections, not the document."""
+    levels = Counter(len(m.group("level")) for line in lines if (m := MARKDOWN_SECTION.match(line)))
+    levels[0] = 0  # a line in bold is no section heading
+    return levels
+
+
+def _section(text: str, levels: Counter[int]) -> bool:
+    found = MARKDOWN_SECTION.match(text)
+    return found is not None and levels[len(found.group("level"))] >= 2
+
+
+def _prose(text: str) -> bool:
+    """A line of running text, never a title even when nothing better is there: it starts in
+    lower case ("welcome in Maori, thank the volunteers"), or it is long and stops at a comma
+    or semicolon, or it is a markdown section's heading."""
+    text = MARKDOWN_SECTION.sub("", text).strip()
+    first = text.lstrip("\"“‘'([")[:1]
+    long = len(text.split()) >= 12
+    # (or it holds a sentence's end and the next one's start: "... at dusk. It is ...")
+    ends = re.search(r"[,;:]$", text) is not None
+    ends = ends or re.search(r"[a-z]{3}[.!?]\s+[A-Z]", text) is not None
+    return first.islower() or (long and ends)
 
 
 def _is_publisher(text: str, words: Words) -> bool:
@@ -96,7 +147,9 @@ def without_publisher(title: str, words: Words) -> str:
     )
     if words.broadcaster.fullmatch(tail) or normal(platform) in words.publishers or domain:
         head = title[: title.rindex(tail)].rstrip(" |–—-:").strip()
-        if platform != tail:  # "Episode – Show – Podcast on Spotify": the show's name goes too
+        # "Episode – Show – Podcast on Spotify", "Episode - Show - Apple Podcasts": the show's
+        # name goes too
+        if platform != tail or (len(parts) >= 3 and normal(tail) in words.publishers):
             head = re.sub(r"\s+[|–—-]\s+[^|–—-]+$", "", head)
         return head
     return title
@@ -145,6 +198,11 @@ _DURATION = re.compile(
 # what a transcript is of, and whose or where: "Remarks by ...", "Interview with ..." (not a
 # list's "Ann Lee's Interview")
 # "Transcript for Episode 3: ...", "Full transcript of ...": the page's own name for itself
+# "The full transcription of X's interview to Y.": a sentence naming what the page holds
+_TRANSCRIPT_NAMED = re.compile(
+    r"(?i)^(?:the\s+|a\s+)?(?:full\s+|complete\s+|edited\s+)?transcript(?:ion)?\s+of\s+(?:the\s+)?"
+    r"(?=\S+\s+\S)"
+)
 _TRANSCRIPT_OF = re.compile(r"(?i)^(?:full\s+|complete\s+)?transcripts?\s+(?:for|of)\s+\S")
 _EVENT = re.compile(
     r"(?i)\b(?:interview|conversation|debate|hearing|meeting|discussion|remarks|briefing"
@@ -195,6 +253,8 @@ def is_site_chrome(text: str, words: Words) -> bool:
         return True
     items = [i for i in re.split(r"\s+[-–|·]\s+|\s*\|\s*", text) if i.strip()]
     if len(items) >= 4 and all(len(i.split()) <= 3 for i in items):  # home - contact - ...
+        return True
+    if len(items) >= 3 and all(len(i.split()) == 1 for i in items):  # NEWS | SPORT | WEATHER
         return True
     # "Episode 123 · March 3, 2020 · 45 min", "Politics • News": a row of facts or tags
     facts = [i for i in re.split(r"\s*[·•]\s*", text) if i.strip()]
@@ -326,6 +386,7 @@ def _title_scores(
     all_lines: list[str],
     words: Words,
     page_title: str | None = None,
+    dropped: list[Block] | None = None,
 ) -> list[tuple[int, int, Block]]:
     """(score, index, block) of each header line that may be the headline, best first (the
     earliest of equals first). Evidence for: headline shape (short, capitalised, no closing
@@ -388,10 +449,31 @@ def _title_scores(
         short_above = len(above_date.split()) <= 2 or show_above
         if short_above and len(after.split()) >= 3 and _headline_like(after):
             dated = date_at + 1  # "Tide Talk" / the date / the episode's headline
+    sections = _section_levels(all_lines)
+    series = _series(all_lines)
+    # the byline below a line, set aside as furniture before the header was read
+    ordered = sorted([*header, *(dropped or [])], key=lambda b: b.line)
+    bylines = {
+        above.line
+        for above, below in itertools.pairwise(ordered)
+        if _BYLINE.match(below.text) and below in (dropped or [])
+    }
+    # ...a standfirst's byline is its headline's: "The Mill Turns Again" / "How one town ..."
+    for at in range(1, min(len(header), 5)):
+        standfirst, headline = header[at].text, header[at - 1].text
+        if (
+            header[at].line in bylines
+            and len(standfirst.split()) >= 8
+            and not is_headline(standfirst)
+            and 3 <= len(headline.split()) < len(standfirst.split())
+            and is_headline(headline)
+        ):
+            bylines = (bylines - {header[at].line}) | {header[at - 1].line}
     scored = []
     for index, block in candidates[:MAX_TITLE_LINES]:
         text = block.text
         heading = _MARKDOWN_HEADING.match(text)
+        level = len(m.group("level")) if (m := MARKDOWN_SECTION.match(text)) else 0
         if heading is not None:  # "# The Mill Turns Again": the document's own heading
             text = _MARKDOWN_HEADING.sub("", text)
             block = Block(text, block.line)
@@ -404,6 +486,8 @@ def _title_scores(
             continue
         if _field_value(header, index):
             continue  # "Category" / "Short film": a field's value, not a headline
+        if _in_series(text, series) or _prose(text):
+            continue  # "Interview 8" among "Interview 2", "Interview 7": a part's heading
         lettered = sum(1 for w in text.split() if re.search(r"[^\W\d_]{2}|^[^\W\d_]\W?$", w))
         if len(text.split()) >= 3 and lettered * 2 < len(text.split()) and not _holds_date(text):
             continue  # "2.49/ 5 491 votes": figures, not words
@@ -422,8 +506,12 @@ def _title_scores(
             continue
         score = 3
         below = header[index + 1].text if index + 1 < len(header) else ""
-        author = index + 2 == date_at and _person_line(below, words)
-        if index == dated or (below and _BYLINE.match(below)) or author:
+        # (not a standfirst whose headline above it holds the dateline: "dated" says which)
+        author = index + 2 == date_at and _person_line(below, words) and (dated or 0) >= index
+        # "By Ann Lee | 3 March 2020", set aside as furniture, below the headline: near the
+        # top (above the date), not under a book's title in the show notes further down
+        byline = block.line in bylines and index < min(date_at or 5, 5)
+        if index == dated or (below and _BYLINE.match(below)) or author or byline:
             score += 3  # a headline with its dateline or byline ("Ann Lee" above the date)
         elif date_at is not None and index < date_at:
             score += 1
@@ -444,8 +532,10 @@ def _title_scores(
             score += 2  # the episode's title below its number
         if count == 1:
             score -= 2
-        if heading is not None:
-            score += 2
+        if heading is not None and sections[level] < 2:
+            score += 2  # the document's own heading
+        elif heading is not None:
+            score -= 4  # "# Introduction" ... "# Overview": a level used again names sections
         if count >= 3 and _EVENT.search(text):
             score += 1  # "Remarks by ...", "Interview with ...": it names what is transcribed
         if any(
@@ -516,6 +606,9 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
     media = _MEDIA_FILE.match(title)
     if media is not None:
         title = media.group("name").strip()
+    title = _without_repeated_name(title)
+    if _TRANSCRIPT_NAMED.match(title) and title.endswith(".") and title.lower().startswith("the "):
+        title = _TRANSCRIPT_NAMED.sub("", title).rstrip(".")  # "The full transcription of X."
     # "Transcript: X", "Full Transcript: X", "Read the transcript: X"
     title = re.sub(
         r"(?i)^(?:read\s+)?(?:the\s+)?(?:full\s+)?transcript\s*[:|–—-]\s+(?=\S+\s+\S)", "", title
@@ -529,6 +622,9 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
     # "Show (2022–): Season 1, Episode 3 - The Episode": the series and number before it go
     title = re.sub(r"(?i)^.*\bseason\s*\d+\s*[,.:]?\s*episode\s*\d+\s*[|–—:-]\s+(?=\S+)", "", title)
     first, _, rest = title.partition(" | ")
+    if not rest:  # "Coast Radio — Headline" (not "Meet the Press - November 5, 2017": its date)
+        first, rest = next(iter(re.findall(r"^(.+?)\s+[–—-]\s+(\S.*)$", title)), (title, ""))
+        rest = "" if _holds_date(rest) and len(rest.split()) <= 5 else rest
     if rest and ((_site_name(first) and _SITE_NOUN.search(first)) or _is_publisher(first, words)):
         title = rest.strip()  # "Coast Radio | Headline": the site's name first
     title = without_publisher(title, words)
@@ -566,6 +662,19 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
     return quoted.group("inner").strip() if quoted else title
 
 
+def _without_repeated_name(title: str) -> str:
+    """ "Harbour Notes: Harbour Notes - Episode 4": a show's name printed twice before the
+    episode's own words; both go ("Episode 4"), the rest is the episode's title."""
+    parts = re.split(r"(\s*(?:[|–—:]|\s-)\s+)", title, maxsplit=1)
+    if len(parts) < 3:
+        return title
+    name, rest = parts[0].strip(), parts[2]
+    again = re.match(rf"(?i){re.escape(name)}\s*(?:[|–—:]|\s-)\s+(?=\S)", rest)
+    if not name or again is None:
+        return title
+    return rest[again.end() :].strip() or title
+
+
 def read_header(
     result: Transcript,
     header: list[Block],
@@ -576,11 +685,14 @@ def read_header(
     """Title, date and programme from the lines above the first paragraph (`all_lines`: the
     page's lines, to find the headline printed twice)."""
     all_lines = all_lines if all_lines is not None else [b.text for b in header]
+    header = _with_named_transcript(header)
     date_at = next((i for i, b in enumerate(header) if is_date_line(b.text, words)), None)
     if result.date is None and date_at is not None:
         result.date = find_date(header[date_at].text)
-    if result.date is None:
-        for block in header:
+    if result.date is None:  # (a byline set aside as furniture holds it too: "By Ann Lee | date")
+        first = header[0].line if header else 0
+        bylines = [b for b in result.dropped if _BYLINE.match(b.text) and b.line <= first + 20]
+        for block in [*header, *bylines]:
             if (found := find_date(block.text)) is not None:
                 result.date = found
                 result.date_note = f"read from “{short(block.text, 50)}”"
@@ -603,6 +715,7 @@ def read_header(
                 result.programme, used = match.group("name").strip(), used | {i}
                 break
     candidates = [(i, b) for i, b in candidates if i not in used]
+    levels, series = _section_levels(all_lines), _series(all_lines)
     if result.title is None:
         h1 = page.h1 if page.h1 and not _not_a_title(page.h1, words) else None
         if h1 and (is_site_chrome(h1, words) or (_site_name(h1) and _SITE_NOUN.search(h1))):
@@ -614,7 +727,7 @@ def read_header(
             h1 = named_page[: named_page.rindex(site[-1])].rstrip(" |–—:-").strip()
         titles = [(i, b) for i, b in candidates if not _not_a_title(b.text, words)]
         named = _words_of(clean_title(page.page_title, words)) if page.page_title else None
-        scored = _title_scores(titles, header, date_at, all_lines, words, named)
+        scored = _title_scores(titles, header, date_at, all_lines, words, named, result.dropped)
         if h1:
             result.title = clean_title(h1, words, all_lines)
             used |= {i for i, b in candidates if b.text == h1}
@@ -640,11 +753,17 @@ def read_header(
             (i, b)
             for i, b in candidates
             if not (
-                is_site_chrome(b.text, words) or _ADDRESS.search(b.text) or _field_value(header, i)
+                is_site_chrome(b.text, words)
+                or _ADDRESS.search(b.text)
+                or _field_value(header, i)
+                or _prose(b.text)
+                or _section(b.text, levels)
+                or _in_series(b.text, series)
             )
         ]:
             index, block = max(plain, key=lambda c: len(c[1].text))
-            result.title, used, result.title_guessed = block.text, used | {index}, True
+            title = clean_title(block.text, words, all_lines)
+            result.title, used, result.title_guessed = title, used | {index}, True
         elif page.page_title:
             result.title, result.title_guessed = re.split(r"\s+[|–—-]\s+", page.page_title)[0], True
         elif date_at is not None and (dateline := _date_title(header[date_at], page)):
@@ -670,6 +789,17 @@ def read_header(
             used.add(after[0][0])
     used |= {date_at} if date_at is not None else set()
     result.dropped.extend(b for i, b in enumerate(header) if i not in used)
+
+
+def _with_named_transcript(header: list[Block]) -> list[Block]:
+    """The header with "The full transcription of X's interview." after a date on its line
+    ("date 2019-01-01 The full ...") as a line of its own, to be weighed as the title."""
+    for at, block in enumerate(header[:10]):
+        split = split_at_date(block.text)
+        tail = split[2] if split is not None else ""
+        if _TRANSCRIPT_NAMED.match(tail) and len(tail.split()) >= 5:
+            return [*header[: at + 1], Block(tail, block.line), *header[at + 1 :]]
+    return header
 
 
 def _date_title(block: Block, page: Page) -> str | None:

@@ -11,8 +11,11 @@ until the next label, a quote label (soundbite, `Name/ Role`) for the quote it o
 
 from __future__ import annotations
 
+import bisect
+import csv
 import itertools
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -56,6 +59,11 @@ _ROLE_ONLY = re.compile(
     r"^(?P<label>(?P<role>[A-Za-z][A-Za-z .'’-]{0,30}?)\s*(?:\((?P<paren>[^()]{1,30})\))?\s*:)"
     r"(?:\s*(?P<rest>.*))?$"
 )
+# a role, then the name in brackets: "Host (Jane Doe):", "GUEST (JOHN ROE):"
+_ROLE_THEN_NAME = re.compile(
+    r"^(?P<label>(?P<role>[A-Za-z][A-Za-z .'’-]{0,30}?)\s*\((?P<name>[^()\d]{3,40})\)\s*:)"
+    r"(?:\s*(?P<rest>.*))?$"
+)
 _BARE_Q = re.compile(r"^(?P<label>Q)(?:\s{2,}|\.\s+)(?P<rest>\S.*)$")
 _ONE_SPACE_Q = re.compile(r"^(?P<label>Q)\s+(?P<rest>[A-Z“\"‘'(\[].*)$")  # once the page has them
 # a speaker the transcript numbers: "Speaker 2:", "CALLER #1:", "VOICE ONE:"
@@ -66,7 +74,7 @@ NUMBERED_ROLES = (
     "|Interviewer|Panelist|Panellist|Announcer|Correspondent"
 )
 _NUMBERED = re.compile(
-    rf"^(?P<label>(?P<name>(?:{NUMBERED_ROLES}|{NUMBERED_ROLES.upper()})"
+    rf"^(?P<label>(?P<name>(?i:{NUMBERED_ROLES})"  # "speaker 1:", as a recogniser writes it
     rf"(?:\s*#?\s*\d{{1,2}}|\s+(?i:{NUMBER_WORDS})))\s*:)(?:\s*(?P<rest>.*))?$"
 )
 # what a document numbers that is no voice: "Day 2:", "Act 1:", "Round 3:"
@@ -131,6 +139,8 @@ _MIXED_INLINE = re.compile(
     re.MULTILINE,
 )
 _MUSIC_WORD = re.compile(r"(?i)\bmusic(?:al)?\b")
+# a played recording's marker ("(BEGIN VIDEO CLIP)", "[END PLAYBACK]") names no voice
+_MEDIA_MARK = re.compile(r"(?i)^(?:begin|end)\b|\b(?:video(?:tape)?|playback|clip)\b")
 # months and days that are names too, in a label of two words or more ("TILLY MARCH:")
 _CALENDAR = frozenset(
     {"January", "March", "April", "May", "June", "July", "August", "September", "Sunday"}
@@ -169,6 +179,42 @@ _INLINE = re.compile(
     rf"(?<!\S)(?:\[[^\[\]]{{1,40}}\]|\([^()]{{1,100}}\)|(?:{_HONORIFIC})?{_CAPS_NAME}"
     rf"(?:\s*\([^()]{{1,80}}\))?(?:\s*,\s*{_ROLE})?\s*:(?=\s))"
 )
+
+
+def _fold_table() -> dict[int, str]:
+    """Each Latin letter with a diacritic as its base letter, one character for one."""
+    special = dict(zip("ŁłØøĐđÆæŒœßÞþÐðĦħı", "LlOoDdAaOosTtDdHhi", strict=True))
+    table = {}
+    for code in range(0xC0, 0x250):
+        char = chr(code)
+        base = special.get(char) or unicodedata.normalize("NFD", char)[0]
+        if base.isascii() and base.isalpha():
+            table[code] = base
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    """`text` with "Chloé" as "Chloe" and "ŁUKASZ" as "LUKASZ", each character where it
+    stood: the label patterns are written for A-Z, the names on a page are not."""
+    return text.translate(_FOLD)
+
+
+def _unfold(value: str, original: str, folded: str) -> str:
+    """`value`, read from `folded`, spelt again as `original` spells it ("Chloe Dubois" from
+    "CHLOÉ DUBOIS: ..." is "Chloé Dubois"), keeping the case `value` was given."""
+    at = folded.find(value)
+    if at < 0:
+        at = folded.lower().find(value.lower())
+    if at < 0:
+        return value
+    spelt = original[at : at + len(value)]
+    return "".join(
+        o.upper() if v.isupper() else o.lower() if v.islower() else o
+        for v, o in zip(value, spelt, strict=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -232,11 +278,85 @@ _RECOGNISER_TAG = re.compile(
 _ESCAPE = re.compile(r"\\([\[\]()*_#.!>`+-])")
 
 
+# a cell of a time column: "00:00:01.000", "1.25", "0:05", "12"
+_TIME_CELL = re.compile(r"\s*\d{1,2}(?:[:.,]\d{1,3}){0,3}\s*")
+# a header's name for the column of words, or of who speaks
+_TEXT_COLUMNS = frozenset(
+    {"text", "transcript", "content", "utterance", "caption", "sentence", "words", "line"}
+    | {"dialogue", "dialog", "body", "speech", "subtitle", "value"}
+)
+_SPEAKER_COLUMNS = frozenset({"speaker", "name", "who", "voice", "character", "speaker name"})
+
+
+def without_delimited_rows(text: str) -> str:
+    """A transcript exported as rows of cells (CSV or tab-separated: speaker, start, end,
+    text) as one line per row, "Speaker: words", line for line. Told by shape: three rows or
+    more with the same number of cells, a column of times or a header naming the column of
+    words; the words are the column with the most of them, the speaker a column of short
+    names that recur."""
+    rows_text = text.split("\n")
+    if not any(d in text[:2000] for d in (",", "\t", ";")):
+        return text
+    for delimiter in ("\t", ",", ";"):
+        try:
+            parsed = [next(csv.reader([line], delimiter=delimiter), []) for line in rows_text]
+        except csv.Error:  # a cell longer than any row of a transcript's: no table
+            return text
+        filled = [i for i, row in enumerate(parsed) if any(c.strip() for c in row)]
+        widths = Counter(len(parsed[i]) for i in filled)
+        if not widths:
+            return text
+        width, count = widths.most_common(1)[0]
+        if width < 2 or count < 3 or count < 0.8 * len(filled):
+            continue
+        table = [i for i in filled if len(parsed[i]) == width]
+        header = [c.strip().lower() for c in parsed[table[0]]]
+        named = any(c in _TEXT_COLUMNS for c in header)
+        body = table[1:] if named or any(c in _SPEAKER_COLUMNS for c in header) else table
+        columns = list(zip(*(parsed[i] for i in body), strict=True))
+        timed = any(all(_TIME_CELL.fullmatch(c) for c in column) for column in columns)
+        if not (named or timed) or len(body) < 3:
+            continue
+        said = max(range(width), key=lambda c: sum(len(v.split()) for v in columns[c]))
+        if sum(len(v.split()) for v in columns[said]) < 3 * len(body):
+            continue
+        who = _speaker_column(columns, header if body is not table else [], said)
+        lines = list(rows_text)
+        for i in filled:
+            row = parsed[i]
+            if i not in body:
+                lines[i] = ""  # the header, or a row of another shape
+                continue
+            words = " ".join(row[said].split())
+            name = " ".join(row[who].split()) if who is not None else ""
+            lines[i] = f"{name}: {words}" if name else words
+        return "\n".join(lines)
+    return text
+
+
+def _speaker_column(columns: list[tuple[str, ...]], header: list[str], said: int) -> int | None:
+    """The column naming who speaks: the header says so, or short names that recur."""
+    for at, name in enumerate(header):
+        if name in _SPEAKER_COLUMNS and at != said:
+            return at
+    for at, column in enumerate(columns):
+        values = Counter(" ".join(v.split()) for v in column)
+        if (
+            at != said
+            and all(re.search(r"[^\W\d_]", v) and len(v.split()) <= 4 for v in values)
+            and len(values) <= max(1, len(column) // 2)
+        ):
+            return at
+    return None
+
+
 def without_label_markup(text: str) -> str:
     """Labels out of their markup: Markdown's emphasis ("**Jane Doe:** Words" -> "Jane Doe:
     Words"; a line all in bold is a heading's words), a list bullet before a label ("• Jane
     Doe: Words") and Markdown's escapes ("\\[laughs\\]" -> "[laughs]"); whether the words
-    before the colon are a label is for the label reader to say."""
+    before the colon are a label is for the label reader to say. A transcript exported as
+    rows of cells becomes labelled lines first."""
+    text = without_delimited_rows(text)
     text = _ESCAPE.sub(r"\1", text)
     # SPEAKER_00 is "Speaker 1", as people count (and as the captions reader names it)
     text = _RECOGNISER_TAG.sub(lambda m: f"{m['pre']}Speaker {int(m['n']) + 1}", text)
@@ -263,8 +383,11 @@ class LabelReader:
     """Recognises the labels and cues of one page (mixed-case labels must recur on it)."""
 
     def __init__(self, words: Words, text: str = "", speakers: Iterable[str] = ()) -> None:
-        """`speakers`: names a caption file tagged as speakers (`<v Name>`, `[Name]`)."""
+        """`speakers`: names a caption file tagged as speakers (`<v Name>`, `[Name]`).
+        The page is read with its letters folded to A-Z (`fold`); what `split` gives back is
+        spelt as the page spells it."""
         self.words = words
+        text, speakers = fold(text), [fold(name) for name in speakers]
         counts = Counter(
             match.group("name")
             for line in text.splitlines()
@@ -488,6 +611,26 @@ class LabelReader:
 
     def split(self, text: str) -> tuple[Label | None, str]:
         """The label or cue that opens `text`, and the words after it."""
+        folded = fold(text)
+        label, rest = self._split(folded)
+        if folded == text:
+            return label, rest
+        if label is None:
+            return None, text
+        if rest and folded.endswith(rest):
+            rest = text[len(text) - len(rest) :]
+        return self._spelt(label, text, folded), rest
+
+    def _spelt(self, label: Label, text: str, folded: str) -> Label:
+        """`label`, read from the folded `text`, with the names as the page spells them."""
+        return replace(
+            label,
+            written=_unfold(label.written, text, folded),
+            name=_unfold(label.name, text, folded) if label.name else label.name,
+            role=_unfold(label.role, text, folded) if label.role else label.role,
+        )
+
+    def _split(self, text: str) -> tuple[Label | None, str]:
         cue = self.cue(text)
         if cue is not None:
             return cue, ""
@@ -500,12 +643,13 @@ class LabelReader:
             return found or (Label("speaker", text, name=title_case(text[:-1].title())), "")
         dash = _DASH.match(text)
         if dash is not None and dash.group(1) in self.dashed:  # read as "NAME: words"
-            label, rest = self.split(f"{dash.group(1)}: {text[dash.end() :]}")
+            label, rest = self._split(f"{dash.group(1)}: {text[dash.end() :]}")
             if label is not None:
                 return replace(label, written=text[: dash.end()].strip()), rest
         for read in (
             self._cue_line,
             self._numbered,
+            self._role_then_name,
             self._role_only,
             self._bracket,
             self._caps,
@@ -560,6 +704,31 @@ class LabelReader:
         if normal(name.rsplit(" ", 1)[0]) in self.words.host_labels:  # "HOST 2:": a co-host
             return Label("host", written, name=name), rest
         return Label("speaker", written, name=name), rest
+
+    def _role_then_name(self, text: str) -> tuple[Label, str] | None:
+        """ "Host (Jane Doe):", "GUEST (JOHN ROE):": a role the page names, and the person in
+        brackets after it (a full name, never "Host (audio):")."""
+        match = _ROLE_THEN_NAME.match(text)
+        if match is None:
+            return None
+        role, name = " ".join(match["role"].split()), " ".join(match["name"].split())
+        words = self.words
+        known = (
+            words.host_labels
+            | words.reporter_labels
+            | words.role_labels
+            | words.moderator_labels
+            | words.questioner_labels
+            | words.answerer_labels
+            | {normal(g) for g in words.lists.guest_words}
+        )
+        full = _MIXED_NAME.fullmatch(name) is not None or (
+            name.isupper() and len(name.split()) >= 2
+        )
+        if normal(role) not in known or not full or not self._person_like(title_case(name)):
+            return None
+        label = self._named(match["label"], name, role, quote=False, titled=True)
+        return (label, (match["rest"] or "").strip()) if label is not None else None
 
     def _role_only(self, text: str) -> tuple[Label, str] | None:
         """A speaker named by role alone: "PRIME MINISTER:", "PM:", "Q:", "A:"."""
@@ -746,6 +915,7 @@ class LabelReader:
     def split_inline(self, line: str) -> list[str]:
         """`line` cut before every label and around every cue inside it (a transcript that
         lost its line breaks keeps its labels: "... reporting. JANE DOE: Thank you.")."""
+        original, line = line, fold(line)  # (the same length: the cuts stand in both)
         cuts = {0, len(line)}
         for match in _MIXED_INLINE.finditer(line):  # "... today? James Pressman: I was born"
             if match["name"] in self.mixed and match.start() > 0:
@@ -759,7 +929,7 @@ class LabelReader:
             if candidate.startswith(("[", "(")):
                 label = self.cue(candidate)
                 if label is None:
-                    label = self.split(piece)[0]
+                    label = self._split(piece)[0]
                     if label is not None and label.kind == "direction":
                         continue  # "(Talk Easy with Sam Fragoso)" inside a line is words
                 if label is None:
@@ -768,12 +938,12 @@ class LabelReader:
                     cuts |= {start, match.end()}
                     continue
             else:
-                label, _ = self.split(piece)
+                label, _ = self._split(piece)
                 if label is None or not self._inline_start(line, start, label):
                     continue
             cuts.add(start)
         ordered = sorted(cuts)
-        pieces = [line[a:b].strip() for a, b in itertools.pairwise(ordered)]
+        pieces = [original[a:b].strip() for a, b in itertools.pairwise(ordered)]
         return [p for p in pieces if p]
 
     def _inline_start(self, line: str, start: int, label: Label) -> bool:
@@ -787,3 +957,300 @@ class LabelReader:
         if label.written.rstrip(": ") in self.initials:  # "... born in SH: Let me ask": a
             return True  # PDF lost the year before the page's recurring initials label
         return label.kind == "host" or len((label.name or "").split()) >= 2
+
+
+# --- the page's own label syntax, found by repetition -------------------------------------
+
+# a word of a name in a label: "Jane", "DOE", "O'Brien", "J.", "Mi-rae"; "de", "van" inside
+_NAME_WORD = r"[A-Z][\w'’.\u2010\u2011-]*"
+_PARTICLE = r"(?:de|da|del|der|di|du|la|le|van|von|bin|al|el|ibn|dos|das)"
+_SYNTAX_NAME = rf"{_NAME_WORD}(?:[ ](?:{_NAME_WORD}|{_PARTICLE}(?=[ ]))){{0,3}}(?:[ ]?#?\d{{1,2}})?"
+_SYNTAX_EXTRA = r"(?:[ ]?\([^()\n]{1,40}\))?"
+# the punctuation that may close a label: a colon written another way, a dash, an arrow...
+_SYNTAX_SEP = r"::|[:：>|=~;»]"
+_CLOSING = {"[": "]", "(": ")", "<": ">", "{": "}", "**": "**", "__": "__"}
+# the name wrapped: "[Jane Doe] words", "<JD> words", "**Jane Doe** words", "(JANE) — words"
+_SYNTAX_WRAPPED = re.compile(
+    rf"^(?P<open>\[|\(|<|\{{|\*\*|__)[ ]?(?P<name>{_SYNTAX_NAME})(?P<extra>{_SYNTAX_EXTRA})[ ]?"
+    rf"(?P<close>\]|\)|>|\}}|\*\*|__)(?:[ ]?(?P<sep>{_SYNTAX_SEP}|[\-–—]{{1,2}})(?=[ \t]|$))?"
+    r"(?:[ \t]*(?P<rest>\S.*))?$"
+)
+# the name and a separator: "Jane Doe — words", "JD> words", "Jane Doe | words", "JANE\twords"
+# (a role after a comma: "JANE DOE, HOST — words")
+_SYNTAX_SEPARATED = re.compile(
+    rf"^(?P<name>{_SYNTAX_NAME})(?P<extra>(?:,[ ]?[A-Za-z][\w.'’&/ -]{{0,30}}?)?{_SYNTAX_EXTRA})"
+    rf"(?:[ ]?(?P<sep>{_SYNTAX_SEP})|[ ](?P<dash>[\-–—]{{1,2}})|(?P<gap>\t+|[ ]{{3,}}))"
+    r"(?:[ \t]*(?P<rest>\S.*))?$"
+)
+# a name in capitals running straight into the words: "JANE DOE Good evening."
+_CAPS_WORD = r"[A-Z][A-Z'’.\u2010\u2011-]+"
+_SYNTAX_CAPS = re.compile(
+    rf"^(?P<name>{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{0,3}}(?:[ ]#?\d{{1,2}})?)"
+    r"(?P<extra>[ ]?\([^()\n]{1,40}\))?[ ](?P<rest>[A-Z\"“‘'(¿¡](?![A-Z]).*)$"
+)
+# a name alone on its line, the words below it: "JANE DOE", "Jane Doe (V/O)", "JANE DOE -"
+_SYNTAX_ALONE = re.compile(
+    rf"^(?P<name>{_SYNTAX_NAME})(?P<extra>{_SYNTAX_EXTRA})"
+    rf"(?:[ ]?(?P<sep>{_SYNTAX_SEP}|[\-–—]{{1,2}}))?$"
+)
+
+
+@dataclass(frozen=True)
+class _Shaped:
+    """A line that may open with a label in the page's own punctuation."""
+
+    index: int  # the line's index in the text
+    form: str  # how the label is written: "[]", "—", "caps", "alone:" ...
+    name: str
+    extra: str  # a bracket after the name: "(host)", "(V/O)"
+    rest: str  # the words after it; "" when the name stands alone on its line
+
+
+def _shaped(index: int, line: str) -> _Shaped | None:
+    """The label shape `line` opens with, whether or not it is a label."""
+    line = line.strip()
+    if (match := _SYNTAX_WRAPPED.match(line)) is not None:
+        if _CLOSING[match["open"]] != match["close"]:
+            return None
+        form = f"{match['open']}{match['close']}{match['sep'] or ''}"
+    elif (match := _SYNTAX_SEPARATED.match(line)) is not None:
+        if match["sep"] in (":", None) and match["dash"] is None and match["gap"] is None:
+            return None  # "Jane Doe: words" is the label reader's own form
+        form = match["sep"] or match["dash"] or "gap"
+    elif (match := _SYNTAX_ALONE.match(line)) is not None:
+        form = match["sep"] or ""
+    elif (match := _SYNTAX_CAPS.match(line)) is not None:
+        form = "caps"
+        if match["name"].endswith(".") and not re.search(r"\b[A-Z]\.$", match["name"]):
+            name = match["name"].rstrip(".")  # "JANE DOE. Good evening."
+            return _Shaped(index, "caps.", name, "", match["rest"].strip())
+    else:
+        return None
+    rest = (match.groupdict().get("rest") or "").strip()
+    extra = " ".join((match["extra"] or "").split())
+    if extra.startswith(","):  # "JANE DOE, HOST": the label reader reads the role
+        return _Shaped(index, form if rest else f"alone{form}", match["name"] + extra, "", rest)
+    return _Shaped(index, form if rest else f"alone{form}", match["name"], extra, rest)
+
+
+def _in_capitals(name: str) -> bool:
+    """A name written in capitals, or its surname: "JANE DOE", "Jane DOE"."""
+    last = name.split(",")[0].split()[-1]
+    return (last.isupper() and len(last) > 1) or name.isupper()
+
+
+def _label_like(name: str, words: Words) -> bool:
+    """Words that may name a voice: no function word, cue, heading or field name."""
+    key = normal(name)
+    roles = (
+        words.host_labels
+        | words.reporter_labels
+        | words.questioner_labels
+        | words.answerer_labels
+        | words.role_labels
+        | words.voxpop_labels
+        | words.soundbite_labels
+    )
+    if _MEDIA_MARK.search(name) and len(name.split()) > 1:  # "Clip" alone is a label
+        return False
+    tokens = name.replace("#", " ").split()
+    keys = key.split()
+    if any(" ".join(keys[i:]) in roles for i in range(len(keys))):  # "Foreign Minister"
+        return True
+    cues = words.music_labels | words.sound_labels | words.direction_labels
+    if (
+        key in words.not_speakers | words.segment_labels | cues
+        or words.stage_directions.match(name)
+        or words.music_cues.match(name)
+        or _MUSIC_WORD.search(name)
+        or tokens[0].lower() in _DIVISIONS
+        or any(t.isdigit() for t in tokens[:-1])
+    ):
+        return False
+    if re.fullmatch(r"[A-Z]{2,3}", name):  # initials ("CO", "JD"), however they read
+        return True
+    if name.isupper() and len(tokens) >= 2 and tokens[0] == "THE":  # a cast: "THE LIBRARIAN"
+        tokens = tokens[1:]
+    return not any(title_case(t) in words.not_names for t in tokens if not t.isdigit())
+
+
+SENTENCE_END_MARK = re.compile(r"[.!?…:\"”’)\]–—-]$")  # (or cut off: "Tell me about –")
+
+
+def _next_line(lines: list[str], filled: list[int], index: int) -> str:
+    """The next line with text below `index`, past a script's "(quietly)"."""
+    at = bisect.bisect_right(filled, index)
+    if at + 1 < len(filled) and _CUE.match(lines[filled[at]].strip()):
+        at += 1
+    return lines[filled[at]] if at < len(filled) else ""
+
+
+def _talk(text: str) -> bool:
+    """Words someone says: three words or more, in lower case too."""
+    return len(re.findall(r"[^\W\d_]+", text)) >= 3 and re.search(r"[a-z]", text) is not None
+
+
+def with_page_label_syntax(text: str, words: Words) -> str:
+    """Labels written in the page's own punctuation, rewritten as "Name: words" for the
+    label reader: the same shape of short prefix (a name or role, in brackets, before a dash,
+    an arrow, a bar, a gap, or in capitals straight before the words, or alone on its line
+    above them) opening lines again and again, two names or more taking turns, each followed
+    by talk. Shapes the page uses once ("Note - ...", "Yes — ...") are words."""
+    original = _without_row_numbers(text.split("\n"))
+    text = fold("\n".join(original))  # "CHLOÉ DUBOIS" reads as "CHLOE DUBOIS"
+    lines = text.split("\n")
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    by_form: dict[str, list[_Shaped]] = {}
+    for shape in _label_shapes(lines, filled, words):
+        by_form.setdefault(shape.form, []).append(shape)
+    # the turns of voices labelled the usual way ("JANE DOE, HOST:") between them
+    colons = {
+        i: ""
+        for i in filled
+        if any(
+            shape.match(lines[i].strip())
+            for shape in (_CAPS_LABEL, _MIXED_LABEL, _ROLE_ONLY, _BARE_Q, _ONE_SPACE_Q)
+        )
+    }
+    rewritten: dict[int, str] = {}
+    for form, shapes in by_form.items():
+        if len(shapes) >= max(4, 0.05 * len(filled)):
+            rewritten |= _page_labels(form, shapes, lines, filled, text, colons)
+    if not rewritten:
+        return "\n".join(original)
+    # the label reader knows some of these lines already: "[Anchor] ..." reads the same as
+    # "Anchor: ...", but "[Soundbite] NAME: ..." opens a quote, not a turn of "Soundbite"; a
+    # name in brackets alone is no stage direction when the page labels with it
+    reader = LabelReader(words, text)
+    for index, line in rewritten.items():
+        known, _ = reader.split(" ".join(lines[index].split()))
+        if known is not None and known.kind != "direction":
+            again, _ = reader.split(line)
+            if known.quote or again is None or again.kind != known.kind:
+                continue
+        indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
+        original[index] = indent + _respelt(line, original[index].strip(), lines[index].strip())
+    return "\n".join(original)
+
+
+_ROW_NUMBER = re.compile(r"^(?P<indent>[^\S\n]*)(?P<n>\d{1,4})[.)][^\S\n]+(?=\S)")
+
+
+def _without_row_numbers(lines: list[str]) -> list[str]:
+    """Turns numbered as rows ("1. JANE DOE: ...", "2) Omar Haddad — ..."), four or more with
+    the numbers rising: the numbers go, so that the labels open their lines. A numbered list
+    of points or headlines ("2. Concert Accidents") keeps its numbers."""
+    rows = [(i, m) for i, line in enumerate(lines) if (m := _ROW_NUMBER.match(line))]
+    labelled = [
+        (i, m)
+        for i, m in rows
+        if _CAPS_LABEL.match(rest := fold(lines[i][m.end() :]).strip())
+        or _MIXED_LABEL.match(rest)
+        or (_shaped(i, rest) or _Shaped(i, "", "", "", "")).rest
+    ]
+    numbers = [int(m["n"]) for _, m in labelled]
+    rising = sum(1 for a, b in itertools.pairwise(numbers) if b > a)
+    if len(labelled) < 4 or 2 * len(labelled) < len(rows) or rising < 0.8 * (len(numbers) - 1):
+        return lines
+    out = list(lines)
+    for i, m in labelled:
+        out[i] = m["indent"] + lines[i][m.end() :]
+    return out
+
+
+def _respelt(line: str, original: str, folded: str) -> str:
+    """A label line rewritten from the folded text ("Chloe Dubois: words"), spelt as the page
+    spells it ("Chloé Dubois: words")."""
+    head, _, rest = line.partition(": ") if ": " in line else (line[:-1], ":", "")
+    if rest and folded.endswith(rest):
+        rest = original[len(original) - len(rest) :]
+    head = " ".join(_unfold(token, original, folded) for token in head.split(" "))
+    return f"{head}: {rest}" if rest else f"{head}:"
+
+
+def _label_shapes(lines: list[str], filled: list[int], words: Words) -> list[_Shaped]:
+    """The lines that open with a name-like prefix in some shape; a name alone on its line
+    only where talk follows it. Where two names stand alone one above the other, the lower
+    one, next to the words, is the label ("Prime Minister" above "JANE DOE" above her
+    words), unless the page does that again and again: a layout ("Jane Doe" above "Very
+    Positive" above each quote) that shape cannot tell."""
+    found: list[_Shaped] = []
+    alone: dict[int, int | None] = {}  # a name alone on its line -> another one right above
+    for position, index in enumerate(filled):
+        shape = _shaped(index, lines[index])
+        if shape is None or not _label_like(shape.name, words):
+            continue
+        if not shape.rest:
+            below = [lines[i].strip() for i in filled[position + 1 : position + 3]]
+            if below and _CUE.match(below[0]):  # "(quietly)": how a script's line is said
+                below = below[1:]
+            after = below[0] if below else ""
+            if not re.search(r"[a-z]", after) or _CUE.match(after):
+                continue
+            before = lines[index - 1].strip() if index else ""
+            if before and not SENTENCE_END_MARK.search(before):
+                continue  # "This is" above "Greater Boston": a sentence going on
+            above = _shaped(filled[position - 1], lines[filled[position - 1]]) if position else None
+            stacked = above is not None and not above.rest and _label_like(above.name, words)
+            alone[index] = filled[position - 1] if stacked else None
+        found.append(shape)
+    stacks = {index for index, upper in alone.items() if upper is not None}
+    uppers = {upper for upper in alone.values() if upper is not None}
+    if 3 * len(stacks) >= len(alone):
+        return [s for s in found if s.index not in stacks and s.index not in uppers]
+    return [s for s in found if s.index not in uppers]
+
+
+def _page_labels(
+    form: str,
+    shapes: list[_Shaped],
+    lines: list[str],
+    filled: list[int],
+    text: str,
+    colons: dict[int, str],
+) -> dict[int, str]:
+    """The lines of one shape rewritten as "Name: words", when the shape is the page's
+    label syntax: two names or more come back after another spoke, and talk follows."""
+    names = Counter(s.name for s in shapes)
+    # turns: a name comes back after another one ("ASAP Sports ..." twice in a row at the
+    # page's top is no dialogue)
+    # (a voice labelled with a colon takes a turn between them too)
+    order = [name for _, name in sorted(colons.items() | {(s.index, s.name) for s in shapes})]
+    turns = Counter(name for before, name in itertools.pairwise(["", *order]) if before != name)
+    del turns[""]
+    recurring = {name for name, n in turns.items() if n >= 2}
+    if form.startswith("caps"):
+        # capitals that the text uses inside its sentences too ("NASA", "UN") are its words
+        recurring = {
+            n for n in recurring if not re.search(rf"(?<=[a-z0-9,;] ){re.escape(n)}\b", text)
+        }
+    # a dialogue: two names come back (a name in capitals straight before the words, the
+    # weakest shape, needs that), or one comes back between others, turn after turn (an
+    # anchor between the voices heard once)
+    dialogue = len(recurring) >= 2 or (
+        len(recurring) == 1 and (max(turns.values()) >= 3 or sum(turns.values()) >= 4)
+    )
+    said = [s.rest or _next_line(lines, filled, s.index) for s in shapes]
+    if (
+        form.startswith("caps")
+        and len(recurring) < 2
+        and all(len(n.split()) < 2 for n in recurring)
+    ):
+        return {}  # (the weakest shape: one voice coming back needs a full name)
+    if not dialogue or sum(1 for words in said if _talk(words)) * 2 < len(said):
+        return {}
+    caps = 2 * sum(names[n] for n in recurring if _in_capitals(n)) >= sum(
+        names[n] for n in recurring
+    )
+    rewritten = {}
+    for shape in shapes:
+        # a voice heard once, written like the others: a full name, or in capitals
+        alike = _in_capitals(shape.name) == caps
+        tokens = shape.name.split()
+        # or the full name of initials that take turns: "Terry Gross" once, then "TG" again
+        initials = len(tokens) >= 2 and "".join(t[0] for t in tokens).upper() in recurring
+        once = initials or (alike and (len(tokens) >= 2 or form != "caps"))
+        if shape.name in recurring or once:
+            label = f"{shape.name} {shape.extra}".strip()
+            rewritten[shape.index] = f"{label}: {shape.rest}" if shape.rest else f"{label}:"
+    return rewritten

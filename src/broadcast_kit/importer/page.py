@@ -34,6 +34,8 @@ LABELLED = re.compile(
 TAGGED_HEADLINE = re.compile(r"^\[(?P<tag>[^\]]{1,30})\]\s*(?P<title>\S.*)$")
 # a story title with its number: "2. Concert Accidents"
 NUMBERED_HEADLINE = re.compile(r"^(?P<number>\d{1,2})\s*[.)]\s+(?P<title>[A-Z“\"'‘].{2,100})$")
+# a markdown heading ("# Overview", "## The Mill"): a line of its own, never a paragraph's start
+MARKDOWN_SECTION = re.compile(r"^(?P<level>#{1,6})\s+(?=\S)")
 SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*$")
 ONE_LINE_HEADER = 200  # a first line this long may hold the title and date before the text
 _FONT_BUTTONS = re.compile(r"[aA+\-\s]{1,5}")
@@ -62,6 +64,94 @@ def is_furniture(text: str, words: Words) -> bool:
     items = [normal(i) for i in _MENU_SEPARATORS.split(text) if normal(i)]
     # a link row: menu words, years and numbers ("Archive | 2019 | 2020", "1 2 3 Next")
     return len(items) > 1 and all(i in words.navigation or _LINK_ITEM.fullmatch(i) for i in items)
+
+
+_ADDRESS_IN = re.compile(r"(?i)https?://|www\.\S|\S@\S+\.\w")
+
+
+def is_page_line(text: str, words: Words) -> bool:
+    """A line that is the page's rather than anyone's words, by its shape: furniture, a
+    heading in capitals or without closing punctuation, a link or address, a short line."""
+    return (
+        is_furniture(text, words)
+        or _ADDRESS_IN.search(text) is not None
+        or (text.upper() == text and any(c.isalpha() for c in text))
+        or (len(text.split()) <= 12 and SENTENCE_END.search(text) is None)
+    )
+
+
+_FIELD_LINE = re.compile(r"^[\w() -]{1,30}:(?:\s|$)|^-\s")
+
+
+def front_matter(found: list[Block]) -> int:
+    """The index of the `---` that closes a Markdown document's front matter (`---` on its
+    first line, then `key: value` lines), or -1 when the page has none."""
+    if not found or found[0].text.strip() != "---":
+        return -1
+    for at, block in enumerate(found[1:61], start=1):
+        if block.text.strip() == "---":
+            fields = sum(1 for b in found[1:at] if _FIELD_LINE.match(b.text))
+            return at if at > 1 and fields >= 0.6 * (at - 1) else -1
+    return -1
+
+
+def _capitalised(text: str) -> bool:
+    significant = [w for w in text.split() if len(w) > 3]
+    return bool(significant) and sum(w[0].isupper() for w in significant) >= 0.6 * len(significant)
+
+
+def loose_lines(found: list[Block], labels: LabelReader) -> set[int]:
+    """Short lines without closing punctuation between paragraphs on a page whose paragraphs
+    all end their sentences: a photo's caption ("Ann Lee is welcomed by the harbour
+    master"), not anyone's words. Evidence from the page itself: nearly every paragraph of
+    fifteen words or more ends with . ? or !, the line is no label or headline, and the
+    paragraphs on either side end and start sentences."""
+    texts = [b.text for b in found]
+    # (the last paragraph aside, a page cut off mid-sentence; and long headlines in capitals)
+    long = [
+        t
+        for t in texts[:-1]
+        if len(t.split()) >= 15 and labels.split(t)[0] is None and not _capitalised(t)
+    ]
+    ended = sum(1 for t in long if SENTENCE_END.search(t))
+    if len(long) < 6 or ended < 0.9 * len(long):
+        return set()
+    loose = set()
+    for at in range(1, len(texts) - 1):
+        text, before, after = texts[at], texts[at - 1], texts[at + 1]
+        if (
+            4 <= len(text.split()) <= 14
+            and re.search(r"[.!?…,;:\"'”’)\]]$", text) is None
+            and not is_headline(text)
+            and labels.split(text)[0] is None
+            and SENTENCE_END.search(before) is not None
+            and after[:1].isupper()
+            and len(before.split()) >= 8
+            and len(after.split()) >= 8
+        ):
+            loose.add(at)
+    return loose
+
+
+def link_cards(found: list[Block]) -> set[int]:
+    """The blocks of a link to another story: its headline, then the same headline with the
+    story's first words after it ("Flood Closes the Quay" / "Flood Closes the Quay The harbour
+    office said ..."). Evidence from the page itself: no one says a line twice over, the second
+    time running on."""
+    cards: set[int] = set()
+    lines = Counter(block.text for block in found)
+    for at in range(len(found) - 1):
+        head, card = found[at].text, found[at + 1].text
+        if (
+            lines[head] == 1  # the page's own headline, printed again, is no link
+            and len(head.split()) >= 3
+            and SENTENCE_END.search(head) is None
+            and card.startswith(head + " ")
+            and head not in card[len(head) :]  # "Headline Headline Site > Section": a header
+            and len(card) > len(head) + 10
+        ):
+            cards |= {at, at + 1}
+    return cards
 
 
 _COUNTED = re.compile(r"(?i)\(\d+\)\s*:?$|^\s*\d+\s+(?=comments?\b|responses?\b)")  # (3), 12
@@ -391,6 +481,7 @@ class _Lines:
             or TAGGED_HEADLINE.match(line)
             or NUMBERED_HEADLINE.match(line)
             or LABELLED.match(line)
+            or MARKDOWN_SECTION.match(line)
             or is_tail(line, self.words)
             or is_furniture(line, self.words)
             or is_date_line(line, self.words)
@@ -503,6 +594,8 @@ def is_headline(text: str) -> bool:
     short line of mostly capitalised words without closing punctuation."""
     if TAGGED_HEADLINE.match(text) or NUMBERED_HEADLINE.match(text):
         return True
+    if MARKDOWN_SECTION.match(text):  # "## Who reads the gauge": a heading, whatever its case
+        return 1 <= len(text.split()) - 1 <= 16 and not SENTENCE_END.search(text)
     words = text.split()
     if not 2 <= len(words) <= 16 or re.search(r"[.,;:]$", text) or not text[0].isupper():
         return False

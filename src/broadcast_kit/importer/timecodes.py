@@ -386,8 +386,8 @@ _LOOSE = _shapes(bare=True)
 # a speaker's name alone with a time, the words on the next line: "Speaker 1  0:03",
 # "Jane Doe [01:02:03]", "HOST (00:12)"
 _NAME = r"(?P<name>[A-Z][\w.'’-]*(?:[ ,]+(?:[A-Z][\w.'’-]*|\d{1,2})){0,4})"
-_NAME_AND_TIME = re.compile(rf"^\s*{_NAME}\s*[-–—|]?\s*(?:{_BRACKETED}|{_HOURS}|{_BARE})\s*$")
-_NAME_AND_STAMP = re.compile(rf"^\s*{_NAME}\s*[-–—|]?\s*(?:{_BRACKETED}|{_HOURS})\s*$")
+_NAME_AND_TIME = re.compile(rf"^\s*{_NAME}\s*[-–—|·•]?\s*(?:{_BRACKETED}|{_HOURS}|{_BARE})\s*$")
+_NAME_AND_STAMP = re.compile(rf"^\s*{_NAME}\s*[-–—|·•]?\s*(?:{_BRACKETED}|{_HOURS})\s*$")
 # a stamp inside a line's text: "the Undammed Distilling [00:01:00] Company"
 _INNER = re.compile(
     rf"\s*(?:\[\s*(?:\d{{1,2}}:)?\d{{1,2}}:\d{{2}}(?:[.,]\d{{1,3}})?\s*\]|\({_HOURS}\))"
@@ -407,6 +407,43 @@ def _stamped(lines: list[str]) -> bool:
             if count >= STAMPED:
                 return True
     return False
+
+
+# a line's first token, and what separates it from the words: "@0m01s ", "T+01:30 - ", "#12.4|"
+_FIRST_TOKEN = re.compile(
+    r"^(?P<indent>\s*)(?P<token>\S+?)(?P<sep>\s*[-–—|:>]?\s+|\s*[|>]\s*)(?=\S)"
+)
+
+
+def _without_stamp_column(source: list[str]) -> list[str]:
+    """Stamps of a shape no list names, told by the page itself: lines that open with a token
+    of two numbers or more ("@0m01s", "T+01:30", "<12.4>"), the same shape each time with
+    the numbers going up, three lines or more and a fifth of the lines with text (the shapes
+    known above are gone by then). Words are
+    never a stamp: a year or a list's number ("2019", "3.") is one number."""
+    tokens = [(i, m) for i, line in enumerate(source) if (m := _FIRST_TOKEN.match(line))]
+    shapes = Counter(
+        re.sub(r"\d+", "0", m["token"])
+        for _, m in tokens
+        if len(re.findall(r"\d+", m["token"])) >= 2 and not m["token"].isdigit()
+    )
+    filled = sum(1 for line in source if line.strip())
+    if not shapes:
+        return source
+    shape, count = shapes.most_common(1)[0]
+    # (a score or a date, "2-1", "12/03", is no stamp; nor is a word: "Route0")
+    dated = re.fullmatch(r"0(?:[-–/]0)+[.,:]?", shape) is not None
+    if count < STAMPED or count < 0.2 * filled or dated or re.search(r"[A-Za-z]{3}", shape):
+        return source
+    stamped = [(i, m) for i, m in tokens if re.sub(r"\d+", "0", m["token"]) == shape]
+    values = [tuple(int(n) for n in re.findall(r"\d+", m["token"])) for _, m in stamped]
+    rising = sum(1 for a, b in itertools.pairwise(values) if b >= a)
+    if rising < 0.8 * (len(values) - 1):
+        return source
+    lines = list(source)
+    for i, m in stamped:
+        lines[i] = m["indent"] + lines[i][m.end() :]
+    return lines
 
 
 def without_timecodes(text: str) -> str:
@@ -455,4 +492,4 @@ def without_timecodes(text: str) -> str:
         line = _IN_CUE.sub(lambda m: m.group("cue") + "]", line)
         line = _INNER.sub("", line)
         lines.append(line)
-    return "\n".join(lines)
+    return "\n".join(_without_stamp_column(lines))  # what no stamp above matched

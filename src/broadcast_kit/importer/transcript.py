@@ -11,6 +11,7 @@ spoken, even one cut off mid-sentence: no word of the page is lost.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from broadcast_kit.errors import InputError
 from broadcast_kit.importer.dates import find_date, is_date_line
@@ -22,19 +23,24 @@ from broadcast_kit.importer.header import (
     is_name_field,
     read_header,
 )
-from broadcast_kit.importer.labels import Label, LabelReader
+from broadcast_kit.importer.labels import Label, LabelReader, with_page_label_syntax
 from broadcast_kit.importer.page import (
     LABELLED,
+    MARKDOWN_SECTION,
     NUMBERED_HEADLINE,
     SENTENCE_END,
     TAGGED_HEADLINE,
     Block,
     Page,
     blocks,
+    front_matter,
     is_disclaimer,
     is_furniture,
     is_headline,
+    is_page_line,
     is_tail,
+    link_cards,
+    loose_lines,
 )
 from broadcast_kit.importer.people import People
 from broadcast_kit.importer.words import Words, normal
@@ -64,6 +70,8 @@ def is_content(text: str, started: bool) -> bool:
 
 def parse(page: Page, words: Words) -> Transcript:
     """Header, stories and paragraphs of a transcript; furniture set aside in `dropped`."""
+    if not page.captions:
+        page = replace(page, text=with_page_label_syntax(page.text, words))
     reader = LabelReader(words, page.text, page.speakers)
     result = Transcript(
         people=People(words),
@@ -77,7 +85,11 @@ def parse(page: Page, words: Words) -> Transcript:
     page_lines = [" ".join(line.split()) for line in lines]
     found = blocks(page.text, reader, captions=page.captions)
     label_driven = _label_driven(found, reader)
+    notes_end = _notes_above_labels(found, reader, words)
     below = _transcript_heading(found, words)
+    cards = link_cards(found)
+    captions = set() if page.captions else loose_lines(found, reader)
+    front = front_matter(found)
     for index, block in enumerate(found):
         text = block.text
         summary = index < below and not _headline_over_date(found, block)
@@ -86,6 +98,12 @@ def parse(page: Page, words: Words) -> Transcript:
             result.above_heading += 1
             continue
         if ended or is_furniture(text, words) or is_disclaimer(text, words):
+            result.dropped.append(block)
+            continue
+        if index <= front and not LABELLED.match(text):  # a document's metadata, not its text
+            result.dropped.append(block)
+            continue
+        if index in cards:  # a link to another story: never the transcript's start or words
             result.dropped.append(block)
             continue
         if started and is_tail(text, words):
@@ -109,8 +127,8 @@ def parse(page: Page, words: Words) -> Transcript:
             continue
         if field_match and not started and label is None:
             key, value = field_match.group(1).lower(), field_match.group(2).strip()
-            if key in ("title", "headline"):
-                result.title = value
+            if key in ("title", "headline"):  # (a YAML field's quotation marks go)
+                result.title = re.sub(r"^([\"'“])(.+)[\"'”]$", r"\2", value)
             elif key in ("programme", "program", "show"):
                 result.programme = value
             else:
@@ -126,10 +144,20 @@ def parse(page: Page, words: Words) -> Transcript:
         content = content or nameless
         # the transcript begins right below its "Transcript" heading, short lines and all
         # (a page of labels begins at its first label)
-        below_heading = not label_driven and 0 < below < index
+        below_heading = 0 < below < index and (not label_driven or is_content(text, False))
         content = content or (
             below_heading and not is_headline(text) and not is_date_line(text, words)
         )
+        # above a "Transcript" heading nothing starts the transcript: a name alone there is
+        # the page's headline or byline, not a speaker's label; nor in the show notes above
+        # the first voice that speaks again and again
+        if not started and (index < below or index < notes_end):
+            if index >= below and is_content(text, False):
+                result.above_labels += 1
+                result.dropped.append(block)
+            else:
+                header.append(block)
+            continue
         if not started and (opens or (label and label.kind == "music") or content):
             started = True
             first_title, first_tag = _story_title(header)
@@ -155,6 +183,10 @@ def parse(page: Page, words: Words) -> Transcript:
             waiting = (label, block.line)
         elif label is not None:
             story.paragraphs.append(Paragraph(rest, block.line, label=label, label_line=block.line))
+        elif waiting is None and text in result.header_lines and not _spoken_before(story):
+            result.dropped.append(block)  # a header line printed again, above the text
+        elif waiting is None and index in captions:
+            result.dropped.append(block)  # a photo's caption between punctuated paragraphs
         elif is_content(text, started) or not is_headline(text) or waiting is not None:
             para = Paragraph(text, block.line)
             para.one_line = len(text) >= ONE_LINE and len(lines) <= 3
@@ -168,14 +200,11 @@ def parse(page: Page, words: Words) -> Transcript:
             result.dropped.append(block)  # the page's title again, above the transcript
         else:
             match = TAGGED_HEADLINE.match(text) or NUMBERED_HEADLINE.match(text)
-            title = match.group("title").strip() if match else text
+            title = match.group("title").strip() if match else MARKDOWN_SECTION.sub("", text)
             tag = _tag(match) if match is not None else None
             result.stories.append(Story(title, block.line, tag))
     if not any(p.spoken for s in result.stories for p in s.paragraphs):
-        raise InputError(
-            "no transcript paragraphs found (sentences of 8 words or more ending with . ? or !,"
-            " or speaker labels such as HOST:); is this the programme's transcript page?"
-        )
+        _read_every_line(result, page, reader, words, page_lines)
     _drop_repeats(result)
     heading_title(result, words)
     for para in result.paragraphs:  # "Tonight: ..." is a teaser, not a speaker's label
@@ -190,6 +219,66 @@ def parse(page: Page, words: Words) -> Transcript:
     find_programme(result, header, words)
     result.broadcaster = find_broadcaster(page, header + result.dropped, words)
     return result
+
+
+# a Markdown heading ("## Opening") and a list item's mark ("- ", "* ", "• ", "3. ", "b) ")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(?P<text>.*?)\s*#*$")
+_LIST_MARK = re.compile(r"^(?:[-*+•·▪◦‣>–—]|\d{1,3}[.)]|[a-z][.)])\s+")
+
+
+def _read_every_line(
+    result: Transcript, page: Page, reader: LabelReader, words: Words, page_lines: list[str]
+) -> None:
+    """A page with words but no sentence or label to start a transcript at (notes, a list
+    of points, headings, a few short lines): every line with words is the host's, headings
+    are chapters, and the first part says `check:`. Only a page with nothing to say (no
+    words, or only furniture, cues and bare labels) is refused."""
+    result.stories, result.dropped = [], []
+    header: list[Block] = []
+    for number, line in enumerate(page.text.split("\n"), 1):
+        text = " ".join(line.split())
+        if not re.search(r"[^\W\d_]", text):
+            continue
+        heading = _MARKDOWN_HEADING.match(text)
+        text = _LIST_MARK.sub("", heading["text"] if heading else text).strip()
+        if not text:
+            continue
+        if is_furniture(text, words) or is_disclaimer(text, words):  # (a list's item is not)
+            result.dropped.append(Block(text, number))
+            continue
+        label, rest = reader.split(text)
+        if label is not None and (not label.spoken or not rest):
+            result.dropped.append(Block(text, number))  # a cue, a label with no words
+            continue
+        first = not result.stories and not header
+        if heading is not None or (first and text[:1].isupper() and _title_like(text)):
+            if first:
+                header.append(Block(text, number))  # the page's heading: its title
+            else:
+                result.stories.append(Story(text, number))
+            continue
+        if not result.stories:
+            result.stories.append(Story(header[0].text if header else "", number))
+        para = Paragraph(rest if label is not None else text, number, label=label)
+        para.label_line = number if label is not None else 0
+        result.stories[-1].paragraphs.append(para)
+    if not any(s.paragraphs for s in result.stories):
+        raise InputError(
+            "no transcript paragraphs found: no words to speak, only page furniture, cues or"
+            " labels without words; is this the programme's transcript page?"
+        )
+    result.header_lines = [b.text for b in header]
+    read_header(result, header, page, words, page_lines)
+    opening = next(p for s in result.stories for p in s.paragraphs)
+    opening.notes.append(
+        "check: no sentences or speaker labels found, so every line with words is read as"
+        " the host's (headings as chapters): is this the programme's transcript?"
+    )
+
+
+def _title_like(text: str) -> bool:
+    """A short line without a sentence's end: a heading."""
+    return len(text.split()) <= 12 and SENTENCE_END.search(text) is None
 
 
 def _headline_over_date(found: list[Block], block: Block) -> bool:
@@ -230,8 +319,13 @@ def _label_driven(found: list[Block], reader: LabelReader) -> bool:
     named: list[str] = []  # "Tavis:", "Dick Cavett:": names as written, turn after turn
     for block in found:
         label, _ = reader.split(block.text)
-        if label is None or not label.spoken or label.quote:
-            continue
+        if (
+            label is None
+            or not label.spoken
+            or label.quote
+            or is_furniture(block.text, reader.words)
+        ):
+            continue  # ("PDF: https://...": a link in the page's furniture, no turn)
         numbered = re.match(r"(?i)speaker\s*\d", label.written) is not None  # "Speaker 2:"
         if (
             label.kind == "host"
@@ -245,6 +339,33 @@ def _label_driven(found: list[Block], reader: LabelReader) -> bool:
     # names as written drive the page too in a long exchange (a short dialogue may be a
     # lesson's example inside the host's words)
     return turns >= 2 or (len(named) >= 8 and len(set(named)) >= 2)
+
+
+def _notes_above_labels(found: list[Block], reader: LabelReader, words: Words) -> int:
+    """The index of the first turn of a voice labelled again and again, when the blocks
+    above it are show notes (headings in capitals, links, addresses, "Support the show",
+    short lines: most are not sentences), else 0: evidence from the page that the lines above
+    the first voice are the page's, not the programme's."""
+    names: dict[str, list[int]] = {}
+    for index, block in enumerate(found):
+        label = reader.split(block.text)[0]
+        if label is not None and label.spoken and not label.quote:
+            names.setdefault(label.written.lower(), []).append(index)
+    recurring = sorted(at[0] for at in names.values() if len(at) >= 2)
+    if not recurring or recurring[0] < 6 or sum(len(at) for at in names.values()) < 4:
+        return 0
+    above = [b.text for b in found[: recurring[0]]]
+    notes = sum(1 for text in above if is_page_line(text, words))
+    # a turn above it with words of a sentence: the programme has begun (an answer, a clip)
+    spoken = any(
+        (split := reader.split(text))[0] is not None and not is_page_line(split[1], words)
+        for text in above
+    )
+    links = sum(1 for text in above if _LINK_LINE.search(text))
+    return recurring[0] if notes >= 0.7 * len(above) and links >= 2 and not spoken else 0
+
+
+_LINK_LINE = re.compile(r"(?i)https?://|www\.\S")
 
 
 def _story_title(header: list[Block]) -> tuple[str | None, str | None]:

@@ -322,10 +322,15 @@ def without_delimited_rows(text: str) -> str:
             continue
         who = _speaker_column(columns, header if body is not table else [], said)
         lines = list(rows_text)
+        rows = set(body)
         for i in filled:
             row = parsed[i]
-            if i not in body:
-                lines[i] = ""  # the header, or a row of another shape
+            if i not in rows and len(row) > width:  # the words' own delimiter, unquoted
+                row = [*row[:said], delimiter.join(row[said : said + len(row) - width + 1])]
+                row += parsed[i][said + len(parsed[i]) - width + 1 :]
+            elif i not in rows:  # the header, or a line of its own: a cell's next line, a title
+                kept = " ".join(c.strip().strip('"') for c in row if c.strip().strip('"'))
+                lines[i] = "" if i == table[0] and body is not table else kept
                 continue
             words = " ".join(row[said].split())
             name = " ".join(row[who].split()) if who is not None else ""

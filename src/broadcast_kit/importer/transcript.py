@@ -10,6 +10,7 @@ spoken, even one cut off mid-sentence: no word of the page is lost.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 
@@ -392,6 +393,8 @@ def _drop_repeats(result: Transcript) -> None:
     """A paragraph printed twice is spoken once. Above a repeated title it is the page's
     summary: the copy below the title is the transcript's."""
     seen: dict[str, tuple[Story, Paragraph]] = {}
+    # the lines where the title stands again, set aside (looked up, not scanned, per repeat)
+    titles = sorted(b.line for b in result.dropped if b.text == result.title)
     for story in result.stories:
         for para in list(story.paragraphs):
             if not para.spoken or para.label is not None:
@@ -401,13 +404,14 @@ def _drop_repeats(result: Transcript) -> None:
                 seen[para.text] = (story, para)
                 continue
             earlier_story, earlier = first
-            title_between = any(
-                b.text == result.title and earlier.line < b.line < para.line for b in result.dropped
-            )
+            at = bisect.bisect_right(titles, earlier.line)
+            title_between = at < len(titles) and titles[at] < para.line
             if title_between:
                 keep, drop, home = para, earlier, earlier_story
             else:
                 keep, drop, home = earlier, para, story
             home.paragraphs.remove(drop)
             result.dropped.append(Block(drop.text, drop.line))
+            if drop.text == result.title:
+                bisect.insort(titles, drop.line)
             seen[para.text] = (story if keep is para else earlier_story, keep)

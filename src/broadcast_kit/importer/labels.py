@@ -198,8 +198,18 @@ _FOLD = _fold_table()
 
 def fold(text: str) -> str:
     """`text` with "Chloé" as "Chloe" and "ŁUKASZ" as "LUKASZ", each character where it
-    stood: the label patterns are written for A-Z, the names on a page are not."""
+    stood: the label patterns are written for A-Z, the names on a page are not. A "ß" in a
+    word in capitals ("GROßMANN", which has no capital of its own) is an "S"."""
+    if "ß" in text:
+        text = re.sub("ß", _sharp_s, text)
     return text.translate(_FOLD)
+
+
+def _sharp_s(match: re.Match[str]) -> str:
+    """ "S" between capitals ("STRAßE", "GROß "), else "s"."""
+    at, text = match.start(), match.string
+    near = (text[at - 1 : at] + text[at + 1 : at + 2]).replace("ß", "")
+    return "S" if near and near.isupper() else "s"
 
 
 def _unfold(value: str, original: str, folded: str) -> str:
@@ -212,9 +222,9 @@ def _unfold(value: str, original: str, folded: str) -> str:
         return value
     spelt = original[at : at + len(value)]
     return "".join(
-        o.upper() if v.isupper() else o.lower() if v.islower() else o
+        o if len(o.upper()) > 1 else o.upper() if v.isupper() else o.lower() if v.islower() else o
         for v, o in zip(value, spelt, strict=True)
-    )
+    )  # ("ß" stays "ß": its capitals are "SS")
 
 
 @dataclass(frozen=True)

@@ -395,6 +395,7 @@ def _drop_repeats(result: Transcript) -> None:
     seen: dict[str, tuple[Story, Paragraph]] = {}
     # the lines where the title stands again, set aside (looked up, not scanned, per repeat)
     titles = sorted(b.line for b in result.dropped if b.text == result.title)
+    gone: set[int] = set()  # the copies left out, by identity
     for story in result.stories:
         for para in list(story.paragraphs):
             if not para.spoken or para.label is not None:
@@ -406,12 +407,12 @@ def _drop_repeats(result: Transcript) -> None:
             earlier_story, earlier = first
             at = bisect.bisect_right(titles, earlier.line)
             title_between = at < len(titles) and titles[at] < para.line
-            if title_between:
-                keep, drop, home = para, earlier, earlier_story
-            else:
-                keep, drop, home = earlier, para, story
-            home.paragraphs.remove(drop)
+            keep, drop = (para, earlier) if title_between else (earlier, para)
+            gone.add(id(drop))  # (taken out below, each story once: not a search per repeat)
             result.dropped.append(Block(drop.text, drop.line))
             if drop.text == result.title:
                 bisect.insort(titles, drop.line)
             seen[para.text] = (story if keep is para else earlier_story, keep)
+    if gone:
+        for story in result.stories:
+            story.paragraphs = [p for p in story.paragraphs if id(p) not in gone]

@@ -37,6 +37,13 @@ def test_markdown_headings_become_chapters_and_bullets_the_hosts_words() -> None
     assert stories == [("Spring", ["Count the hives", "Feed them"]), ("Summer", ["Rest"])]
 
 
+@pytest.mark.parametrize("mark", ["- ", "* ", "• ", "1. "])
+def test_a_list_without_a_heading_is_all_spoken_its_first_item_no_title(mark: str) -> None:
+    items = ["Hello there everyone", "Today we talk about bees", "And honey too", "See you"]
+    result = run("".join(f"{mark}{item}\n" for item in items))
+    assert spoken(result) == items
+
+
 @pytest.mark.parametrize(
     "text",
     ["", "\n\n  \n", "12:00\n13:00\n---\n", "(MUSIC)\n", "JANE DOE:\n", "Menu\nGo Top\nHome\n"],

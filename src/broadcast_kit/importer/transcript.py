@@ -241,6 +241,7 @@ def _read_every_line(
         if not re.search(r"[^\W\d_]", text):
             continue
         heading = _MARKDOWN_HEADING.match(text)
+        listed = heading is None and _LIST_MARK.match(text) is not None  # an item: words
         text = _LIST_MARK.sub("", heading["text"] if heading else text).strip()
         if not text:
             continue
@@ -252,7 +253,9 @@ def _read_every_line(
             result.dropped.append(Block(text, number))  # a cue, a label with no words
             continue
         first = not result.stories and not header
-        if heading is not None or (first and text[:1].isupper() and _title_like(text)):
+        if heading is not None or (
+            first and not listed and text[:1].isupper() and _title_like(text)
+        ):
             if first:
                 header.append(Block(text, number))  # the page's heading: its title
             else:

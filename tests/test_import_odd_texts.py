@@ -122,7 +122,8 @@ def test_a_table_rows_words_are_kept_when_a_row_has_another_shape() -> None:
     lines[2] = ",".join(rows[2][:3]) + ',"Thanks, Ana. I brought the one'
     lines.insert(3, 'with the wobbly leg."')
     lines[-1] = ",".join(rows[-1])  # "... the biscuits, I am afraid." unquoted
-    result = run("\n".join(lines) + "\n", "export.csv")
+    result = run("Fixing Chairs, Episode 4\n\n" + "\n".join(lines) + "\n", "export.csv")
+    assert result.transcript.title == "Fixing Chairs, Episode 4"  # (a line above the table)
     assert " ".join(p.text for p in result.transcript.paragraphs) == " ".join(
         row[3] for row in rows[1:]
     )

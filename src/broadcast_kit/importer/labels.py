@@ -339,7 +339,9 @@ def without_delimited_rows(text: str) -> str:
                 row = [*row[:said], delimiter.join(row[said : said + len(row) - width + 1])]
                 row += parsed[i][said + len(parsed[i]) - width + 1 :]
             elif i not in rows:  # the header, or a line of its own: a cell's next line, a title
-                kept = " ".join(c.strip().strip('"') for c in row if c.strip().strip('"'))
+                kept = rows_text[i]  # as written, less a quoted cell's opening or closing mark
+                if kept.count('"') % 2:
+                    kept = re.sub(r'^(\s*)"|"(\s*)$', r"\1\2", kept, count=1)
                 lines[i] = "" if i == table[0] and body is not table else kept
                 continue
             words = " ".join(row[said].split())

@@ -169,6 +169,21 @@ def test_names_with_accents_are_labels_and_keep_their_spelling(form: str) -> Non
     assert "Chloé Dubois (the host)" in result.yaml
 
 
+@pytest.mark.parametrize("form", ["{N}: {t}", "{N} — {t}", "{N}\n{t}", "{n}: {t}"])
+def test_a_sharp_s_in_a_name_in_capitals_is_a_letter_of_the_label(form: str) -> None:
+    """ "GROßMANN" (ß has no capital of its own): a label in capitals, spelt as written."""
+    names = {"Chloé Dubois": ("Jana Großmann", "JANA GROßMANN")}  # (str.upper writes "SS")
+    spelt = [names.get(n, (n, n.upper())) for n, _ in ACCENTED]
+    turns = [
+        form.format(n=n, N=caps, t=t) for (n, caps), (_, t) in zip(spelt, ACCENTED, strict=True)
+    ]
+    text = "Canals\n\nMarch 3, 2024\n\n" + "\n\n".join(turns) + "\n"
+    result = importer.import_transcript(text, "canal.txt", today=dt.date(2000, 1, 1))
+    assert [p.text for p in result.transcript.paragraphs] == [t for _, t in ACCENTED]
+    assert "Jana Großmann (the host)" in result.yaml
+    assert "SS" not in result.yaml
+
+
 def test_the_text_below_a_transcript_heading_is_spoken_on_a_page_of_labels() -> None:
     """A "Video transcript" heading says where the programme starts, even where the labels
     of its clips ("SIR JOHN KEMP" alone above his words) make it a page of labels."""

@@ -37,6 +37,13 @@ def test_markdown_headings_become_chapters_and_bullets_the_hosts_words() -> None
     assert stories == [("Spring", ["Count the hives", "Feed them"]), ("Summer", ["Rest"])]
 
 
+@pytest.mark.parametrize("mark", ["- ", "* ", "• ", "1. "])
+def test_a_list_without_a_heading_is_all_spoken_its_first_item_no_title(mark: str) -> None:
+    items = ["Hello there everyone", "Today we talk about bees", "And honey too", "See you"]
+    result = run("".join(f"{mark}{item}\n" for item in items))
+    assert spoken(result) == items
+
+
 @pytest.mark.parametrize(
     "text",
     ["", "\n\n  \n", "12:00\n13:00\n---\n", "(MUSIC)\n", "JANE DOE:\n", "Menu\nGo Top\nHome\n"],
@@ -104,3 +111,19 @@ def test_a_line_too_long_for_a_table_cell_is_no_table() -> None:
     """csv refuses a cell over 128 KiB: the text is then no table, not an error."""
     text = '"' + "word, " * 30_000 + "\n"
     assert without_delimited_rows(text) == text
+
+
+def test_a_table_rows_words_are_kept_when_a_row_has_another_shape() -> None:
+    """A cell's words on a second line (a quoted cell with a line break) and a cell with the
+    delimiter unquoted in its words are words of the table, never dropped."""
+    rows = [line.split("\t") for line in EXPORT.splitlines()]
+    rows += rows[1:] + rows[1:]  # (a table of ten rows, two of another shape)
+    lines = [",".join(f'"{c}"' if "," in c else c for c in row) for row in rows]
+    lines[2] = ",".join(rows[2][:3]) + ',"Thanks, Ana. I brought the one'
+    lines.insert(3, 'with the wobbly leg."')
+    lines[-1] = ",".join(rows[-1])  # "... the biscuits, I am afraid." unquoted
+    result = run("Fixing Chairs, Episode 4\n\n" + "\n".join(lines) + "\n", "export.csv")
+    assert result.transcript.title == "Fixing Chairs, Episode 4"  # (a line above the table)
+    assert " ".join(p.text for p in result.transcript.paragraphs) == " ".join(
+        row[3] for row in rows[1:]
+    )

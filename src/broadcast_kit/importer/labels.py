@@ -198,8 +198,18 @@ _FOLD = _fold_table()
 
 def fold(text: str) -> str:
     """`text` with "Chloé" as "Chloe" and "ŁUKASZ" as "LUKASZ", each character where it
-    stood: the label patterns are written for A-Z, the names on a page are not."""
+    stood: the label patterns are written for A-Z, the names on a page are not. A "ß" in a
+    word in capitals ("GROßMANN", which has no capital of its own) is an "S"."""
+    if "ß" in text:
+        text = re.sub("ß", _sharp_s, text)
     return text.translate(_FOLD)
+
+
+def _sharp_s(match: re.Match[str]) -> str:
+    """ "S" between capitals ("STRAßE", "GROß "), else "s"."""
+    at, text = match.start(), match.string
+    near = (text[at - 1 : at] + text[at + 1 : at + 2]).replace("ß", "")
+    return "S" if near and near.isupper() else "s"
 
 
 def _unfold(value: str, original: str, folded: str) -> str:
@@ -212,9 +222,9 @@ def _unfold(value: str, original: str, folded: str) -> str:
         return value
     spelt = original[at : at + len(value)]
     return "".join(
-        o.upper() if v.isupper() else o.lower() if v.islower() else o
+        o if len(o.upper()) > 1 else o.upper() if v.isupper() else o.lower() if v.islower() else o
         for v, o in zip(value, spelt, strict=True)
-    )
+    )  # ("ß" stays "ß": its capitals are "SS")
 
 
 @dataclass(frozen=True)
@@ -322,10 +332,17 @@ def without_delimited_rows(text: str) -> str:
             continue
         who = _speaker_column(columns, header if body is not table else [], said)
         lines = list(rows_text)
+        rows = set(body)
         for i in filled:
             row = parsed[i]
-            if i not in body:
-                lines[i] = ""  # the header, or a row of another shape
+            if i not in rows and len(row) > width:  # the words' own delimiter, unquoted
+                row = [*row[:said], delimiter.join(row[said : said + len(row) - width + 1])]
+                row += parsed[i][said + len(parsed[i]) - width + 1 :]
+            elif i not in rows:  # the header, or a line of its own: a cell's next line, a title
+                kept = rows_text[i]  # as written, less a quoted cell's opening or closing mark
+                if kept.count('"') % 2:
+                    kept = re.sub(r'^(\s*)"|"(\s*)$', r"\1\2", kept, count=1)
+                lines[i] = "" if i == table[0] and body is not table else kept
                 continue
             words = " ".join(row[said].split())
             name = " ".join(row[who].split()) if who is not None else ""

@@ -10,6 +10,7 @@ spoken, even one cut off mid-sentence: no word of the page is lost.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 
@@ -240,6 +241,7 @@ def _read_every_line(
         if not re.search(r"[^\W\d_]", text):
             continue
         heading = _MARKDOWN_HEADING.match(text)
+        listed = heading is None and _LIST_MARK.match(text) is not None  # an item: words
         text = _LIST_MARK.sub("", heading["text"] if heading else text).strip()
         if not text:
             continue
@@ -251,7 +253,9 @@ def _read_every_line(
             result.dropped.append(Block(text, number))  # a cue, a label with no words
             continue
         first = not result.stories and not header
-        if heading is not None or (first and text[:1].isupper() and _title_like(text)):
+        if heading is not None or (
+            first and not listed and text[:1].isupper() and _title_like(text)
+        ):
             if first:
                 header.append(Block(text, number))  # the page's heading: its title
             else:
@@ -392,6 +396,9 @@ def _drop_repeats(result: Transcript) -> None:
     """A paragraph printed twice is spoken once. Above a repeated title it is the page's
     summary: the copy below the title is the transcript's."""
     seen: dict[str, tuple[Story, Paragraph]] = {}
+    # the lines where the title stands again, set aside (looked up, not scanned, per repeat)
+    titles = sorted(b.line for b in result.dropped if b.text == result.title)
+    gone: set[int] = set()  # the copies left out, by identity
     for story in result.stories:
         for para in list(story.paragraphs):
             if not para.spoken or para.label is not None:
@@ -401,13 +408,14 @@ def _drop_repeats(result: Transcript) -> None:
                 seen[para.text] = (story, para)
                 continue
             earlier_story, earlier = first
-            title_between = any(
-                b.text == result.title and earlier.line < b.line < para.line for b in result.dropped
-            )
-            if title_between:
-                keep, drop, home = para, earlier, earlier_story
-            else:
-                keep, drop, home = earlier, para, story
-            home.paragraphs.remove(drop)
+            at = bisect.bisect_right(titles, earlier.line)
+            title_between = at < len(titles) and titles[at] < para.line
+            keep, drop = (para, earlier) if title_between else (earlier, para)
+            gone.add(id(drop))  # (taken out below, each story once: not a search per repeat)
             result.dropped.append(Block(drop.text, drop.line))
+            if drop.text == result.title:
+                bisect.insort(titles, drop.line)
             seen[para.text] = (story if keep is para else earlier_story, keep)
+    if gone:
+        for story in result.stories:
+            story.paragraphs = [p for p in story.paragraphs if id(p) not in gone]

@@ -25,11 +25,7 @@ MAX_EPISODES = 200  # other episodes read for the show's music
 
 def find_show(episode_path: Path) -> Path | None:
     """The show.yaml that `kit render` would use for an episode at `episode_path`."""
-    folder = episode_path.resolve().parent
-    for candidate in (folder, *folder.parents):
-        if (candidate / loader.SHOW_FILE).is_file():
-            return candidate / loader.SHOW_FILE
-    return None
+    return loader.show_above(episode_path.resolve().parent)
 
 
 def show_music(show_path: Path, episode_path: Path) -> dict[str, str]:

@@ -26,6 +26,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, ClassVar
 
+from broadcast_kit import files
 from broadcast_kit.audio import AudioSegment
 from broadcast_kit.errors import EngineError, InputError
 from broadcast_kit.files import atomic_open
@@ -62,11 +63,7 @@ def _fingerprint(model: Path) -> str:
         known_stamp, known = memo.read_text(encoding="utf-8").rsplit(" ", 1)
         if known_stamp == stamp and re.fullmatch(r"[0-9a-f]{16}", known):
             return known
-    digest = hashlib.sha256()
-    with model.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    found = digest.hexdigest()[:16]
+    found = files.sha256(model)[:16]
     with contextlib.suppress(OSError), atomic_open(memo, "w") as fh:  # else hashed next time
         fh.write(f"{stamp} {found}")
     return found

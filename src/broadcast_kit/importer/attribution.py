@@ -1118,10 +1118,9 @@ class _ProgrammeVoices:
             return False
         for para in self._own(person)[:1] if opening else self._own(person):
             for match in self.self_intro.finditer(para.text):
-                said = match.group("name").split()
                 if opening and match.start() > len(para.text) / 2:
                     continue
-                if said and (" ".join(said) == person.name or said[-1] == person.surname):
+                if _says_own_name(person, match.group("name")):
                     return True
         return False
 
@@ -1138,8 +1137,7 @@ class _ProgrammeVoices:
     def _says_name(self, person: Person) -> bool:
         for para in self._own(person):
             for match in self.self_intro.finditer(para.text):
-                said = match.group("name").split()
-                if said and (" ".join(said) == person.name or said[-1] == person.surname):
+                if _says_own_name(person, match.group("name")):
                     return True
         return False
 
@@ -1248,7 +1246,8 @@ class _ProgrammeVoices:
         # short jabs ("Is he right?") is a debate among guests
         if sum(1 for o in people if o not in (person, self.host_found) and not o.host) > 3:
             return False
-        asked = sum(1 for p in own if ends_with_question(p.text))
+        # a guess ("Toronto?") answers a quiz's question: a question asks in a few words more
+        asked = sum(1 for p in own if ends_with_question(p.text) and len(p.text.split()) > 3)
         if asked < 1 or asked < len(own) / 3:
             return False
         # who answers: a guest putting questions to the host (a test, a quiz) is no co-host
@@ -1473,6 +1472,17 @@ class _ProgrammeVoices:
             if first:
                 para.notes.append(f"check: {person.name} taken as {shown}: {why}")
                 first = False
+
+
+def _says_own_name(person: Person, said: str) -> bool:
+    """Whether a self-introduction's name ("I'm Jane Doe") is `person`'s: the full name, the
+    surname, or the one name a label gives ("JANE:" or "DOE:" for "I'm Jane Doe")."""
+    words = said.split()
+    if not words:
+        return False
+    if len(person.tokens) == 1:
+        return person.name in (words[0], words[-1])
+    return said == person.name or words[-1] == person.surname
 
 
 def attribute(transcript: Transcript) -> None:

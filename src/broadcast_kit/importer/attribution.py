@@ -1155,7 +1155,8 @@ class _ProgrammeVoices:
         asking = {p.person for p in labelled if self._questioner(p)} | self.journalists
         # a questioner who opens by welcoming the guest ("good morning and welcome") is the
         # host of a broadcast interview, not a journalist at a press event
-        first = labelled[0] if labelled else None
+        # (a dateline taken for a label may come before it: "KUALA LUMPUR: The following ...")
+        first = next((p for p in labelled[:2] if p.person in asking), None)
         if (
             first is not None
             and first.person in asking
@@ -1380,8 +1381,14 @@ class _ProgrammeVoices:
             return "co-host: named as the programme opens (“I'm ...”, “... with ... and ...”)"
         if self._billed(person) == "host":
             return "co-host: billed as one of the programme's voices (“your hosts today ...”)"
+        own = self._own(person)
+        # (a montage of guests each saying "..., and you're listening to The Show" opens none)
+        welcomes = own and person not in self._montage() and not self._answers_host(person)
+        if welcomes and self.spoken.index(own[0]) <= 3:
+            opener = self.words.programme_openers.search(own[0].text[:80])
+            if opener is not None and opener.start() < 20:  # "Welcome to the show." at the top
+                return "co-host: welcomes the listeners as the programme opens"
         if self._introduces(person):
-            own = self._own(person)
             opens = own and self.spoken.index(own[0]) <= 3 and self._introduces(person, True)
             if opens:  # "Good evening, I'm ..." at the top
                 return "co-host: introduces themselves as the programme opens"

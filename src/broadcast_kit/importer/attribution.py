@@ -638,6 +638,8 @@ class _Attribution:
             self._programme_voice(para, *billed)
         elif pending is not None and pending.person is not None:
             self._speak(para, pending.person, f"hand-over cue “{pending.sentence}”")
+        elif self._welcomes(text) and not handed:  # the programme's voice, not who was named
+            self._narration(para, None, False, state, voice)
         elif state.active is not None and resumes == "continues":
             note = "continues in the first person"
             if voice != "singular":
@@ -676,6 +678,12 @@ class _Attribution:
         state.asked = ends_with_question(text)
         if cue_here is not None and cue_here.person is not None:
             cue_here.person.interviewee = True
+
+    def _welcomes(self, text: str) -> bool:
+        """Whether `text` opens by welcoming the listeners ("Welcome to The Show, ...",
+        "You're listening to ..."): the programme's own voice speaks, whoever was named."""
+        opener = self.words.programme_openers.search(text[:80])
+        return opener is not None and opener.start() < 20
 
     def _billed_as_host(self, said: str, candidates: list[Person]) -> tuple[Person, str] | None:
         """The person the narration before hands over to as the programme's own voice:

@@ -954,6 +954,11 @@ class _ProgrammeVoices:
             and normal(p.label.written) not in self.words.announcer_labels
             for p in self.spoken
         )
+        for person in self._listed_journalists():  # "Reporters (in order of appearance):"
+            self.journalists.add(person)
+            person.programme, person.interviewee = None, True
+            own = self._own(person)
+            own[0].notes.append(f"check: {person.name} taken as a journalist: the page lists them")
         for person in {p.person for p in self.spoken if p.person is not None and not hosted}:
             own = self._own(person)
             labels = {normal(p.label.written) for p in own if p.label is not None}
@@ -971,6 +976,25 @@ class _ProgrammeVoices:
                     n.replace(f"{person.name} (reporter): ", f"{person.name}: ") for n in para.notes
                 ]
             own[0].notes.append(f"check: {person.name} taken as a journalist: asks the questions")
+
+    def _listed_journalists(self) -> list[Person]:
+        """Labelled voices the page lists under a heading naming them the press ("Reporters
+        (in order of appearance):", "Journalists"): they ask; whom they ask holds the event."""
+        heading = re.compile(
+            r"(?i)(?:the\s+)?(?:reporters|journalists|questioners|press|media|news\s+media)"
+            r"(?:\s+present)?(?:\s*\([^)]*\))?"
+        )
+        lines = [*self.transcript.header_lines, *(b.text for b in self.transcript.dropped)]
+        listed: list[str] = []
+        for i, line in enumerate(lines):
+            if heading.fullmatch(line.strip(" :")):
+                for name in lines[i + 1 :]:
+                    if SENTENCE_END.search(name) or len(name.split()) > 10:
+                        break
+                    listed.append(title_case(name.split(",")[0].strip()))
+        voices = {p.person for p in self.spoken if p.person is not None and p.label is not None}
+        found = [v for v in voices if v.name in listed or any(v.name in n for n in listed)]
+        return found if len(found) < len(voices) else []
 
     def _introductions(self) -> None:
         """ "And I'm John Roe." standing alone, unlabelled, where John Roe is a programme
@@ -1168,6 +1192,7 @@ class _ProgrammeVoices:
         if (
             first is not None
             and first.person in asking
+            and first.person not in self.journalists
             and first.person in people
             and self.words.programme_openers.search(first.text)
         ):
@@ -1288,6 +1313,8 @@ class _ProgrammeVoices:
 
     def _announces(self, person: Person, host: Person) -> bool:
         """Whether `person` speaks only to hand over to the host, naming them last."""
+        if person in self.journalists:  # "Mayor Doe, thanks for joining us.": a question's lead
+            return False
         own = self._own(person)
         first = re.escape(host.tokens[0]) if host.tokens else None
         if not own or len(own) > 2 or first is None:
@@ -1374,6 +1401,8 @@ class _ProgrammeVoices:
 
     def _reporter(self, person: Person) -> str | None:
         """Evidence that `person` is a reporter or another programme voice."""
+        if person in self.journalists:  # the press asks the programme's voices: no voice of it
+            return None
         names = alternatives({person.name, person.surname})
         handed = re.compile(
             rf"(?<![\w-]){names}(?:{APOS}s)?[^.!?]{{0,40}}?\s(?i:{self.words.report_cues})\b"

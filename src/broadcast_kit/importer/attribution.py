@@ -1425,6 +1425,11 @@ class _ProgrammeVoices:
             opener = self.words.programme_openers.search(own[0].text[:80])
             if opener is not None and opener.start() < 20:  # "Welcome to the show." at the top
                 return "co-host: welcomes the listeners as the programme opens"
+        host = self.host_found
+        if host and host.tokens and host is not person and not self._answers_host(person):
+            paired = re.compile(rf"\b{re.escape(host.tokens[0])}\s+and\s+I\b")
+            if any(paired.search(p.text) for p in own):  # "Jane and I will give the clues"
+                return f"co-host: speaks of “{host.tokens[0]} and I”"
         if self._introduces(person):
             opens = own and self.spoken.index(own[0]) <= 3 and self._introduces(person, True)
             if opens:  # "Good evening, I'm ..." at the top

@@ -638,6 +638,8 @@ class _Attribution:
             self._programme_voice(para, *billed)
         elif pending is not None and pending.person is not None:
             self._speak(para, pending.person, f"hand-over cue “{pending.sentence}”")
+        elif self._welcomes(text) and not handed:  # the programme's voice, not who was named
+            self._narration(para, None, False, state, voice)
         elif state.active is not None and resumes == "continues":
             note = "continues in the first person"
             if voice != "singular":
@@ -676,6 +678,12 @@ class _Attribution:
         state.asked = ends_with_question(text)
         if cue_here is not None and cue_here.person is not None:
             cue_here.person.interviewee = True
+
+    def _welcomes(self, text: str) -> bool:
+        """Whether `text` opens by welcoming the listeners ("Welcome to The Show, ...",
+        "You're listening to ..."): the programme's own voice speaks, whoever was named."""
+        opener = self.words.programme_openers.search(text[:80])
+        return opener is not None and opener.start() < 20
 
     def _billed_as_host(self, said: str, candidates: list[Person]) -> tuple[Person, str] | None:
         """The person the narration before hands over to as the programme's own voice:
@@ -946,6 +954,11 @@ class _ProgrammeVoices:
             and normal(p.label.written) not in self.words.announcer_labels
             for p in self.spoken
         )
+        for person in self._listed_journalists():  # "Reporters (in order of appearance):"
+            self.journalists.add(person)
+            person.programme, person.interviewee = None, True
+            own = self._own(person)
+            own[0].notes.append(f"check: {person.name} taken as a journalist: the page lists them")
         for person in {p.person for p in self.spoken if p.person is not None and not hosted}:
             own = self._own(person)
             labels = {normal(p.label.written) for p in own if p.label is not None}
@@ -963,6 +976,25 @@ class _ProgrammeVoices:
                     n.replace(f"{person.name} (reporter): ", f"{person.name}: ") for n in para.notes
                 ]
             own[0].notes.append(f"check: {person.name} taken as a journalist: asks the questions")
+
+    def _listed_journalists(self) -> list[Person]:
+        """Labelled voices the page lists under a heading naming them the press ("Reporters
+        (in order of appearance):", "Journalists"): they ask; whom they ask holds the event."""
+        heading = re.compile(
+            r"(?i)(?:the\s+)?(?:reporters|journalists|questioners|press|media|news\s+media)"
+            r"(?:\s+present)?(?:\s*\([^)]*\))?"
+        )
+        lines = [*self.transcript.header_lines, *(b.text for b in self.transcript.dropped)]
+        listed: list[str] = []
+        for i, line in enumerate(lines):
+            if heading.fullmatch(line.strip(" :")):
+                for name in lines[i + 1 :]:
+                    if SENTENCE_END.search(name) or len(name.split()) > 10:
+                        break
+                    listed.append(title_case(name.split(",")[0].strip()))
+        voices = {p.person for p in self.spoken if p.person is not None and p.label is not None}
+        found = [v for v in voices if v.name in listed or any(v.name in n for n in listed)]
+        return found if len(found) < len(voices) else []
 
     def _introductions(self) -> None:
         """ "And I'm John Roe." standing alone, unlabelled, where John Roe is a programme
@@ -1118,10 +1150,9 @@ class _ProgrammeVoices:
             return False
         for para in self._own(person)[:1] if opening else self._own(person):
             for match in self.self_intro.finditer(para.text):
-                said = match.group("name").split()
                 if opening and match.start() > len(para.text) / 2:
                     continue
-                if said and (" ".join(said) == person.name or said[-1] == person.surname):
+                if _says_own_name(person, match.group("name")):
                     return True
         return False
 
@@ -1138,8 +1169,7 @@ class _ProgrammeVoices:
     def _says_name(self, person: Person) -> bool:
         for para in self._own(person):
             for match in self.self_intro.finditer(para.text):
-                said = match.group("name").split()
-                if said and (" ".join(said) == person.name or said[-1] == person.surname):
+                if _says_own_name(person, match.group("name")):
                     return True
         return False
 
@@ -1157,10 +1187,12 @@ class _ProgrammeVoices:
         asking = {p.person for p in labelled if self._questioner(p)} | self.journalists
         # a questioner who opens by welcoming the guest ("good morning and welcome") is the
         # host of a broadcast interview, not a journalist at a press event
-        first = labelled[0] if labelled else None
+        # (a dateline taken for a label may come before it: "KUALA LUMPUR: The following ...")
+        first = next((p for p in labelled[:2] if p.person in asking), None)
         if (
             first is not None
             and first.person in asking
+            and first.person not in self.journalists
             and first.person in people
             and self.words.programme_openers.search(first.text)
         ):
@@ -1248,7 +1280,8 @@ class _ProgrammeVoices:
         # short jabs ("Is he right?") is a debate among guests
         if sum(1 for o in people if o not in (person, self.host_found) and not o.host) > 3:
             return False
-        asked = sum(1 for p in own if ends_with_question(p.text))
+        # a guess ("Toronto?") answers a quiz's question: a question asks in a few words more
+        asked = sum(1 for p in own if ends_with_question(p.text) and len(p.text.split()) > 3)
         if asked < 1 or asked < len(own) / 3:
             return False
         # who answers: a guest putting questions to the host (a test, a quiz) is no co-host
@@ -1280,6 +1313,8 @@ class _ProgrammeVoices:
 
     def _announces(self, person: Person, host: Person) -> bool:
         """Whether `person` speaks only to hand over to the host, naming them last."""
+        if person in self.journalists:  # "Mayor Doe, thanks for joining us.": a question's lead
+            return False
         own = self._own(person)
         first = re.escape(host.tokens[0]) if host.tokens else None
         if not own or len(own) > 2 or first is None:
@@ -1366,6 +1401,8 @@ class _ProgrammeVoices:
 
     def _reporter(self, person: Person) -> str | None:
         """Evidence that `person` is a reporter or another programme voice."""
+        if person in self.journalists:  # the press asks the programme's voices: no voice of it
+            return None
         names = alternatives({person.name, person.surname})
         handed = re.compile(
             rf"(?<![\w-]){names}(?:{APOS}s)?[^.!?]{{0,40}}?\s(?i:{self.words.report_cues})\b"
@@ -1381,8 +1418,19 @@ class _ProgrammeVoices:
             return "co-host: named as the programme opens (“I'm ...”, “... with ... and ...”)"
         if self._billed(person) == "host":
             return "co-host: billed as one of the programme's voices (“your hosts today ...”)"
+        own = self._own(person)
+        # (a montage of guests each saying "..., and you're listening to The Show" opens none)
+        welcomes = own and person not in self._montage() and not self._answers_host(person)
+        if welcomes and self.spoken.index(own[0]) <= 3:
+            opener = self.words.programme_openers.search(own[0].text[:80])
+            if opener is not None and opener.start() < 20:  # "Welcome to the show." at the top
+                return "co-host: welcomes the listeners as the programme opens"
+        host = self.host_found
+        if host and host.tokens and host is not person and not self._answers_host(person):
+            paired = re.compile(rf"\b{re.escape(host.tokens[0])}\s+and\s+I\b")
+            if any(paired.search(p.text) for p in own):  # "Jane and I will give the clues"
+                return f"co-host: speaks of “{host.tokens[0]} and I”"
         if self._introduces(person):
-            own = self._own(person)
             opens = own and self.spoken.index(own[0]) <= 3 and self._introduces(person, True)
             if opens:  # "Good evening, I'm ..." at the top
                 return "co-host: introduces themselves as the programme opens"
@@ -1473,6 +1521,17 @@ class _ProgrammeVoices:
             if first:
                 para.notes.append(f"check: {person.name} taken as {shown}: {why}")
                 first = False
+
+
+def _says_own_name(person: Person, said: str) -> bool:
+    """Whether a self-introduction's name ("I'm Jane Doe") is `person`'s: the full name, the
+    surname, or the one name a label gives ("JANE:" or "DOE:" for "I'm Jane Doe")."""
+    words = said.split()
+    if not words:
+        return False
+    if len(person.tokens) == 1:
+        return person.name in (words[0], words[-1])
+    return said == person.name or words[-1] == person.surname
 
 
 def attribute(transcript: Transcript) -> None:

@@ -46,10 +46,11 @@ _CAPS_LABEL = re.compile(
 # (capitals inside a name: "McCartney", "DeShawn", a handle "ModerateKenyan")
 _MIXED_TOKEN = r"[A-Z][a-z'’]+(?:[A-Z][a-z]+){0,2}(?:[-\u2010\u2011][A-Za-z][a-z]+)?"
 # before a mixed-case name: an honorific ("Mr David Roe") or a title in capitals ("PM Lee",
-# "MP Jane Roe"); inside it, a middle initial ("David M. Roe")
+# "MP Jane Roe"); inside it, a middle initial ("David M. Roe"); up to five words, the ones
+# beyond three being title words ("Deputy President Jane Roe", `_person_like` checks)
 _MIXED_PREFIX = rf"(?:{_HONORIFIC}|[A-Z]{{2,3}}\s+(?=[A-Z][a-z]))"
 _MIXED_LABEL = re.compile(
-    rf"^(?P<label>(?P<name>{_MIXED_PREFIX}?{_MIXED_TOKEN}(?:\s+(?:[A-Z]\.\s+)?{_MIXED_TOKEN}){{0,2}})"
+    rf"^(?P<label>(?P<name>{_MIXED_PREFIX}?{_MIXED_TOKEN}(?:\s+(?:[A-Z]\.\s+)?{_MIXED_TOKEN}){{0,4}})"
     rf"{_DELIVERY}"
     rf"(?:\s*\((?P<paren>[^()]{{1,40}})\))?(?:\s*,\s*(?P<role>{_ROLE}))?\s*:)(?:\s+(?P<rest>.*))?$"
 )
@@ -559,6 +560,13 @@ class LabelReader:
         if normal(name) in self.words.not_speakers or not tokens:
             return False
         if any(t.isdigit() for t in tokens):
+            return False
+        # past three words, a long title before the name: "Deputy President Jane Roe", "PM
+        # Lee Hsien Loong"
+        titled = itertools.takewhile(
+            lambda t: t.rstrip(".") in self.words.titles or re.fullmatch(r"[A-Z]{2,3}", t), tokens
+        )
+        if len(tokens) - len(list(titled)) > 3:
             return False
         cased = [title_case(t) for t in tokens]
         blocked = self.words.not_names | self.words.programme_words

@@ -396,6 +396,11 @@ class LabelReader:
         )
         self.mixed = {name for name, n in counts.items() if n >= 2 and self._person_like(name)}
         self.mixed |= set(speakers)
+        # "Yonit Levy:" again and again, then "Levy:": a recurring full name's surname (or
+        # given name) alone is the same voice's label
+        full = [name.split() for name in self.mixed if len(name.split()) >= 2]
+        named = {t for tokens in full for t in (tokens[0], tokens[-1])}
+        self.mixed |= {name for name in counts if name in named and self._person_like(name)}
         # "Jane Doe:" alone on its line above the words, again and again: then a name seen
         # once in that form is a label too
         alone = sum(
@@ -449,12 +454,26 @@ class LabelReader:
         if len(self.mixed) >= 2:
             # each capitalised word, not followed by a colon: the mentions outside labels
             mentioned = Counter(re.findall(r"(?<![\w'’-])([A-Z][\w'’-]*)\b(?!\s*:)", text))
+            # (where the voices that recur are labelled by one name, "Dana:", "Lili:", one
+            # name heard once asking a question is written like them: a journalist, a caller;
+            # "Remember: soup." is a remark)
+            by_one_name = sum(1 for name in self.mixed if len(name.split()) == 1) >= 2
+            asking = {
+                match["name"]
+                for line in text.splitlines()
+                if (match := _MIXED_LABEL.match(" ".join(line.split())))
+                and "?" in (match["rest"] or "")
+            }
             once = {
                 name
                 for name, n in (counts | inline).items()
                 if n == 1
                 and self._person_like(name)
-                and (len(name.split()) >= 2 or mentioned[name] >= 1)
+                and (
+                    len(name.split()) >= 2
+                    or mentioned[name] >= 1
+                    or (by_one_name and name in asking)
+                )
             }
             # voices heard once, no more of them than the turns of those who recur, up to a
             # dozen (an oral history's interviewees, one turn each); hundreds are not a cast

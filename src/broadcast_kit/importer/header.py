@@ -344,7 +344,7 @@ def _dated_headline(text: str) -> bool:
         return False
     before, after = text[: found.start()], text[found.end() :]
     return (
-        len(before.split()) >= 2
+        len(re.findall(r"[^\W_]+", before)) >= 2  # "Paris - July 18, 2017" is a dateline
         and bool(re.search(r"[,|:–—-]\s*$", before) or re.match(r"\s*[:|–—-]\s", after))
         and re.search(r"\d:\d\d", text) is None
         and _holds_date(found.group(0))

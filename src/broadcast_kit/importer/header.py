@@ -548,6 +548,8 @@ def _title_scores(
             score -= 3  # "Press Briefing" above "Press Briefing of ...": its section, not it
         if count >= 3 and _TRANSCRIPT_OF.match(text):
             score += 3  # "Transcript for Episode 3: The Long Night": the page names itself
+        elif count >= 4 and re.search(r"(?i)\btranscript$", text.rstrip(" .:")):
+            score += 3  # "#12: The Long Night Transcript": the page names itself too
         if any(_ADDRESS.search(b.text) for b in header[index + 1 : index + 3]):
             score -= 3  # "Office of Public Affairs" / "303 E Street": a letterhead
         if _sentence_shaped(text):

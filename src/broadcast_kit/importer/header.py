@@ -344,7 +344,7 @@ def _dated_headline(text: str) -> bool:
         return False
     before, after = text[: found.start()], text[found.end() :]
     return (
-        len(before.split()) >= 2
+        len(re.findall(r"[^\W_]+", before)) >= 2  # "Paris - July 18, 2017" is a dateline
         and bool(re.search(r"[,|:–—-]\s*$", before) or re.match(r"\s*[:|–—-]\s", after))
         and re.search(r"\d:\d\d", text) is None
         and _holds_date(found.group(0))
@@ -548,6 +548,8 @@ def _title_scores(
             score -= 3  # "Press Briefing" above "Press Briefing of ...": its section, not it
         if count >= 3 and _TRANSCRIPT_OF.match(text):
             score += 3  # "Transcript for Episode 3: The Long Night": the page names itself
+        elif count >= 4 and re.search(r"(?i)\btranscript$", text.rstrip(" .:")):
+            score += 3  # "#12: The Long Night Transcript": the page names itself too
         if any(_ADDRESS.search(b.text) for b in header[index + 1 : index + 3]):
             score -= 3  # "Office of Public Affairs" / "303 E Street": a letterhead
         if _sentence_shaped(text):

@@ -46,10 +46,11 @@ _CAPS_LABEL = re.compile(
 # (capitals inside a name: "McCartney", "DeShawn", a handle "ModerateKenyan")
 _MIXED_TOKEN = r"[A-Z][a-z'’]+(?:[A-Z][a-z]+){0,2}(?:[-\u2010\u2011][A-Za-z][a-z]+)?"
 # before a mixed-case name: an honorific ("Mr David Roe") or a title in capitals ("PM Lee",
-# "MP Jane Roe"); inside it, a middle initial ("David M. Roe")
+# "MP Jane Roe"); inside it, a middle initial ("David M. Roe"); up to five words, the ones
+# beyond three being title words ("Deputy President Jane Roe", `_person_like` checks)
 _MIXED_PREFIX = rf"(?:{_HONORIFIC}|[A-Z]{{2,3}}\s+(?=[A-Z][a-z]))"
 _MIXED_LABEL = re.compile(
-    rf"^(?P<label>(?P<name>{_MIXED_PREFIX}?{_MIXED_TOKEN}(?:\s+(?:[A-Z]\.\s+)?{_MIXED_TOKEN}){{0,2}})"
+    rf"^(?P<label>(?P<name>{_MIXED_PREFIX}?{_MIXED_TOKEN}(?:\s+(?:[A-Z]\.\s+)?{_MIXED_TOKEN}){{0,4}})"
     rf"{_DELIVERY}"
     rf"(?:\s*\((?P<paren>[^()]{{1,40}})\))?(?:\s*,\s*(?P<role>{_ROLE}))?\s*:)(?:\s+(?P<rest>.*))?$"
 )
@@ -412,6 +413,11 @@ class LabelReader:
         )
         self.mixed = {name for name, n in counts.items() if n >= 2 and self._person_like(name)}
         self.mixed |= set(speakers)
+        # "Yonit Levy:" again and again, then "Levy:": a recurring full name's surname (or
+        # given name) alone is the same voice's label
+        full = [name.split() for name in self.mixed if len(name.split()) >= 2]
+        named = {t for tokens in full for t in (tokens[0], tokens[-1])}
+        self.mixed |= {name for name in counts if name in named and self._person_like(name)}
         # "Jane Doe:" alone on its line above the words, again and again: then a name seen
         # once in that form is a label too
         alone = sum(
@@ -465,12 +471,26 @@ class LabelReader:
         if len(self.mixed) >= 2:
             # each capitalised word, not followed by a colon: the mentions outside labels
             mentioned = Counter(re.findall(r"(?<![\w'’-])([A-Z][\w'’-]*)\b(?!\s*:)", text))
+            # (where the voices that recur are labelled by one name, "Dana:", "Lili:", one
+            # name heard once asking a question is written like them: a journalist, a caller;
+            # "Remember: soup." is a remark)
+            by_one_name = sum(1 for name in self.mixed if len(name.split()) == 1) >= 2
+            asking = {
+                match["name"]
+                for line in text.splitlines()
+                if (match := _MIXED_LABEL.match(" ".join(line.split())))
+                and "?" in (match["rest"] or "")
+            }
             once = {
                 name
                 for name, n in (counts | inline).items()
                 if n == 1
                 and self._person_like(name)
-                and (len(name.split()) >= 2 or mentioned[name] >= 1)
+                and (
+                    len(name.split()) >= 2
+                    or mentioned[name] >= 1
+                    or (by_one_name and name in asking)
+                )
             }
             # voices heard once, no more of them than the turns of those who recur, up to a
             # dozen (an oral history's interviewees, one turn each); hundreds are not a cast
@@ -576,6 +596,13 @@ class LabelReader:
         if normal(name) in self.words.not_speakers or not tokens:
             return False
         if any(t.isdigit() for t in tokens):
+            return False
+        # past three words, a long title before the name: "Deputy President Jane Roe", "PM
+        # Lee Hsien Loong"
+        titled = itertools.takewhile(
+            lambda t: t.rstrip(".") in self.words.titles or re.fullmatch(r"[A-Z]{2,3}", t), tokens
+        )
+        if len(tokens) - len(list(titled)) > 3:
             return False
         cased = [title_case(t) for t in tokens]
         blocked = self.words.not_names | self.words.programme_words

@@ -29,7 +29,7 @@ ELLIPSIS = re.compile(r"^\s*[\"“‘']?(?:…|\.\.\.)\s*")
 
 LABELLED = re.compile(
     r"(?i)^(title|headline|(?:episode |air |broadcast |release )?date|airdate|broadcast|aired"
-    r"|programme|program|show)\s*:\s*(.+)$"
+    r"|programme|program|show|series)\s*:\s*(.+)$"
 )
 TAGGED_HEADLINE = re.compile(r"^\[(?P<tag>[^\]]{1,30})\]\s*(?P<title>\S.*)$")
 # a story title with its number: "2. Concert Accidents"

@@ -80,7 +80,7 @@ def parse(page: Page, words: Words) -> Transcript:
         unmarked=page.captions and not page.speaker_marks,
     )
     header: list[Block] = []
-    started = ended = False
+    started = ended = series = False
     waiting: tuple[Label, int] | None = None  # a label on a line of its own
     lines = [line for line in page.text.splitlines() if line.strip()]
     page_lines = [" ".join(line.split()) for line in lines]
@@ -130,8 +130,15 @@ def parse(page: Page, words: Words) -> Transcript:
             key, value = field_match.group(1).lower(), field_match.group(2).strip()
             if key in ("title", "headline"):  # (a YAML field's quotation marks go)
                 result.title = re.sub(r"^([\"'“])(.+)[\"'”]$", r"\2", value)
+            elif key == "series":  # "Series: X" above or below "Show: Y": Y is the episode
+                if result.programme is not None and result.title is None:
+                    result.title = result.programme
+                result.programme, series = value, True
             elif key in ("programme", "program", "show"):
-                result.programme = value
+                if series and result.title is None:
+                    result.title = value
+                else:
+                    result.programme = value
             else:
                 result.date = find_date(re.sub(r"(\d)(?=[^\W\d_])", r"\1 ", value))
                 if result.date is None:

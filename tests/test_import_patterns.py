@@ -351,6 +351,44 @@ def test_7_import_then_render_with_the_default_piper_voices(
     assert (tmp_path / "dist" / report["files"]["mp3"]).stat().st_size > 10_000
 
 
+def test_7_the_starter_show_takes_the_programme_the_host_names_and_the_number_leaves_the_title(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page with no `Programme:` line whose host opens "This is Valley Voices. I'm ...":
+    the starter show is "Valley Voices" (not the episode's title, which `kit render` would
+    warn repeats the show's name), and "Episode 14: ..." gives number: 14 and the rest as the
+    title (apps show the number), so the render loads without a title warning."""
+    monkeypatch.chdir(tmp_path)
+    page = tmp_path / "valley.txt"
+    page.write_text(
+        "Valley Voices | Home | Episodes\n\nEpisode 14: The Last Ferry\n\n"
+        "Published 3 November 2026\n\n"
+        "RUTH OKONKWO (HOST): This is Valley Voices. I'm Ruth Okonkwo. The ferry stops next"
+        " month.\n\nAGNES PIPER: My mother took this boat to the mill every day.\n\n"
+        "RUTH OKONKWO (HOST): That's all for this week.\n",
+        encoding="utf-8",
+    )
+    done = runner.invoke(app, ["import", str(page), "-o", "new/episode.yaml", "--engine", "fake"])
+    assert done.exit_code == 0, done.stderr
+    show = yaml.safe_load((tmp_path / "new" / "show.yaml").read_text(encoding="utf-8"))
+    episode = yaml.safe_load((tmp_path / "new" / "episode.yaml").read_text(encoding="utf-8"))
+    assert show["title"] == "Valley Voices"
+    assert (episode["title"], episode["number"]) == ("The Last Ferry", 14)
+    assert loader.load(tmp_path / "new" / "episode.yaml").warnings == []
+
+
+def test_7_a_person_the_host_names_is_no_programme() -> None:
+    """ "This is Ruth Okonkwo." names the host, not the show."""
+    result = importer.import_transcript(
+        "RUTH OKONKWO: This is Ruth Okonkwo. Good evening.\n\n"
+        "AGNES PIPER: Thank you for having me on the programme.\n",
+        "page.txt", engine="fake", today=dt.date(2000, 1, 1),
+    )  # fmt: skip
+    from broadcast_kit.importer.show import spoken_programme
+
+    assert spoken_programme(result.transcript) is None
+
+
 def test_7_the_starter_cover_passes_the_show_checks() -> None:
     image = cover.inspect(cover.placeholder("Dawn Report"))
     assert image is not None and image.mime == "image/png" and image.color == "rgb"

@@ -52,15 +52,39 @@ def show_music(show_path: Path, episode_path: Path) -> dict[str, str]:
     return result
 
 
+# the host naming the programme as it opens: "This is Valley Voices.", "Welcome to Tide Talk!"
+_SAYS_PROGRAMME = re.compile(
+    r"(?:^|[.!?]\s+)(?i:this\s+is|welcome\s+(?:back\s+)?to|you(?:'|’|\s+a)re\s+listening\s+to)"
+    r"\s+(?P<name>[A-Z][\w’'&-]*(?:\s+(?:of|and|the|for|&|[A-Z0-9][\w’'&-]*)){0,5})\s*[.!,]"
+)
+
+
+def spoken_programme(transcript: Transcript) -> str | None:
+    """The programme's name as the first spoken paragraph says it ("This is Valley Voices.
+    I'm Ruth Okonkwo."), when it names no one on the page: a page without a `Programme:`
+    line still names its show, and the episode's title is no show name."""
+    first = next((p for p in transcript.paragraphs if p.spoken), None)
+    if first is None or (found := _SAYS_PROGRAMME.search(first.text)) is None:
+        return None
+    name = re.sub(r"(?:\s+(?:of|and|the|for|&))+$", "", found.group("name"))
+    people = {w.lower() for p in transcript.people.known for w in p.name.split()}
+    if name.split()[0].lower() in {"the", "a", "an"} and len(name.split()) == 1:
+        return None
+    if {w.lower() for w in name.split()} & people or len(name.split()) > 5:
+        return None  # "This is Ruth Okonkwo": a person, not the programme
+    return name
+
+
 def starter_show(transcript: Transcript, engine: str | None, episode_path: Path) -> str:
     """The text of a starter show.yaml for an episode imported into a folder without one."""
-    title = transcript.programme or transcript.title or "My show"
-    author = transcript.broadcaster or transcript.programme or "The show's author"
+    programme = transcript.programme or spoken_programme(transcript)
+    title = programme or transcript.title or "My show"
+    author = transcript.broadcaster or programme or "The show's author"
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "show"
     host = transcript.people.host
     hangul = len(re.findall(r"[\uac00-\ud7a3]", " ".join(p.text for p in transcript.paragraphs)))
     language = "ko" if hangul > 0.3 * sum(len(p.text) for p in transcript.paragraphs) else "en"
-    where = "programme" if transcript.programme else "title"
+    where = "programme" if programme else "title"
     return "\n".join(
         [
             f"# A starter show, written by `kit import` because no {loader.SHOW_FILE} was found",

@@ -23,6 +23,10 @@ WRAP = 92  # width of the text lines written in block scalars
 _PALETTE = ((-3.0, 0.95), (3.0, 1.05), (-1.5, 0.9), (4.5, 1.0), (-5.0, 1.0), (1.5, 1.1))
 _VOX_PALETTE = ((6.0, 1.1), (-5.5, 1.0), (2.5, 1.12), (-2.5, 0.92))
 # voice keys not to use: the built-in voices, and words YAML reads as booleans or null
+# a title that opens with the episode's number: "Episode 14: ...", "Ep. 3 - ...", "#331: ..."
+_NUMBERED_TITLE = re.compile(
+    r"(?i)\s*(?:#\s*|(?:ep|episode|no)\.?\s*#?\s*)(?P<number>\d{1,5})\s*[:.|–—-]\s+(?P<rest>\S.*)$"
+)
 RESERVED = {"host", "voxpop", "y", "yes", "n", "no", "on", "off", "true", "false", "null"}
 
 
@@ -141,9 +145,14 @@ def episode_yaml(
         note = "  # check: no title found; this is the file name"
     elif transcript.title_guessed:
         note = "  # check: guessed from the page header"
+    numbered = _NUMBERED_TITLE.match(title) if transcript.title else None
+    if numbered:  # "Episode 14: The Last Ferry": apps show the number from number:
+        title = numbered.group("rest")
     out.append(f"title: {quote(title)}{note}")
     date, check = transcript.episode_date(today)
     out.append(f"date: {date.isoformat()}" + (f"  # check: {check}" if check else ""))
+    if numbered:
+        out.append(f"number: {int(numbered.group('number'))}  # from the page's title")
     paragraphs = transcript.paragraphs
     first = next((p.text for p in paragraphs if p.spoken), "")
     lead = sentences(ELLIPSIS.sub("", first))

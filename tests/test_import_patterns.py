@@ -377,6 +377,25 @@ def test_7_the_starter_show_takes_the_programme_the_host_names_and_the_number_le
     assert loader.load(tmp_path / "new" / "episode.yaml").warnings == []
 
 
+@pytest.mark.parametrize(
+    ("head", "title", "number"),
+    [
+        ("Episode 14: The Last Ferry", "The Last Ferry", 14),
+        ("#331: Meet the Developer in Residence", "Meet the Developer in Residence", 331),
+        ("No. 10 - Downing Street Briefing", "No. 10 - Downing Street Briefing", None),
+    ],
+)  # fmt: skip
+def test_7_a_title_opening_with_the_episode_number_gives_number(
+    head: str, title: str, number: int | None
+) -> None:
+    result = importer.import_transcript(
+        f"{head}\n\nHOST: Good evening and welcome.\n\nGUEST: Thank you for having me.\n",
+        "page.txt", engine="fake", today=dt.date(2000, 1, 1),
+    )  # fmt: skip
+    episode = yaml.safe_load(result.yaml)
+    assert (episode["title"], episode.get("number")) == (title, number)
+
+
 def test_7_a_person_the_host_names_is_no_programme() -> None:
     """ "This is Ruth Okonkwo." names the host, not the show."""
     result = importer.import_transcript(

@@ -22,11 +22,12 @@ from broadcast_kit.render.sentences import sentences
 WRAP = 92  # width of the text lines written in block scalars
 _PALETTE = ((-3.0, 0.95), (3.0, 1.05), (-1.5, 0.9), (4.5, 1.0), (-5.0, 1.0), (1.5, 1.1))
 _VOX_PALETTE = ((6.0, 1.1), (-5.5, 1.0), (2.5, 1.12), (-2.5, 0.92))
-# voice keys not to use: the built-in voices, and words YAML reads as booleans or null
-# a title that opens with the episode's number: "Episode 14: ...", "Ep. 3 - ...", "#331: ..."
+# a title that opens with the episode's number: "Episode 14: ...", "Ep. 3 - ...", "#331: ...";
+# not "No. 10 - Downing Street", a place
 _NUMBERED_TITLE = re.compile(
-    r"(?i)\s*(?:#\s*|(?:ep|episode|no)\.?\s*#?\s*)(?P<number>\d{1,5})\s*[:.|–—-]\s+(?P<rest>\S.*)$"
+    r"(?i)\s*(?:#\s*|(?:ep|episode)\.?\s*#?\s*)(?P<number>\d{1,5})\s*[:.|–—-]\s+(?P<rest>\S.*)$"
 )
+# voice keys not to use: the built-in voices, and words YAML reads as booleans or null
 RESERVED = {"host", "voxpop", "y", "yes", "n", "no", "on", "off", "true", "false", "null"}
 
 

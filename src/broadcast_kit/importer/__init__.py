@@ -157,9 +157,10 @@ def _within_line_limit(text: str, shown: str) -> None:
 def _notes(transcript: Transcript, today: dt.date, music: Mapping[str, str]) -> list[str]:
     notes = []
     date, check = transcript.episode_date(today)
-    if check:
-        guessed = f"{check} ({date.isoformat()})" if transcript.date is None else None
-        notes.append(guessed or f"the date {date.isoformat()} was {check}")
+    if transcript.date is None:
+        notes.append(f"{check} ({date.isoformat()})")
+    elif check:
+        notes.append(f"the date {date.isoformat()} was {check}")
     if transcript.cut_off:
         notes.append("the transcript ends mid-sentence: was the page cut off?")
     cues = [p for p in transcript.paragraphs if not p.spoken]

@@ -406,11 +406,13 @@ class LabelReader:
         spelt as the page spells it."""
         self.words = words
         text, speakers = fold(text), [fold(name) for name in speakers]
-        counts = Counter(
-            match.group("name")
+        # the page's lines that open with a mixed-case label, read once for all below
+        labelled = [
+            match
             for line in text.splitlines()
             if (match := _MIXED_LABEL.match(" ".join(line.split())))
-        )
+        ]
+        counts = Counter(match.group("name") for match in labelled)
         self.mixed = {name for name, n in counts.items() if n >= 2 and self._person_like(name)}
         self.mixed |= set(speakers)
         # "Yonit Levy:" again and again, then "Levy:": a recurring full name's surname (or
@@ -420,11 +422,7 @@ class LabelReader:
         self.mixed |= {name for name in counts if name in named and self._person_like(name)}
         # "Jane Doe:" alone on its line above the words, again and again: then a name seen
         # once in that form is a label too
-        alone = sum(
-            1
-            for line in text.splitlines()
-            if (match := _MIXED_LABEL.match(" ".join(line.split()))) and not match.group("rest")
-        )
+        alone = sum(1 for match in labelled if not match.group("rest"))
         self.labels_alone = alone >= 3
         # the surnames of full names in capital labels: "DEAN:" after "HOWARD DEAN, CHAIR:"
         # is a label even where the surname is also a title word (Dean, Major, Judge)
@@ -475,12 +473,7 @@ class LabelReader:
             # name heard once asking a question is written like them: a journalist, a caller;
             # "Remember: soup." is a remark)
             by_one_name = sum(1 for name in self.mixed if len(name.split()) == 1) >= 2
-            asking = {
-                match["name"]
-                for line in text.splitlines()
-                if (match := _MIXED_LABEL.match(" ".join(line.split())))
-                and "?" in (match["rest"] or "")
-            }
+            asking = {match["name"] for match in labelled if "?" in (match["rest"] or "")}
             once = {
                 name
                 for name, n in (counts | inline).items()

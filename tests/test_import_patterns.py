@@ -869,6 +869,26 @@ def test_24_a_labelled_page_starts_at_its_first_label_and_says_what_it_left_out(
     assert "# check: 2 paragraph(s) of sentences above the first speaker label" in result.yaml
 
 
+def test_24_the_page_summary_above_the_labels_is_the_description() -> None:
+    summary = (
+        "Mara Quill kept lighthouses on three coasts. Presenter Tom Feld met her at Gull Point."
+    )
+    page = (
+        f"Keeping the Lights\n\n{summary}\n\nTOM FELD: Good evening, I'm Tom Feld.\n\n"
+        "MARA QUILL: Hello, Tom.\n\nFELD: How did you start?\n\nQUILL: My father kept a light.\n"
+    )
+    episode = yaml.safe_load(run(page).yaml)
+    assert episode["description"] == summary
+    assert "# check: the page's summary above the transcript" in run(page).yaml
+    long = " ".join(f"Sentence number {n} of the show notes is here." for n in range(40))
+    episode = yaml.safe_load(run(page.replace(summary, long)).yaml)
+    assert episode["description"].startswith("Sentence number 0 of")
+    assert 300 < len(episode["description"]) <= 600 and episode["description"].endswith(".")
+    # no summary: the first sentence the programme says
+    episode = yaml.safe_load(run(page.replace(f"{summary}\n\n", "")).yaml)
+    assert episode["description"] == "Good evening, I'm Tom Feld."
+
+
 @pytest.mark.parametrize(
     ("page", "title"),
     [

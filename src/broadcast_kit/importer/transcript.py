@@ -97,6 +97,7 @@ def parse(page: Page, words: Words) -> Transcript:
         if not started and summary and is_content(text, False):
             result.dropped.append(block)  # the page's summary above its "Transcript" heading
             result.above_heading += 1
+            result.summary = result.summary or text
             continue
         if ended or is_furniture(text, words) or is_disclaimer(text, words):
             result.dropped.append(block)
@@ -162,6 +163,7 @@ def parse(page: Page, words: Words) -> Transcript:
         if not started and (index < below or index < notes_end):
             if index >= below and is_content(text, False):
                 result.above_labels += 1
+                result.summary = result.summary or text
                 result.dropped.append(block)
             else:
                 header.append(block)
@@ -175,6 +177,7 @@ def parse(page: Page, words: Words) -> Transcript:
         if not started:
             if label_driven and is_content(text, False):
                 result.above_labels += 1
+                result.summary = result.summary or text
             # below a "Transcript" heading whose page summary was left out above it, the
             # lines are the programme's (a jingle, a player's line), never the page's title
             after_heading = result.above_heading > 0 and index > below

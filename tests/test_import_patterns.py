@@ -377,6 +377,37 @@ def test_7_the_starter_show_takes_the_programme_the_host_names_and_the_number_le
     assert loader.load(tmp_path / "new" / "episode.yaml").warnings == []
 
 
+def test_7_a_welcome_names_the_programme_and_its_station_and_the_host_voice_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Good evening and welcome to Coastal Lives on Harbour Light Radio.": the starter show
+    is "Coastal Lives" by "Harbour Light Radio"; the host's voice takes the gender the page
+    gives the host, and with none says so with a check: (never a silent guess)."""
+    monkeypatch.chdir(tmp_path)
+    opening = (
+        "TOM FELD: Good evening and welcome to Coastal Lives on Harbour Light Radio. I'm Tom"
+        " Feld.\n\nMARA QUILL: Hello, Tom.\n\nFELD: How did you start?\n\n"
+        "QUILL: My father kept the light.\n"
+    )
+    cases: list[tuple[str, str]] = [
+        (opening, "{gender: female, accent: us}  # check: the page does not say the host's"),
+        (
+            opening + "\nFELD: Thank you.\n\nQUILL: Thank you, Mr Feld.\n",
+            "{gender: male, accent: us}  # check: male from",
+        ),
+    ]
+    for n, (page, voice) in enumerate(cases):
+        source = tmp_path / f"quill{n}.txt"
+        source.write_text(page, encoding="utf-8")
+        out = f"new{n}/episode.yaml"
+        done = runner.invoke(app, ["import", str(source), "-o", out])
+        assert done.exit_code == 0, done.stderr
+        text = (tmp_path / f"new{n}" / "show.yaml").read_text(encoding="utf-8")
+        show = yaml.safe_load(text)
+        assert (show["title"], show["author"]) == ("Coastal Lives", "Harbour Light Radio")
+        assert voice in text.split("  host:\n", 1)[1].splitlines()[0]
+
+
 @pytest.mark.parametrize(
     ("head", "title", "number"),
     [

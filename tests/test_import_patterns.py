@@ -1460,6 +1460,26 @@ def test_24_a_numbered_voice_that_says_its_name_is_that_person() -> None:
     assert "Speaker 1 says their name: Ada Moss" in result.yaml
 
 
+def test_24_a_numbered_voice_is_named_by_how_the_turn_before_addresses_it() -> None:
+    """An Otter-style export ("Speaker 1  0:00" on its own line): the voice the host welcomes
+    and thanks by name just before it speaks is that person; addresses naming two people
+    name no one."""
+    otter = (
+        "Speaker 1  0:00\nWelcome back to The Small Kitchen. I'm Priya Raman. Lena, welcome to"
+        " the show.\n\nSpeaker 2  0:14\nThanks for having me, Priya.\n\n"
+        "Speaker 1  0:20\nWhen did the garage become a bakery?\n\n"
+        "Speaker 2  0:24\nIn the winter of 2021.\n\n"
+        "Speaker 1  1:17\nLena Hart, thank you so much.\n\nSpeaker 2  1:19\nThank you, Priya.\n"
+    )
+    result = run(otter)
+    names = [p.person.name if p.person else None for p in result.transcript.paragraphs]
+    assert names[1::2] == ["Lena Hart"] * 3
+    assert "Speaker 2 is addressed by name: Lena Hart" in result.yaml
+    other = run(otter.replace("Lena Hart, thank you", "Mona Hart, thank you"))
+    assert "Speaker 2" in [p.person.name for p in other.transcript.paragraphs if p.person]
+    assert "addressed by name" not in other.yaml
+
+
 def test_24_cue_words_without_a_colon_are_cues_when_the_page_repeats_them() -> None:
     script = (
         "Ada: Is that the ferry?\n\nSFX a horn, twice\n\nTom: It is.\n\n"

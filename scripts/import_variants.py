@@ -77,6 +77,7 @@ class Renaming:
     words: dict[str, str]
     common: frozenset[str]  # words the page also uses in lower case
     drop_roles: bool = False
+    initials: dict[str, str] = dataclasses.field(default_factory=dict)  # "SH" -> "GJ"
 
     def _pattern(self) -> re.Pattern[str]:
         alts = "|".join(re.escape(w) for w in sorted(self.words, key=len, reverse=True))
@@ -103,10 +104,15 @@ class Renaming:
                     return found
             return new.upper() if upper else new
 
-        return self._pattern().sub(swap, text)
+        text = self._pattern().sub(swap, text)
+        for old, new in self.initials.items():  # "SH:" labels of "Sandra Stewart Holyoak"
+            text = re.sub(rf"(?<![\w'’.-]){old}(?=\.?\s*:)", new, text)
+        return text
 
 
-def renaming(speakers: Sequence[str], text: str, seed: int, drop_roles: bool = False) -> Renaming:
+def renaming(
+    speakers: Sequence[str], text: str, seed: int | str, drop_roles: bool = False
+) -> Renaming:
     """A new name for every name word of the speakers: first words from FIRST_NAMES, later
     words from SURNAMES, none already on the page."""
     rng = random.Random(seed)
@@ -126,7 +132,18 @@ def renaming(speakers: Sequence[str], text: str, seed: int, drop_roles: bool = F
             pool = firsts if first and firsts else lasts
             words[token] = pool.pop()
     common = frozenset(w for w in words if re.search(rf"(?<![\w'’]){w.lower()}(?!\w)", text))
-    return Renaming(words, common, drop_roles)
+    initials: dict[str, str] = {}
+    for speaker in speakers:
+        tokens = _name_tokens(speaker)
+        if len(tokens) < 2:
+            continue
+        new = [words[t] for t in tokens if t in words]
+        for old_form, new_form in (
+            ("".join(t[0] for t in tokens), "".join(t[0] for t in new)),
+            (tokens[0][0] + tokens[-1][0], new[0][0] + new[-1][0]),
+        ):
+            initials.setdefault(old_form.upper(), new_form.upper())
+    return Renaming(words, common, drop_roles, initials)
 
 
 def drop_label_roles(text: str, names: Sequence[str]) -> str:
@@ -146,7 +163,7 @@ def variant(page, text: str, seed: int, drop_roles: bool = False):  # type: igno
     renamed; labels whose renamed match words are not in the new text keep their old ones
     (a name at a sentence start the renaming left alone)."""
     speakers = list(dict.fromkeys(lab.speaker for lab in page.labels if lab.speaker))
-    ren = renaming(speakers, text, seed, drop_roles)
+    ren = renaming(speakers, text, f"{page.id}:{seed}", drop_roles)
     new_text = ren.apply(text)
     if drop_roles:
         new_text = drop_label_roles(new_text, list(ren.words.values()))

@@ -170,7 +170,8 @@ def test_name_variant_renames_every_form_and_keeps_labels_findable() -> None:
         "Harbour Hour with Will Okafor\n\n"
         "WILL OKAFOR, HOST: Good evening. Will the ferry run? I asked Dana Reyes.\n\n"
         "DANA REYES (skipper): It will, Will. Okafor's question is fair.\n\n"
-        "OKAFOR: Thank you, Dana. REPORTER: And the tide?\n"
+        "OKAFOR: Thank you, Dana. REPORTER: And the tide?\n\n"
+        "WO: Quite so. DR: High at nine.\n"
     )
     labels = (
         ev.Label("Good evening. Will the ferry run? I asked Dana Reyes", "host", "Will Okafor"),
@@ -197,6 +198,9 @@ def test_name_variant_renames_every_form_and_keeps_labels_findable() -> None:
         f"{new['Will']} {new['Okafor']}",
         f"{new['Dana']} {new['Reyes']}",
     ]
+    # initials as labels ("WO:") follow the new names
+    initials = new["Will"][0] + new["Okafor"][0] + ": Quite so. " + new["Dana"][0] + new["Reyes"][0]
+    assert initials + ": High" in vtext
     assert ev.unmatched(vpage, vtext) == []
     # the same seed gives the same variant; bare drops the renamed labels' role words
     assert va.variant(page, text, 3)[1] == vtext

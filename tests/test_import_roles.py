@@ -4,6 +4,7 @@ invented page, and the same page without the evidence the pass needs."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from broadcast_kit import importer
 
@@ -39,3 +40,80 @@ def test_bare_questions_at_a_press_event_are_the_journalists() -> None:
 def test_bare_questions_elsewhere_are_left_to_attribution() -> None:
     got = kinds("A morning at the Northgate ground with Coach Ilse Varga\n\n" + QA)
     assert ("interview", "Journalist") not in got
+
+
+CHAT = """\
+Priya:
+
+Okay, we're recording. Did you both read the new timetable?
+
+Tomas:
+
+I read half of it. The half with the morning sailings.
+
+Wen:
+
+I didn't read it at all, to be honest.
+
+Priya:
+
+That's the problem, nobody reads it. The last sailing moved to half past nine.
+
+Tomas:
+
+Wait, half past nine? It used to be ten.
+
+Wen:
+
+It was ten for as long as I can remember.
+
+Priya:
+
+Well, it's not. And the café on deck two closes at eight now.
+
+Tomas:
+
+That's the real scandal, if you ask me.
+
+Wen:
+
+Agreed. Next week, paper tickets.
+"""
+
+
+def test_a_named_voice_talking_with_the_host_as_an_equal_is_a_co_host() -> None:
+    got = kinds("Ferry Talk, Episode 41\n\n" + CHAT)
+    assert {kind for kind, _ in got} == {"host"}
+    assert ("host", "Tomas") in got and ("host", "Wen") in got
+
+
+def test_two_voices_alone_are_an_interview() -> None:
+    two = re.sub(r"Wen:\n\n.*\n\n?", "", CHAT)
+    assert "Wen" not in two
+    got = kinds("Ferry Talk, Episode 41\n\n" + two)
+    assert ("interview", "Tomas") in got
+
+
+def test_a_welcomed_voice_stays_a_guest() -> None:
+    welcomed = CHAT.replace("I read half of it.", "Thanks for having me. I read half of it.")
+    got = kinds("Ferry Talk, Episode 41\n\n" + welcomed)
+    assert ("interview", "Tomas") in got
+
+
+def test_a_voice_answering_at_length_stays_a_guest() -> None:
+    long = " ".join(["We sailed the old route every winter for years and years."] * 8)
+    answers = CHAT.replace("I read half of it.", long).replace("That's the real", long + " The")
+    got = kinds("Ferry Talk, Episode 41\n\n" + answers)
+    assert ("interview", "Tomas") in got
+
+
+def test_a_voice_the_host_thanks_by_name_stays_a_guest() -> None:
+    thanked = CHAT.replace("Well, it's not.", "Tomas, thank you. Well, it's not.")
+    got = kinds("Ferry Talk, Episode 41\n\n" + thanked)
+    assert ("interview", "Tomas") in got
+
+
+def test_a_voice_missing_from_the_hosts_the_page_names_stays_a_guest() -> None:
+    billed = "Ferry Talk, with your hosts Priya Nair and Tomas Berg\n\n" + CHAT
+    got = kinds(billed)
+    assert ("interview", "Wen") in got

@@ -9,11 +9,12 @@ name. Each pass changes only what its evidence covers and says so with a `# chec
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from broadcast_kit.importer.cues import ends_with_question
 from broadcast_kit.importer.document import Paragraph, Transcript
-from broadcast_kit.importer.words import Words
+from broadcast_kit.importer.words import Words, alternatives, normal
 
 # "said to the media", "told reporters", "briefs the press": the page reports a press event
 _TO_THE_PRESS = re.compile(
@@ -29,6 +30,7 @@ def settle(transcript: Transcript) -> None:
     """Run the page-wide passes on an attributed transcript."""
     words = transcript.people.words
     _press_questions(transcript, words)
+    _hosts_among_themselves(transcript, words)
 
 
 def _press_event(transcript: Transcript, words: Words) -> bool:
@@ -92,3 +94,76 @@ def _press_questions(transcript: Transcript, words: Words) -> None:
                 "check: the questions are taken as journalists' and the answers as the"
                 " host's: the page presents a press event and labels no one"
             )
+
+
+def _mean_words(paragraphs: list[Paragraph]) -> float:
+    return sum(len(p.text.split()) for p in paragraphs) / len(paragraphs) if paragraphs else 0.0
+
+
+def _hosts_among_themselves(transcript: Transcript, words: Words) -> None:
+    """Named voices talking with the host as equals, where the page shows no guest."""
+    spoken = [p for p in transcript.paragraphs if p.spoken]
+    labelled = [p for p in spoken if p.label is not None]
+    if len(spoken) < 6 or len(labelled) < 0.8 * len(spoken):
+        return
+    host = [p for p in spoken if p.kind == "host" and p.person is None and p.label is not None]
+    others = [p for p in spoken if p.kind != "host"]
+    if any(p.person is None for p in others):
+        return
+    voices = list(dict.fromkeys(p.person for p in others if p.person is not None))
+    # two voices alone are an interview unless the page says otherwise; three or four at a
+    # table where no one is welcomed are the programme's own
+    if not host or not 2 <= len(voices) <= 3:
+        return
+    if any(p.kind != "interview" or p.label is None or p.label.by_role for p in others):
+        return  # a voxpop, a clip, or a role ("Reporter:", "Caller:") is no co-host
+    roles = words.reporter_labels | words.questioner_labels | words.answerer_labels
+    if any(normal(v.name) in roles or normal(v.name) in words.voxpop_labels for v in voices):
+        return  # "Reporter:", "Q:", "Caller:" name a role, not a co-host
+    head = [transcript.title or "", *transcript.header_lines]
+    if any(re.search(rf"(?i)\b(?:{words.guest_events})\s+with\b", line) for line in head):
+        return  # "An Interview with Jane Doe": the page bills a guest
+    if any(words.guest_heard.search(line) for line in [*head, *(p.text for p in spoken)]):
+        return  # someone is welcomed, billed or thanks for being had: an interview
+    # "With your hosts, Jane Doe and John Roe": a page that names its hosts bills no one else
+    hosts = alternatives(words.lists.host_labels)
+    names_hosts = re.compile(
+        rf"(?i:\b(?:{hosts})s?)(?:\s*[,:]|\s+(?:are|is|was|were))?\s+[A-Z]|(?i:\bhosted\s+by)\s+[A-Z]"
+    )
+    billing = [line for line in [*head, *(p.text for p in spoken[:4])] if names_hosts.search(line)]
+    for voice in voices:
+        own = [p for p in others if p.person is voice]
+        if billing and not any(t in line for t in voice.tokens for line in billing):
+            return  # not among the hosts the page names: a guest
+        names = "|".join(re.escape(n) for n in {voice.name, *voice.tokens})
+        thanked = re.compile(
+            rf"(?i:thanks?(?:\s+you)?(?:\s+(?:so|very)\s+much)?),?\s+(?:{names})\b"
+            rf"|\b(?:{names}),?\s+(?i:thanks?\b|thank\s+you)"
+        )
+        if any(thanked.search(p.text) for p in spoken if p.person is not voice):
+            return  # "Jane Doe, thank you.": the programme thanks its guest
+        if len(own) < 3 or _mean_words(own) > max(1.5 * _mean_words(host), 40):
+            return  # a soundbite, or answers at length: a guest
+        after_question = sum(
+            1
+            for before, para in itertools.pairwise(spoken)
+            if para.person is voice
+            and before.person is not voice
+            and ends_with_question(before.text)
+        )
+        if after_question * 2 > len(own):
+            return  # mostly answers questions put to it: a guest
+    for voice in voices:
+        voice.interviewee, voice.programme = False, "co-host"
+        first = True
+        for para in (p for p in others if p.person is voice):
+            para.kind = "host"
+            para.notes = [
+                n.replace(f"{voice.name}: ", f"{voice.name} (co-host): ", 1) for n in para.notes
+            ]
+            if first:
+                para.notes.append(
+                    f"check: {voice.name} taken as co-host: talks with the host turn after turn,"
+                    " and the page welcomes or bills no guest"
+                )
+                first = False

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from broadcast_kit.importer import roles
 from broadcast_kit.importer.cues import (
     BROADCASTER,
     OPINION,
@@ -1579,3 +1580,4 @@ def _says_own_name(person: Person, said: str) -> bool:
 def attribute(transcript: Transcript) -> None:
     """Decide who speaks each paragraph (kind, person, voxpop description) with notes."""
     _Attribution(transcript).run()
+    roles.settle(transcript)

@@ -26,6 +26,7 @@ import datetime as dt
 import json
 import re
 import sys
+import textwrap
 import urllib.parse
 from collections import Counter
 from collections.abc import Sequence
@@ -409,6 +410,78 @@ def unmatched(page: CorpusPage, text: str) -> list[tuple[int, Label]]:
     return missing
 
 
+# -- variants: the same page stored in another text shape ------------------------------------
+
+WRAP = 72  # columns: the width an email client or an old text export wraps at
+
+
+def _wrapped(text: str) -> str:
+    """Each line hard-wrapped at WRAP columns (blank lines kept), as email and old exports do."""
+    out = []
+    for line in text.split("\n"):
+        wrapped = textwrap.wrap(line, WRAP, break_long_words=False, break_on_hyphens=False)
+        out.append("\n".join(wrapped))
+    return "\n".join(out)
+
+
+def _blank_lines(text: str) -> str:
+    """A blank line after every line, as a word processor's export puts them."""
+    return "\n\n".join(line for line in text.split("\n") if line.strip()) + "\n"
+
+
+def _one_line(text: str) -> str:
+    """The whole text on one line, as a paste that lost every line break."""
+    return " ".join(text.split()) + "\n"
+
+
+VARIANTS = {"wrap": _wrapped, "blank": _blank_lines, "oneline": _one_line}
+
+
+def variant(name: str, page: CorpusPage, text: str) -> str | None:
+    """The page's text in the variant's shape; None for a caption file (its lines are cues,
+    not a shape the producer chose) or an HTML page (its tags say where lines end)."""
+    if page.text_name.endswith((".srt", ".vtt")) or re.search(r"(?m)^\s*\S.*-->", text):
+        return None
+    if re.search(r"(?i)<(?:html|body|p|div)\b", text[:5000]):
+        return None
+    return VARIANTS[name](text)
+
+
+def _variants_table(pages: list[CorpusPage], corpus: Path, names: list[str]) -> str:
+    """Each variant's mean beside the same pages' original mean, and the pages it loses on."""
+    lines = []
+    for name in names:
+        base, moved, lost = [], [], []
+        for page in pages:
+            path = corpus / "texts" / page.text_name
+            if not path.exists():
+                continue
+            text = path.read_text(encoding="utf-8-sig")
+            shaped = variant(name, page, text)
+            if shaped is None:
+                continue
+            a, b = score_page(page, text), score_page(page, shaped)
+            base.append(a)
+            moved.append(b)
+            if b.right < a.right or (a.title_right and not b.title_right):
+                lost.append(
+                    f"  {page.id}: {a.right}/{a.labels} -> {b.right}/{b.labels}"
+                    f"{'' if b.title_right or not a.title_right else ', title lost'}"
+                    f"{f' ({b.error})' if b.error else ''}"
+                )
+        m, v = summary(base), summary(moved)
+        lines.append(
+            f"{name}: {v['pages']} pages, as stored {m['accuracy']:.0%} /"
+            f" {m['spoken_accuracy']:.0%} spoken, titles {m['titles_right']};"
+            f" {name} {v['accuracy']:.0%} /"
+            f" {v['spoken_accuracy']:.0%} spoken, titles {v['titles_right']},"
+            f" labels {v['labels_spoken']}, timecodes {v['timecodes_spoken']},"
+            f" furniture {v['furniture_spoken']}; {len(lost)} page(s) lose"
+        )
+        lines += lost
+    return "\n".join(lines)
+
+
 # -- the command ------------------------------------------------------------------------------
 
 
@@ -470,7 +543,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--check", action="store_true", help="only check the page files (no scores, any split)"
     )
+    parser.add_argument(
+        "--variants",
+        default="",
+        help=f"score the pages stored in other shapes too: {', '.join(VARIANTS)} (comma list)",
+    )
     args = parser.parse_args(argv)
+    variants = [v for v in args.variants.split(",") if v]
+    if unknown_variants := set(variants) - set(VARIANTS):
+        print(
+            f"error: --variants: no variant {', '.join(sorted(unknown_variants))};"
+            f" known: {', '.join(VARIANTS)}",
+            file=sys.stderr,
+        )
+        return 2
     try:
         pages = load_corpus(args.corpus)
     except PageError as exc:
@@ -500,6 +586,9 @@ def main(argv: list[str] | None = None) -> int:
         pages = [p for p in pages if p.id in args.page]
     elif args.split != "all":
         pages = [p for p in pages if p.split == args.split]
+    if variants:
+        print(_variants_table(pages, args.corpus, variants))
+        return 0
     scores, skipped = [], []
     for page in pages:
         text_path = args.corpus / "texts" / page.text_name

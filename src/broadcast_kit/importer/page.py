@@ -282,6 +282,8 @@ class Page:
     captions: bool = False  # read from a caption file (SRT, VTT): no line numbers of its own
     speakers: tuple[str, ...] = ()  # the names the captions tag as speakers
     speaker_marks: bool = False  # the captions mark where a new speaker starts
+    # captions that mark none: the turns their words told, as (first words, evidence)
+    told_turns: tuple[tuple[str, str], ...] = ()
 
 
 def is_html(text: str) -> bool:
@@ -372,8 +374,14 @@ def page_text(raw: str, name: str = "page") -> Page:
         # a line's indentation (tabs, spaces) and trailing blanks are layout, not words
         text = "\n".join(line.strip() for line in raw.split("\n"))
         if is_captions(text, name):
-            words, speakers, marked = captions_text(text)
-            return Page(words, captions=True, speakers=speakers, speaker_marks=marked)
+            told = captions_text(text)
+            return Page(
+                told.text,
+                captions=True,
+                speakers=told.speakers,
+                speaker_marks=told.marked,
+                told_turns=told.told,
+            )
         return Page(_lines_read(text))
     parser = _PageText(name)
     parser.feed(raw)

@@ -519,9 +519,24 @@ class _Lines:
             and (_BYLINE.match(line) is not None or find_date(line) is not None)
         )
 
+    def full(self, previous: str, line: str) -> bool:
+        """Whether hard-wrapped `previous` was full: the next line's first word did not fit."""
+        return self.hard and len(previous) + 1 + len(line.split()[0]) > self.width
+
     def joins(self, previous: str, line: str) -> bool:
         """Whether `line` continues the paragraph that `previous` ends."""
         if self.turns and self._words(previous) and self._words(line):
+            return True
+        label, rest = self.labels.split(previous)
+        if (
+            self.full(previous, line)
+            and SENTENCE_END.search(previous) is None
+            and (label is None or rest)
+            and self.labels.split(line)[0] is None
+            and (line[:1].islower() or not self.standalone(previous))
+        ):
+            # a sentence wrapped: a field's or a turn's ("Note: This ... to be" / "heard."),
+            # a title's onto its date ("... Press Conference on" / "March 6, 2015")
             return True
         if self.standalone(previous) or self.standalone(line):
             return False
@@ -532,9 +547,8 @@ class _Lines:
             return True  # a sentence broken over two lines
         if not ends and len(previous) >= 0.6 * self.width and (self.hard or self.paragraphs):
             return True  # a long line whose sentence goes on (a short one is a heading)
-        word = line.split()[0]
         # hard-wrapped text: the line was full, so its paragraph goes on
-        return self.hard and len(previous) + 1 + len(word) > self.width
+        return self.full(previous, line)
 
 
 def _unwrap_labels(raw: list[str], labels: LabelReader) -> list[str]:

@@ -345,6 +345,32 @@ def _single_spaced(text: str) -> str:
     return "\n".join(line if i in keep else "" for i, line in enumerate(lines) if i in keep)
 
 
+def _double_spaced_lines(text: str) -> str:
+    """A word processor's export that puts a blank line after every line of wrapped text
+    as single-spaced: told by shape, every line followed by one blank line and many of them
+    stopping mid-sentence with the sentence going on below in lower case or a number
+    ("It's Friday, the" / "" / "21st of March."). Paragraphs whose lines each end their
+    sentences keep their blank lines."""
+    lines = text.split("\n")
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    gaps = [b - a - 1 for a, b in itertools.pairwise(filled)]
+    if len(filled) < 12 or sum(1 for g in gaps if g == 1) < 0.9 * len(gaps):
+        return text
+    going_on = [
+        a
+        for a, b in itertools.pairwise(filled)
+        if not SENTENCE_END.search(lines[a].rstrip())
+        and not lines[a].rstrip().endswith(":")
+        and re.match(r"\s*(?:[a-z]|\d+(?:st|nd|rd|th)?[,.]?\s+[A-Za-z])", lines[b])
+    ]
+    if len(going_on) < 0.2 * len(filled):
+        return text
+    # the page's head, above the first sentence broken so or label alone, keeps its lines
+    # apart
+    cut = next(i for i in filled if i == going_on[0] or lines[i].rstrip().endswith(":"))
+    return "\n".join(lines[:cut] + [lines[i] for i in filled if i >= cut])
+
+
 # line ends of other systems and tools: Windows' CRLF, old Macs' lone CR, a Word line break
 # (vertical tab), Unicode's line and paragraph separators, NEL, the file/group/record
 # separators (str.splitlines breaks at all of these; the stages split at "\n" alone)
@@ -401,7 +427,8 @@ def page_text(raw: str, name: str = "page") -> Page:
 def _lines_read(text: str) -> str:
     """The page's lines as the blocks read them: line numbers, label markup, timecodes,
     table cells and page footers out, every word kept."""
-    text = without_timecodes(without_label_markup(_without_line_numbers(text)))
+    text = _double_spaced_lines(_without_line_numbers(text))
+    text = without_timecodes(without_label_markup(text))
     return _without_inline_footers(without_table_cells(text))
 
 

@@ -410,6 +410,8 @@ class _Attribution:
 
     def _by_label(self, para: Paragraph, label: Label, state: _State) -> Paragraph:
         where = f"label “{label.written}” (line {para.label_line or para.line})"
+        if para.told is not None:  # no label on the page: the import told the turn
+            where = f"the turn the captions' words told (line {para.label_line or para.line})"
         turn = _Turn("host", label, para.label_line or para.line)
         if label.kind == "voxpop":
             turn = _Turn("voxpop", label, turn.line, None, label.role or label.name or "Voxpop")
@@ -1171,6 +1173,10 @@ class _ProgrammeVoices:
                 para.kind, para.person = "interview", guest
                 if para.label is not None:
                     said = f"label “{para.label.written}” (line {para.label_line or para.line})"
+                    if para.told is not None:
+                        said = (
+                            f"turn the captions' words told (line {para.label_line or para.line})"
+                        )
                     para.notes = [f"{guest.name}: {said}"]
                 else:
                     para.notes = [f"{guest.name}: continues the turn of the {said}"]

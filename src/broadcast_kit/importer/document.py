@@ -26,6 +26,7 @@ class Paragraph:
     role: str | None = None  # music: intro, sting or outro
     one_line: bool = False  # part of a transcript that lost its paragraph breaks
     notes: list[str] = field(default_factory=list)  # comments; "check: ..." for guesses
+    told: str | None = None  # captions marking no speaker: what in the words told this turn
 
     @property
     def spoken(self) -> bool:
@@ -54,6 +55,7 @@ class Transcript:
     cut_off: bool = False  # the last spoken paragraph stops mid-sentence
     captions: bool = False  # read from a caption file: paragraphs are the cues joined
     unmarked: bool = False  # captions that never mark a new speaker: turns are not told
+    told_turns: int = 0  # captions that mark no speaker: turns their words told instead
     cue_lines: int = 0  # production cues written as lines ("SOUND: rain", "MUSIC: sting")
     sound_effects: int = 0  # (TRUCK PASSING), (HORN, BRAKES): capitals in brackets, not listed
     scenes: int = 0  # a script's stage directions: "(The Doctor sits up.)", above the text too

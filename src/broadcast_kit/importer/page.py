@@ -282,6 +282,8 @@ class Page:
     captions: bool = False  # read from a caption file (SRT, VTT): no line numbers of its own
     speakers: tuple[str, ...] = ()  # the names the captions tag as speakers
     speaker_marks: bool = False  # the captions mark where a new speaker starts
+    # captions that mark none: the turns their words told, as (first words, evidence)
+    told_turns: tuple[tuple[str, str], ...] = ()
 
 
 def is_html(text: str) -> bool:
@@ -343,6 +345,32 @@ def _single_spaced(text: str) -> str:
     return "\n".join(line if i in keep else "" for i, line in enumerate(lines) if i in keep)
 
 
+def _double_spaced_lines(text: str) -> str:
+    """A word processor's export that puts a blank line after every line of wrapped text
+    as single-spaced: told by shape, every line followed by one blank line and many of them
+    stopping mid-sentence with the sentence going on below in lower case or a number
+    ("It's Friday, the" / "" / "21st of March."). Paragraphs whose lines each end their
+    sentences keep their blank lines."""
+    lines = text.split("\n")
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    gaps = [b - a - 1 for a, b in itertools.pairwise(filled)]
+    if len(filled) < 12 or sum(1 for g in gaps if g == 1) < 0.9 * len(gaps):
+        return text
+    going_on = [
+        a
+        for a, b in itertools.pairwise(filled)
+        if not SENTENCE_END.search(lines[a].rstrip())
+        and not lines[a].rstrip().endswith(":")
+        and re.match(r"\s*(?:[a-z]|\d+(?:st|nd|rd|th)?[,.]?\s+[A-Za-z])", lines[b])
+    ]
+    if len(going_on) < 0.2 * len(filled):
+        return text
+    # the page's head, above the first sentence broken so or label alone, keeps its lines
+    # apart
+    cut = next(i for i in filled if i == going_on[0] or lines[i].rstrip().endswith(":"))
+    return "\n".join(lines[:cut] + [lines[i] for i in filled if i >= cut])
+
+
 # line ends of other systems and tools: Windows' CRLF, old Macs' lone CR, a Word line break
 # (vertical tab), Unicode's line and paragraph separators, NEL, the file/group/record
 # separators (str.splitlines breaks at all of these; the stages split at "\n" alone)
@@ -372,8 +400,14 @@ def page_text(raw: str, name: str = "page") -> Page:
         # a line's indentation (tabs, spaces) and trailing blanks are layout, not words
         text = "\n".join(line.strip() for line in raw.split("\n"))
         if is_captions(text, name):
-            words, speakers, marked = captions_text(text)
-            return Page(words, captions=True, speakers=speakers, speaker_marks=marked)
+            told = captions_text(text)
+            return Page(
+                told.text,
+                captions=True,
+                speakers=told.speakers,
+                speaker_marks=told.marked,
+                told_turns=told.told,
+            )
         return Page(_lines_read(text))
     parser = _PageText(name)
     parser.feed(raw)
@@ -393,7 +427,8 @@ def page_text(raw: str, name: str = "page") -> Page:
 def _lines_read(text: str) -> str:
     """The page's lines as the blocks read them: line numbers, label markup, timecodes,
     table cells and page footers out, every word kept."""
-    text = without_timecodes(without_label_markup(_without_line_numbers(text)))
+    text = _double_spaced_lines(_without_line_numbers(text))
+    text = without_timecodes(without_label_markup(text))
     return _without_inline_footers(without_table_cells(text))
 
 
@@ -511,9 +546,24 @@ class _Lines:
             and (_BYLINE.match(line) is not None or find_date(line) is not None)
         )
 
+    def full(self, previous: str, line: str) -> bool:
+        """Whether hard-wrapped `previous` was full: the next line's first word did not fit."""
+        return self.hard and len(previous) + 1 + len(line.split()[0]) > self.width
+
     def joins(self, previous: str, line: str) -> bool:
         """Whether `line` continues the paragraph that `previous` ends."""
         if self.turns and self._words(previous) and self._words(line):
+            return True
+        label, rest = self.labels.split(previous)
+        if (
+            self.full(previous, line)
+            and SENTENCE_END.search(previous) is None
+            and (label is None or rest)
+            and self.labels.split(line)[0] is None
+            and (line[:1].islower() or not self.standalone(previous))
+        ):
+            # a sentence wrapped: a field's or a turn's ("Note: This ... to be" / "heard."),
+            # a title's onto its date ("... Press Conference on" / "March 6, 2015")
             return True
         if self.standalone(previous) or self.standalone(line):
             return False
@@ -524,9 +574,8 @@ class _Lines:
             return True  # a sentence broken over two lines
         if not ends and len(previous) >= 0.6 * self.width and (self.hard or self.paragraphs):
             return True  # a long line whose sentence goes on (a short one is a heading)
-        word = line.split()[0]
         # hard-wrapped text: the line was full, so its paragraph goes on
-        return self.hard and len(previous) + 1 + len(word) > self.width
+        return self.full(previous, line)
 
 
 def _unwrap_labels(raw: list[str], labels: LabelReader) -> list[str]:

@@ -78,6 +78,7 @@ def parse(page: Page, words: Words) -> Transcript:
         people=People(words),
         captions=page.captions,
         unmarked=page.captions and not page.speaker_marks,
+        told_turns=len(page.told_turns),
     )
     header: list[Block] = []
     started = ended = series = False
@@ -193,7 +194,10 @@ def parse(page: Page, words: Words) -> Transcript:
         elif label is not None and not rest:
             waiting = (label, block.line)
         elif label is not None:
-            story.paragraphs.append(Paragraph(rest, block.line, label=label, label_line=block.line))
+            para = Paragraph(rest, block.line, label=label, label_line=block.line)
+            # captions that mark no speaker: the label is the import's, told by their words
+            para.told = next((why for head, why in page.told_turns if rest.startswith(head)), None)
+            story.paragraphs.append(para)
         elif waiting is None and text in result.header_lines and not _spoken_before(story):
             result.dropped.append(block)  # a header line printed again, above the text
         elif waiting is None and index in captions:

@@ -134,6 +134,18 @@ def episode_yaml(
             "# new speaker mark (- , >>, <v Name>) or a pause; captions rarely name speakers,",
             "# so check who speaks each part",
         ]
+    if transcript.told_turns:
+        out += [
+            f"# check: the captions never mark a speaker; {transcript.told_turns} turn(s) of two",
+            "# voices were told from their words (a question answered after a pause, thanks",
+            "# handed back); the names are those the words give, else Speaker 1 and 2",
+        ]
+    elif transcript.unmarked:
+        out += [
+            "# check: the captions never mark a speaker and their words show no change of",
+            "# voice (no question answered after a pause, no thanks handed back): all of it is",
+            "# kept as one voice",
+        ]
     if transcript.programme:
         out.append(f"# programme: {transcript.programme}")
     if transcript.broadcaster:
@@ -220,6 +232,8 @@ def episode_yaml(
         out.append(f"  - chapter: {quote(story.title or title)}{tag}")
         for para in story.paragraphs:
             notes = list(para.notes)
+            if para.told is not None:
+                notes.insert(0, f"check: the captions mark no speaker; a turn told by {para.told}")
             if para is last_spoken and transcript.cut_off:
                 notes.append("check: the transcript ends mid-sentence here; was it cut off?")
             out += [f"  {_comment(n)}" for n in notes]

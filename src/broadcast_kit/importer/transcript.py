@@ -24,7 +24,12 @@ from broadcast_kit.importer.header import (
     is_name_field,
     read_header,
 )
-from broadcast_kit.importer.labels import Label, LabelReader, with_page_label_syntax
+from broadcast_kit.importer.labels import (
+    Label,
+    LabelReader,
+    with_page_label_syntax,
+    without_long_titles,
+)
 from broadcast_kit.importer.page import (
     LABELLED,
     MARKDOWN_SECTION,
@@ -72,7 +77,8 @@ def is_content(text: str, started: bool) -> bool:
 def parse(page: Page, words: Words) -> Transcript:
     """Header, stories and paragraphs of a transcript; furniture set aside in `dropped`."""
     if not page.captions:
-        page = replace(page, text=with_page_label_syntax(page.text, words))
+        text = without_long_titles(with_page_label_syntax(page.text, words), words)
+        page = replace(page, text=text)
     reader = LabelReader(words, page.text, page.speakers)
     result = Transcript(
         people=People(words),

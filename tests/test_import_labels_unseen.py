@@ -1,0 +1,75 @@
+"""`kit import` on label forms of publishers it has not seen: a long title before the name
+("Deputy President of the Republic, Mr Tomas Varga:"), the surname alone after a first full
+label, and the page's furniture worded in other ways. The evidence is the page's own: what
+repeats, what sits above the first turn or below the last."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from broadcast_kit import importer
+from broadcast_kit.importer.labels import without_long_titles
+
+WORDS = importer.default_words()
+
+
+def _import(text: str) -> importer.Transcript:
+    result = importer.import_transcript(text, "page.txt", today=dt.date(2026, 1, 1), words=WORDS)
+    return result.transcript
+
+
+def _turns(transcript: importer.Transcript) -> list[tuple[str, str]]:
+    return [
+        (p.person.name if p.person else p.kind, p.text) for p in transcript.paragraphs if p.spoken
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "label"),
+    [
+        ("Deputy President of the Republic, Mr Tomas Varga:", "Mr Tomas Varga, Deputy President"),
+        ("Minister for Health and Social Care Ines Duarte:", "Ines Duarte, Minister for Health"),
+        ("CHIEF EXECUTIVE OF THE PORT, MR. VARGA:", "MR. VARGA, CHIEF EXECUTIVE OF THE PORT:"),
+        ("Deputy Minister, Dr Ines Duarte:", "Dr Ines Duarte, Deputy Minister:"),
+        ("Member of Parliament for the Northern District, Ines Duarte:", "Ines Duarte:"),
+    ],
+)
+def test_a_long_title_before_a_name_the_page_labels_again_is_its_role(
+    line: str, label: str
+) -> None:
+    page = f"{line} We will answer that.\nDUARTE: Thank you.\nVarga: Yes.\nDuarte: No.\n"
+    rewritten = without_long_titles(page, WORDS).split("\n")[0]
+    assert rewritten.startswith(label)
+    assert rewritten.endswith(": We will answer that.")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "On The Nation: Xmas Special",  # a headline whose last word is labelled elsewhere
+        "Mary Ann Duarte: Good morning.",  # a name of three words, no title
+        "And then I asked Duarte: why not?",  # a sentence
+        "Deputy President of the Republic, Mr Kofi Mensah: Thank you.",  # never labelled again
+    ],
+)
+def test_words_before_a_colon_that_are_no_title_and_name_stay(line: str) -> None:
+    page = f"{line}\nDuarte: Thank you.\nNation: Yes.\nVarga: No.\n"
+    assert without_long_titles(page, WORDS) == page
+
+
+def test_a_full_name_once_with_its_title_then_the_surname_is_one_voice() -> None:
+    transcript = _import(
+        "Evening questions\n\n"
+        "Presenter, Ruth Amsel: Good evening. With me is the deputy president.\n\n"
+        "Deputy President of the Republic, Mr Tomas Varga: Good evening to you.\n\n"
+        "Amsel: Did the grid hold this winter?\n\n"
+        "Varga: It held, and no region lost power for more than an hour.\n\n"
+        "Amsel: And next winter?\n\n"
+        "Varga: Two new lines will be finished by then.\n"
+    )
+    turns = _turns(transcript)
+    assert [who for who, _ in turns[1::2]] == ["Tomas Varga"] * 3
+    assert turns[1][1] == "Good evening to you."
+    assert not any("President" in text or "Amsel:" in text for _, text in turns)

@@ -175,7 +175,15 @@ def furniture(pool: list[str]) -> Callable[[ev.CorpusPage, str], tuple[ev.Corpus
         rng = _rng(page.id, "furniture")
         chosen = rng.sample(pool, 6)
         top, middle, bottom = chosen[:2], chosen[2:3], chosen[3:]
-        at_middle = filled[len(filled) // 2]
+        # (between two paragraphs, never between a label alone on its line and its words)
+        ends = [
+            i
+            for n, i in enumerate(filled[:-1])
+            if n >= len(filled) // 2
+            and not lines[i].rstrip().endswith(":")
+            and (filled[n + 1] > i + 1 or _LABEL.match(lines[filled[n + 1]]))
+        ]
+        at_middle = ends[0] if ends else filled[len(filled) // 2]
         out: list[str] = []
         for i, line in enumerate(lines):
             out.append(line)

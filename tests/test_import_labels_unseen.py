@@ -73,3 +73,44 @@ def test_a_full_name_once_with_its_title_then_the_surname_is_one_voice() -> None
     assert [who for who, _ in turns[1::2]] == ["Tomas Varga"] * 3
     assert turns[1][1] == "Good evening to you."
     assert not any("President" in text or "Amsel:" in text for _, text in turns)
+
+
+TURNS = [
+    "NELL: Good morning. The old quarry pond filled with swimmers again last summer, they say.",
+    "DEV: It is the only cold, clean water for twenty miles, and the town pool closed years ago.",
+    "NELL: The council says the ledges are dangerous. Are they wrong about that, do you think?",
+    "DEV: They are right about the east side, but the shallow end is as safe as any beach.",
+    "NELL: Dev, thank you for coming in this morning and talking to us about the pond.",
+    "DEV: Thank you for having me, and I hope the pond stays open for the summer.",
+]
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        ["Uploaded by studio2 on 3/2/2025 at 08:41"],  # a stamp
+        ["Hear it again on Harbour Sounds", "Comments are closed."],  # a link, and below it
+        ["Tweet", "Share", "Email this story"],  # most of a run of short lines: the page's
+    ],
+)
+def test_short_lines_below_the_last_turn_shaped_as_the_pages_are_not_spoken(
+    tail: list[str],
+) -> None:
+    transcript = _import("\n\n".join(["The Quarry Pond", *TURNS, *tail]) + "\n")
+    spoken = " ".join(text for _, text in _turns(transcript))
+    assert spoken.endswith("stays open for the summer.")
+    assert all(line in {b.text for b in transcript.dropped} for line in tail)
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        ["However, looking at"],  # the transcript cut off mid-sentence
+        ["Goodbye."],  # the last voice's last word
+        ["And you?", "Me too.", "Bye then."],  # short sentences going on
+    ],
+)
+def test_the_last_voices_short_words_and_a_cut_off_sentence_are_spoken(tail: list[str]) -> None:
+    transcript = _import("\n\n".join(["The Quarry Pond", *TURNS, *tail]) + "\n")
+    spoken = " ".join(text for _, text in _turns(transcript))
+    assert spoken.endswith(tail[-1])

@@ -602,3 +602,44 @@ def is_headline(text: str) -> bool:
     significant = [w for w in words if len(w) > 3]
     capitalized = [w for w in significant if w[0].isupper()]
     return bool(significant) and len(capitalized) >= 0.6 * len(significant)
+
+
+_INNER_SENTENCE = re.compile(r"[a-z][.!?…]\s+[A-Z]")  # "... a dream. In fact, the last time"
+
+
+def tail_run(
+    texts: list[str], labelled: list[bool], words: Words, below_furniture: list[bool]
+) -> int:
+    """How many of the last paragraphs (`texts`, with whether a label opened each) are the
+    site's lines below the transcript, not its last words: a run of short lines with no
+    label at the very end, below the last turn, most of them shaped as the page's lines
+    (no closing punctuation, capitals, an address: "Posted by admin at 9:14 PM", "3
+    thoughts on “Episode 12”", "Listen on Apple Podcasts"), on a page whose paragraphs are
+    longer. Evidence from the page itself; a line that is not most of the run goes only (with
+    the lines below it) when it reads as a link or a stamp, no cut-off
+    sentence ("So I'm living out a dream. In fact, the last time", "However, looking at"),
+    or when a line of the page's furniture already left out stands above it
+    (`below_furniture`)."""
+    if len(texts) < 6:
+        return 0
+    run = 0
+    for text, label in zip(reversed(texts), reversed(labelled), strict=True):
+        if label or len(text.split()) > 12:
+            break
+        run += 1
+    if run == 0 or run > max(4, len(texts) // 3):
+        return 0
+    body = texts[: len(texts) - run]
+    if sum(len(t.split()) for t in body) < 20 * len(body) * 0.5:  # a page of short lines
+        return 0
+    tail = texts[len(texts) - run :]
+    shaped = [is_page_line(t, words) and not _INNER_SENTENCE.search(t) for t in tail]
+    if run >= 2 and 2 * sum(shaped) > run:
+        return run
+    # a link's words or a stamp ends the transcript, and whatever is below it goes too; a
+    # sentence cut off ("However, looking at") is no link
+    for at, text in enumerate(tail):
+        linked = _capitalised(text) or re.search(r"\d|[|©@#]", text) is not None
+        if (shaped[at] and linked and len(text.split()) <= 8) or below_furniture[-run + at]:
+            return run - at
+    return 0

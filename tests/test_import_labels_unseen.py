@@ -11,6 +11,7 @@ import pytest
 
 from broadcast_kit import importer
 from broadcast_kit.importer.labels import without_long_titles
+from broadcast_kit.importer.page import is_furniture
 
 WORDS = importer.default_words()
 
@@ -114,3 +115,34 @@ def test_the_last_voices_short_words_and_a_cut_off_sentence_are_spoken(tail: lis
     transcript = _import("\n\n".join(["The Quarry Pond", *TURNS, *tail]) + "\n")
     spoken = " ".join(text for _, text in _turns(transcript))
     assert spoken.endswith(tail[-1])
+
+
+@pytest.mark.parametrize(
+    ("line", "furniture"),
+    [
+        ("Note: this transcript was checked against the broadcast.", True),
+        ("NB - the audio of this part was lost.", True),
+        ("Source: Harbour Gazette", True),
+        ("Sources say the harbour master will retire.", False),  # a word that starts alike
+        ("Noted historian Ada Brant spoke last.", False),
+        ("Psychology tells us why the ferry matters.", False),
+        ("Tagged as unsafe, the quay was closed.", False),
+        ("Note the time on the clock.", False),  # no colon or dash after it: said
+    ],
+)
+def test_a_furniture_prefix_is_a_word_of_its_own_with_its_mark(line: str, furniture: bool) -> None:
+    assert is_furniture(line, WORDS) is furniture
+
+
+def test_lines_opening_with_a_note_prefix_again_and_again_are_the_pages_text() -> None:
+    entries = [
+        "Note - the meeting opened at seven with eleven members present.",
+        "Update - the chair said the budget vote moves to the June meeting.",
+        "Note - two residents asked about the bus route and its closure.",
+        "Update - officers will report back next month on the route.",
+        "Note - the library hours stay the same for now, the chair said.",
+    ]
+    transcript = _import("\n\n".join(["Council notes", *entries]) + "\n")
+    assert [text for _, text in _turns(transcript)] == entries
+    once = _import("\n\n".join(["Council notes", *entries[1::2], entries[0]]) + "\n")
+    assert entries[0] not in [text for _, text in _turns(once)]  # once: a note on the page

@@ -59,11 +59,43 @@ def is_furniture(text: str, words: Words) -> bool:
         return True
     if any(pattern.fullmatch(text.strip()) for pattern in words.furniture):
         return True
-    if key.startswith(words.navigation_prefixes):
+    if key.startswith(words.navigation_prefixes) and _opens_with_prefix(key, words):
         return True
     items = [normal(i) for i in _MENU_SEPARATORS.split(text) if normal(i)]
     # a link row: menu words, years and numbers ("Archive | 2019 | 2020", "1 2 3 Next")
     return len(items) > 1 and all(i in words.navigation or _LINK_ITEM.fullmatch(i) for i in items)
+
+
+def _opens_with_prefix(key: str, words: Words) -> bool:
+    """`key` (a line, `normal`) opens with a furniture prefix as a word of its own ("Source:
+    AP", "Copyright 2015"; never "Sources say", "Imagine", "Noted"), with the colon or dash
+    the list writes after it ("Note: ...", "NB - ..."), or in a short heading ("Related
+    coverage"); "Note the time." is said."""
+    for written in words.lists.navigation_prefixes:
+        base = normal(written) or written.lower()
+        rest = key[len(base) :]
+        if not key.startswith(base) or rest[:1].isalnum():
+            continue
+        marked = not written.rstrip().endswith((":", ".")) or re.match(r"\s*[:：.\-–—]", rest)
+        if marked or (len(key.split()) <= 3 and not SENTENCE_END.search(key)):
+            return True
+    return False
+
+
+def prefixed_entries(found: list[Block], words: Words) -> set[int]:
+    """The blocks that open with a furniture prefix ("Note - ...", "NB: ...") where the page
+    does that three times or more, each with a sentence after it: the page's entries, its
+    text, not a note on it (a meeting's notes, "Note - ..." between "Update - ..." lines)."""
+    opened: dict[str, list[int]] = {}
+    for index, block in enumerate(found):
+        key = normal(block.text)
+        if len(key.split()) < 6 or not key.startswith(words.navigation_prefixes):
+            continue
+        if any(pattern.fullmatch(block.text.strip()) for pattern in words.furniture):
+            continue
+        prefix = max((p for p in words.navigation_prefixes if key.startswith(p)), key=len)
+        opened.setdefault(prefix, []).append(index)
+    return {i for at in opened.values() if len(at) >= 3 for i in at}
 
 
 _ADDRESS_IN = re.compile(r"(?i)https?://|www\.\S|\S@\S+\.\w")

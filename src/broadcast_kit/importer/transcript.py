@@ -48,6 +48,7 @@ from broadcast_kit.importer.page import (
     is_tail,
     link_cards,
     loose_lines,
+    prefixed_entries,
     tail_run,
 )
 from broadcast_kit.importer.people import People
@@ -97,6 +98,7 @@ def parse(page: Page, words: Words) -> Transcript:
     notes_end = _notes_above_labels(found, reader, words)
     below = _transcript_heading(found, words)
     cards = link_cards(found)
+    entries = prefixed_entries(found, words)  # "Note - ..." again and again: the page's text
     captions = set() if page.captions else loose_lines(found, reader)
     front = front_matter(found)
     for index, block in enumerate(found):
@@ -106,7 +108,8 @@ def parse(page: Page, words: Words) -> Transcript:
             result.dropped.append(block)  # the page's summary above its "Transcript" heading
             result.above_heading += 1
             continue
-        if ended or is_furniture(text, words) or is_disclaimer(text, words):
+        furniture = is_furniture(text, words) and index not in entries
+        if ended or furniture or is_disclaimer(text, words):
             result.dropped.append(block)
             continue
         if index <= front and not LABELLED.match(text):  # a document's metadata, not its text

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from broadcast_kit import importer
-from broadcast_kit.importer.labels import without_long_titles
+from broadcast_kit.importer.labels import title_case, without_long_titles
 from broadcast_kit.importer.page import is_furniture
 
 WORDS = importer.default_words()
@@ -146,3 +146,22 @@ def test_lines_opening_with_a_note_prefix_again_and_again_are_the_pages_text() -
     assert [text for _, text in _turns(transcript)] == entries
     once = _import("\n\n".join(["Council notes", *entries[1::2], entries[0]]) + "\n")
     assert entries[0] not in [text for _, text in _turns(once)]  # once: a note on the page
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [("JR", "JR"), ("TG", "TG"), ("MR SMITH", "Mr Smith"), ("AL", "Al"), ("JANE DOE", "Jane Doe")],
+)
+def test_initials_in_a_label_stay_capitals(written: str, name: str) -> None:
+    assert title_case(written) == name
+
+
+def test_a_voice_labelled_by_initials_keeps_them() -> None:
+    transcript = _import(
+        "Morning Call\n\n"
+        "JANE: Good morning, it's seven o'clock and this is Morning Call.\n"
+        "JR: And I'm here with the traffic and the weather for the valley.\n"
+        "JANE: What does the road look like this morning?\n"
+        "JR: The bridge is slow, so leave ten minutes early.\n"
+    )
+    assert {who for who, _ in _turns(transcript)[1::2]} == {"JR"}

@@ -391,11 +391,20 @@ def _unhonoured(name: str) -> str:
     return re.sub(rf"^{_HONORIFIC}", "", name)
 
 
+def _initials(word: str) -> bool:
+    """ "JR", "TG", "MJK": a voice's initials, not a word in capitals (no vowel; not an
+    honorific such as "MR" or "DR")."""
+    return re.fullmatch(r"[B-DF-HJ-NP-TV-Z]{2,3}", word) is not None and word not in {
+        "MR", "MRS", "MS", "DR", "ST", "SR", "MSS", "PP"
+    }  # fmt: skip
+
+
 def title_case(name: str) -> str:
-    """'JANE DOE' -> 'Jane Doe', 'HAN MI-RAE' -> 'Han Mi-rae' (Korean given names)."""
+    """'JANE DOE' -> 'Jane Doe', 'HAN MI-RAE' -> 'Han Mi-rae' (Korean given names); initials
+    stay capitals ('JR', 'TG': two or three letters and no vowel)."""
     words = []
     for word in name.split():
-        if word.isupper() and len(word) > 1:
+        if word.isupper() and len(word) > 1 and not _initials(word):
             head, *tail = word.split("-")
             word = "-".join([head.capitalize(), *(t.lower() for t in tail)])
         words.append(word)

@@ -165,3 +165,27 @@ def test_a_voice_labelled_by_initials_keeps_them() -> None:
         "JR: The bridge is slow, so leave ten minutes early.\n"
     )
     assert {who for who, _ in _turns(transcript)[1::2]} == {"JR"}
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ("Chairwoman HALVERSEN.", "Mr. OKONJO.", "Ms. PRATT."),  # a hearing's record
+        ("The CHAIRMAN.", "Senator OKONJO.", "Dr. PRATT."),
+        ("RUTH AMSEL, HOST.", "OKONJO.", "PRATT."),  # a name in capitals with its role
+    ],
+)
+def test_a_surname_in_capitals_and_a_full_stop_again_and_again_is_a_label(
+    labels: tuple[str, str, str],
+) -> None:
+    chair, member, witness = labels
+    said = [
+        (chair, "The committee will come to order. We hear from one witness today."),
+        (member, "Thank you. I want to welcome our witness this morning."),
+        (witness, "Thank you. In my county four homes in ten have no connection at all."),
+        (member, "Why has the money not reached those homes, do you think?"),
+        (witness, "The maps were wrong. They counted a whole block as served."),
+        (chair, "Thank you. The gentleman's time has expired."),
+    ]
+    transcript = _import("Rural broadband\n\n" + "\n\n".join(f"{a} {b}" for a, b in said) + "\n")
+    assert [text for _, text in _turns(transcript)] == [b for _, b in said]

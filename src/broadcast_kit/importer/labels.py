@@ -829,7 +829,7 @@ class LabelReader:
         tails = {" ".join(tokens[i:]) for i in range(len(tokens))}  # "foreign minister"
         if not tails & self.words.role_labels or key in self.words.not_speakers:
             return None
-        if not (role.isupper() or role.istitle()):
+        if not all(t[:1].isupper() for t in role.split()):  # "The CHAIRMAN", "Prime Minister"
             return None
         shown = role if len(role) <= 3 else title_case(role.title() if role.isupper() else role)
         return Label("speaker", match.group("label"), name=shown, role=role, by_role=True), rest
@@ -1058,6 +1058,13 @@ _SYNTAX_CAPS = re.compile(
     rf"^(?P<name>{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{0,3}}(?:[ ]#?\d{{1,2}})?)"
     r"(?P<extra>[ ]?\([^()\n]{1,40}\))?[ ](?P<rest>[A-Z\"“‘'(¿¡](?![A-Z]).*)$"
 )
+# a surname in capitals after a title or honorific, or a name in capitals with its role,
+# and a full stop: "Mr. OKONJO. Thank you.", "The CHAIRMAN. ...", "JANE DOE, HOST. ..."
+_SYNTAX_TITLED_CAPS = re.compile(
+    rf"^(?P<name>(?:(?:[A-Z][a-z]+\.?)[ ]){{1,2}}{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{0,2}}"
+    rf"|{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{0,3}},[ ][A-Z][A-Z'’ -]{{1,30}}?)"
+    r"\.[ ]+(?P<rest>[A-Z\"“‘'(¿¡].*)$"
+)
 # a name alone on its line, the words below it: "JANE DOE", "Jane Doe (V/O)", "JANE DOE -"
 _SYNTAX_ALONE = re.compile(
     rf"^(?P<name>{_SYNTAX_NAME})(?P<extra>{_SYNTAX_EXTRA})"
@@ -1094,6 +1101,10 @@ def _shaped(index: int, line: str) -> _Shaped | None:
         if match["name"].endswith(".") and not re.search(r"\b[A-Z]\.$", match["name"]):
             name = match["name"].rstrip(".")  # "JANE DOE. Good evening."
             return _Shaped(index, "caps.", name, "", match["rest"].strip())
+    elif (match := _SYNTAX_TITLED_CAPS.match(line)) is not None:
+        # "Mr. OKONJO. Thank you.", "Chairwoman HALVERSEN. The committee ...", "JANE DOE,
+        # HOST. Good morning." (a hearing's record): the same shape as "JANE DOE. ..."
+        return _Shaped(index, "caps.", match["name"], "", match["rest"].strip())
     else:
         return None
     rest = (match.groupdict().get("rest") or "").strip()

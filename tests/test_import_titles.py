@@ -317,3 +317,17 @@ def test_a_sentence_naming_the_transcript_after_the_date_gives_the_title() -> No
     result = run(page)
     assert result.transcript.title == "Harbour Master Ann Lee's interview to Coast Radio"
     assert "# check: guessed from the page header" in title_line(result)
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # an outlet's name above the headline: the transcript speaks none of its words
+        ("Riverbend Voices\n\nThe Programme Tonight", "The Programme Tonight"),
+        ("Skip to content\n\nThe Lantern Almanac\n\nGood to Be Here", "Good to Be Here"),
+        # ...a section's name too
+        ("Arts & Culture\n\nThe Programme Tonight", "The Programme Tonight"),
+    ],
+)  # fmt: skip
+def test_a_name_whose_words_the_transcript_never_speaks_is_the_sites(head: str, title: str) -> None:
+    assert run(head + TURNS).transcript.title == title

@@ -451,6 +451,9 @@ def _title_scores(
             dated = date_at + 1  # "Tide Talk" / the date / the episode's headline
     sections = _section_levels(all_lines)
     series = _series(all_lines)
+    body = _body_words(header, all_lines)
+    # ...weighed only when some header line says what the transcript speaks about
+    spoken = any(_speaks_of(b.text, body) for _, b in candidates[:MAX_TITLE_LINES])
     # the byline below a line, set aside as furniture before the header was read
     ordered = sorted([*header, *(dropped or [])], key=lambda b: b.line)
     bylines = {
@@ -574,6 +577,8 @@ def _title_scores(
             score -= 3  # "Welcome to Tide Talk": the programme's name, not this episode's
         else:
             score -= _named_after(text, voices, words)  # "Late Tide With Ann Lee": the show's
+        if spoken and _unspoken_name(text, body):
+            score -= 1  # "Riverbend Voices" above "Who Are You?": the site's, not the episode's
         if page_title and key == page_title:
             score += 3  # the page's own <title> ("Headline | Site") names it
         if re.fullmatch(r"[\"“‘'].+[\"”’']", text.strip()):
@@ -585,6 +590,43 @@ def _title_scores(
             score -= 2  # "Wakala News", "PM Transcripts": the site's name
         scored.append((score, index, block))
     return sorted(scored, key=lambda s: (-s[0], s[1]))
+
+
+# words that say nothing of what a line is about
+_FUNCTION_WORDS = frozenset(
+    {"the", "a", "an", "and", "or", "of", "to", "in", "on", "at", "for", "from", "with", "by"}
+    | {"as", "is", "are", "was", "be", "it", "its", "this", "that"}
+)
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in _words_of(text).split() if w not in _FUNCTION_WORDS and not w.isdigit()]
+
+
+def _body_words(header: Sequence[Block], all_lines: Sequence[str]) -> frozenset[str]:
+    """The words of the page below its header (`all_lines`: its lines with words): what the
+    programme says."""
+    start = 0
+    for block in header:
+        text = " ".join(block.text.split())
+        found = (at + 1 for at in range(start, len(all_lines)) if all_lines[at] == text)
+        start = next(found, start)
+    return frozenset(w for line in all_lines[start:] for w in _content_words(line))
+
+
+def _unspoken_name(text: str, body: frozenset[str]) -> bool:
+    """A name of two or three words none of which the transcript speaks: an outlet's or a
+    section's ("Riverbend Voices", "Arts & Culture"), not a headline, which says what the
+    episode is about ("Who Are You?", "David and Jesus")."""
+    found = _content_words(text)
+    short = len(text.split()) <= 3
+    return short and len(found) >= 2 and _site_name(text) and not any(w in body for w in found)
+
+
+def _speaks_of(text: str, body: frozenset[str]) -> bool:
+    """A line of two words or more, half of which or more the transcript speaks."""
+    found = _content_words(text)
+    return len(found) >= 2 and sum(1 for w in found if w in body) * 2 >= len(found)
 
 
 def _bracketed_title(dropped: list[Block], words: Words) -> str | None:

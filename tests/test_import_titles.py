@@ -331,3 +331,38 @@ def test_a_sentence_naming_the_transcript_after_the_date_gives_the_title() -> No
 )  # fmt: skip
 def test_a_name_whose_words_the_transcript_never_speaks_is_the_sites(head: str, title: str) -> None:
     assert run(head + TURNS).transcript.title == title
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # the date above the headline, a line the transcript never speaks of above the date
+        ("Monitor Your Servers Today\n\nMarch 3, 2020\n\nJoe Roe on the Programme Tonight",
+         "Joe Roe on the Programme Tonight"),
+        # ...the headline above the date stays the title when the transcript speaks of it
+        ("The Programme Tonight\n\nMarch 3, 2020\n\nGood to Be Here With Joe Roe",
+         "The Programme Tonight"),
+    ],
+)  # fmt: skip
+def test_the_date_belongs_to_the_line_that_speaks_of_the_transcript(head: str, title: str) -> None:
+    assert run(head + TURNS).transcript.title == title
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # a name after a dash or bar that the page uses nowhere else: the outlet's
+        ("The Programme Tonight - Riverbend Voices", "The Programme Tonight"),
+        ("The Programme Tonight | The Lantern", "The Programme Tonight"),
+        ("The Programme Tonight - KQED 88.5 FM", "The Programme Tonight"),  # a station's
+        # ...even when the headline ends in a word such as Radio
+        ("Good to Be on the Radio | The Lantern", "Good to Be on the Radio"),
+        # ...not a subtitle after a colon, nor a tail whose words the transcript speaks
+        ("The Programme: Full Story", "The Programme: Full Story"),
+        ("The Lantern - Good Evening", "The Lantern - Good Evening"),
+    ],
+)  # fmt: skip
+def test_a_name_after_the_headline_that_the_page_never_uses_is_the_outlets(
+    head: str, title: str
+) -> None:
+    assert run(head + TURNS).transcript.title == title

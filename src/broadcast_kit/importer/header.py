@@ -413,6 +413,7 @@ def _title_scores(
     # "Headline : Site", "Headline | Site": what follows the separator is the site's name
     split = [_TITLE_SEPARATOR.split(b.text) for b in header]
     sites = {_words_of(parts[-1]) for parts in split if len(parts) >= 2}
+    body = _body_words(header, all_lines)
     # the line the dateline belongs to: the one above it, or a Title Case headline above a
     # sentence-case standfirst ("The Mill Turns Again" / "How one town saved its mill")
     dated = date_at - 1 if date_at is not None else None
@@ -447,13 +448,15 @@ def _title_scores(
         after = header[date_at + 1].text
         show_above = _show_name(above_date) in programmes  # "Welcome to Tide Talk" names it
         short_above = len(above_date.split()) <= 2 or show_above
-        if short_above and len(after.split()) >= 3 and _headline_like(after):
+        # "Sponsored: Monitor your code" / the date / a headline the transcript speaks of
+        unrelated = not any(w in body for w in _content_words(above_date))
+        speaks_below = _speaks_of(after, body) and unrelated
+        if (short_above or speaks_below) and len(after.split()) >= 3 and _headline_like(after):
             dated = date_at + 1  # "Tide Talk" / the date / the episode's headline
     sections = _section_levels(all_lines)
     series = _series(all_lines)
-    body = _body_words(header, all_lines)
     # ...weighed only when some header line says what the transcript speaks about
-    spoken = any(_speaks_of(b.text, body) for _, b in candidates[:MAX_TITLE_LINES])
+    any_speaks = any(_speaks_of(b.text, body) for _, b in candidates[:MAX_TITLE_LINES])
     # the byline below a line, set aside as furniture before the header was read
     ordered = sorted([*header, *(dropped or [])], key=lambda b: b.line)
     bylines = {
@@ -577,7 +580,7 @@ def _title_scores(
             score -= 3  # "Welcome to Tide Talk": the programme's name, not this episode's
         else:
             score -= _named_after(text, voices, words)  # "Late Tide With Ann Lee": the show's
-        if spoken and _unspoken_name(text, body):
+        if any_speaks and _unspoken_name(text, body):
             score -= 1  # "Riverbend Voices" above "Who Are You?": the site's, not the episode's
         if page_title and key == page_title:
             score += 3  # the page's own <title> ("Headline | Site") names it
@@ -669,7 +672,14 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
     if not rest:  # "Coast Radio — Headline" (not "Meet the Press - November 5, 2017": its date)
         first, rest = next(iter(re.findall(r"^(.+?)\s+[–—-]\s+(\S.*)$", title)), (title, ""))
         rest = "" if _holds_date(rest) and len(rest.split()) <= 5 else rest
-    if rest and ((_site_name(first) and _SITE_NOUN.search(first)) or _is_publisher(first, words)):
+    # (not "A Play for Radio | The Lantern": the page speaks of the first part, not the last)
+    last = re.split(r"\s+[|–—-]\s+", rest)[-1] if rest else ""
+    site_last = _unspoken_on_page(last, title, lines) and _used_on_page(first, title, lines)
+    if (
+        rest
+        and not site_last
+        and ((_site_name(first) and _SITE_NOUN.search(first)) or _is_publisher(first, words))
+    ):
         title = rest.strip()  # "Coast Radio | Headline": the site's name first
     title = without_publisher(title, words)
     while " | " in title and len(title.rsplit(" | ", 1)[1].split()) <= 5:  # "A | Show | Site"
@@ -689,7 +699,7 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
         and not re.search(r"[!?]", tail)
         and not re.match(r"(?i)an?\s", tail)  # "The Lighthouse - A Play for Radio": a subtitle
         and (_SITE_NOUN.search(tail) or elsewhere)
-    )
+    ) or _unspoken_tail(title, tail, lines)
     if len(parts) >= 2 and (site_tail or re.search(r"(?i)\(podcast\)$", tail)):  # "X (podcast)"
         title = title[: title.rindex(tail)].rstrip(" |–—:-").strip()
     elif (
@@ -704,6 +714,45 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
     title = re.sub(r"\s*[(（][^()（）]{0,20}$", "", title) if len(title.split()) >= 2 else title
     quoted = re.fullmatch(r"[\"“‘'](?P<inner>[^\"“”]+)[\"”’']", title)  # "'Trouble At Mill'"
     return quoted.group("inner").strip() if quoted else title
+
+
+def _unspoken_on_page(part: str, title: str, lines: Sequence[str]) -> bool:
+    """Whether a part of a title line is a name ("Riverbend Voices") none of whose words the
+    page's other lines (`lines`: those that do not hold the title) use: an outlet's name put
+    after or before the headline, not the headline, whose words the transcript speaks."""
+    found = _content_words(part)
+    named = _site_name(part.strip()) or _STATION.fullmatch(part.strip()) is not None
+    if not found or not named or re.search(r"[!?]", part):
+        return False
+    others = _other_words(title, lines)
+    return bool(others) and not any(w in others for w in found)
+
+
+def _used_on_page(part: str, title: str, lines: Sequence[str]) -> bool:
+    """Whether the page's other lines use a word of a part of a title line."""
+    others = _other_words(title, lines)
+    return any(w in others for w in _content_words(part))
+
+
+def _other_words(title: str, lines: Sequence[str]) -> frozenset[str]:
+    """The words of the page's lines other than those holding the title line."""
+    key = _words_of(title)
+    others = (line for line in lines if key not in _words_of(line))
+    return frozenset(w for line in others for w in _content_words(line))
+
+
+# a radio station's name: its call letters or name and its frequency ("KQED 88.5 FM")
+_STATION = re.compile(r"[A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*){0,3}\s+\d{2,4}(?:\.\d)?\s*(?:FM|AM)")
+
+
+def _unspoken_tail(title: str, tail: str, lines: Sequence[str]) -> bool:
+    """ "Who Are You? - Riverbend Voices": a name after a dash or bar that the page never
+    uses elsewhere, after a headline whose words it does use (not "X: Full Story")."""
+    if re.search(rf"\s[|–—-]\s+{re.escape(tail)}$", title) is None or re.match(r"(?i)an?\s", tail):
+        return False  # (nor "The Lighthouse - A Play for Radio": a subtitle)
+    head = title[: title.rindex(tail)]
+    spoken = _used_on_page(head, title, lines) or _holds_date(head)  # "March 3, 2020 - X"
+    return spoken and _unspoken_on_page(tail, title, lines)
 
 
 def _without_repeated_name(title: str) -> str:

@@ -366,3 +366,10 @@ def test_a_name_after_the_headline_that_the_page_never_uses_is_the_outlets(
     head: str, title: str
 ) -> None:
     assert run(head + TURNS).transcript.title == title
+
+
+def test_a_possessive_line_above_the_date_is_the_headline_not_its_authors_name() -> None:
+    """ "Joe Roe's Last Programme" between a name and the date: a line of capitalised words
+    with a possessive names something of a person's, not the person (no author's line)."""
+    page = "Riverbend Almanac\n\nJoe Roe's Last Programme\n\nMarch 3, 2020" + TURNS
+    assert run(page).transcript.title == "Joe Roe's Last Programme"

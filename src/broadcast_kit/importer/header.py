@@ -274,6 +274,7 @@ def _person_line(text: str, words: Words) -> bool:
     return (
         _NAME_LINE.fullmatch(text.strip()) is not None
         and not text.isupper()  # "FIRST SESSION": a heading's line, a name in capitals is not told
+        and re.search(r"\w['’]s\s", text) is None  # "Ann Lee's Final Show": of a person, no name
         and 2 <= len(tokens) <= 4
         and not any(t.lower() in _DANGLING or t.lower() == "again" for t in tokens)
     )

@@ -373,3 +373,17 @@ def test_a_possessive_line_above_the_date_is_the_headline_not_its_authors_name()
     with a possessive names something of a person's, not the person (no author's line)."""
     page = "Riverbend Almanac\n\nJoe Roe's Last Programme\n\nMarch 3, 2020" + TURNS
     assert run(page).transcript.title == "Joe Roe's Last Programme"
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # a list under its heading: items of one shape (capitals, a comma), never the title
+        ("March 3, 2020\n\nPanel:\n\nANN LEE, COAST RADIO\n\nMEI CHEN, HARBOUR GAZETTE",
+         "March 3, 2020"),
+        ("The Programme Tonight\n\nGuests:\n\nAnn Lee, historian\n\nMei Chen, harbour master",
+         "The Programme Tonight"),
+    ],
+)  # fmt: skip
+def test_lines_listed_under_a_heading_are_not_the_title(head: str, title: str) -> None:
+    assert run(head + TURNS).transcript.title == title

@@ -321,6 +321,29 @@ def _field_value(header: list[Block], index: int) -> bool:
     return False
 
 
+def _list_items(header: Sequence[Block]) -> set[int]:
+    """The lines listed under a heading that ends in a colon ("Reporters (in order of
+    appearance):" / "ANN LEE, KCOAST" / "JOE ROE, HARBOUR RADIO"): two or more short lines of
+    one shape (in capitals, or with a comma), items of the list, and their heading, never the
+    headline."""
+    items: set[int] = set()
+    for at, block in enumerate(header):
+        if not block.text.rstrip().endswith(":") or len(block.text.split()) > 8:
+            continue
+        run: list[int] = []
+        for below in range(at + 1, len(header)):
+            text = header[below].text
+            first = header[run[0]].text if run else text
+            same = text.isupper() == first.isupper() and ("," in text) == ("," in first)
+            marked = text.isupper() or "," in text  # (not a field's value: "41814")
+            if text.rstrip().endswith(":") or len(text.split()) > 8 or not (same and marked):
+                break
+            run.append(below)
+        if len(run) >= 2:
+            items.update([at, *run])  # (the heading neither)
+    return items
+
+
 def _numbered_episode(text: str) -> bool:
     """ "Season 4 Episode 24", "S2 • Ep. 5": a line that is the episode's number alone (not
     "The Signal Box, Episode 3"); the episode's title is the line below it."""
@@ -456,6 +479,7 @@ def _title_scores(
             dated = date_at + 1  # "Tide Talk" / the date / the episode's headline
     sections = _section_levels(all_lines)
     series = _series(all_lines)
+    listed = _list_items(header)
     # ...weighed only when some header line says what the transcript speaks about
     any_speaks = any(_speaks_of(b.text, body) for _, b in candidates[:MAX_TITLE_LINES])
     # the byline below a line, set aside as furniture before the header was read
@@ -491,7 +515,7 @@ def _title_scores(
             text, block = crumb, Block(crumb, block.line)  # the page's name for itself
         elif is_site_chrome(text, words) or _CLOCK.match(text.strip()) or _ADDRESS.search(text):
             continue
-        if _field_value(header, index):
+        if _field_value(header, index) or index in listed:
             continue  # "Category" / "Short film": a field's value, not a headline
         if _in_series(text, series) or _prose(text):
             continue  # "Interview 8" among "Interview 2", "Interview 7": a part's heading
@@ -850,6 +874,7 @@ def read_header(
                 is_site_chrome(b.text, words)
                 or _ADDRESS.search(b.text)
                 or _field_value(header, i)
+                or i in _list_items(header)
                 or _prose(b.text)
                 or _section(b.text, levels)
                 or _in_series(b.text, series)

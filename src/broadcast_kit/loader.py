@@ -134,7 +134,7 @@ def display(path: Path) -> str:
         return names[path]
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside; unreadable; a symlink loop (3.11)
         return os.path.normpath(path)
 
 

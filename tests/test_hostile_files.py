@@ -1,0 +1,70 @@
+"""Hostile input, round three: files of the wrong kind where kit expects a file (a named
+pipe nothing writes to, a symlink loop) and values a fuzzing sweep found mishandled. Each
+gets one `error:` line naming the file and the fix, a non-zero exit, in bounded time, and
+nothing written."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from broadcast_kit.cli import app
+from tests.conftest import write_episode
+
+runner = CliRunner()
+EPISODE = (
+    "title: Odd Files\ndate: 2024-01-02\ndescription: One story.\nsegments:\n"
+    "  - host: Good evening. The talks resumed today.\n"
+)
+
+
+def kit(*args: str) -> tuple[int, list[str]]:
+    result = runner.invoke(app, list(args))
+    assert "Traceback" not in result.output and "unexpected" not in result.stderr, result.stderr
+    return result.exit_code, [line for line in result.stderr.splitlines() if line.strip()]
+
+
+def only_error(said: list[str]) -> str:
+    errors = [line for line in said if line.startswith("error:")]
+    assert len(errors) == 1, said
+    return errors[0]
+
+
+@pytest.mark.timeout(20)
+def test_an_episode_file_that_is_a_named_pipe_is_refused_not_waited_on(
+    show_dir: Path, tmp_path: Path
+) -> None:
+    """open() of a FIFO that nothing writes to blocks for ever: the render hung."""
+    episode = write_episode(show_dir, EPISODE)
+    episode.unlink()
+    os.mkfifo(episode)
+    out = tmp_path / "dist"
+    code, said = kit("render", str(episode), "--out", str(out))
+    error = only_error(said)
+    assert code == 2 and "episode.yaml: is a named pipe with nothing writing into it" in error
+    assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.timeout(20)
+def test_a_show_file_that_is_a_named_pipe_is_refused(show_dir: Path, tmp_path: Path) -> None:
+    episode = write_episode(show_dir, EPISODE)
+    pipe = tmp_path / "show.yaml"
+    os.mkfifo(pipe)
+    code, said = kit("render", str(episode), "--show", str(pipe), "--out", str(tmp_path / "d"))
+    assert code == 2 and "show.yaml: is a named pipe" in only_error(said)
+
+
+def test_an_episode_file_that_is_a_symlink_loop_is_bad_input(
+    show_dir: Path, tmp_path: Path
+) -> None:
+    """Path.resolve() raises RuntimeError on a loop (Python 3.11): it was 'unexpected
+    RuntimeError: Symlink loop'."""
+    episode = write_episode(show_dir, EPISODE)
+    episode.unlink()
+    episode.symlink_to("episode.yaml")
+    code, said = kit("render", str(episode), "--out", str(tmp_path / "dist"))
+    error = only_error(said)
+    assert code == 2 and "episode.yaml: cannot read it" in error and "symbolic links" in error

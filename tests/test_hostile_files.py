@@ -68,3 +68,37 @@ def test_an_episode_file_that_is_a_symlink_loop_is_bad_input(
     code, said = kit("render", str(episode), "--out", str(tmp_path / "dist"))
     error = only_error(said)
     assert code == 2 and "episode.yaml: cannot read it" in error and "symbolic links" in error
+
+
+@pytest.mark.parametrize(
+    ("field", "written"),
+    [
+        ("title", '"\\u200b\\u200b"'),  # zero-width spaces
+        ("title", '"\\u202e\\u2060 \\ufeff"'),  # a bidi override, a word joiner, a BOM
+        ("title", '"\\u3164"'),  # the Hangul filler, a letter that shows as nothing
+        ("segments[0].chapter", '"\\u200d"'),  # a zero-width joiner as a chapter's title
+    ],
+    ids=["zero-width", "format-characters", "hangul-filler", "chapter"],
+)
+def test_a_title_with_no_visible_characters_is_refused(
+    show_dir: Path, tmp_path: Path, field: str, written: str
+) -> None:
+    """It rendered, and the feed and apps listed an episode or chapter with a blank title."""
+    if field == "title":
+        body = EPISODE.replace("title: Odd Files", f"title: {written}")
+    else:
+        body = EPISODE.replace("segments:\n", f"segments:\n  - chapter: {written}\n")
+    out = tmp_path / "dist"
+    code, said = kit("render", str(write_episode(show_dir, body)), "--out", str(out))
+    error = only_error(said)
+    assert code == 2 and f"{field}: has no visible characters (only U+" in error, error
+    assert "write it out" in error and not out.exists()
+
+
+def test_titles_in_other_scripts_and_with_emoji_still_render(
+    show_dir: Path, tmp_path: Path
+) -> None:
+    body = EPISODE.replace("title: Odd Files", 'title: "مرحبا \\u200f👩\\u200d👩\\u200d👧 한국"')
+    out = tmp_path / "dist"
+    code, said = kit("render", str(write_episode(show_dir, body)), "--out", str(out), "-q")
+    assert code == 0, said

@@ -5,6 +5,7 @@ nothing written."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -102,3 +103,24 @@ def test_titles_in_other_scripts_and_with_emoji_still_render(
     out = tmp_path / "dist"
     code, said = kit("render", str(write_episode(show_dir, body)), "--out", str(out), "-q")
     assert code == 0, said
+
+
+@pytest.mark.parametrize("field", ["duration_ms", "chapters"])
+def test_kit_feed_refuses_a_report_with_an_enormous_time(
+    show_dir: Path, tmp_path: Path, field: str
+) -> None:
+    """A hand-edited report's duration_ms of 10**400 was 'unexpected OverflowError' (integer
+    division too large for a float) in kit feed; now the field is named."""
+    out = tmp_path / "dist"
+    code, said = kit("render", str(write_episode(show_dir, EPISODE)), "--out", str(out), "-q")
+    assert code == 0, said
+    report = json.loads((out / "ep1.json").read_text(encoding="utf-8"))
+    if field == "duration_ms":
+        report["duration_ms"] = 10**400
+    else:
+        report["chapters"][0]["end_ms"] = 10**400
+    (out / "ep1.json").write_text(json.dumps(report), encoding="utf-8")
+    code, said = kit("feed", "--out", str(out))
+    error = only_error(said)
+    assert code == 2 and "ep1.json: " in error and "less than or equal to 9007199254740991" in error
+    assert not (out / "feed.xml").exists() and not (out / "index.html").exists()

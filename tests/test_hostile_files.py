@@ -124,3 +124,20 @@ def test_kit_feed_refuses_a_report_with_an_enormous_time(
     error = only_error(said)
     assert code == 2 and "ep1.json: " in error and "less than or equal to 9007199254740991" in error
     assert not (out / "feed.xml").exists() and not (out / "index.html").exists()
+
+
+@pytest.mark.parametrize("field", ["number", "season"])
+def test_an_episode_number_past_what_apps_keep_is_refused(
+    show_dir: Path, tmp_path: Path, field: str
+) -> None:
+    """number: 99999999999999999999999 rendered, into TRCK and itunes:episode, which apps
+    keep as a 32-bit integer; 2**31 - 1 still renders."""
+    out = tmp_path / "dist"
+    body = EPISODE.replace("date:", f"{field}: 99999999999999999999999\ndate:")
+    code, said = kit("render", str(write_episode(show_dir, body)), "--out", str(out))
+    error = only_error(said)
+    assert code == 2 and f"{field}: Input should be less than or equal to 2147483647" in error
+    assert not out.exists()
+    body = EPISODE.replace("date:", f"{field}: 2147483647\ndate:")
+    code, said = kit("render", str(write_episode(show_dir, body)), "--out", str(out), "-q")
+    assert code == 0, said

@@ -639,7 +639,9 @@ def speaker_name(part: BaseModel, voices: dict[str, Voice]) -> str:
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=200)]
 Guid = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")]
 EpisodeType = Literal["full", "trailer", "bonus"]
-Number = Annotated[int, Field(ge=1)]
+#: the largest episode or season number: apps and directories keep it as a 32-bit integer
+MAX_NUMBER = 2**31 - 1
+Number = Annotated[int, Field(ge=1, le=MAX_NUMBER)]
 
 
 class Episode(Strict):

@@ -141,3 +141,13 @@ def test_an_episode_number_past_what_apps_keep_is_refused(
     body = EPISODE.replace("date:", f"{field}: 2147483647\ndate:")
     code, said = kit("render", str(write_episode(show_dir, body)), "--out", str(out), "-q")
     assert code == 0, said
+
+
+@pytest.mark.parametrize("line", ["\u200b\u200b", "...!?", "\u2014 \u2026"])
+def test_kit_say_without_a_word_is_nothing_to_say(tmp_path: Path, line: str) -> None:
+    """As in a script part, a line needs a word: zero-width spaces or only punctuation went
+    to the engine (which speaks noise or nothing) and wrote a clip."""
+    out = tmp_path / "clip.wav"
+    code, said = kit("say", line, "--voice", "fake:low", "-o", str(out))
+    assert code == 2 and only_error(said).startswith("error: nothing to say:")
+    assert not out.exists()

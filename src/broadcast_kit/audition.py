@@ -9,6 +9,7 @@ pitch adjustments, the speech cache), so a clip sounds exactly as the episode wi
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,7 +124,7 @@ def speak(text: str, cast: Cast, cache: SpeechCache | None = None) -> np.ndarray
     from broadcast_kit.tts.synth import Utterance, synthesize_all
 
     said = sentences(" ".join(text.split()))
-    if not said:
+    if not said or not re.search(r"\w", text):  # as a script part: a word, not only marks
         raise InputError('nothing to say: give a sentence, e.g. kit say "Hello." --voice host')
     utterances = [Utterance(s, cast.key, cast.voice, cast.lexicon) for s in said]
     audio, _ = synthesize_all(utterances, cache or SpeechCache())

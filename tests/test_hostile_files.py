@@ -151,3 +151,49 @@ def test_kit_say_without_a_word_is_nothing_to_say(tmp_path: Path, line: str) -> 
     code, said = kit("say", line, "--voice", "fake:low", "-o", str(out))
     assert code == 2 and only_error(said).startswith("error: nothing to say:")
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("part", "field"),
+    [
+        ('  - host: "Hello \\x1b[31mthere. Fine."', "segments[0].host"),
+        ('  - voxpop: "Yes\\x07."', "segments[0].voxpop"),
+        ('  - voxpop: "Yes."\n    speaker: "A\\x00 visitor"', "segments[0].speaker"),
+        ('  - interview: "We met\\x08 at noon."\n    speaker: host', "segments[0].interview"),
+    ],
+    ids=["host", "voxpop", "voxpop-speaker", "interview"],
+)
+def test_control_characters_in_spoken_words_are_refused(
+    show_dir: Path, tmp_path: Path, part: str, field: str
+) -> None:
+    """They went to the engine and raw into the VTT, SRT and JSON transcript (ESC, BEL,
+    NUL), and kit check passed the files."""
+    body = EPISODE.split("segments:\n")[0] + "segments:\n" + part + "\n"
+    out = tmp_path / "dist"
+    code, said = kit("render", str(write_episode(show_dir, body)), "--out", str(out))
+    error = only_error(said)
+    assert code == 2 and f"{field}: has a control character (U+00" in error, error
+    assert error.endswith("remove it") and not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("script", "where"),
+    [
+        ("HOST: Hello \x1b[31mthere.\n", "script.txt:1: host: has a control character (U+001B)"),
+        ("HOST: Hello.\n\n## Bell\x07\n", "script.txt:3: chapter: has a control character"),
+        ("VOXPOP(A\x1b visitor): Yes.\n", "script.txt:1: speaker: has a control character"),
+    ],
+    ids=["paragraph", "heading", "voxpop-description"],
+)
+def test_control_characters_in_a_script_file_name_the_line(
+    show_dir: Path, tmp_path: Path, script: str, where: str
+) -> None:
+    """A script file is plain text, so raw control characters reach the parts: a chapter
+    heading with one was 'unexpected ValidationError'."""
+    episode = write_episode(
+        show_dir, "title: Script\ndate: 2024-01-02\ndescription: d\nscript_file: script.txt\n"
+    )
+    (episode.parent / "script.txt").write_text(script, encoding="utf-8")
+    out = tmp_path / "dist"
+    code, said = kit("render", str(episode), "--out", str(out))
+    assert code == 2 and where in only_error(said) and not out.exists()

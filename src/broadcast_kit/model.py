@@ -61,8 +61,19 @@ def _name(value: str) -> str:
     return value
 
 
+def _spoken(value: str) -> str:
+    """Words to speak (and to show in the transcripts): any text but control characters,
+    which engines read out or choke on and which end up raw in the VTT, SRT and JSON;
+    line breaks and tabs are only spacing."""
+    if (char := text.control(value.translate(_SPACING))) is not None:
+        raise ValueError(f"has a control character ({char}); remove it")
+    return value
+
+
+_SPACING = str.maketrans("\n\r\t", "   ")
 PlainTitle = Annotated[str, AfterValidator(_title)]
 OneLine = Annotated[str, AfterValidator(_name)]
+Spoken = Annotated[str, AfterValidator(_spoken)]
 
 
 class Pronunciation(Strict):
@@ -507,7 +518,7 @@ class HostPart(Strict):
 
     kind: ClassVar[str] = "host"
 
-    host: str
+    host: Spoken
     voice: str = "host"
 
 
@@ -516,10 +527,10 @@ class InterviewPart(Strict):
 
     kind: ClassVar[str] = "interview"
 
-    interview: str | None = None
+    interview: Spoken | None = None
     speaker: str
     audio: Path | None = None
-    transcript: str | None = None
+    transcript: Spoken | None = None
     start: float | None = Field(None, ge=0)  # trim points in the clip, seconds
     end: float | None = Field(None, gt=0)
 
@@ -541,8 +552,8 @@ class VoxpopPart(Strict):
 
     kind: ClassVar[str] = "voxpop"
 
-    voxpop: str
-    speaker: str = "Listener"
+    voxpop: Spoken
+    speaker: OneLine = "Listener"
     voice: str = "voxpop"
 
 

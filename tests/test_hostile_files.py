@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -197,3 +199,66 @@ def test_control_characters_in_a_script_file_name_the_line(
     out = tmp_path / "dist"
     code, said = kit("render", str(episode), "--out", str(out))
     assert code == 2 and where in only_error(said) and not out.exists()
+
+
+def _drain(pipe: Path, into: list[bytes]) -> threading.Thread:
+    """A reader for a named pipe (opening one to write waits for a reader)."""
+
+    def read() -> None:
+        with pipe.open("rb") as handle:
+            into.append(handle.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    return reader
+
+
+@pytest.mark.timeout(30)
+def test_kit_check_writes_its_report_into_a_pipe_and_never_replaces_it(
+    show_dir: Path, tmp_path: Path
+) -> None:
+    """`-o /dev/stdout` or `-o /dev/null` in CI: the report's temp file replaced the device
+    itself (as root, /dev/null became a regular file). A named pipe stands in for the
+    device here: it is written into and is still a pipe afterwards."""
+    out = tmp_path / "dist"
+    code, said = kit("render", str(write_episode(show_dir, EPISODE)), "--out", str(out), "-q")
+    assert code == 0, said
+    pipe = tmp_path / "report.pipe"
+    os.mkfifo(pipe)
+    got: list[bytes] = []
+    reader = _drain(pipe, got)
+    code, said = kit("check", str(out), "-f", "junit", "-o", str(pipe))
+    reader.join(10)
+    assert code == 0, said
+    assert stat.S_ISFIFO(pipe.lstat().st_mode) and got and got[0].startswith(b"<?xml")
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_kit_check_report_into_a_folder_is_bad_output(show_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    code, said = kit("render", str(write_episode(show_dir, EPISODE)), "--out", str(out), "-q")
+    assert code == 0, said
+    (tmp_path / "report").mkdir()
+    code, said = kit("check", str(out), "-f", "junit", "-o", str(tmp_path / "report"))
+    assert code == 1 and "report: cannot write the report (Is a directory)" in only_error(said)
+
+
+@pytest.mark.parametrize("target", ["folder", "pipe", "clip.exe", "clip"])
+def test_kit_say_refuses_an_out_that_is_not_a_clip_file(tmp_path: Path, target: str) -> None:
+    """A folder was 'unexpected IsADirectoryError'; a device or pipe was replaced by the
+    clip (/dev/full became a WAV file); any other name got a WAV under it."""
+    out = tmp_path / (target if target.startswith("clip") else f"{target}.wav")
+    if target == "folder":
+        out.mkdir()
+    elif target == "pipe":
+        os.mkfifo(out)
+    code, said = kit("say", "Hello.", "--voice", "fake:low", "-o", str(out))
+    error = only_error(said)
+    assert code == (2 if target.startswith("clip") else 1), said
+    assert error.startswith(f"error: --out {out}: ") and ".wav or .mp3" in error
+    assert out.is_dir() if target == "folder" else True
+    assert stat.S_ISFIFO(out.lstat().st_mode) if target == "pipe" else True
+    if target.startswith("clip"):
+        assert not out.exists()
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name != "cache")  # the speech cache
+    assert left == ([out.name] if out.exists() else [])

@@ -262,3 +262,31 @@ def test_kit_say_refuses_an_out_that_is_not_a_clip_file(tmp_path: Path, target: 
         assert not out.exists()
     left = sorted(p.name for p in tmp_path.iterdir() if p.name != "cache")  # the speech cache
     assert left == ([out.name] if out.exists() else [])
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("what", ["music", "cover", "long-name"])
+def test_a_music_or_cover_file_that_is_not_a_file_is_named(
+    show_dir: Path, tmp_path: Path, what: str
+) -> None:
+    """A named pipe as the cover 'did not exist; did you mean cover.jpg?'; as music it went
+    to ffmpeg; a name longer than the system allows was 'unexpected OSError'."""
+    body = EPISODE.replace("segments:\n", "segments:\n  - music: theme.mp3\n    role: sting\n")
+    episode = write_episode(show_dir, body)
+    if what == "music":
+        os.mkfifo(episode.parent / "theme.mp3")
+        expected = "music file ep1/theme.mp3 is a device or a named pipe, not a file"
+    elif what == "cover":
+        (show_dir / "cover.jpg").unlink()
+        os.mkfifo(show_dir / "cover.jpg")
+        expected = "show.yaml:7: cover file cover.jpg is a device or a named pipe, not a file"
+        episode.write_text(EPISODE, encoding="utf-8")
+    else:
+        episode.write_text(body.replace("theme.mp3", "a" * 300 + ".mp3"), encoding="utf-8")
+        expected = "cannot be opened (File name too long)"
+    out = tmp_path / "dist"
+    result = runner.invoke(app, ["render", str(episode), "--out", str(out)])
+    assert "unexpected" not in result.stderr, result.stderr
+    error = only_error(result.stderr.splitlines())
+    assert result.exit_code == 2 and expected in error.replace(str(show_dir) + "/", ""), error
+    assert not out.exists()

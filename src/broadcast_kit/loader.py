@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import stat
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -514,11 +515,23 @@ def _require_file(
 ) -> None:
     """`path` (`written` in the file, relative to `base`) is a file, or an InputError says
     which name it likely means."""
-    if path.is_dir():
-        raise InputError(f"{where}: {what} file {display(path)} is a folder; name a file in it")
-    if not path.is_file():
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
         hint = _nearby(path, written, base) if written is not None else ""
-        raise InputError(f"{where}: {what} file {display(path)} does not exist{hint}")
+        raise InputError(f"{where}: {what} file {display(path)} does not exist{hint}") from None
+    except OSError as exc:  # a name too long, a symlink loop, a folder it may not enter
+        raise InputError(
+            f"{where}: {what} file {display(path)} cannot be opened ({exc.strerror}); name the"
+            " file by a path that can"
+        ) from None
+    if stat.S_ISDIR(mode):
+        raise InputError(f"{where}: {what} file {display(path)} is a folder; name a file in it")
+    if not stat.S_ISREG(mode):  # a pipe would never end, a device (/dev/zero) never either
+        raise InputError(
+            f"{where}: {what} file {display(path)} is a device or a named pipe, not a file;"
+            " name the file itself"
+        )
 
 
 MAX_CHAPTERS = 255  # one CTOC frame lists at most 255 chapters

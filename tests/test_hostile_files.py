@@ -290,3 +290,32 @@ def test_a_music_or_cover_file_that_is_not_a_file_is_named(
     error = only_error(result.stderr.splitlines())
     assert result.exit_code == 2 and expected in error.replace(str(show_dir) + "/", ""), error
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "expected"),
+    [
+        ("--title", "Bell\x07", "error: --title: has a control character (U+0007); remove it"),
+        ("--author", "A\x1b[31m", "error: --author: has a control character (U+001B)"),
+        ("--title", "<b>Bold</b>", "error: --title: has HTML markup ('<b>')"),
+        ("--title", "\u200b", "error: --title: has no visible characters"),
+    ],
+    ids=["bell", "escape", "markup", "invisible"],
+)
+def test_kit_init_refuses_a_title_the_show_file_could_not_hold(
+    tmp_path: Path, flag: str, value: str, expected: str
+) -> None:
+    """A control character went into show.yaml, which YAML refused to read back:
+    'unexpected ReaderError'; nothing is written now."""
+    code, said = kit("init", str(tmp_path / "show"), flag, value)
+    assert code == 2 and only_error(said).startswith(expected), said
+    assert not (tmp_path / "show").exists()
+
+
+def test_kit_init_takes_a_title_with_a_line_break_as_one_line(tmp_path: Path) -> None:
+    """The second line left the show file's first comment and became YAML: 'unexpected
+    ScannerError'."""
+    code, said = kit("init", str(tmp_path / "show"), "--title", "Two\nvoices: x")
+    assert code == 0, said
+    show = (tmp_path / "show" / "show.yaml").read_text(encoding="utf-8")
+    assert 'title: "Two voices: x"' in show and "\nvoices: x" not in show

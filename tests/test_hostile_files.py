@@ -319,3 +319,31 @@ def test_kit_init_takes_a_title_with_a_line_break_as_one_line(tmp_path: Path) ->
     assert code == 0, said
     show = (tmp_path / "show" / "show.yaml").read_text(encoding="utf-8")
     assert 'title: "Two voices: x"' in show and "\nvoices: x" not in show
+
+
+def test_a_batch_with_a_symlink_loop_renders_the_others(show_dir: Path, tmp_path: Path) -> None:
+    """Finding the episodes resolved every path: a loop was 'unexpected RuntimeError' and
+    no episode rendered."""
+    write_episode(show_dir, EPISODE, slug="good")
+    (show_dir / "loop").mkdir()
+    (show_dir / "loop" / "episode.yaml").symlink_to("episode.yaml")
+    out = tmp_path / "dist"
+    code, said = kit("render", str(show_dir), "--out", str(out), "--keep-going", "-q")
+    error = only_error(said)
+    assert code == 1 and "loop/episode.yaml: cannot read it" in error, said
+    assert (out / "good.json").is_file()
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("title: [\n", "the '[' opened on line 1 is not closed"),
+        ("title: x\nsegments: [{a: '[', b: [\n", "the '[' opened on line 2 is not closed"),
+        ("title: {\n", "the '{' opened on line 1 is not closed"),
+    ],
+    ids=["end-of-file", "nested", "mapping"],
+)
+def test_a_bracket_left_open_at_the_end_is_named(show_dir: Path, body: str, expected: str) -> None:
+    """With nothing after it, an open '[' was reported as "the '{' opened on line 2"."""
+    code, said = kit("segment", str(write_episode(show_dir, body)))
+    assert code == 2 and expected in only_error(said), said

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
 import threading
 from pathlib import Path
@@ -347,3 +348,34 @@ def test_a_bracket_left_open_at_the_end_is_named(show_dir: Path, body: str, expe
     """With nothing after it, an open '[' was reported as "the '{' opened on line 2"."""
     code, said = kit("segment", str(write_episode(show_dir, body)))
     assert code == 2 and expected in only_error(said), said
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="needs POSIX file-size limits")
+@pytest.mark.timeout(60)
+def test_a_render_that_runs_out_of_space_says_so_and_leaves_nothing(
+    show_dir: Path, tmp_path: Path
+) -> None:
+    """A full disk (here: a file-size limit, which fails writes the same way, with EFBIG)
+    was 'unexpected OSError: [Errno 28] No space left on device'."""
+    import resource
+    import subprocess
+    import sys
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failing write, not a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (60_000, 60_000))
+
+    episode = write_episode(show_dir, EPISODE)
+    out = tmp_path / "dist"
+    done = subprocess.run(
+        [sys.executable, "-m", "broadcast_kit", "render", str(episode), "--out", str(out), "-q"],
+        preexec_fn=limited,
+        capture_output=True,
+        text=True,
+        timeout=50,
+        check=False,
+    )
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert done.returncode == 1 and len(errors) == 1, done.stderr
+    assert f"output folder {out}: File too large while writing the render" in errors[0]
+    assert "unexpected" not in done.stderr and not out.exists()

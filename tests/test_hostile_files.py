@@ -379,3 +379,22 @@ def test_a_render_that_runs_out_of_space_says_so_and_leaves_nothing(
     assert done.returncode == 1 and len(errors) == 1, done.stderr
     assert f"output folder {out}: File too large while writing the render" in errors[0]
     assert "unexpected" not in done.stderr and not out.exists()
+
+
+@pytest.mark.parametrize("which", ["episode", "script"])
+def test_a_file_that_is_not_utf8_names_the_line_and_the_fix(show_dir: Path, which: str) -> None:
+    """It was "cannot read it ('utf-8' codec can't decode byte 0x96 in position 40: invalid
+    start byte)": Python's words, a byte offset, no fix."""
+    body = "title: Latin\ndate: 2024-01-02\ndescription: d\n"
+    if which == "episode":
+        episode = write_episode(show_dir, body)
+        episode.write_bytes(
+            episode.read_bytes() + "segments:\n  - host: Caf\xe9.\n".encode("cp1252")
+        )
+        expected = "episode.yaml:5: not UTF-8 text (byte 0xe9); save the file as UTF-8"
+    else:
+        episode = write_episode(show_dir, body + "script_file: script.txt\n")
+        (episode.parent / "script.txt").write_bytes("HOST: Hi.\n\nHOST: \u2013\n".encode("cp1252"))
+        expected = "script.txt:3: not UTF-8 text (byte 0x96); save the file as UTF-8"
+    code, said = kit("segment", str(episode))
+    assert code == 2 and expected in only_error(said), said

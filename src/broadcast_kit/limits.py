@@ -94,6 +94,19 @@ def read_bounded(path: Path, limit: int, shown: str, what: str, fix: str) -> byt
     )
 
 
+def utf8_text(raw: bytes, shown: str) -> str:
+    """`raw` decoded as UTF-8, or an InputError naming `shown`, the line of the first byte
+    that is not UTF-8, and the fix."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"{shown}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as"
+            " UTF-8, or check that this is the right file"
+        ) from None
+
+
 class TooDeep(ValueError):
     """JSON nested past MAX_JSON_DEPTH (a ValueError, as json.loads raises for bad JSON)."""
 

@@ -161,11 +161,11 @@ def parse_yaml(path: Path) -> Source:
             "episode and show files",
             "split the episode into several, or check that this is the right file",
         )
-        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise InputError(f"{shown}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise InputError(f"{shown}: cannot read it ({exc})") from None
+    text = limits.utf8_text(raw, shown)
     try:
         node = yamltree.compose(text, shown)
     except yaml.reader.ReaderError as exc:

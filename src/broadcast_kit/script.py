@@ -322,15 +322,16 @@ def episode_parts(
     if episode.script_file is not None:
         path = episode_path.parent / episode.script_file
         try:
-            text = limits.read_bounded(
+            raw = limits.read_bounded(
                 path, limits.MAX_FILE_BYTES, display(path), "script files", "split the episode"
-            ).decode("utf-8")
+            )
         except FileNotFoundError:
             raise InputError(
                 f"{display(episode_path)}:{key_line}: script_file: {display(path)} does not exist"
             ) from None
-        except (OSError, UnicodeDecodeError) as exc:
+        except OSError as exc:
             raise InputError(f"{display(path)}: cannot read the script ({exc})") from None
+        text = limits.utf8_text(raw, display(path))
         name, first, folder = display(path), 1, episode.script_file.parent
     else:
         text = episode.script or ""

@@ -398,3 +398,16 @@ def test_a_file_that_is_not_utf8_names_the_line_and_the_fix(show_dir: Path, whic
         expected = "script.txt:3: not UTF-8 text (byte 0x96); save the file as UTF-8"
     code, said = kit("segment", str(episode))
     assert code == 2 and expected in only_error(said), said
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_nan_and_infinity_are_named_as_such(show_dir: Path, value: str) -> None:
+    """.nan failed the bound it was compared with first: "pause: Input should be less than
+    or equal to 600", which does not say what is wrong with it."""
+    body = EPISODE + f"  - pause: {value}\n"
+    code, said = kit("segment", str(write_episode(show_dir, body)))
+    error = only_error(said)
+    shown = value.replace(".", "")
+    assert (
+        code == 2 and f"segments[1].pause: {shown} is not a number kit can use; write one" in error
+    )

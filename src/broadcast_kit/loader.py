@@ -9,6 +9,7 @@ that names them, voices referenced by segments, engines that exist, files that e
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 import stat
@@ -364,6 +365,10 @@ def _problems(exc: ValidationError, root: type[BaseModel], source: Source) -> It
             yield f"{where}: {name}: {segment_kind_hint(keys)}"
         elif kind == "missing":
             yield f"{where}: {name}: required field is missing"
+        elif isinstance(err.get("input"), float) and not math.isfinite(err["input"]):
+            # .nan fails every bound ("should be less than or equal to 600"): say what it is
+            bounds = err["msg"].removeprefix("Input should be ")
+            yield f"{where}: {name}: {err['input']} is not a number kit can use; write one {bounds}"
         else:
             message = err["msg"].removeprefix("Value error, ")
             yield f"{where}: {name or 'file'}: {message}"

@@ -64,8 +64,9 @@ def _titles_and_roles(person: Person, transcript: Transcript, words: Words) -> l
         if para.label is not None and para.person is person:
             texts.append((para.label.written, re.IGNORECASE))
     mention = {flags: _mention(person, flags) for flags in (0, re.IGNORECASE)}  # once, not per text
+    named = may_name("\n".join(text for text, flags in texts if not flags), person)
     for text, flags in texts:
-        if not flags and not may_name(text, person):
+        if not flags and not (named and may_name(text, person)):
             continue
         for match in mention[flags].finditer(text):
             before = word_before(text, match.start())

@@ -37,7 +37,7 @@ from broadcast_kit.importer.cues import (
 from broadcast_kit.importer.document import Paragraph, Story, Transcript
 from broadcast_kit.importer.labels import NUMBER_WORDS, Label, title_case
 from broadcast_kit.importer.page import SENTENCE_END, short
-from broadcast_kit.importer.people import People, Person, mentions
+from broadcast_kit.importer.people import People, Person, may_name, mentions
 from broadcast_kit.importer.words import APOS, Words, alternatives, normal
 from broadcast_kit.render.sentences import sentences
 
@@ -1453,7 +1453,7 @@ class _ProgrammeVoices:
         if person in self.journalists:  # the press asks the programme's voices: no voice of it
             return None
         names = alternatives({person.name, person.surname})
-        handed = re.compile(
+        handed = (  # compiled (by re.search, cached) only for a paragraph that names them
             rf"(?<![\w-]){names}(?:{APOS}s)?[^.!?]{{0,40}}?\s(?i:{self.words.report_cues})\b"
             # "correspondent Jane Doe", "my co-host, as always, Charles W. Doe"
             rf"|(?i:{self.role_words}),?(?:\s+(?i:as\s+always|as\s+ever|once\s+again),?)?"
@@ -1461,7 +1461,9 @@ class _ProgrammeVoices:
         )
         named = re.compile(names)  # both shapes name them: the long pattern only where one does
         for para in self.spoken:
-            if para.person is not person and named.search(para.text) and handed.search(para.text):
+            if para.person is person or not may_name(para.text, person):
+                continue
+            if named.search(para.text) and re.search(handed, para.text):
                 return "handed over to as a reporter"
         if self._opening_names(person):
             return "co-host: named as the programme opens (“I'm ...”, “... with ... and ...”)"
@@ -1515,7 +1517,7 @@ class _ProgrammeVoices:
             match = re.search(rf"(?P<before>[\w&'’-]+)\s+(?i:with)\s+{name}(?![\w-])", line)
             if match and not re.fullmatch(rf"(?i){self.words.guest_events}", match["before"]):
                 return "host"
-        for para in self.spoken[:4]:
+        for para in (p for p in self.spoken[:4] if may_name(p.text, person)):
             for sentence in re.split(r"(?<=[.!?])\s+", para.text):
                 # "NAME:" inside a line is a label run into the text, not a mention
                 at = re.search(rf"(?<![\w-]){name}(?![\w-])(?!\s*:)", sentence)
@@ -1533,7 +1535,7 @@ class _ProgrammeVoices:
         names = alternatives({person.name, person.surname} if len(person.tokens) > 1 else set())
         if not names:
             return False
-        billed = re.compile(
+        billed = (  # compiled (by re.search, cached) only for a paragraph that names them
             rf"(?<![\w-])(?i:{self.words.opener_words}|this is)\s[^.!?]{{1,60}}?"
             rf"\swith\s(?:[A-Z][\w’'-]*\s+){{0,3}}(?:and\s+)?{names}(?![\w-])"
             # an oral history's opening: "This begins an interview with GUEST on DATE, at
@@ -1549,7 +1551,11 @@ class _ProgrammeVoices:
                     or (len(person.tokens) == 1 and said[-1] == person.name)  # "MENNEL:"
                 ):
                     return True
-            if para.person is not person and billed.search(para.text):
+            if (
+                para.person is not person
+                and may_name(para.text, person)
+                and re.search(billed, para.text)
+            ):
                 return True
         return False
 

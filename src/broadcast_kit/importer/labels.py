@@ -419,6 +419,7 @@ class LabelReader:
         The page is read with its letters folded to A-Z (`fold`); what `split` gives back is
         spelt as the page spells it."""
         self.words = words
+        self._splits: dict[str, tuple[Label | None, str]] = {}  # what `split` read, by line
         text, speakers = fold(text), [fold(name) for name in speakers]
         # the page's lines that open with a mixed-case label, read once for all below
         labelled = [
@@ -681,6 +682,11 @@ class LabelReader:
 
     def split(self, text: str) -> tuple[Label | None, str]:
         """The label or cue that opens `text`, and the words after it."""
+        if (known := self._splits.get(text)) is None:  # each line is asked about again and again
+            known = self._splits[text] = self._split_spelt(text)
+        return known
+
+    def _split_spelt(self, text: str) -> tuple[Label | None, str]:
         folded = fold(text)
         label, rest = self._split(folded)
         if folded == text:

@@ -7,6 +7,7 @@ and what follows it) is recognised here so that later stages can leave it out.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -52,6 +53,7 @@ _LABEL_TAIL = re.compile(r"[A-Z][A-Z.'’ -]*\s*(?:\([^()]{1,40}\))?\s*:(?:\s|$)
 INLINE_FOOTER = re.compile(r"\bPage[ \t]+\d+[ \t]+of[ \t]+\d+\b")  # no leading \s*: linear
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked of each line by several readers of the page
 def is_furniture(text: str, words: Words) -> bool:
     """A menu item, share button, language switch or footer line (the word lists')."""
     key = normal(text)

@@ -284,3 +284,22 @@ def test_chevron_marks_naming_no_one_are_two_voices_taking_turns() -> None:
     # a cue that names its speaker: the captions' own labels, no turns told
     named = captions_text(_cues(">> JOE: Here we are.", ">> Thanks, Joe.", ">> Look there."))
     assert named.told == () and "JOE: Here we are." in named.text
+
+
+def test_sounds_and_songs_inside_a_captions_words_are_cues_of_their_own() -> None:
+    told = captions_text(
+        _cues(
+            "It was cold, (coughs) very cold.",
+            "♪ Row along the quay ♪ And that was the choir.",
+            "(MARA) (SIGHS) We go on.",  # a voice's tag and a sound opening the turn stay
+            "(MARA) Look.",
+        )
+    )
+    assert told.text.split("\n\n") == [
+        "It was cold,",
+        "(coughs)",
+        "very cold.",
+        "(MUSIC)",
+        "And that was the choir.",
+        "Mara: (SIGHS) We go on. Look.\n",
+    ]

@@ -284,6 +284,7 @@ class Page:
     speaker_marks: bool = False  # the captions mark where a new speaker starts
     # captions that mark none: the turns their words told, as (first words, evidence)
     told_turns: tuple[tuple[str, str], ...] = ()
+    cues_from: int = 0  # captions: the text's lines above this one are the file's header
 
 
 def is_html(text: str) -> bool:
@@ -407,6 +408,7 @@ def page_text(raw: str, name: str = "page") -> Page:
                 speakers=told.speakers,
                 speaker_marks=told.marked,
                 told_turns=told.told,
+                cues_from=told.header_lines,
             )
         return Page(_lines_read(text))
     parser = _PageText(name)

@@ -115,7 +115,7 @@ def captions(text: str, header: list[str] | None = None) -> list[Caption]:
             cleaned.append(" ".join(_TAG.sub("", line).split()))
         start, end = _seconds(match.group("start")), _seconds(match.group("end"))
         for turn in _turns([c for c in cleaned if c]):
-            found.append(Caption(start, end, turn, voice))
+            found += [Caption(start, end, piece, voice) for piece in _without_sounds(turn)]
     return _without_rollups(found)
 
 
@@ -130,6 +130,32 @@ def _turns(lines: list[str]) -> list[str]:
         else:
             turns[-1].append(line)
     return [" ".join(t) for t in turns]
+
+
+# a sound or a song inside a caption's words: "It was cold, (coughs) very cold.",
+# "♪ Row along the quay ♪ And that was the choir."
+_INLINE_SOUND = re.compile(r"[♪♫][^♪♫]*[♪♫]|\[[^\[\]]{1,40}\]|\([^()]{1,40}\)")
+
+
+def _without_sounds(turn: str) -> list[str]:
+    """A caption's turn with the sounds and songs inside its words cut out as pieces of their
+    own (a cue each, never spoken); brackets naming a voice ("(MARA) words") stay."""
+    pieces, at = [], 0
+    for match in _INLINE_SOUND.finditer(turn):
+        inner = match.group(0)[1:-1].strip()
+        song = match.group(0)[0] in "♪♫"
+        if match.start() == 0 and match.end() == len(turn):
+            break
+        if not song and (not inner or _name_like(inner)):
+            continue
+        # a sound opening the turn, after a voice's tag or not, stays: "(BRENNA) (SIGHS) I ..."
+        before = re.sub(r"\[[^\]]*\]|\([^)]*\)", "", turn[at : match.start()])
+        if not song and not re.search(r"\w", before):
+            continue
+        pieces += [turn[at : match.start()].strip(), "♪♪" if song else match.group(0)]
+        at = match.end()
+    pieces.append(turn[at:].strip())
+    return [p for p in pieces if p] or [turn]
 
 
 def _without_rollups(cues: list[Caption]) -> list[Caption]:
@@ -277,11 +303,12 @@ def captions_text(text: str) -> Captioned:
         told = told_turns(cues)
     elif not speakers:
         told = chevron_turns(cues)
+    above = sum(2 for _ in header)  # each header line and the blank line after it
     if told is None:
-        return Captioned(words, speakers, marked)
+        return Captioned(words, speakers, marked, header_lines=above)
     voiced = [replace(cue, voice=voice) for cue, voice in zip(cues, told.voices, strict=True)]
     words, speakers, _ = _paragraphs(voiced, header)
-    return Captioned(words, speakers, True, told.evidence)
+    return Captioned(words, speakers, True, told.evidence, above)
 
 
 def _paragraphs(cues: list[Caption], header: list[str]) -> tuple[str, tuple[str, ...], bool]:
@@ -364,6 +391,7 @@ class Captioned:
     speakers: tuple[str, ...] = ()
     marked: bool = False
     told: tuple[tuple[str, str], ...] = ()
+    header_lines: int = 0  # lines of the text above its first cue's (the file's header)
 
 
 @dataclass(frozen=True)

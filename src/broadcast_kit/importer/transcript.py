@@ -151,6 +151,11 @@ def parse(page: Page, words: Words) -> Transcript:
         # "Hey, I'm Jane Doe." / "And I'm John Roe.": the hosts' opening above the first label
         content = content or (label_driven and _HOST_OPENING.fullmatch(text) is not None)
         content = content or nameless
+        # a caption's sentence, however short, is spoken: the file's header stands above its
+        # first cue ("Good evening from the quay." is no title)
+        content = content or (
+            page.captions and block.line > page.cues_from and SENTENCE_END.search(text) is not None
+        )
         # the transcript begins right below its "Transcript" heading, short lines and all
         # (a page of labels begins at its first label)
         below_heading = 0 < below < index and (not label_driven or is_content(text, False))

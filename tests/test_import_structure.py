@@ -14,7 +14,7 @@ import pytest
 
 from broadcast_kit.importer.labels import LabelReader
 from broadcast_kit.importer.page import blocks
-from broadcast_kit.importer.timecodes import captions_text
+from broadcast_kit.importer.timecodes import captions_text, is_captions
 from broadcast_kit.importer.words import default_words
 from tests.conftest import IMPORT_TURNS, import_page
 
@@ -303,3 +303,14 @@ def test_sounds_and_songs_inside_a_captions_words_are_cues_of_their_own() -> Non
         "And that was the choir.",
         "Mara: (SIGHS) We go on. Look.\n",
     ]
+
+
+def test_youtube_sbv_timings_are_captions_even_saved_as_text() -> None:
+    sbv = "".join(
+        f"0:00:{2 * n:02d}.000,0:00:{2 * n + 1:02d}.500\nLine {n} of the captions.\n\n"
+        for n in range(6)
+    )
+    assert is_captions(sbv, "captions.txt") and is_captions("", "captions.sbv")
+    told = captions_text(sbv)
+    assert "0:00" not in told.text and ",0" not in told.text
+    assert told.text.startswith("Line 0 of the captions.")

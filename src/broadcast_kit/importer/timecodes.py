@@ -15,9 +15,11 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 _CLOCK = r"\d{0,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\.?"
-# a cue's timing: "00:00:11,000 --> 00:00:16,000", ":00:11. > :00:16.", "0:00:10 > 0:00:14"
+# a cue's timing: "00:00:11,000 --> 00:00:16,000", ":00:11. > :00:16.", "0:00:10 > 0:00:14",
+# and YouTube's SBV "0:00:11.000,0:00:16.000"
 _TIMING = re.compile(
-    rf"^\s*(?P<start>{_CLOCK})\s*(?:-->|->|>|–|-)\s*(?P<end>{_CLOCK})(?:\s+[a-z]+:\S+)*\s*"
+    rf"^\s*(?P<start>{_CLOCK})\s*(?:-->|->|>|–|-|,(?=\d{{1,2}}:\d{{2}}:\d{{2}}\.\d))\s*"
+    rf"(?P<end>{_CLOCK})(?:\s+[a-z]+:\S+)*\s*"
 )
 _FULL_CLOCK = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?"
 _BRACKET_CLOCK = r"[\[(]\s*(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\s*[\])]"
@@ -71,8 +73,10 @@ def _seconds(clock: str) -> float | None:
 
 
 def is_captions(text: str, name: str = "") -> bool:
-    """A caption file: named .srt/.vtt, starting with WEBVTT, or mostly timed lines."""
-    if name.lower().endswith((".srt", ".vtt")) or text.lstrip("\ufeff \n").startswith("WEBVTT"):
+    """A caption file: named .srt/.vtt/.sbv, starting with WEBVTT, or mostly timed lines."""
+    if name.lower().endswith((".srt", ".vtt", ".sbv")) or text.lstrip("\ufeff \n").startswith(
+        "WEBVTT"
+    ):
         return True
     lines = [line for line in text.splitlines() if line.strip()]
     timed = sum(1 for line in lines if _TIMING.match(line))

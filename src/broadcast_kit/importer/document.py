@@ -61,6 +61,7 @@ class Transcript:
     scenes: int = 0  # a script's stage directions: "(The Doctor sits up.)", above the text too
     above_labels: int = 0  # paragraphs of sentences above the first label, left out
     above_heading: int = 0  # paragraphs of sentences above a "Transcript" heading, left out
+    summary: str | None = None  # the first of those: the page's standfirst
     header_lines: list[str] = field(default_factory=list)  # the page's lines above the text
 
     def episode_date(self, today: dt.date) -> tuple[dt.date, str | None]:

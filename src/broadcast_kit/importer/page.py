@@ -59,11 +59,43 @@ def is_furniture(text: str, words: Words) -> bool:
         return True
     if any(pattern.fullmatch(text.strip()) for pattern in words.furniture):
         return True
-    if key.startswith(words.navigation_prefixes):
+    if key.startswith(words.navigation_prefixes) and _opens_with_prefix(key, words):
         return True
     items = [normal(i) for i in _MENU_SEPARATORS.split(text) if normal(i)]
     # a link row: menu words, years and numbers ("Archive | 2019 | 2020", "1 2 3 Next")
     return len(items) > 1 and all(i in words.navigation or _LINK_ITEM.fullmatch(i) for i in items)
+
+
+def _opens_with_prefix(key: str, words: Words) -> bool:
+    """`key` (a line, `normal`) opens with a furniture prefix as a word of its own ("Source:
+    AP", "Copyright 2015"; never "Sources say", "Imagine", "Noted"), with the colon or dash
+    the list writes after it ("Note: ...", "NB - ..."), or in a short heading ("Related
+    coverage"); "Note the time." is said."""
+    for written in words.lists.navigation_prefixes:
+        base = normal(written) or written.lower()
+        rest = key[len(base) :]
+        if not key.startswith(base) or rest[:1].isalnum():
+            continue
+        marked = not written.rstrip().endswith((":", ".")) or re.match(r"\s*[:：.\-–—]", rest)
+        if marked or (len(key.split()) <= 3 and not SENTENCE_END.search(key)):
+            return True
+    return False
+
+
+def prefixed_entries(found: list[Block], words: Words) -> set[int]:
+    """The blocks that open with a furniture prefix ("Note - ...", "NB: ...") where the page
+    does that three times or more, each with a sentence after it: the page's entries, its
+    text, not a note on it (a meeting's notes, "Note - ..." between "Update - ..." lines)."""
+    opened: dict[str, list[int]] = {}
+    for index, block in enumerate(found):
+        key = normal(block.text)
+        if len(key.split()) < 6 or not key.startswith(words.navigation_prefixes):
+            continue
+        if any(pattern.fullmatch(block.text.strip()) for pattern in words.furniture):
+            continue
+        prefix = max((p for p in words.navigation_prefixes if key.startswith(p)), key=len)
+        opened.setdefault(prefix, []).append(index)
+    return {i for at in opened.values() if len(at) >= 3 for i in at}
 
 
 _ADDRESS_IN = re.compile(r"(?i)https?://|www\.\S|\S@\S+\.\w")
@@ -653,3 +685,44 @@ def is_headline(text: str) -> bool:
     significant = [w for w in words if len(w) > 3]
     capitalized = [w for w in significant if w[0].isupper()]
     return bool(significant) and len(capitalized) >= 0.6 * len(significant)
+
+
+_INNER_SENTENCE = re.compile(r"[a-z][.!?…]\s+[A-Z]")  # "... a dream. In fact, the last time"
+
+
+def tail_run(
+    texts: list[str], labelled: list[bool], words: Words, below_furniture: list[bool]
+) -> int:
+    """How many of the last paragraphs (`texts`, with whether a label opened each) are the
+    site's lines below the transcript, not its last words: a run of short lines with no
+    label at the very end, below the last turn, most of them shaped as the page's lines
+    (no closing punctuation, capitals, an address: "Posted by admin at 9:14 PM", "3
+    thoughts on “Episode 12”", "Listen on Apple Podcasts"), on a page whose paragraphs are
+    longer. Evidence from the page itself; a line that is not most of the run goes only (with
+    the lines below it) when it reads as a link or a stamp, no cut-off
+    sentence ("So I'm living out a dream. In fact, the last time", "However, looking at"),
+    or when a line of the page's furniture already left out stands above it
+    (`below_furniture`)."""
+    if len(texts) < 6:
+        return 0
+    run = 0
+    for text, label in zip(reversed(texts), reversed(labelled), strict=True):
+        if label or len(text.split()) > 12:
+            break
+        run += 1
+    if run == 0 or run > max(4, len(texts) // 3):
+        return 0
+    body = texts[: len(texts) - run]
+    if sum(len(t.split()) for t in body) < 20 * len(body) * 0.5:  # a page of short lines
+        return 0
+    tail = texts[len(texts) - run :]
+    shaped = [is_page_line(t, words) and not _INNER_SENTENCE.search(t) for t in tail]
+    if run >= 2 and 2 * sum(shaped) > run:
+        return run
+    # a link's words or a stamp ends the transcript, and whatever is below it goes too; a
+    # sentence cut off ("However, looking at") is no link
+    for at, text in enumerate(tail):
+        linked = _capitalised(text) or re.search(r"\d|[|©@#]", text) is not None
+        if (shaped[at] and linked and len(text.split()) <= 8) or below_furniture[-run + at]:
+            return run - at
+    return 0

@@ -31,6 +31,22 @@ _NUMBERED_TITLE = re.compile(
 RESERVED = {"host", "voxpop", "y", "yes", "n", "no", "on", "off", "true", "false", "null"}
 
 
+SUMMARY_CHARS = 600  # a page summary longer than this gives its first sentences
+
+
+def _first_sentences(text: str, limit: int) -> str:
+    """`text` when it is at most `limit` characters, else as many of its first sentences as
+    fit (at least one)."""
+    if len(text) <= limit:
+        return text
+    kept: list[str] = []
+    for sentence in sentences(text):
+        if kept and len(" ".join([*kept, sentence])) > limit:
+            break
+        kept.append(sentence)
+    return " ".join(kept)
+
+
 def quote(text: str) -> str:
     """A YAML double-quoted scalar for `text`, on one line."""
     dumped: str = yaml.safe_dump(text, default_style='"', allow_unicode=True, width=1 << 30)
@@ -169,7 +185,12 @@ def episode_yaml(
     paragraphs = transcript.paragraphs
     first = next((p.text for p in paragraphs if p.spoken), "")
     lead = sentences(ELLIPSIS.sub("", first))
-    if lead:
+    if transcript.summary:  # the page's own summary of the episode, above the transcript
+        out.append(
+            f"description: {quote(_first_sentences(transcript.summary, SUMMARY_CHARS))}"
+            "  # check: the page's summary above the transcript"
+        )
+    elif lead:
         out.append(f"description: {quote(lead[0])}  # check: the first sentence; write your own")
     else:
         out.append('description: ""  # TODO: describe the episode')

@@ -46,6 +46,7 @@ from broadcast_kit.importer.page import (
     is_headline,
     is_page_line,
     is_tail,
+    link_between_turns,
     link_cards,
     loose_lines,
     prefixed_entries,
@@ -427,7 +428,8 @@ def _drop_tail_run(result: Transcript, words: Words) -> None:
     ]
     texts, labelled = [p.text for p in spoken], [p.label is not None for p in spoken]
     run = tail_run(texts, labelled, words, below)
-    for para in spoken[len(spoken) - run :] if run else []:
+    links = link_between_turns(texts, labelled, words)
+    for para in [p for at, p in enumerate(spoken) if at in links] + spoken[len(spoken) - run :]:
         story = next(s for s in result.stories if para in s.paragraphs)
         story.paragraphs.remove(para)
         result.dropped.append(Block(para.text, para.line))

@@ -189,3 +189,19 @@ def test_a_surname_in_capitals_and_a_full_stop_again_and_again_is_a_label(
     ]
     transcript = _import("Rural broadband\n\n" + "\n\n".join(f"{a} {b}" for a, b in said) + "\n")
     assert [text for _, text in _turns(transcript)] == [b for _, b in said]
+
+
+@pytest.mark.parametrize(
+    ("line", "left_out"),
+    [
+        ("Posted by admin at 9:14 PM", True),  # a stamp
+        ("Listen on Valley Sounds Podcasts", True),  # a link's words
+        ("Yeah", False),  # the voice above goes on
+        ("So what happened next", False),
+    ],
+)
+def test_a_link_or_stamp_between_two_labelled_turns_is_not_spoken(
+    line: str, left_out: bool
+) -> None:
+    transcript = _import("\n\n".join(["The Quarry Pond", *TURNS[:3], line, *TURNS[3:]]) + "\n")
+    assert any(line in text for _, text in _turns(transcript)) is not left_out

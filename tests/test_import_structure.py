@@ -14,7 +14,7 @@ import pytest
 
 from broadcast_kit.importer.labels import LabelReader
 from broadcast_kit.importer.page import blocks
-from broadcast_kit.importer.timecodes import captions_text
+from broadcast_kit.importer.timecodes import captions_text, is_captions
 from broadcast_kit.importer.words import default_words
 from tests.conftest import IMPORT_TURNS, import_page
 
@@ -227,13 +227,14 @@ def test_captions_marking_no_speaker_have_turns_told_by_questions_and_thanks() -
         "Ines: The night of the March gale.",
         "Rafe: Thank you, Ines.\n",
     ]
-    assert [why for _, why in told.told] == [
-        "a welcome answered with thanks",
-        "a new question after the answer",
-        "a question, a pause, then the answer",
-        "a new question after the answer",
-        "a question, a pause, then the answer",
-        "thanks to the one who spoke before, by name",
+    assert [why.split("; ")[1] for _, why in told.told] == [
+        "the first turn of the two voices told apart",
+        "a turn told by a welcome answered with thanks",
+        "a turn told by a new question after the answer",
+        "a turn told by a question, a pause, then the answer",
+        "a turn told by a new question after the answer",
+        "a turn told by a question, a pause, then the answer",
+        "a turn told by thanks to the one who spoke before, by name",
     ]
 
 
@@ -263,3 +264,53 @@ def test_captions_whose_words_show_no_change_stay_one_voice(
     told = captions_text(_timed(*cues))
     assert not told.marked and told.speakers == () and told.told == ()
     assert ":" not in told.text
+
+
+def test_chevron_marks_naming_no_one_are_two_voices_taking_turns() -> None:
+    told = captions_text(
+        _cues(
+            ">> Here is Mara Lind at the lock. Mara?",
+            ">> Thanks, Joe. The gates are open again.",
+            ">> And the queue of boats?\n>> Gone by noon.",
+        )
+    )
+    assert told.speakers == ("Joe", "Mara")  # who is thanked, who is addressed
+    assert told.text.split("\n\n") == [
+        "Joe: Here is Mara Lind at the lock. Mara?",
+        "Mara: Thanks, Joe. The gates are open again.",
+        "Joe: And the queue of boats?",
+        "Mara: Gone by noon.\n",
+    ]
+    # a cue that names its speaker: the captions' own labels, no turns told
+    named = captions_text(_cues(">> JOE: Here we are.", ">> Thanks, Joe.", ">> Look there."))
+    assert named.told == () and "JOE: Here we are." in named.text
+
+
+def test_sounds_and_songs_inside_a_captions_words_are_cues_of_their_own() -> None:
+    told = captions_text(
+        _cues(
+            "It was cold, (coughs) very cold.",
+            "♪ Row along the quay ♪ And that was the choir.",
+            "(MARA) (SIGHS) We go on.",  # a voice's tag and a sound opening the turn stay
+            "(MARA) Look.",
+        )
+    )
+    assert told.text.split("\n\n") == [
+        "It was cold,",
+        "(coughs)",
+        "very cold.",
+        "(MUSIC)",
+        "And that was the choir.",
+        "Mara: (SIGHS) We go on. Look.\n",
+    ]
+
+
+def test_youtube_sbv_timings_are_captions_even_saved_as_text() -> None:
+    sbv = "".join(
+        f"0:00:{2 * n:02d}.000,0:00:{2 * n + 1:02d}.500\nLine {n} of the captions.\n\n"
+        for n in range(6)
+    )
+    assert is_captions(sbv, "captions.txt") and is_captions("", "captions.sbv")
+    told = captions_text(sbv)
+    assert "0:00" not in told.text and ",0" not in told.text
+    assert told.text.startswith("Line 0 of the captions.")

@@ -318,6 +318,7 @@ class Page:
     speaker_marks: bool = False  # the captions mark where a new speaker starts
     # captions that mark none: the turns their words told, as (first words, evidence)
     told_turns: tuple[tuple[str, str], ...] = ()
+    cues_from: int = 0  # captions: the text's lines above this one are the file's header
 
 
 def is_html(text: str) -> bool:
@@ -441,6 +442,7 @@ def page_text(raw: str, name: str = "page") -> Page:
                 speakers=told.speakers,
                 speaker_marks=told.marked,
                 told_turns=told.told,
+                cues_from=told.header_lines,
             )
         return Page(_lines_read(text))
     parser = _PageText(name)
@@ -726,3 +728,23 @@ def tail_run(
         if (shaped[at] and linked and len(text.split()) <= 8) or below_furniture[-run + at]:
             return run - at
     return 0
+
+
+def link_between_turns(texts: list[str], labelled: list[bool], words: Words) -> set[int]:
+    """The paragraphs between two labelled turns that read as the page's link or stamp, not
+    as words of the turn above ("Posted by admin at 9:14 PM", "Listen on Apple Podcasts"):
+    on a page of labelled turns, three to ten words with no closing punctuation, comma or
+    quotation, capitalised or holding a number or a sign. Evidence from the page itself."""
+    if sum(labelled) < 6:
+        return set()
+    found = set()
+    for at in range(1, len(texts) - 1):
+        text = texts[at]
+        if labelled[at] or not (labelled[at - 1] and labelled[at + 1]):
+            continue
+        if not 3 <= len(text.split()) <= 10 or re.search(r"[,\"“”‘’']", text):
+            continue
+        linked = _capitalised(text) or re.search(r"\d|[|©@#]", text) is not None
+        if linked and is_page_line(text, words) and SENTENCE_END.search(text) is None:
+            found.add(at)
+    return found

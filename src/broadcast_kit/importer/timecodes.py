@@ -15,9 +15,11 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 _CLOCK = r"\d{0,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\.?"
-# a cue's timing: "00:00:11,000 --> 00:00:16,000", ":00:11. > :00:16.", "0:00:10 > 0:00:14"
+# a cue's timing: "00:00:11,000 --> 00:00:16,000", ":00:11. > :00:16.", "0:00:10 > 0:00:14",
+# and YouTube's SBV "0:00:11.000,0:00:16.000"
 _TIMING = re.compile(
-    rf"^\s*(?P<start>{_CLOCK})\s*(?:-->|->|>|–|-)\s*(?P<end>{_CLOCK})(?:\s+[a-z]+:\S+)*\s*"
+    rf"^\s*(?P<start>{_CLOCK})\s*(?:-->|->|>|–|-|,(?=\d{{1,2}}:\d{{2}}:\d{{2}}\.\d))\s*"
+    rf"(?P<end>{_CLOCK})(?:\s+[a-z]+:\S+)*\s*"
 )
 _FULL_CLOCK = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?"
 _BRACKET_CLOCK = r"[\[(]\s*(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\s*[\])]"
@@ -71,8 +73,10 @@ def _seconds(clock: str) -> float | None:
 
 
 def is_captions(text: str, name: str = "") -> bool:
-    """A caption file: named .srt/.vtt, starting with WEBVTT, or mostly timed lines."""
-    if name.lower().endswith((".srt", ".vtt")) or text.lstrip("\ufeff \n").startswith("WEBVTT"):
+    """A caption file: named .srt/.vtt/.sbv, starting with WEBVTT, or mostly timed lines."""
+    if name.lower().endswith((".srt", ".vtt", ".sbv")) or text.lstrip("\ufeff \n").startswith(
+        "WEBVTT"
+    ):
         return True
     lines = [line for line in text.splitlines() if line.strip()]
     timed = sum(1 for line in lines if _TIMING.match(line))
@@ -115,7 +119,7 @@ def captions(text: str, header: list[str] | None = None) -> list[Caption]:
             cleaned.append(" ".join(_TAG.sub("", line).split()))
         start, end = _seconds(match.group("start")), _seconds(match.group("end"))
         for turn in _turns([c for c in cleaned if c]):
-            found.append(Caption(start, end, turn, voice))
+            found += [Caption(start, end, piece, voice) for piece in _without_sounds(turn)]
     return _without_rollups(found)
 
 
@@ -130,6 +134,32 @@ def _turns(lines: list[str]) -> list[str]:
         else:
             turns[-1].append(line)
     return [" ".join(t) for t in turns]
+
+
+# a sound or a song inside a caption's words: "It was cold, (coughs) very cold.",
+# "♪ Row along the quay ♪ And that was the choir."
+_INLINE_SOUND = re.compile(r"[♪♫][^♪♫]*[♪♫]|\[[^\[\]]{1,40}\]|\([^()]{1,40}\)")
+
+
+def _without_sounds(turn: str) -> list[str]:
+    """A caption's turn with the sounds and songs inside its words cut out as pieces of their
+    own (a cue each, never spoken); brackets naming a voice ("(MARA) words") stay."""
+    pieces, at = [], 0
+    for match in _INLINE_SOUND.finditer(turn):
+        inner = match.group(0)[1:-1].strip()
+        song = match.group(0)[0] in "♪♫"
+        if match.start() == 0 and match.end() == len(turn):
+            break
+        if not song and (not inner or _name_like(inner)):
+            continue
+        # a sound opening the turn, after a voice's tag or not, stays: "(BRENNA) (SIGHS) I ..."
+        before = re.sub(r"\[[^\]]*\]|\([^)]*\)", "", turn[at : match.start()])
+        if not song and not re.search(r"\w", before):
+            continue
+        pieces += [turn[at : match.start()].strip(), "♪♪" if song else match.group(0)]
+        at = match.end()
+    pieces.append(turn[at:].strip())
+    return [p for p in pieces if p] or [turn]
 
 
 def _without_rollups(cues: list[Caption]) -> list[Caption]:
@@ -272,14 +302,17 @@ def captions_text(text: str) -> Captioned:
     header: list[str] = []
     cues = captions(text, header)
     words, speakers, marked = _paragraphs(cues, header)
-    if marked:
-        return Captioned(words, speakers, True)
-    told = told_turns(cues)
+    told = None
+    if not marked:
+        told = told_turns(cues)
+    elif not speakers:
+        told = chevron_turns(cues)
+    above = sum(2 for _ in header)  # each header line and the blank line after it
     if told is None:
-        return Captioned(words, speakers, False)
+        return Captioned(words, speakers, marked, header_lines=above)
     voiced = [replace(cue, voice=voice) for cue, voice in zip(cues, told.voices, strict=True)]
     words, speakers, _ = _paragraphs(voiced, header)
-    return Captioned(words, speakers, True, told.evidence)
+    return Captioned(words, speakers, True, told.evidence, above)
 
 
 def _paragraphs(cues: list[Caption], header: list[str]) -> tuple[str, tuple[str, ...], bool]:
@@ -339,10 +372,10 @@ def _paragraphs(cues: list[Caption], header: list[str]) -> tuple[str, tuple[str,
             or (words >= LONG and ends)
         )
         marked = marked or cue.voice is not None or bool(_NEW_SPEAKER.match(body) or named or alone)
-        if cue.voice is not None and cue.voice != voice:
-            body = f"{cue.voice}: {body}"
         if body.startswith(("- ", ">>")):
             body = body.lstrip("->").strip()
+        if cue.voice is not None and cue.voice != voice:
+            body = f"{cue.voice}: {body}"
         if new and current != []:
             paragraphs.append([])
         paragraphs[-1].append(body)
@@ -362,6 +395,7 @@ class Captioned:
     speakers: tuple[str, ...] = ()
     marked: bool = False
     told: tuple[tuple[str, str], ...] = ()
+    header_lines: int = 0  # lines of the text above its first cue's (the file's header)
 
 
 @dataclass(frozen=True)
@@ -397,8 +431,13 @@ _WELCOMES = re.compile(
 )
 # who the words name: "I'm joined by Eve", "Eve, thank you for joining us.", "Thank you Leo"
 _NAME = r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?"
-_JOINED = re.compile(rf"\b(?:joined\s+(?:today\s+)?by|welcome(?:\s+back)?,?)\s+(?P<name>{_NAME})")
-_ADDRESSED = re.compile(r"(?:^|[.!?]\s+)(?P<name>[A-Z][a-z]+),\s+(?=[a-z]|[A-Z][a-z]*\s)")
+_JOINED = re.compile(
+    rf"\b(?:joined\s+(?:today\s+)?by|welcome(?:\s+back)?,?|here(?:['’]s|\s+is)|over\s+to)"
+    rf"\s+(?P<name>{_NAME})"
+)
+_ADDRESSED = re.compile(
+    r"(?:^|[.!?]\s+)(?P<name>[A-Z][a-z]+)(?:,\s+(?=[a-z]|[A-Z][a-z]*\s)|\?$)"
+)  # "Eve, thank you ...", "... at the lock. Mara?"
 _SELF = re.compile(rf"\b(?:I['’]m|my\s+name\s+is|this\s+is)\s+(?P<name>{_NAME})[,.!]")
 _NOT_NAMES = frozenset([
     "So", "Well", "Yes", "No", "Okay", "Ok", "Now", "Today", "Then", "And", "But", "Oh",
@@ -462,11 +501,43 @@ def told_turns(cues: list[Caption]) -> Turns | None:
             why = "a new question after the answer"
         if why is not None:
             current = 1 - current
-            evidence[i] = why
+            evidence[i] = f"the captions mark no speaker; a turn told by {why}"
             turn_start = i
         voice_of[i] = current
     if not evidence:
         return None
+    return _named_turns(cues, spoken, voice_of, evidence)
+
+
+def chevron_turns(cues: list[Caption]) -> Turns | None:
+    """Captions that mark each new speaker with `>>` (as broadcast captions do) but never
+    name one: the turns of two voices taking turns at each mark, named as the words name
+    them ("Owen, what are you seeing?" / ">> Nadia, the water ..."), else Speaker 1 and 2;
+    None when fewer than two marks stand or a cue names its speaker."""
+    spoken = [i for i, cue in enumerate(cues) if not _sound(cue.text)]
+    marks = [i for i in spoken if cues[i].text.startswith(">>")]
+    if len(marks) < 2 or any(
+        cue.voice or _NAMED.match(cue.text.lstrip("> ")) or _CAPS_TURN.match(cue.text.lstrip("> "))
+        for cue in cues
+    ):
+        return None
+    voice_of: dict[int, int] = {}
+    evidence: dict[int, str] = {}
+    current = 0
+    for i in spoken:
+        if i in marks and i != spoken[0]:
+            current = 1 - current
+            evidence[i] = "a turn marked >> that names no one: the other of two voices"
+        voice_of[i] = current
+    return _named_turns(cues, spoken, voice_of, evidence)
+
+
+def _named_turns(
+    cues: list[Caption], spoken: list[int], voice_of: dict[int, int], evidence: dict[int, str]
+) -> Turns:
+    """Each cue's voice by name, and each turn's first words with its evidence."""
+    first = "the captions name no speaker; the first turn of the two voices told apart"
+    evidence = {spoken[0]: first, **evidence}
     names = _voice_names(cues, spoken, voice_of)
     voices: list[str | None] = []
     last = names[0]
@@ -474,7 +545,10 @@ def told_turns(cues: list[Caption]) -> Turns | None:
         if i in voice_of:
             last = names[voice_of[i]]
         voices.append(last)
-    told = tuple((" ".join(cues[i].text.split()[:6]), why) for i, why in evidence.items())
+    told = tuple(
+        (" ".join(re.sub(r"^(?:>>|-\s)\s*", "", cues[i].text).split()[:6]), why)
+        for i, why in evidence.items()
+    )
     return Turns(voices, told)
 
 
@@ -498,7 +572,7 @@ def _voice_names(cues: list[Caption], spoken: list[int], voice_of: dict[int, int
     or who the other says joins them; Speaker 1 and Speaker 2 when the words do not say."""
     votes: list[Counter[str]] = [Counter(), Counter()]
     for i in spoken:
-        text, voice = cues[i].text, voice_of[i]
+        text, voice = re.sub(r"^(?:>>|-\s)\s*", "", cues[i].text), voice_of[i]
         for match in _SELF.finditer(text):
             votes[voice][match["name"]] += 1
         for pattern in (_JOINED, _ADDRESSED):

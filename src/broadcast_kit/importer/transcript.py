@@ -46,6 +46,7 @@ from broadcast_kit.importer.page import (
     is_headline,
     is_page_line,
     is_tail,
+    link_between_turns,
     link_cards,
     loose_lines,
     prefixed_entries,
@@ -163,6 +164,11 @@ def parse(page: Page, words: Words) -> Transcript:
         # "Hey, I'm Jane Doe." / "And I'm John Roe.": the hosts' opening above the first label
         content = content or (label_driven and _HOST_OPENING.fullmatch(text) is not None)
         content = content or nameless
+        # a caption's sentence, however short, is spoken: the file's header stands above its
+        # first cue ("Good evening from the quay." is no title)
+        content = content or (
+            page.captions and block.line > page.cues_from and SENTENCE_END.search(text) is not None
+        )
         # the transcript begins right below its "Transcript" heading, short lines and all
         # (a page of labels begins at its first label)
         below_heading = 0 < below < index and (not label_driven or is_content(text, False))
@@ -434,7 +440,8 @@ def _drop_tail_run(result: Transcript, words: Words) -> None:
     ]
     texts, labelled = [p.text for p in spoken], [p.label is not None for p in spoken]
     run = tail_run(texts, labelled, words, below)
-    for para in spoken[len(spoken) - run :] if run else []:
+    links = link_between_turns(texts, labelled, words)
+    for para in [p for at, p in enumerate(spoken) if at in links] + spoken[len(spoken) - run :]:
         story = next(s for s in result.stories if para in s.paragraphs)
         story.paragraphs.remove(para)
         result.dropped.append(Block(para.text, para.line))

@@ -136,9 +136,9 @@ def episode_yaml(
         ]
     if transcript.told_turns:
         out += [
-            f"# check: the captions never mark a speaker; {transcript.told_turns} turn(s) of two",
-            "# voices were told from their words (a question answered after a pause, thanks",
-            "# handed back); the names are those the words give, else Speaker 1 and 2",
+            f"# check: the captions name no speaker; {transcript.told_turns} turns of two voices",
+            "# were told from their words or >> marks (a question answered after a pause,",
+            "# thanks handed back); the names are those the words give, else Speaker 1 and 2",
         ]
     elif transcript.unmarked:
         out += [
@@ -233,7 +233,7 @@ def episode_yaml(
         for para in story.paragraphs:
             notes = list(para.notes)
             if para.told is not None:
-                notes.insert(0, f"check: the captions mark no speaker; a turn told by {para.told}")
+                notes.insert(0, f"check: {para.told}")
             if para is last_spoken and transcript.cut_off:
                 notes.append("check: the transcript ends mid-sentence here; was it cut off?")
             out += [f"  {_comment(n)}" for n in notes]

@@ -436,7 +436,7 @@ def test_7_a_person_the_host_names_is_no_programme() -> None:
     )  # fmt: skip
     from broadcast_kit.importer.show import spoken_programme
 
-    assert spoken_programme(result.transcript) is None
+    assert spoken_programme(result.transcript) == (None, None)
 
 
 def test_7_the_starter_cover_passes_the_show_checks() -> None:

@@ -63,16 +63,11 @@ _SAYS_PROGRAMME = re.compile(
 )
 
 
-def spoken_programme(transcript: Transcript) -> str | None:
-    """The programme's name as the first spoken paragraph says it ("This is Valley Voices.
-    I'm Ruth Okonkwo."), when it names no one on the page: a page without a `Programme:`
+def spoken_programme(transcript: Transcript) -> tuple[str | None, str | None]:
+    """The programme and the station the first spoken paragraph names, when it names no one
+    on the page ("This is Valley Voices. I'm Ruth Okonkwo.", "welcome to Coastal Lives on
+    Harbour Light Radio."), each None when it names none: a page without a `Programme:`
     line still names its show, and the episode's title is no show name."""
-    return _spoken(transcript)[0]
-
-
-def _spoken(transcript: Transcript) -> tuple[str | None, str | None]:
-    """The programme and the station the first spoken paragraph names ("welcome to Coastal
-    Lives on Harbour Light Radio."), each None when it names none."""
     first = next((p for p in transcript.paragraphs if p.spoken), None)
     if first is None or (found := _SAYS_PROGRAMME.search(first.text)) is None:
         return None, None
@@ -104,7 +99,7 @@ def _host_voice(transcript: Transcript) -> str:
 
 def starter_show(transcript: Transcript, engine: str | None, episode_path: Path) -> str:
     """The text of a starter show.yaml for an episode imported into a folder without one."""
-    spoken, station = _spoken(transcript)
+    spoken, station = spoken_programme(transcript)
     programme = transcript.programme or spoken
     title = programme or transcript.title or "My show"
     author = transcript.broadcaster or station or programme or "The show's author"

@@ -117,3 +117,33 @@ def test_a_voice_missing_from_the_hosts_the_page_names_stays_a_guest() -> None:
     billed = "Ferry Talk, with your hosts Priya Nair and Tomas Berg\n\n" + CHAT
     got = kinds(billed)
     assert ("interview", "Wen") in got
+
+
+NEWS = """\
+Harbour Morning - 14 March 2031
+
+ANA ROSSI: Good morning. It's Friday, and this is Harbour Morning. I'm Ana Rossi.
+
+HANDOVER
+
+TEO MARSH: The harbour rowing club won the coastal cup on Saturday for the first time in
+eleven years, beating the favourites from the north shore by a length, and the town turned
+out on the quay to meet the crew as they came home with the cup.
+
+ANA ROSSI: FOLLOWUP
+
+TEO MARSH: The regatta is in May, and the club has never finished higher than sixth there.
+"""
+
+
+def test_a_voice_handed_over_to_by_name_reads_its_own_segment() -> None:
+    got = kinds(NEWS.replace("HANDOVER", "Now sport with Teo Marsh.").replace("FOLLOWUP", "Go on."))
+    assert ("host", "Teo Marsh") in got and ("interview", "Teo Marsh") not in got
+
+
+def test_a_voice_introduced_as_a_guest_or_answering_stays_a_guest() -> None:
+    joining = NEWS.replace("HANDOVER", "Joining us now is Teo Marsh.").replace("FOLLOWUP", "Go on.")
+    assert ("interview", "Teo Marsh") in kinds(joining)
+    asked = NEWS.replace("HANDOVER", "Now sport with Teo Marsh.")
+    asked = asked.replace("FOLLOWUP", "And what comes next for them?")
+    assert ("interview", "Teo Marsh") in kinds(asked)

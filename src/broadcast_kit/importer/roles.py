@@ -31,6 +31,7 @@ def settle(transcript: Transcript) -> None:
     words = transcript.people.words
     _press_questions(transcript, words)
     _hosts_among_themselves(transcript, words)
+    _handed_over_by_name(transcript, words)
 
 
 def _press_event(transcript: Transcript, words: Words) -> bool:
@@ -167,3 +168,69 @@ def _hosts_among_themselves(transcript: Transcript, words: Words) -> None:
                     " and the page welcomes or bills no guest"
                 )
                 first = False
+
+
+def _handed_over_by_name(transcript: Transcript, words: Words) -> None:
+    """ "Now news with Jane Doe." then JANE DOE: reading the news: a programme voice."""
+    spoken = [p for p in transcript.paragraphs if p.spoken]
+    people = dict.fromkeys(
+        p.person
+        for p in spoken
+        if p.kind == "interview"
+        and p.person is not None
+        and p.label is not None
+        and not p.label.by_role
+        and not p.label.quote
+    )
+    not_a_hand_over = re.compile(
+        rf"(?i)\b(?:{words.hand_over}|thank|thanks|introduce|welcome|guest)"
+    )
+    for person in people:
+        if person is None or len(person.tokens) < 2:
+            continue
+        own = [i for i, p in enumerate(spoken) if p.person is person]
+        first = own[0]
+        if first == 0 or spoken[first].label is None:
+            continue
+        before = spoken[first - 1]
+        if before.kind != "host" or (before.person is not None and not before.person.host_side):
+            continue
+        last = re.split(r"(?<=[.!?])\s+", before.text.strip())[-1]
+        name = re.escape(person.name)
+        if not re.search(rf"(?<![\w-]){name}\s*[.!]?$", last, re.IGNORECASE):
+            continue
+        if len(last.split()) > 10 or not_a_hand_over.search(last):
+            continue
+        if words.guest_heard.search(last) or words.office_titles.search(last):
+            continue
+        said = spoken[first].text
+        if ends_with_question(said) or words.guest_heard.search(said):
+            continue
+        # the segment goes on past the clips it plays, to the next programme voice's label
+        segment = []
+        for para in spoken[first + 1 :]:
+            if para.label is not None and para.kind == "host" and para.person is not person:
+                break
+            if para.label is None and para.kind == "host" and para.person is None:
+                segment.append(para)
+        if len(said.split()) + sum(len(p.text.split()) for p in segment) < 40:
+            continue  # a few words: no segment of its own
+        answered = sum(
+            1 for i in own[1:] if ends_with_question(spoken[i - 1].text) and i - 1 not in own
+        )
+        if answered * 2 >= len(own):
+            continue  # answers the questions put to it: an interviewee
+        person.interviewee, person.programme = False, "reporter"
+        for i in own:
+            spoken[i].kind = "host"
+            spoken[i].notes = [
+                n.replace(f"{person.name}: ", f"{person.name} (reporter): ", 1)
+                for n in spoken[i].notes
+            ]
+        spoken[first].notes.append(
+            f"check: {person.name} taken as a programme voice: handed over to by name"
+            f" (“{last}”), and speaks at length without answering anyone"
+        )
+        for para in segment:
+            para.person = person
+            para.notes = [f"{person.name} (reporter): goes on after the clip"]

@@ -147,3 +147,35 @@ def test_a_voice_introduced_as_a_guest_or_answering_stays_a_guest() -> None:
     asked = NEWS.replace("HANDOVER", "Now sport with Teo Marsh.")
     asked = asked.replace("FOLLOWUP", "And what comes next for them?")
     assert ("interview", "Teo Marsh") in kinds(asked)
+
+
+QUIZ = """\
+Quiz Harbour
+
+NORA VALE: OPENING
+
+OTTO KRAMM: From Radio Lakeside, this is Quiz Harbour. I'm Otto Kramm. Who's on the line?
+
+LENA BOSCH: Hi, I'm Lena Bosch, calling from the lighthouse on the north point.
+
+OTTO KRAMM: How many steps does your lighthouse have?
+
+LENA BOSCH: Two hundred and twelve, and I count them every single morning.
+
+OTTO KRAMM: Right answer. Thank you, Lena.
+"""
+
+
+def test_an_opening_notice_about_the_programme_is_the_announcers() -> None:
+    got = kinds(QUIZ.replace("OPENING", "The following program was recorded before an audience."))
+    assert got[0] == ("host", "Nora Vale")
+    # a caller who says her name at the top answers the host's questions: a guest
+    assert ("interview", "Lena Bosch") in got
+
+
+def test_an_opening_in_the_first_person_or_a_voice_heard_again_is_no_notice() -> None:
+    mine = QUIZ.replace("OPENING", "This program changed my life, and I listen every week.")
+    assert kinds(mine)[0] == ("interview", "Nora Vale")
+    again = QUIZ.replace("OPENING", "The following program was recorded before an audience.")
+    again += "\nNORA VALE: The following program was a repeat.\n"
+    assert kinds(again)[0] == ("interview", "Nora Vale")

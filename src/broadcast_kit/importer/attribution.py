@@ -1433,7 +1433,8 @@ class _ProgrammeVoices:
                 return f"co-host: speaks of “{host.tokens[0]} and I”"
         if self._introduces(person):
             opens = own and self.spoken.index(own[0]) <= 3 and self._introduces(person, True)
-            if opens:  # "Good evening, I'm ..." at the top
+            # "Good evening, I'm ..." at the top (a caller saying who they are answers)
+            if opens and not self._answers_host(person):
                 return "co-host: introduces themselves as the programme opens"
             if not self._answers_host(person):  # "Hi, this is Jane Doe." then answers: a guest
                 return "signs off with their name"
@@ -1448,6 +1449,8 @@ class _ProgrammeVoices:
                 continue
             turns += 1
             host = before.kind == "host" and (before.person is None or before.person.host)
+            # (the host found among the named voices is flipped only once all are weighed)
+            host = host or (before.person is not None and before.person is self.host_found)
             answered += host and ends_with_question(before.text)
         return answered >= 2 and answered * 2 >= turns
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from broadcast_kit.importer.cues import ends_with_question
+from broadcast_kit.importer.cues import ends_with_question, first_person
 from broadcast_kit.importer.document import Paragraph, Transcript
 from broadcast_kit.importer.words import Words, alternatives, normal
 
@@ -32,6 +32,7 @@ def settle(transcript: Transcript) -> None:
     _press_questions(transcript, words)
     _hosts_among_themselves(transcript, words)
     _handed_over_by_name(transcript, words)
+    _opening_notice(transcript)
 
 
 def _press_event(transcript: Transcript, words: Words) -> bool:
@@ -234,3 +235,34 @@ def _handed_over_by_name(transcript: Transcript, words: Words) -> None:
         for para in segment:
             para.person = person
             para.notes = [f"{person.name} (reporter): goes on after the clip"]
+
+
+# "The following program was taped ...", "This podcast contains ...": about the programme
+_ABOUT_THE_PROGRAMME = re.compile(
+    r"(?i)^(?:the\s+following|this|today's|tonight's)\s+(?:\w+\s+){0,2}"
+    r"(?:program|programme|show|podcast|episode|broadcast|recording)\b"
+)
+
+
+def _opening_notice(transcript: Transcript) -> None:
+    """The first words, a notice about the programme, by a voice heard only there."""
+    spoken = [p for p in transcript.paragraphs if p.spoken]
+    if len(spoken) < 3:
+        return
+    first = spoken[0]
+    person = first.person
+    if first.kind != "interview" or person is None or first.label is None:
+        return
+    if any(p.person is person for p in spoken[1:]) or first_person(first.text) is not None:
+        return
+    if not _ABOUT_THE_PROGRAMME.search(first.text) or len(first.text.split()) > 40:
+        return
+    person.interviewee, person.programme = False, "announcer"
+    first.kind = "host"
+    first.notes = [
+        n.replace(f"{person.name}: ", f"{person.name} (announcer): ", 1) for n in first.notes
+    ]
+    first.notes.append(
+        f"check: {person.name} taken as announcer: opens with a notice about the programme"
+        " and is not heard again"
+    )

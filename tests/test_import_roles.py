@@ -179,3 +179,73 @@ def test_an_opening_in_the_first_person_or_a_voice_heard_again_is_no_notice() ->
     again = QUIZ.replace("OPENING", "The following program was recorded before an audience.")
     again += "\nNORA VALE: The following program was a repeat.\n"
     assert kinds(again)[0] == ("interview", "Nora Vale")
+
+
+TABLE = """\
+The Tidy Desk
+
+Ana: Welcome to The Tidy Desk, the podcast about paperwork. I'm Ana.
+
+Ben: And I'm Ben. INTRO
+
+Ana: Welcome, Cleo. What do you do first with a box of old papers?
+
+Cleo: I tip it out on the floor and make three piles: keep, shred, and ask.
+
+Ben: Which pile is the biggest?
+
+Cleo: The ask pile, always, and that's where the stories are.
+
+Ben: FOLLOWUP
+
+Cleo: Every family keeps the same three things: letters, receipts and photographs.
+"""
+
+
+def test_a_voice_naming_itself_as_the_programme_opens_is_a_co_host() -> None:
+    got = kinds(TABLE.replace("INTRO", "Today we have a guest.").replace("FOLLOWUP", "Go on."))
+    assert ("host", "Ben") in got and ("interview", "Ben") not in got
+    assert ("interview", "Cleo") in got
+
+
+def test_a_voice_naming_itself_then_answering_or_thanked_stays_a_guest() -> None:
+    interview = """\
+The Tidy Desk
+
+Ana: Welcome to The Tidy Desk, the podcast about paperwork. I'm Ana.
+
+Ben: And I'm Ben. INTRO
+
+Ana: What do you do first with a box of old papers?
+
+Ben: I tip it out on the floor and make three piles: keep, shred, and ask.
+
+Ana: CLOSE
+"""
+    answering = interview.replace("INTRO", "Hello.").replace("CLOSE", "And which is biggest?")
+    answering += "\nBen: The ask pile, always.\n"
+    assert ("interview", "Ben") in kinds(answering)
+    thanked = interview.replace("INTRO", "Hello.").replace("CLOSE", "Ben, thank you.")
+    assert ("interview", "Ben") in kinds(thanked)
+    had = interview.replace("INTRO", "Thanks for having me.").replace("CLOSE", "Lovely.")
+    assert ("interview", "Ben") in kinds(had)
+
+
+def test_contestants_the_host_presents_are_guests() -> None:
+    show = """\
+Pick A Port
+
+PAT: Good evening! On my left, it's Maria Ruiz! And on my right, it's Dev Okoro!
+
+MARIA RUIZ: Hello, Pat!
+
+DEV OKORO: Evening, everyone.
+
+PAT: Maria, which port is the busiest in the world?
+
+MARIA RUIZ: I'm going to say Shanghai.
+
+PAT: Shanghai is right! We'll be back after the break.
+"""
+    got = kinds(show)
+    assert ("interview", "Maria Ruiz") in got and ("interview", "Dev Okoro") in got

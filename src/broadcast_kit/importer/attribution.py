@@ -1499,6 +1499,10 @@ class _ProgrammeVoices:
         for para in self.spoken[:4]:
             for match in self.self_intro.finditer(para.text):
                 said = match.group("name").split()
+                # "I'm Jane Doe, and I'm John Roe." names a second voice; "On my left, it's
+                # John Roe!" presents a contestant or guest
+                if not re.match(r"(?i)i\b|i['’]m\b|my\s+name", match.group(0)):
+                    continue
                 if para.person is not person and (
                     " ".join(said) == person.name
                     or (len(person.tokens) == 1 and said[-1] == person.name)  # "MENNEL:"

@@ -14,6 +14,7 @@ import re
 
 from broadcast_kit.importer.cues import ends_with_question, first_person
 from broadcast_kit.importer.document import Paragraph, Transcript
+from broadcast_kit.importer.people import Person
 from broadcast_kit.importer.words import Words, alternatives, normal
 
 # "said to the media", "told reporters", "briefs the press": the page reports a press event
@@ -33,6 +34,7 @@ def settle(transcript: Transcript) -> None:
     _hosts_among_themselves(transcript, words)
     _handed_over_by_name(transcript, words)
     _opening_notice(transcript)
+    _names_itself_at_the_top(transcript, words)
 
 
 def _press_event(transcript: Transcript, words: Words) -> bool:
@@ -102,6 +104,27 @@ def _mean_words(paragraphs: list[Paragraph]) -> float:
     return sum(len(p.text.split()) for p in paragraphs) / len(paragraphs) if paragraphs else 0.0
 
 
+def _thanked(person: Person, spoken: list[Paragraph]) -> bool:
+    """Whether another voice thanks or welcomes `person` by name ("Jane Doe, thank you.",
+    "Welcome, Jane."): what a programme says to its guest."""
+    names = "|".join(re.escape(n) for n in {person.name, *person.tokens})
+    thanked = re.compile(
+        rf"(?i:thanks?(?:\s+you)?(?:\s+(?:so|very)\s+much)?|welcome(?:\s+back)?),?\s+(?:{names})\b"
+        rf"|\b(?:{names}),?\s+(?i:thanks?\b|thank\s+you|welcome\b)"
+    )
+    return any(thanked.search(p.text) for p in spoken if p.person is not person)
+
+
+def _answers_questions(person: Person, spoken: list[Paragraph]) -> bool:
+    """Whether at least half of `person`'s turns (two at least) follow someone's question."""
+    turns = answered = 0
+    for before, para in itertools.pairwise(spoken):
+        if para.person is person and before.person is not person:
+            turns += 1
+            answered += ends_with_question(before.text)
+    return answered >= 2 and answered * 2 >= turns
+
+
 def _hosts_among_themselves(transcript: Transcript, words: Words) -> None:
     """Named voices talking with the host as equals, where the page shows no guest."""
     spoken = [p for p in transcript.paragraphs if p.spoken]
@@ -137,12 +160,7 @@ def _hosts_among_themselves(transcript: Transcript, words: Words) -> None:
         own = [p for p in others if p.person is voice]
         if billing and not any(t in line for t in voice.tokens for line in billing):
             return  # not among the hosts the page names: a guest
-        names = "|".join(re.escape(n) for n in {voice.name, *voice.tokens})
-        thanked = re.compile(
-            rf"(?i:thanks?(?:\s+you)?(?:\s+(?:so|very)\s+much)?),?\s+(?:{names})\b"
-            rf"|\b(?:{names}),?\s+(?i:thanks?\b|thank\s+you)"
-        )
-        if any(thanked.search(p.text) for p in spoken if p.person is not voice):
+        if _thanked(voice, spoken):
             return  # "Jane Doe, thank you.": the programme thanks its guest
         if len(own) < 3 or _mean_words(own) > max(1.5 * _mean_words(host), 40):
             return  # a soundbite, or answers at length: a guest
@@ -266,3 +284,41 @@ def _opening_notice(transcript: Transcript) -> None:
         f"check: {person.name} taken as announcer: opens with a notice about the programme"
         " and is not heard again"
     )
+
+
+def _guest_says(words: Words) -> re.Pattern[str]:
+    """What a guest says of being had ("thanks for having me"), not the word "guest"."""
+    return re.compile(rf"(?i)(?<![\w-]){alternatives(words.lists.guest_phrases)}(?![\w-])")
+
+
+def _names_itself_at_the_top(transcript: Transcript, words: Words) -> None:
+    """ "And I'm Ben." among the first paragraphs, by a labelled voice: a co-host."""
+    spoken = [p for p in transcript.paragraphs if p.spoken]
+    for para in spoken[:3]:
+        person = para.person
+        if para.kind != "interview" or person is None or para.label is None:
+            continue
+        if para.label.by_role or _guest_says(words).search(para.text):
+            continue  # "I'm Jane Doe. Thanks for having me."
+        if sum(1 for p in spoken if p.person is person) < 2:
+            continue  # one line to say one's name: a montage of guests, callers
+
+        name = re.escape(person.tokens[0])
+        said = re.search(
+            rf"(?:^|(?<=[.!?]\s)|(?<=\b[Aa]nd\s))I(?:['’]m|\s+am)\s+{name}\b", para.text
+        )
+        if said is None or _thanked(person, spoken) or _answers_questions(person, spoken):
+            continue
+        person.interviewee, person.programme = False, "co-host"
+        first = True
+        for own in (p for p in spoken if p.person is person):
+            own.kind = "host"
+            own.notes = [
+                n.replace(f"{person.name}: ", f"{person.name} (co-host): ", 1) for n in own.notes
+            ]
+            if first:
+                own.notes.append(
+                    f"check: {person.name} taken as co-host: says “{said.group(0)}” as the"
+                    " programme opens, and is neither thanked as a guest nor answering questions"
+                )
+                first = False

@@ -249,3 +249,9 @@ PAT: Shanghai is right! We'll be back after the break.
 """
     got = kinds(show)
     assert ("interview", "Maria Ruiz") in got and ("interview", "Dev Okoro") in got
+
+
+def test_voices_a_moderator_gives_the_floor_by_name_stay_guests() -> None:
+    floor = CHAT.replace("Okay, we're recording.", "Tomas, you first. Wen?")
+    got = kinds("Ferry Talk, Episode 41\n\n" + floor)
+    assert ("interview", "Tomas") in got and ("interview", "Wen") in got

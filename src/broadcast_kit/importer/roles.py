@@ -104,10 +104,15 @@ def _mean_words(paragraphs: list[Paragraph]) -> float:
     return sum(len(p.text.split()) for p in paragraphs) / len(paragraphs) if paragraphs else 0.0
 
 
+def _names(person: Person) -> str:
+    """The person's full name and each of its words, as regex alternatives."""
+    return "|".join(re.escape(n) for n in sorted({person.name, *person.tokens}, key=len)[::-1])
+
+
 def _thanked(person: Person, spoken: list[Paragraph]) -> bool:
     """Whether another voice thanks or welcomes `person` by name ("Jane Doe, thank you.",
     "Welcome, Jane."): what a programme says to its guest."""
-    names = "|".join(re.escape(n) for n in {person.name, *person.tokens})
+    names = _names(person)
     thanked = re.compile(
         rf"(?i:thanks?(?:\s+you)?(?:\s+(?:so|very)\s+much)?|welcome(?:\s+back)?),?\s+(?:{names})\b"
         rf"|\b(?:{names}),?\s+(?i:thanks?\b|thank\s+you|welcome\b)"
@@ -156,6 +161,14 @@ def _hosts_among_themselves(transcript: Transcript, words: Words) -> None:
         rf"(?i:\b(?:{hosts})s?)(?:\s*[,:]|\s+(?:are|is|was|were))?\s+[A-Z]|(?i:\bhosted\s+by)\s+[A-Z]"
     )
     billing = [line for line in [*head, *(p.text for p in spoken[:4])] if names_hosts.search(line)]
+    # a moderator giving each voice the floor by name ("Tom, you first.", "Leo?"): a panel
+    given = [
+        v
+        for v in voices
+        if any(re.search(rf"(?:^|(?<=[.!?]\s))(?:{_names(v)})\s*[,?]", p.text) for p in host)
+    ]
+    if len(given) == len(voices):
+        return
     for voice in voices:
         own = [p for p in others if p.person is voice]
         if billing and not any(t in line for t in voice.tokens for line in billing):

@@ -255,3 +255,10 @@ def test_voices_a_moderator_gives_the_floor_by_name_stay_guests() -> None:
     floor = CHAT.replace("Okay, we're recording.", "Tomas, you first. Wen?")
     got = kinds("Ferry Talk, Episode 41\n\n" + floor)
     assert ("interview", "Tomas") in got and ("interview", "Wen") in got
+
+
+def test_a_voice_the_host_spoke_with_is_no_programme_voice() -> None:
+    spoke = NEWS.replace("HANDOVER", "I spoke earlier with Teo Marsh.").replace(
+        "FOLLOWUP", "Go on."
+    )
+    assert ("interview", "Teo Marsh") in kinds(spoke)

@@ -214,8 +214,10 @@ def _handed_over_by_name(transcript: Transcript, words: Words) -> None:
         and not p.label.by_role
         and not p.label.quote
     )
+    # a clip, a welcome, a guest, or a conversation ("I spoke earlier with Jane Doe.")
     not_a_hand_over = re.compile(
-        rf"(?i)\b(?:{words.hand_over}|thank|thanks|introduce|welcome|guest)"
+        rf"(?i)\b(?:{words.hand_over}|thank|thanks|introduce|welcome|guest|join(?:s|ed)?"
+        r"|sp[eo]ke|speaks|talk(?:s|ed)?|ask(?:s|ed)?|interview(?:s|ed)?|conversation)"
     )
     for person in people:
         if person is None or len(person.tokens) < 2:
@@ -231,7 +233,7 @@ def _handed_over_by_name(transcript: Transcript, words: Words) -> None:
         name = re.escape(person.name)
         if not re.search(rf"(?<![\w-]){name}\s*[.!]?$", last, re.IGNORECASE):
             continue
-        if len(last.split()) > 10 or not_a_hand_over.search(last):
+        if len(last.split()) > 10 or not_a_hand_over.search(last) or first_person(last):
             continue
         if words.guest_heard.search(last) or words.office_titles.search(last):
             continue

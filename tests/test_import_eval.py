@@ -207,3 +207,17 @@ def test_name_variant_renames_every_form_and_keeps_labels_findable() -> None:
     bare = va.variant(page, text, 3, drop_roles=True)[1]
     assert f"{new['Will'].upper()} {new['Okafor'].upper()}: Good" in bare
     assert f"{new['Dana'].upper()} {new['Reyes'].upper()}: It will" in bare
+
+
+def test_variants_store_the_page_in_other_shapes() -> None:
+    page = ev.CorpusPage("p", "Invented Radio", "other", "https://x.test/p", "T", "tune", (), ROOT)
+    text = "HOST: " + "the ferry sails again from pier four " * 4 + "\nGUEST: Yes.\n"
+    wrapped = ev.variant("wrap", page, text)
+    assert wrapped is not None
+    assert max(len(line) for line in wrapped.splitlines()) <= ev.WRAP
+    assert ev.words(wrapped) == ev.words(text) and len(wrapped.splitlines()) > 2
+    assert ev.variant("blank", page, text) == f"{text.splitlines()[0]}\n\nGUEST: Yes.\n"
+    assert ev.variant("oneline", page, text) == " ".join(text.split()) + "\n"
+    captions = "1\n00:00:01,000 --> 00:00:02,000\nHello.\n"
+    assert ev.variant("wrap", page, captions) is None  # a caption file's lines are cues
+    assert ev.main(["--variants", "wrapped"]) == 2

@@ -317,3 +317,73 @@ def test_a_sentence_naming_the_transcript_after_the_date_gives_the_title() -> No
     result = run(page)
     assert result.transcript.title == "Harbour Master Ann Lee's interview to Coast Radio"
     assert "# check: guessed from the page header" in title_line(result)
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # an outlet's name above the headline: the transcript speaks none of its words
+        ("Riverbend Voices\n\nThe Programme Tonight", "The Programme Tonight"),
+        ("Skip to content\n\nThe Lantern Almanac\n\nGood to Be Here", "Good to Be Here"),
+        # ...a section's name too
+        ("Arts & Culture\n\nThe Programme Tonight", "The Programme Tonight"),
+    ],
+)  # fmt: skip
+def test_a_name_whose_words_the_transcript_never_speaks_is_the_sites(head: str, title: str) -> None:
+    assert run(head + TURNS).transcript.title == title
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # the date above the headline, a line the transcript never speaks of above the date
+        ("Monitor Your Servers Today\n\nMarch 3, 2020\n\nJoe Roe on the Programme Tonight",
+         "Joe Roe on the Programme Tonight"),
+        # ...the headline above the date stays the title when the transcript speaks of it
+        ("The Programme Tonight\n\nMarch 3, 2020\n\nGood to Be Here With Joe Roe",
+         "The Programme Tonight"),
+    ],
+)  # fmt: skip
+def test_the_date_belongs_to_the_line_that_speaks_of_the_transcript(head: str, title: str) -> None:
+    assert run(head + TURNS).transcript.title == title
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # a name after a dash or bar that the page uses nowhere else: the outlet's
+        ("The Programme Tonight - Riverbend Voices", "The Programme Tonight"),
+        ("The Programme Tonight | The Lantern", "The Programme Tonight"),
+        ("The Programme Tonight - KQED 88.5 FM", "The Programme Tonight"),  # a station's
+        # ...even when the headline ends in a word such as Radio
+        ("Good to Be on the Radio | The Lantern", "Good to Be on the Radio"),
+        # ...not a subtitle after a colon, nor a tail whose words the transcript speaks
+        ("The Programme: Full Story", "The Programme: Full Story"),
+        ("The Lantern - Good Evening", "The Lantern - Good Evening"),
+    ],
+)  # fmt: skip
+def test_a_name_after_the_headline_that_the_page_never_uses_is_the_outlets(
+    head: str, title: str
+) -> None:
+    assert run(head + TURNS).transcript.title == title
+
+
+def test_a_possessive_line_above_the_date_is_the_headline_not_its_authors_name() -> None:
+    """ "Joe Roe's Last Programme" between a name and the date: a line of capitalised words
+    with a possessive names something of a person's, not the person (no author's line)."""
+    page = "Riverbend Almanac\n\nJoe Roe's Last Programme\n\nMarch 3, 2020" + TURNS
+    assert run(page).transcript.title == "Joe Roe's Last Programme"
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # a list under its heading: items of one shape (capitals, a comma), never the title
+        ("March 3, 2020\n\nPanel:\n\nANN LEE, COAST RADIO\n\nMEI CHEN, HARBOUR GAZETTE",
+         "March 3, 2020"),
+        ("The Programme Tonight\n\nGuests:\n\nAnn Lee, historian\n\nMei Chen, harbour master",
+         "The Programme Tonight"),
+    ],
+)  # fmt: skip
+def test_lines_listed_under_a_heading_are_not_the_title(head: str, title: str) -> None:
+    assert run(head + TURNS).transcript.title == title

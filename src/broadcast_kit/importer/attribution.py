@@ -50,6 +50,14 @@ _INTERVIEWS = re.compile(
     rf"\s+(?P<guest>{_NAME})(?:\s*[:|–—-].*)?"
 )
 GUESSED_BREAK = "check: paragraph break guessed (the transcript has no line breaks)"
+# the voice about to speak, addressed by name as the turn before ends: "Lena Hart, thank you
+# so much.", "Lena, welcome to the show.", "Thank you, Priya."
+_WORD_NAME = r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}"
+_ADDRESSED = re.compile(
+    rf"(?:^|(?<=[.!?]\s))(?P<a>{_WORD_NAME}),\s+(?i:thank|thanks|welcome|good\s+to\s+have)\b"
+    rf"|(?i:thank\s+you(?:\s+so\s+much|\s+very\s+much)?|thanks|welcome(?:\s+to\s+the\s+show)?)"
+    rf",\s+(?P<b>{_WORD_NAME})[.!]\s*$"
+)
 
 
 @dataclass
@@ -138,6 +146,7 @@ class _Attribution:
         self.introduced: _Turn | None = None  # the turn whose voice opened by saying its name
         # numbered voices that said their names: "VOICE ONE: ... I'm Jane Doe." -> Jane Doe
         self.named_voices: dict[str, Person] = {}
+        self.addressed = self._addressed(transcript.paragraphs)
         intro = self.words.self_introductions
         self.self_intro = re.compile(
             rf"(?:^|(?<=[.!?,;]\s)|(?<=\b[Aa]nd\s)|(?<=^Hey\s)|(?<=^Hi\s))(?i:{intro})\s+(?P<name>[A-Z][^\s,.!?;]*"
@@ -401,6 +410,8 @@ class _Attribution:
 
     def _by_label(self, para: Paragraph, label: Label, state: _State) -> Paragraph:
         where = f"label “{label.written}” (line {para.label_line or para.line})"
+        if para.told is not None:  # no label on the page: the import told the turn
+            where = f"the turn the captions' words told (line {para.label_line or para.line})"
         turn = _Turn("host", label, para.label_line or para.line)
         if label.kind == "voxpop":
             turn = _Turn("voxpop", label, turn.line, None, label.role or label.name or "Voxpop")
@@ -529,7 +540,40 @@ class _Attribution:
             self.named_voices[label.name] = person
             para.notes.append(f"{label.name} says their name: {person.name}")
             return person
+        name = self.addressed.get(label.name)
+        if name is not None:
+            person = self.people.person(name)
+            if not (person.host_side or person in self.named_voices.values()):
+                self.named_voices[label.name] = person
+                para.notes.append(f"{label.name} is addressed by name: {person.name}")
+                return person
         return None
+
+    def _addressed(self, paragraphs: list[Paragraph]) -> dict[str, str]:
+        """Numbered label -> the full name the turns before its own address it by ("Lena,
+        welcome to the show." ... "Lena Hart, thank you so much." before "Speaker 2:"), when
+        every such address names the same person (a first name alone agrees with the full)."""
+        said: dict[str, list[list[str]]] = {}
+        for before, para in itertools.pairwise(paragraphs):
+            mine, theirs = para.label, before.label
+            if mine is None or mine.name is None or not _NUMBERED.fullmatch(mine.name):
+                continue
+            if theirs is None or theirs.name == mine.name:
+                continue
+            last = sentences(before.text)[-1:] or [""]
+            for found in _ADDRESSED.finditer(last[0]):
+                name = (found.group("a") or found.group("b")).split()
+                if not set(name) & (self.words.not_names | self.words.programme_words):
+                    said.setdefault(mine.name, []).append(name)
+        result: dict[str, str] = {}
+        for label, names in said.items():
+            full = {" ".join(n) for n in names if len(n) >= 2}
+            if len(full) != 1:
+                continue
+            whole = full.pop()
+            if all(" ".join(n) == whole or n == whole.split()[:1] for n in names):
+                result[label] = whole
+        return result
 
     def _by_initials(self, label: Label) -> Person | None:
         """The person "CO:" means once "CAROL OFF:" has spoken: their initials."""
@@ -1129,6 +1173,10 @@ class _ProgrammeVoices:
                 para.kind, para.person = "interview", guest
                 if para.label is not None:
                     said = f"label “{para.label.written}” (line {para.label_line or para.line})"
+                    if para.told is not None:
+                        said = (
+                            f"turn the captions' words told (line {para.label_line or para.line})"
+                        )
                     para.notes = [f"{guest.name}: {said}"]
                 else:
                     para.notes = [f"{guest.name}: continues the turn of the {said}"]

@@ -274,6 +274,7 @@ def _person_line(text: str, words: Words) -> bool:
     return (
         _NAME_LINE.fullmatch(text.strip()) is not None
         and not text.isupper()  # "FIRST SESSION": a heading's line, a name in capitals is not told
+        and re.search(r"\w['’]s\s", text) is None  # "Ann Lee's Final Show": of a person, no name
         and 2 <= len(tokens) <= 4
         and not any(t.lower() in _DANGLING or t.lower() == "again" for t in tokens)
     )
@@ -318,6 +319,29 @@ def _field_value(header: list[Block], index: int) -> bool:
         if re.search(r"[^\W\d_]", block.text):
             return _FIELD_NAME.fullmatch(block.text.strip(" :")) is not None
     return False
+
+
+def _list_items(header: Sequence[Block]) -> set[int]:
+    """The lines listed under a heading that ends in a colon ("Reporters (in order of
+    appearance):" / "ANN LEE, KCOAST" / "JOE ROE, HARBOUR RADIO"): two or more short lines of
+    one shape (in capitals, or with a comma), items of the list, and their heading, never the
+    headline."""
+    items: set[int] = set()
+    for at, block in enumerate(header):
+        if not block.text.rstrip().endswith(":") or len(block.text.split()) > 8:
+            continue
+        run: list[int] = []
+        for below in range(at + 1, len(header)):
+            text = header[below].text
+            first = header[run[0]].text if run else text
+            same = text.isupper() == first.isupper() and ("," in text) == ("," in first)
+            marked = text.isupper() or "," in text  # (not a field's value: "41814")
+            if text.rstrip().endswith(":") or len(text.split()) > 8 or not (same and marked):
+                break
+            run.append(below)
+        if len(run) >= 2:
+            items.update([at, *run])  # (the heading neither)
+    return items
 
 
 def _numbered_episode(text: str) -> bool:
@@ -413,6 +437,7 @@ def _title_scores(
     # "Headline : Site", "Headline | Site": what follows the separator is the site's name
     split = [_TITLE_SEPARATOR.split(b.text) for b in header]
     sites = {_words_of(parts[-1]) for parts in split if len(parts) >= 2}
+    body = _body_words(header, all_lines)
     # the line the dateline belongs to: the one above it, or a Title Case headline above a
     # sentence-case standfirst ("The Mill Turns Again" / "How one town saved its mill")
     dated = date_at - 1 if date_at is not None else None
@@ -447,10 +472,16 @@ def _title_scores(
         after = header[date_at + 1].text
         show_above = _show_name(above_date) in programmes  # "Welcome to Tide Talk" names it
         short_above = len(above_date.split()) <= 2 or show_above
-        if short_above and len(after.split()) >= 3 and _headline_like(after):
+        # "Sponsored: Monitor your code" / the date / a headline the transcript speaks of
+        unrelated = not any(w in body for w in _content_words(above_date))
+        speaks_below = _speaks_of(after, body) and unrelated
+        if (short_above or speaks_below) and len(after.split()) >= 3 and _headline_like(after):
             dated = date_at + 1  # "Tide Talk" / the date / the episode's headline
     sections = _section_levels(all_lines)
     series = _series(all_lines)
+    listed = _list_items(header)
+    # ...weighed only when some header line says what the transcript speaks about
+    any_speaks = any(_speaks_of(b.text, body) for _, b in candidates[:MAX_TITLE_LINES])
     # the byline below a line, set aside as furniture before the header was read
     ordered = sorted([*header, *(dropped or [])], key=lambda b: b.line)
     bylines = {
@@ -484,7 +515,7 @@ def _title_scores(
             text, block = crumb, Block(crumb, block.line)  # the page's name for itself
         elif is_site_chrome(text, words) or _CLOCK.match(text.strip()) or _ADDRESS.search(text):
             continue
-        if _field_value(header, index):
+        if _field_value(header, index) or index in listed:
             continue  # "Category" / "Short film": a field's value, not a headline
         if _in_series(text, series) or _prose(text):
             continue  # "Interview 8" among "Interview 2", "Interview 7": a part's heading
@@ -574,6 +605,8 @@ def _title_scores(
             score -= 3  # "Welcome to Tide Talk": the programme's name, not this episode's
         else:
             score -= _named_after(text, voices, words)  # "Late Tide With Ann Lee": the show's
+        if any_speaks and _unspoken_name(text, body):
+            score -= 1  # "Riverbend Voices" above "Who Are You?": the site's, not the episode's
         if page_title and key == page_title:
             score += 3  # the page's own <title> ("Headline | Site") names it
         if re.fullmatch(r"[\"“‘'].+[\"”’']", text.strip()):
@@ -585,6 +618,43 @@ def _title_scores(
             score -= 2  # "Wakala News", "PM Transcripts": the site's name
         scored.append((score, index, block))
     return sorted(scored, key=lambda s: (-s[0], s[1]))
+
+
+# words that say nothing of what a line is about
+_FUNCTION_WORDS = frozenset(
+    {"the", "a", "an", "and", "or", "of", "to", "in", "on", "at", "for", "from", "with", "by"}
+    | {"as", "is", "are", "was", "be", "it", "its", "this", "that"}
+)
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in _words_of(text).split() if w not in _FUNCTION_WORDS and not w.isdigit()]
+
+
+def _body_words(header: Sequence[Block], all_lines: Sequence[str]) -> frozenset[str]:
+    """The words of the page below its header (`all_lines`: its lines with words): what the
+    programme says."""
+    start = 0
+    for block in header:
+        text = " ".join(block.text.split())
+        found = (at + 1 for at in range(start, len(all_lines)) if all_lines[at] == text)
+        start = next(found, start)
+    return frozenset(w for line in all_lines[start:] for w in _content_words(line))
+
+
+def _unspoken_name(text: str, body: frozenset[str]) -> bool:
+    """A name of two or three words none of which the transcript speaks: an outlet's or a
+    section's ("Riverbend Voices", "Arts & Culture"), not a headline, which says what the
+    episode is about ("Who Are You?", "David and Jesus")."""
+    found = _content_words(text)
+    short = len(text.split()) <= 3
+    return short and len(found) >= 2 and _site_name(text) and not any(w in body for w in found)
+
+
+def _speaks_of(text: str, body: frozenset[str]) -> bool:
+    """A line of two words or more, half of which or more the transcript speaks."""
+    found = _content_words(text)
+    return len(found) >= 2 and sum(1 for w in found if w in body) * 2 >= len(found)
 
 
 def _bracketed_title(dropped: list[Block], words: Words) -> str | None:
@@ -627,7 +697,14 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
     if not rest:  # "Coast Radio — Headline" (not "Meet the Press - November 5, 2017": its date)
         first, rest = next(iter(re.findall(r"^(.+?)\s+[–—-]\s+(\S.*)$", title)), (title, ""))
         rest = "" if _holds_date(rest) and len(rest.split()) <= 5 else rest
-    if rest and ((_site_name(first) and _SITE_NOUN.search(first)) or _is_publisher(first, words)):
+    # (not "A Play for Radio | The Lantern": the page speaks of the first part, not the last)
+    last = re.split(r"\s+[|–—-]\s+", rest)[-1] if rest else ""
+    site_last = _unspoken_on_page(last, title, lines) and _used_on_page(first, title, lines)
+    if (
+        rest
+        and not site_last
+        and ((_site_name(first) and _SITE_NOUN.search(first)) or _is_publisher(first, words))
+    ):
         title = rest.strip()  # "Coast Radio | Headline": the site's name first
     title = without_publisher(title, words)
     while " | " in title and len(title.rsplit(" | ", 1)[1].split()) <= 5:  # "A | Show | Site"
@@ -647,7 +724,7 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
         and not re.search(r"[!?]", tail)
         and not re.match(r"(?i)an?\s", tail)  # "The Lighthouse - A Play for Radio": a subtitle
         and (_SITE_NOUN.search(tail) or elsewhere)
-    )
+    ) or _unspoken_tail(title, tail, lines)
     if len(parts) >= 2 and (site_tail or re.search(r"(?i)\(podcast\)$", tail)):  # "X (podcast)"
         title = title[: title.rindex(tail)].rstrip(" |–—:-").strip()
     elif (
@@ -662,6 +739,45 @@ def clean_title(title: str, words: Words, lines: Sequence[str] = ()) -> str:
     title = re.sub(r"\s*[(（][^()（）]{0,20}$", "", title) if len(title.split()) >= 2 else title
     quoted = re.fullmatch(r"[\"“‘'](?P<inner>[^\"“”]+)[\"”’']", title)  # "'Trouble At Mill'"
     return quoted.group("inner").strip() if quoted else title
+
+
+def _unspoken_on_page(part: str, title: str, lines: Sequence[str]) -> bool:
+    """Whether a part of a title line is a name ("Riverbend Voices") none of whose words the
+    page's other lines (`lines`: those that do not hold the title) use: an outlet's name put
+    after or before the headline, not the headline, whose words the transcript speaks."""
+    found = _content_words(part)
+    named = _site_name(part.strip()) or _STATION.fullmatch(part.strip()) is not None
+    if not found or not named or re.search(r"[!?]", part):
+        return False
+    others = _other_words(title, lines)
+    return bool(others) and not any(w in others for w in found)
+
+
+def _used_on_page(part: str, title: str, lines: Sequence[str]) -> bool:
+    """Whether the page's other lines use a word of a part of a title line."""
+    others = _other_words(title, lines)
+    return any(w in others for w in _content_words(part))
+
+
+def _other_words(title: str, lines: Sequence[str]) -> frozenset[str]:
+    """The words of the page's lines other than those holding the title line."""
+    key = _words_of(title)
+    others = (line for line in lines if key not in _words_of(line))
+    return frozenset(w for line in others for w in _content_words(line))
+
+
+# a radio station's name: its call letters or name and its frequency ("KQED 88.5 FM")
+_STATION = re.compile(r"[A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*){0,3}\s+\d{2,4}(?:\.\d)?\s*(?:FM|AM)")
+
+
+def _unspoken_tail(title: str, tail: str, lines: Sequence[str]) -> bool:
+    """ "Who Are You? - Riverbend Voices": a name after a dash or bar that the page never
+    uses elsewhere, after a headline whose words it does use (not "X: Full Story")."""
+    if re.search(rf"\s[|–—-]\s+{re.escape(tail)}$", title) is None or re.match(r"(?i)an?\s", tail):
+        return False  # (nor "The Lighthouse - A Play for Radio": a subtitle)
+    head = title[: title.rindex(tail)]
+    spoken = _used_on_page(head, title, lines) or _holds_date(head)  # "March 3, 2020 - X"
+    return spoken and _unspoken_on_page(tail, title, lines)
 
 
 def _without_repeated_name(title: str) -> str:
@@ -758,6 +874,7 @@ def read_header(
                 is_site_chrome(b.text, words)
                 or _ADDRESS.search(b.text)
                 or _field_value(header, i)
+                or i in _list_items(header)
                 or _prose(b.text)
                 or _section(b.text, levels)
                 or _in_series(b.text, series)

@@ -82,26 +82,17 @@ def _tokens(text: str, where: str) -> list[str]:
         raise InputError(f'{where}: {exc}; quote names with spaces: "my file.mp3"') from None
 
 
-def _validated(cls: type[_Model], fields: dict[str, Any], where: str, cue: str) -> _Model:
+def _validated(cls: type[_Model], fields: dict[str, Any], where: str, cue: str = "") -> _Model:
+    """A part from a cue, a paragraph or a heading; a field it refuses (a control character
+    in the words, say) is an InputError naming the line, the cue and the field."""
     try:
         return cls(**fields)
     except ValidationError as exc:
         problem = exc.errors()[0]
         field = ".".join(str(p) for p in problem["loc"])
         message = problem["msg"].removeprefix("Value error, ")
-        raise InputError(f"{where}: {cue}: {field + ': ' if field else ''}{message}") from None
-
-
-def _part(cls: type[_Model], fields: dict[str, Any], where: str) -> _Model:
-    """A part from a paragraph or heading; a field it refuses (a control character in the
-    words, say) is an InputError naming the line and the field."""
-    try:
-        return cls(**fields)
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        field = ".".join(str(p) for p in problem["loc"])
-        message = problem["msg"].removeprefix("Value error, ")
-        raise InputError(f"{where}: {field + ': ' if field else ''}{message}") from None
+        at = f"{where}: {cue}: " if cue else f"{where}: "
+        raise InputError(f"{at}{field + ': ' if field else ''}{message}") from None
 
 
 class _Parser:
@@ -174,7 +165,9 @@ class _Parser:
                 f"{self.where(number)}: '{line[:40]}': a chapter heading is '## Title'"
                 " (two #, a space, the title); notes go in [NOTE ...]"
             )
-        chapter = _part(model.ChapterPart, {"chapter": match.group(1).strip()}, self.where(number))
+        chapter = _validated(
+            model.ChapterPart, {"chapter": match.group(1).strip()}, self.where(number)
+        )
         self.parts.append((chapter, number))
 
     def label(self, match: re.Match[str], number: int) -> str:
@@ -204,12 +197,12 @@ class _Parser:
         part: model.Part
         where = self.where(number)
         if speaker.label == "HOST":
-            part = _part(model.HostPart, {"host": text}, where)
+            part = _validated(model.HostPart, {"host": text}, where)
         elif speaker.label.startswith("VOXPOP"):
             fields = {"voxpop": text, "speaker": speaker.name or "Listener", "voice": key}
-            part = _part(model.VoxpopPart, fields, where)
+            part = _validated(model.VoxpopPart, fields, where)
         else:
-            part = _part(model.InterviewPart, {"interview": text, "speaker": key}, where)
+            part = _validated(model.InterviewPart, {"interview": text, "speaker": key}, where)
         self.parts.append((part, number))
 
     def check_open_cue(self, text: str, number: int) -> None:

@@ -187,19 +187,26 @@ def _hosts_among_themselves(transcript: Transcript, words: Words) -> None:
         if after_question * 2 > len(own):
             return  # mostly answers questions put to it: a guest
     for voice in voices:
-        voice.interviewee, voice.programme = False, "co-host"
-        first = True
-        for para in (p for p in others if p.person is voice):
-            para.kind = "host"
-            para.notes = [
-                n.replace(f"{voice.name}: ", f"{voice.name} (co-host): ", 1) for n in para.notes
-            ]
-            if first:
-                para.notes.append(
-                    f"check: {voice.name} taken as co-host: talks with the host turn after turn,"
-                    " and the page welcomes or bills no guest"
-                )
-                first = False
+        _co_host(
+            voice,
+            others,
+            "talks with the host turn after turn, and the page welcomes or bills no guest",
+        )
+
+
+def _co_host(person: Person, paragraphs: list[Paragraph], evidence: str) -> None:
+    """Make `person` a co-host: their paragraphs the host side's, the first with a check
+    naming the evidence."""
+    person.interviewee, person.programme = False, "co-host"
+    first = True
+    for own in (p for p in paragraphs if p.person is person):
+        own.kind = "host"
+        own.notes = [
+            n.replace(f"{person.name}: ", f"{person.name} (co-host): ", 1) for n in own.notes
+        ]
+        if first:
+            own.notes.append(f"check: {person.name} taken as co-host: {evidence}")
+            first = False
 
 
 def _handed_over_by_name(transcript: Transcript, words: Words) -> None:
@@ -324,16 +331,9 @@ def _names_itself_at_the_top(transcript: Transcript, words: Words) -> None:
         )
         if said is None or _thanked(person, spoken) or _answers_questions(person, spoken):
             continue
-        person.interviewee, person.programme = False, "co-host"
-        first = True
-        for own in (p for p in spoken if p.person is person):
-            own.kind = "host"
-            own.notes = [
-                n.replace(f"{person.name}: ", f"{person.name} (co-host): ", 1) for n in own.notes
-            ]
-            if first:
-                own.notes.append(
-                    f"check: {person.name} taken as co-host: says “{said.group(0)}” as the"
-                    " programme opens, and is neither thanked as a guest nor answering questions"
-                )
-                first = False
+        _co_host(
+            person,
+            spoken,
+            f"says “{said.group(0)}” as the programme opens, and is neither thanked as a guest"
+            " nor answering questions",
+        )

@@ -6,33 +6,24 @@ before each name, grows with the square of the size: sixteen times, not four."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import random
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from broadcast_kit.importer import import_transcript
 
-_FIRST = "Anna Ben Carla David Elena Frank Grace Hugo Irene James Karen Liam Maria Nathan Olga"
-_LAST = "Smith Jones Brown Taylor Wilson Davies Evans Thomas Johnson Roberts Walker Wright White"
-_WORDS = (  # common words, no names
-    "the of and to in that was he for it with as his on be at by had are but from or have an"
-    " they which one you were her all she there would their we him been has when who will more"
-    " no if out so said what up its about into than them can only other new some could time"
-    " these two may then do first any my now such like our over even most made after also did"
-    " many before must through back years where much your way well down should because each"
+# the generators of scripts/import_inputs.py (which writes such inputs for timing by hand)
+_SPEC = importlib.util.spec_from_file_location(
+    "import_inputs", Path(__file__).resolve().parent.parent / "scripts" / "import_inputs.py"
 )
-
-
-def _names(count: int) -> list[str]:
-    first, last = _FIRST.split(), _LAST.split()
-    return [f"{first[i % len(first)]} {last[i // len(first) % len(last)]}" for i in range(count)]
-
-
-def _sentence(rng: random.Random, words: int) -> str:
-    said = [rng.choice(_WORDS.split()) for _ in range(words)]
-    return " ".join([said[0].capitalize(), *said[1:]]) + "."
+assert _SPEC is not None and _SPEC.loader is not None
+inputs = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(inputs)
+_names, _sentence = inputs.names, inputs.sentence
 
 
 def _panel(size: int) -> str:

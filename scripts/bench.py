@@ -368,6 +368,16 @@ def bench_feed(count: int, minutes: int) -> None:
         shutil.rmtree(work)
 
 
+def _one_core() -> set[int] | None:
+    """One of the cores this process may use, where the system can confine a process to it
+    (Linux) and there is more than one; else None."""
+    try:
+        allowed = sorted(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows
+        return None
+    return {allowed[0]} if len(allowed) > 1 else None
+
+
 def _cpu_of(pid: int) -> float:
     """CPU seconds of a running process and its waited-for children (psutil: distributed's)."""
     import psutil
@@ -392,20 +402,23 @@ class DaskBench:
         self.address = json.loads(found.read_text())["address"]
         self.workers: list[subprocess.Popen[bytes]] = []
 
-    def _start(self, cmd: list[str]) -> subprocess.Popen[bytes]:
+    def _start(self, cmd: list[str], cpus: set[int] | None = None) -> subprocess.Popen[bytes]:
         proc = subprocess.Popen(
-            cmd, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+            cmd, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
+        )  # fmt: skip
         self.procs.append(proc)
         return proc
 
-    def add_worker(self) -> None:
-        n = len(self.workers)
+    def add_worker(self, cpus: set[int] | None = None) -> None:
+        """One more worker; with `cpus`, confined to those cores (it and its ffmpegs)."""
+        n = self.started = getattr(self, "started", 0) + 1
         folder = self.work / f"worker{n}"
         folder.mkdir()
         self.workers.append(
             self._start([self.dask, "worker", self.address, "--nthreads", "1", "--no-dashboard",
-                         "--no-nanny", "--local-directory", str(folder), "--name", f"w{n}"])
+                         "--no-nanny", "--local-directory", str(folder), "--name", f"w{n}"],
+                        cpus)
         )  # fmt: skip
         from distributed import Client
 
@@ -414,6 +427,14 @@ class DaskBench:
 
     def cpu(self) -> float:
         return sum(_cpu_of(proc.pid) for proc in self.workers)
+
+    def remove_workers(self) -> None:
+        """Stop every worker (the scheduler stays)."""
+        for proc in self.workers:
+            proc.terminate()
+            proc.wait(timeout=30)
+            self.procs.remove(proc)
+        self.workers.clear()
 
     def close(self) -> None:
         for proc in reversed(self.procs):
@@ -439,14 +460,17 @@ def batch_figures(count: int, minutes: int, reps: int, say: bool = True) -> dict
             long_episode(shows, minutes, f"ep{n:02d}", variant=n)
         dist = work / "dist"
 
-        def timed(*args: str, extra_cpu: Any = None) -> dict[str, float]:
+        def timed(
+            *args: str, extra_cpu: Any = None, cpus: set[int] | None = None
+        ) -> dict[str, float]:
             usage = resource.getrusage(resource.RUSAGE_CHILDREN)
             before = usage.ru_utime + usage.ru_stime
             outside = extra_cpu() if extra_cpu else 0.0
             start = time.monotonic()
             subprocess.run(
-                [kit, "render", str(shows), "--out", str(dist), "-q", *args], check=True, env=env
-            )
+                [kit, "render", str(shows), "--out", str(dist), "-q", *args], check=True, env=env,
+                preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
+            )  # fmt: skip
             wall = time.monotonic() - start
             usage = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = usage.ru_utime + usage.ru_stime - before
@@ -475,6 +499,14 @@ def batch_figures(count: int, minutes: int, reps: int, say: bool = True) -> dict
                 runs.append(timed("--force", "--jobs", str(jobs)))
                 log(f"  --jobs {jobs} run {n + 1}/{reps}: {runs[-1]['wall']:.1f} s", flush=True)
             results[f"jobs_{jobs}"] = median(runs)
+        one_core = _one_core()
+        if one_core:  # --jobs 1 as one job on one core: what each of --jobs 2's jobs has
+            runs = []
+            for n in range(reps):
+                runs.append(timed("--force", "--jobs", "1", cpus=one_core))
+                log(f"  --jobs 1 on one core, run {n + 1}/{reps}: {runs[-1]['wall']:.1f} s",
+                    flush=True)  # fmt: skip
+            results["jobs_1_one_core"] = median(runs)
         try:
             import distributed  # noqa: F401
         except ImportError:
@@ -492,6 +524,16 @@ def batch_figures(count: int, minutes: int, reps: int, say: bool = True) -> dict
                     log(f"  Dask, {workers} worker(s), run {n + 1}/{reps}:"
                         f" {runs[-1]['wall']:.1f} s", flush=True)  # fmt: skip
                 results[f"dask_{workers}"] = median(runs)
+            if one_core:  # one worker process confined to one core
+                cluster.remove_workers()
+                cluster.add_worker(one_core)
+                timed(*address)
+                runs = []
+                for n in range(reps):
+                    runs.append(timed("--force", *address, extra_cpu=cluster.cpu))
+                    log(f"  Dask, 1 worker on one core, run {n + 1}/{reps}:"
+                        f" {runs[-1]['wall']:.1f} s", flush=True)  # fmt: skip
+                results["dask_1_one_core"] = median(runs)
         finally:
             cluster.close()
     finally:
@@ -506,8 +548,11 @@ def batch_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str, str, s
     cores = results["cores"]
     season = f"{results['episodes']} x {results['episode_min']} min"
     for name, one, two in (("--jobs 2 / --jobs 1", "jobs_1", "jobs_2"),
-                           ("Dask 2 workers / 1 worker", "dask_1", "dask_2")):  # fmt: skip
-        if two not in results:
+                           ("Dask 2 workers / 1 worker", "dask_1", "dask_2"),
+                           ("--jobs 2 / --jobs 1 on one core", "jobs_1_one_core", "jobs_2"),
+                           ("Dask 2 workers / 1 worker on one core", "dask_1_one_core",
+                            "dask_2")):  # fmt: skip
+        if two not in results or one not in results:
             continue
         a, b = results[one], results[two]
         ceiling = min(2, cores) * a["wall"] / a["cpu"]
@@ -529,7 +574,7 @@ def bench_batch(count: int, minutes: int, reps: int) -> None:
     """Episodes per minute of `kit render FOLDER --force` with --jobs 1 and --jobs 2, and on a
     local Dask cluster of one and two workers."""
     results = batch_figures(count, minutes, reps)
-    for key in ("jobs_1", "jobs_2", "dask_1", "dask_2"):
+    for key in ("jobs_1", "jobs_2", "jobs_1_one_core", "dask_1", "dask_2", "dask_1_one_core"):
         if key in results:
             wall = results[key]["wall"]
             print(

@@ -26,6 +26,7 @@ import datetime as dt
 import json
 import re
 import sys
+import textwrap
 import urllib.parse
 from collections import Counter
 from collections.abc import Sequence
@@ -409,6 +410,79 @@ def unmatched(page: CorpusPage, text: str) -> list[tuple[int, Label]]:
     return missing
 
 
+# -- variants: the same page stored in another text shape ------------------------------------
+
+WRAP = 72  # columns: the width an email client or an old text export wraps at
+
+
+def _wrapped(text: str) -> str:
+    """Each line hard-wrapped at WRAP columns (blank lines kept), as email and old exports do."""
+    out = []
+    for line in text.split("\n"):
+        wrapped = textwrap.wrap(line, WRAP, break_long_words=False, break_on_hyphens=False)
+        out.append("\n".join(wrapped))
+    return "\n".join(out)
+
+
+def _blank_lines(text: str) -> str:
+    """A blank line after every line, as a word processor's export puts them."""
+    return "\n\n".join(line for line in text.split("\n") if line.strip()) + "\n"
+
+
+def _one_line(text: str) -> str:
+    """The whole text on one line, as a paste that lost every line break."""
+    return " ".join(text.split()) + "\n"
+
+
+VARIANTS = {"wrap": _wrapped, "blank": _blank_lines, "oneline": _one_line}
+NAME_VARIANTS = ("names", "bare")  # speakers renamed: scripts/import_variants.py
+
+
+def variant(name: str, page: CorpusPage, text: str) -> str | None:
+    """The page's text in the variant's shape; None for a caption file (its lines are cues,
+    not a shape the producer chose) or an HTML page (its tags say where lines end)."""
+    if page.text_name.endswith((".srt", ".vtt")) or re.search(r"(?m)^\s*\S.*-->", text):
+        return None
+    if re.search(r"(?i)<(?:html|body|p|div)\b", text[:5000]):
+        return None
+    return VARIANTS[name](text)
+
+
+def _variants_table(pages: list[CorpusPage], corpus: Path, names: list[str]) -> str:
+    """Each variant's mean beside the same pages' original mean, and the pages it loses on."""
+    lines = []
+    for name in names:
+        base, moved, lost = [], [], []
+        for page in pages:
+            path = corpus / "texts" / page.text_name
+            if not path.exists():
+                continue
+            text = path.read_text(encoding="utf-8-sig")
+            shaped = variant(name, page, text)
+            if shaped is None:
+                continue
+            a, b = score_page(page, text), score_page(page, shaped)
+            base.append(a)
+            moved.append(b)
+            if b.right < a.right or (a.title_right and not b.title_right):
+                lost.append(
+                    f"  {page.id}: {a.right}/{a.labels} -> {b.right}/{b.labels}"
+                    f"{'' if b.title_right or not a.title_right else ', title lost'}"
+                    f"{f' ({b.error})' if b.error else ''}"
+                )
+        m, v = summary(base), summary(moved)
+        lines.append(
+            f"{name}: {v['pages']} pages, as stored {m['accuracy']:.0%} /"
+            f" {m['spoken_accuracy']:.0%} spoken, titles {m['titles_right']};"
+            f" {name} {v['accuracy']:.0%} /"
+            f" {v['spoken_accuracy']:.0%} spoken, titles {v['titles_right']},"
+            f" labels {v['labels_spoken']}, timecodes {v['timecodes_spoken']},"
+            f" furniture {v['furniture_spoken']}; {len(lost)} page(s) lose"
+        )
+        lines += lost
+    return "\n".join(lines)
+
+
 # -- the command ------------------------------------------------------------------------------
 
 
@@ -470,7 +544,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--check", action="store_true", help="only check the page files (no scores, any split)"
     )
+    parser.add_argument(
+        "--variants",
+        default="",
+        help="also score perturbed variants of each page (comma list): speakers renamed"
+        " (names), and their labels' role words dropped too (bare; see"
+        f" scripts/import_variants.py); or stored in other shapes: {', '.join(VARIANTS)}",
+    )
+    parser.add_argument("--seeds", type=int, default=2, help="name variants per page (default 2)")
     args = parser.parse_args(argv)
+    variants = [v for v in args.variants.split(",") if v]
+    known = (*NAME_VARIANTS, *VARIANTS)
+    if unknown_variants := set(variants) - set(known):
+        print(
+            f"error: --variants: no variant {', '.join(sorted(unknown_variants))};"
+            f" known: {', '.join(known)}",
+            file=sys.stderr,
+        )
+        return 2
+    named = [v for v in variants if v in NAME_VARIANTS]
+    if len(named) > 1:
+        print("error: --variants: names or bare, not both", file=sys.stderr)
+        return 2
+    shapes = [v for v in variants if v in VARIANTS]
     try:
         pages = load_corpus(args.corpus)
     except PageError as exc:
@@ -500,6 +596,10 @@ def main(argv: list[str] | None = None) -> int:
         pages = [p for p in pages if p.id in args.page]
     elif args.split != "all":
         pages = [p for p in pages if p.split == args.split]
+    if shapes:
+        print(_variants_table(pages, args.corpus, shapes))
+        if not named:
+            return 0
     scores, skipped = [], []
     for page in pages:
         text_path = args.corpus / "texts" / page.text_name
@@ -507,6 +607,8 @@ def main(argv: list[str] | None = None) -> int:
             skipped.append(page.id)
             continue
         scores.append(score_page(page, text_path.read_text(encoding="utf-8-sig")))
+    if named:
+        return _score_variants(args, named[0], pages, scores, skipped)
     if args.json:
         out = {
             "split": args.split,
@@ -540,6 +642,75 @@ def main(argv: list[str] | None = None) -> int:
             f" {', '.join(skipped)}",
             file=sys.stderr,
         )
+    return 0
+
+
+def _score_variants(
+    args: argparse.Namespace,
+    kind: str,
+    pages: list[CorpusPage],
+    scores: list[Score],
+    skipped: list[str],
+) -> int:
+    """Each page beside its variants: the originals' mean, the variants' mean, and the pages
+    whose variants lose most (what the importer keyed on was the page's names)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import import_variants
+
+    originals = {s.id: s for s in scores}
+    variants: dict[str, list[Score]] = {}
+    lost_labels = 0
+    for page in pages:
+        if page.id in skipped:
+            continue
+        text = (args.corpus / "texts" / page.text_name).read_text(encoding="utf-8-sig")
+        for seed in range(1, args.seeds + 1):
+            vpage, vtext, _ = import_variants.variant(page, text, seed, drop_roles=kind == "bare")
+            lost_labels += len(unmatched(vpage, vtext))
+            variants.setdefault(page.id, []).append(score_page(vpage, vtext))
+    flat = [v for vs in variants.values() for v in vs]
+    if args.json:
+        out = {
+            "variants": kind,
+            "seeds": args.seeds,
+            "originals": summary(scores),
+            "summary": summary(flat),
+            "pages": {
+                pid: {
+                    "original": originals[pid].accuracy,
+                    "variants": [v.accuracy for v in vs],
+                    "wrong": [[d for d in v.details if not d["right"]] for v in vs],
+                }
+                for pid, vs in variants.items()
+            },
+        }
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return 0
+    head = f"{'page':40} {'orig':>5} {'vars':>5} {'diff':>5}  variants"
+    lines = [head, "-" * len(head)]
+    for pid, vs in variants.items():
+        mean = sum(v.accuracy for v in vs) / len(vs)
+        orig = originals[pid].accuracy
+        each = " ".join(f"{v.accuracy:.0%}" for v in vs)
+        lines.append(f"{pid[:40]:40} {orig:>5.0%} {mean:>5.0%} {mean - orig:>+5.0%}  {each}")
+    print("\n".join(lines))
+    if args.verbose:
+        for vs in variants.values():
+            for v in vs:
+                wrong = [d for d in v.details if not d["right"]]
+                if not wrong:
+                    continue
+                print(f"\n== {v.id}")
+                for d in wrong:
+                    print(f"  [{d['kind']}/{d['speaker']}] {d['match']!r}: {d['why']}")
+    o, m = summary(scores), summary(flat)
+    print(
+        f"\noriginals: {o['accuracy']:.0%} / {o['spoken_accuracy']:.0%} spoken, titles"
+        f" {o['titles_right']}/{o['pages']}, {o['labels_spoken']} labels"
+        f"\n{kind} variants ({args.seeds} per page): {m['accuracy']:.0%} /"
+        f" {m['spoken_accuracy']:.0%} spoken, titles {m['titles_right']}/{m['pages']},"
+        f" {m['labels_spoken']} labels; {lost_labels} label(s) not findable in a variant"
+    )
     return 0
 
 

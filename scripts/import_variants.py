@@ -1,189 +1,178 @@
-"""Score `kit import`'s episode title on perturbed tuning pages (issue 24).
+"""Perturbed variants of the import corpus's tuning pages (issue 24, round 9).
 
-Tuning pages flatter the importer: it has seen them. This script changes what a
-page-specific rule would key on around each page's headline, keeps the hand title valid,
-and scores the title on every variant. A page takes part only when its headline stands on
-a line of its own above the first hand label (else there is nothing to move). Variants,
-made in memory (nothing is written):
+Tuning-page scores are inflated: the importer has been tuned on those pages, and a rule
+that keys on one page's names ("Larry King", "CAROL OFF") scores there and nowhere else. A
+variant keeps a page's hand labels valid but changes what such a rule keys on:
 
-- site-above: the outlet's name on a line above the headline
-- nav-above: a row of links above it; nav-lines: a menu, one link a line
-- outlet-suffix: " | Outlet" after the headline; outlet-dash: " - Outlet"
-- date-before, date-after: a date line above or below it
-- moved: the headline one header line further down; moved2: two
-- section-above: a section's name ("Politics") above it
-- byline-after: "By Ann Lee" below it
+- `names`: every named speaker of the hand labels gets another plausible name, the same one
+  wherever the page prints it (full name, surname alone, first name alone, in capitals or
+  not, possessive), in the text, the headline, the labels' match words and speakers;
+- `bare`: as `names`, and the role words of the renamed speakers' labels are dropped too
+  (`NAME, HOST:` and `NAME (host):` become `NAME:`), so only the page's evidence is left.
 
-The outlet, section and byline names are picked per page from small lists, so that no
-rule can learn one name. Usage: scripts/import-variants [-v] [--kind KIND] [--page ID]
+Roles given as labels ("Reporter", "Speaker 1", "Q") are not names and stay. A name word
+that the page also uses as a common word in lower case ("Off", "Key", "Will") is renamed
+only where it cannot start a sentence or is a label (`WILL:`). Variants are made in memory
+from a seed, so the same seed gives the same variant; `scripts/import-eval --variants
+names` scores them beside the originals.
 """
 
 from __future__ import annotations
 
-import argparse
-import hashlib
-import sys
-from collections.abc import Callable, Iterator
-from pathlib import Path
+import dataclasses
+import random
+import re
+from collections.abc import Sequence
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+FIRST_NAMES = (
+    "Alma", "Bruno", "Celine", "Dmitri", "Esther", "Farid", "Greta", "Hamish", "Ines",
+    "Jovan", "Keiko", "Lorenzo", "Marisol", "Nikhil", "Odile", "Pavel", "Quinn", "Rosalind",
+    "Soren", "Tamsin", "Ulrich", "Vesna", "Wendell", "Ximena", "Yusuf", "Zora", "Anselm",
+    "Brigid", "Cormac", "Dagny", "Emeka", "Fenella", "Gideon", "Hilde", "Idris", "Jolene",
+    "Kwame", "Leocadia", "Mirela", "Norbert", "Oona", "Piers", "Rafaela", "Stellan", "Thea",
+    "Valentin", "Wilhelmina", "Yara", "Zeno", "Agathe",
+)  # fmt: skip
+SURNAMES = (
+    "Abernathy", "Brandtner", "Castellanos", "Dunleavy", "Eskildsen", "Fairweather",
+    "Gallardo", "Halvorsen", "Ismailov", "Jaramillo", "Kowalczyk", "Lindqvist", "Mbeki",
+    "Nakashima", "Okonkwo", "Pettersen", "Quaresma", "Rasmussen", "Szabo", "Thorsby",
+    "Urquhart", "Vasquez", "Whitcombe", "Yamamura", "Zielinski", "Achterberg", "Bellweather",
+    "Cavanagh", "Delacroix", "Eberhardt", "Fitzwilliam", "Grzelak", "Hargreave", "Iwasaki",
+    "Jablonski", "Kettleborough", "Larouche", "Montgomery", "Novakovic", "Ostrander",
+    "Pemberton", "Radcliffe", "Sandoval", "Tremblay", "Vanterpool", "Wojcik", "Ekwueme",
+    "Haddad", "Marchetti", "Oyelaran",
+)  # fmt: skip
 
-from import_eval import (
-    CORPUS,
-    CorpusPage,
-    import_parts,
-    load_corpus,
-    normalized,
-    title_matches,
-    words,
-)
-
-OUTLETS = (
-    "Northfield Public Radio",
-    "The Lantern",
-    "Riverbend Voices",
-    "Meridian Broadcasting",
-    "Tidewater Post",
-    "Coastline",
-    "KVXR 91.5 FM",
-    "The Weekly Almanac",
-)
-SECTIONS = ("Politics", "Arts & Culture", "Podcasts", "World", "Opinion", "Science")
-BYLINES = ("By Ann Lee", "By Tomas Ferreira and Mei Chen", "By Grace O'Neill, Senior Editor")
-DATES = ("March 3, 2019", "12 October 2021", "Tuesday, June 7, 2016", "2020-11-05")
-NAV_ROWS = (
-    "Home | News | Podcasts | About | Contact",
-    "Home · Shows · Schedule · Donate",
-    "Listen Live   Programs   Podcasts   Support Us",
-)
-MENUS = (
-    ["Home", "Shows", "Podcasts", "About Us", "Donate"],
-    ["News", "Sport", "Weather", "Listen"],
-)
+# label speakers that are roles, not names: their words are never renamed
+_ROLES = """reporter reporters question questioner presenter announcer speaker moderator
+    interviewer interviewee journalist host narrator q a pm mpc newsreader operator audience
+    congregation pastor preacher lecturer homilist professor voice extra boy project man
+    woman panellist panelist intro archive clip continuity financial secretary spokesperson
+    the doctor director librarian male female interview old sailor radio officer mystery
+    guest staff video bbc one news minister prime deputy president governor sir usec datuk
+    mr mrs ms dr chancellor senator judge captain general"""
+ROLE_WORDS = frozenset(_ROLES.split())
+_TOKEN_CHARS = r"[^\W\d_][\w'’\-]*"
 
 
-def _pick(options: tuple[str, ...] | tuple[list[str], ...], page: CorpusPage, salt: str) -> object:
-    digest = hashlib.sha256(f"{page.id}/{salt}".encode()).digest()
-    return options[digest[0] % len(options)]
-
-
-def headline_at(page: CorpusPage, lines: list[str]) -> tuple[int, int] | None:
-    """(index of the headline's line, index of the first hand label's line), or None when the
-    headline is not a line of its own above the first spoken hand label."""
-    want = normalized(page.title)
-    spoken = [lab for lab in page.labels if lab.kind in ("host", "guest")]
-    first = words(spoken[0].match) if spoken else []
-    body = len(lines)
-    for at, line in enumerate(lines):
-        got = words(line)
-        if first and any(got[i : i + len(first)] == first for i in range(len(got))):
-            body = at
-            break
-    for at, line in enumerate(lines[:body]):
-        if normalized(line) == want:
-            return at, body
-    return None
-
-
-def _insert(lines: list[str], at: int, new: list[str]) -> list[str]:
-    block = [x for line in new for x in (line, "")]
-    return [*lines[:at], *block, *lines[at:]]
-
-
-def _moved(lines: list[str], at: int, body: int, steps: int) -> list[str] | None:
-    """The headline moved past the next `steps` non-blank header lines."""
-    rest = [i for i in range(at + 1, body) if lines[i].strip()]
-    if len(rest) < steps:
-        return None
-    target = rest[steps - 1]
-    moved = [*lines[:at], *lines[at + 1 : target + 1], lines[at], *lines[target + 1 :]]
-    return moved
-
-
-Variant = Callable[[CorpusPage, list[str], int, int], list[str] | None]
-
-
-def _variants() -> dict[str, Variant]:
-    def outlet(p: CorpusPage) -> str:
-        return str(_pick(OUTLETS, p, "outlet"))
-
-    return {
-        "original": lambda p, lines, at, body: lines,
-        "site-above": lambda p, lines, at, body: _insert(lines, at, [outlet(p)]),
-        "nav-above": lambda p, lines, at, body: _insert(lines, at, [str(_pick(NAV_ROWS, p, "n"))]),
-        "nav-lines": lambda p, lines, at, body: _insert(lines, at, list(_pick(MENUS, p, "m"))),  # type: ignore[call-overload]
-        "outlet-suffix": lambda p, lines, at, body: [
-            *lines[:at],
-            f"{lines[at].rstrip()} | {outlet(p)}",
-            *lines[at + 1 :],
-        ],
-        "outlet-dash": lambda p, lines, at, body: [
-            *lines[:at],
-            f"{lines[at].rstrip()} - {outlet(p)}",
-            *lines[at + 1 :],
-        ],
-        "date-before": lambda p, lines, at, body: _insert(lines, at, [str(_pick(DATES, p, "d"))]),
-        "date-after": lambda p, lines, at, body: _insert(
-            lines, at + 1, [str(_pick(DATES, p, "d"))]
-        ),
-        "moved": lambda p, lines, at, body: _moved(lines, at, body, 1),
-        "moved2": lambda p, lines, at, body: _moved(lines, at, body, 2),
-        "section-above": lambda p, lines, at, body: _insert(
-            lines, at, [str(_pick(SECTIONS, p, "s"))]
-        ),
-        "byline-after": lambda p, lines, at, body: _insert(
-            lines, at + 1, [str(_pick(BYLINES, p, "b"))]
-        ),
-    }
-
-
-def variant_texts(page: CorpusPage, text: str) -> Iterator[tuple[str, str]]:
-    """(kind, text) of every variant of the page that can be made."""
-    lines = text.split("\n")
-    found = headline_at(page, lines)
-    if found is None:
-        return
-    at, body = found
-    for kind, make in _variants().items():
-        made = make(page, lines, at, body)
-        if made is not None:
-            yield kind, "\n".join(made)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="scripts/import-variants", description=__doc__)
-    parser.add_argument("--page", action="append", default=[])
-    parser.add_argument("--kind", action="append", default=[])
-    parser.add_argument("-v", "--verbose", action="store_true", help="each wrong title")
-    parser.add_argument("--corpus", type=Path, default=CORPUS, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    pages = [p for p in load_corpus(args.corpus) if p.split == "tune"]
-    if args.page:
-        pages = [p for p in pages if p.id in args.page]
-    totals: dict[str, list[int]] = {}
-    wrong: list[str] = []
-    for page in pages:
-        path = args.corpus / "texts" / page.text_name
-        if not path.exists() or path.suffix in (".srt", ".vtt"):
+def _name_tokens(speaker: str) -> list[str]:
+    """The words of a speaker's name that a variant renames: not roles, titles or initials."""
+    if re.search(r"[\d_]", speaker):
+        return []
+    tokens = []
+    for raw in speaker.split():
+        token = raw.strip(".,()")
+        if not re.fullmatch(_TOKEN_CHARS, token) or len(token) < 3:
             continue
-        for kind, text in variant_texts(page, path.read_text(encoding="utf-8-sig")):
-            if args.kind and kind not in args.kind:
+        if token.lower() in ROLE_WORDS:
+            continue
+        tokens.append(token)
+    return tokens
+
+
+@dataclasses.dataclass(frozen=True)
+class Renaming:
+    """The name words a variant replaces (original word -> new word) and its options."""
+
+    words: dict[str, str]
+    common: frozenset[str]  # words the page also uses in lower case
+    drop_roles: bool = False
+    initials: dict[str, str] = dataclasses.field(default_factory=dict)  # "SH" -> "GJ"
+
+    def _pattern(self) -> re.Pattern[str]:
+        alts = "|".join(re.escape(w) for w in sorted(self.words, key=len, reverse=True))
+        return re.compile(rf"(?<![\w'’\-])({alts})(?![\w\-])", re.IGNORECASE)
+
+    def apply(self, text: str, name: bool = False) -> str:
+        """The text renamed; `name`: the text is a speaker's name, every word of it a name."""
+        if not self.words:
+            return text
+        lower = {k.lower(): v for k, v in self.words.items()}
+        common = {w.lower() for w in self.common}
+
+        def swap(m: re.Match[str]) -> str:
+            found = m.group(1)
+            new = lower[found.lower()]
+            upper = found.isupper() or (len(found) > 3 and found[2:].isupper())
+            if not upper and not found[0].isupper():
+                return found  # a lower-case word, not the name
+            if found.lower() in common and not upper and not name:
+                before = text[max(0, m.start() - 3) : m.start()]
+                after = text[m.end() : m.end() + 2]
+                sentence_start = not before.strip() or re.search(r"[.?!\"“”:]\s*$", before)
+                if sentence_start and not after.startswith(":"):
+                    return found
+            return new.upper() if upper else new
+
+        text = self._pattern().sub(swap, text)
+        for old, new in self.initials.items():  # "SH:" labels of "Sandra Stewart Holyoak"
+            text = re.sub(rf"(?<![\w'’.-]){old}(?=\.?\s*:)", new, text)
+        return text
+
+
+def renaming(
+    speakers: Sequence[str], text: str, seed: int | str, drop_roles: bool = False
+) -> Renaming:
+    """A new name for every name word of the speakers: first words from FIRST_NAMES, later
+    words from SURNAMES, none already on the page."""
+    rng = random.Random(seed)
+    firsts = [n for n in FIRST_NAMES if not re.search(rf"\b{n}\b", text, re.IGNORECASE)]
+    lasts = [n for n in SURNAMES if not re.search(rf"\b{n}\b", text, re.IGNORECASE)]
+    rng.shuffle(firsts)
+    rng.shuffle(lasts)
+    words: dict[str, str] = {}
+    seen: set[str] = set()
+    for speaker in speakers:
+        tokens = _name_tokens(speaker)
+        for i, token in enumerate(tokens):
+            if token.lower() in seen:
                 continue
-            _, _, title = import_parts(text, page.source_name)
-            right = title_matches(title, page.title)
-            total = totals.setdefault(kind, [0, 0])
-            total[0] += right
-            total[1] += 1
-            if not right:
-                wrong.append(f"{kind:14} {page.id}: got {title!r}, want {page.title!r}")
-    for kind, (right, count) in totals.items():
-        print(f"{kind:14} {right:>3}/{count}")
-    variants = [t for k, t in totals.items() if k != "original"]
-    print(f"{'variants':14} {sum(t[0] for t in variants):>3}/{sum(t[1] for t in variants)}")
-    if args.verbose:
-        print("\n".join(wrong))
-    return 0
+            seen.add(token.lower())
+            first = (i == 0 and len(tokens) > 1) or (len(tokens) == 1 and rng.random() < 0.5)
+            pool = firsts if first and firsts else lasts
+            words[token] = pool.pop()
+    common = frozenset(w for w in words if re.search(rf"(?<![\w'’]){w.lower()}(?!\w)", text))
+    initials: dict[str, str] = {}
+    for speaker in speakers:
+        tokens = _name_tokens(speaker)
+        if len(tokens) < 2:
+            continue
+        new = [words[t] for t in tokens if t in words]
+        for old_form, new_form in (
+            ("".join(t[0] for t in tokens), "".join(t[0] for t in new)),
+            (tokens[0][0] + tokens[-1][0], new[0][0] + new[-1][0]),
+        ):
+            initials.setdefault(old_form.upper(), new_form.upper())
+    return Renaming(words, common, drop_roles, initials)
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+def drop_label_roles(text: str, names: Sequence[str]) -> str:
+    """`NAME, ROLE:` and `NAME (role):` labels of the given names become `NAME:`."""
+    if not names:
+        return text
+    alts = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    label = re.compile(
+        rf"(?mi)^(\s*(?:\*\*|<b>|<strong>)?(?:{alts})(?:\s+(?:{alts}))*)"
+        r"(?:\s*,\s*[^:\n,]{1,40}|\s*\([^)\n]{1,40}\))(\s*(?:\*\*|</b>|</strong>)?\s*:)"
+    )
+    return label.sub(r"\1\2", text)
+
+
+def variant(page, text: str, seed: int, drop_roles: bool = False):  # type: ignore[no-untyped-def]
+    """The page (a scripts/import_eval.py CorpusPage) and its text with its speakers
+    renamed; labels whose renamed match words are not in the new text keep their old ones
+    (a name at a sentence start the renaming left alone)."""
+    speakers = list(dict.fromkeys(lab.speaker for lab in page.labels if lab.speaker))
+    ren = renaming(speakers, text, f"{page.id}:{seed}", drop_roles)
+    new_text = ren.apply(text)
+    if drop_roles:
+        new_text = drop_label_roles(new_text, list(ren.words.values()))
+    labels = []
+    for lab in page.labels:
+        match = ren.apply(lab.match)
+        speaker = ren.apply(lab.speaker, name=True) if lab.speaker else lab.speaker
+        labels.append(dataclasses.replace(lab, match=match, speaker=speaker))
+    new_page = dataclasses.replace(
+        page, id=f"{page.id}~{seed}", title=ren.apply(page.title), labels=tuple(labels)
+    )
+    return new_page, new_text, ren

@@ -445,6 +445,8 @@ def test_relative_enclosure_url(dist: Path) -> None:
         ('<guid isPermaLink="false">', "<guid>", "feed-guid"),
         ("Tue, 05 Mar 2024 06:00:00 +0000", "2024-03-05", "feed-pubdate"),
         ("<itunes:episode>7", "<itunes:episode>0", "feed-episode-numbers"),
+        ("<itunes:episode>7", "<itunes:episode>2147483648", "feed-episode-numbers"),
+        ("<itunes:episode>7", "<itunes:episode>99999999999999999999999", "feed-episode-numbers"),
         ("<itunes:episodeType>full", "<itunes:episodeType>Full", "feed-episode-numbers"),
         ('type="text/vtt"', 'type="text/plain-ish"', "feed-podcast-links"),
         ("<title>The First Episode", "<title>Test Show: The First Episode",

@@ -30,7 +30,7 @@ from broadcast_kit.tts import casting, registry
 from broadcast_kit.tts.cache import SpeechCache
 
 DATA = Path(__file__).parent / "data" / "import"
-CASES = sorted(p for p in DATA.iterdir() if p.suffix in (".txt", ".html", ".srt", ".vtt"))
+CASES = sorted(p for p in DATA.iterdir() if p.suffix in (".txt", ".html", ".srt", ".vtt", ".sbv"))
 SAMPLE = DATA / "kbs-2012-09-06-korea-today-and-tomorrow.txt"
 runner = CliRunner()
 

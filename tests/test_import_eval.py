@@ -151,3 +151,73 @@ def test_check_finds_labels_that_are_not_in_the_text(capsys: pytest.CaptureFixtu
     assert ev.words("0:00:14Good afternoon") == ["0", "00", "14", "good", "afternoon"]
     assert ev.main(["--corpus", str(DATA), "--check"]) == 0
     assert "1 pages (1 with text), 1 outlets" in capsys.readouterr().out
+
+
+def _load_variants() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "import_variants", ROOT / "scripts" / "import_variants.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["import_variants"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_name_variant_renames_every_form_and_keeps_labels_findable() -> None:
+    va = _load_variants()
+    text = (
+        "Harbour Hour with Will Okafor\n\n"
+        "WILL OKAFOR, HOST: Good evening. Will the ferry run? I asked Dana Reyes.\n\n"
+        "DANA REYES (skipper): It will, Will. Okafor's question is fair.\n\n"
+        "OKAFOR: Thank you, Dana. REPORTER: And the tide?\n\n"
+        "WO: Quite so. DR: High at nine.\n"
+    )
+    labels = (
+        ev.Label("Good evening. Will the ferry run? I asked Dana Reyes", "host", "Will Okafor"),
+        ev.Label("It will, Will. Okafor's question is fair", "guest", "Dana Reyes"),
+        ev.Label("Thank you, Dana", "host", "Will Okafor"),
+        ev.Label("And the tide", "guest", "Reporter"),
+    )
+    page = ev.CorpusPage(
+        "harbour", "Invented", "radio-news", "https://x.invalid/h", "Harbour Hour with Will"
+        " Okafor", "tune", labels, Path("harbour.yaml"),
+    )  # fmt: skip
+    vpage, vtext, ren = va.variant(page, text, 3)
+    assert set(ren.words) == {"Will", "Okafor", "Dana", "Reyes"}
+    new = {k: ren.words[k] for k in ren.words}
+    # every form: capitals, possessive, first name alone; "Will" opening a question and
+    # "It will" stay words; a role label is not a name
+    assert f"{new['Will'].upper()} {new['Okafor'].upper()}, HOST:" in vtext
+    assert f"{new['Okafor']}'s question" in vtext
+    assert f"Thank you, {new['Dana']}." in vtext
+    assert "Will the ferry run?" in vtext and "It will," in vtext
+    assert "REPORTER:" in vtext and "Okafor" not in vtext and "Reyes" not in vtext
+    assert vpage.title == f"Harbour Hour with {new['Will']} {new['Okafor']}"
+    assert [lab.speaker for lab in vpage.labels][:2] == [
+        f"{new['Will']} {new['Okafor']}",
+        f"{new['Dana']} {new['Reyes']}",
+    ]
+    # initials as labels ("WO:") follow the new names
+    initials = new["Will"][0] + new["Okafor"][0] + ": Quite so. " + new["Dana"][0] + new["Reyes"][0]
+    assert initials + ": High" in vtext
+    assert ev.unmatched(vpage, vtext) == []
+    # the same seed gives the same variant; bare drops the renamed labels' role words
+    assert va.variant(page, text, 3)[1] == vtext
+    bare = va.variant(page, text, 3, drop_roles=True)[1]
+    assert f"{new['Will'].upper()} {new['Okafor'].upper()}: Good" in bare
+    assert f"{new['Dana'].upper()} {new['Reyes'].upper()}: It will" in bare
+
+
+def test_variants_store_the_page_in_other_shapes() -> None:
+    page = ev.CorpusPage("p", "Invented Radio", "other", "https://x.test/p", "T", "tune", (), ROOT)
+    text = "HOST: " + "the ferry sails again from pier four " * 4 + "\nGUEST: Yes.\n"
+    wrapped = ev.variant("wrap", page, text)
+    assert wrapped is not None
+    assert max(len(line) for line in wrapped.splitlines()) <= ev.WRAP
+    assert ev.words(wrapped) == ev.words(text) and len(wrapped.splitlines()) > 2
+    assert ev.variant("blank", page, text) == f"{text.splitlines()[0]}\n\nGUEST: Yes.\n"
+    assert ev.variant("oneline", page, text) == " ".join(text.split()) + "\n"
+    captions = "1\n00:00:01,000 --> 00:00:02,000\nHello.\n"
+    assert ev.variant("wrap", page, captions) is None  # a caption file's lines are cues
+    assert ev.main(["--variants", "wrapped"]) == 2

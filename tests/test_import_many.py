@@ -26,7 +26,7 @@ def transcripts(folder: Path) -> list[Path]:
     cases = [
         p
         for p in sorted(DATA.iterdir())
-        if p.suffix in (".txt", ".html", ".srt", ".vtt") and p.stem != "no-interview"
+        if p.suffix in (".txt", ".html", ".srt", ".vtt", ".sbv") and p.stem != "no-interview"
     ]
     chosen = [p for n, p in enumerate(cases) if n % 5 == 0 or p.suffix != ".txt"]
     copies = [Path(shutil.copy(p, folder)) for p in chosen]

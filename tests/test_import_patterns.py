@@ -377,6 +377,37 @@ def test_7_the_starter_show_takes_the_programme_the_host_names_and_the_number_le
     assert loader.load(tmp_path / "new" / "episode.yaml").warnings == []
 
 
+def test_7_a_welcome_names_the_programme_and_its_station_and_the_host_voice_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Good evening and welcome to Coastal Lives on Harbour Light Radio.": the starter show
+    is "Coastal Lives" by "Harbour Light Radio"; the host's voice takes the gender the page
+    gives the host, and with none says so with a check: (never a silent guess)."""
+    monkeypatch.chdir(tmp_path)
+    opening = (
+        "TOM FELD: Good evening and welcome to Coastal Lives on Harbour Light Radio. I'm Tom"
+        " Feld.\n\nMARA QUILL: Hello, Tom.\n\nFELD: How did you start?\n\n"
+        "QUILL: My father kept the light.\n"
+    )
+    cases: list[tuple[str, str]] = [
+        (opening, "{gender: female, accent: us}  # check: the page does not say the host's"),
+        (
+            opening + "\nFELD: Thank you.\n\nQUILL: Thank you, Mr Feld.\n",
+            "{gender: male, accent: us}  # check: male from",
+        ),
+    ]
+    for n, (page, voice) in enumerate(cases):
+        source = tmp_path / f"quill{n}.txt"
+        source.write_text(page, encoding="utf-8")
+        out = f"new{n}/episode.yaml"
+        done = runner.invoke(app, ["import", str(source), "-o", out])
+        assert done.exit_code == 0, done.stderr
+        text = (tmp_path / f"new{n}" / "show.yaml").read_text(encoding="utf-8")
+        show = yaml.safe_load(text)
+        assert (show["title"], show["author"]) == ("Coastal Lives", "Harbour Light Radio")
+        assert voice in text.split("  host:\n", 1)[1].splitlines()[0]
+
+
 @pytest.mark.parametrize(
     ("head", "title", "number"),
     [
@@ -405,7 +436,7 @@ def test_7_a_person_the_host_names_is_no_programme() -> None:
     )  # fmt: skip
     from broadcast_kit.importer.show import spoken_programme
 
-    assert spoken_programme(result.transcript) is None
+    assert spoken_programme(result.transcript) == (None, None)
 
 
 def test_7_the_starter_cover_passes_the_show_checks() -> None:
@@ -867,6 +898,26 @@ def test_24_a_labelled_page_starts_at_its_first_label_and_says_what_it_left_out(
     spoken = [p.text for p in result.transcript.paragraphs]
     assert spoken == ["Good afternoon.", "When will the bridge open, Mayor?"]
     assert "# check: 2 paragraph(s) of sentences above the first speaker label" in result.yaml
+
+
+def test_24_the_page_summary_above_the_labels_is_the_description() -> None:
+    summary = (
+        "Mara Quill kept lighthouses on three coasts. Presenter Tom Feld met her at Gull Point."
+    )
+    page = (
+        f"Keeping the Lights\n\n{summary}\n\nTOM FELD: Good evening, I'm Tom Feld.\n\n"
+        "MARA QUILL: Hello, Tom.\n\nFELD: How did you start?\n\nQUILL: My father kept a light.\n"
+    )
+    episode = yaml.safe_load(run(page).yaml)
+    assert episode["description"] == summary
+    assert "# check: the page's summary above the transcript" in run(page).yaml
+    long = " ".join(f"Sentence number {n} of the show notes is here." for n in range(40))
+    episode = yaml.safe_load(run(page.replace(summary, long)).yaml)
+    assert episode["description"].startswith("Sentence number 0 of")
+    assert 300 < len(episode["description"]) <= 600 and episode["description"].endswith(".")
+    # no summary: the first sentence the programme says
+    episode = yaml.safe_load(run(page.replace(f"{summary}\n\n", "")).yaml)
+    assert episode["description"] == "Good evening, I'm Tom Feld."
 
 
 @pytest.mark.parametrize(
@@ -1407,6 +1458,26 @@ def test_24_a_numbered_voice_that_says_its_name_is_that_person() -> None:
     assert result.transcript.people.host.name == "Ada Moss"
     assert "Tom Hart" not in names and "Speaker 2" in names
     assert "Speaker 1 says their name: Ada Moss" in result.yaml
+
+
+def test_24_a_numbered_voice_is_named_by_how_the_turn_before_addresses_it() -> None:
+    """An Otter-style export ("Speaker 1  0:00" on its own line): the voice the host welcomes
+    and thanks by name just before it speaks is that person; addresses naming two people
+    name no one."""
+    otter = (
+        "Speaker 1  0:00\nWelcome back to The Small Kitchen. I'm Priya Raman. Lena, welcome to"
+        " the show.\n\nSpeaker 2  0:14\nThanks for having me, Priya.\n\n"
+        "Speaker 1  0:20\nWhen did the garage become a bakery?\n\n"
+        "Speaker 2  0:24\nIn the winter of 2021.\n\n"
+        "Speaker 1  1:17\nLena Hart, thank you so much.\n\nSpeaker 2  1:19\nThank you, Priya.\n"
+    )
+    result = run(otter)
+    names = [p.person.name if p.person else None for p in result.transcript.paragraphs]
+    assert names[1::2] == ["Lena Hart"] * 3
+    assert "Speaker 2 is addressed by name: Lena Hart" in result.yaml
+    other = run(otter.replace("Lena Hart, thank you", "Mona Hart, thank you"))
+    assert "Speaker 2" in [p.person.name for p in other.transcript.paragraphs if p.person]
+    assert "addressed by name" not in other.yaml
 
 
 def test_24_cue_words_without_a_colon_are_cues_when_the_page_repeats_them() -> None:

@@ -222,3 +222,30 @@ def test_a_page_breaking_turns_with_br_reads_as_its_text(
     want = [(r["kind"], r["speaker"], r["text"]) for r in parts(DATA / case, show_dir)]
     got = [(r["kind"], r["speaker"], r["text"]) for r in parts(page, show_dir)]
     assert got == want
+
+
+def test_a_hard_wrapped_page_imports_as_its_unwrapped_text(show_dir: Path, tmp_path: Path) -> None:
+    case = DATA / "wrapped-note-and-title.txt"
+    text = case.read_text(encoding="utf-8")
+    assert max(len(line) for line in text.splitlines()) <= 72
+    unwrapped = "\n\n".join(" ".join(p.split()) for p in text.split("\n\n"))
+    copy = stored(tmp_path, case, unwrapped.encode("utf-8"))
+    assert parts(case, show_dir) == parts(copy, show_dir)
+    wrapped = importer.import_transcript(text, case.name, engine="fake", today=dt.date(2000, 1, 1))
+    assert wrapped.transcript.title is not None and wrapped.transcript.title.endswith("2025")
+    assert not any("page may differ" in p.text for p in wrapped.transcript.paragraphs)
+
+
+def test_a_blank_line_after_every_line_imports_as_the_single_spaced_text(
+    show_dir: Path, tmp_path: Path
+) -> None:
+    case = DATA / "docx-blank-lines.txt"
+    text = case.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    assert all(not line for line in lines[1::2])  # a word processor's blank after every line
+    head = text.index("RUTH OKAFOR:")  # the head's lines stand apart in both
+    single = text[:head] + "\n".join(line for line in text[head:].split("\n") if line) + "\n"
+    copy = stored(tmp_path, case, single.encode("utf-8"))
+    imported = parts(case, show_dir)
+    assert imported == parts(copy, show_dir)
+    assert len(imported) == 4  # one part per turn, not one per line

@@ -14,7 +14,7 @@ import pytest
 
 from broadcast_kit.importer.labels import LabelReader
 from broadcast_kit.importer.page import blocks
-from broadcast_kit.importer.timecodes import captions_text
+from broadcast_kit.importer.timecodes import captions_text, is_captions
 from broadcast_kit.importer.words import default_words
 from tests.conftest import IMPORT_TURNS, import_page
 
@@ -68,8 +68,13 @@ def _cues(*bodies: str) -> str:
     )
 
 
+def _read(text: str) -> tuple[str, tuple[str, ...], bool]:
+    captioned = captions_text(text)
+    return captioned.text, captioned.speakers, captioned.marked
+
+
 def test_a_dash_on_a_cues_second_line_is_a_new_speaker() -> None:
-    text, _, marked = captions_text(
+    text, _, marked = _read(
         _cues("- Did you see the boats come in?\n- Not yet, I was at the market.", ">>And you?")
     )
     assert marked
@@ -81,7 +86,7 @@ def test_a_dash_on_a_cues_second_line_is_a_new_speaker() -> None:
 
 
 def test_a_bracketed_name_twice_is_a_voice_and_a_sound_is_not() -> None:
-    text, speakers, _ = captions_text(
+    text, speakers, _ = _read(
         _cues(
             "(MARA) The tide is late.",
             "(LAUGHS) It always is.",
@@ -102,7 +107,7 @@ def test_a_bracketed_name_twice_is_a_voice_and_a_sound_is_not() -> None:
 
 
 def test_a_caption_that_is_a_name_alone_labels_the_next() -> None:
-    text, _, marked = captions_text(
+    text, _, marked = _read(
         _cues("The tide is late tonight.", "HARBOURMASTER:", "Nobody goes out on the pier.")
     )
     assert marked
@@ -176,7 +181,7 @@ def test_fields_on_one_line_above_the_headline_are_not_spoken() -> None:
 
 
 def test_a_bracketed_name_alone_labels_the_next_caption_and_a_sound_does_not() -> None:
-    text, speakers, _ = captions_text(
+    text, speakers, _ = _read(
         _cues("[Ann Lee]", "Where were you?", "[VIDEO PLAYBACK]", "[Applause]", "[Applause]")
     )
     assert speakers == ("Ann Lee",)
@@ -184,5 +189,128 @@ def test_a_bracketed_name_alone_labels_the_next_caption_and_a_sound_does_not() -
 
 
 def test_a_label_in_capitals_on_a_cues_second_line_starts_a_turn() -> None:
-    text, _, _ = captions_text(_cues("Thank you, Joe.\nJOE ROE: My pleasure."))
+    text, _, _ = _read(_cues("Thank you, Joe.\nJOE ROE: My pleasure."))
     assert text.split("\n\n") == ["Thank you, Joe.", "JOE ROE: My pleasure.\n"]
+
+
+def _timed(*cues: tuple[float, str]) -> str:
+    """SRT cues, each starting at its time and lasting one and a half seconds."""
+    out = []
+    for n, (start, body) in enumerate(cues, start=1):
+        a, b = int(start * 1000), int((start + 1.5) * 1000)
+        clock = [f"00:{ms // 60000:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}" for ms in (a, b)]
+        out.append(f"{n}\n{clock[0]} --> {clock[1]}\n{body}\n\n")
+    return "".join(out)
+
+
+def test_captions_marking_no_speaker_have_turns_told_by_questions_and_thanks() -> None:
+    told = captions_text(
+        _timed(
+            (0.0, "Tonight I'm joined by Ines from the lifeboat crew."),
+            (1.5, "Ines, thank you for coming in."),
+            (4.0, "Thank you, Rafe. Glad to be here."),  # a welcome answered
+            (6.0, "How many call-outs this year?"),  # asked after a pause: the host again
+            (8.5, "Forty-one so far."),  # a question, a pause, then the answer
+            (10.0, "Most of them in August."),
+            (12.5, "And the worst of them?"),
+            (15.0, "The night of the March gale."),
+            (17.5, "Thank you, Ines."),  # thanks to the one who spoke, by name
+        )
+    )
+    assert told.marked and told.speakers == ("Rafe", "Ines")
+    assert told.text.split("\n\n") == [
+        "Rafe: Tonight I'm joined by Ines from the lifeboat crew. Ines, thank you for coming in.",
+        "Ines: Thank you, Rafe. Glad to be here.",
+        "Rafe: How many call-outs this year?",
+        "Ines: Forty-one so far. Most of them in August.",
+        "Rafe: And the worst of them?",
+        "Ines: The night of the March gale.",
+        "Rafe: Thank you, Ines.\n",
+    ]
+    assert [why.split("; ")[1] for _, why in told.told] == [
+        "the first turn of the two voices told apart",
+        "a turn told by a welcome answered with thanks",
+        "a turn told by a new question after the answer",
+        "a turn told by a question, a pause, then the answer",
+        "a turn told by a new question after the answer",
+        "a turn told by a question, a pause, then the answer",
+        "a turn told by thanks to the one who spoke before, by name",
+    ]
+
+
+def test_turns_told_without_names_are_numbered_voices() -> None:
+    told = captions_text(
+        _timed((0.0, "Did the ferry run today?"), (2.5, "Only the morning one."), (4.0, "Why?"))
+    )
+    assert told.speakers == ("Speaker 1", "Speaker 2")
+    assert told.text.startswith("Speaker 1: Did the ferry run today?\n\nSpeaker 2: Only")
+
+
+@pytest.mark.parametrize(
+    "cues",
+    [
+        # questions the speaker answers at once, with no pause: a talk's own questions
+        ((0.0, "Who here has lost a glove?"), (1.5, "All of you."), (3.0, "Where do they go?")),
+        # a tag question, a pause, and the same voice going on
+        ((0.0, "It's been a long winter, hasn't it?"), (2.5, "The quay froze twice.")),
+        # a pause after a statement shows nothing
+        ((0.0, "The quay froze twice."), (5.0, "The ferry stopped."), (9.0, "We walked.")),
+    ],
+    ids=["asked-and-answered-at-once", "tag-question", "pauses-only"],
+)
+def test_captions_whose_words_show_no_change_stay_one_voice(
+    cues: tuple[tuple[float, str], ...],
+) -> None:
+    told = captions_text(_timed(*cues))
+    assert not told.marked and told.speakers == () and told.told == ()
+    assert ":" not in told.text
+
+
+def test_chevron_marks_naming_no_one_are_two_voices_taking_turns() -> None:
+    told = captions_text(
+        _cues(
+            ">> Here is Mara Lind at the lock. Mara?",
+            ">> Thanks, Joe. The gates are open again.",
+            ">> And the queue of boats?\n>> Gone by noon.",
+        )
+    )
+    assert told.speakers == ("Joe", "Mara")  # who is thanked, who is addressed
+    assert told.text.split("\n\n") == [
+        "Joe: Here is Mara Lind at the lock. Mara?",
+        "Mara: Thanks, Joe. The gates are open again.",
+        "Joe: And the queue of boats?",
+        "Mara: Gone by noon.\n",
+    ]
+    # a cue that names its speaker: the captions' own labels, no turns told
+    named = captions_text(_cues(">> JOE: Here we are.", ">> Thanks, Joe.", ">> Look there."))
+    assert named.told == () and "JOE: Here we are." in named.text
+
+
+def test_sounds_and_songs_inside_a_captions_words_are_cues_of_their_own() -> None:
+    told = captions_text(
+        _cues(
+            "It was cold, (coughs) very cold.",
+            "♪ Row along the quay ♪ And that was the choir.",
+            "(MARA) (SIGHS) We go on.",  # a voice's tag and a sound opening the turn stay
+            "(MARA) Look.",
+        )
+    )
+    assert told.text.split("\n\n") == [
+        "It was cold,",
+        "(coughs)",
+        "very cold.",
+        "(MUSIC)",
+        "And that was the choir.",
+        "Mara: (SIGHS) We go on. Look.\n",
+    ]
+
+
+def test_youtube_sbv_timings_are_captions_even_saved_as_text() -> None:
+    sbv = "".join(
+        f"0:00:{2 * n:02d}.000,0:00:{2 * n + 1:02d}.500\nLine {n} of the captions.\n\n"
+        for n in range(6)
+    )
+    assert is_captions(sbv, "captions.txt") and is_captions("", "captions.sbv")
+    told = captions_text(sbv)
+    assert "0:00" not in told.text and ",0" not in told.text
+    assert told.text.startswith("Line 0 of the captions.")

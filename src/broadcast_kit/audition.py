@@ -9,6 +9,7 @@ pitch adjustments, the speech cache), so a clip sounds exactly as the episode wi
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ import numpy as np
 
 from broadcast_kit import ffmpeg
 from broadcast_kit.errors import EngineError, InputError, OutputError
+from broadcast_kit.files import stream
 from broadcast_kit.model import Voice, VoiceWanted
 from broadcast_kit.publish import samples_page
 from broadcast_kit.publish.samples_page import Sample
@@ -123,7 +125,7 @@ def speak(text: str, cast: Cast, cache: SpeechCache | None = None) -> np.ndarray
     from broadcast_kit.tts.synth import Utterance, synthesize_all
 
     said = sentences(" ".join(text.split()))
-    if not said:
+    if not said or not re.search(r"\w", text):  # as a script part: a word, not only marks
         raise InputError('nothing to say: give a sentence, e.g. kit say "Hello." --voice host')
     utterances = [Utterance(s, cast.key, cast.voice, cast.lexicon) for s in said]
     audio, _ = synthesize_all(utterances, cache or SpeechCache())
@@ -142,14 +144,24 @@ def write_clip(samples: np.ndarray, out: Path) -> None:
         if out.suffix.lower() == ".mp3"
         else ["-c:a", "pcm_s16le", "-f", "wav"]
     )
+    if out.suffix.lower() not in (".wav", ".mp3"):
+        raise InputError(f"--out {out}: a clip is a .wav or .mp3 file; name one (e.g. {out}.wav)")
     try:
+        if stream(out):  # a device such as /dev/null is written into, never replaced
+            raise OutputError(
+                f"--out {out}: is a device or a named pipe, not a file; name a .wav or .mp3 file"
+            )
         out.parent.mkdir(parents=True, exist_ok=True)
+    except IsADirectoryError:
+        raise OutputError(f"--out {out}: is a folder; name a .wav or .mp3 file in it") from None
     except OSError as exc:
         raise OutputError(f"{out.parent} could not be created ({exc.strerror})") from exc
     temp = out.with_name(f".{out.name}.tmp")
     try:
         ffmpeg.encode(samples[:, None], RATE, temp, codec)
         os.replace(temp, out)
+    except OSError as exc:
+        raise OutputError(f"--out {out}: cannot write the clip ({exc.strerror})") from exc
     finally:
         temp.unlink(missing_ok=True)
 

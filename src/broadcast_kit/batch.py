@@ -74,7 +74,10 @@ def find(paths: Iterable[Path]) -> list[Path]:
         else:
             below = [path]  # a missing file fails as that episode's error
         for episode in below:
-            key = episode.resolve()
+            try:
+                key = episode.resolve()
+            except (OSError, RuntimeError):  # a symlink loop: it fails as that episode's error
+                key = Path(os.path.abspath(episode))
             if key not in seen:
                 seen.add(key)
                 found.append(episode)

@@ -3,8 +3,10 @@ then `os.replace` it into place (atomic on the same file system)."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,14 +34,32 @@ def blocking_file(folder: Path) -> Path | None:
     return None
 
 
+def stream(path: Path) -> bool:
+    """True when `path` is a device or a named pipe (/dev/null, /dev/stdout, a FIFO): written
+    into, never replaced (os.replace would put a file where the device was, even /dev/null
+    when run as root); raises IsADirectoryError for a folder."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    return not stat.S_ISREG(mode)
+
+
 @contextmanager
 def atomic_open(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
     """Open a temp file next to `path`; it replaces `path` when the block ends without an
-    error and is removed when it does not. Creating the folder may raise OSError."""
+    error and is removed when it does not. A device or named pipe (`stream`) is written
+    into instead; a folder raises IsADirectoryError. Creating the folder may raise OSError."""
+    encoding = None if "b" in mode else "utf-8"
+    if stream(path):
+        with open(path, mode, encoding=encoding) as handle:
+            yield handle
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        encoding = None if "b" in mode else "utf-8"
         with open(fd, mode, encoding=encoding) as handle:
             yield handle
         os.chmod(temp, NEW_FILE_MODE)

@@ -67,7 +67,11 @@ def read_bounded(path: Path, limit: int, shown: str, what: str, fix: str) -> byt
     """
     chunks: list[bytes] = []
     total = 0
-    with path.open("rb") as handle:
+    # a named pipe that nothing writes to would block open() for ever: open without
+    # waiting, then read as usual (such a pipe reads as empty, refused below)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    os.set_blocking(fd, True)
+    with os.fdopen(fd, "rb") as handle:
         # read(limit + 1) at once would allocate the whole limit even for a small file
         while chunk := handle.read(min(_CHUNK, limit + 1 - total)):
             if total + len(chunk) > limit:
@@ -77,12 +81,30 @@ def read_bounded(path: Path, limit: int, shown: str, what: str, fix: str) -> byt
             chunks.append(chunk)
             total += len(chunk)
         else:
+            if not total and stat.S_ISFIFO(os.fstat(handle.fileno()).st_mode):
+                raise InputError(
+                    f"{shown}: is a named pipe with nothing writing into it;"
+                    " name the file itself, or start the program that writes the pipe first"
+                )
             return b"".join(chunks)
     size = f" {info.st_size:,} bytes," if stat.S_ISREG(info.st_mode) else ""  # not for a pipe
     raise InputError(
         f"{shown}:{line + 1}: file is{size} over the {size_text(limit)} ({limit:,} bytes) limit"
         f" for {what} (passed on this line); {fix}"
     )
+
+
+def utf8_text(raw: bytes, shown: str) -> str:
+    """`raw` decoded as UTF-8, or an InputError naming `shown`, the line of the first byte
+    that is not UTF-8, and the fix."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"{shown}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as"
+            " UTF-8, or check that this is the right file"
+        ) from None
 
 
 class TooDeep(ValueError):

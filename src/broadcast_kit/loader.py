@@ -9,8 +9,10 @@ that names them, voices referenced by segments, engines that exist, files that e
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
+import stat
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -134,7 +136,7 @@ def display(path: Path) -> str:
         return names[path]
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside; unreadable; a symlink loop (3.11)
         return os.path.normpath(path)
 
 
@@ -160,11 +162,11 @@ def parse_yaml(path: Path) -> Source:
             "episode and show files",
             "split the episode into several, or check that this is the right file",
         )
-        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise InputError(f"{shown}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise InputError(f"{shown}: cannot read it ({exc})") from None
+    text = limits.utf8_text(raw, shown)
     try:
         node = yamltree.compose(text, shown)
     except yaml.reader.ReaderError as exc:
@@ -363,6 +365,10 @@ def _problems(exc: ValidationError, root: type[BaseModel], source: Source) -> It
             yield f"{where}: {name}: {segment_kind_hint(keys)}"
         elif kind == "missing":
             yield f"{where}: {name}: required field is missing"
+        elif isinstance(err.get("input"), float) and not math.isfinite(err["input"]):
+            # .nan fails every bound ("should be less than or equal to 600"): say what it is
+            bounds = err["msg"].removeprefix("Input should be ")
+            yield f"{where}: {name}: {err['input']} is not a number kit can use; write one {bounds}"
         else:
             message = err["msg"].removeprefix("Value error, ")
             yield f"{where}: {name or 'file'}: {message}"
@@ -514,11 +520,23 @@ def _require_file(
 ) -> None:
     """`path` (`written` in the file, relative to `base`) is a file, or an InputError says
     which name it likely means."""
-    if path.is_dir():
-        raise InputError(f"{where}: {what} file {display(path)} is a folder; name a file in it")
-    if not path.is_file():
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
         hint = _nearby(path, written, base) if written is not None else ""
-        raise InputError(f"{where}: {what} file {display(path)} does not exist{hint}")
+        raise InputError(f"{where}: {what} file {display(path)} does not exist{hint}") from None
+    except OSError as exc:  # a name too long, a symlink loop, a folder it may not enter
+        raise InputError(
+            f"{where}: {what} file {display(path)} cannot be opened ({exc.strerror}); name the"
+            " file by a path that can"
+        ) from None
+    if stat.S_ISDIR(mode):
+        raise InputError(f"{where}: {what} file {display(path)} is a folder; name a file in it")
+    if not stat.S_ISREG(mode):  # a pipe would never end, a device (/dev/zero) never either
+        raise InputError(
+            f"{where}: {what} file {display(path)} is a device or a named pipe, not a file;"
+            " name the file itself"
+        )
 
 
 MAX_CHAPTERS = 255  # one CTOC frame lists at most 255 chapters

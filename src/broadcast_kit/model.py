@@ -61,8 +61,19 @@ def _name(value: str) -> str:
     return value
 
 
+def _spoken(value: str) -> str:
+    """Words to speak (and to show in the transcripts): any text but control characters,
+    which engines read out or choke on and which end up raw in the VTT, SRT and JSON;
+    line breaks and tabs are only spacing."""
+    if (char := text.control(value.translate(_SPACING))) is not None:
+        raise ValueError(f"has a control character ({char}); remove it")
+    return value
+
+
+_SPACING = str.maketrans("\n\r\t", "   ")
 PlainTitle = Annotated[str, AfterValidator(_title)]
 OneLine = Annotated[str, AfterValidator(_name)]
+Spoken = Annotated[str, AfterValidator(_spoken)]
 
 
 class Pronunciation(Strict):
@@ -507,7 +518,7 @@ class HostPart(Strict):
 
     kind: ClassVar[str] = "host"
 
-    host: str
+    host: Spoken
     voice: str = "host"
 
 
@@ -516,10 +527,10 @@ class InterviewPart(Strict):
 
     kind: ClassVar[str] = "interview"
 
-    interview: str | None = None
+    interview: Spoken | None = None
     speaker: str
     audio: Path | None = None
-    transcript: str | None = None
+    transcript: Spoken | None = None
     start: float | None = Field(None, ge=0)  # trim points in the clip, seconds
     end: float | None = Field(None, gt=0)
 
@@ -541,8 +552,8 @@ class VoxpopPart(Strict):
 
     kind: ClassVar[str] = "voxpop"
 
-    voxpop: str
-    speaker: str = "Listener"
+    voxpop: Spoken
+    speaker: OneLine = "Listener"
     voice: str = "voxpop"
 
 
@@ -639,7 +650,9 @@ def speaker_name(part: BaseModel, voices: dict[str, Voice]) -> str:
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=200)]
 Guid = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")]
 EpisodeType = Literal["full", "trailer", "bonus"]
-Number = Annotated[int, Field(ge=1)]
+#: the largest episode or season number: apps and directories keep it as a 32-bit integer
+MAX_NUMBER = 2**31 - 1
+Number = Annotated[int, Field(ge=1, le=MAX_NUMBER)]
 
 
 class Episode(Strict):

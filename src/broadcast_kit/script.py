@@ -92,6 +92,18 @@ def _validated(cls: type[_Model], fields: dict[str, Any], where: str, cue: str) 
         raise InputError(f"{where}: {cue}: {field + ': ' if field else ''}{message}") from None
 
 
+def _part(cls: type[_Model], fields: dict[str, Any], where: str) -> _Model:
+    """A part from a paragraph or heading; a field it refuses (a control character in the
+    words, say) is an InputError naming the line and the field."""
+    try:
+        return cls(**fields)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        field = ".".join(str(p) for p in problem["loc"])
+        message = problem["msg"].removeprefix("Value error, ")
+        raise InputError(f"{where}: {field + ': ' if field else ''}{message}") from None
+
+
 class _Parser:
     def __init__(self, text: str, name: str, first_line: int, folder: Path) -> None:
         self.lines = text.splitlines()
@@ -162,7 +174,8 @@ class _Parser:
                 f"{self.where(number)}: '{line[:40]}': a chapter heading is '## Title'"
                 " (two #, a space, the title); notes go in [NOTE ...]"
             )
-        self.parts.append((model.ChapterPart(chapter=match.group(1).strip()), number))
+        chapter = _part(model.ChapterPart, {"chapter": match.group(1).strip()}, self.where(number))
+        self.parts.append((chapter, number))
 
     def label(self, match: re.Match[str], number: int) -> str:
         """Make the label the current speaker; return the text that follows it."""
@@ -189,12 +202,14 @@ class _Parser:
             )
         key = speaker.label.lower()
         part: model.Part
+        where = self.where(number)
         if speaker.label == "HOST":
-            part = model.HostPart(host=text)
+            part = _part(model.HostPart, {"host": text}, where)
         elif speaker.label.startswith("VOXPOP"):
-            part = model.VoxpopPart(voxpop=text, speaker=speaker.name or "Listener", voice=key)
+            fields = {"voxpop": text, "speaker": speaker.name or "Listener", "voice": key}
+            part = _part(model.VoxpopPart, fields, where)
         else:
-            part = model.InterviewPart(interview=text, speaker=key)
+            part = _part(model.InterviewPart, {"interview": text, "speaker": key}, where)
         self.parts.append((part, number))
 
     def check_open_cue(self, text: str, number: int) -> None:
@@ -307,15 +322,16 @@ def episode_parts(
     if episode.script_file is not None:
         path = episode_path.parent / episode.script_file
         try:
-            text = limits.read_bounded(
+            raw = limits.read_bounded(
                 path, limits.MAX_FILE_BYTES, display(path), "script files", "split the episode"
-            ).decode("utf-8")
+            )
         except FileNotFoundError:
             raise InputError(
                 f"{display(episode_path)}:{key_line}: script_file: {display(path)} does not exist"
             ) from None
-        except (OSError, UnicodeDecodeError) as exc:
+        except OSError as exc:
             raise InputError(f"{display(path)}: cannot read the script ({exc})") from None
+        text = limits.utf8_text(raw, display(path))
         name, first, folder = display(path), 1, episode.script_file.parent
     else:
         text = episode.script or ""

@@ -16,9 +16,10 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from broadcast_kit import cover, loader, model
 from broadcast_kit.errors import BroadcastKitError, InputError, OutputError
@@ -229,6 +230,16 @@ def _validate(show_text: str, episode_text: str) -> None:
             raise InputError("; ".join(problems)) from None
 
 
+def _flag(flag: str, value: str, kind: Any) -> str:
+    """A --title or --author as the show file will hold it (one line), or an InputError: it
+    goes into YAML and comments, so a control character or a line break must not reach them."""
+    try:
+        return str(TypeAdapter(kind).validate_python(value))
+    except ValidationError as exc:
+        problem = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise InputError(f"{flag}: {problem}") from None
+
+
 def init(
     folder: Path,
     title: str | None = None,
@@ -241,6 +252,8 @@ def init(
     named = folder.resolve().name
     title = title or (named.replace("-", " ").replace("_", " ").title() if named else "My Show")
     author = author or "Your Name"
+    title = _flag("--title", title, model.PlainTitle)
+    author = _flag("--author", author, model.OneLine)
     host, guest, notes = cast()
     shown = loader.display(folder)
     show_text = show_yaml(title, author, email, language, host, guest)

@@ -45,11 +45,28 @@ def control(text: str) -> str | None:
     return None
 
 
+# letters that show as nothing (Hangul fillers, the braille blank); the format characters
+# (category Cf: zero-width space and joiners, bidi marks, the BOM) show as nothing too
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def invisible(text: str) -> bool:
+    """True when `text` has characters but none that shows (zero-width spaces, bidi marks,
+    fillers): a title apps would list as blank."""
+    return bool(text) and all(
+        char.isspace() or char in _BLANK_LETTERS or unicodedata.category(char) == "Cf"
+        for char in text
+    )
+
+
 def plain_problem(text: str, *, tags: bool = False) -> str | None:
     """Why `text` (already one line) is not plain text, None when it is; `tags`: markup is
     allowed (names and chapter titles, which every writer escapes)."""
     if (char := control(text)) is not None:
         return f"has a control character ({char}); remove it"
+    if invisible(text):
+        codes = " ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(text))
+        return f"has no visible characters (only {codes[:60]}); write it out"
     if not tags and (tag := markup(text)) is not None:
         return f"has HTML markup ({tag[:40]!r}); write it as plain text, without tags"
     return None

@@ -176,6 +176,29 @@ def _mapping_value(lines: list[_Line], line: _Line, column: int) -> str:
     )
 
 
+def _open_bracket(text: str, end: int) -> tuple[str, int] | None:
+    """The innermost '[' or '{' still open at `end` of `text`, and its line (quotes and
+    comments skipped roughly, as a flow collection's error needs only its opener)."""
+    stack: list[tuple[str, int]] = []
+    line, quote, comment = 1, "", False
+    for i, char in enumerate(text[:end]):
+        if char == "\n":
+            line, comment = line + 1, False
+        elif comment:
+            continue
+        elif quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            comment = True
+        elif char in "[{":
+            stack.append((char, line))
+        elif char in "]}" and stack:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
 def explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
     """The line of a YAML syntax error and a one-line explanation with the fix."""
     mark = exc.problem_mark or exc.context_mark
@@ -219,7 +242,12 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
             f"line {number}: {problem} inside double quotes; use single quotes, or write a"
             " backslash as \\\\"
         )
-    if context.startswith("while parsing a flow"):
+    if context.startswith("while parsing a flow node"):  # a value missing after '[' or '{'
+        opened = _open_bracket(text, mark.index if mark else len(text))
+        if opened is not None:
+            opener, context_line = opened
+            context = "sequence" if opener == "[" else "mapping"
+    if context.startswith("while parsing a flow") or context in ("sequence", "mapping"):
         opener = "[" if "sequence" in context else "{"
         closer = "]" if opener == "[" else "}"
         return number, (

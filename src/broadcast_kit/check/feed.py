@@ -764,6 +764,15 @@ def _numbers(
                 f"{where}: itunes:{name} {quote(value)} is not a positive integer",
                 cause=Cause("episode", (field_name,), mp3),
             )
+        elif value is not None and (
+            len(digits := value.lstrip("0")) > 12 or int(digits) > model.MAX_NUMBER
+        ):
+            result.add(
+                "feed-episode-numbers",
+                f"{where}: itunes:{name} {quote(value)} is over {model.MAX_NUMBER:,}, the"
+                " largest number apps keep; number the episodes from 1",
+                cause=Cause("episode", (field_name,), mp3),
+            )
     if serial and item.value(ITUNES, "episode") is None:
         result.add(
             "feed-episode-numbers",

@@ -16,7 +16,7 @@ from broadcast_kit.cli._boundary import error
 from broadcast_kit.errors import BroadcastKitError, ExitStatus, InputError
 from broadcast_kit.text import count
 
-TRANSCRIPT_SUFFIXES = (".txt", ".html", ".htm", ".srt", ".vtt")
+TRANSCRIPT_SUFFIXES = (".txt", ".html", ".htm", ".srt", ".vtt", ".sbv")
 
 
 def import_(
@@ -24,7 +24,7 @@ def import_(
         list[Path],
         typer.Argument(
             help="The programme transcript: plain text or a saved HTML page. Several, or a"
-            " folder of them (.txt, .html, .srt, .vtt): one episode folder each.",
+            " folder of them (.txt, .html, .srt, .vtt, .sbv): one episode folder each.",
             show_default=False,
             metavar="TRANSCRIPT",
         ),

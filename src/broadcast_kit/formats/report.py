@@ -25,6 +25,10 @@ Text = Annotated[str, Field(max_length=limits.MAX_FILE_BYTES)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 FileName = Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[^/\\\x00]+$")]
 Role = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z][A-Za-z -]*$")]
+#: a time in milliseconds: at most 2**53 - 1, the largest integer every JSON reader keeps
+#: exact (a larger one overflowed the float arithmetic of kit feed)
+Ms = Annotated[int, Field(ge=0, le=2**53 - 1)]
+Offset = Annotated[int, Field(ge=-(2**53 - 1), le=2**53 - 1)]  # a placed sound's ms
 
 
 class UnreadableReport(InputError):
@@ -51,8 +55,8 @@ class Chapter(_Part):
     model_config = ConfigDict(frozen=True)
 
     title: Text
-    start_ms: int = Field(ge=0)
-    end_ms: int = Field(ge=0)
+    start_ms: Ms
+    end_ms: Ms
 
 
 class Person(_Part):
@@ -87,9 +91,9 @@ class Segment(_Part):
 
     part: int
     kind: str
-    start_ms: int
-    end_ms: int
-    duration_ms: int
+    start_ms: Offset
+    end_ms: Offset
+    duration_ms: Offset
     chapter: str | None
     speaker: str | None = None
     voice: str | None = None
@@ -116,7 +120,7 @@ class RenderReport(_Part):
     description: Text = ""
     people: list[Person] = Field(default_factory=list)
     episode_file: str = ""
-    duration_ms: int = Field(ge=0)
+    duration_ms: Ms
     audio: AudioFacts
     loudness: Loudness | None = None
     files: dict[str, FileName]

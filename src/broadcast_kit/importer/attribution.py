@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from broadcast_kit.importer import roles
 from broadcast_kit.importer.cues import (
     BROADCASTER,
     OPINION,
@@ -36,7 +37,7 @@ from broadcast_kit.importer.cues import (
 from broadcast_kit.importer.document import Paragraph, Story, Transcript
 from broadcast_kit.importer.labels import NUMBER_WORDS, Label, title_case
 from broadcast_kit.importer.page import SENTENCE_END, short
-from broadcast_kit.importer.people import People, Person, mentions
+from broadcast_kit.importer.people import People, Person, may_name, mentions
 from broadcast_kit.importer.words import APOS, Words, alternatives, normal
 from broadcast_kit.render.sentences import sentences
 
@@ -49,6 +50,14 @@ _INTERVIEWS = re.compile(
     rf"\s+(?P<guest>{_NAME})(?:\s*[:|–—-].*)?"
 )
 GUESSED_BREAK = "check: paragraph break guessed (the transcript has no line breaks)"
+# the voice about to speak, addressed by name as the turn before ends: "Lena Hart, thank you
+# so much.", "Lena, welcome to the show.", "Thank you, Priya."
+_WORD_NAME = r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}"
+_ADDRESSED = re.compile(
+    rf"(?:^|(?<=[.!?]\s))(?P<a>{_WORD_NAME}),\s+(?i:thank|thanks|welcome|good\s+to\s+have)\b"
+    rf"|(?i:thank\s+you(?:\s+so\s+much|\s+very\s+much)?|thanks|welcome(?:\s+to\s+the\s+show)?)"
+    rf",\s+(?P<b>{_WORD_NAME})[.!]\s*$"
+)
 
 
 @dataclass
@@ -137,6 +146,7 @@ class _Attribution:
         self.introduced: _Turn | None = None  # the turn whose voice opened by saying its name
         # numbered voices that said their names: "VOICE ONE: ... I'm Jane Doe." -> Jane Doe
         self.named_voices: dict[str, Person] = {}
+        self.addressed = self._addressed(transcript.paragraphs)
         intro = self.words.self_introductions
         self.self_intro = re.compile(
             rf"(?:^|(?<=[.!?,;]\s)|(?<=\b[Aa]nd\s)|(?<=^Hey\s)|(?<=^Hi\s))(?i:{intro})\s+(?P<name>[A-Z][^\s,.!?;]*"
@@ -400,6 +410,8 @@ class _Attribution:
 
     def _by_label(self, para: Paragraph, label: Label, state: _State) -> Paragraph:
         where = f"label “{label.written}” (line {para.label_line or para.line})"
+        if para.told is not None:  # no label on the page: the import told the turn
+            where = f"the turn the captions' words told (line {para.label_line or para.line})"
         turn = _Turn("host", label, para.label_line or para.line)
         if label.kind == "voxpop":
             turn = _Turn("voxpop", label, turn.line, None, label.role or label.name or "Voxpop")
@@ -528,7 +540,40 @@ class _Attribution:
             self.named_voices[label.name] = person
             para.notes.append(f"{label.name} says their name: {person.name}")
             return person
+        name = self.addressed.get(label.name)
+        if name is not None:
+            person = self.people.person(name)
+            if not (person.host_side or person in self.named_voices.values()):
+                self.named_voices[label.name] = person
+                para.notes.append(f"{label.name} is addressed by name: {person.name}")
+                return person
         return None
+
+    def _addressed(self, paragraphs: list[Paragraph]) -> dict[str, str]:
+        """Numbered label -> the full name the turns before its own address it by ("Lena,
+        welcome to the show." ... "Lena Hart, thank you so much." before "Speaker 2:"), when
+        every such address names the same person (a first name alone agrees with the full)."""
+        said: dict[str, list[list[str]]] = {}
+        for before, para in itertools.pairwise(paragraphs):
+            mine, theirs = para.label, before.label
+            if mine is None or mine.name is None or not _NUMBERED.fullmatch(mine.name):
+                continue
+            if theirs is None or theirs.name == mine.name:
+                continue
+            last = sentences(before.text)[-1:] or [""]
+            for found in _ADDRESSED.finditer(last[0]):
+                name = (found.group("a") or found.group("b")).split()
+                if not set(name) & (self.words.not_names | self.words.programme_words):
+                    said.setdefault(mine.name, []).append(name)
+        result: dict[str, str] = {}
+        for label, names in said.items():
+            full = {" ".join(n) for n in names if len(n) >= 2}
+            if len(full) != 1:
+                continue
+            whole = full.pop()
+            if all(" ".join(n) == whole or n == whole.split()[:1] for n in names):
+                result[label] = whole
+        return result
 
     def _by_initials(self, label: Label) -> Person | None:
         """The person "CO:" means once "CAROL OFF:" has spoken: their initials."""
@@ -1128,6 +1173,10 @@ class _ProgrammeVoices:
                 para.kind, para.person = "interview", guest
                 if para.label is not None:
                     said = f"label “{para.label.written}” (line {para.label_line or para.line})"
+                    if para.told is not None:
+                        said = (
+                            f"turn the captions' words told (line {para.label_line or para.line})"
+                        )
                     para.notes = [f"{guest.name}: {said}"]
                 else:
                     para.notes = [f"{guest.name}: continues the turn of the {said}"]
@@ -1404,7 +1453,7 @@ class _ProgrammeVoices:
         if person in self.journalists:  # the press asks the programme's voices: no voice of it
             return None
         names = alternatives({person.name, person.surname})
-        handed = re.compile(
+        handed = (  # compiled (by re.search, cached) only for a paragraph that names them
             rf"(?<![\w-]){names}(?:{APOS}s)?[^.!?]{{0,40}}?\s(?i:{self.words.report_cues})\b"
             # "correspondent Jane Doe", "my co-host, as always, Charles W. Doe"
             rf"|(?i:{self.role_words}),?(?:\s+(?i:as\s+always|as\s+ever|once\s+again),?)?"
@@ -1412,7 +1461,9 @@ class _ProgrammeVoices:
         )
         named = re.compile(names)  # both shapes name them: the long pattern only where one does
         for para in self.spoken:
-            if para.person is not person and named.search(para.text) and handed.search(para.text):
+            if para.person is person or not may_name(para.text, person):
+                continue
+            if named.search(para.text) and re.search(handed, para.text):
                 return "handed over to as a reporter"
         if self._opening_names(person):
             return "co-host: named as the programme opens (“I'm ...”, “... with ... and ...”)"
@@ -1466,7 +1517,7 @@ class _ProgrammeVoices:
             match = re.search(rf"(?P<before>[\w&'’-]+)\s+(?i:with)\s+{name}(?![\w-])", line)
             if match and not re.fullmatch(rf"(?i){self.words.guest_events}", match["before"]):
                 return "host"
-        for para in self.spoken[:4]:
+        for para in (p for p in self.spoken[:4] if may_name(p.text, person)):
             for sentence in re.split(r"(?<=[.!?])\s+", para.text):
                 # "NAME:" inside a line is a label run into the text, not a mention
                 at = re.search(rf"(?<![\w-]){name}(?![\w-])(?!\s*:)", sentence)
@@ -1484,7 +1535,7 @@ class _ProgrammeVoices:
         names = alternatives({person.name, person.surname} if len(person.tokens) > 1 else set())
         if not names:
             return False
-        billed = re.compile(
+        billed = (  # compiled (by re.search, cached) only for a paragraph that names them
             rf"(?<![\w-])(?i:{self.words.opener_words}|this is)\s[^.!?]{{1,60}}?"
             rf"\swith\s(?:[A-Z][\w’'-]*\s+){{0,3}}(?:and\s+)?{names}(?![\w-])"
             # an oral history's opening: "This begins an interview with GUEST on DATE, at
@@ -1500,7 +1551,11 @@ class _ProgrammeVoices:
                     or (len(person.tokens) == 1 and said[-1] == person.name)  # "MENNEL:"
                 ):
                     return True
-            if para.person is not person and billed.search(para.text):
+            if (
+                para.person is not person
+                and may_name(para.text, person)
+                and re.search(billed, para.text)
+            ):
                 return True
         return False
 
@@ -1537,3 +1592,4 @@ def _says_own_name(person: Person, said: str) -> bool:
 def attribute(transcript: Transcript) -> None:
     """Decide who speaks each paragraph (kind, person, voxpop description) with notes."""
     _Attribution(transcript).run()
+    roles.settle(transcript)

@@ -26,6 +26,7 @@ class Paragraph:
     role: str | None = None  # music: intro, sting or outro
     one_line: bool = False  # part of a transcript that lost its paragraph breaks
     notes: list[str] = field(default_factory=list)  # comments; "check: ..." for guesses
+    told: str | None = None  # captions marking no speaker: what in the words told this turn
 
     @property
     def spoken(self) -> bool:
@@ -54,11 +55,13 @@ class Transcript:
     cut_off: bool = False  # the last spoken paragraph stops mid-sentence
     captions: bool = False  # read from a caption file: paragraphs are the cues joined
     unmarked: bool = False  # captions that never mark a new speaker: turns are not told
+    told_turns: int = 0  # captions that mark no speaker: turns their words told instead
     cue_lines: int = 0  # production cues written as lines ("SOUND: rain", "MUSIC: sting")
     sound_effects: int = 0  # (TRUCK PASSING), (HORN, BRAKES): capitals in brackets, not listed
     scenes: int = 0  # a script's stage directions: "(The Doctor sits up.)", above the text too
     above_labels: int = 0  # paragraphs of sentences above the first label, left out
     above_heading: int = 0  # paragraphs of sentences above a "Transcript" heading, left out
+    summary: str | None = None  # the first of those: the page's standfirst
     header_lines: list[str] = field(default_factory=list)  # the page's lines above the text
 
     def episode_date(self, today: dt.date) -> tuple[dt.date, str | None]:

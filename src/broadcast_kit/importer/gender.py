@@ -5,12 +5,13 @@ that... He explains"). Never from the name itself. Conflicting evidence says not
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from broadcast_kit.importer.document import Transcript
-from broadcast_kit.importer.people import Person, mentions, name_runs
+from broadcast_kit.importer.people import Person, may_name, mentions, name_runs, word_before
 from broadcast_kit.importer.words import Words, alternatives
 from broadcast_kit.render.sentences import sentences
 
@@ -63,9 +64,12 @@ def _titles_and_roles(person: Person, transcript: Transcript, words: Words) -> l
         if para.label is not None and para.person is person:
             texts.append((para.label.written, re.IGNORECASE))
     mention = {flags: _mention(person, flags) for flags in (0, re.IGNORECASE)}  # once, not per text
+    named = may_name("\n".join(text for text, flags in texts if not flags), person)
     for text, flags in texts:
+        if not flags and not (named and may_name(text, person)):
+            continue
         for match in mention[flags].finditer(text):
-            before = text[: match.start()].split()[-1:]
+            before = word_before(text, match.start())
             if before and (gender := _word_gender(before[0], words)):
                 shown = f"{before[0]} {match.group(0)}"
                 found.append(Gender(gender, f'"{shown}"'))
@@ -87,13 +91,7 @@ def _titles_and_roles(person: Person, transcript: Transcript, words: Words) -> l
 def _pronouns(person: Person, transcript: Transcript, words: Words) -> list[Gender]:
     """A pronoun after the name in the same sentence, or opening the next one, in the words
     of someone else (the host, a reporter), with no other name between."""
-    pronoun = {
-        gender: re.compile(rf"(?i)(?<![\w'’-]){alternatives(found)}(?![\w'’-])")
-        for gender, found in (
-            ("female", words.lists.female_pronouns),
-            ("male", words.lists.male_pronouns),
-        )
-    }
+    pronoun = _pronoun_patterns(words)
     mention = _mention(person)
     found: list[Gender] = []
 
@@ -113,6 +111,8 @@ def _pronouns(person: Person, transcript: Transcript, words: Words) -> list[Gend
             continue
         if para.person is not None and not para.person.host_side:
             continue  # a guest's "she" may be anyone the guest talks about
+        if not may_name(para.text, person):
+            continue
         said = sentences(para.text)
         for n, sentence in enumerate(said):
             matches = list(mention.finditer(sentence))
@@ -130,6 +130,18 @@ def _pronouns(person: Person, transcript: Transcript, words: Words) -> list[Gend
             if hit := first(sentence[last.end() :], False):
                 found.append(Gender(hit[0], f'"{hit[1]}" {after}', strong=False))
     return found
+
+
+@functools.lru_cache(maxsize=8)
+def _pronoun_patterns(words: Words) -> dict[str, re.Pattern[str]]:
+    """Each gender's pronouns as one pattern, built once per word lists (not per person)."""
+    return {
+        gender: re.compile(rf"(?i)(?<![\w'’-]){alternatives(found)}(?![\w'’-])")
+        for gender, found in (
+            ("female", words.lists.female_pronouns),
+            ("male", words.lists.male_pronouns),
+        )
+    }
 
 
 def infer(person: Person, transcript: Transcript, words: Words) -> Gender | None:

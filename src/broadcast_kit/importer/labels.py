@@ -386,11 +386,25 @@ def without_label_markup(text: str) -> str:
     )
 
 
+def _unhonoured(name: str) -> str:
+    """A name without the honorific before it: "Mr Tomas Varga" -> "Tomas Varga"."""
+    return re.sub(rf"^{_HONORIFIC}", "", name)
+
+
+def _initials(word: str) -> bool:
+    """ "JR", "TG", "MJK": a voice's initials, not a word in capitals (no vowel; not an
+    honorific such as "MR" or "DR")."""
+    return re.fullmatch(r"[B-DF-HJ-NP-TV-Z]{2,3}", word) is not None and word not in {
+        "MR", "MRS", "MS", "DR", "ST", "SR", "MSS", "PP"
+    }  # fmt: skip
+
+
 def title_case(name: str) -> str:
-    """'JANE DOE' -> 'Jane Doe', 'HAN MI-RAE' -> 'Han Mi-rae' (Korean given names)."""
+    """'JANE DOE' -> 'Jane Doe', 'HAN MI-RAE' -> 'Han Mi-rae' (Korean given names); initials
+    stay capitals ('JR', 'TG': two or three letters and no vowel)."""
     words = []
     for word in name.split():
-        if word.isupper() and len(word) > 1:
+        if word.isupper() and len(word) > 1 and not _initials(word):
             head, *tail = word.split("-")
             word = "-".join([head.capitalize(), *(t.lower() for t in tail)])
         words.append(word)
@@ -405,6 +419,7 @@ class LabelReader:
         The page is read with its letters folded to A-Z (`fold`); what `split` gives back is
         spelt as the page spells it."""
         self.words = words
+        self._splits: dict[str, tuple[Label | None, str]] = {}  # what `split` read, by line
         text, speakers = fold(text), [fold(name) for name in speakers]
         # the page's lines that open with a mixed-case label, read once for all below
         labelled = [
@@ -420,6 +435,25 @@ class LabelReader:
         full = [name.split() for name in self.mixed if len(name.split()) >= 2]
         named = {t for tokens in full for t in (tokens[0], tokens[-1])}
         self.mixed |= {name for name in counts if name in named and self._person_like(name)}
+        # "Mr Tomas Varga, Deputy President:" once, then "Varga:" again and again: the full
+        # name whose surname recurs as a label is the same voice's; and a surname seen once
+        # after its full name given with a role ("Amara Lindqvist, Speaker:" ... "Lindqvist:")
+        given = {
+            name
+            for name in counts
+            if len(name.split()) >= 2
+            and _unhonoured(name).split()[-1] in self.mixed
+            and self._person_like(name)
+        }
+        billed = {
+            match["name"]
+            for match in labelled
+            if match["role"] and len(_unhonoured(match["name"]).split()) >= 2
+        }
+        surnames = {_unhonoured(name).split()[-1] for name in given | billed}
+        self.mixed |= given | {
+            name for name in counts if name in surnames and self._person_like(name)
+        }
         # "Jane Doe:" alone on its line above the words, again and again: then a name seen
         # once in that form is a label too
         alone = sum(1 for match in labelled if not match.group("rest"))
@@ -648,6 +682,11 @@ class LabelReader:
 
     def split(self, text: str) -> tuple[Label | None, str]:
         """The label or cue that opens `text`, and the words after it."""
+        if (known := self._splits.get(text)) is None:  # each line is asked about again and again
+            known = self._splits[text] = self._split_spelt(text)
+        return known
+
+    def _split_spelt(self, text: str) -> tuple[Label | None, str]:
         folded = fold(text)
         label, rest = self._split(folded)
         if folded == text:
@@ -796,7 +835,7 @@ class LabelReader:
         tails = {" ".join(tokens[i:]) for i in range(len(tokens))}  # "foreign minister"
         if not tails & self.words.role_labels or key in self.words.not_speakers:
             return None
-        if not (role.isupper() or role.istitle()):
+        if not all(t[:1].isupper() for t in role.split()):  # "The CHAIRMAN", "Prime Minister"
             return None
         shown = role if len(role) <= 3 else title_case(role.title() if role.isupper() else role)
         return Label("speaker", match.group("label"), name=shown, role=role, by_role=True), rest
@@ -1025,6 +1064,13 @@ _SYNTAX_CAPS = re.compile(
     rf"^(?P<name>{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{0,3}}(?:[ ]#?\d{{1,2}})?)"
     r"(?P<extra>[ ]?\([^()\n]{1,40}\))?[ ](?P<rest>[A-Z\"“‘'(¿¡](?![A-Z]).*)$"
 )
+# a surname in capitals after a title or honorific, or a name in capitals with its role,
+# and a full stop: "Mr. OKONJO. Thank you.", "The CHAIRMAN. ...", "JANE DOE, HOST. ..."
+_SYNTAX_TITLED_CAPS = re.compile(
+    rf"^(?P<name>(?:(?:[A-Z][a-z]+\.?)[ ]){{1,2}}{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{0,2}}"
+    rf"|{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{0,3}},[ ][A-Z][A-Z'’ -]{{1,30}}?)"
+    r"\.[ ]+(?P<rest>[A-Z\"“‘'(¿¡].*)$"
+)
 # a name alone on its line, the words below it: "JANE DOE", "Jane Doe (V/O)", "JANE DOE -"
 _SYNTAX_ALONE = re.compile(
     rf"^(?P<name>{_SYNTAX_NAME})(?P<extra>{_SYNTAX_EXTRA})"
@@ -1061,6 +1107,10 @@ def _shaped(index: int, line: str) -> _Shaped | None:
         if match["name"].endswith(".") and not re.search(r"\b[A-Z]\.$", match["name"]):
             name = match["name"].rstrip(".")  # "JANE DOE. Good evening."
             return _Shaped(index, "caps.", name, "", match["rest"].strip())
+    elif (match := _SYNTAX_TITLED_CAPS.match(line)) is not None:
+        # "Mr. OKONJO. Thank you.", "Chairwoman HALVERSEN. The committee ...", "JANE DOE,
+        # HOST. Good morning." (a hearing's record): the same shape as "JANE DOE. ..."
+        return _Shaped(index, "caps.", match["name"], "", match["rest"].strip())
     else:
         return None
     rest = (match.groupdict().get("rest") or "").strip()
@@ -1291,3 +1341,111 @@ def _page_labels(
             label = f"{shape.name} {shape.extra}".strip()
             rewritten[shape.index] = f"{label}: {shape.rest}" if shape.rest else f"{label}:"
     return rewritten
+
+
+# --- a long title before the name -----------------------------------------------------------
+
+# a line opening with words before a colon: "Deputy President of the Republic, Mr Tomas Varga:"
+_TITLED_HEAD = re.compile(r"^(?P<head>[A-Z][^:;!?\"“”()\[\]]{2,150}?)\s*:\s+(?P<rest>\S.*)$")
+_HONORIFIC_WORD = re.compile(rf"^(?i:{_HONORIFIC})$")  # "Mr", "MR."
+# the small words inside an office's name: "Minister for Health and Social Care"
+_TITLE_JOINERS = frozenset({"of", "the", "for", "and", "on", "in", "to", "at", "de", "du", "&"})
+
+
+def _label_names(line: str) -> list[str]:
+    """The name that opens `line` as a plain label ("VARGA:", "Tomas Varga:", "JANE DOE,
+    HOST:") and its last word (the surname it goes on with), without an honorific."""
+    match = _CAPS_LABEL.match(line) or _MIXED_LABEL.match(line)
+    if match is None:
+        return []
+    tokens = [t.upper() for t in match["name"].split() if not _HONORIFIC_WORD.match(t + " ")]
+    return [" ".join(tokens), tokens[-1]] if len(tokens) >= 2 else tokens
+
+
+def _office(tokens: list[str], words: Words) -> bool:
+    """Words that name an office: capitalised but for the small words of an office's name
+    ("Member of Parliament for the Northern District", "CHIEF EXECUTIVE OF THE PORT"), and
+    with such a small word, a title word ("Deputy President") or three words or more."""
+    if len(tokens) < 2 or sum(1 for t in tokens if t[:1].isupper()) < 2:
+        return False
+    if not all(t[:1].isupper() or t.lower() in _TITLE_JOINERS for t in tokens):
+        return False
+    if tokens[0].lower() in _TITLE_JOINERS - {"the"}:  # "On The Nation: ...": a headline
+        return False
+    return len(tokens) >= 3 or any(
+        t.lower() in _TITLE_JOINERS or title_case(t).rstrip(".") in words.titles for t in tokens
+    )
+
+
+def _name_at_end(tokens: list[str], known: Counter[str], words: Words) -> int:
+    """How many of `tokens`' last words are a name the page labels elsewhere: the name as
+    labelled, or its surname with the given name before it (and an honorific before that)."""
+    for size in range(min(4, len(tokens) - 1), 0, -1):
+        bare = [t for t in tokens[-size:] if not _HONORIFIC_WORD.match(t + " ")]
+        if bare and all(t[:1].isupper() for t in bare) and known[" ".join(bare).upper()]:
+            break
+    else:
+        return 0
+    if size == 1:  # the surname: the given name before it, unless a title's or office's word
+        given = tokens[-2]
+        if (
+            len(tokens) >= 3
+            and given[:1].isupper()
+            and given.lower() not in _TITLE_JOINERS
+            and title_case(given).rstrip(".") not in words.titles
+            and not _HONORIFIC_WORD.match(given + " ")
+        ):
+            size = 2
+    if size < len(tokens) and _HONORIFIC_WORD.match(tokens[-size - 1] + " "):
+        size += 1
+    return size
+
+
+def without_long_titles(text: str, words: Words) -> str:
+    """A long title before a speaker's name ("Deputy President of the Republic, Mr Tomas
+    Varga:", "MEMBER OF PARLIAMENT FOR THE NORTH, MR. BARNES:") rewritten as the label reader
+    reads a role: "Mr Tomas Varga, Deputy President of the Republic:". Evidence from the page
+    itself: the name (or its surname) opens other lines as a label of its own, and the words
+    before it read as an office's name."""
+    lines = text.split("\n")
+    folded = [" ".join(fold(line).split()) for line in lines]
+    own = [_label_names(line) for line in folded]
+    known = Counter(name for names in own for name in names)
+    roles = words.host_labels | words.reporter_labels | words.role_labels | words.not_speakers
+    changed = False
+    for at, line in enumerate(folded):
+        match = _TITLED_HEAD.match(line)
+        if match is None:
+            continue
+        elsewhere = known - Counter(own[at])
+        head = match["head"].rstrip(", ")
+        before, comma, after = head.rpartition(",")
+        tokens = (after if comma else head).split()
+        if comma and 1 <= len(tokens) <= 5 and all(t[:1].isupper() for t in tokens):
+            bare = [t for t in tokens if not _HONORIFIC_WORD.match(t + " ")]
+            said = " ".join(bare).upper()
+            size = len(tokens) if bare and (elsewhere[said] or elsewhere[bare[-1].upper()]) else 0
+        else:
+            size = _name_at_end(tokens, elsewhere, words)
+        if size == 0:
+            continue
+        title_words = (before.replace(",", " ").split() if comma else []) + tokens[:-size]
+        person = " ".join(tokens[-size:])
+        blocked = words.not_names | words.programme_words
+        if normal(person) in roles or any(title_case(t) in blocked for t in person.split()):
+            continue
+        if not _office(title_words, words):
+            continue
+        title = " ".join((before.split() if comma else []) + tokens[:-size])
+        original = lines[at]
+        spelt = fold(original)
+        person = _unfold(person, original, spelt)
+        title = _unfold(title, original, spelt)
+        label = f"{person}, {title}:" if len(title) <= 40 else f"{person}:"
+        rest = match["rest"]
+        kept = original.rstrip()
+        rest = kept[len(kept) - len(rest) :] if kept.endswith(rest) else rest
+        indent = original[: len(original) - len(original.lstrip())]
+        lines[at] = f"{indent}{label} {rest}"
+        changed = True
+    return "\n".join(lines) if changed else text

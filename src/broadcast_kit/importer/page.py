@@ -7,6 +7,7 @@ and what follows it) is recognised here so that later stages can leave it out.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -52,6 +53,7 @@ _LABEL_TAIL = re.compile(r"[A-Z][A-Z.'’ -]*\s*(?:\([^()]{1,40}\))?\s*:(?:\s|$)
 INLINE_FOOTER = re.compile(r"\bPage[ \t]+\d+[ \t]+of[ \t]+\d+\b")  # no leading \s*: linear
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked of each line by several readers of the page
 def is_furniture(text: str, words: Words) -> bool:
     """A menu item, share button, language switch or footer line (the word lists')."""
     key = normal(text)
@@ -59,11 +61,43 @@ def is_furniture(text: str, words: Words) -> bool:
         return True
     if any(pattern.fullmatch(text.strip()) for pattern in words.furniture):
         return True
-    if key.startswith(words.navigation_prefixes):
+    if key.startswith(words.navigation_prefixes) and _opens_with_prefix(key, words):
         return True
     items = [normal(i) for i in _MENU_SEPARATORS.split(text) if normal(i)]
     # a link row: menu words, years and numbers ("Archive | 2019 | 2020", "1 2 3 Next")
     return len(items) > 1 and all(i in words.navigation or _LINK_ITEM.fullmatch(i) for i in items)
+
+
+def _opens_with_prefix(key: str, words: Words) -> bool:
+    """`key` (a line, `normal`) opens with a furniture prefix as a word of its own ("Source:
+    AP", "Copyright 2015"; never "Sources say", "Imagine", "Noted"), with the colon or dash
+    the list writes after it ("Note: ...", "NB - ..."), or in a short heading ("Related
+    coverage"); "Note the time." is said."""
+    for written in words.lists.navigation_prefixes:
+        base = normal(written) or written.lower()
+        rest = key[len(base) :]
+        if not key.startswith(base) or rest[:1].isalnum():
+            continue
+        marked = not written.rstrip().endswith((":", ".")) or re.match(r"\s*[:：.\-–—]", rest)
+        if marked or (len(key.split()) <= 3 and not SENTENCE_END.search(key)):
+            return True
+    return False
+
+
+def prefixed_entries(found: list[Block], words: Words) -> set[int]:
+    """The blocks that open with a furniture prefix ("Note - ...", "NB: ...") where the page
+    does that three times or more, each with a sentence after it: the page's entries, its
+    text, not a note on it (a meeting's notes, "Note - ..." between "Update - ..." lines)."""
+    opened: dict[str, list[int]] = {}
+    for index, block in enumerate(found):
+        key = normal(block.text)
+        if len(key.split()) < 6 or not key.startswith(words.navigation_prefixes):
+            continue
+        if any(pattern.fullmatch(block.text.strip()) for pattern in words.furniture):
+            continue
+        prefix = max((p for p in words.navigation_prefixes if key.startswith(p)), key=len)
+        opened.setdefault(prefix, []).append(index)
+    return {i for at in opened.values() if len(at) >= 3 for i in at}
 
 
 _ADDRESS_IN = re.compile(r"(?i)https?://|www\.\S|\S@\S+\.\w")
@@ -282,6 +316,9 @@ class Page:
     captions: bool = False  # read from a caption file (SRT, VTT): no line numbers of its own
     speakers: tuple[str, ...] = ()  # the names the captions tag as speakers
     speaker_marks: bool = False  # the captions mark where a new speaker starts
+    # captions that mark none: the turns their words told, as (first words, evidence)
+    told_turns: tuple[tuple[str, str], ...] = ()
+    cues_from: int = 0  # captions: the text's lines above this one are the file's header
 
 
 def is_html(text: str) -> bool:
@@ -343,6 +380,32 @@ def _single_spaced(text: str) -> str:
     return "\n".join(line if i in keep else "" for i, line in enumerate(lines) if i in keep)
 
 
+def _double_spaced_lines(text: str) -> str:
+    """A word processor's export that puts a blank line after every line of wrapped text
+    as single-spaced: told by shape, every line followed by one blank line and many of them
+    stopping mid-sentence with the sentence going on below in lower case or a number
+    ("It's Friday, the" / "" / "21st of March."). Paragraphs whose lines each end their
+    sentences keep their blank lines."""
+    lines = text.split("\n")
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    gaps = [b - a - 1 for a, b in itertools.pairwise(filled)]
+    if len(filled) < 12 or sum(1 for g in gaps if g == 1) < 0.9 * len(gaps):
+        return text
+    going_on = [
+        a
+        for a, b in itertools.pairwise(filled)
+        if not SENTENCE_END.search(lines[a].rstrip())
+        and not lines[a].rstrip().endswith(":")
+        and re.match(r"\s*(?:[a-z]|\d+(?:st|nd|rd|th)?[,.]?\s+[A-Za-z])", lines[b])
+    ]
+    if len(going_on) < 0.2 * len(filled):
+        return text
+    # the page's head, above the first sentence broken so or label alone, keeps its lines
+    # apart
+    cut = next(i for i in filled if i == going_on[0] or lines[i].rstrip().endswith(":"))
+    return "\n".join(lines[:cut] + [lines[i] for i in filled if i >= cut])
+
+
 # line ends of other systems and tools: Windows' CRLF, old Macs' lone CR, a Word line break
 # (vertical tab), Unicode's line and paragraph separators, NEL, the file/group/record
 # separators (str.splitlines breaks at all of these; the stages split at "\n" alone)
@@ -372,8 +435,15 @@ def page_text(raw: str, name: str = "page") -> Page:
         # a line's indentation (tabs, spaces) and trailing blanks are layout, not words
         text = "\n".join(line.strip() for line in raw.split("\n"))
         if is_captions(text, name):
-            words, speakers, marked = captions_text(text)
-            return Page(words, captions=True, speakers=speakers, speaker_marks=marked)
+            told = captions_text(text)
+            return Page(
+                told.text,
+                captions=True,
+                speakers=told.speakers,
+                speaker_marks=told.marked,
+                told_turns=told.told,
+                cues_from=told.header_lines,
+            )
         return Page(_lines_read(text))
     parser = _PageText(name)
     parser.feed(raw)
@@ -393,7 +463,8 @@ def page_text(raw: str, name: str = "page") -> Page:
 def _lines_read(text: str) -> str:
     """The page's lines as the blocks read them: line numbers, label markup, timecodes,
     table cells and page footers out, every word kept."""
-    text = without_timecodes(without_label_markup(_without_line_numbers(text)))
+    text = _double_spaced_lines(_without_line_numbers(text))
+    text = without_timecodes(without_label_markup(text))
     return _without_inline_footers(without_table_cells(text))
 
 
@@ -511,9 +582,24 @@ class _Lines:
             and (_BYLINE.match(line) is not None or find_date(line) is not None)
         )
 
+    def full(self, previous: str, line: str) -> bool:
+        """Whether hard-wrapped `previous` was full: the next line's first word did not fit."""
+        return self.hard and len(previous) + 1 + len(line.split()[0]) > self.width
+
     def joins(self, previous: str, line: str) -> bool:
         """Whether `line` continues the paragraph that `previous` ends."""
         if self.turns and self._words(previous) and self._words(line):
+            return True
+        label, rest = self.labels.split(previous)
+        if (
+            self.full(previous, line)
+            and SENTENCE_END.search(previous) is None
+            and (label is None or rest)
+            and self.labels.split(line)[0] is None
+            and (line[:1].islower() or not self.standalone(previous))
+        ):
+            # a sentence wrapped: a field's or a turn's ("Note: This ... to be" / "heard."),
+            # a title's onto its date ("... Press Conference on" / "March 6, 2015")
             return True
         if self.standalone(previous) or self.standalone(line):
             return False
@@ -524,9 +610,8 @@ class _Lines:
             return True  # a sentence broken over two lines
         if not ends and len(previous) >= 0.6 * self.width and (self.hard or self.paragraphs):
             return True  # a long line whose sentence goes on (a short one is a heading)
-        word = line.split()[0]
         # hard-wrapped text: the line was full, so its paragraph goes on
-        return self.hard and len(previous) + 1 + len(word) > self.width
+        return self.full(previous, line)
 
 
 def _unwrap_labels(raw: list[str], labels: LabelReader) -> list[str]:
@@ -602,3 +687,64 @@ def is_headline(text: str) -> bool:
     significant = [w for w in words if len(w) > 3]
     capitalized = [w for w in significant if w[0].isupper()]
     return bool(significant) and len(capitalized) >= 0.6 * len(significant)
+
+
+_INNER_SENTENCE = re.compile(r"[a-z][.!?…]\s+[A-Z]")  # "... a dream. In fact, the last time"
+
+
+def tail_run(
+    texts: list[str], labelled: list[bool], words: Words, below_furniture: list[bool]
+) -> int:
+    """How many of the last paragraphs (`texts`, with whether a label opened each) are the
+    site's lines below the transcript, not its last words: a run of short lines with no
+    label at the very end, below the last turn, most of them shaped as the page's lines
+    (no closing punctuation, capitals, an address: "Posted by admin at 9:14 PM", "3
+    thoughts on “Episode 12”", "Listen on Apple Podcasts"), on a page whose paragraphs are
+    longer. Evidence from the page itself; a line that is not most of the run goes only (with
+    the lines below it) when it reads as a link or a stamp, no cut-off
+    sentence ("So I'm living out a dream. In fact, the last time", "However, looking at"),
+    or when a line of the page's furniture already left out stands above it
+    (`below_furniture`)."""
+    if len(texts) < 6:
+        return 0
+    run = 0
+    for text, label in zip(reversed(texts), reversed(labelled), strict=True):
+        if label or len(text.split()) > 12:
+            break
+        run += 1
+    if run == 0 or run > max(4, len(texts) // 3):
+        return 0
+    body = texts[: len(texts) - run]
+    if sum(len(t.split()) for t in body) < 20 * len(body) * 0.5:  # a page of short lines
+        return 0
+    tail = texts[len(texts) - run :]
+    shaped = [is_page_line(t, words) and not _INNER_SENTENCE.search(t) for t in tail]
+    if run >= 2 and 2 * sum(shaped) > run:
+        return run
+    # a link's words or a stamp ends the transcript, and whatever is below it goes too; a
+    # sentence cut off ("However, looking at") is no link
+    for at, text in enumerate(tail):
+        linked = _capitalised(text) or re.search(r"\d|[|©@#]", text) is not None
+        if (shaped[at] and linked and len(text.split()) <= 8) or below_furniture[-run + at]:
+            return run - at
+    return 0
+
+
+def link_between_turns(texts: list[str], labelled: list[bool], words: Words) -> set[int]:
+    """The paragraphs between two labelled turns that read as the page's link or stamp, not
+    as words of the turn above ("Posted by admin at 9:14 PM", "Listen on Apple Podcasts"):
+    on a page of labelled turns, three to ten words with no closing punctuation, comma or
+    quotation, capitalised or holding a number or a sign. Evidence from the page itself."""
+    if sum(labelled) < 6:
+        return set()
+    found = set()
+    for at in range(1, len(texts) - 1):
+        text = texts[at]
+        if labelled[at] or not (labelled[at - 1] and labelled[at + 1]):
+            continue
+        if not 3 <= len(text.split()) <= 10 or re.search(r"[,\"“”‘’']", text):
+            continue
+        linked = _capitalised(text) or re.search(r"\d|[|©@#]", text) is not None
+        if linked and is_page_line(text, words) and SENTENCE_END.search(text) is None:
+            found.add(at)
+    return found

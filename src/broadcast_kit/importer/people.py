@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -69,7 +70,7 @@ def name_runs(
         if any(w in words.programme_words for w in tokens) or len(tokens) > 3:
             continue
         # a title written before the run ("professor Kim", "player Im")
-        before = text[: match.start()].split()[-1:] if match.start() else []
+        before = word_before(text, match.start())
         if before and before[0].rstrip(".,").capitalize() in words.titles:
             titled = True
         # "the Edinburgh Fringe", "the Johnson Space Center": a name run after a lowercase
@@ -77,6 +78,16 @@ def name_runs(
         if before == ["the"] and not titled and match.group(0).split()[0] == tokens[0]:
             continue
         yield tokens, titled
+
+
+def word_before(text: str, at: int) -> list[str]:
+    """`text[:at].split()[-1:]`, the word before `at`, read from the few characters before
+    it (splitting all the text before each name made a long paragraph's reading quadratic)."""
+    window = text[max(0, at - 100) : at]
+    words = window.split()
+    if at <= 100 or len(words) > 1 or (words and window[0].isspace()):
+        return words[-1:]
+    return text[:at].split()[-1:]  # a word or a run of spaces longer than the window
 
 
 class People:
@@ -144,6 +155,22 @@ class People:
             if person is not None:
                 return person
         return None
+
+
+def may_name(text: str, person: Person) -> bool:
+    """A quick test that holds wherever a pattern of `person`'s name or surname (as written,
+    either apostrophe) matches in `text`: the surname's letters are in it. It spares the
+    patterns a scan of every paragraph for every person."""
+    pieces = _surname_pieces(person.name)
+    return pieces[0] in text if len(pieces) == 1 else all(piece in text for piece in pieces)
+
+
+_APOSTROPHES = re.compile("['’]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _surname_pieces(name: str) -> list[str]:
+    return _APOSTROPHES.split(Person(name).surname)
 
 
 def mentions(text: str, person: Person) -> bool:

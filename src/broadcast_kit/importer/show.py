@@ -17,6 +17,7 @@ from pathlib import Path
 from broadcast_kit import loader, model
 from broadcast_kit.errors import BroadcastKitError
 from broadcast_kit.importer.document import Transcript
+from broadcast_kit.importer.gender import infer
 from broadcast_kit.importer.writer import quote
 
 COVER_FILE = "cover.png"
@@ -53,33 +54,55 @@ def show_music(show_path: Path, episode_path: Path) -> dict[str, str]:
 
 
 # the host naming the programme as it opens: "This is Valley Voices.", "Welcome to Tide Talk!"
+# "Good evening and welcome to Coastal Lives on Harbour Light Radio."
 _SAYS_PROGRAMME = re.compile(
-    r"(?:^|[.!?]\s+)(?i:this\s+is|welcome\s+(?:back\s+)?to|you(?:'|’|\s+a)re\s+listening\s+to)"
-    r"\s+(?P<name>[A-Z][\w’'&-]*(?:\s+(?:of|and|the|for|&|[A-Z0-9][\w’'&-]*)){0,5})\s*[.!,]"
+    r"(?:^|[.!?]\s+|(?:,|\band)\s+)"
+    r"(?i:this\s+is|welcome\s+(?:back\s+)?to|you(?:'|’|\s+a)re\s+listening\s+to)"
+    r"\s+(?P<name>[A-Z][\w’'&-]*(?:\s+(?:of|and|the|for|&|[A-Z0-9][\w’'&-]*)){0,5})"
+    r"(?:\s+(?:on|from)\s+(?P<on>[A-Z][\w’'&-]*(?:\s+[A-Z0-9][\w’'&-]*){0,4}))?\s*[.!,]"
 )
 
 
-def spoken_programme(transcript: Transcript) -> str | None:
-    """The programme's name as the first spoken paragraph says it ("This is Valley Voices.
-    I'm Ruth Okonkwo."), when it names no one on the page: a page without a `Programme:`
+def spoken_programme(transcript: Transcript) -> tuple[str | None, str | None]:
+    """The programme and the station the first spoken paragraph names, when it names no one
+    on the page ("This is Valley Voices. I'm Ruth Okonkwo.", "welcome to Coastal Lives on
+    Harbour Light Radio."), each None when it names none: a page without a `Programme:`
     line still names its show, and the episode's title is no show name."""
     first = next((p for p in transcript.paragraphs if p.spoken), None)
     if first is None or (found := _SAYS_PROGRAMME.search(first.text)) is None:
-        return None
+        return None, None
     name = re.sub(r"(?:\s+(?:of|and|the|for|&))+$", "", found.group("name"))
     people = {w.lower() for p in transcript.people.known for w in p.name.split()}
     if name.split()[0].lower() in {"the", "a", "an"} and len(name.split()) == 1:
-        return None
+        return None, None
     if {w.lower() for w in name.split()} & people or len(name.split()) > 5:
-        return None  # "This is Ruth Okonkwo": a person, not the programme
-    return name
+        return None, None  # "This is Ruth Okonkwo": a person, not the programme
+    station = found.group("on")
+    if station and {w.lower() for w in station.split()} & people:
+        station = None
+    return name, station
+
+
+def _host_voice(transcript: Transcript) -> str:
+    """The starter show's host voice: of the gender the transcript gives the host, else a
+    female voice marked for checking."""
+    host = transcript.people.host
+    found = infer(host, transcript, transcript.people.words) if host else None
+    if found is None:
+        return (
+            "    voice: {gender: female, accent: us}  # check: the page does not say the host's"
+            " gender"
+        )
+    gender = found.gender
+    return f"    voice: {{gender: {gender}, accent: us}}  # check: {gender} from {found.evidence}"
 
 
 def starter_show(transcript: Transcript, engine: str | None, episode_path: Path) -> str:
     """The text of a starter show.yaml for an episode imported into a folder without one."""
-    programme = transcript.programme or spoken_programme(transcript)
+    spoken, station = spoken_programme(transcript)
+    programme = transcript.programme or spoken
     title = programme or transcript.title or "My show"
-    author = transcript.broadcaster or programme or "The show's author"
+    author = transcript.broadcaster or station or programme or "The show's author"
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "show"
     host = transcript.people.host
     hangul = len(re.findall(r"[\uac00-\ud7a3]", " ".join(p.text for p in transcript.paragraphs)))
@@ -105,7 +128,7 @@ def starter_show(transcript: Transcript, engine: str | None, episode_path: Path)
             f"base_url: https://example.org/{slug}/  # check: where the episodes will be published",
             "voices:",
             "  host:",
-            f"    engine: {engine}" if engine else "    voice: {gender: female, accent: us}",
+            f"    engine: {engine}" if engine else _host_voice(transcript),
             f"    name: {quote(host.name if host else 'Host')}",
             "  voxpop:",
             f"    engine: {engine}" if engine else "    voice: {accent: us}",

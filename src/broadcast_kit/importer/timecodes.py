@@ -12,12 +12,14 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 _CLOCK = r"\d{0,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\.?"
-# a cue's timing: "00:00:11,000 --> 00:00:16,000", ":00:11. > :00:16.", "0:00:10 > 0:00:14"
+# a cue's timing: "00:00:11,000 --> 00:00:16,000", ":00:11. > :00:16.", "0:00:10 > 0:00:14",
+# and YouTube's SBV "0:00:11.000,0:00:16.000"
 _TIMING = re.compile(
-    rf"^\s*(?P<start>{_CLOCK})\s*(?:-->|->|>|–|-)\s*(?P<end>{_CLOCK})(?:\s+[a-z]+:\S+)*\s*"
+    rf"^\s*(?P<start>{_CLOCK})\s*(?:-->|->|>|–|-|,(?=\d{{1,2}}:\d{{2}}:\d{{2}}\.\d))\s*"
+    rf"(?P<end>{_CLOCK})(?:\s+[a-z]+:\S+)*\s*"
 )
 _FULL_CLOCK = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?"
 _BRACKET_CLOCK = r"[\[(]\s*(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\s*[\])]"
@@ -71,8 +73,10 @@ def _seconds(clock: str) -> float | None:
 
 
 def is_captions(text: str, name: str = "") -> bool:
-    """A caption file: named .srt/.vtt, starting with WEBVTT, or mostly timed lines."""
-    if name.lower().endswith((".srt", ".vtt")) or text.lstrip("\ufeff \n").startswith("WEBVTT"):
+    """A caption file: named .srt/.vtt/.sbv, starting with WEBVTT, or mostly timed lines."""
+    if name.lower().endswith((".srt", ".vtt", ".sbv")) or text.lstrip("\ufeff \n").startswith(
+        "WEBVTT"
+    ):
         return True
     lines = [line for line in text.splitlines() if line.strip()]
     timed = sum(1 for line in lines if _TIMING.match(line))
@@ -115,7 +119,7 @@ def captions(text: str, header: list[str] | None = None) -> list[Caption]:
             cleaned.append(" ".join(_TAG.sub("", line).split()))
         start, end = _seconds(match.group("start")), _seconds(match.group("end"))
         for turn in _turns([c for c in cleaned if c]):
-            found.append(Caption(start, end, turn, voice))
+            found += [Caption(start, end, piece, voice) for piece in _without_sounds(turn)]
     return _without_rollups(found)
 
 
@@ -130,6 +134,32 @@ def _turns(lines: list[str]) -> list[str]:
         else:
             turns[-1].append(line)
     return [" ".join(t) for t in turns]
+
+
+# a sound or a song inside a caption's words: "It was cold, (coughs) very cold.",
+# "♪ Row along the quay ♪ And that was the choir."
+_INLINE_SOUND = re.compile(r"[♪♫][^♪♫]*[♪♫]|\[[^\[\]]{1,40}\]|\([^()]{1,40}\)")
+
+
+def _without_sounds(turn: str) -> list[str]:
+    """A caption's turn with the sounds and songs inside its words cut out as pieces of their
+    own (a cue each, never spoken); brackets naming a voice ("(MARA) words") stay."""
+    pieces, at = [], 0
+    for match in _INLINE_SOUND.finditer(turn):
+        inner = match.group(0)[1:-1].strip()
+        song = match.group(0)[0] in "♪♫"
+        if match.start() == 0 and match.end() == len(turn):
+            break
+        if not song and (not inner or _name_like(inner)):
+            continue
+        # a sound opening the turn, after a voice's tag or not, stays: "(BRENNA) (SIGHS) I ..."
+        before = re.sub(r"\[[^\]]*\]|\([^)]*\)", "", turn[at : match.start()])
+        if not song and not re.search(r"\w", before):
+            continue
+        pieces += [turn[at : match.start()].strip(), "♪♪" if song else match.group(0)]
+        at = match.end()
+    pieces.append(turn[at:].strip())
+    return [p for p in pieces if p] or [turn]
 
 
 def _without_rollups(cues: list[Caption]) -> list[Caption]:
@@ -264,17 +294,33 @@ def _tag_name(name: str) -> str:
     return f"Speaker {int(numbered.group(1)) + 1}" if numbered else name
 
 
-def captions_text(text: str) -> tuple[str, tuple[str, ...], bool]:
+def captions_text(text: str) -> Captioned:
     """Paragraphs from caption cues (a new one at a new speaker or a pause), the names
     the captions tag as speakers (`<v Name>`, `[Name] words`), and whether any cue marks a
-    new speaker at all (`- `, `>>`, a tag)."""
+    new speaker at all (`- `, `>>`, a tag). Captions that mark none have their turns told
+    from their words where these show a change of voice (see `told_turns`)."""
+    header: list[str] = []
+    cues = captions(text, header)
+    words, speakers, marked = _paragraphs(cues, header)
+    told = None
+    if not marked:
+        told = told_turns(cues)
+    elif not speakers:
+        told = chevron_turns(cues)
+    above = sum(2 for _ in header)  # each header line and the blank line after it
+    if told is None:
+        return Captioned(words, speakers, marked, header_lines=above)
+    voiced = [replace(cue, voice=voice) for cue, voice in zip(cues, told.voices, strict=True)]
+    words, speakers, _ = _paragraphs(voiced, header)
+    return Captioned(words, speakers, True, told.evidence, above)
+
+
+def _paragraphs(cues: list[Caption], header: list[str]) -> tuple[str, tuple[str, ...], bool]:
     speakers: list[str] = []
     marked = False
     paragraphs: list[list[str]] = []
     voice: str | None = None
     last_end: float | None = None
-    header: list[str] = []
-    cues = captions(text, header)
     tags = Counter(m["name"] for cue in cues if (m := _PAREN_TAG.match(cue.text)))
     bracketed = Counter(m["name"] for cue in cues if (m := _BRACKET_NAME.fullmatch(cue.text)))
     named_tags = {name for name, n in tags.items() if n >= 2 and _name_like(name)}
@@ -326,10 +372,10 @@ def captions_text(text: str) -> tuple[str, tuple[str, ...], bool]:
             or (words >= LONG and ends)
         )
         marked = marked or cue.voice is not None or bool(_NEW_SPEAKER.match(body) or named or alone)
-        if cue.voice is not None and cue.voice != voice:
-            body = f"{cue.voice}: {body}"
         if body.startswith(("- ", ">>")):
             body = body.lstrip("->").strip()
+        if cue.voice is not None and cue.voice != voice:
+            body = f"{cue.voice}: {body}"
         if new and current != []:
             paragraphs.append([])
         paragraphs[-1].append(body)
@@ -337,6 +383,218 @@ def captions_text(text: str) -> tuple[str, tuple[str, ...], bool]:
         last_end = cue.end
     text = "\n\n".join([*header, *(" ".join(p) for p in paragraphs if p)]) + "\n"
     return text, tuple(speakers), marked
+
+
+@dataclass(frozen=True)
+class Captioned:
+    """A caption file as text: its paragraphs, the speakers its cues name, whether it marks
+    where a new speaker starts, and (when the words told the turns) what showed each turn:
+    the paragraph's first words and the evidence."""
+
+    text: str
+    speakers: tuple[str, ...] = ()
+    marked: bool = False
+    told: tuple[tuple[str, str], ...] = ()
+    header_lines: int = 0  # lines of the text above its first cue's (the file's header)
+
+
+@dataclass(frozen=True)
+class Turns:
+    voices: list[str | None]  # per cue: the voice told for it
+    evidence: tuple[tuple[str, str], ...]  # per turn: its first words, what showed it
+
+
+ANSWER_PAUSE = 0.5  # seconds of silence after a question that the next voice answers
+# "..., isn't it?", "..., right?": a speaker's tag question, answered by no one
+_TAG_QUESTION = re.compile(
+    r"(?i),\s*(?:(?:is|are|was|were|do|does|did|have|has|had|can|could|will|would|should)"
+    r"n['’]?t\s+\w+|right|okay|ok|yes|no|eh|huh|yeah)\?[\"'”’)]*$"
+)
+# a cue that is thanks alone ("Thank you.", "Thanks, Leo.", "Thank you very much.") or that
+# answers a welcome ("Thank you Leo, it's great to be here.", "Great to be here.")
+_THANKS = re.compile(
+    r"(?i)^(?:thank\s+you|thanks)(?:\s+(?:so|very)\s+much)?(?:,?\s+(?P<name>[A-Z][a-z]+))?"
+    r"\s*[.!]?$"
+)
+# "Thank you Eve. This has been very insightful.": thanks to the voice that spoke before
+_THANKS_NAMED = re.compile(
+    r"^(?:Thank\s+you|Thanks)(?:\s+(?:so|very)\s+much)?,?\s+(?P<name>[A-Z][a-z]+)\s*[.,!]"
+)
+_WELCOME_ANSWER = re.compile(
+    r"^(?:(?:Thank\s+you|Thanks)(?:\s+(?:so|very)\s+much)?(?:\s+for\s+having\s+me)?"
+    r"(?:,?\s+(?P<name>[A-Z][a-z]+))?[,.!]|(?:It['’]s\s+)?(?:great|good|glad|happy|a\s+pleasure)"
+    r"\s+to\s+be\s+(?:here|with\s+you)|(?:My|The)\s+pleasure)"
+)
+_WELCOMES = re.compile(
+    r"(?i)\b(?:thank(?:s|\s+you)\s+(?:so\s+much\s+)?for\s+(?:joining|coming|being)|welcome"
+    r"(?:\s+to\s+the\s+(?:show|programme|program|podcast))?\b|good\s+to\s+have\s+you)"
+)
+# who the words name: "I'm joined by Eve", "Eve, thank you for joining us.", "Thank you Leo"
+_NAME = r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?"
+_JOINED = re.compile(
+    rf"\b(?:joined\s+(?:today\s+)?by|welcome(?:\s+back)?,?|here(?:['’]s|\s+is)|over\s+to)"
+    rf"\s+(?P<name>{_NAME})"
+)
+_ADDRESSED = re.compile(
+    r"(?:^|[.!?]\s+)(?P<name>[A-Z][a-z]+)(?:,\s+(?=[a-z]|[A-Z][a-z]*\s)|\?$)"
+)  # "Eve, thank you ...", "... at the lock. Mara?"
+_SELF = re.compile(rf"\b(?:I['’]m|my\s+name\s+is|this\s+is)\s+(?P<name>{_NAME})[,.!]")
+_NOT_NAMES = frozenset([
+    "So", "Well", "Yes", "No", "Okay", "Ok", "Now", "Today", "Then", "And", "But", "Oh",
+    "Look", "Listen", "Right", "Sure", "Everyone", "Everybody", "Folks", "Guys", "Sir",
+    "Madam", "Friends", "Thanks", "Thank", "Please", "Hello", "Hi", "Hey", "Good", "Great",
+    "The", "This", "That", "It", "Here", "There", "What", "Who", "How", "Why", "When",
+    "First", "Also", "Actually", "Really", "Again", "Wow", "Yeah", "Yep", "Man", "Um", "Uh",
+    "Mm", "Ah"
+])  # fmt: skip
+
+
+def _sound(text: str) -> bool:
+    return _music(text) or re.fullmatch(r"\[[^\[\]]+\]|\([^()]+\)", text) is not None
+
+
+def _question(text: str) -> bool:
+    return text.rstrip(" \"'”’)").endswith("?") and _TAG_QUESTION.search(text) is None
+
+
+def told_turns(cues: list[Caption]) -> Turns | None:
+    """Captions that never mark a speaker: where their words show that another voice takes
+    over, the turns of two voices taking turns, or None when nothing shows a change.
+
+    A change is shown by a question that a pause follows (answered by the other voice), by
+    a question asked after a pause once the other voice has answered, and by thanks or a
+    welcome handed back ("Eve, thank you for joining us." / "Thank you Leo, it's great to
+    be here."; "Thank you." alone after another's words). The voices are named from the
+    words where they say it ("I'm joined by Eve", "Thank you Leo"), else Speaker 1 and 2."""
+    spoken = [i for i, cue in enumerate(cues) if not _sound(cue.text)]
+    if len(spoken) < 3:
+        return None
+    voice_of: dict[int, int] = {}
+    evidence: dict[int, str] = {}
+    current, asker = 0, None
+    turn_start = spoken[0]
+    for n, i in enumerate(spoken):
+        if n == 0:
+            voice_of[i] = 0
+            continue
+        cue, prev = cues[i], cues[spoken[n - 1]]
+        gap = None if cue.start is None or prev.end is None else cue.start - prev.end
+        paused = gap is not None and gap >= ANSWER_PAUSE
+        turn_text = " ".join(cues[k].text for k in spoken if turn_start <= k < i)
+        why = None
+        if _question(prev.text) and paused and (asker is None or current == asker):
+            why = "a question, a pause, then the answer"
+            asker = current
+        elif _WELCOME_ANSWER.match(cue.text) and _WELCOMES.search(turn_text):
+            why = "a welcome answered with thanks"
+        elif _THANKS.match(cue.text) and n + 1 < len(spoken) and not _question(prev.text):
+            why = "thanks for the words before"
+        elif _THANKS_NAMED.match(cue.text) and _SENTENCE_END.search(prev.text):
+            why = "thanks to the one who spoke before, by name"
+        elif (
+            paused
+            # the one who answered, or who thanked or answered a welcome, asked now
+            and (current != asker if asker is not None else turn_start in evidence)
+            and not _question(prev.text)
+            and _asks(cues, spoken, n)
+        ):
+            why = "a new question after the answer"
+        if why is not None:
+            current = 1 - current
+            evidence[i] = f"the captions mark no speaker; a turn told by {why}"
+            turn_start = i
+        voice_of[i] = current
+    if not evidence:
+        return None
+    return _named_turns(cues, spoken, voice_of, evidence)
+
+
+def chevron_turns(cues: list[Caption]) -> Turns | None:
+    """Captions that mark each new speaker with `>>` (as broadcast captions do) but never
+    name one: the turns of two voices taking turns at each mark, named as the words name
+    them ("Owen, what are you seeing?" / ">> Nadia, the water ..."), else Speaker 1 and 2;
+    None when fewer than two marks stand or a cue names its speaker."""
+    spoken = [i for i, cue in enumerate(cues) if not _sound(cue.text)]
+    marks = [i for i in spoken if cues[i].text.startswith(">>")]
+    if len(marks) < 2 or any(
+        cue.voice or _NAMED.match(cue.text.lstrip("> ")) or _CAPS_TURN.match(cue.text.lstrip("> "))
+        for cue in cues
+    ):
+        return None
+    voice_of: dict[int, int] = {}
+    evidence: dict[int, str] = {}
+    current = 0
+    for i in spoken:
+        if i in marks and i != spoken[0]:
+            current = 1 - current
+            evidence[i] = "a turn marked >> that names no one: the other of two voices"
+        voice_of[i] = current
+    return _named_turns(cues, spoken, voice_of, evidence)
+
+
+def _named_turns(
+    cues: list[Caption], spoken: list[int], voice_of: dict[int, int], evidence: dict[int, str]
+) -> Turns:
+    """Each cue's voice by name, and each turn's first words with its evidence."""
+    first = "the captions name no speaker; the first turn of the two voices told apart"
+    evidence = {spoken[0]: first, **evidence}
+    names = _voice_names(cues, spoken, voice_of)
+    voices: list[str | None] = []
+    last = names[0]
+    for i in range(len(cues)):
+        if i in voice_of:
+            last = names[voice_of[i]]
+        voices.append(last)
+    told = tuple(
+        (" ".join(re.sub(r"^(?:>>|-\s)\s*", "", cues[i].text).split()[:6]), why)
+        for i, why in evidence.items()
+    )
+    return Turns(voices, told)
+
+
+def _asks(cues: list[Caption], spoken: list[int], n: int) -> bool:
+    """The cues from the n-th spoken one up to the next pause end with a question that a
+    pause follows: a turn that asks."""
+    for m in range(n, min(n + 4, len(spoken))):
+        cue = cues[spoken[m]]
+        after = cues[spoken[m + 1]] if m + 1 < len(spoken) else None
+        gap = None
+        if after is not None and after.start is not None and cue.end is not None:
+            gap = after.start - cue.end
+        if gap is not None and gap >= ANSWER_PAUSE:
+            return _question(cue.text)
+    return False
+
+
+def _voice_names(cues: list[Caption], spoken: list[int], voice_of: dict[int, int]) -> list[str]:
+    """Each voice's name as the words give it: what the other voice calls it as it hands
+    over or thanks ("Eve, thank you for joining us.", "Thank you Leo"), who it says it is,
+    or who the other says joins them; Speaker 1 and Speaker 2 when the words do not say."""
+    votes: list[Counter[str]] = [Counter(), Counter()]
+    for i in spoken:
+        text, voice = re.sub(r"^(?:>>|-\s)\s*", "", cues[i].text), voice_of[i]
+        for match in _SELF.finditer(text):
+            votes[voice][match["name"]] += 1
+        for pattern in (_JOINED, _ADDRESSED):
+            for match in pattern.finditer(text):
+                votes[1 - voice][match["name"]] += 1
+        thanks = _WELCOME_ANSWER.match(text) or _THANKS.match(text) or _THANKS_NAMED.match(text)
+        if thanks is not None and thanks["name"]:
+            votes[1 - voice][thanks["name"]] += 1
+    # a name is capitalized inside a sentence somewhere ("joined by Eve", "Thank you Leo"),
+    # not only where any word is ("Yeah, this is ...")
+    inside = {
+        m.group(1) for i in spoken for m in re.finditer(r"(?<=[a-z,] )([A-Z][a-z]+)", cues[i].text)
+    }
+    names: list[str] = []
+    for n, counter in enumerate(votes):
+        found = [
+            name
+            for name, _ in counter.most_common()
+            if name.split()[0] not in _NOT_NAMES and name.split()[0] in inside and name not in names
+        ]
+        names.append(found[0] if found else f"Speaker {n + 1}")
+    return names
 
 
 # a chapter list's entry: "0:11 First Guest!", "12:40 Podcast structure"

@@ -11,6 +11,7 @@ spoken, even one cut off mid-sentence: no word of the page is lost.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import replace
 
@@ -24,7 +25,12 @@ from broadcast_kit.importer.header import (
     is_name_field,
     read_header,
 )
-from broadcast_kit.importer.labels import Label, LabelReader, with_page_label_syntax
+from broadcast_kit.importer.labels import (
+    Label,
+    LabelReader,
+    with_page_label_syntax,
+    without_long_titles,
+)
 from broadcast_kit.importer.page import (
     LABELLED,
     MARKDOWN_SECTION,
@@ -40,8 +46,11 @@ from broadcast_kit.importer.page import (
     is_headline,
     is_page_line,
     is_tail,
+    link_between_turns,
     link_cards,
     loose_lines,
+    prefixed_entries,
+    tail_run,
 )
 from broadcast_kit.importer.people import People
 from broadcast_kit.importer.words import Words, normal
@@ -72,12 +81,14 @@ def is_content(text: str, started: bool) -> bool:
 def parse(page: Page, words: Words) -> Transcript:
     """Header, stories and paragraphs of a transcript; furniture set aside in `dropped`."""
     if not page.captions:
-        page = replace(page, text=with_page_label_syntax(page.text, words))
+        text = without_long_titles(with_page_label_syntax(page.text, words), words)
+        page = replace(page, text=text)
     reader = LabelReader(words, page.text, page.speakers)
     result = Transcript(
         people=People(words),
         captions=page.captions,
         unmarked=page.captions and not page.speaker_marks,
+        told_turns=len(page.told_turns),
     )
     header: list[Block] = []
     started = ended = series = False
@@ -89,6 +100,7 @@ def parse(page: Page, words: Words) -> Transcript:
     notes_end = _notes_above_labels(found, reader, words)
     below = _transcript_heading(found, words)
     cards = link_cards(found)
+    entries = prefixed_entries(found, words)  # "Note - ..." again and again: the page's text
     captions = set() if page.captions else loose_lines(found, reader)
     front = front_matter(found)
     for index, block in enumerate(found):
@@ -97,8 +109,10 @@ def parse(page: Page, words: Words) -> Transcript:
         if not started and summary and is_content(text, False):
             result.dropped.append(block)  # the page's summary above its "Transcript" heading
             result.above_heading += 1
+            result.summary = result.summary or text
             continue
-        if ended or is_furniture(text, words) or is_disclaimer(text, words):
+        furniture = is_furniture(text, words) and index not in entries
+        if ended or furniture or is_disclaimer(text, words):
             result.dropped.append(block)
             continue
         if index <= front and not LABELLED.match(text):  # a document's metadata, not its text
@@ -150,6 +164,11 @@ def parse(page: Page, words: Words) -> Transcript:
         # "Hey, I'm Jane Doe." / "And I'm John Roe.": the hosts' opening above the first label
         content = content or (label_driven and _HOST_OPENING.fullmatch(text) is not None)
         content = content or nameless
+        # a caption's sentence, however short, is spoken: the file's header stands above its
+        # first cue ("Good evening from the quay." is no title)
+        content = content or (
+            page.captions and block.line > page.cues_from and SENTENCE_END.search(text) is not None
+        )
         # the transcript begins right below its "Transcript" heading, short lines and all
         # (a page of labels begins at its first label)
         below_heading = 0 < below < index and (not label_driven or is_content(text, False))
@@ -162,6 +181,7 @@ def parse(page: Page, words: Words) -> Transcript:
         if not started and (index < below or index < notes_end):
             if index >= below and is_content(text, False):
                 result.above_labels += 1
+                result.summary = result.summary or text
                 result.dropped.append(block)
             else:
                 header.append(block)
@@ -175,6 +195,7 @@ def parse(page: Page, words: Words) -> Transcript:
         if not started:
             if label_driven and is_content(text, False):
                 result.above_labels += 1
+                result.summary = result.summary or text
             # below a "Transcript" heading whose page summary was left out above it, the
             # lines are the programme's (a jingle, a player's line), never the page's title
             after_heading = result.above_heading > 0 and index > below
@@ -190,7 +211,10 @@ def parse(page: Page, words: Words) -> Transcript:
         elif label is not None and not rest:
             waiting = (label, block.line)
         elif label is not None:
-            story.paragraphs.append(Paragraph(rest, block.line, label=label, label_line=block.line))
+            para = Paragraph(rest, block.line, label=label, label_line=block.line)
+            # captions that mark no speaker: the label is the import's, told by their words
+            para.told = next((why for head, why in page.told_turns if rest.startswith(head)), None)
+            story.paragraphs.append(para)
         elif waiting is None and text in result.header_lines and not _spoken_before(story):
             result.dropped.append(block)  # a header line printed again, above the text
         elif waiting is None and index in captions:
@@ -214,6 +238,7 @@ def parse(page: Page, words: Words) -> Transcript:
     if not any(p.spoken for s in result.stories for p in s.paragraphs):
         _read_every_line(result, page, reader, words, page_lines)
     _drop_repeats(result)
+    _drop_tail_run(result, words)
     heading_title(result, words)
     for para in result.paragraphs:  # "Tonight: ..." is a teaser, not a speaker's label
         if para.spoken and (teaser := words.teaser.match(para.text)) is not None:
@@ -397,6 +422,29 @@ def _tag(match: re.Match[str]) -> str:
 def _spoken_before(story: Story) -> bool:
     """Whether the story has more than a short summary before the title repeats."""
     return len([p for p in story.paragraphs if p.spoken]) > 2
+
+
+def _drop_tail_run(result: Transcript, words: Words) -> None:
+    """The site's short lines below the last turn (page.tail_run) go with the dropped; a
+    story left with no paragraph goes too (its title was a link's words)."""
+    spoken = [p for p in result.paragraphs if p.spoken]
+    # (a heading read as a new story's title, with only such lines below it, is one too;
+    # not a name in a heading of its own, "#### ARCHIVIST", labelling the words below it)
+    furniture = sorted(
+        [b.line for b in result.dropped if is_furniture(b.text, words)]
+        + [s.line for s in result.stories[1:] if len(s.title.split()) >= 4]
+    )
+    below = [
+        bisect.bisect_left(furniture, para.line) > bisect.bisect_left(furniture, before.line)
+        for before, para in itertools.pairwise([Paragraph("", -1), *spoken])
+    ]
+    texts, labelled = [p.text for p in spoken], [p.label is not None for p in spoken]
+    run = tail_run(texts, labelled, words, below)
+    links = link_between_turns(texts, labelled, words)
+    for para in [p for at, p in enumerate(spoken) if at in links] + spoken[len(spoken) - run :]:
+        story = next(s for s in result.stories if para in s.paragraphs)
+        story.paragraphs.remove(para)
+        result.dropped.append(Block(para.text, para.line))
 
 
 def _drop_repeats(result: Transcript) -> None:

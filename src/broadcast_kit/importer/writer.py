@@ -31,6 +31,22 @@ _NUMBERED_TITLE = re.compile(
 RESERVED = {"host", "voxpop", "y", "yes", "n", "no", "on", "off", "true", "false", "null"}
 
 
+SUMMARY_CHARS = 600  # a page summary longer than this gives its first sentences
+
+
+def _first_sentences(text: str, limit: int) -> str:
+    """`text` when it is at most `limit` characters, else as many of its first sentences as
+    fit (at least one)."""
+    if len(text) <= limit:
+        return text
+    kept: list[str] = []
+    for sentence in sentences(text):
+        if kept and len(" ".join([*kept, sentence])) > limit:
+            break
+        kept.append(sentence)
+    return " ".join(kept)
+
+
 def quote(text: str) -> str:
     """A YAML double-quoted scalar for `text`, on one line."""
     dumped: str = yaml.safe_dump(text, default_style='"', allow_unicode=True, width=1 << 30)
@@ -118,6 +134,18 @@ def episode_yaml(
             "# new speaker mark (- , >>, <v Name>) or a pause; captions rarely name speakers,",
             "# so check who speaks each part",
         ]
+    if transcript.told_turns:
+        out += [
+            f"# check: the captions name no speaker; {transcript.told_turns} turns of two voices",
+            "# were told from their words or >> marks (a question answered after a pause,",
+            "# thanks handed back); the names are those the words give, else Speaker 1 and 2",
+        ]
+    elif transcript.unmarked:
+        out += [
+            "# check: the captions never mark a speaker and their words show no change of",
+            "# voice (no question answered after a pause, no thanks handed back): all of it is",
+            "# kept as one voice",
+        ]
     if transcript.programme:
         out.append(f"# programme: {transcript.programme}")
     if transcript.broadcaster:
@@ -157,7 +185,12 @@ def episode_yaml(
     paragraphs = transcript.paragraphs
     first = next((p.text for p in paragraphs if p.spoken), "")
     lead = sentences(ELLIPSIS.sub("", first))
-    if lead:
+    if transcript.summary:  # the page's own summary of the episode, above the transcript
+        out.append(
+            f"description: {quote(_first_sentences(transcript.summary, SUMMARY_CHARS))}"
+            "  # check: the page's summary above the transcript"
+        )
+    elif lead:
         out.append(f"description: {quote(lead[0])}  # check: the first sentence; write your own")
     else:
         out.append('description: ""  # TODO: describe the episode')
@@ -199,6 +232,8 @@ def episode_yaml(
         out.append(f"  - chapter: {quote(story.title or title)}{tag}")
         for para in story.paragraphs:
             notes = list(para.notes)
+            if para.told is not None:
+                notes.insert(0, f"check: {para.told}")
             if para is last_spoken and transcript.cut_off:
                 notes.append("check: the transcript ends mid-sentence here; was it cut off?")
             out += [f"  {_comment(n)}" for n in notes]

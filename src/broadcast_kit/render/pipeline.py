@@ -9,6 +9,7 @@ mixing passes: nothing episode-length is held in memory, and nothing is decoded 
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import tempfile
@@ -105,6 +106,13 @@ def staged(out_dir: Path) -> Iterator[Path]:
         ) from exc
     try:
         yield stage
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise
+        raise OutputError(
+            f"output folder {loader.display(out_dir)}: {exc.strerror} while writing the"
+            " render; nothing was written: free some space, or choose another with --out"
+        ) from exc
     finally:
         for leftover in stage.iterdir():
             leftover.unlink(missing_ok=True)

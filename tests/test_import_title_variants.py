@@ -1,5 +1,6 @@
-"""The title's generality test (scripts/import_variants.py) on the scorer's invented page:
-each variant changes what stands around the headline and keeps every hand label's words."""
+"""The title's generality test (scripts/import_title_variants.py) on the scorer's invented
+page: each variant changes what stands around the headline and keeps every hand label's
+words."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def _load(name: str) -> ModuleType:
 
 
 ev = _load("import_eval")
-variants = _load("import_variants")
+variants = _load("import_title_variants")
 PAGE = ev.load_page(DATA / "pages" / "invented-morning.yaml")
 TEXT = (DATA / "texts" / "invented-morning.txt").read_text(encoding="utf-8")
 HEADLINE = "Harbour Ferry Returns After Ten Years"

@@ -1480,6 +1480,22 @@ def test_24_a_numbered_voice_is_named_by_how_the_turn_before_addresses_it() -> N
     assert "addressed by name" not in other.yaml
 
 
+def test_24_a_short_line_holding_a_web_address_and_no_sentence_is_not_spoken() -> None:
+    """A recogniser's credit under the last turn ("Transcribed by https://otter.ai") and a
+    bare address are furniture; a sentence that reads an address out is spoken."""
+    page = (
+        "Speaker 1  0:00\nWelcome to the show. I'm Priya Raman.\n\n"
+        "Speaker 2  0:05\nThanks, Priya. Visit https://example.org/bakery for the recipe.\n\n"
+        "Speaker 1  0:09\nThat's all for this week.\n\nwww.example.org/shows\n\n"
+        "Transcribed by https://otter.ai\n"
+    )
+    result = run(page)
+    spoken = " ".join(p.text for p in result.transcript.paragraphs if p.spoken)
+    assert "otter.ai" not in spoken and "www.example.org/shows" not in spoken
+    assert "Visit https://example.org/bakery for the recipe." in spoken
+    assert "Transcribed by https://otter.ai" in result.yaml  # listed as left out
+
+
 def test_24_cue_words_without_a_colon_are_cues_when_the_page_repeats_them() -> None:
     script = (
         "Ada: Is that the ferry?\n\nSFX a horn, twice\n\nTom: It is.\n\n"

@@ -117,3 +117,148 @@ def test_a_voice_missing_from_the_hosts_the_page_names_stays_a_guest() -> None:
     billed = "Ferry Talk, with your hosts Priya Nair and Tomas Berg\n\n" + CHAT
     got = kinds(billed)
     assert ("interview", "Wen") in got
+
+
+NEWS = """\
+Harbour Morning - 14 March 2031
+
+ANA ROSSI: Good morning. It's Friday, and this is Harbour Morning. I'm Ana Rossi.
+
+HANDOVER
+
+TEO MARSH: The harbour rowing club won the coastal cup on Saturday for the first time in
+eleven years, beating the favourites from the north shore by a length, and the town turned
+out on the quay to meet the crew as they came home with the cup.
+
+ANA ROSSI: FOLLOWUP
+
+TEO MARSH: The regatta is in May, and the club has never finished higher than sixth there.
+"""
+
+
+def test_a_voice_handed_over_to_by_name_reads_its_own_segment() -> None:
+    got = kinds(NEWS.replace("HANDOVER", "Now sport with Teo Marsh.").replace("FOLLOWUP", "Go on."))
+    assert ("host", "Teo Marsh") in got and ("interview", "Teo Marsh") not in got
+
+
+def test_a_voice_introduced_as_a_guest_or_answering_stays_a_guest() -> None:
+    joining = NEWS.replace("HANDOVER", "Joining us now is Teo Marsh.").replace("FOLLOWUP", "Go on.")
+    assert ("interview", "Teo Marsh") in kinds(joining)
+    asked = NEWS.replace("HANDOVER", "Now sport with Teo Marsh.")
+    asked = asked.replace("FOLLOWUP", "And what comes next for them?")
+    assert ("interview", "Teo Marsh") in kinds(asked)
+
+
+QUIZ = """\
+Quiz Harbour
+
+NORA VALE: OPENING
+
+OTTO KRAMM: From Radio Lakeside, this is Quiz Harbour. I'm Otto Kramm. Who's on the line?
+
+LENA BOSCH: Hi, I'm Lena Bosch, calling from the lighthouse on the north point.
+
+OTTO KRAMM: How many steps does your lighthouse have?
+
+LENA BOSCH: Two hundred and twelve, and I count them every single morning.
+
+OTTO KRAMM: Right answer. Thank you, Lena.
+"""
+
+
+def test_an_opening_notice_about_the_programme_is_the_announcers() -> None:
+    got = kinds(QUIZ.replace("OPENING", "The following program was recorded before an audience."))
+    assert got[0] == ("host", "Nora Vale")
+    # a caller who says her name at the top answers the host's questions: a guest
+    assert ("interview", "Lena Bosch") in got
+
+
+def test_an_opening_in_the_first_person_or_a_voice_heard_again_is_no_notice() -> None:
+    mine = QUIZ.replace("OPENING", "This program changed my life, and I listen every week.")
+    assert kinds(mine)[0] == ("interview", "Nora Vale")
+    again = QUIZ.replace("OPENING", "The following program was recorded before an audience.")
+    again += "\nNORA VALE: The following program was a repeat.\n"
+    assert kinds(again)[0] == ("interview", "Nora Vale")
+
+
+TABLE = """\
+The Tidy Desk
+
+Ana: Welcome to The Tidy Desk, the podcast about paperwork. I'm Ana.
+
+Ben: And I'm Ben. INTRO
+
+Ana: Welcome, Cleo. What do you do first with a box of old papers?
+
+Cleo: I tip it out on the floor and make three piles: keep, shred, and ask.
+
+Ben: Which pile is the biggest?
+
+Cleo: The ask pile, always, and that's where the stories are.
+
+Ben: FOLLOWUP
+
+Cleo: Every family keeps the same three things: letters, receipts and photographs.
+"""
+
+
+def test_a_voice_naming_itself_as_the_programme_opens_is_a_co_host() -> None:
+    got = kinds(TABLE.replace("INTRO", "Today we have a guest.").replace("FOLLOWUP", "Go on."))
+    assert ("host", "Ben") in got and ("interview", "Ben") not in got
+    assert ("interview", "Cleo") in got
+
+
+def test_a_voice_naming_itself_then_answering_or_thanked_stays_a_guest() -> None:
+    interview = """\
+The Tidy Desk
+
+Ana: Welcome to The Tidy Desk, the podcast about paperwork. I'm Ana.
+
+Ben: And I'm Ben. INTRO
+
+Ana: What do you do first with a box of old papers?
+
+Ben: I tip it out on the floor and make three piles: keep, shred, and ask.
+
+Ana: CLOSE
+"""
+    answering = interview.replace("INTRO", "Hello.").replace("CLOSE", "And which is biggest?")
+    answering += "\nBen: The ask pile, always.\n"
+    assert ("interview", "Ben") in kinds(answering)
+    thanked = interview.replace("INTRO", "Hello.").replace("CLOSE", "Ben, thank you.")
+    assert ("interview", "Ben") in kinds(thanked)
+    had = interview.replace("INTRO", "Thanks for having me.").replace("CLOSE", "Lovely.")
+    assert ("interview", "Ben") in kinds(had)
+
+
+def test_contestants_the_host_presents_are_guests() -> None:
+    show = """\
+Pick A Port
+
+PAT: Good evening! On my left, it's Maria Ruiz! And on my right, it's Dev Okoro!
+
+MARIA RUIZ: Hello, Pat!
+
+DEV OKORO: Evening, everyone.
+
+PAT: Maria, which port is the busiest in the world?
+
+MARIA RUIZ: I'm going to say Shanghai.
+
+PAT: Shanghai is right! We'll be back after the break.
+"""
+    got = kinds(show)
+    assert ("interview", "Maria Ruiz") in got and ("interview", "Dev Okoro") in got
+
+
+def test_voices_a_moderator_gives_the_floor_by_name_stay_guests() -> None:
+    floor = CHAT.replace("Okay, we're recording.", "Tomas, you first. Wen?")
+    got = kinds("Ferry Talk, Episode 41\n\n" + floor)
+    assert ("interview", "Tomas") in got and ("interview", "Wen") in got
+
+
+def test_a_voice_the_host_spoke_with_is_no_programme_voice() -> None:
+    spoke = NEWS.replace("HANDOVER", "I spoke earlier with Teo Marsh.").replace(
+        "FOLLOWUP", "Go on."
+    )
+    assert ("interview", "Teo Marsh") in kinds(spoke)

@@ -1483,7 +1483,8 @@ class _ProgrammeVoices:
                 return f"co-host: speaks of “{host.tokens[0]} and I”"
         if self._introduces(person):
             opens = own and self.spoken.index(own[0]) <= 3 and self._introduces(person, True)
-            if opens:  # "Good evening, I'm ..." at the top
+            # "Good evening, I'm ..." at the top (a caller saying who they are answers)
+            if opens and not self._answers_host(person):
                 return "co-host: introduces themselves as the programme opens"
             if not self._answers_host(person):  # "Hi, this is Jane Doe." then answers: a guest
                 return "signs off with their name"
@@ -1498,6 +1499,8 @@ class _ProgrammeVoices:
                 continue
             turns += 1
             host = before.kind == "host" and (before.person is None or before.person.host)
+            # (the host found among the named voices is flipped only once all are weighed)
+            host = host or (before.person is not None and before.person is self.host_found)
             answered += host and ends_with_question(before.text)
         return answered >= 2 and answered * 2 >= turns
 
@@ -1546,6 +1549,10 @@ class _ProgrammeVoices:
         for para in self.spoken[:4]:
             for match in self.self_intro.finditer(para.text):
                 said = match.group("name").split()
+                # "I'm Jane Doe, and I'm John Roe." names a second voice; "On my left, it's
+                # John Roe!" presents a contestant or guest
+                if not re.match(r"(?i)i\b|i['’]m\b|my\s+name", match.group(0)):
+                    continue
                 if para.person is not person and (
                     " ".join(said) == person.name
                     or (len(person.tokens) == 1 and said[-1] == person.name)  # "MENNEL:"

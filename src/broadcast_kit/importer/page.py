@@ -53,11 +53,22 @@ _LABEL_TAIL = re.compile(r"[A-Z][A-Z.'’ -]*\s*(?:\([^()]{1,40}\))?\s*:(?:\s|$)
 INLINE_FOOTER = re.compile(r"\bPage[ \t]+\d+[ \t]+of[ \t]+\d+\b")  # no leading \s*: linear
 
 
+# a web address in a line: "Transcribed by https://otter.ai", "www.example.org/shows"
+_ADDRESS = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
+
+
 @functools.lru_cache(maxsize=1 << 16)  # asked of each line by several readers of the page
 def is_furniture(text: str, words: Words) -> bool:
-    """A menu item, share button, language switch or footer line (the word lists')."""
+    """A menu item, share button, language switch or footer line (the word lists'), or a
+    short line holding a web address and no sentence ("Transcribed by https://otter.ai")."""
     key = normal(text)
     if not key or key in words.navigation or _FONT_BUTTONS.fullmatch(text):
+        return True
+    if (
+        len(text.split()) <= 8
+        and _ADDRESS.search(text)
+        and not SENTENCE_END.search(_ADDRESS.sub("", text))
+    ):
         return True
     if any(pattern.fullmatch(text.strip()) for pattern in words.furniture):
         return True

@@ -12,8 +12,9 @@ from __future__ import annotations
 import itertools
 import re
 
-from broadcast_kit.importer.cues import ends_with_question
+from broadcast_kit.importer.cues import ends_with_question, first_person
 from broadcast_kit.importer.document import Paragraph, Transcript
+from broadcast_kit.importer.people import Person
 from broadcast_kit.importer.words import Words, alternatives, normal
 
 # "said to the media", "told reporters", "briefs the press": the page reports a press event
@@ -31,6 +32,9 @@ def settle(transcript: Transcript) -> None:
     words = transcript.people.words
     _press_questions(transcript, words)
     _hosts_among_themselves(transcript, words)
+    _handed_over_by_name(transcript, words)
+    _opening_notice(transcript)
+    _names_itself_at_the_top(transcript, words)
 
 
 def _press_event(transcript: Transcript, words: Words) -> bool:
@@ -100,6 +104,32 @@ def _mean_words(paragraphs: list[Paragraph]) -> float:
     return sum(len(p.text.split()) for p in paragraphs) / len(paragraphs) if paragraphs else 0.0
 
 
+def _names(person: Person) -> str:
+    """The person's full name and each of its words, as regex alternatives."""
+    return "|".join(re.escape(n) for n in sorted({person.name, *person.tokens}, key=len)[::-1])
+
+
+def _thanked(person: Person, spoken: list[Paragraph]) -> bool:
+    """Whether another voice thanks or welcomes `person` by name ("Jane Doe, thank you.",
+    "Welcome, Jane."): what a programme says to its guest."""
+    names = _names(person)
+    thanked = re.compile(
+        rf"(?i:thanks?(?:\s+you)?(?:\s+(?:so|very)\s+much)?|welcome(?:\s+back)?),?\s+(?:{names})\b"
+        rf"|\b(?:{names}),?\s+(?i:thanks?\b|thank\s+you|welcome\b)"
+    )
+    return any(thanked.search(p.text) for p in spoken if p.person is not person)
+
+
+def _answers_questions(person: Person, spoken: list[Paragraph]) -> bool:
+    """Whether at least half of `person`'s turns (two at least) follow someone's question."""
+    turns = answered = 0
+    for before, para in itertools.pairwise(spoken):
+        if para.person is person and before.person is not person:
+            turns += 1
+            answered += ends_with_question(before.text)
+    return answered >= 2 and answered * 2 >= turns
+
+
 def _hosts_among_themselves(transcript: Transcript, words: Words) -> None:
     """Named voices talking with the host as equals, where the page shows no guest."""
     spoken = [p for p in transcript.paragraphs if p.spoken]
@@ -131,16 +161,19 @@ def _hosts_among_themselves(transcript: Transcript, words: Words) -> None:
         rf"(?i:\b(?:{hosts})s?)(?:\s*[,:]|\s+(?:are|is|was|were))?\s+[A-Z]|(?i:\bhosted\s+by)\s+[A-Z]"
     )
     billing = [line for line in [*head, *(p.text for p in spoken[:4])] if names_hosts.search(line)]
+    # a moderator giving each voice the floor by name ("Tom, you first.", "Leo?"): a panel
+    given = [
+        v
+        for v in voices
+        if any(re.search(rf"(?:^|(?<=[.!?]\s))(?:{_names(v)})\s*[,?]", p.text) for p in host)
+    ]
+    if len(given) == len(voices):
+        return
     for voice in voices:
         own = [p for p in others if p.person is voice]
         if billing and not any(t in line for t in voice.tokens for line in billing):
             return  # not among the hosts the page names: a guest
-        names = "|".join(re.escape(n) for n in {voice.name, *voice.tokens})
-        thanked = re.compile(
-            rf"(?i:thanks?(?:\s+you)?(?:\s+(?:so|very)\s+much)?),?\s+(?:{names})\b"
-            rf"|\b(?:{names}),?\s+(?i:thanks?\b|thank\s+you)"
-        )
-        if any(thanked.search(p.text) for p in spoken if p.person is not voice):
+        if _thanked(voice, spoken):
             return  # "Jane Doe, thank you.": the programme thanks its guest
         if len(own) < 3 or _mean_words(own) > max(1.5 * _mean_words(host), 40):
             return  # a soundbite, or answers at length: a guest
@@ -165,5 +198,142 @@ def _hosts_among_themselves(transcript: Transcript, words: Words) -> None:
                 para.notes.append(
                     f"check: {voice.name} taken as co-host: talks with the host turn after turn,"
                     " and the page welcomes or bills no guest"
+                )
+                first = False
+
+
+def _handed_over_by_name(transcript: Transcript, words: Words) -> None:
+    """ "Now news with Jane Doe." then JANE DOE: reading the news: a programme voice."""
+    spoken = [p for p in transcript.paragraphs if p.spoken]
+    people = dict.fromkeys(
+        p.person
+        for p in spoken
+        if p.kind == "interview"
+        and p.person is not None
+        and p.label is not None
+        and not p.label.by_role
+        and not p.label.quote
+    )
+    # a clip, a welcome, a guest, or a conversation ("I spoke earlier with Jane Doe.")
+    not_a_hand_over = re.compile(
+        rf"(?i)\b(?:{words.hand_over}|thank|thanks|introduce|welcome|guest|join(?:s|ed)?"
+        r"|sp[eo]ke|speaks|talk(?:s|ed)?|ask(?:s|ed)?|interview(?:s|ed)?|conversation)"
+    )
+    for person in people:
+        if person is None or len(person.tokens) < 2:
+            continue
+        own = [i for i, p in enumerate(spoken) if p.person is person]
+        first = own[0]
+        if first == 0 or spoken[first].label is None:
+            continue
+        before = spoken[first - 1]
+        if before.kind != "host" or (before.person is not None and not before.person.host_side):
+            continue
+        last = re.split(r"(?<=[.!?])\s+", before.text.strip())[-1]
+        name = re.escape(person.name)
+        if not re.search(rf"(?<![\w-]){name}\s*[.!]?$", last, re.IGNORECASE):
+            continue
+        if len(last.split()) > 10 or not_a_hand_over.search(last) or first_person(last):
+            continue
+        if words.guest_heard.search(last) or words.office_titles.search(last):
+            continue
+        said = spoken[first].text
+        if ends_with_question(said) or words.guest_heard.search(said):
+            continue
+        # the segment goes on past the clips it plays, to the next programme voice's label
+        segment = []
+        for para in spoken[first + 1 :]:
+            if para.label is not None and para.kind == "host" and para.person is not person:
+                break
+            if para.label is None and para.kind == "host" and para.person is None:
+                segment.append(para)
+        if len(said.split()) + sum(len(p.text.split()) for p in segment) < 40:
+            continue  # a few words: no segment of its own
+        answered = sum(
+            1 for i in own[1:] if ends_with_question(spoken[i - 1].text) and i - 1 not in own
+        )
+        if answered * 2 >= len(own):
+            continue  # answers the questions put to it: an interviewee
+        person.interviewee, person.programme = False, "reporter"
+        for i in own:
+            spoken[i].kind = "host"
+            spoken[i].notes = [
+                n.replace(f"{person.name}: ", f"{person.name} (reporter): ", 1)
+                for n in spoken[i].notes
+            ]
+        spoken[first].notes.append(
+            f"check: {person.name} taken as a programme voice: handed over to by name"
+            f" (“{last}”), and speaks at length without answering anyone"
+        )
+        for para in segment:
+            para.person = person
+            para.notes = [f"{person.name} (reporter): goes on after the clip"]
+
+
+# "The following program was taped ...", "This podcast contains ...": about the programme
+_ABOUT_THE_PROGRAMME = re.compile(
+    r"(?i)^(?:the\s+following|this|today's|tonight's)\s+(?:\w+\s+){0,2}"
+    r"(?:program|programme|show|podcast|episode|broadcast|recording)\b"
+)
+
+
+def _opening_notice(transcript: Transcript) -> None:
+    """The first words, a notice about the programme, by a voice heard only there."""
+    spoken = [p for p in transcript.paragraphs if p.spoken]
+    if len(spoken) < 3:
+        return
+    first = spoken[0]
+    person = first.person
+    if first.kind != "interview" or person is None or first.label is None:
+        return
+    if any(p.person is person for p in spoken[1:]) or first_person(first.text) is not None:
+        return
+    if not _ABOUT_THE_PROGRAMME.search(first.text) or len(first.text.split()) > 40:
+        return
+    person.interviewee, person.programme = False, "announcer"
+    first.kind = "host"
+    first.notes = [
+        n.replace(f"{person.name}: ", f"{person.name} (announcer): ", 1) for n in first.notes
+    ]
+    first.notes.append(
+        f"check: {person.name} taken as announcer: opens with a notice about the programme"
+        " and is not heard again"
+    )
+
+
+def _guest_says(words: Words) -> re.Pattern[str]:
+    """What a guest says of being had ("thanks for having me"), not the word "guest"."""
+    return re.compile(rf"(?i)(?<![\w-]){alternatives(words.lists.guest_phrases)}(?![\w-])")
+
+
+def _names_itself_at_the_top(transcript: Transcript, words: Words) -> None:
+    """ "And I'm Ben." among the first paragraphs, by a labelled voice: a co-host."""
+    spoken = [p for p in transcript.paragraphs if p.spoken]
+    for para in spoken[:3]:
+        person = para.person
+        if para.kind != "interview" or person is None or para.label is None:
+            continue
+        if para.label.by_role or _guest_says(words).search(para.text):
+            continue  # "I'm Jane Doe. Thanks for having me."
+        if sum(1 for p in spoken if p.person is person) < 2:
+            continue  # one line to say one's name: a montage of guests, callers
+
+        name = re.escape(person.tokens[0])
+        said = re.search(
+            rf"(?:^|(?<=[.!?]\s)|(?<=\b[Aa]nd\s))I(?:['’]m|\s+am)\s+{name}\b", para.text
+        )
+        if said is None or _thanked(person, spoken) or _answers_questions(person, spoken):
+            continue
+        person.interviewee, person.programme = False, "co-host"
+        first = True
+        for own in (p for p in spoken if p.person is person):
+            own.kind = "host"
+            own.notes = [
+                n.replace(f"{person.name}: ", f"{person.name} (co-host): ", 1) for n in own.notes
+            ]
+            if first:
+                own.notes.append(
+                    f"check: {person.name} taken as co-host: says “{said.group(0)}” as the"
+                    " programme opens, and is neither thanked as a guest nor answering questions"
                 )
                 first = False

@@ -155,14 +155,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page", action="append", default=[])
     parser.add_argument("--kind", action="append", default=[])
     parser.add_argument("-v", "--verbose", action="store_true", help="each wrong title")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    pages = [p for p in load_corpus(CORPUS) if p.split == "tune"]
+    pages = [p for p in load_corpus(args.corpus) if p.split == "tune"]
     if args.page:
         pages = [p for p in pages if p.id in args.page]
     totals: dict[str, list[int]] = {}
     wrong: list[str] = []
     for page in pages:
-        path = CORPUS / "texts" / page.text_name
+        path = args.corpus / "texts" / page.text_name
         if not path.exists() or path.suffix in (".srt", ".vtt"):
             continue
         for kind, text in variant_texts(page, path.read_text(encoding="utf-8-sig")):
@@ -176,9 +177,9 @@ def main(argv: list[str] | None = None) -> int:
             if not right:
                 wrong.append(f"{kind:14} {page.id}: got {title!r}, want {page.title!r}")
     for kind, (right, count) in totals.items():
-        print(f"{kind:14} {right:>3}/{count:<3}")
+        print(f"{kind:14} {right:>3}/{count}")
     variants = [t for k, t in totals.items() if k != "original"]
-    print(f"{'variants':14} {sum(t[0] for t in variants):>3}/{sum(t[1] for t in variants):<3}")
+    print(f"{'variants':14} {sum(t[0] for t in variants):>3}/{sum(t[1] for t in variants)}")
     if args.verbose:
         print("\n".join(wrong))
     return 0

@@ -5,6 +5,14 @@ name. Each pass changes only what its evidence covers and says so with a `# chec
 - Press questions printed bare: on a page that presents a press event ("Daily Press
   Briefing", "... said to the media"), unlabelled questions each followed by an unlabelled
   answer are the journalists'; the one answering holds the event (the host).
+- Hosts among themselves: two or three named voices talking with the host turn after turn,
+  on a page that welcomes, bills and thanks no guest, are co-hosts.
+- Handed over by name: "Now news with Jane Doe." and then that voice reading a segment of
+  its own, answering no one, is a programme voice.
+- An opening notice ("The following program was taped ...") by a voice never heard again
+  is an announcer's.
+- A voice naming itself as the programme opens ("And I'm Ben."), heard again, neither
+  thanked nor answering questions, is a co-host.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ from broadcast_kit.importer.cues import (
     unquoted,
     whole_quote,
 )
-from broadcast_kit.importer.document import Paragraph, Story, Transcript
+from broadcast_kit.importer.document import Paragraph, Story, Transcript, to_host_side
 from broadcast_kit.importer.labels import NUMBER_WORDS, Label, title_case
 from broadcast_kit.importer.page import SENTENCE_END, short
 from broadcast_kit.importer.people import People, Person, may_name, mentions
@@ -1572,17 +1572,10 @@ class _ProgrammeVoices:
             person.host = True
         else:
             person.programme = role
-        first = True
-        for para in self._own(person):
-            para.kind = "host"
+        own = self._own(person)
+        for para in own:
             para.person = None if person.host else person
-            shown = "the host" if person.host else role
-            para.notes = [
-                n.replace(f"{person.name}: ", f"{person.name} ({shown}): ", 1) for n in para.notes
-            ]
-            if first:
-                para.notes.append(f"check: {person.name} taken as {shown}: {why}")
-                first = False
+        to_host_side(own, person, "the host" if person.host else role, why)
 
 
 def _says_own_name(person: Person, said: str) -> bool:

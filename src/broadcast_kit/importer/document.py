@@ -5,6 +5,7 @@ header gave (title, date, programme) and what was set aside. `transcript.parse` 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from broadcast_kit.importer.labels import Label
@@ -74,3 +75,17 @@ class Transcript:
     @property
     def paragraphs(self) -> list[Paragraph]:
         return [p for s in self.stories for p in s.paragraphs]
+
+
+def to_host_side(paragraphs: Iterable[Paragraph], person: Person, shown: str, why: str) -> None:
+    """`person`'s paragraphs become the host side's, their notes naming them as `shown` ("the
+    host", "co-host"), the first with a check giving `why`."""
+    first = True
+    for para in paragraphs:
+        para.kind = "host"
+        para.notes = [
+            n.replace(f"{person.name}: ", f"{person.name} ({shown}): ", 1) for n in para.notes
+        ]
+        if first:
+            para.notes.append(f"check: {person.name} taken as {shown}: {why}")
+            first = False

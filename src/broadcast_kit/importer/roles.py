@@ -21,7 +21,7 @@ import itertools
 import re
 
 from broadcast_kit.importer.cues import ends_with_question, first_person
-from broadcast_kit.importer.document import Paragraph, Transcript
+from broadcast_kit.importer.document import Paragraph, Transcript, to_host_side
 from broadcast_kit.importer.people import Person
 from broadcast_kit.importer.words import Words, alternatives, normal
 
@@ -206,15 +206,7 @@ def _co_host(person: Person, paragraphs: list[Paragraph], evidence: str) -> None
     """Make `person` a co-host: their paragraphs the host side's, the first with a check
     naming the evidence."""
     person.interviewee, person.programme = False, "co-host"
-    first = True
-    for own in (p for p in paragraphs if p.person is person):
-        own.kind = "host"
-        own.notes = [
-            n.replace(f"{person.name}: ", f"{person.name} (co-host): ", 1) for n in own.notes
-        ]
-        if first:
-            own.notes.append(f"check: {person.name} taken as co-host: {evidence}")
-            first = False
+    to_host_side([p for p in paragraphs if p.person is person], person, "co-host", evidence)
 
 
 def _handed_over_by_name(transcript: Transcript, words: Words) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
+
 from broadcast_kit import importer
 
 QA = """\
@@ -94,22 +96,23 @@ def test_two_voices_alone_are_an_interview() -> None:
     assert ("interview", "Tomas") in got
 
 
-def test_a_welcomed_voice_stays_a_guest() -> None:
-    welcomed = CHAT.replace("I read half of it.", "Thanks for having me. I read half of it.")
-    got = kinds("Ferry Talk, Episode 41\n\n" + welcomed)
-    assert ("interview", "Tomas") in got
+_LONG = " ".join(["We sailed the old route every winter for years and years."] * 8)
 
 
-def test_a_voice_answering_at_length_stays_a_guest() -> None:
-    long = " ".join(["We sailed the old route every winter for years and years."] * 8)
-    answers = CHAT.replace("I read half of it.", long).replace("That's the real", long + " The")
-    got = kinds("Ferry Talk, Episode 41\n\n" + answers)
-    assert ("interview", "Tomas") in got
-
-
-def test_a_voice_the_host_thanks_by_name_stays_a_guest() -> None:
-    thanked = CHAT.replace("Well, it's not.", "Tomas, thank you. Well, it's not.")
-    got = kinds("Ferry Talk, Episode 41\n\n" + thanked)
+@pytest.mark.parametrize(
+    "page",
+    [
+        # welcomed: "Thanks for having me."
+        CHAT.replace("I read half of it.", "Thanks for having me. I read half of it."),
+        # answering at length
+        CHAT.replace("I read half of it.", _LONG).replace("That's the real", _LONG + " The"),
+        # thanked by name by the host
+        CHAT.replace("Well, it's not.", "Tomas, thank you. Well, it's not."),
+    ],
+    ids=["welcomed", "answers-at-length", "thanked-by-name"],
+)
+def test_a_voice_shown_as_a_guest_stays_a_guest(page: str) -> None:
+    got = kinds("Ferry Talk, Episode 41\n\n" + page)
     assert ("interview", "Tomas") in got
 
 
